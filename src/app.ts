@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/config';
+import { Clock, systemClock } from './common/clock';
+import { createLogger } from './common/logger';
+import { createDataSource, migrate } from './database/data-source';
+import { createSchema } from './graphql/schema';
+import { makeFormatError } from './graphql/format-error';
+import type { GqlContext } from './graphql/context';
+import { createHttpServer } from './http/http-server';
+import { createServices, Services } from './services';
+
+export interface AppOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Run pending migrations before serving (npm start, tests). */
+  migrate?: boolean;
+}
+
+export interface App {
+  url: string;
+  server: http.Server;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the service: database → migrations → rule pack → GraphQL → HTTP. The tests use this
+ * too, against the real HTTP server. A bad rule pack refuses to start, naming file and rule.
+ */
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const ds = createDataSource(config.database);
+  await ds.initialize();
+  try {
+    if (options.migrate) {
+      const ran = await migrate(ds);
+      if (ran.length) log.info({ migrations: ran }, 'migrations applied');
+    }
+    const services = createServices(config, ds, options.clock ?? systemClock, log);
+    await services.ruleSets.init();
+    const apollo = new ApolloServer<GqlContext>({
+      schema: await createSchema(),
+      formatError: makeFormatError(log),
+      includeStacktraceInErrorResponses: false,
+      introspection: config.introspection,
+      csrfPrevention: true,
+      plugins: config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+    });
+    await apollo.start();
+    const server = createHttpServer(apollo, services);
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    log.info({ url: `${url}/graphql`, database: config.databaseUrlForDisplay }, 'triage serving');
+    let closed = false;
+    return {
+      url,
+      server,
+      services,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await apollo.stop();
+        await ds.destroy();
+      },
+    };
+  } catch (e) {
+    await ds.destroy().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,29 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TIMESTAMP } from '../database/column-types';
+
+/** An API key. Only its sha256 is stored; the key itself is shown once, at creation. */
+@Entity('api_keys')
+export class ApiKeyEntity {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 128, unique: true })
+  name!: string;
+
+  @Column({ name: 'key_hash', type: 'varchar', length: 64, unique: true })
+  keyHash!: string;
+
+  /** Comma-separated roles. */
+  @Column({ type: 'varchar', length: 512 })
+  roles!: string;
+
+  /** The ERP/CRM source an INTEGRATION key is bound to. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  source!: string | null;
+
+  @Column({ name: 'created_at', ...TIMESTAMP })
+  createdAt!: Date;
+
+  @Column({ name: 'revoked_at', ...TIMESTAMP, nullable: true })
+  revokedAt!: Date | null;
+}

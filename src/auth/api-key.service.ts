@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { AppError, badInput } from '../common/errors';
+import type { Clock } from '../common/clock';
+import { ApiKeyEntity } from './api-key.entity';
+import { Actor, Role, ROLES } from './actor';
+
+const KEY_PREFIX = 'trg_';
+
+/** sha256 of the key: what the database keeps. */
+export const hashKey = (key: string) => crypto.createHash('sha256').update(key, 'utf8').digest('hex');
+
+export interface ApiKeySummary {
+  name: string;
+  roles: Role[];
+  source: string | null;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** API keys: 32 random bytes, shown once, stored as sha256. */
+export class ApiKeyService {
+  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
+
+  /** Creates a key; returns the key itself (the only time it exists in clear). */
+  async create(name: string, roles: string[], source: string | null): Promise<{ key: string; summary: ApiKeySummary }> {
+    if (!/^[\w.@:-]{1,128}$/.test(name)) throw badInput('name', 'use 1–128 letters, digits, . _ - @ :');
+    const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+    if (!roles.length || unknown.length) throw badInput('roles', `unknown or no roles (${unknown.join(', ')}); allowed: ${ROLES.join(', ')}`);
+    if (roles.includes('INTEGRATION') && !source) throw badInput('source', 'an INTEGRATION key must be bound to a source');
+    if (source !== null && !/^[\w.-]{1,64}$/.test(source)) throw badInput('source', 'use 1–64 letters, digits, . _ -');
+    const repo = this.ds.getRepository(ApiKeyEntity);
+    if (await repo.findOneBy({ name })) throw new AppError('CONFLICT', `an API key named ${name} exists already`);
+    const key = KEY_PREFIX + crypto.randomBytes(32).toString('base64url');
+    const row = repo.create({ name, keyHash: hashKey(key), roles: [...new Set(roles)].join(','), source, createdAt: this.clock.now(), revokedAt: null });
+    await repo.insert(row);
+    return { key, summary: toSummary(row) };
+  }
+
+  async list(): Promise<ApiKeySummary[]> {
+    const rows = await this.ds.getRepository(ApiKeyEntity).find({ order: { id: 'ASC' } });
+    return rows.map(toSummary);
+  }
+
+  /** Revokes by name; the key fails on its next request. */
+  async revoke(name: string): Promise<boolean> {
+    const res = await this.ds.getRepository(ApiKeyEntity).createQueryBuilder()
+      .update().set({ revokedAt: this.clock.now() }).where('name = :name AND revoked_at IS NULL', { name }).execute();
+    return (res.affected ?? 0) > 0;
+  }
+
+  /** The actor a bearer key stands for, or null when unknown or revoked. Read on every request. */
+  async authenticate(key: string): Promise<Actor | null> {
+    if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
+    const row = await this.ds.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashKey(key) });
+    if (!row || row.revokedAt) return null;
+    return { keyId: row.id, name: row.name, roles: new Set(row.roles.split(',') as Role[]), source: row.source };
+  }
+}
+
+function toSummary(row: ApiKeyEntity): ApiKeySummary {
+  return { name: row.name, roles: row.roles.split(',') as Role[], source: row.source, createdAt: row.createdAt, revokedAt: row.revokedAt };
+}

@@ -1,0 +1,135 @@
+import path from 'node:path';
+
+/** Log levels pino knows. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | {
+      kind: 'mysql';
+      /** `mariadb` uses INSERT … RETURNING (fewer statements); `mysql` works on both servers. */
+      flavor: 'mysql' | 'mariadb';
+      host: string;
+      port: number;
+      user: string;
+      password: string;
+      database: string;
+      poolSize: number;
+    };
+
+/** Everything the service reads from the environment, parsed and checked once at boot. */
+export interface AppConfig {
+  database: DatabaseConfig;
+  /** The URL as given, for messages (password masked). */
+  databaseUrlForDisplay: string;
+  port: number;
+  host: string;
+  rulesDir: string;
+  logLevel: LogLevel;
+  /** Largest page a list query returns, whatever `first` asks for. */
+  maxPageSize: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  introspection: boolean;
+  nodeEnv: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/triage.sqlite';
+
+/**
+ * Parses `sqlite:PATH` (relative to the working directory; `sqlite::memory:` for memory) or
+ * `mysql://user:pass@host:port/db` (also `mariadb://`, which lets TypeORM use
+ * MariaDB's INSERT … RETURNING); `?pool=N` sets the connection pool size (default 10).
+ */
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) throw new Error('sqlite URL needs a file path, e.g. sqlite:./data/triage.sqlite');
+    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error('is not a URL; expected sqlite:PATH or mysql://user:pass@host:port/db');
+  }
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+    throw new Error(`unsupported scheme "${parsed.protocol}"; expected sqlite: or mysql://`);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new Error('names no database, e.g. mysql://root@127.0.0.1:3306/triage');
+  const poolSize = Number(parsed.searchParams.get('pool') ?? 10);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 500) throw new Error('pool must be a whole number from 1 to 500');
+  return {
+    kind: 'mysql',
+    flavor: parsed.protocol === 'mariadb:' ? 'mariadb' : 'mysql',
+    poolSize,
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
+function maskUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number, problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+  return Number(raw);
+}
+
+function boolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  problems.push(`${name}="${raw}" must be true or false`);
+  return fallback;
+}
+
+/** Reads the configuration; throws ConfigError with one line per bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const url = env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  let database: DatabaseConfig = { kind: 'sqlite', file: ':memory:' };
+  try {
+    database = parseDatabaseUrl(url);
+  } catch (e) {
+    problems.push(`DATABASE_URL="${maskUrl(url)}" ${(e as Error).message}`);
+  }
+  const port = integer('PORT', env.PORT, 4000, 0, 65535, problems);
+  const host = env.HOST || '127.0.0.1';
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const nodeEnv = env.NODE_ENV || 'development';
+  const config: AppConfig = {
+    database,
+    databaseUrlForDisplay: maskUrl(url),
+    port,
+    host,
+    rulesDir: path.resolve(env.RULES_DIR || './rules'),
+    logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as LogLevel) : 'info',
+    maxPageSize: integer('MAX_PAGE_SIZE', env.MAX_PAGE_SIZE, 200, 1, 10000, problems),
+    maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600, problems),
+    introspection: boolean('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, nodeEnv !== 'production', problems),
+    nodeEnv,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,22 @@
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { authChecker } from './auth-checker';
+import { IncidentResolver } from '../incidents/incident.resolver';
+import { RuleSetResolver } from '../rulesets/rule-set.resolver';
+import { RefundResolver } from '../refunds/refund.resolver';
+import { IncidentRefundsResolver } from '../refunds/incident-refunds.resolver';
+
+export const RESOLVERS = [IncidentResolver, RuleSetResolver, RefundResolver, IncidentRefundsResolver] as const;
+
+let built: Promise<GraphQLSchema> | null = null;
+
+/** The served schema, built once per process (type-graphql metadata is global anyway). */
+export function createSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers: RESOLVERS, authChecker, validate: false });
+  return built;
+}
+
+/** The schema as committed in schema.graphql: sorted, so diffs show real changes only. */
+export async function printServedSchema(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await createSchema())) + '\n';
+}

@@ -1,0 +1,110 @@
+import http, { IncomingMessage, ServerResponse } from 'node:http';
+import crypto from 'node:crypto';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { GqlContext } from '../graphql/context';
+import type { Services } from '../services';
+
+class BodyTooLarge extends Error {}
+
+/** Reads a request body up to `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/**
+ * The HTTP front: POST/GET /graphql through Apollo, /healthz (the process answers) and
+ * /readyz (database reachable and a rule pack loaded). Plain node:http: the service's
+ * thread is the bottleneck, so no framework sits in the hot path.
+ */
+export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services): http.Server {
+  const { log, config } = services;
+  return http.createServer(async (req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.debug({ requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    try {
+      if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
+      if (url.pathname === '/readyz') return await ready(res, services);
+      if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz'] });
+      if (req.method !== 'POST' && req.method !== 'GET') return send(res, 405, { error: 'use POST /graphql' }, { allow: 'GET, POST' });
+
+      let body: unknown = undefined;
+      if (req.method === 'POST') {
+        const raw = await readBody(req, config.maxBodyBytes);
+        try {
+          body = raw ? JSON.parse(raw) : undefined;
+        } catch {
+          return send(res, 400, { errors: [{ message: 'the request body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        }
+      }
+      const headers = new HeaderMap();
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+        context: () => contextFor(req, requestId, services),
+      });
+      for (const [k, v] of result.headers) res.setHeader(k, v);
+      res.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') return res.end(result.body.string);
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return send(res, 413, { errors: [{ message: `the request body is larger than ${config.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+      log.error({ err: e, requestId }, 'request failed');
+      if (!res.headersSent) send(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  });
+}
+
+async function contextFor(req: IncomingMessage, requestId: string, services: Services): Promise<GqlContext> {
+  const log = services.log.child({ requestId });
+  const header = req.headers.authorization;
+  if (!header) return { actor: null, requestId, services, log };
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const actor = match ? await services.apiKeys.authenticate(match[1]) : null;
+  if (!actor) {
+    throw new GraphQLError('the API key is unknown or revoked; send "Authorization: Bearer <api key>"', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+  return { actor, requestId, services, log: log.child({ actor: actor.name }) };
+}
+
+async function ready(res: ServerResponse, services: Services) {
+  const checks = { database: false, rules: services.ruleSets.isLoaded() };
+  try {
+    await services.ds.query('SELECT 1');
+    checks.database = true;
+  } catch {
+    // reported below
+  }
+  const ok = checks.database && checks.rules;
+  send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks, ruleSetVersion: checks.rules ? services.ruleSets.current().version : null });
+}

@@ -1,0 +1,104 @@
+import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { isStaff } from '../auth/actor';
+import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
+import { notFound } from '../common/errors';
+import { IncidentEntity } from './incident.entity';
+import { IncidentActionEntity } from './incident-action.entity';
+import { IncidentEventEntity } from './incident-event.entity';
+import type { IncidentFilter } from './incident.inputs';
+
+/** An incident with its required actions, as read models and resolvers need it. */
+export interface IncidentView {
+  entity: IncidentEntity;
+  actions: IncidentActionEntity[];
+}
+
+export interface IncidentPage {
+  views: IncidentView[];
+  cursors: string[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** Reads incidents, always through what the actor may see. */
+export class IncidentReader {
+  constructor(private readonly ds: DataSource, private readonly maxPageSize: number) {}
+
+  async byId(id: number, em: EntityManager = this.ds.manager): Promise<IncidentView | null> {
+    const entity = await em.findOneBy(IncidentEntity, { id });
+    return entity ? (await this.withActions([entity], em))[0] : null;
+  }
+
+  async byExternalRef(source: string, externalRef: string): Promise<IncidentView | null> {
+    const entity = await this.ds.manager.findOneBy(IncidentEntity, { source, externalRef });
+    return entity ? (await this.withActions([entity]))[0] : null;
+  }
+
+  /** The incident if the actor may see it, else null (another source's incident does not exist for it). */
+  async visible(actor: Actor, id: string): Promise<IncidentView | null> {
+    const n = parseId(id);
+    const view = n === null ? null : await this.byId(n);
+    return view && maySee(actor, view.entity) ? view : null;
+  }
+
+  async visibleByRef(actor: Actor, source: string, externalRef: string): Promise<IncidentView | null> {
+    const view = await this.byExternalRef(source, externalRef);
+    return view && maySee(actor, view.entity) ? view : null;
+  }
+
+  /** Inside a transaction: the entity, or NOT_FOUND. */
+  async entityFor(em: EntityManager, actor: Actor, id: string): Promise<IncidentEntity> {
+    const n = parseId(id);
+    const entity = n === null ? null : await em.findOneBy(IncidentEntity, { id: n });
+    if (!entity || !maySee(actor, entity)) throw notFound(`incident ${id}`);
+    return entity;
+  }
+
+  async history(incidentId: number): Promise<IncidentEventEntity[]> {
+    return this.ds.manager.find(IncidentEventEntity, { where: { incidentId }, order: { id: 'ASC' } });
+  }
+
+  /** A page, newest first (reported_at, id), with the total under the same filter. */
+  async list(actor: Actor, filter: IncidentFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<IncidentPage> {
+    const size = pageSize(first, this.maxPageSize);
+    const base = this.filtered(actor, filter ?? {});
+    const totalCount = await base.clone().getCount();
+    const page = base.clone().orderBy('i.reported_at', 'DESC').addOrderBy('i.id', 'DESC').take(size + 1);
+    if (after) {
+      const c = decodeCursor(after);
+      page.andWhere(new Brackets((w) => w.where('i.reported_at < :cAt', { cAt: c.at }).orWhere('i.reported_at = :cAt AND i.id < :cId', { cAt: c.at, cId: c.id })));
+    }
+    const rows = size === 0 ? [] : await page.getMany();
+    const views = await this.withActions(rows.slice(0, size));
+    return { views, cursors: views.map((v) => encodeCursor(v.entity.reportedAt, v.entity.id)), hasNextPage: rows.length > size, totalCount };
+  }
+
+  private filtered(actor: Actor, f: IncidentFilter): SelectQueryBuilder<IncidentEntity> {
+    const q = this.ds.getRepository(IncidentEntity).createQueryBuilder('i');
+    if (!isStaff(actor)) q.andWhere('i.source = :ownSource', { ownSource: actor.source });
+    if (!f.includeDrills) q.andWhere('i.drill = :drill', { drill: false });
+    if (f.status?.length) q.andWhere('i.status IN (:...status)', { status: f.status });
+    if (f.severity?.length) q.andWhere('i.severity IN (:...severity)', { severity: f.severity });
+    if (f.category?.length) q.andWhere('i.category IN (:...category)', { category: f.category });
+    if (f.ownerDepartment?.length) q.andWhere('i.owner_department IN (:...owner)', { owner: f.ownerDepartment });
+    if (f.from) q.andWhere('i.reported_at >= :from', { from: f.from });
+    if (f.to) q.andWhere('i.reported_at < :to', { to: f.to });
+    if (f.source) q.andWhere('i.source = :source', { source: f.source });
+    if (f.customerId) q.andWhere('i.customer_id = :customerId', { customerId: f.customerId });
+    return q;
+  }
+
+  private async withActions(entities: IncidentEntity[], em: EntityManager = this.ds.manager): Promise<IncidentView[]> {
+    if (!entities.length) return [];
+    const actions = await em.find(IncidentActionEntity, { where: { incidentId: In(entities.map((e) => e.id)) }, order: { position: 'ASC' } });
+    const byIncident = new Map<number, IncidentActionEntity[]>();
+    for (const a of actions) byIncident.set(a.incidentId, [...(byIncident.get(a.incidentId) ?? []), a]);
+    return entities.map((entity) => ({ entity, actions: byIncident.get(entity.id) ?? [] }));
+  }
+}
+
+/** Staff see everything; an INTEGRATION key only its own source. */
+export function maySee(actor: Actor, incident: { source: string }): boolean {
+  return isStaff(actor) || incident.source === actor.source;
+}

@@ -1,0 +1,219 @@
+import crypto from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Actor } from '../auth/actor';
+import { hasAnyRole } from '../auth/actor';
+import type { Clock } from '../common/clock';
+import { AppError, badInput, conflict, forbidden } from '../common/errors';
+import { isUniqueViolation } from '../database/errors';
+import type { Transactions } from '../database/transaction';
+import type { RuleSetService } from '../rulesets/rule-set.service';
+import type { Decision } from '../rules/types';
+import { IncidentEntity } from './incident.entity';
+import { IncidentActionEntity } from './incident-action.entity';
+import { IncidentEventEntity } from './incident-event.entity';
+import type { ReportIncidentInput } from './incident.inputs';
+import { INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incident.types';
+import { factsOf, LIMITS, normalizeReport, NormalizedReport, text } from './incident.validation';
+import type { IncidentReader, IncidentView } from './incident.reader';
+import { RepeatIncidentsFact } from './repeat-incidents.fact';
+
+/**
+ * Reporting and changing incidents. Every write is one transaction: the incident, its actions
+ * and its history entry are stored together or not at all.
+ */
+export class IncidentService {
+  private readonly repeatFact: RepeatIncidentsFact;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly rules: RuleSetService,
+    private readonly reader: IncidentReader,
+    private readonly clock: Clock,
+  ) {
+    this.repeatFact = new RepeatIncidentsFact(ds);
+  }
+
+  /** Decides without storing anything (dry run). */
+  async evaluate(input: ReportIncidentInput): Promise<Decision> {
+    const { engine } = this.rules.current();
+    const report = normalizeReport(input, engine.pack.catalog);
+    return this.decide(report, this.clock.now());
+  }
+
+  /**
+   * Stores a report with its decision. Idempotent on (source, externalRef): a replay of the same
+   * input returns the first incident with created=false; another input under the same key is a
+   * CONFLICT. Concurrent duplicates are settled by the unique index.
+   */
+  async report(actor: Actor, input: ReportIncidentInput): Promise<{ incident: IncidentView; created: boolean }> {
+    assertOwnSource(actor, input.source, 'input.source');
+    const { engine } = this.rules.current();
+    const report = normalizeReport(input, engine.pack.catalog);
+    const inputHash = hashReport(report);
+    const reportedAt = this.clock.now();
+    const decision = await this.decide(report, reportedAt);
+    try {
+      const id = await this.tx.run((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
+      return { incident: (await this.reader.byId(id))!, created: true };
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const existing = await this.reader.byExternalRef(report.source, report.externalRef);
+      if (!existing) throw e;
+      if (existing.entity.inputHash !== inputHash) {
+        throw conflict(`externalRef ${report.externalRef} of source ${report.source} was already reported with a different input`, { field: 'input.externalRef', incidentId: String(existing.entity.id) });
+      }
+      return { incident: existing, created: false };
+    }
+  }
+
+  async setStatus(actor: Actor, id: string, status: IncidentStatus, expectedVersion: number | null | undefined, note: string | null | undefined): Promise<IncidentView> {
+    const checkedNote = text('note', note, LIMITS.note);
+    return this.change(actor, id, expectedVersion, async (em, incident, now) => {
+      const from = incident.status as IncidentStatus;
+      if (!INCIDENT_TRANSITIONS[from].includes(status)) {
+        throw conflict(`an incident cannot go from ${from} to ${status}; from ${from} it may go to ${INCIDENT_TRANSITIONS[from].join(', ') || 'nowhere (final)'}`, { field: 'status' });
+      }
+      const set: Partial<IncidentEntity> = { status };
+      if (status === 'ACKNOWLEDGED') set.acknowledgedAt = now;
+      if (status === 'RESOLVED') set.resolvedAt = now;
+      if (status === 'OPEN') set.resolvedAt = null;
+      await this.event(em, incident.id, now, actor, 'STATUS_CHANGED', { fromStatus: from, toStatus: status, note: checkedNote });
+      return set;
+    });
+  }
+
+  async completeAction(actor: Actor, incidentId: string, code: string, note: string | null | undefined): Promise<IncidentView> {
+    const checkedNote = text('note', note, LIMITS.note);
+    return this.change(actor, incidentId, undefined, async (em, incident, now) => {
+      const actions = await em.getRepository(IncidentActionEntity).find({ where: { incidentId: incident.id } });
+      const action = actions.find((a) => a.code === code);
+      if (!action) {
+        const allowed = actions.map((a) => a.code);
+        throw badInput('code', `this incident requires no action "${code}"; its actions are ${allowed.join(', ') || 'none'}`, { allowed });
+      }
+      if (action.done) return null; // completing twice is a no-op: an ERP may retry
+      if (incident.status === 'CLOSED') throw conflict('the incident is CLOSED');
+      await em.getRepository(IncidentActionEntity).update({ id: action.id }, { done: true, doneAt: now, doneBy: actor.name, note: checkedNote });
+      await this.event(em, incident.id, now, actor, 'ACTION_COMPLETED', { note: checkedNote, detail: { code } });
+      return {};
+    });
+  }
+
+  async recordSatisfaction(actor: Actor, incidentId: string, score: number, comment: string | null | undefined): Promise<IncidentView> {
+    if (!Number.isInteger(score) || score < 1 || score > 5) throw badInput('score', 'must be a whole number from 1 to 5');
+    const checkedComment = text('comment', comment, LIMITS.note);
+    return this.change(actor, incidentId, undefined, async (em, incident, now) => {
+      await em.getRepository(IncidentActionEntity).update({ incidentId: incident.id, code: 'SATISFACTION_SURVEY', done: false }, { done: true, doneAt: now, doneBy: actor.name });
+      await this.event(em, incident.id, now, actor, 'SATISFACTION_RECORDED', { note: checkedComment, detail: { score } });
+      return { satisfactionScore: score, satisfactionComment: checkedComment };
+    });
+  }
+
+  /**
+   * The shape of every change: read the incident in the transaction, check visibility and the
+   * expected version, apply, then bump the version only if nobody else did meanwhile.
+   * `apply` returns the columns to set, or null for "nothing changed".
+   */
+  private async change(
+    actor: Actor,
+    id: string,
+    expectedVersion: number | null | undefined,
+    apply: (em: EntityManager, incident: IncidentEntity, now: Date) => Promise<Partial<IncidentEntity> | null>,
+  ): Promise<IncidentView> {
+    const incidentId = await this.tx.run(async (em) => {
+      const incident = await this.reader.entityFor(em, actor, id);
+      if (expectedVersion != null && expectedVersion !== incident.version) {
+        throw conflict(`incident ${id} is at version ${incident.version}, not ${expectedVersion}`, { field: 'expectedVersion', currentVersion: incident.version });
+      }
+      const now = this.clock.now();
+      const set = await apply(em, incident, now);
+      if (set === null) return incident.id;
+      const res = await em.createQueryBuilder().update(IncidentEntity)
+        .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
+        .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
+        .execute();
+      if (res.affected === 0) throw conflict(`incident ${id} was changed concurrently; read it again`, { field: 'expectedVersion' });
+      return incident.id;
+    });
+    return (await this.reader.byId(incidentId))!;
+  }
+
+  private async decide(report: NormalizedReport, reportedAt: Date): Promise<Decision> {
+    const { engine } = this.rules.current();
+    return engine.decide(
+      { ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt },
+      { now: reportedAt, dynamicFacts: this.repeatFact },
+    );
+  }
+
+  private async insert(em: EntityManager, actor: Actor, r: NormalizedReport, inputHash: string, reportedAt: Date, d: Decision): Promise<number> {
+    const row: Omit<IncidentEntity, 'id'> = {
+      source: r.source,
+      externalRef: r.externalRef,
+      inputHash,
+      category: r.category,
+      subtype: r.subtype,
+      status: 'OPEN',
+      severity: d.severity,
+      ownerDepartment: d.ownerDepartment,
+      policeReportRequired: d.policeReportRequired,
+      amountFen: r.amountFen,
+      report: reportJson(r, d),
+      customerId: r.customer?.id ?? null,
+      customerPhone: r.customer?.phone ?? null,
+      orderNo: r.orderNo,
+      occurredAt: r.occurredAt ? new Date(r.occurredAt) : null,
+      reportedAt,
+      acknowledgeBy: d.acknowledgeBy,
+      resolveBy: d.resolveBy,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      drill: r.drill,
+      ruleSetVersion: d.ruleSetVersion,
+      decision: toStoredDecision(d),
+      satisfactionScore: null,
+      satisfactionComment: null,
+      version: 1,
+      updatedAt: reportedAt,
+    };
+    const result = await em.insert(IncidentEntity, row as QueryDeepPartialEntity<IncidentEntity>);
+    const id = Number(result.identifiers[0].id);
+    if (d.actions.length) {
+      await em.insert(IncidentActionEntity, d.actions.map((a, position) => ({
+        incidentId: id, code: a.code, position, dueAt: a.dueAt, retainUntil: a.retainUntil ?? null, done: false, doneAt: null, doneBy: null, note: null,
+      })));
+    }
+    await this.event(em, id, reportedAt, actor, 'REPORTED', { toStatus: 'OPEN', detail: { severity: d.severity, ruleSetVersion: d.ruleSetVersion } });
+    return id;
+  }
+
+  private async event(em: EntityManager, incidentId: number, at: Date, actor: Actor, kind: string, e: { fromStatus?: string; toStatus?: string; note?: string | null; detail?: Record<string, unknown> }) {
+    const row: Omit<IncidentEventEntity, 'id'> = {
+      incidentId, at, actor: actor.name, kind, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, note: e.note ?? null, detail: e.detail ?? null,
+    };
+    await em.insert(IncidentEventEntity, row as QueryDeepPartialEntity<IncidentEventEntity>);
+  }
+}
+
+/** An INTEGRATION key reports only for its own source (staff roles may report for any). */
+export function assertOwnSource(actor: Actor, source: string, field: string) {
+  if (hasAnyRole(actor, ['ADMIN', 'AGENT', 'CS_LEAD'])) return;
+  if (actor.source !== null && actor.source !== source) {
+    throw new AppError('FORBIDDEN', `this key is bound to source ${actor.source}, not ${source}`, { field });
+  }
+  if (actor.source === null) throw forbidden();
+}
+
+/** The stored report: what was received, plus the computed fact as the rules saw it. */
+function reportJson(r: NormalizedReport, d: Decision): Record<string, unknown> {
+  return { ...r, amountFen: r.amountFen === null ? null : r.amountFen.toString(), repeatIncidents30d: d.facts?.repeatIncidents30d ?? 0 };
+}
+
+/** sha256 of the checked report, with keys in a fixed order and amounts in fen. */
+export function hashReport(r: NormalizedReport): string {
+  const canonical = JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  return crypto.createHash('sha256').update(canonical).digest('hex');
+}
+

@@ -1,0 +1,137 @@
+import type { Catalog, Facts } from '../rules/types';
+import { badInput } from '../common/errors';
+import { AMOUNT_PATTERN, fenToNumber, parseYuan } from '../money/money';
+import type { ReportIncidentInput } from './incident.inputs';
+
+/** Longest accepted text per field (characters). */
+export const LIMITS = {
+  source: 64, externalRef: 128, code: 64, channel: 64, location: 500, orderNo: 128, description: 4000,
+  customerId: 128, customerName: 200, phone: 32, tier: 32, note: 2000,
+} as const;
+
+/** A report after checking: exact amount in fen, codes known to the catalog, strings bounded. */
+export interface NormalizedReport {
+  source: string;
+  externalRef: string;
+  category: string;
+  subtype: string | null;
+  occurredAt: string | null;
+  amountFen: bigint | null;
+  propertyOwner: string | null;
+  injured: boolean | null;
+  outageMinutes: number | null;
+  escalating: boolean | null;
+  mediaAttention: boolean | null;
+  legalThreat: boolean | null;
+  channel: string | null;
+  location: string | null;
+  orderNo: string | null;
+  description: string | null;
+  customer: { id: string | null; name: string | null; phone: string | null; tier: string | null } | null;
+  drill: boolean;
+}
+
+export function text(field: string, value: unknown, max: number, required = false): string | null {
+  if (value === undefined || value === null) {
+    if (required) throw badInput(field, 'is required');
+    return null;
+  }
+  if (typeof value !== 'string') throw badInput(field, 'must be a string');
+  if (required && value.trim() === '') throw badInput(field, 'must not be empty');
+  if ([...value].length > max) throw badInput(field, `is longer than ${max} characters`);
+  // Control characters other than tab and newlines have no place in a report and break exports.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw badInput(field, 'contains control characters');
+  return value;
+}
+
+/** A code from a catalog list; the error lists the allowed codes. */
+export function code(field: string, value: string | null, allowed: readonly string[], required = false): string | null {
+  const v = text(field, value, LIMITS.code, required);
+  if (v === null) return null;
+  if (!allowed.includes(v)) throw badInput(field, `unknown code "${v}"; allowed: ${allowed.join(', ')}`, { allowed });
+  return v;
+}
+
+/** Exact money: a string like "5000.01" (a JSON number is refused: floats are not money). */
+export function amount(field: string, value: unknown, required = false): bigint | null {
+  if (value === undefined || value === null) {
+    if (required) throw badInput(field, 'is required');
+    return null;
+  }
+  if (typeof value !== 'string') throw badInput(field, 'must be a string of yuan such as "5000.01", not a number');
+  if (!AMOUNT_PATTERN.test(value)) throw badInput(field, `"${value.slice(0, 40)}" is not an amount: up to 12 digits and 2 decimals, e.g. "5000.01"`);
+  return parseYuan(value);
+}
+
+/** Checks a report against the active catalog. Throws BAD_USER_INPUT naming the field. */
+export function normalizeReport(input: ReportIncidentInput, catalog: Catalog, prefix = 'input'): NormalizedReport {
+  const f = (name: string) => `${prefix}.${name}`;
+  const categories = Object.keys(catalog.categories);
+  const category = code(f('category'), input.category, categories, true)!;
+  const subtypes = Object.keys(catalog.categories[category].subtypes);
+  const subtype = input.subtype == null ? null : subtypes.length === 0
+    ? (() => { throw badInput(f('subtype'), `category ${category} has no subtypes`, { allowed: [] }); })()
+    : code(f('subtype'), input.subtype, subtypes);
+  const ownerValues = catalog.factValues.propertyOwner ?? [];
+  if (input.outageMinutes != null && (!Number.isInteger(input.outageMinutes) || input.outageMinutes < 0)) {
+    throw badInput(f('outageMinutes'), 'must be a whole number of minutes, 0 or more');
+  }
+  const customer = input.customer
+    ? {
+        id: text(f('customer.id'), input.customer.id, LIMITS.customerId),
+        name: text(f('customer.name'), input.customer.name, LIMITS.customerName),
+        phone: phone(f('customer.phone'), input.customer.phone),
+        tier: text(f('customer.tier'), input.customer.tier, LIMITS.tier),
+      }
+    : null;
+  return {
+    source: identifier(f('source'), input.source, LIMITS.source),
+    externalRef: text(f('externalRef'), input.externalRef, LIMITS.externalRef, true)!,
+    category,
+    subtype,
+    occurredAt: input.occurredAt ? input.occurredAt.toISOString() : null,
+    amountFen: amount(f('amount'), input.amount),
+    propertyOwner: code(f('propertyOwner'), input.propertyOwner ?? null, ownerValues),
+    injured: input.injured ?? null,
+    outageMinutes: input.outageMinutes ?? null,
+    escalating: input.escalating ?? null,
+    mediaAttention: input.mediaAttention ?? null,
+    legalThreat: input.legalThreat ?? null,
+    channel: text(f('channel'), input.channel, LIMITS.channel),
+    location: text(f('location'), input.location, LIMITS.location),
+    orderNo: text(f('orderNo'), input.orderNo, LIMITS.orderNo),
+    description: text(f('description'), input.description, LIMITS.description),
+    customer,
+    drill: input.drill ?? false,
+  };
+}
+
+function identifier(field: string, value: unknown, max: number): string {
+  const v = text(field, value, max, true)!;
+  if (!/^[\w.:-]+$/.test(v)) throw badInput(field, 'use letters, digits and . _ : - only');
+  return v;
+}
+
+export function phone(field: string, value: unknown): string | null {
+  const v = text(field, value, LIMITS.phone);
+  if (v === null) return null;
+  if (!/^\+?[\d\s-]{3,32}$/.test(v)) throw badInput(field, 'is not a phone number');
+  return v;
+}
+
+/** The facts the rules read, from a checked report. */
+export function factsOf(r: NormalizedReport): Facts {
+  return {
+    category: r.category,
+    subtype: r.subtype,
+    amount: r.amountFen === null ? null : fenToNumber(r.amountFen),
+    propertyOwner: r.propertyOwner,
+    injured: r.injured,
+    outageMinutes: r.outageMinutes,
+    escalating: r.escalating,
+    mediaAttention: r.mediaAttention,
+    legalThreat: r.legalThreat,
+    channel: r.channel,
+    customerTier: r.customer?.tier ?? null,
+  };
+}

@@ -1,0 +1,92 @@
+import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { isStaff } from '../auth/actor';
+import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
+import { notFound } from '../common/errors';
+import { maySee } from '../incidents/incident.reader';
+import { RefundEntity } from './refund.entity';
+import { RefundStepEntity } from './refund-step.entity';
+import { RefundTransitionEntity } from './refund-transition.entity';
+import type { RefundFilter } from './refund.inputs';
+
+/** A refund with every step of every attempt (attempt, then position). */
+export interface RefundView {
+  entity: RefundEntity;
+  steps: RefundStepEntity[];
+}
+
+export interface RefundPage {
+  views: RefundView[];
+  cursors: string[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** Reads refunds, always through what the actor may see (an INTEGRATION key: its own source). */
+export class RefundReader {
+  constructor(private readonly ds: DataSource, private readonly maxPageSize: number) {}
+
+  async byId(id: number, em: EntityManager = this.ds.manager): Promise<RefundView | null> {
+    const entity = await em.findOneBy(RefundEntity, { id });
+    return entity ? (await this.withSteps([entity], em))[0] : null;
+  }
+
+  /** The refund if the actor may see it, else null. */
+  async visible(actor: Actor, id: string): Promise<RefundView | null> {
+    const n = parseId(id);
+    const view = n === null ? null : await this.byId(n);
+    return view && maySee(actor, view.entity) ? view : null;
+  }
+
+  /** Inside a transaction: the refund with its steps, or NOT_FOUND. */
+  async viewFor(em: EntityManager, actor: Actor, id: string): Promise<RefundView> {
+    const n = parseId(id);
+    const view = n === null ? null : await this.byId(n, em);
+    if (!view || !maySee(actor, view.entity)) throw notFound(`refund ${id}`);
+    return view;
+  }
+
+  /** An incident's refunds, oldest first (the incident is already known to be visible). */
+  async forIncident(incidentId: number): Promise<RefundView[]> {
+    const rows = await this.ds.manager.find(RefundEntity, { where: { incidentId }, order: { id: 'ASC' } });
+    return this.withSteps(rows);
+  }
+
+  async history(refundId: number): Promise<RefundTransitionEntity[]> {
+    return this.ds.manager.find(RefundTransitionEntity, { where: { refundId }, order: { id: 'ASC' } });
+  }
+
+  /** A page, newest first (requested_at, id), with the total under the same filter. */
+  async list(actor: Actor, filter: RefundFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<RefundPage> {
+    const size = pageSize(first, this.maxPageSize);
+    const base = this.filtered(actor, filter ?? {});
+    const totalCount = await base.clone().getCount();
+    const page = base.clone().orderBy('r.requested_at', 'DESC').addOrderBy('r.id', 'DESC').take(size + 1);
+    if (after) {
+      const c = decodeCursor(after);
+      page.andWhere(new Brackets((w) => w.where('r.requested_at < :cAt', { cAt: c.at }).orWhere('r.requested_at = :cAt AND r.id < :cId', { cAt: c.at, cId: c.id })));
+    }
+    const rows = size === 0 ? [] : await page.getMany();
+    const views = await this.withSteps(rows.slice(0, size));
+    return { views, cursors: views.map((v) => encodeCursor(v.entity.requestedAt, v.entity.id)), hasNextPage: rows.length > size, totalCount };
+  }
+
+  private filtered(actor: Actor, f: RefundFilter): SelectQueryBuilder<RefundEntity> {
+    const q = this.ds.getRepository(RefundEntity).createQueryBuilder('r');
+    if (!isStaff(actor)) q.andWhere('r.source = :ownSource', { ownSource: actor.source });
+    if (!f.includeDrills) q.andWhere('r.drill = :drill', { drill: false });
+    if (f.status?.length) q.andWhere('r.status IN (:...status)', { status: f.status });
+    if (f.category?.length) q.andWhere('r.category IN (:...category)', { category: f.category });
+    if (f.from) q.andWhere('r.requested_at >= :from', { from: f.from });
+    if (f.to) q.andWhere('r.requested_at < :to', { to: f.to });
+    return q;
+  }
+
+  private async withSteps(entities: RefundEntity[], em: EntityManager = this.ds.manager): Promise<RefundView[]> {
+    if (!entities.length) return [];
+    const steps = await em.find(RefundStepEntity, { where: { refundId: In(entities.map((e) => e.id)) }, order: { attempt: 'ASC', position: 'ASC' } });
+    const byRefund = new Map<number, RefundStepEntity[]>();
+    for (const s of steps) byRefund.set(s.refundId, [...(byRefund.get(s.refundId) ?? []), s]);
+    return entities.map((entity) => ({ entity, steps: byRefund.get(entity.id) ?? [] }));
+  }
+}

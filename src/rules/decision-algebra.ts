@@ -1,0 +1,155 @@
+/**
+ * The decision algebra: how the events of fired rules combine into a decision. Pure — no
+ * engine, no I/O; the calendar comes in as a `DueClock`.
+ *
+ * Events are folded in rule order (stage, then pack order). Invariants:
+ * - severity = max of `severity` events (GENERAL when none) + the sum of `escalate` levels,
+ *   capped at CRITICAL; recomputed after each stage so the next stage reads it;
+ * - owner = the `owner` event of highest rank (ties: the first), else the catalog default;
+ * - notify = union of `notify` departments minus the owner, in catalog order;
+ * - actions = union by code (the earliest due wins), in catalog order;
+ * - refundSteps = the highest-rank `refundChain` (ties: the first), then `insertRefundStep`s.
+ */
+import type { Catalog, DecidedAction, Decision, Duration, Facts, FiredRule, RuleEvent, Severity } from './types';
+import { SEVERITIES } from './types';
+
+/** Turns a catalog Duration into a due time (the business calendar implements it). */
+export interface DueClock {
+  addDuration(from: Date, d: Duration): Date | null;
+}
+
+/** What the stages so far decided: the events in fold order and the facts later stages read. */
+export interface PartialDecision {
+  events: RuleEvent[];
+  severity: Severity;
+  ownerDepartment: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const rankOf = (s: Severity) => SEVERITIES.indexOf(s);
+
+/** Nothing decided yet: GENERAL, owned by the catalog's default owner. */
+export function emptyDecision(catalog: Pick<Catalog, 'defaultOwner'>): PartialDecision {
+  return { events: [], severity: 'GENERAL', ownerDepartment: catalog.defaultOwner };
+}
+
+/** Adds one stage's fired events (in rule order) and recomputes severity and owner. */
+export function applyStage(partial: PartialDecision, events: RuleEvent[], catalog: Pick<Catalog, 'defaultOwner'>): PartialDecision {
+  const all = [...partial.events, ...events];
+  return { events: all, severity: foldSeverity(all), ownerDepartment: foldOwner(all, catalog.defaultOwner) };
+}
+
+/** Max of the `severity` events (GENERAL when none), raised by `escalate` levels, capped at CRITICAL. */
+export function foldSeverity(events: RuleEvent[]): Severity {
+  let level = 0;
+  let escalation = 0;
+  for (const e of events) {
+    if (e.type === 'severity') level = Math.max(level, rankOf(e.params.level));
+    else if (e.type === 'escalate') escalation += e.params.levels;
+  }
+  return SEVERITIES[Math.min(level + escalation, SEVERITIES.length - 1)];
+}
+
+/** The `owner` event with the highest rank (ties: the first), else `defaultOwner`. */
+export function foldOwner(events: RuleEvent[], defaultOwner: string): string {
+  let best: { department: string; rank: number } | null = null;
+  for (const e of events) {
+    if (e.type !== 'owner') continue;
+    const rank = e.params.rank ?? 0;
+    if (!best || rank > best.rank) best = { department: e.params.department, rank };
+  }
+  return best?.department ?? defaultOwner;
+}
+
+/** The union of `notify` departments without the owner, ordered as `departmentOrder`. */
+export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: string[]): string[] {
+  const wanted = new Set<string>();
+  for (const e of events) if (e.type === 'notify') e.params.departments.forEach((d) => wanted.add(d));
+  wanted.delete(owner);
+  return orderBy([...wanted], departmentOrder);
+}
+
+/**
+ * One action per code, due at `reportedAt` + the event's due (or the catalog's); when two
+ * events ask for one code the earliest due wins (a null due — after resolution — is latest).
+ * Ordered as `catalog.actions`.
+ */
+export function foldActions(events: RuleEvent[], catalog: Pick<Catalog, 'actions'>, reportedAt: Date, clock: DueClock): DecidedAction[] {
+  const byCode = new Map<string, DecidedAction>();
+  for (const e of events) {
+    if (e.type !== 'action') continue;
+    const entry = catalog.actions[e.params.code];
+    const dueAt = clock.addDuration(reportedAt, e.params.due ?? entry.due);
+    const kept = byCode.get(e.params.code);
+    if (kept && !earlier(dueAt, kept.dueAt)) continue;
+    const action: DecidedAction = { code: e.params.code, dueAt };
+    if (entry.retainDays !== undefined) action.retainUntil = new Date(reportedAt.getTime() + entry.retainDays * DAY_MS);
+    byCode.set(e.params.code, action);
+  }
+  return orderBy([...byCode.keys()], Object.keys(catalog.actions)).map((code) => byCode.get(code)!);
+}
+
+/**
+ * The refund chain: the steps of the highest-rank `refundChain` event (ties: the first), or
+ * `fallback` when none fired; then each `insertRefundStep` whose `after` is in the chain.
+ * An empty chain means no refund is expected and stays empty.
+ */
+export function foldRefundSteps(events: RuleEvent[], fallback: string[] = []): string[] {
+  let best: { steps: string[]; rank: number } | null = null;
+  for (const e of events) {
+    if (e.type !== 'refundChain') continue;
+    const rank = e.params.rank ?? 0;
+    if (!best || rank > best.rank) best = { steps: e.params.steps, rank };
+  }
+  const chain = [...(best?.steps ?? fallback)];
+  for (const e of events) {
+    if (e.type !== 'insertRefundStep' || chain.length === 0 || chain.includes(e.params.step)) continue;
+    const at = chain.indexOf(e.params.after);
+    if (at !== -1) chain.splice(at + 1, 0, e.params.step);
+  }
+  return chain;
+}
+
+/** Everything `finishDecision` needs besides the folded events. */
+export interface DecisionContext {
+  catalog: Pick<Catalog, 'actions' | 'departments' | 'deadlines' | 'defaultOwner'>;
+  clock: DueClock;
+  reportedAt: Date;
+  ruleSetVersion: string;
+  firedRules: FiredRule[];
+  facts?: Facts;
+}
+
+/** The final decision from all stages' events. */
+export function finishDecision(partial: PartialDecision, ctx: DecisionContext): Decision {
+  const { events, severity, ownerDepartment } = partial;
+  const actions = foldActions(events, ctx.catalog, ctx.reportedAt, ctx.clock);
+  const deadline = ctx.catalog.deadlines[severity];
+  const decision: Decision = {
+    severity,
+    ownerDepartment,
+    notifyDepartments: foldNotify(events, ownerDepartment, Object.keys(ctx.catalog.departments)),
+    actions,
+    policeReportRequired: actions.some((a) => a.code === 'POLICE_REPORT'),
+    refundSteps: foldRefundSteps(events),
+    acknowledgeBy: deadline ? ctx.clock.addDuration(ctx.reportedAt, deadline.acknowledge) : null,
+    resolveBy: deadline ? ctx.clock.addDuration(ctx.reportedAt, deadline.resolve) : null,
+    ruleSetVersion: ctx.ruleSetVersion,
+    firedRules: ctx.firedRules,
+  };
+  if (ctx.facts) decision.facts = ctx.facts;
+  return decision;
+}
+
+function earlier(a: Date | null, b: Date | null): boolean {
+  if (a === null) return false;
+  return b === null || a.getTime() < b.getTime();
+}
+
+function orderBy(codes: string[], order: string[]): string[] {
+  const position = (c: string) => {
+    const i = order.indexOf(c);
+    return i === -1 ? order.length : i;
+  };
+  return codes.sort((a, b) => position(a) - position(b));
+}

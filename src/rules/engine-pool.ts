@@ -1,0 +1,37 @@
+import { Engine, EngineResult, RuleProperties } from 'json-rules-engine';
+
+const ENGINE_OPTIONS = { allowUndefinedFacts: false, allowUndefinedConditions: false, replaceFactsInEventParams: false };
+
+/**
+ * json-rules-engine Engines over one fixed rule list, each lent to one run at a time.
+ *
+ * Invariant: an Engine is never shared by overlapping runs. Its `run()` keeps a single status
+ * flag, so the first of two overlapping runs to finish makes the other skip rules
+ * (json-rules-engine issue #303). An engine whose run failed is dropped, not reused: the failed
+ * run's trailing promise chain may still write that flag.
+ */
+export class EnginePool {
+  private readonly idle: Engine[] = [];
+
+  constructor(
+    private readonly rules: RuleProperties[],
+    private readonly maxIdle = 64,
+  ) {}
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  /** Runs the rules on `facts` with an engine no other run is using. */
+  async run(facts: Record<string, unknown>): Promise<EngineResult> {
+    const engine = this.idle.pop() ?? this.create();
+    const result = await engine.run(facts);
+    if (this.idle.length < this.maxIdle) this.idle.push(engine);
+    return result;
+  }
+
+  private create(): Engine {
+    // The engine keeps (and may annotate) what it is given: hand it its own copy.
+    return new Engine(structuredClone(this.rules), ENGINE_OPTIONS);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Runs a rule pack's own tests (`tests/*.json`, see `schema/rule-test.schema.json`) through a
+ * RuleEngine. Backs the policy spec and the `triage rules test` CLI.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { compileSchemas, parseAndValidate } from './rule-pack.loader';
+import { RuleProblem, RulesInvalidError } from './rule-pack.errors';
+import type { DecisionInput, DynamicFacts, RuleEngine } from './rule-engine';
+import type { Decision, Severity } from './types';
+
+export const TESTS_DIR = 'tests';
+/** When a case gives no `reportedAt`: a Monday morning in Shanghai, never "now". */
+export const DEFAULT_REPORTED_AT = '2026-11-23T10:00:00+08:00';
+
+export interface PackTestInput extends Omit<DecisionInput, 'reportedAt' | 'customerId'> {
+  repeatIncidents30d?: number;
+  reportedAt?: string;
+}
+
+export interface PackTestExpect {
+  severity?: Severity;
+  ownerDepartment?: string;
+  notifyDepartments?: string[];
+  actions?: string[];
+  absentActions?: string[];
+  policeReportRequired?: boolean;
+  refundSteps?: string[];
+  refundChain?: string[];
+  firedRules?: string[];
+  actionDue?: Record<string, string | null>;
+}
+
+export interface PackTestCase {
+  name: string;
+  description?: string;
+  input: PackTestInput;
+  expect: PackTestExpect;
+}
+
+export interface PackTestFailure {
+  /** `file › case name`. */
+  case: string;
+  field: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+export interface PackTestReport {
+  passed: number;
+  failed: number;
+  failures: PackTestFailure[];
+  /** Rules no case fired: the pack's untested rules. */
+  unfiredRules: string[];
+}
+
+/**
+ * Runs every case of `<packDir>/tests/*.json` (sorted) through `engine.decide` (and
+ * `engine.refundChainFor` for `refundChain`). Throws RulesInvalidError when a test file is
+ * not valid against the pack's rule-test schema.
+ */
+export async function runPackTests(packDir: string, engine: RuleEngine): Promise<PackTestReport> {
+  const files = readTestFiles(packDir);
+  const report: PackTestReport = { passed: 0, failed: 0, failures: [], unfiredRules: [] };
+  const fired = new Set<string>();
+  for (const { file, cases } of files) {
+    for (const testCase of cases) {
+      const failures = await runCase(`${file} › ${testCase.name}`, testCase, engine, fired);
+      if (failures.length === 0) report.passed += 1;
+      else report.failed += 1;
+      report.failures.push(...failures);
+    }
+  }
+  report.unfiredRules = engine.pack.rules.map((r) => r.name).filter((name) => !fired.has(name));
+  return report;
+}
+
+function readTestFiles(packDir: string): Array<{ file: string; cases: PackTestCase[] }> {
+  const problems: RuleProblem[] = [];
+  const { ruleTest } = compileSchemas(packDir, ['ruleTest'], problems);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(path.join(packDir, TESTS_DIR)).filter((n) => n.endsWith('.json')).sort();
+  } catch (e) {
+    problems.push({ file: `${TESTS_DIR}/`, pointer: '', message: `cannot be read: ${(e as Error).message}` });
+  }
+  const out: Array<{ file: string; cases: PackTestCase[] }> = [];
+  for (const name of names) {
+    const file = `${TESTS_DIR}/${name}`;
+    const parsed = parseAndValidate(file, fs.readFileSync(path.join(packDir, file), 'utf8'), ruleTest, problems);
+    if (parsed) out.push({ file, cases: (parsed.data as { cases: PackTestCase[] }).cases });
+  }
+  if (problems.length > 0) throw new RulesInvalidError(problems);
+  return out;
+}
+
+async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine, fired: Set<string>): Promise<PackTestFailure[]> {
+  const { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, ...facts } = testCase.input;
+  const at = new Date(reportedAt);
+  const dynamicFacts: DynamicFacts = { repeatIncidents30d: async () => repeatIncidents30d };
+  const input: DecisionInput = { ...facts, customerId: 'pack-test-customer', reportedAt: at };
+  const decision = await engine.decide(input, { now: at, dynamicFacts });
+  decision.firedRules.forEach((r) => fired.add(r.name));
+
+  const failures: PackTestFailure[] = [];
+  const fail = (field: string, expected: unknown, actual: unknown) => failures.push({ case: label, field, expected, actual });
+  const e = testCase.expect;
+  const codes = decision.actions.map((a) => a.code);
+  const firedNames = decision.firedRules.map((r) => r.name);
+  if (e.severity !== undefined && e.severity !== decision.severity) fail('severity', e.severity, decision.severity);
+  if (e.ownerDepartment !== undefined && e.ownerDepartment !== decision.ownerDepartment) fail('ownerDepartment', e.ownerDepartment, decision.ownerDepartment);
+  if (e.notifyDepartments !== undefined && !sameSet(e.notifyDepartments, decision.notifyDepartments)) {
+    fail('notifyDepartments', e.notifyDepartments, decision.notifyDepartments);
+  }
+  if (e.actions !== undefined && !e.actions.every((c) => codes.includes(c))) fail('actions', e.actions, codes);
+  if (e.absentActions !== undefined && e.absentActions.some((c) => codes.includes(c))) fail('absentActions', e.absentActions, codes);
+  if (e.policeReportRequired !== undefined && e.policeReportRequired !== decision.policeReportRequired) {
+    fail('policeReportRequired', e.policeReportRequired, decision.policeReportRequired);
+  }
+  if (e.refundSteps !== undefined && !sameList(e.refundSteps, decision.refundSteps)) fail('refundSteps', e.refundSteps, decision.refundSteps);
+  if (e.refundChain !== undefined) {
+    const chain = await engine.refundChainFor(input, dynamicFacts);
+    if (!sameList(e.refundChain, chain)) fail('refundChain', e.refundChain, chain);
+  }
+  if (e.firedRules !== undefined && !e.firedRules.every((n) => firedNames.includes(n))) fail('firedRules', e.firedRules, firedNames);
+  for (const [code, due] of Object.entries(e.actionDue ?? {})) {
+    checkDue(decision, code, due, fail);
+  }
+  return failures;
+}
+
+function checkDue(decision: Decision, code: string, expected: string | null, fail: (field: string, expected: unknown, actual: unknown) => void): void {
+  const action = decision.actions.find((a) => a.code === code);
+  const field = `actionDue.${code}`;
+  if (!action) return fail(field, expected, 'absent');
+  const actual = action.dueAt ? action.dueAt.toISOString() : null;
+  const wanted = expected === null ? null : new Date(expected).toISOString();
+  if (actual !== wanted) fail(field, wanted, actual);
+}
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { DecisionInput, DynamicFacts, RuleEngine } from './rule-engine';
+import { loadRulePack } from './rule-pack.loader';
+import type { RulePack } from './types';
+
+const PACK = path.join(__dirname, '..', '..', 'rules');
+const AT = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in Shanghai
+
+/** Answers repeatIncidents30d from a table, after a random pause so concurrent runs interleave. */
+function fakeRepeats(byCustomer: Record<string, number> = {}, jitter = false) {
+  const calls: Array<[string, Date]> = [];
+  const facts: DynamicFacts = {
+    async repeatIncidents30d(customerId, before) {
+      calls.push([customerId, before]);
+      if (jitter) await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 3)));
+      return byCustomer[customerId] ?? 0;
+    },
+  };
+  return { facts, calls };
+}
+
+/** A small deterministic PRNG (mulberry32): varied inputs, same every run. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function variedInputs(pack: RulePack, count: number): DecisionInput[] {
+  const rand = prng(42);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const maybe = <T>(v: T): T | null => (rand() < 0.5 ? v : null);
+  const categories = Object.keys(pack.catalog.categories);
+  const amounts = [0, 20, 4999.99, 5000, 5000.01, 50000, 50000.01, 123456.78];
+  return Array.from({ length: count }, (_, i) => {
+    const category = pick(categories);
+    const subtypes = Object.keys(pack.catalog.categories[category].subtypes);
+    return {
+      category,
+      subtype: subtypes.length ? pick(subtypes) : null,
+      amount: maybe(pick(amounts)),
+      propertyOwner: maybe(pick(['COMPANY', 'CUSTOMER'])),
+      injured: maybe(rand() < 0.5),
+      outageMinutes: maybe(pick([0, 30, 31, 240])),
+      escalating: maybe(rand() < 0.5),
+      mediaAttention: rand() < 0.15,
+      legalThreat: rand() < 0.15,
+      channel: null,
+      customerTier: null,
+      customerId: `C-${i % 7}`,
+      reportedAt: new Date(AT.getTime() + Math.floor(rand() * 14 * 24) * 3_600_000),
+    };
+  });
+}
+
+describe('RuleEngine', () => {
+  const pack = loadRulePack(PACK);
+  const engine = new RuleEngine(pack);
+  const deps = (facts: DynamicFacts) => ({ now: AT, dynamicFacts: facts });
+
+  it('exposes the pack, its version and the business calendar', () => {
+    expect(engine.pack).toBe(pack);
+    expect(engine.version).toBe(pack.version);
+    expect(typeof engine.calendar.addDuration).toBe('function');
+  });
+
+  it('explains each fired rule: stage, event, rendered reason and the facts it read', async () => {
+    const decision = await engine.decide(
+      { category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: 5000.01, reportedAt: AT },
+      deps(fakeRepeats().facts),
+    );
+    const police = decision.firedRules.find((r) => r.name === 'property-loss-over-5000-police');
+    expect(police).toEqual({
+      name: 'property-loss-over-5000-police',
+      stage: 1,
+      event: { type: 'action', params: { code: 'POLICE_REPORT' } },
+      reason: { zh: '财产损失5000.01元,超5000元,须报警', en: 'loss of 5000.01 yuan is over 5000: police report' },
+      facts: { category: 'PROPERTY_LOSS', amount: 5000.01 },
+    });
+    const manager = decision.firedRules.find((r) => r.name === 'urgent-notify-department-manager');
+    expect(manager).toMatchObject({ stage: 2, facts: { severity: 'URGENT' }, reason: { en: 'severity URGENT is urgent or higher: tell the department manager' } });
+    // Fired rules come by stage, then in pack order.
+    const stages = decision.firedRules.map((r) => r.stage);
+    expect(stages).toEqual([...stages].sort());
+    expect(decision.ruleSetVersion).toBe(pack.version);
+    expect(decision.facts).toMatchObject({ category: 'PROPERTY_LOSS', amount: 5000.01, repeatIncidents30d: 0, injured: null });
+  });
+
+  it('fetches repeatIncidents30d once, for the customer, before the report time', async () => {
+    const { facts, calls } = fakeRepeats({ 'C-9': 3 });
+    const decision = await engine.decide({ category: 'SERVICE', subtype: 'SLOW_RESPONSE', customerId: 'C-9', reportedAt: AT }, deps(facts));
+    expect(calls).toEqual([['C-9', AT]]);
+    expect(decision.severity).toBe('SERIOUS');
+    expect(decision.facts?.repeatIncidents30d).toBe(3);
+  });
+
+  it('does not fetch repeatIncidents30d without a customer, or when no rule reads it', async () => {
+    const { facts, calls } = fakeRepeats({ 'C-9': 3 });
+    const anonymous = await engine.decide({ category: 'SERVICE', subtype: 'SLOW_RESPONSE', reportedAt: AT }, deps(facts));
+    expect(anonymous.severity).toBe('GENERAL');
+    expect(anonymous.facts?.repeatIncidents30d).toBe(0);
+    const withoutRepeatRule = new RuleEngine({ ...pack, rules: pack.rules.filter((r) => r.name !== 'repeat-customer-escalate') });
+    await withoutRepeatRule.decide({ category: 'SERVICE', customerId: 'C-9', reportedAt: AT }, deps(facts));
+    expect(calls).toEqual([]);
+  });
+
+  it('decides the refund chain of a refund, with the default chain when the rules decide none', async () => {
+    const fin = ['CASHIER_CHECK', 'ACCOUNTANT_REVIEW', 'FINANCE_DIRECTOR_APPROVAL', 'PAYOUT', 'CUSTOMER_NOTIFIED'];
+    expect(await engine.refundChainFor({ category: 'PAYMENT_FAULT', subtype: 'NO_ORDER_ISSUED', amount: 10 }))
+      .toEqual(['CS_REVIEW', 'TECH_VERIFY', ...fin]);
+    expect(await engine.refundChainFor({ category: 'PERSONAL_SAFETY', subtype: 'ANIMAL_BITE', amount: 10 })).toEqual(fin);
+    expect(await engine.refundChainFor({ category: 'PROPERTY_LOSS', subtype: 'LOST', amount: 50000.01 }))
+      .toEqual(['CASHIER_CHECK', 'ACCOUNTANT_REVIEW', 'FINANCE_DIRECTOR_APPROVAL', 'PRESIDENT_APPROVAL', 'PAYOUT', 'CUSTOMER_NOTIFIED']);
+  });
+
+  it('explains every rule, fired or not, with each leaf\'s fact value and result', async () => {
+    const input = { category: 'SYSTEM_FAILURE', subtype: 'NETWORK', outageMinutes: 31, reportedAt: AT };
+    const { decision, rules } = await engine.explain(input, deps(fakeRepeats().facts));
+    expect(rules.map((r) => r.name)).toEqual(pack.rules.map((r) => r.name));
+    expect(rules.filter((r) => r.fired).map((r) => r.name)).toEqual(expect.arrayContaining(decision.firedRules.map((r) => r.name)));
+    expect(rules.filter((r) => r.fired)).toHaveLength(decision.firedRules.length);
+    const outage = rules.find((r) => r.name === 'outage-over-30-minutes-inform-customers')!;
+    expect(outage).toMatchObject({ fired: true, stage: 1, file: 'policy/actions.json' });
+    expect(outage.conditions).toEqual({
+      all: [
+        { fact: 'category', operator: 'equal', value: 'SYSTEM_FAILURE', factResult: 'SYSTEM_FAILURE', result: true },
+        { fact: 'outageMinutes', operator: 'greaterThan', value: 30, factResult: 31, result: true },
+      ],
+      result: true,
+    });
+    const fire = rules.find((r) => r.name === 'fire-call-fire-service')!;
+    expect(fire.fired).toBe(false);
+    expect((fire.conditions as { all: Array<{ factResult: unknown; result: boolean | null }> }).all[0]).toMatchObject({ factResult: 'SYSTEM_FAILURE', result: false });
+    expect(decision).toEqual(await engine.decide(input, deps(fakeRepeats().facts)));
+  });
+
+  it('decides the same with only the category\'s rules as with all of them', async () => {
+    const { facts } = fakeRepeats({ 'C-1': 3, 'C-2': 5 });
+    for (const input of variedInputs(pack, 300)) {
+      const fast = await engine.decide(input, deps(facts));
+      const { decision: full } = await engine.explain(input, deps(facts));
+      expect(fast).toEqual(full);
+    }
+  });
+
+  it('gives 1,000 concurrent decisions the same answers as one at a time (json-rules-engine #303)', async () => {
+    const repeats = { 'C-1': 3, 'C-2': 5, 'C-4': 1 };
+    const inputs = variedInputs(pack, 1000);
+    const sequential = [];
+    for (const input of inputs) sequential.push(await engine.decide(input, deps(fakeRepeats(repeats).facts)));
+    const shared = new RuleEngine(pack);
+    const concurrent = await Promise.all(inputs.map((input) => shared.decide(input, deps(fakeRepeats(repeats, true).facts))));
+    expect(concurrent).toEqual(sequential);
+    // The inputs really vary: every category and every severity is among the answers.
+    expect(new Set(sequential.map((d) => d.severity)).size).toBe(4);
+    expect(new Set(inputs.map((i) => i.category)).size).toBe(Object.keys(pack.catalog.categories).length);
+  });
+
+  it('gives concurrent explanations the same answers as one at a time', async () => {
+    const inputs = variedInputs(pack, 100);
+    const sequential = [];
+    for (const input of inputs) sequential.push(await engine.explain(input, deps(fakeRepeats().facts)));
+    const concurrent = await Promise.all(inputs.map((input) => engine.explain(input, deps(fakeRepeats({}, true).facts))));
+    expect(concurrent).toEqual(sequential);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * Loads a rule pack directory at boot or reload: `catalog.json` and every `policy/**.json`,
+ * checked against the pack's JSON Schemas (`schema/`) and then for meaning. Synchronous on
+ * purpose: it runs once per (re)load, never per request.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { checkCatalog, checkRuleFiles, PackFile } from './rule-pack.checks';
+import { RuleProblem, RulesInvalidError } from './rule-pack.errors';
+import type { Catalog, RuleDefinition, RuleFile, RulePack } from './types';
+
+export { RulesInvalidError } from './rule-pack.errors';
+export type { RuleProblem } from './rule-pack.errors';
+
+export const CATALOG_FILE = 'catalog.json';
+export const POLICY_DIR = 'policy';
+export const SCHEMA_DIR = 'schema';
+export const SCHEMA_FILES = {
+  catalog: 'catalog.schema.json',
+  ruleFile: 'rule-file.schema.json',
+  ruleTest: 'rule-test.schema.json',
+} as const;
+
+/**
+ * Reads, validates and checks the pack in `dir`. Throws {@link RulesInvalidError} listing every
+ * problem (bad JSON, schema violations, unknown codes, facts or operators, duplicate names…).
+ */
+export function loadRulePack(dir: string): RulePack {
+  const problems: RuleProblem[] = [];
+  const validators = compileSchemas(dir, ['catalog', 'ruleFile'], problems);
+
+  const catalogRaw = readText(dir, CATALOG_FILE, problems);
+  const policyFiles = listJsonFiles(dir, POLICY_DIR, problems);
+  const files: Record<string, string> = {};
+  if (catalogRaw !== null) files[CATALOG_FILE] = catalogRaw;
+  for (const file of policyFiles) {
+    const raw = readText(dir, file, problems);
+    if (raw !== null) files[file] = raw;
+  }
+
+  const catalog = parseAndValidate(CATALOG_FILE, files[CATALOG_FILE], validators.catalog, problems);
+  const ruleFiles: PackFile[] = [];
+  for (const file of policyFiles) {
+    const parsed = parseAndValidate(file, files[file], validators.ruleFile, problems);
+    if (parsed) ruleFiles.push(parsed);
+  }
+  // Without a readable catalog every code would be "unknown": report only the catalog then.
+  const meaning = catalog ? [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles)] : [];
+  if (problems.length + meaning.length > 0) {
+    throw new RulesInvalidError(mergeProblems(problems, meaning, [CATALOG_FILE, ...policyFiles]));
+  }
+
+  const { $schema: _schema, ...catalogData } = catalog!.data as Catalog & { $schema?: string };
+  const rules = ruleFiles.flatMap(({ file, data }) =>
+    (data as RuleFile).rules.map((rule): RuleDefinition & { file: string } => ({ ...rule, file })));
+  const checksum = checksumOf(files);
+  return { catalog: catalogData, rules, checksum, version: versionOf(catalogData.label, checksum), files };
+}
+
+/** sha256 over the sorted relative paths and raw contents of the pack files. */
+export function checksumOf(files: Record<string, string>): string {
+  const hash = crypto.createHash('sha256');
+  for (const file of Object.keys(files).sort()) hash.update(`${file}\0${files[file]}\0`);
+  return hash.digest('hex');
+}
+
+/** `label@checksum[0..12]` with the label made slug-safe, or `checksum[0..12]` without a label. */
+export function versionOf(label: string | undefined, checksum: string): string {
+  const slug = (label ?? '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return slug ? `${slug}@${checksum.slice(0, 12)}` : checksum.slice(0, 12);
+}
+
+type SchemaName = keyof typeof SCHEMA_FILES;
+
+/** Compiles the pack's JSON Schemas; a missing or broken schema is a problem of the pack. */
+export function compileSchemas<K extends SchemaName>(dir: string, names: K[], problems: RuleProblem[]): Record<K, ValidateFunction | null> {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
+  addFormats(ajv);
+  const out = {} as Record<K, ValidateFunction | null>;
+  for (const name of names) {
+    const file = `${SCHEMA_DIR}/${SCHEMA_FILES[name]}`;
+    out[name] = null;
+    const raw = readText(dir, file, problems);
+    const parsed = raw === null ? null : parseJson(file, raw, problems);
+    if (parsed === null) continue;
+    try {
+      out[name] = ajv.compile(parsed as object);
+    } catch (e) {
+      problems.push({ file, pointer: '', message: `not a usable JSON Schema: ${(e as Error).message}` });
+    }
+  }
+  return out;
+}
+
+/** Parses a file and validates it; returns it parsed (even when invalid) unless it is not JSON. */
+export function parseAndValidate(file: string, raw: string | undefined, validate: ValidateFunction | null, problems: RuleProblem[]): PackFile | null {
+  if (raw === undefined) return null;
+  const data = parseJson(file, raw, problems);
+  if (data === null) return null;
+  if (validate && !validate(data)) problems.push(...schemaProblems(file, validate.errors ?? []));
+  return { file, data };
+}
+
+function schemaProblems(file: string, errors: ErrorObject[]): RuleProblem[] {
+  return errors
+    // `if` only says which branch failed; the branch's own errors say why.
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => {
+      if (e.keyword === 'additionalProperties') {
+        const prop = String((e.params as { additionalProperty: string }).additionalProperty);
+        return { file, pointer: `${e.instancePath}/${prop.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: `unknown property "${prop}"` };
+      }
+      const allowed = e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
+      return { file, pointer: e.instancePath, message: `${e.message ?? e.keyword}${allowed}` };
+    });
+}
+
+function parseJson(file: string, raw: string, problems: RuleProblem[]): unknown | null {
+  try {
+    return JSON.parse(raw.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    const message = (e as Error).message;
+    const at = /position (\d+)/.exec(message);
+    let where = '';
+    if (at) {
+      const before = raw.slice(0, Number(at[1])).split('\n');
+      where = ` (line ${before.length}, column ${before[before.length - 1].length + 1})`;
+    }
+    problems.push({ file, pointer: '', message: `not valid JSON${where}: ${message}` });
+    return null;
+  }
+}
+
+function readText(dir: string, file: string, problems: RuleProblem[]): string | null {
+  try {
+    return fs.readFileSync(path.join(dir, file), 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    problems.push({ file, pointer: '', message: code === 'ENOENT' ? 'missing' : `cannot be read: ${(e as Error).message}` });
+    return null;
+  }
+}
+
+/** `*.json` under `sub`, recursively, as sorted pack-relative posix paths. */
+function listJsonFiles(dir: string, sub: string, problems: RuleProblem[]): string[] {
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith('.json')) found.push(child);
+    }
+  };
+  try {
+    walk(sub);
+  } catch (e) {
+    problems.push({ file: `${sub}/`, pointer: '', message: `cannot be read: ${(e as Error).message}` });
+    return [];
+  }
+  if (found.length === 0) problems.push({ file: `${sub}/`, pointer: '', message: 'holds no rule files (*.json)' });
+  return found.sort();
+}
+
+/**
+ * All problems grouped by file in pack order, then by pointer (numeric-aware). Where a meaning
+ * check points at the same place as a schema error, only the meaning check's message is kept:
+ * it names the allowed codes.
+ */
+export function mergeProblems(schemaLevel: RuleProblem[], meaning: RuleProblem[], fileOrder: string[]): RuleProblem[] {
+  const key = (p: RuleProblem) => `${p.file}\0${p.pointer}`;
+  const covered = new Set(meaning.map(key));
+  const unique = new Map<string, RuleProblem>();
+  for (const p of [...meaning, ...schemaLevel.filter((p) => !covered.has(key(p)))]) unique.set(`${key(p)}\0${p.message}`, p);
+  const rank = (file: string) => fileOrder.indexOf(file);
+  return [...unique.values()].sort((a, b) =>
+    rank(a.file) - rank(b.file) || a.file.localeCompare(b.file) || a.pointer.localeCompare(b.pointer, 'en', { numeric: true }));
+}

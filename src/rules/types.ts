@@ -1,0 +1,186 @@
+/**
+ * The shapes of the rule pack (as admins write it in `rules/`) and of a decision.
+ * Everything here is plain data: no I/O, no engine.
+ */
+
+export const SEVERITIES = ['GENERAL', 'SERIOUS', 'URGENT', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/**
+ * A span of time in the catalog. Exactly one key is set.
+ * - immediate: due at the report time itself
+ * - minutes / hours: wall-clock time
+ * - workingHours / workingDays: on the business calendar (a working day is the length of the
+ *   working hours, so 3 working days = 27 working hours with 09:00–18:00)
+ * - afterResolution: no clock; due once the incident is resolved (dueAt null)
+ */
+export interface Duration {
+  immediate?: true;
+  minutes?: number;
+  hours?: number;
+  workingHours?: number;
+  workingDays?: number;
+  afterResolution?: true;
+}
+
+export interface CatalogCategory {
+  label: string;
+  /** Subtype code → Chinese/English label. Empty when the category has none. */
+  subtypes: Record<string, string>;
+}
+
+export interface CatalogAction {
+  label: string;
+  due: Duration;
+  /** How long evidence must be kept (PRESERVE_CCTV: 30 days). */
+  retainDays?: number;
+}
+
+export interface CatalogRefundStep {
+  label: string;
+  /** The role that may act on this step. */
+  role: string;
+  /** Approval steps are the ones a person signs (one person signs at most one of them). */
+  approval: boolean;
+  /** May this step return the request to customer service (财务退回)? */
+  canReturn: boolean;
+  /** Time limit for this step, counted from when it became pending. */
+  due?: Duration;
+}
+
+export interface BusinessCalendarConfig {
+  timeZone: string;
+  /** "HH:mm" local time. */
+  workingHours: { start: string; end: string };
+  /** ISO weekday numbers off work: 6 = Saturday, 7 = Sunday. */
+  weekend: number[];
+  /** Local dates (YYYY-MM-DD) that are holidays. */
+  holidays: string[];
+  /** Local dates (YYYY-MM-DD) on a weekend that are working days (调休). */
+  workdays: string[];
+}
+
+export interface Catalog {
+  /** Optional human label of the pack version, e.g. "2026.11 default policy". */
+  label?: string;
+  categories: Record<string, CatalogCategory>;
+  /** Routing targets and escalation levels, code → label. */
+  departments: Record<string, string>;
+  /** The owner when no rule names one. */
+  defaultOwner: string;
+  actions: Record<string, CatalogAction>;
+  refundSteps: Record<string, CatalogRefundStep>;
+  refundMethods: Record<string, string>;
+  /** The chain a refund follows when no rule decides one. */
+  defaultRefundChain: string[];
+  /** Allowed values of enumerated string facts, e.g. propertyOwner: [COMPANY, CUSTOMER]. */
+  factValues: Record<string, string[]>;
+  calendar: BusinessCalendarConfig;
+  /** Per severity: acknowledge and resolve deadlines counted from the report. */
+  deadlines: Record<Severity, { acknowledge: Duration; resolve: Duration }>;
+  roles: Record<string, string>;
+}
+
+/** The events a rule may emit, and what each one does to the decision. */
+export type RuleEvent =
+  | { type: 'severity'; params: { level: Severity } }
+  | { type: 'escalate'; params: { levels: number } }
+  | { type: 'owner'; params: { department: string; rank?: number } }
+  | { type: 'notify'; params: { departments: string[] } }
+  | { type: 'action'; params: { code: string; due?: Duration } }
+  | { type: 'refundChain'; params: { steps: string[]; rank?: number } }
+  | { type: 'insertRefundStep'; params: { step: string; after: string } };
+
+export type RuleEventType = RuleEvent['type'];
+
+/** One rule as written in a rule file: json-rules-engine conditions plus our metadata. */
+export interface RuleDefinition {
+  name: string;
+  /** Stage 1 reads report facts; stage N > 1 may also read what stages < N decided. */
+  stage: number;
+  description?: string;
+  /** Reason templates rendered into the decision: "{{amount}}" is replaced by the fact. */
+  reason?: { zh?: string; en?: string };
+  /** json-rules-engine TopLevelCondition ({ all | any | not | condition }). */
+  conditions: Record<string, unknown>;
+  event: RuleEvent;
+}
+
+export interface RuleFile {
+  $schema?: string;
+  description?: string;
+  rules: RuleDefinition[];
+}
+
+/** A loaded, checked pack. */
+export interface RulePack {
+  catalog: Catalog;
+  /** Rules in file order (files sorted by name), with the file each came from. */
+  rules: Array<RuleDefinition & { file: string }>;
+  /** sha256 of the canonical pack content, hex. */
+  checksum: string;
+  /** `label@checksum[0..12]` or `checksum[0..12]`. */
+  version: string;
+  /** The files exactly as read, path relative to the pack directory → content. */
+  files: Record<string, string>;
+}
+
+/**
+ * Facts a rule may read. Report facts come from the input; computed facts are derived.
+ * Stage > 1 rules may additionally read the decided `severity` and `ownerDepartment`.
+ */
+export interface Facts {
+  category: string;
+  subtype?: string | null;
+  /** Yuan as a JS number, only for comparisons (exact for ≤ 2 decimals and ≤ 12 integer digits). */
+  amount?: number | null;
+  propertyOwner?: string | null;
+  injured?: boolean | null;
+  outageMinutes?: number | null;
+  escalating?: boolean | null;
+  mediaAttention?: boolean | null;
+  legalThreat?: boolean | null;
+  channel?: string | null;
+  customerTier?: string | null;
+  repeatIncidents30d?: number;
+}
+
+export const REPORT_FACTS = [
+  'category', 'subtype', 'amount', 'propertyOwner', 'injured', 'outageMinutes', 'escalating',
+  'mediaAttention', 'legalThreat', 'channel', 'customerTier',
+] as const;
+export const COMPUTED_FACTS = ['repeatIncidents30d'] as const;
+/** Facts that exist only from stage 2 on: what the earlier stages decided. */
+export const DECIDED_FACTS = ['severity', 'ownerDepartment'] as const;
+
+export interface DecidedAction {
+  code: string;
+  /** null for afterResolution actions. */
+  dueAt: Date | null;
+  retainUntil?: Date | null;
+}
+
+export interface FiredRule {
+  name: string;
+  stage: number;
+  event: RuleEvent;
+  /** Rendered reason, when the rule has a template. */
+  reason?: { zh?: string; en?: string };
+  /** The facts the rule's conditions read, with their values at evaluation. */
+  facts: Record<string, unknown>;
+}
+
+export interface Decision {
+  severity: Severity;
+  ownerDepartment: string;
+  notifyDepartments: string[];
+  actions: DecidedAction[];
+  policeReportRequired: boolean;
+  refundSteps: string[];
+  acknowledgeBy: Date | null;
+  resolveBy: Date | null;
+  ruleSetVersion: string;
+  firedRules: FiredRule[];
+  /** The facts the decision was made on, computed ones included (repeatIncidents30d). */
+  facts?: Facts;
+}

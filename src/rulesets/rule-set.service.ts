@@ -1,0 +1,84 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { Clock } from '../common/clock';
+import { AppError } from '../common/errors';
+import { loadRulePack, RulesInvalidError } from '../rules/rule-pack.loader';
+import { RuleEngine } from '../rules/rule-engine';
+import { RuleSetVersionEntity } from './rule-set-version.entity';
+import { diffRuleSets, RuleSetChanges } from './rule-set-diff';
+
+export interface ActiveRuleSet {
+  engine: RuleEngine;
+  version: string;
+  checksum: string;
+  label: string | null;
+  loadedAt: Date;
+  ruleCount: number;
+}
+
+/**
+ * Holds the active rule pack. A reload builds and checks the new pack completely before one
+ * reference swap, so a request that took `current()` finishes on the pack it started with,
+ * and an invalid pack never replaces the active one.
+ */
+export class RuleSetService {
+  private active: ActiveRuleSet | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly rulesDir: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Loads the pack at boot; throws RulesInvalidError (naming every problem) when it is bad. */
+  async init(loadedBy = 'startup'): Promise<ActiveRuleSet> {
+    return this.load(loadedBy);
+  }
+
+  /** Reloads from disk; on a bad pack throws RULES_INVALID and keeps the active one. */
+  async reload(loadedBy: string): Promise<ActiveRuleSet> {
+    try {
+      return await this.load(loadedBy);
+    } catch (e) {
+      if (e instanceof RulesInvalidError) {
+        this.log.warn({ problems: e.problems }, 'rule pack reload refused; the active pack stays');
+        throw new AppError('RULES_INVALID', e.message, { problems: e.problems });
+      }
+      throw e;
+    }
+  }
+
+  current(): ActiveRuleSet {
+    if (!this.active) throw new AppError('SERVICE_UNAVAILABLE', 'no rule pack is loaded');
+    return this.active;
+  }
+
+  isLoaded(): boolean {
+    return this.active !== null;
+  }
+
+  /** Recorded versions, newest first, each with what changed from the one before it. */
+  async versions(limit: number): Promise<Array<RuleSetVersionEntity & { changes: RuleSetChanges }>> {
+    const rows = await this.ds.getRepository(RuleSetVersionEntity).find({ order: { id: 'DESC' }, take: limit + 1 });
+    return rows.slice(0, limit).map((row, i) => ({ ...row, changes: diffRuleSets(rows[i + 1]?.files ?? null, row.files) }));
+  }
+
+  private async load(loadedBy: string): Promise<ActiveRuleSet> {
+    const pack = loadRulePack(this.rulesDir);
+    const engine = new RuleEngine(pack);
+    const loadedAt = this.clock.now();
+    await this.record(pack.version, pack.checksum, pack.catalog.label ?? null, pack.rules.length, loadedBy, loadedAt, pack.files);
+    this.active = { engine, version: pack.version, checksum: pack.checksum, label: pack.catalog.label ?? null, loadedAt, ruleCount: pack.rules.length };
+    this.log.info({ version: pack.version, rules: pack.rules.length, loadedBy }, 'rule pack active');
+    return this.active;
+  }
+
+  /** Records the version unless it is already the newest one recorded. */
+  private async record(version: string, checksum: string, label: string | null, ruleCount: number, loadedBy: string, loadedAt: Date, files: Record<string, string>) {
+    const repo = this.ds.getRepository(RuleSetVersionEntity);
+    const [latest] = await repo.find({ order: { id: 'DESC' }, take: 1, select: { id: true, checksum: true } });
+    if (latest?.checksum === checksum) return;
+    await repo.insert({ version, checksum, label, ruleCount, loadedAt, loadedBy, files });
+  }
+}

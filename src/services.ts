@@ -1,0 +1,36 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/config';
+import type { Clock } from './common/clock';
+import { Transactions } from './database/transaction';
+import { ApiKeyService } from './auth/api-key.service';
+import { RuleSetService } from './rulesets/rule-set.service';
+import { IncidentReader } from './incidents/incident.reader';
+import { IncidentService } from './incidents/incident.service';
+import { RefundReader } from './refunds/refund.reader';
+import { RefundService } from './refunds/refund.service';
+
+/** The composition root: every service, built once per process from the config. */
+export interface Services {
+  config: AppConfig;
+  clock: Clock;
+  ds: DataSource;
+  tx: Transactions;
+  log: Logger;
+  apiKeys: ApiKeyService;
+  ruleSets: RuleSetService;
+  incidentReader: IncidentReader;
+  incidents: IncidentService;
+  refundReader: RefundReader;
+  refunds: RefundService;
+}
+
+export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger): Services {
+  const tx = new Transactions(ds);
+  const ruleSets = new RuleSetService(ds, clock, config.rulesDir, log);
+  const incidentReader = new IncidentReader(ds, config.maxPageSize);
+  const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock);
+  const refundReader = new RefundReader(ds, config.maxPageSize);
+  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock);
+  return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds };
+}

@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import request from 'supertest';
+import pino from 'pino';
+import mysql from 'mysql2/promise';
+import { createApp, App } from '../../../src/app';
+import { AppConfig, loadConfig, parseDatabaseUrl } from '../../../src/config/config';
+import { ManualClock, Clock } from '../../../src/common/clock';
+
+/** The roles tests get keys for, one key each; plus an INTEGRATION key per source. */
+export const TEST_ROLES = ['ADMIN', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST'] as const;
+export type TestRole = (typeof TEST_ROLES)[number];
+
+export interface Harness {
+  app: App;
+  clock: ManualClock;
+  keys: Record<TestRole | 'ERP' | 'CRM', string>;
+  /** POST /graphql with a key; returns the parsed body. */
+  gql<T = any>(key: string | null, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: Array<{ message: string; extensions: Record<string, any> }> }>;
+  /** Adds another key (e.g. a second CASHIER). */
+  key(name: string, roles: string[], source?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real service over HTTP on a fresh database: SQLite in a temp file, or — when
+ * TEST_DATABASE_URL names MySQL/MariaDB — a new database created for this test file and
+ * dropped after it. Migrations run as in production.
+ */
+export async function startHarness(options: { now?: Date; rulesDir?: string; env?: Record<string, string> } = {}): Promise<Harness> {
+  const clock = new ManualClock(options.now ?? new Date('2026-11-23T02:00:00Z'));
+  const { url, cleanup } = await freshDatabase();
+  const config: AppConfig = {
+    ...loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'silent', ...options.env }),
+    rulesDir: options.rulesDir ?? path.join(__dirname, '..', '..', '..', 'rules'),
+  };
+  const app = await createApp(config, { clock: clock as Clock, migrate: true, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const key = async (name: string, roles: string[], source?: string) => (await app.services.apiKeys.create(name, roles, source ?? null)).key;
+  const keys = {} as Harness['keys'];
+  for (const role of TEST_ROLES) keys[role] = await key(`test-${role.toLowerCase()}`, [role]);
+  keys.ERP = await key('test-erp', ['INTEGRATION'], 'erp');
+  keys.CRM = await key('test-crm', ['INTEGRATION'], 'crm');
+  const agent = request(app.server);
+  return {
+    app,
+    clock,
+    keys,
+    key,
+    async gql(k, query, variables) {
+      const req = agent.post('/graphql').set('content-type', 'application/json');
+      if (k) req.set('authorization', `Bearer ${k}`);
+      const res = await req.send({ query, variables });
+      return res.body;
+    },
+    async close() {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
+
+async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base || base.startsWith('sqlite:')) {
+    const file = path.join(os.tmpdir(), `triage-test-${process.pid}-${crypto.randomBytes(4).toString('hex')}.sqlite`);
+    return {
+      url: `sqlite:${file}`,
+      cleanup: async () => {
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+      },
+    };
+  }
+  const db = parseDatabaseUrl(base);
+  if (db.kind !== 'mysql') throw new Error('unreachable');
+  const name = `${db.database}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    cleanup: async () => {
+      const c = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+/** The fields of Incident most tests read. */
+export const INCIDENT_FIELDS = `
+  id source externalRef category subtype status severity ownerDepartment notifyDepartments
+  actions { code dueAt done } policeReportRequired amount occurredAt reportedAt acknowledgeBy resolveBy
+  drill satisfactionScore version
+  decision { severity ownerDepartment notifyDepartments policeReportRequired refundSteps ruleSetVersion
+    actions { code dueAt done } firedRules { name stage event } }
+`;
+
+export const REPORT = `mutation Report($input: ReportIncidentInput!) {
+  reportIncident(input: $input) { created incident { ${INCIDENT_FIELDS} } }
+}`;
+
+let counter = 0;
+/** A unique externalRef per call. */
+export const ref = (prefix = 'T') => `${prefix}-${process.pid}-${++counter}-${crypto.randomBytes(2).toString('hex')}`;
