@@ -10,6 +10,7 @@ import { createLogger } from './common/logger';
 import { createDataSource, migrate } from './database/data-source';
 import { createSchema } from './graphql/schema';
 import { makeFormatError } from './graphql/format-error';
+import { armor } from './graphql/hardening';
 import type { GqlContext } from './graphql/context';
 import { createHttpServer } from './http/http-server';
 import { createServices, Services } from './services';
@@ -43,13 +44,16 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     }
     const services = createServices(config, ds, options.clock ?? systemClock, log);
     await services.ruleSets.init();
+    const limits = armor(config);
     const apollo = new ApolloServer<GqlContext>({
       schema: await createSchema(),
+      validationRules: limits.validationRules,
+      allowBatchedHttpRequests: config.graphql.maxBatch > 0,
       formatError: makeFormatError(log),
       includeStacktraceInErrorResponses: false,
       introspection: config.introspection,
       csrfPrevention: true,
-      plugins: config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+      plugins: [...limits.plugins, ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
     });
     await apollo.start();
     const server = createHttpServer(apollo, services);

@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { BusinessCalendarConfig, Duration } from '../rules/types';
 
+/** The calendar in the rule pack is unusable; `problems` names every fault found. */
 export class CalendarConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid business calendar: ${problems.join('; ')}`);
@@ -9,20 +10,73 @@ export class CalendarConfigError extends Error {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^\d{4}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** Give up after this many days in a row without working time (a calendar with no workdays). */
+const MAX_IDLE_DAYS = 3660;
+const MINUTE_MS = 60_000;
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * Parses a plain date. Date arithmetic is done in UTC so that no time-zone transition can
+ * shift a calendar day; only opening and closing times are placed in the business zone.
+ */
+function parseDate(localDate: string): DateTime {
+  const d = typeof localDate === 'string' && DATE.test(localDate) ? DateTime.fromISO(localDate, { zone: 'utc' }) : null;
+  if (!d?.isValid) throw new RangeError(`"${localDate}" is not a date YYYY-MM-DD`);
+  return d;
+}
+
+function parseMonth(month: string): DateTime {
+  const d = typeof month === 'string' && MONTH.test(month) ? DateTime.fromFormat(month, 'yyyy-MM', { zone: 'utc' }) : null;
+  if (!d?.isValid) throw new RangeError(`"${month}" is not a month YYYY-MM`);
+  return d;
+}
+
+function checkConfig(config: BusinessCalendarConfig): string[] {
+  const problems: string[] = [];
+  if (typeof config.timeZone !== 'string' || !IANAZone.isValidZone(config.timeZone)) {
+    problems.push(`unknown time zone "${config.timeZone}"`);
+  }
+  const { start, end } = config.workingHours ?? ({} as Partial<BusinessCalendarConfig['workingHours']>);
+  const startOk = typeof start === 'string' && TIME.test(start);
+  const endOk = typeof end === 'string' && TIME.test(end);
+  if (!startOk) problems.push(`workingHours.start "${start}" is not HH:mm`);
+  if (!endOk) problems.push(`workingHours.end "${end}" is not HH:mm`);
+  if (startOk && endOk && minutesOf(start) >= minutesOf(end)) {
+    problems.push(`workingHours.start ${start} must be before end ${end}`);
+  }
+  if (!Array.isArray(config.weekend)) problems.push('weekend must be a list of ISO weekdays');
+  else for (const d of config.weekend) if (!Number.isInteger(d) || d < 1 || d > 7) problems.push(`weekend day ${d} is not 1..7`);
+  for (const list of ['holidays', 'workdays'] as const) {
+    const dates: unknown = config[list];
+    if (!Array.isArray(dates)) {
+      problems.push(`${list} must be a list of dates`);
+      continue;
+    }
+    for (const d of dates) {
+      try {
+        parseDate(d as string);
+      } catch {
+        problems.push(`${list}: "${d}" is not a date YYYY-MM-DD`);
+      }
+    }
+  }
+  return problems;
+}
 
 /**
  * The business calendar of POLICY.md §8: a time zone, working hours, weekends, holidays and
  * 调休 (weekend days that are working days). Pure: time is always passed in.
  *
- * Working time is counted in whole minutes inside working hours of working days. A working
- * day is the length of the working hours, so N working days = N × that many working hours:
- * 3 working days from Friday 15:00 is Wednesday 15:00; from Friday 20:00, 1 working day is
- * Monday 18:00.
+ * Working time is counted inside the working hours of working days only. A working day is the
+ * length of the working hours, so N working days = N × that many working hours: 3 working
+ * days from Friday 15:00 is Wednesday 15:00; from Friday 20:00, 1 working day is Monday 18:00.
+ * A date listed both as a holiday and as a workday is a holiday.
  */
 export class BusinessCalendar {
+  /** IANA zone in which dates and working hours are read. */
   readonly timeZone: string;
   private readonly startMin: number;
   private readonly endMin: number;
@@ -30,23 +84,13 @@ export class BusinessCalendar {
   private readonly holidays: ReadonlySet<string>;
   private readonly workdays: ReadonlySet<string>;
 
+  /** @throws CalendarConfigError listing every problem of the configuration. */
   constructor(config: BusinessCalendarConfig) {
-    const problems: string[] = [];
-    if (!IANAZone.isValidZone(config.timeZone)) problems.push(`unknown time zone "${config.timeZone}"`);
-    const { start, end } = config.workingHours ?? ({} as { start: string; end: string });
-    if (!TIME.test(start ?? '')) problems.push(`workingHours.start "${start}" is not HH:mm`);
-    if (!TIME.test(end ?? '')) problems.push(`workingHours.end "${end}" is not HH:mm`);
-    if (TIME.test(start ?? '') && TIME.test(end ?? '') && minutesOf(start) >= minutesOf(end)) problems.push('workingHours.start must be before end');
-    for (const d of config.weekend ?? []) if (!Number.isInteger(d) || d < 1 || d > 7) problems.push(`weekend day ${d} is not 1..7`);
-    for (const list of ['holidays', 'workdays'] as const) {
-      for (const d of config[list] ?? []) {
-        if (!DATE.test(d) || !DateTime.fromISO(d).isValid) problems.push(`${list}: "${d}" is not a date YYYY-MM-DD`);
-      }
-    }
+    const problems = checkConfig(config);
     if (problems.length) throw new CalendarConfigError(problems);
     this.timeZone = config.timeZone;
-    this.startMin = minutesOf(start);
-    this.endMin = minutesOf(end);
+    this.startMin = minutesOf(config.workingHours.start);
+    this.endMin = minutesOf(config.workingHours.end);
     this.weekend = new Set(config.weekend);
     this.holidays = new Set(config.holidays);
     this.workdays = new Set(config.workdays);
@@ -57,86 +101,126 @@ export class BusinessCalendar {
     return (this.endMin - this.startMin) / 60;
   }
 
+  /** Holidays are off; listed 调休 workdays are on; otherwise weekend days are off. */
   isWorkingDay(localDate: string): boolean {
+    const day = parseDate(localDate);
     if (this.holidays.has(localDate)) return false;
     if (this.workdays.has(localDate)) return true;
-    return !this.weekend.has(DateTime.fromISO(localDate, { zone: this.timeZone }).weekday);
+    return !this.weekend.has(day.weekday);
   }
 
+  /** Inside working hours of a working day: start inclusive, end exclusive. */
   isWorkingTime(at: Date): boolean {
     const local = this.local(at);
     const minute = local.hour * 60 + local.minute;
     return this.isWorkingDay(local.toISODate()!) && minute >= this.startMin && minute < this.endMin;
   }
 
-  /** Adds working hours; counting starts at the next working period when `from` is outside one. */
+  /**
+   * `from` plus `hours` of working time (rounded to the minute). Outside working time the count
+   * starts at the next opening, so adding 0 then yields that opening; a count that ends exactly
+   * at closing time stays at closing time rather than moving to the next morning.
+   */
   addWorkingHours(from: Date, hours: number): Date {
-    if (!(hours >= 0)) throw new RangeError('working hours must be 0 or more');
-    let remaining = Math.round(hours * 3_600_000);
-    let day = this.local(from).startOf('day');
-    let cursor = this.local(from);
-    for (let guard = 0; guard < 3660; guard++) {
-      if (this.isWorkingDay(day.toISODate()!)) {
-        const open = day.plus({ minutes: this.startMin });
-        const close = day.plus({ minutes: this.endMin });
-        const begin = cursor > open ? cursor : open;
+    if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`working hours must be a finite number ≥ 0, got ${hours}`);
+    let remaining = Math.round(hours * 60) * MINUTE_MS;
+    const fromMs = from.getTime();
+    let date = this.localDate(from);
+    for (let idle = 0; idle < MAX_IDLE_DAYS; idle++) {
+      if (this.isWorkingDay(date)) {
+        const open = this.at(date, this.startMin);
+        const close = this.at(date, this.endMin);
+        const begin = Math.max(fromMs, open);
         if (begin <= close) {
-          const available = close.toMillis() - begin.toMillis();
-          if (remaining <= available) return new Date(begin.toMillis() + remaining);
-          remaining -= available;
+          if (remaining <= close - begin) return new Date(begin + remaining);
+          remaining -= close - begin;
+          idle = 0;
         }
       }
-      day = day.plus({ days: 1 });
-      cursor = day;
+      date = parseDate(date).plus({ days: 1 }).toISODate()!;
     }
-    throw new RangeError('no working time within ten years: check the calendar');
+    throw new RangeError(`no working time within ${MAX_IDLE_DAYS} days: check the calendar`);
   }
 
+  /** `days` working days = `days × workingDayHours` working hours (see addWorkingHours). */
   addWorkingDays(from: Date, days: number): Date {
     return this.addWorkingHours(from, days * this.workingDayHours);
   }
 
-  /** When a span ends counted from `from`; null for afterResolution (no clock). */
+  /**
+   * When a span counted from `from` ends: immediate → `from`; minutes and hours on the wall
+   * clock; workingHours and workingDays on this calendar; afterResolution → null (no clock).
+   * @throws RangeError unless exactly one known key is set, with a number ≥ 0 where one is due.
+   */
   addDuration(from: Date, d: Duration): Date | null {
-    const keys = Object.keys(d ?? {}).filter((k) => (d as Record<string, unknown>)[k] !== undefined);
-    if (keys.length !== 1) throw new RangeError(`a duration has exactly one of immediate, minutes, hours, workingHours, workingDays, afterResolution; got ${keys.join(', ') || 'none'}`);
-    if (d.immediate) return new Date(from.getTime());
-    if (d.afterResolution) return null;
-    if (d.minutes !== undefined) return new Date(from.getTime() + d.minutes * 60_000);
-    if (d.hours !== undefined) return new Date(from.getTime() + d.hours * 3_600_000);
-    if (d.workingHours !== undefined) return this.addWorkingHours(from, d.workingHours);
-    if (d.workingDays !== undefined) return this.addWorkingDays(from, d.workingDays);
-    throw new RangeError(`unknown duration ${JSON.stringify(d)}`);
+    const set = Object.entries(d ?? {}).filter(([, v]) => v !== undefined);
+    if (set.length !== 1) {
+      throw new RangeError(`a duration has exactly one of immediate, minutes, hours, workingHours, workingDays, afterResolution; got ${set.map(([k]) => k).join(', ') || 'none'}`);
+    }
+    const [key, value] = set[0];
+    if (key === 'immediate' && value === true) return new Date(from.getTime());
+    if (key === 'afterResolution' && value === true) return null;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`bad duration ${JSON.stringify(d)}`);
+    }
+    switch (key) {
+      case 'minutes': return new Date(from.getTime() + value * MINUTE_MS);
+      case 'hours': return new Date(from.getTime() + value * 60 * MINUTE_MS);
+      case 'workingHours': return this.addWorkingHours(from, value);
+      case 'workingDays': return this.addWorkingDays(from, value);
+      default: throw new RangeError(`unknown duration ${JSON.stringify(d)}`);
+    }
   }
 
+  /** The business-zone date of an instant, YYYY-MM-DD. */
   localDate(at: Date): string {
     return this.local(at).toISODate()!;
   }
 
+  /** The business-zone month of an instant, YYYY-MM. */
   localMonth(at: Date): string {
     return this.local(at).toFormat('yyyy-MM');
   }
 
+  /** `localDate` itself when it is a working day, else the first working day after it. */
   nextWorkingDayOnOrAfter(localDate: string): string {
-    let day = DateTime.fromISO(localDate, { zone: this.timeZone });
-    for (let guard = 0; guard < 3660 && !this.isWorkingDay(day.toISODate()!); guard++) day = day.plus({ days: 1 });
-    return day.toISODate()!;
+    let day = parseDate(localDate);
+    for (let idle = 0; idle < MAX_IDLE_DAYS; idle++) {
+      const iso = day.toISODate()!;
+      if (this.isWorkingDay(iso)) return iso;
+      day = day.plus({ days: 1 });
+    }
+    throw new RangeError(`no working day within ${MAX_IDLE_DAYS} days of ${localDate}: check the calendar`);
   }
 
-  /** A monthly report is due on the 1st of the next month, or the next working day after it. */
+  /** A monthly report (POLICY.md §7) is due on the 1st of the next month, or the next working day. */
   monthDueDate(month: string): string {
-    const first = DateTime.fromFormat(month, 'yyyy-MM', { zone: this.timeZone }).plus({ months: 1 });
-    return this.nextWorkingDayOnOrAfter(first.toISODate()!);
+    return this.nextWorkingDayOnOrAfter(parseMonth(month).plus({ months: 1 }).toISODate()!);
   }
 
-  /** The month's start (inclusive) and the next month's start (exclusive), as instants. */
+  /** The month's start (inclusive) and the next month's start (exclusive) in the business zone. */
   monthRange(month: string): { from: Date; to: Date } {
-    const start = DateTime.fromFormat(month, 'yyyy-MM', { zone: this.timeZone });
-    if (!start.isValid) throw new RangeError(`"${month}" is not a month YYYY-MM`);
-    return { from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate() };
+    const first = parseMonth(month);
+    return {
+      from: new Date(this.at(first.toISODate()!, 0)),
+      to: new Date(this.at(first.plus({ months: 1 }).toISODate()!, 0)),
+    };
   }
 
   private local(at: Date): DateTime {
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new RangeError('not a valid Date');
     return DateTime.fromJSDate(at, { zone: this.timeZone });
+  }
+
+  /**
+   * Epoch ms of a wall-clock minute of a local date. Set by fields, not by adding minutes to
+   * midnight, so a DST change earlier that day does not move opening time.
+   */
+  private at(localDate: string, minuteOfDay: number): number {
+    const { year, month, day } = parseDate(localDate);
+    return DateTime.fromObject(
+      { year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 },
+      { zone: this.timeZone },
+    ).toMillis();
   }
 }

@@ -33,6 +33,10 @@ export interface AppConfig {
   maxBodyBytes: number;
   introspection: boolean;
   nodeEnv: string;
+  /** Limits on a GraphQL request, checked before it runs. */
+  graphql: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxBatch: number };
+  /** Requests per minute one API key may make (0: no limit). */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +133,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600, problems),
     introspection: boolean('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, nodeEnv !== 'production', problems),
     nodeEnv,
+    graphql: {
+      maxDepth: integer('GRAPHQL_MAX_DEPTH', env.GRAPHQL_MAX_DEPTH, 12, 1, 100, problems),
+      maxCost: integer('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, 20000, 10, 10_000_000, problems),
+      maxAliases: integer('GRAPHQL_MAX_ALIASES', env.GRAPHQL_MAX_ALIASES, 30, 0, 10_000, problems),
+      maxTokens: integer('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 5000, 100, 1_000_000, problems),
+      maxBatch: integer('GRAPHQL_MAX_BATCH', env.GRAPHQL_MAX_BATCH, 10, 0, 1000, problems),
+    },
+    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 60000, 0, 100_000_000, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

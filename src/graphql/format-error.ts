@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
-import { AppError } from '../common/errors';
+import { AppError, ERROR_CODES } from '../common/errors';
 import { isConnectionError } from '../database/errors';
 
 /** Codes Apollo itself sets, passed through as they are. */
@@ -25,11 +25,11 @@ export function makeFormatError(log: Logger) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
     }
     const code = formatted.extensions?.code as string | undefined;
-    if (code && APOLLO_CODES.has(code)) {
-      const extensions: Record<string, unknown> = { code };
+    if (code && (APOLLO_CODES.has(code) || (ERROR_CODES as readonly string[]).includes(code))) {
+      const { stacktrace: _s, http: _h, exception: _e, ...rest } = formatted.extensions ?? {};
+      const extensions: Record<string, unknown> = { ...rest, code };
       const field = fieldOf(formatted.message);
-      if (code === 'BAD_USER_INPUT' && field) extensions.field = field;
-      if (formatted.extensions?.http) extensions.http = undefined;
+      if (code === 'BAD_USER_INPUT' && field && !extensions.field) extensions.field = field;
       return { ...base, extensions };
     }
     if (original instanceof GraphQLError && !original.originalError) {

@@ -4,24 +4,27 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GqlContext } from '../graphql/context';
 import type { Services } from '../services';
+import { KeyRateLimiter } from '../graphql/hardening';
 
 class BodyTooLarge extends Error {}
 
-/** Reads a request body up to `limit` bytes. */
+/** Reads a request body up to `limit` bytes; past it, drains the rest and rejects. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      req.resume();
+      reject(new BodyTooLarge());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (tooLarge ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -39,6 +42,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
  */
 export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services): http.Server {
   const { log, config } = services;
+  const rateLimiter = new KeyRateLimiter(config.rateLimitPerMinute);
   return http.createServer(async (req, res) => {
     const started = process.hrtime.bigint();
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
@@ -62,12 +66,15 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
         } catch {
           return send(res, 400, { errors: [{ message: 'the request body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
         }
+        if (Array.isArray(body) && body.length > config.graphql.maxBatch) {
+          return send(res, 400, { errors: [{ message: `at most ${config.graphql.maxBatch} operations per batch`, extensions: { code: 'BAD_REQUEST' } }] });
+        }
       }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-        context: () => contextFor(req, requestId, services),
+        context: () => contextFor(req, requestId, services, rateLimiter),
       });
       for (const [k, v] of result.headers) res.setHeader(k, v);
       res.statusCode = result.status ?? 200;
@@ -83,7 +90,7 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
   });
 }
 
-async function contextFor(req: IncomingMessage, requestId: string, services: Services): Promise<GqlContext> {
+async function contextFor(req: IncomingMessage, requestId: string, services: Services, rateLimiter: KeyRateLimiter): Promise<GqlContext> {
   const log = services.log.child({ requestId });
   const header = req.headers.authorization;
   if (!header) return { actor: null, requestId, services, log };
@@ -94,6 +101,7 @@ async function contextFor(req: IncomingMessage, requestId: string, services: Ser
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });
   }
+  await rateLimiter.consume(actor.name);
   return { actor, requestId, services, log: log.child({ actor: actor.name }) };
 }
 

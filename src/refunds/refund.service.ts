@@ -160,8 +160,7 @@ export class RefundService {
     return this.change(actor, refundId, null, 'refundId', (view, now) => {
       const e = view.entity;
       const status = e.status as RefundStatus;
-      if (status !== 'RETURNED') throw conflict(`only a RETURNED refund may be resubmitted; this one is ${status}`, { status });
-      assertMove(status, 'IN_APPROVAL', 'resubmit');
+      assertMove(status, 'IN_APPROVAL', 'resubmit'); // only RETURNED may go back to IN_APPROVAL
       const attempt = e.attempt + 1;
       // Roles and signing rules stay as frozen on the first attempt.
       const frozen = new Map(view.steps.filter((s) => s.attempt === 1).map((s) => [s.step, s]));

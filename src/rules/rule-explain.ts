@@ -64,20 +64,36 @@ export function explainRuns(
 /** One evaluated json-rules-engine condition (a `Condition` instance) as plain JSON. */
 export function explainCondition(node: unknown): ExplainedCondition {
   const n = (node ?? {}) as Record<string, unknown>;
-  const result = typeof n.result === 'boolean' ? n.result : null;
-  if (Array.isArray(n.all)) return { all: n.all.map(explainCondition), result };
-  if (Array.isArray(n.any)) return { any: n.any.map(explainCondition), result };
-  if (n.not !== undefined && n.operator === 'not') return { not: explainCondition(n.not), result };
+  const own = typeof n.result === 'boolean' ? n.result : null;
+  // json-rules-engine records results on leaves only; a group's follows from its children.
+  if (Array.isArray(n.all)) {
+    const all = n.all.map(explainCondition);
+    return { all, result: own ?? combine(all.map((c) => c.result), false) };
+  }
+  if (Array.isArray(n.any)) {
+    const any = n.any.map(explainCondition);
+    return { any, result: own ?? combine(any.map((c) => c.result), true) };
+  }
+  if (n.not !== undefined && n.operator === 'not') {
+    const not = explainCondition(n.not);
+    return { not, result: own ?? (not.result === null ? null : !not.result) };
+  }
   const leaf: ExplainedCondition = {
     fact: String(n.fact),
     operator: String(n.operator),
     value: n.value,
     factResult: n.factResult ?? null,
-    result,
+    result: own,
   };
   if (typeof n.path === 'string') leaf.path = n.path;
   if (n.valueResult !== undefined && isFactReference(n.value)) leaf.valueResult = n.valueResult;
   return leaf;
+}
+
+/** `all` (decisive = false) or `any` (decisive = true) over results that may be unknown. */
+function combine(results: Array<boolean | null>, decisive: boolean): boolean | null {
+  if (results.includes(decisive)) return decisive;
+  return results.includes(null) ? null : !decisive;
 }
 
 function isFactReference(value: unknown): boolean {
