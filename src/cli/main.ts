@@ -4,6 +4,7 @@ import { registerServe } from './serve.command';
 import { registerMigrate } from './migrate.command';
 import { registerApiKey } from './apikey.command';
 import { registerSchema } from './schema.command';
+import { registerRules } from './rules.command';
 
 /** `triage` — serve, migrate, manage API keys, print the schema, work on rule packs. */
 export function buildCli(): Command {
@@ -15,6 +16,7 @@ export function buildCli(): Command {
   registerMigrate(program);
   registerApiKey(program);
   registerSchema(program);
+  registerRules(program);
   return program;
 }
 

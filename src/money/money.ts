@@ -6,10 +6,11 @@
 /** What an amount string may look like: up to 12 integer digits and 2 decimals, no sign. */
 export const AMOUNT_PATTERN = /^\d{1,12}(\.\d{1,2})?$/;
 
+/** An amount or fen value that is not exact money. `code` is the API error code. */
 export class MoneyFormatError extends Error {
-  readonly code = 'BAD_AMOUNT';
-  constructor(text: string) {
-    super(`"${String(text).slice(0, 40)}" is not an amount of yuan with at most 2 decimals`);
+  readonly code = 'BAD_AMOUNT' as const;
+  constructor(text: string, expected = 'an amount of yuan with at most 12 integer digits and 2 decimals') {
+    super(`"${String(text).slice(0, 40)}" is not ${expected}`);
     this.name = 'MoneyFormatError';
   }
 }
@@ -22,8 +23,8 @@ export function parseYuan(text: string): bigint {
 }
 
 /**
- * Fen → "5000.01". Accepts what database drivers return: bigint, number, or a string of an
- * integer (MySQL BIGINT/SUM) or a decimal whose fraction is zero ("123.0000").
+ * Fen → yuan with exactly two decimals: 500001n → "5000.01", -150n → "-1.50". Accepts what
+ * database drivers return (see toFen).
  */
 export function formatFen(fen: bigint | number | string): string {
   const value = toFen(fen);
@@ -32,32 +33,48 @@ export function formatFen(fen: bigint | number | string): string {
   return `${negative ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
-/** Normalises a fen value from any driver into a bigint. */
+const FEN = 'a whole number of fen';
+
+/**
+ * A fen value from any database driver as a bigint: a bigint, a safe integer number, or a
+ * string of an integer (MySQL returns BIGINT and SUM as strings) or of a decimal whose
+ * fraction is all zeros (DECIMAL SUM gives "123.0000"). A non-zero fraction of a fen throws,
+ * since it would mean the value is not in fen.
+ */
 export function toFen(fen: bigint | number | string): bigint {
   if (typeof fen === 'bigint') return fen;
   if (typeof fen === 'number') {
-    if (!Number.isSafeInteger(fen)) throw new MoneyFormatError(String(fen));
+    if (!Number.isSafeInteger(fen)) throw new MoneyFormatError(String(fen), FEN);
     return BigInt(fen);
   }
-  const m = /^(-?\d+)(?:\.(0*))?$/.exec(fen.trim());
-  if (!m) throw new MoneyFormatError(fen);
+  const m = typeof fen === 'string' ? /^(-?\d+)(?:\.0+)?$/.exec(fen) : null;
+  if (!m) throw new MoneyFormatError(String(fen), FEN);
   return BigInt(m[1]);
 }
 
-/** Yuan as a JS number, for rule comparisons only (exact ordering for ≤ 14 significant digits). */
+/**
+ * Yuan as a JS number, for rule comparisons only (never for storage or sums). For every amount
+ * parseYuan accepts this equals Number(text): fen and 100 are exact doubles and the division
+ * is correctly rounded, so "5000.01" compares above 5000 and "5000.00" does not.
+ */
 export function fenToNumber(fen: bigint): number {
   return Number(fen) / 100;
 }
 
+/** The exact sum of fen values in any driver form (see toFen); 0n for none. */
 export function sumFen(values: Iterable<bigint | number | string>): bigint {
   let total = 0n;
   for (const v of values) total += toFen(v);
   return total;
 }
 
-/** total / count rounded half-up to the fen; 0 for no items. */
+/**
+ * total / count rounded half-up to the fen (halves of a negative total round away from zero,
+ * so the result mirrors the positive one); 0n for no items.
+ */
 export function averageFen(total: bigint, count: number): bigint {
-  if (count <= 0) return 0n;
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
+  if (count === 0) return 0n;
   const n = BigInt(count);
   const negative = total < 0n;
   const abs = negative ? -total : total;
@@ -66,8 +83,10 @@ export function averageFen(total: bigint, count: number): bigint {
 }
 
 /**
- * 注意保密: "13812345678" → "138****5678". Other strings of 8+ characters keep their first 3
- * and last 4 characters; shorter ones are masked whole.
+ * Masks a customer phone for reports and lists (注意保密): "13812345678" → "138****5678".
+ * Any string of 8+ characters keeps its first 3 and last 4 characters with one '*' per hidden
+ * character; shorter ones are masked whole (too short to hide anything otherwise). null and
+ * undefined give null.
  */
 export function maskPhone(phone: string | null | undefined): string | null {
   if (phone === null || phone === undefined) return null;
