@@ -27,12 +27,22 @@ describe('EnginePool', () => {
     expect(results.filter((r) => r.events.length < 2).length).toBeGreaterThan(0);
   });
 
-  it('reuses idle engines run after run', async () => {
-    const pool = new EnginePool(rules, 1);
-    const a = await pool.run(slowFacts(1));
-    const b = await pool.run(slowFacts(2));
-    expect(a.events).toHaveLength(2);
-    expect(b.events).toHaveLength(2);
-    expect(pool.size).toBe(2);
+  it('reuses idle engines run after run, and builds one more per overlapping run', async () => {
+    const pool = new EnginePool(rules);
+    const create = jest.spyOn(pool as unknown as { create: () => Engine }, 'create');
+    await pool.run(slowFacts(1));
+    await pool.run(slowFacts(2));
+    expect(create).toHaveBeenCalledTimes(1);
+    await Promise.all([pool.run(slowFacts(3)), pool.run(slowFacts(4)), pool.run(slowFacts(5))]);
+    expect(create).toHaveBeenCalledTimes(3);
+    expect(pool.ruleCount).toBe(2);
+  });
+
+  it('drops an engine whose run failed', async () => {
+    const pool = new EnginePool(rules);
+    const create = jest.spyOn(pool as unknown as { create: () => Engine }, 'create');
+    await expect(pool.run({ n: 1, slow: () => Promise.reject(new Error('database down')) })).rejects.toThrow('database down');
+    await pool.run(slowFacts(1));
+    expect(create).toHaveBeenCalledTimes(2);
   });
 });

@@ -18,14 +18,15 @@ export class EnginePool {
     private readonly maxIdle = 64,
   ) {}
 
-  get size(): number {
+  /** How many rules each run evaluates. */
+  get ruleCount(): number {
     return this.rules.length;
   }
 
   /** Runs the rules on `facts` with an engine no other run is using. */
   async run(facts: Record<string, unknown>): Promise<EngineResult> {
     const engine = this.idle.pop() ?? this.create();
-    const result = await engine.run(facts);
+    const result = await engine.run(facts); // on failure the engine is dropped, not returned
     if (this.idle.length < this.maxIdle) this.idle.push(engine);
     return result;
   }

@@ -152,7 +152,7 @@ export class RuleEngine {
     const runs: StageRun[] = [];
     for (const plan of this.stages) {
       const pool = mode === 'full' ? plan.all : (plan.byCategory.get(input.category) ?? plan.unlimited);
-      if (pool.size === 0) continue;
+      if (pool.ruleCount === 0) continue;
       const stageFacts: Record<string, unknown> = plan.stage > 1
         ? { ...facts, severity: partial.severity, ownerDepartment: partial.ownerDepartment }
         : { ...facts };
