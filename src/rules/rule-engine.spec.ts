@@ -139,12 +139,12 @@ describe('RuleEngine', () => {
 
   it('decides the same with only the category\'s rules as with all of them', async () => {
     const { facts } = fakeRepeats({ 'C-1': 3, 'C-2': 5 });
-    for (const input of variedInputs(pack, 300)) {
+    for (const input of variedInputs(pack, 200)) {
       const fast = await engine.decide(input, deps(facts));
       const { decision: full } = await engine.explain(input, deps(facts));
       expect(fast).toEqual(full);
     }
-  });
+  }, 60_000);
 
   it('gives 1,000 concurrent decisions the same answers as one at a time (json-rules-engine #303)', async () => {
     const repeats = { 'C-1': 3, 'C-2': 5, 'C-4': 1 };
@@ -157,7 +157,7 @@ describe('RuleEngine', () => {
     // The inputs really vary: every category and every severity is among the answers.
     expect(new Set(sequential.map((d) => d.severity)).size).toBe(4);
     expect(new Set(inputs.map((i) => i.category)).size).toBe(Object.keys(pack.catalog.categories).length);
-  });
+  }, 60_000);
 
   it('gives concurrent explanations the same answers as one at a time', async () => {
     const inputs = variedInputs(pack, 100);
@@ -165,5 +165,5 @@ describe('RuleEngine', () => {
     for (const input of inputs) sequential.push(await engine.explain(input, deps(fakeRepeats().facts)));
     const concurrent = await Promise.all(inputs.map((input) => engine.explain(input, deps(fakeRepeats({}, true).facts))));
     expect(concurrent).toEqual(sequential);
-  });
+  }, 60_000);
 });

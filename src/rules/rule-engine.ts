@@ -5,12 +5,12 @@
  */
 import type { RuleResult } from 'json-rules-engine';
 import { BusinessCalendar } from '../calendar/business-calendar';
-import { applyStage, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
+import { applyStage, DueClock, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
 import { EnginePool } from './engine-pool';
 import { factsRead, rootCategories } from './rule-conditions';
 import { explainRuns, Explanation } from './rule-explain';
 import { renderReason } from './rule-reason';
-import type { Decision, Facts, FiredRule, RuleDefinition, RuleEvent, RulePack } from './types';
+import type { Decision, Duration, Facts, FiredRule, RuleDefinition, RuleEvent, RulePack } from './types';
 import { REPORT_FACTS } from './types';
 
 /** What a decision is made on: the report's facts, who the customer is and when it was reported. */
@@ -133,7 +133,7 @@ export class RuleEngine {
   private finish(partial: PartialDecision, fired: FiredRule[], facts: Facts, reportedAt: Date): Decision {
     return finishDecision(partial, {
       catalog: this.pack.catalog,
-      clock: this.calendar,
+      clock: memoized(this.calendar),
       reportedAt,
       ruleSetVersion: this.pack.version,
       firedRules: fired,
@@ -205,6 +205,22 @@ function firedRule(rule: CompiledRule, stageFacts: Record<string, unknown>): Fir
   const reason = renderReason(definition.reason, stageFacts);
   if (reason) out.reason = reason;
   return out;
+}
+
+/**
+ * One decision often asks for the same span twice (REFUND and the SERIOUS deadline are both 3
+ * working days) and calendar arithmetic is the costliest part of a decision: count each once.
+ */
+function memoized(calendar: DueClock): DueClock {
+  const seen = new Map<string, Date | null>();
+  return {
+    addDuration(from: Date, d: Duration) {
+      const key = `${from.getTime()}|${Object.entries(d).map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
+      if (!seen.has(key)) seen.set(key, calendar.addDuration(from, d));
+      const due = seen.get(key)!;
+      return due && new Date(due.getTime());
+    },
+  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { BusinessCalendar, CalendarConfigError } from '../calendar/business-calendar';
 import { checkCatalog, checkRuleFiles, PackFile } from './rule-pack.checks';
 import { RuleProblem, RulesInvalidError } from './rule-pack.errors';
 import type { Catalog, RuleDefinition, RuleFile, RulePack } from './types';
@@ -49,6 +50,7 @@ export function loadRulePack(dir: string): RulePack {
   }
   // Without a readable catalog every code would be "unknown": report only the catalog then.
   const meaning = catalog ? [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles)] : [];
+  if (catalog && problems.length + meaning.length === 0) meaning.push(...calendarProblems(catalog));
   if (problems.length + meaning.length > 0) {
     throw new RulesInvalidError(mergeProblems(problems, meaning, [CATALOG_FILE, ...policyFiles]));
   }
@@ -58,6 +60,17 @@ export function loadRulePack(dir: string): RulePack {
     (data as RuleFile).rules.map((rule): RuleDefinition & { file: string } => ({ ...rule, file })));
   const checksum = checksumOf(files);
   return { catalog: catalogData, rules, checksum, version: versionOf(catalogData.label, checksum), files };
+}
+
+/** The business calendar itself accepts the catalog's calendar (a last guard: the checks cover it). */
+function calendarProblems(catalog: PackFile): RuleProblem[] {
+  try {
+    new BusinessCalendar((catalog.data as Catalog).calendar);
+    return [];
+  } catch (e) {
+    const problems = e instanceof CalendarConfigError ? e.problems : [(e as Error).message];
+    return problems.map((message) => ({ file: catalog.file, pointer: '/calendar', message }));
+  }
 }
 
 /** sha256 over the sorted relative paths and raw contents of the pack files. */

@@ -1,0 +1,70 @@
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { AggregateFilter } from './refund-aggregate.groups';
+import { Dialect, exactSum, millisBetween } from './sql-dialect';
+
+/**
+ * SQL shared by the aggregates read from the refunds themselves and by the rollup rebuild:
+ * one row of facts per refund, then sums per group. Both sum exactly what `contributionOf`
+ * (refund-rollup.cells.ts) adds per refund, so every path gives the same numbers.
+ */
+export function refundFacts(em: EntityManager, d: Dialect, filter: AggregateFilter): SelectQueryBuilder<any> {
+  const q = em.createQueryBuilder()
+    .from('refunds', 'r')
+    .select('r.business_month', 'business_month')
+    .addSelect('r.business_day', 'business_day')
+    .addSelect('r.drill', 'drill')
+    .addSelect('r.category', 'category')
+    .addSelect("COALESCE(r.bank, '')", 'bank')
+    .addSelect('r.method', 'method')
+    .addSelect('r.status', 'status')
+    .addSelect('r.owner_department', 'owner_department')
+    .addSelect('r.amount_fen', 'amount_fen')
+    .addSelect('CASE WHEN r.paid_at IS NULL THEN 0 ELSE 1 END', 'paid')
+    .addSelect(`COALESCE(${millisBetween(d, 'r.requested_at', 'r.paid_at')}, 0)`, 'pay_ms')
+    // Per refund through uq_refund_steps_position (refund_id first): a handful of rows each.
+    .addSelect('(SELECT COUNT(*) FROM refund_steps s WHERE s.refund_id = r.id AND s.decided_at > s.due_at)', 'late_steps');
+  return whereRefunds(q, 'r', filter);
+}
+
+/** The filter on a refunds alias: drills left out unless asked for; from/to on the request time. */
+export function whereRefunds<T extends SelectQueryBuilder<any>>(q: T, a: string, f: AggregateFilter): T {
+  if (!f.includeDrills) q.andWhere(`${a}.drill = :drill`, { drill: false });
+  if (f.from) q.andWhere(`${a}.requested_at >= :from`, { from: f.from });
+  if (f.to) q.andWhere(`${a}.requested_at < :to`, { to: f.to });
+  return whereCodes(q, a, f);
+}
+
+/** The filter on the rollup: whole business months instead of instants. */
+export function whereRollup<T extends SelectQueryBuilder<any>>(q: T, a: string, f: AggregateFilter, months: { fromMonth: string | null; toMonth: string | null }): T {
+  if (!f.includeDrills) q.andWhere(`${a}.drill = :drill`, { drill: false });
+  if (months.fromMonth) q.andWhere(`${a}.business_month >= :fromMonth`, { fromMonth: months.fromMonth });
+  if (months.toMonth) q.andWhere(`${a}.business_month < :toMonth`, { toMonth: months.toMonth });
+  return whereCodes(q, a, f);
+}
+
+function whereCodes<T extends SelectQueryBuilder<any>>(q: T, a: string, f: AggregateFilter): T {
+  if (f.status?.length) q.andWhere(`${a}.status IN (:...status)`, { status: f.status });
+  if (f.category?.length) q.andWhere(`${a}.category IN (:...category)`, { category: f.category });
+  return q;
+}
+
+/** The summed columns over facts (alias t): count, exact fen total, paid count, pay time, late steps. */
+export function sumSelects(d: Dialect, a = 't'): Array<[string, string]> {
+  return [
+    ['COUNT(*)', 'refund_count'],
+    [exactSum(d, `${a}.amount_fen`), 'total_fen'],
+    [`SUM(${a}.paid)`, 'paid_count'],
+    [exactSum(d, `${a}.pay_ms`), 'pay_ms'],
+    [`SUM(${a}.late_steps)`, 'late_steps'],
+  ];
+}
+
+/** Groups facts (alias t) by the given columns, aliased k0…kn, with the sums. */
+export function groupFacts(em: EntityManager, d: Dialect, facts: SelectQueryBuilder<any>, columns: readonly string[]): SelectQueryBuilder<any> {
+  const q = em.createQueryBuilder().from(`(${facts.getQuery()})`, 't').setParameters(facts.getParameters());
+  q.select(columns.length ? `t.${columns[0]}` : '1', columns.length ? 'k0' : 'one');
+  columns.slice(1).forEach((c, i) => q.addSelect(`t.${c}`, `k${i + 1}`));
+  for (const [expr, alias] of sumSelects(d)) q.addSelect(expr, alias);
+  columns.forEach((c) => q.addGroupBy(`t.${c}`));
+  return q;
+}
