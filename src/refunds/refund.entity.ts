@@ -66,6 +66,14 @@ export class RefundEntity {
   @Column({ name: 'requested_at', ...TIMESTAMP })
   requestedAt!: Date;
 
+  /** YYYY-MM of requestedAt in the business time zone, fixed at request time (reports group on it). */
+  @Column({ name: 'business_month', type: 'varchar', length: 7 })
+  businessMonth!: string;
+
+  /** YYYY-MM-DD of requestedAt in the business time zone, fixed at request time. */
+  @Column({ name: 'business_day', type: 'varchar', length: 10 })
+  businessDay!: string;
+
   @Column({ name: 'paid_at', ...TIMESTAMP, nullable: true })
   paidAt!: Date | null;
 

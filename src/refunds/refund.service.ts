@@ -25,6 +25,14 @@ import { normalizeRefundForm, REFUND_LIMITS } from './refund.validation';
 
 type Transition = Pick<RefundTransitionEntity, 'kind' | 'fromStatus' | 'toStatus' | 'step' | 'decision' | 'comment' | 'attempt'>;
 
+/**
+ * Told of every refund write inside its transaction, after the refund's rows are written
+ * (the reports' rollup). `before` is the refund as the write found it, null for a new one.
+ */
+export interface RefundWriteListener {
+  refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void>;
+}
+
 /** What a change does once the version gate let it through. */
 interface Plan {
   set: Partial<RefundEntity>;
@@ -45,6 +53,7 @@ export class RefundService {
     private readonly rules: RuleSetService,
     private readonly reader: RefundReader,
     private readonly clock: Clock,
+    private readonly listeners: readonly RefundWriteListener[] = [],
   ) {
     assertRefundWorkflow();
   }
@@ -93,6 +102,8 @@ export class RefundService {
         customerOpinion: form.customerOpinion,
         requestedBy: actor.name,
         requestedAt: now,
+        businessMonth: engine.calendar.localMonth(now),
+        businessDay: engine.calendar.localDate(now),
         paidAt: null,
         completedAt: null,
         returnedAt: null,
@@ -117,6 +128,7 @@ export class RefundService {
       }, 1);
       await this.insertSteps(em, refundId, steps, now);
       await this.record(em, refundId, now, actor, { kind: 'REQUESTED', fromStatus: null, toStatus: INITIAL_STATUS, step: chain[0], decision: null, comment: null, attempt: 1 });
+      for (const l of this.listeners) await l.refundWritten(em, null, refundId);
       return refundId;
     });
     return (await this.reader.byId(id))!;
@@ -208,6 +220,7 @@ export class RefundService {
       if (res.affected === 0) throw conflict(`refund ${id} was changed concurrently; read it again`, { field: versionField });
       await p.write?.(em);
       await this.record(em, e.id, now, actor, p.transition);
+      for (const l of this.listeners) await l.refundWritten(em, view, e.id);
       return e.id;
     });
     return (await this.reader.byId(refundId))!;

@@ -48,23 +48,20 @@ function whereCodes<T extends SelectQueryBuilder<any>>(q: T, a: string, f: Aggre
   return q;
 }
 
-/** The summed columns over facts (alias t): count, exact fen total, paid count, pay time, late steps. */
-export function sumSelects(d: Dialect, a = 't'): Array<[string, string]> {
-  return [
-    ['COUNT(*)', 'refund_count'],
-    [exactSum(d, `${a}.amount_fen`), 'total_fen'],
-    [`SUM(${a}.paid)`, 'paid_count'],
-    [exactSum(d, `${a}.pay_ms`), 'pay_ms'],
-    [`SUM(${a}.late_steps)`, 'late_steps'],
-  ];
+/** Selects the group keys as k0…kn (a constant when there are none) and groups by them; `expr` gives each column's SQL. */
+export function selectGroups<T extends SelectQueryBuilder<any>>(q: T, columns: readonly string[], expr: (column: string) => string): T {
+  if (!columns.length) q.addSelect('1', 'one');
+  columns.forEach((c, i) => q.addSelect(expr(c), `k${i}`).addGroupBy(expr(c)));
+  return q;
 }
 
-/** Groups facts (alias t) by the given columns, aliased k0…kn, with the sums. */
+/** Groups facts (alias t) by the given columns, with the sums of what each refund contributes. */
 export function groupFacts(em: EntityManager, d: Dialect, facts: SelectQueryBuilder<any>, columns: readonly string[]): SelectQueryBuilder<any> {
-  const q = em.createQueryBuilder().from(`(${facts.getQuery()})`, 't').setParameters(facts.getParameters());
-  q.select(columns.length ? `t.${columns[0]}` : '1', columns.length ? 'k0' : 'one');
-  columns.slice(1).forEach((c, i) => q.addSelect(`t.${c}`, `k${i + 1}`));
-  for (const [expr, alias] of sumSelects(d)) q.addSelect(expr, alias);
-  columns.forEach((c) => q.addGroupBy(`t.${c}`));
-  return q;
+  const q = em.createQueryBuilder().from(`(${facts.getQuery()})`, 't').setParameters(facts.getParameters())
+    .select('COUNT(*)', 'refund_count')
+    .addSelect(exactSum(d, 't.amount_fen'), 'total_fen')
+    .addSelect('SUM(t.paid)', 'paid_count')
+    .addSelect(exactSum(d, 't.pay_ms'), 'pay_ms')
+    .addSelect('SUM(t.late_steps)', 'late_steps');
+  return selectGroups(q, columns, (c) => `t.${c}`);
 }

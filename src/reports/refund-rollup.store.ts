@@ -42,5 +42,6 @@ export async function rebuildRefundRollups(em: EntityManager): Promise<void> {
   const grouped = groupFacts(em, d, refundFacts(em, d, { includeDrills: true }), CELL_COLUMNS);
   const [sql, params] = grouped.getQueryAndParameters();
   await em.query(`DELETE FROM ${TABLE}`);
-  await em.query(`INSERT INTO ${TABLE} (${[...CELL_COLUMNS, ...AMOUNT_COLUMNS].join(', ')}) ${sql}`, params);
+  // groupFacts selects the sums first, then the keys k0…k6 in CELL_COLUMNS order.
+  await em.query(`INSERT INTO ${TABLE} (${[...AMOUNT_COLUMNS, ...CELL_COLUMNS].join(', ')}) ${sql}`, params);
 }

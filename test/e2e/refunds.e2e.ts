@@ -144,6 +144,8 @@ describe('refunds over GraphQL', () => {
     h.clock.set(new Date('2026-11-27T11:30:00Z')); // Friday 19:30 in Shanghai
     const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '66.00' });
     const r = await k.requested(incidentId, '66.00');
+    // Finance works business hours: a cashier check of 3 working hours asked on Friday 19:30 is due Monday 12:00.
+    expect(r.steps[0]).toMatchObject({ step: 'CASHIER_CHECK', status: 'PENDING', dueAt: '2026-11-30T04:00:00.000Z' });
     for (const [step, key] of [['CASHIER_CHECK', h.keys.CASHIER], ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT], ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR], ['PAYOUT', h.keys.CASHIER]]) {
       h.clock.advance(5 * 60_000);
       await k.approved(key, r.id, step);
