@@ -9,6 +9,8 @@ import { IncidentReader } from './incidents/incident.reader';
 import { IncidentService } from './incidents/incident.service';
 import { RefundReader } from './refunds/refund.reader';
 import { RefundService } from './refunds/refund.service';
+import { RefundRollupStore } from './reports/refund-rollup.store';
+import { createReportServices, ReportServices } from './reports/report.services';
 
 /** The composition root: every service, built once per process from the config. */
 export interface Services {
@@ -23,6 +25,7 @@ export interface Services {
   incidents: IncidentService;
   refundReader: RefundReader;
   refunds: RefundService;
+  reports: ReportServices;
 }
 
 export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger): Services {
@@ -31,6 +34,8 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const incidentReader = new IncidentReader(ds, config.maxPageSize);
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock);
   const refundReader = new RefundReader(ds, config.maxPageSize);
-  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock);
-  return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds };
+  // The reports' monthly rollup is written in each refund write's own transaction.
+  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [new RefundRollupStore(refundReader)]);
+  const reports = createReportServices(ds, ruleSets, clock, incidentReader, refundReader);
+  return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports };
 }

@@ -28,5 +28,7 @@ export const CAN = {
   requestRefund: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'],
   manageRefund: ['AGENT', 'CS_LEAD', 'ADMIN'],
   reports: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
+  /** The shift handover (工作交接单) is a customer-service document too. */
+  handover: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN', 'CS_LEAD', 'AGENT'],
   admin: ['ADMIN'],
 } as const satisfies Record<string, readonly Role[]>;

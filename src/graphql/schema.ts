@@ -5,8 +5,9 @@ import { IncidentResolver } from '../incidents/incident.resolver';
 import { RuleSetResolver } from '../rulesets/rule-set.resolver';
 import { RefundResolver } from '../refunds/refund.resolver';
 import { IncidentRefundsResolver } from '../refunds/incident-refunds.resolver';
+import { ReportResolver } from '../reports/report.resolver';
 
-export const RESOLVERS = [IncidentResolver, RuleSetResolver, RefundResolver, IncidentRefundsResolver] as const;
+export const RESOLVERS = [IncidentResolver, RuleSetResolver, RefundResolver, IncidentRefundsResolver, ReportResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -4,7 +4,9 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GqlContext } from '../graphql/context';
 import type { Services } from '../services';
+import { handleReportExport, REPORT_EXPORT_PREFIX } from '../reports/report-export.http';
 import { KeyRateLimiter } from '../graphql/hardening';
+import { isConnectionError } from '../database/errors';
 
 class BodyTooLarge extends Error {}
 
@@ -55,6 +57,7 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
     try {
       if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') return await ready(res, services);
+      if (url.pathname.startsWith(REPORT_EXPORT_PREFIX)) return await handleReportExport(req, res, url, services);
       if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz'] });
       if (req.method !== 'POST' && req.method !== 'GET') return send(res, 405, { error: 'use POST /graphql' }, { allow: 'GET, POST' });
 
@@ -95,7 +98,14 @@ async function contextFor(req: IncomingMessage, requestId: string, services: Ser
   const header = req.headers.authorization;
   if (!header) return { actor: null, requestId, services, log };
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const actor = match ? await services.apiKeys.authenticate(match[1]) : null;
+  let actor: Awaited<ReturnType<typeof services.apiKeys.authenticate>> = null;
+  try {
+    actor = match ? await services.apiKeys.authenticate(match[1]) : null;
+  } catch (e) {
+    if (!isConnectionError(e)) throw e;
+    log.error({ err: e }, 'database unavailable');
+    throw new GraphQLError('the database is unavailable; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
+  }
   if (!actor) {
     throw new GraphQLError('the API key is unknown or revoked; send "Authorization: Bearer <api key>"', {
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },

@@ -89,7 +89,8 @@ export class IncidentReader {
     return q;
   }
 
-  private async withActions(entities: IncidentEntity[], em: EntityManager = this.ds.manager): Promise<IncidentView[]> {
+  /** Views of incidents already read (and known to be visible), in the given order: one query for all their actions. */
+  async withActions(entities: IncidentEntity[], em: EntityManager = this.ds.manager): Promise<IncidentView[]> {
     if (!entities.length) return [];
     const actions = await em.find(IncidentActionEntity, { where: { incidentId: In(entities.map((e) => e.id)) }, order: { position: 'ASC' } });
     const byIncident = new Map<number, IncidentActionEntity[]>();

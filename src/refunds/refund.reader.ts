@@ -82,7 +82,8 @@ export class RefundReader {
     return q;
   }
 
-  private async withSteps(entities: RefundEntity[], em: EntityManager = this.ds.manager): Promise<RefundView[]> {
+  /** Views of refunds already read (and known to be visible), in the given order: one query for all their steps. */
+  async withSteps(entities: RefundEntity[], em: EntityManager = this.ds.manager): Promise<RefundView[]> {
     if (!entities.length) return [];
     const steps = await em.find(RefundStepEntity, { where: { refundId: In(entities.map((e) => e.id)) }, order: { attempt: 'ASC', position: 'ASC' } });
     const byRefund = new Map<number, RefundStepEntity[]>();

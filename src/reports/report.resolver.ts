@@ -1,0 +1,78 @@
+import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { CAN } from '../auth/actor';
+import { actorOf, GqlContext } from '../graphql/context';
+import { RefundGroupByGql } from '../graphql/enums';
+import { DateTimeScalar } from '../graphql/scalars';
+import { incidentGql } from '../incidents/incident.mapper';
+import { RefundFilter } from '../refunds/refund.inputs';
+import { refundFor } from '../refunds/refund.resolver';
+import type { RefundAggregate } from './refund-aggregate.groups';
+import type { MonthlyReport } from './monthly-report.service';
+import type { ShiftHandover } from './shift-handover.service';
+import { MonthlyRefundReportGql, RefundAggregateGql, ShiftHandoverGql } from './report.objects';
+
+/** The reports of POLICY.md §7. Thin: authorise, call one service method, map. */
+@Resolver()
+export class ReportResolver {
+  @Authorized(CAN.reports)
+  @Query(() => [RefundAggregateGql])
+  async refundAggregates(
+    @Arg('groupBy', () => [RefundGroupByGql]) groupBy: RefundGroupByGql[],
+    @Arg('filter', () => RefundFilter, { nullable: true }) filter: RefundFilter | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<RefundAggregateGql[]> {
+    return (await ctx.services.reports.aggregates.aggregate(groupBy, filter ?? {})).map(aggregateGql);
+  }
+
+  @Authorized(CAN.reports)
+  @Query(() => MonthlyRefundReportGql, { description: 'month is YYYY-MM in the business time zone.' })
+  async monthlyRefundReport(@Arg('month', () => String) month: string, @Ctx() ctx: GqlContext): Promise<MonthlyRefundReportGql> {
+    return monthlyGql(await ctx.services.reports.monthly.report(actorOf(ctx), month));
+  }
+
+  @Authorized(CAN.handover)
+  @Query(() => ShiftHandoverGql)
+  async shiftHandover(
+    @Arg('from', () => DateTimeScalar) from: Date,
+    @Arg('to', () => DateTimeScalar) to: Date,
+    @Arg('includeDrills', () => Boolean, { defaultValue: false, description: 'Drills (预案演练) are left out unless asked for.' }) includeDrills: boolean,
+    @Ctx() ctx: GqlContext,
+  ): Promise<ShiftHandoverGql> {
+    return handoverGql(await ctx.services.reports.handover.handover(from, to, includeDrills), ctx);
+  }
+}
+
+function aggregateGql(a: RefundAggregate): RefundAggregateGql {
+  return {
+    keys: a.keys, count: a.count, totalAmount: a.totalFen, averageAmount: a.averageFen, averageHoursToPay: a.averageHoursToPay,
+    overdueSteps: a.overdueSteps, paidCount: a.paidCount, lateSteps: a.lateSteps, pendingOverdueSteps: a.pendingOverdueSteps,
+  };
+}
+
+function monthlyGql(r: MonthlyReport): MonthlyRefundReportGql {
+  return {
+    month: r.month,
+    dueDate: r.dueDate,
+    customerServiceRows: r.customerServiceRows.map(({ amountFen, ...row }) => ({ ...row, amount: amountFen })),
+    financeRows: r.financeRows.map(({ amountFen, ...row }) => ({ ...row, amount: amountFen })),
+    totalCount: r.totalCount,
+    totalAmount: r.totalFen,
+  };
+}
+
+/** Refunds and incidents as the caller may see them: phones masked unless the roles allow (注意保密). */
+function handoverGql(h: ShiftHandover, ctx: GqlContext): ShiftHandoverGql {
+  const catalog = ctx.services.ruleSets.current().engine.pack.catalog;
+  const now = ctx.services.clock.now();
+  return {
+    from: h.from,
+    to: h.to,
+    paid: h.paid.map((v) => refundFor(v, ctx)),
+    paidTotalAmount: h.paidTotalFen,
+    submittedToFinance: h.submittedToFinance.map((v) => refundFor(v, ctx)),
+    returnedByFinance: h.returnedByFinance.map((v) => refundFor(v, ctx)),
+    returns: h.returns.map((r) => ({ ...r, refundId: String(r.refundId) })),
+    openIncidents: h.openIncidents.map((v) => incidentGql(v, catalog, actorOf(ctx), now)),
+    tasks: h.tasks.map((t) => ({ ...t, incidentId: String(t.incidentId), refundId: t.refundId === null ? null : String(t.refundId) })),
+  };
+}
