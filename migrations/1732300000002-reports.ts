@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
-import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { rebuildRefundRollups } from '../src/reports/refund-rollup.store';
 import { columns } from './portable';
+
+const BUSINESS_COLUMNS = [['business_month', 7], ['business_day', 10]] as const;
 
 /** The zone of the default rule pack: refunds made before this migration were requested under it. */
 const BACKFILL_ZONE = 'Asia/Shanghai';
@@ -17,10 +19,10 @@ export class Reports1732300000002 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const c = columns(queryRunner);
-    await queryRunner.addColumns('refunds', [
-      new TableColumn({ ...c.str('business_month', 7), default: "''" }),
-      new TableColumn({ ...c.str('business_day', 10), default: "''" }),
-    ]);
+    // Plain ALTER TABLE, valid on both databases: TypeORM's SQLite addColumns/dropColumns copy the
+    // whole table, and on revert it drops the old one with foreign keys on, which would delete
+    // every refund step through ON DELETE CASCADE.
+    for (const [name, length] of BUSINESS_COLUMNS) await queryRunner.query(`ALTER TABLE refunds ADD COLUMN ${name} varchar(${length}) NOT NULL DEFAULT ''`);
     const rows: Array<{ id: number; requested_at: Date | string }> = await queryRunner.query('SELECT id, requested_at FROM refunds');
     for (const r of rows) {
       const at = r.requested_at instanceof Date ? r.requested_at : new Date(`${String(r.requested_at).replace(' ', 'T')}Z`);
@@ -52,6 +54,6 @@ export class Reports1732300000002 implements MigrationInterface {
     await queryRunner.dropTable('refund_rollups');
     await queryRunner.dropIndex('refund_steps', 'ix_refund_steps_step_pending');
     await queryRunner.dropIndex('refunds', 'ix_refunds_business_month');
-    await queryRunner.dropColumns('refunds', ['business_month', 'business_day']);
+    for (const [name] of BUSINESS_COLUMNS) await queryRunner.query(`ALTER TABLE refunds DROP COLUMN ${name}`);
   }
 }

@@ -44,9 +44,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     }
     const services = createServices(config, ds, options.clock ?? systemClock, log);
     await services.ruleSets.init();
-    const limits = armor(config);
+    const schema = await createSchema();
+    const limits = armor(config, schema);
     const apollo = new ApolloServer<GqlContext>({
-      schema: await createSchema(),
+      schema,
       validationRules: limits.validationRules,
       allowBatchedHttpRequests: config.graphql.maxBatch > 0,
       formatError: makeFormatError(log),

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadRulePack, RulesInvalidError } from '../rules/rule-pack.loader';
 import { RuleEngine, DecisionInput } from '../rules/rule-engine';
 import { runPackTests } from '../rules/pack-tests';
+import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { ExplainedCondition } from '../rules/rule-explain';
 import { fenToNumber, parseYuan } from '../money/money';
 
@@ -26,10 +27,15 @@ export function registerRules(program: Command) {
   const rules = program.command('rules').description('validate, test and explain rule packs');
 
   rules.command('validate [dir]')
-    .description('schema and meaning checks; prints every problem as file:/json/pointer: message, exit 1 if any')
-    .action((dir?: string) => {
+    .description('schema and meaning checks; prints every problem as file:/json/pointer: message, exit 1 if any; then threshold band warnings (gaps, overlaps)')
+    .option('--strict-bands', 'fail (exit 1) when the threshold band check warns', false)
+    .action((dir: string | undefined, opts: { strictBands: boolean }) => {
       const pack = loadOrExit(dir ?? defaultDir());
       console.log(`ok: ${pack.rules.length} rules, version ${pack.version}`);
+      const warnings = checkBands(pack.rules);
+      for (const w of warnings) console.log(`${opts.strictBands ? 'error' : 'warning'}: ${formatBandWarning(w)}`);
+      if (warnings.length) console.log(`${warnings.length} threshold band warning${warnings.length === 1 ? '' : 's'}${opts.strictBands ? ' (--strict-bands: failing)' : ''}`);
+      if (opts.strictBands && warnings.length) process.exit(1);
     });
 
   rules.command('test [dir]')

@@ -135,7 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     nodeEnv,
     graphql: {
       maxDepth: integer('GRAPHQL_MAX_DEPTH', env.GRAPHQL_MAX_DEPTH, 12, 1, 100, problems),
-      maxCost: integer('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, 20000, 10, 10_000_000, problems),
+      maxCost: integer('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, 50000, 10, 10_000_000, problems),
       maxAliases: integer('GRAPHQL_MAX_ALIASES', env.GRAPHQL_MAX_ALIASES, 30, 0, 10_000, problems),
       maxTokens: integer('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 5000, 100, 1_000_000, problems),
       maxBatch: integer('GRAPHQL_MAX_BATCH', env.GRAPHQL_MAX_BATCH, 10, 0, 1000, problems),

@@ -1,23 +1,58 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, GraphQLSchema } from 'graphql';
+import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../config/config';
 
 /**
- * Limits checked before a request runs (graphql-armor: depth, cost, aliases, tokens; field
- * suggestions blocked in production so the schema does not leak when introspection is off).
+ * Limits checked before a request runs: graphql-armor for depth, aliases, tokens and
+ * directives (and field suggestions blocked in production, so the schema does not leak when
+ * introspection is off); graphql-query-complexity for cost, below.
  */
-export function armor(config: AppConfig) {
+export function armor(config: AppConfig, schema: GraphQLSchema) {
   const g = config.graphql;
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: g.maxDepth, ignoreIntrospection: true },
-    costLimit: { maxCost: g.maxCost, ignoreIntrospection: true },
+    costLimit: { enabled: false },
     maxAliases: { n: g.maxAliases },
     maxTokens: { n: g.maxTokens },
     maxDirectives: { n: 50 },
     blockFieldSuggestion: { enabled: config.nodeEnv === 'production' },
   }).protect();
-  return { plugins, validationRules };
+  return { plugins: [...plugins, costLimit(schema, g.maxCost, config.maxPageSize)], validationRules };
+}
+
+/**
+ * Cost: every field 1, a list field with `first` costs its children times the page size it
+ * will really return (`first` capped at MAX_PAGE_SIZE, 50 when absent). Variables count too,
+ * so `first: $n` cannot slip past the limit.
+ */
+function costLimit(schema: GraphQLSchema, maxCost: number, maxPageSize: number): ApolloServerPlugin {
+  const pages: ComplexityEstimator = ({ args, childComplexity }) => {
+    if (!('first' in args)) return undefined;
+    const first = typeof args.first === 'number' ? args.first : 50;
+    return 1 + childComplexity * Math.max(1, Math.min(first, maxPageSize));
+  };
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request, operationName }) {
+          let cost: number;
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [pages, simpleEstimator({ defaultComplexity: 1 })] });
+          } catch {
+            return; // invalid variables: execution answers them with BAD_USER_INPUT and the field
+          }
+          if (cost > maxCost) {
+            throw new GraphQLError(`the query costs ${cost}, more than the limit ${maxCost}: ask for fewer fields or smaller pages`, {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, maxCost, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
 }
 
 /**

@@ -41,6 +41,8 @@ export function text(field: string, value: unknown, max: number, required = fals
   if ([...value].length > max) throw badInput(field, `is longer than ${max} characters`);
   // Control characters other than tab and newlines have no place in a report and break exports.
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw badInput(field, 'contains control characters');
+  // A lone surrogate is not Unicode: no database would store it back byte for byte.
+  if (!value.isWellFormed()) throw badInput(field, 'is not well-formed Unicode');
   return value;
 }
 
@@ -86,7 +88,7 @@ export function normalizeReport(input: ReportIncidentInput, catalog: Catalog, pr
     : null;
   return {
     source: identifier(f('source'), input.source, LIMITS.source),
-    externalRef: text(f('externalRef'), input.externalRef, LIMITS.externalRef, true)!,
+    externalRef: reference(f('externalRef'), input.externalRef),
     category,
     subtype,
     occurredAt: input.occurredAt ? input.occurredAt.toISOString() : null,
@@ -104,6 +106,13 @@ export function normalizeReport(input: ReportIncidentInput, catalog: Catalog, pr
     customer,
     drill: input.drill ?? false,
   };
+}
+
+/** An ERP/CRM reference: any text, but no surrounding spaces (MySQL would ignore trailing ones in the key). */
+function reference(field: string, value: unknown): string {
+  const v = text(field, value, LIMITS.externalRef, true)!;
+  if (v.trim() !== v) throw badInput(field, 'must not start or end with spaces');
+  return v;
 }
 
 function identifier(field: string, value: unknown, max: number): string {

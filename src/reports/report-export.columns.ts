@@ -66,7 +66,7 @@ export const FINANCE_COLUMNS: Column<FinanceRow>[] = [
 ];
 
 /** Both tables of a report, customer service first. */
-export function exportTables(report: MonthlyReport): [ExportTable<CustomerServiceRow>, ExportTable<FinanceRow>] {
+export function exportTables(report: MonthlyReport): ExportTable[] {
   return [
     { name: 'customer-service', title: '客服退单统计表', columns: CUSTOMER_SERVICE_COLUMNS, rows: report.customerServiceRows },
     { name: 'finance', title: '财务退单统计表', columns: FINANCE_COLUMNS, rows: report.financeRows },

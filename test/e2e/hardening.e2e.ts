@@ -69,3 +69,22 @@ describe('rate limits per API key', () => {
     expect((await send(h.keys.AGENT)).status).toBe(200);
   });
 });
+
+describe('query cost', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ env: { GRAPHQL_MAX_COST: '500', MAX_PAGE_SIZE: '100' } });
+  });
+  afterAll(async () => h.close());
+
+  it('counts pages at the size they really return, variables included', async () => {
+    const q = `query($n: Int) { incidents(first: $n) { edges { node { id severity ownerDepartment decision { firedRules { name stage } } } } } }`;
+    expect((await h.gql(h.keys.ADMIN, q, { n: 10 })).errors).toBeUndefined();
+    // first is capped at MAX_PAGE_SIZE, so a huge first costs what 100 rows cost — over 500 here.
+    const big = await h.gql(h.keys.ADMIN, q, { n: 1_000_000 });
+    expect(big.errors![0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(big.errors![0].extensions.cost).toBeLessThan(100_000);
+    // A cheap selection may ask for a huge page: it is simply capped.
+    expect((await h.gql(h.keys.ADMIN, `{ incidents(first: 1000000) { totalCount edges { cursor } } }`)).errors).toBeUndefined();
+  });
+});

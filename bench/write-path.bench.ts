@@ -1,0 +1,473 @@
+/**
+ * Write path end to end (issue 7, benchmark 2): `reportIncident` over HTTP with autocannon,
+ * against the ceiling of a bare node:http server doing the same writes in the same
+ * transaction shape, in the same run, on MariaDB and on SQLite.
+ *
+ *   npm run build && node dist/bench/write-path.bench.js [--db mariadb|sqlite|both] [--seconds 10]
+ *     [--connections 8,32] [--workers 1,2] [--warmup 3] [--mariadb-url mariadb://root@127.0.0.1:3306/triage_bench]
+ *     [--profile DIR]   (V8 CPU profiles of the service processes, for finding the costs)
+ *
+ * A GraphQL error still answers HTTP 200, so every run also counts the rows actually stored.
+ * Every process the bench starts is stopped (finally, and on exit). Loopback only.
+ */
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
+import Database from 'better-sqlite3';
+import { createDataSource, migrate } from '../src/database/data-source';
+import { parseDatabaseUrl } from '../src/config/config';
+import { ApiKeyService } from '../src/auth/api-key.service';
+import { systemClock } from '../src/common/clock';
+import { loadRulePack } from '../src/rules/rule-pack.loader';
+import { RuleEngine } from '../src/rules/rule-engine';
+import { factsOf, normalizeReport } from '../src/incidents/incident.validation';
+import { toStoredDecision } from '../src/incidents/incident.types';
+import type { ReportIncidentInput } from '../src/incidents/incident.inputs';
+import { SOURCE, TEMPLATES, WorkloadBuilder } from './write-path.workload';
+import type { CeilingTemplate } from './write-path.ceiling';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const CEILING = path.join(__dirname, 'write-path.ceiling.js');
+const RULES_DIR = path.join(ROOT, 'rules');
+
+interface Options {
+  dbs: Array<'mariadb' | 'sqlite'>;
+  seconds: number;
+  connections: number[];
+  workers: number[];
+  warmupSeconds: number;
+  mariadbUrl: string;
+  /** Write V8 CPU profiles of the service processes here (--cpu-prof). */
+  profileDir: string | null;
+}
+
+function parseArgs(argv: string[]): Options {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const list = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map((s) => Number(s.trim())) : fallback);
+  const db = get('db') ?? 'both';
+  if (!['mariadb', 'sqlite', 'both'].includes(db)) throw new Error('--db must be mariadb, sqlite or both');
+  const opts: Options = {
+    dbs: db === 'both' ? ['mariadb', 'sqlite'] : [db as 'mariadb' | 'sqlite'],
+    seconds: Number(get('seconds') ?? 10),
+    connections: list(get('connections'), [8, 32]),
+    workers: list(get('workers'), [1, 2]),
+    warmupSeconds: Number(get('warmup') ?? 3),
+    mariadbUrl: get('mariadb-url') ?? 'mariadb://root@127.0.0.1:3306/triage_bench',
+    profileDir: get('profile') ? path.resolve(get('profile')!) : null,
+  };
+  if (!(opts.seconds > 0) || opts.connections.some((c) => !(c > 0)) || opts.workers.some((w) => !(w >= 1))) throw new Error('bad --seconds, --connections or --workers');
+  return opts;
+}
+
+// ---------------------------------------------------------------- processes
+
+const started = new Set<ChildProcess>();
+
+/** Kills a child's whole process group (a cluster primary takes its workers with it). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+process.on('exit', () => {
+  for (const child of started) killGroup(child, 'SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    console.error(`\n${sig}: stopping what the bench started`);
+    process.exit(130);
+  });
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function startProcess(args: string[], env: Record<string, string>, port: number): Promise<Server> {
+  let output = '';
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  started.add(child);
+  child.on('exit', () => started.delete(child));
+  child.stdout!.on('data', (d) => (output = (output + d).slice(-20000)));
+  child.stderr!.on('data', (d) => (output = (output + d).slice(-20000)));
+  return { child, url: `http://127.0.0.1:${port}`, output: () => output };
+}
+
+async function stopProcess(server: Server): Promise<void> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+  killGroup(child, 'SIGKILL'); // stragglers of the group, if any
+}
+
+async function waitReady(server: Server, pathName: string, expectProcesses: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) throw new Error(`server exited (${server.child.exitCode}):\n${server.output()}`);
+    try {
+      const res = await fetch(`${server.url}${pathName}`, { method: pathName === '/graphql' ? 'POST' : 'GET', signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status < 500 && treeOf(server.child.pid!).length >= expectProcesses) return;
+    } catch {
+      // not yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`server did not become ready:\n${server.output()}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The pid and every descendant (a cluster primary and its workers). */
+function treeOf(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of fs.readdirSync(`/proc/${out[i]}/task`)) {
+        const kids = fs.readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim();
+        if (kids) out.push(...kids.split(/\s+/).map(Number));
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/** Resident memory of a process and its descendants, MB. */
+function rssMb(pid: number): number {
+  let kb = 0;
+  for (const p of treeOf(pid)) {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return kb / 1024;
+}
+
+// ---------------------------------------------------------------- databases
+
+interface Counts {
+  incidents: number;
+  actions: number;
+  events: number;
+}
+
+interface BenchDb {
+  kind: 'mariadb' | 'sqlite';
+  label: string;
+  /** DATABASE_URL for the service (and the ceiling). */
+  url: string;
+  counts(): Promise<Counts>;
+  drop(): Promise<void>;
+}
+
+async function mariadb(url: string): Promise<BenchDb> {
+  const cfg = parseDatabaseUrl(url);
+  if (cfg.kind !== 'mysql') throw new Error('--mariadb-url must be a mariadb:// or mysql:// URL');
+  if (!/^triage_bench\w*$/.test(cfg.database)) throw new Error('the bench database is dropped afterwards: its name must start with triage_bench');
+  const admin = await mysql.createConnection({ host: cfg.host, port: cfg.port, user: cfg.user, password: cfg.password });
+  await admin.query(`DROP DATABASE IF EXISTS \`${cfg.database}\``);
+  await admin.query(`CREATE DATABASE \`${cfg.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const version = ((await admin.query('SELECT VERSION() AS v')) as any)[0][0].v as string;
+  return {
+    kind: 'mariadb',
+    label: `MariaDB ${version} (${cfg.database}, pool ${cfg.poolSize} per process)`,
+    url,
+    async counts() {
+      const [rows] = (await admin.query(
+        `SELECT (SELECT COUNT(*) FROM \`${cfg.database}\`.incidents) AS incidents, (SELECT COUNT(*) FROM \`${cfg.database}\`.incident_actions) AS actions, (SELECT COUNT(*) FROM \`${cfg.database}\`.incident_events) AS events`,
+      )) as any;
+      return { incidents: Number(rows[0].incidents), actions: Number(rows[0].actions), events: Number(rows[0].events) };
+    },
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS \`${cfg.database}\``);
+      await admin.end();
+    },
+  };
+}
+
+async function sqlite(): Promise<BenchDb> {
+  const file = path.join(os.tmpdir(), `triage-bench-${process.pid}-${crypto.randomBytes(3).toString('hex')}.sqlite`);
+  return {
+    kind: 'sqlite',
+    label: `SQLite (better-sqlite3, WAL, ${file})`,
+    url: `sqlite:${file}`,
+    async counts() {
+      const db = new Database(file, { readonly: true, timeout: 10_000 });
+      try {
+        return db.prepare('SELECT (SELECT COUNT(*) FROM incidents) AS incidents, (SELECT COUNT(*) FROM incident_actions) AS actions, (SELECT COUNT(*) FROM incident_events) AS events').get() as Counts;
+      } finally {
+        db.close();
+      }
+    },
+    async drop() {
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    },
+  };
+}
+
+/** Migrates the fresh database and creates the INTEGRATION key the load uses. */
+async function prepare(db: BenchDb): Promise<string> {
+  const ds = createDataSource(parseDatabaseUrl(db.url));
+  await ds.initialize();
+  try {
+    await migrate(ds);
+    return (await new ApiKeyService(ds, systemClock).create('bench-erp', ['INTEGRATION'], SOURCE)).key;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Each template decided once by the real rule pack: what the ceiling writes for it. */
+async function ceilingTemplates(): Promise<CeilingTemplate[]> {
+  const pack = loadRulePack(RULES_DIR);
+  const engine = new RuleEngine(pack);
+  const now = new Date();
+  const rel = (d: Date | null | undefined) => (d ? d.getTime() - now.getTime() : null);
+  const out: CeilingTemplate[] = [];
+  for (const t of TEMPLATES) {
+    const report = normalizeReport({ source: SOURCE, externalRef: 'x', ...t.input } as unknown as ReportIncidentInput, pack.catalog);
+    const d = await engine.decide({ ...factsOf(report), customerId: null, reportedAt: now }, { now, dynamicFacts: { repeatIncidents30d: async () => 0 } });
+    out.push({
+      severity: d.severity,
+      ownerDepartment: d.ownerDepartment,
+      policeReportRequired: d.policeReportRequired,
+      ruleSetVersion: d.ruleSetVersion,
+      acknowledgeByMs: rel(d.acknowledgeBy),
+      resolveByMs: rel(d.resolveBy),
+      decision: JSON.stringify(toStoredDecision(d)),
+      actions: d.actions.map((a) => ({ code: a.code, dueMs: rel(a.dueAt), retainMs: rel(a.retainUntil) })),
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- load
+
+interface RunResult {
+  what: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  sent: number;
+  non2xx: number;
+  gqlErrors: number;
+  /** Requests answered 200 without errors: acknowledged to the client. */
+  acked: number;
+  stored: Counts;
+  rssBefore: number;
+  rssAfter: number;
+  rssMax: number;
+  errorSamples: string[];
+}
+
+async function load(server: Server, token: string | null, connections: number, seconds: number, run: string): Promise<Omit<RunResult, 'what' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax'>> {
+  const builder = new WorkloadBuilder(run, crypto.randomInt(1, 2 ** 31));
+  let gqlErrors = 0;
+  let acked = 0;
+  const errorSamples = new Set<string>();
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const result = await autocannon({
+    url: `${server.url}/graphql`,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    method: 'POST',
+    headers,
+    requests: [{
+      method: 'POST',
+      path: '/graphql',
+      headers,
+      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: builder.next() }),
+      onResponse: (status: number, body: string) => {
+        if (status !== 200) {
+          if (errorSamples.size < 5) errorSamples.add(`HTTP ${status}: ${body.slice(0, 200)}`);
+          return;
+        }
+        if (body.includes('"errors"')) {
+          gqlErrors++;
+          if (errorSamples.size < 5) errorSamples.add(body.slice(0, 300));
+        } else acked++;
+      },
+    }],
+  });
+  return {
+    connections,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    sent: builder.sent,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    gqlErrors,
+    acked,
+    errorSamples: [...errorSamples],
+  };
+}
+
+async function measured(what: string, server: Server, db: BenchDb, token: string | null, connections: number, opts: Options, run: string): Promise<RunResult> {
+  const before = await db.counts();
+  const rssBefore = rssMb(server.child.pid!);
+  let rssMax = rssBefore;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(server.child.pid!))), 1000);
+  try {
+    const r = await load(server, token, connections, opts.seconds, run);
+    await sleep(200); // answers in flight land
+    const after = await db.counts();
+    const rssAfter = rssMb(server.child.pid!);
+    return {
+      ...r,
+      what,
+      stored: { incidents: after.incidents - before.incidents, actions: after.actions - before.actions, events: after.events - before.events },
+      rssBefore,
+      rssAfter,
+      rssMax: Math.max(rssMax, rssAfter),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+function printRow(r: RunResult, ceiling: RunResult | undefined) {
+  const perIncident = r.stored.incidents ? (r.stored.actions / r.stored.incidents).toFixed(2) : '-';
+  const whole = r.stored.events === r.stored.incidents ? '' : ` (events ${r.stored.events}!)`;
+  const ratio = ceiling ? `${Math.round((r.rps / ceiling.rps) * 100)}%` : '';
+  const cells = [
+    r.what.padEnd(34), String(r.connections).padStart(5), r.rps.toFixed(0).padStart(7), r.p50.toFixed(1).padStart(6), r.p99.toFixed(1).padStart(6),
+    String(r.non2xx).padStart(6), String(r.gqlErrors).padStart(6), String(r.acked).padStart(7), (String(r.stored.incidents) + whole).padStart(7),
+    perIncident.padStart(6), `${r.rssBefore.toFixed(0)}→${r.rssAfter.toFixed(0)} (max ${r.rssMax.toFixed(0)})`.padStart(20), ratio.padStart(6),
+  ];
+  console.log(cells.join(' '));
+  for (const s of r.errorSamples) console.log(`    e.g. ${s}`);
+}
+
+function printHeader() {
+  console.log(['what'.padEnd(34), 'conns'.padStart(5), 'req/s'.padStart(7), 'p50ms'.padStart(6), 'p99ms'.padStart(6), 'non2xx'.padStart(6), 'gqlErr'.padStart(6),
+    'acked'.padStart(7), 'stored'.padStart(7), 'act/i'.padStart(6), 'RSS MB before→after'.padStart(20), '÷ceil'.padStart(6)].join(' '));
+}
+
+// ---------------------------------------------------------------- main
+
+async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, templatesFile: string): Promise<RunResult[]> {
+  const db = kind === 'mariadb' ? await mariadb(opts.mariadbUrl) : await sqlite();
+  const results: RunResult[] = [];
+  try {
+    const token = await prepare(db);
+    console.log(`\n## ${db.label}`);
+    printHeader();
+    const ceilings = new Map<number, RunResult>();
+
+    // (a) the ceiling: bare node:http + the driver, same writes, same transaction shape
+    {
+      const port = await freePort();
+      const server = await startProcess([CEILING], { CEILING_DB: db.url, CEILING_TEMPLATES: templatesFile, PORT: String(port), CEILING_POOL: String(poolOf(db.url)) }, port);
+      try {
+        await waitReady(server, '/healthz', 1);
+        await load(server, null, 8, opts.warmupSeconds, `cw${crypto.randomBytes(2).toString('hex')}`);
+        for (const c of opts.connections) {
+          const r = await measured(`ceiling: node:http + ${kind === 'mariadb' ? 'mysql2' : 'better-sqlite3'}`, server, db, null, c, opts, `c${c}-${crypto.randomBytes(2).toString('hex')}`);
+          ceilings.set(c, r);
+          results.push(r);
+          printRow(r, undefined);
+        }
+      } finally {
+        await stopProcess(server);
+      }
+    }
+
+    // (b) the service: `triage serve`, rules included
+    for (const workers of opts.workers) {
+      const port = await freePort();
+      const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
+      const server = await startProcess([...profile, CLI, 'serve'], {
+        DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', WORKERS: String(workers), RULES_DIR, NODE_ENV: 'production',
+      }, port);
+      try {
+        await waitReady(server, '/readyz', workers > 1 ? workers + 1 : 1);
+        await load(server, token, 8, opts.warmupSeconds, `sw${workers}-${crypto.randomBytes(2).toString('hex')}`);
+        for (const c of opts.connections) {
+          const r = await measured(`service WORKERS=${workers}`, server, db, token, c, opts, `s${workers}-${c}-${crypto.randomBytes(2).toString('hex')}`);
+          results.push(r);
+          printRow(r, ceilings.get(c));
+        }
+      } catch (e) {
+        console.log(`  service WORKERS=${workers} failed: ${(e as Error).message}`);
+      } finally {
+        await stopProcess(server);
+      }
+    }
+    return results;
+  } finally {
+    await db.drop();
+  }
+}
+
+function poolOf(url: string): number {
+  const cfg = parseDatabaseUrl(url);
+  return cfg.kind === 'mysql' ? cfg.poolSize : 1;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  for (const f of [CLI, CEILING]) if (!fs.existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
+  console.log(`# Write path: reportIncident end to end vs. the bare node:http + driver ceiling`);
+  console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}; ${opts.seconds} s per run after ${opts.warmupSeconds} s warm-up; ${TEMPLATES.length} report templates, 80% naming a customer`);
+  console.log('req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it); act/i = action rows per incident');
+  const templatesFile = path.join(os.tmpdir(), `triage-bench-templates-${process.pid}.json`);
+  fs.writeFileSync(templatesFile, JSON.stringify(await ceilingTemplates()));
+  const all: RunResult[] = [];
+  try {
+    for (const kind of opts.dbs) all.push(...(await benchDatabase(kind, opts, templatesFile)));
+  } finally {
+    fs.rmSync(templatesFile, { force: true });
+  }
+  const lost = all.filter((r) => r.acked > r.stored.incidents || r.stored.events !== r.stored.incidents);
+  console.log(`\nload average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (lost.length) {
+    console.log(`PROBLEM: ${lost.map((r) => `${r.what}@${r.connections}`).join(', ')} acknowledged more than stored, or stored incidents without their history`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+/**
+ * The ceiling of the write path: a bare node:http server doing the same writes as
+ * `reportIncident` in the same transaction shape — the incident row, its action rows (one
+ * multi-row INSERT) and the REPORTED history row, in one transaction — with mysql2 or
+ * better-sqlite3 directly. No GraphQL, no auth, no rules: the decision of each template was
+ * made once by the driver and arrives in CEILING_TEMPLATES.
+ *
+ * Run by write-path.bench.ts as a child process:
+ *   CEILING_DB=mariadb://root@127.0.0.1:3306/triage_bench | sqlite:/tmp/x.sqlite
+ *   CEILING_TEMPLATES=/tmp/templates.json  PORT=…  [CEILING_POOL=10]
+ * Prints `listening <port>` once it serves.
+ */
+import http from 'node:http';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import mysql from 'mysql2/promise';
+import Database from 'better-sqlite3';
+import { templateOf } from './write-path.workload';
+
+/** One template's decision, as the service would store it (times as offsets from the report). */
+export interface CeilingTemplate {
+  severity: string;
+  ownerDepartment: string;
+  policeReportRequired: boolean;
+  ruleSetVersion: string;
+  acknowledgeByMs: number | null;
+  resolveByMs: number | null;
+  /** The stored decision JSON (as the service writes it). */
+  decision: string;
+  actions: Array<{ code: string; dueMs: number | null; retainMs: number | null }>;
+}
+
+interface Row {
+  incident: unknown[];
+  actions: (id: number) => unknown[][];
+  event: (id: number) => unknown[];
+}
+
+const INCIDENT_COLUMNS = [
+  'source', 'external_ref', 'input_hash', 'category', 'subtype', 'status', 'severity', 'owner_department', 'police_report_required',
+  'amount_fen', 'report', 'customer_id', 'customer_phone', 'order_no', 'occurred_at', 'reported_at', 'acknowledge_by', 'resolve_by',
+  'acknowledged_at', 'resolved_at', 'drill', 'rule_set_version', 'decision', 'satisfaction_score', 'satisfaction_comment', 'version', 'updated_at',
+];
+const ACTION_COLUMNS = ['incident_id', 'code', 'position', 'due_at', 'retain_until', 'done', 'done_at', 'done_by', 'note'];
+const EVENT_COLUMNS = ['incident_id', 'at', 'actor', 'kind', 'from_status', 'to_status', 'note', 'detail'];
+const marks = (n: number) => `(${Array(n).fill('?').join(', ')})`;
+const INSERT_INCIDENT = `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}) VALUES ${marks(INCIDENT_COLUMNS.length)}`;
+const INSERT_EVENT = `INSERT INTO incident_events (${EVENT_COLUMNS.join(', ')}) VALUES ${marks(EVENT_COLUMNS.length)}`;
+
+const templates: CeilingTemplate[] = JSON.parse(fs.readFileSync(process.env.CEILING_TEMPLATES!, 'utf8'));
+const dbUrl = process.env.CEILING_DB!;
+const sqlite = dbUrl.startsWith('sqlite:');
+/** SQLite keeps datetimes as TypeORM writes them: 'YYYY-MM-DD HH:MM:SS.mmm' in UTC. */
+const time = (d: Date | null) => (d === null ? null : sqlite ? d.toISOString().replace('T', ' ').replace('Z', '') : d);
+const bool = (b: boolean) => (b ? 1 : 0);
+
+function rowOf(input: Record<string, any>): Row {
+  const t = templates[templateOf(String(input.externalRef))];
+  const now = new Date();
+  const at = (ms: number | null) => time(ms === null ? null : new Date(now.getTime() + ms));
+  const inputHash = crypto.createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const amountFen = typeof input.amount === 'string' ? String(Math.round(Number(input.amount) * 100)) : null;
+  return {
+    incident: [
+      input.source, input.externalRef, inputHash, input.category, input.subtype ?? null, 'OPEN', t.severity, t.ownerDepartment, bool(t.policeReportRequired),
+      amountFen, JSON.stringify(input), input.customer?.id ?? null, input.customer?.phone ?? null, input.orderNo ?? null, null, time(now),
+      at(t.acknowledgeByMs), at(t.resolveByMs), null, null, 0, t.ruleSetVersion, t.decision, null, null, 1, time(now),
+    ],
+    actions: (id) => t.actions.map((a, position) => [id, a.code, position, at(a.dueMs), at(a.retainMs), 0, null, null, null]),
+    event: (id) => [id, time(now), 'bench-erp', 'REPORTED', null, 'OPEN', null, JSON.stringify({ severity: t.severity, ruleSetVersion: t.ruleSetVersion })],
+  };
+}
+
+type Writer = (row: Row) => Promise<number>;
+
+function mysqlWriter(url: URL): Writer {
+  const pool = mysql.createPool({
+    host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1), connectionLimit: Number(process.env.CEILING_POOL ?? 10), timezone: 'Z', charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true, bigNumberStrings: true, enableKeepAlive: true,
+  });
+  return async (row) => {
+    const conn = await pool.getConnection();
+    try {
+      await conn.query('START TRANSACTION');
+      const [res] = await conn.query<mysql.ResultSetHeader>(INSERT_INCIDENT, row.incident);
+      const id = res.insertId;
+      const actions = row.actions(id);
+      if (actions.length) await conn.query(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ?`, [actions]);
+      await conn.query(INSERT_EVENT, row.event(id));
+      await conn.query('COMMIT');
+      return id;
+    } catch (e) {
+      await conn.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      conn.release();
+    }
+  };
+}
+
+function sqliteWriter(file: string): Writer {
+  const db = new Database(file, { timeout: 10_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  const incident = db.prepare(INSERT_INCIDENT);
+  const event = db.prepare(INSERT_EVENT);
+  const actionsBy = new Map<number, Database.Statement>();
+  const actionsInsert = (n: number) => {
+    if (!actionsBy.has(n)) actionsBy.set(n, db.prepare(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ${Array(n).fill(marks(ACTION_COLUMNS.length)).join(', ')}`));
+    return actionsBy.get(n)!;
+  };
+  const write = db.transaction((row: Row) => {
+    const id = Number(incident.run(...row.incident).lastInsertRowid);
+    const actions = row.actions(id);
+    if (actions.length) actionsInsert(actions.length).run(...actions.flat());
+    event.run(...row.event(id));
+    return id;
+  });
+  return async (row) => write(row);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const write = sqlite ? sqliteWriter(dbUrl.slice('sqlite:'.length)) : mysqlWriter(new URL(dbUrl));
+
+const server = http.createServer(async (req, res) => {
+  if (req.method !== 'POST') {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+    return;
+  }
+  try {
+    const body = JSON.parse(await readBody(req));
+    const id = await write(rowOf(body.variables.input));
+    const text = JSON.stringify({ data: { reportIncident: { created: true, incident: { id: String(id) } } } });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  } catch (e) {
+    const text = JSON.stringify({ errors: [{ message: (e as Error).message }] });
+    res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+});
+server.keepAliveTimeout = 65_000;
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  console.log(`listening ${(server.address() as AddressInfo).port}`);
+});
+process.on('SIGTERM', () => process.exit(0));
