@@ -117,6 +117,7 @@ async function stopProcess(server: Server): Promise<void> {
   const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+  if (child.signalCode === 'SIGKILL') console.log(`    (process ${child.pid} did not stop within 10 s of SIGTERM: killed)`);
   killGroup(child, 'SIGKILL'); // stragglers of the group, if any
 }
 

@@ -1,6 +1,7 @@
 import { Core1732300000000 } from './1732300000000-core';
 import { Refunds1732300000001 } from './1732300000001-refunds';
 import { Reports1732300000002 } from './1732300000002-reports';
+import { Shadow1732300000003 } from './1732300000003-shadow';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same set. */
-export const MIGRATIONS = [Core1732300000000, Refunds1732300000001, Reports1732300000002];
+export const MIGRATIONS = [Core1732300000000, Refunds1732300000001, Reports1732300000002, Shadow1732300000003];

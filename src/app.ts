@@ -11,6 +11,8 @@ import { createDataSource, migrate } from './database/data-source';
 import { createSchema } from './graphql/schema';
 import { makeFormatError } from './graphql/format-error';
 import { armor } from './graphql/hardening';
+import { metricsPlugin } from './observability/metrics.plugin';
+import { createMetricsServer } from './observability/metrics.http';
 import type { GqlContext } from './graphql/context';
 import { createHttpServer } from './http/http-server';
 import { createServices, Services } from './services';
@@ -54,7 +56,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       includeStacktraceInErrorResponses: false,
       introspection: config.introspection,
       csrfPrevention: true,
-      plugins: [...limits.plugins, ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
+      // `triage serve` owns SIGTERM/SIGINT (drain, then exit); Apollo's own handlers would stop it mid-drain.
+      stopOnTerminationSignals: false,
+      plugins: [metricsPlugin(services.metrics), ...limits.plugins, ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
     });
     await apollo.start();
     const server = createHttpServer(apollo, services);
@@ -65,7 +69,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     });
     const { port } = server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    log.info({ url: `${url}/graphql`, database: config.databaseUrlForDisplay }, 'triage serving');
+    const metricsServer = config.metrics.port ? createMetricsServer(services.metrics, config.metrics.token) : null;
+    if (metricsServer) await new Promise<void>((resolve) => metricsServer.listen(config.metrics.port, config.host, () => resolve()));
+    log.info({ url: `${url}/graphql`, metrics: metricsServer ? `port ${config.metrics.port}` : `${url}/metrics`, database: config.databaseUrlForDisplay }, 'triage serving');
     let closed = false;
     return {
       url,
@@ -78,7 +84,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        metricsServer?.close();
         await apollo.stop();
+        await services.ruleAdmin.shadow.close(); // queued shadow decisions still write to the database
         await ds.destroy();
       },
     };

@@ -11,6 +11,8 @@ import { RefundReader } from './refunds/refund.reader';
 import { RefundService } from './refunds/refund.service';
 import { RefundRollupStore } from './reports/refund-rollup.store';
 import { createReportServices, ReportServices } from './reports/report.services';
+import { createRuleAdminServices, RuleAdminServices } from './rulesets/rule-admin.services';
+import { Metrics } from './observability/metrics';
 
 /** The composition root: every service, built once per process from the config. */
 export interface Services {
@@ -26,6 +28,8 @@ export interface Services {
   refundReader: RefundReader;
   refunds: RefundService;
   reports: ReportServices;
+  metrics: Metrics;
+  ruleAdmin: RuleAdminServices;
 }
 
 export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger): Services {
@@ -37,5 +41,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   // The reports' monthly rollup is written in each refund write's own transaction.
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [new RefundRollupStore(refundReader)]);
   const reports = createReportServices(ds, ruleSets, clock, incidentReader, refundReader);
-  return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports };
+  const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null));
+  const ruleAdmin = createRuleAdminServices(config, ds, clock, log, ruleSets);
+  return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin };
 }

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, Info, Zone } from 'luxon';
 import type { BusinessCalendarConfig, Duration } from '../rules/types';
 
 /** The calendar in the rule pack is unusable; `problems` names every fault found. */
@@ -15,8 +15,31 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** Give up after this many days in a row without working time (a calendar with no workdays). */
 const MAX_IDLE_DAYS = 3660;
 const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+/**
+ * The dates the day-by-day fast path walks, as days since 1970-01-01: 1000-01-01 to 9999-12-31,
+ * where a local date is always four-digit YYYY-MM-DD. Outside them the luxon walk answers.
+ */
+const FIRST_FAST_DAY = Date.UTC(1000, 0, 1) / DAY_MS;
+const LAST_FAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS;
+/** Each memo is dropped whole when it reaches this many entries (a bound, never reached in use). */
+const MEMO_LIMIT = 100_000;
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** A local date's working window as epoch ms; false on a day off. */
+type DayWindow = { open: number; close: number } | false;
+
+/** YYYY-MM-DD of a day number (days since 1970-01-01) in the fast range. */
+const isoOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** Sets `key` in a memo that is emptied whole when it grows past MEMO_LIMIT. */
+function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+  return value;
+}
 
 /**
  * Parses a plain date. Date arithmetic is done in UTC so that no time-zone transition can
@@ -83,6 +106,14 @@ export class BusinessCalendar {
   private readonly weekend: ReadonlySet<number>;
   private readonly holidays: ReadonlySet<string>;
   private readonly workdays: ReadonlySet<string>;
+  /** luxon's zone for `timeZone`, as `DateTime.fromJSDate(…, { zone })` resolves it. */
+  private readonly zone: Zone;
+  /** Local date → working day? (valid dates only: a bad date throws every time). */
+  private readonly workingDayMemo = new Map<string, boolean>();
+  /** Day number → that local date's working window, computed once with luxon. */
+  private readonly windowMemo = new Map<number, DayWindow>();
+  /** Hour since the epoch → the zone's UTC offset in minutes, for hours without a transition. */
+  private readonly offsetMemo = new Map<number, number>();
 
   /** @throws CalendarConfigError listing every problem of the configuration. */
   constructor(config: BusinessCalendarConfig) {
@@ -94,6 +125,7 @@ export class BusinessCalendar {
     this.weekend = new Set(config.weekend);
     this.holidays = new Set(config.holidays);
     this.workdays = new Set(config.workdays);
+    this.zone = Info.normalizeZone(this.timeZone);
   }
 
   /** Length of a working day in hours (9 for 09:00–18:00). */
@@ -103,6 +135,12 @@ export class BusinessCalendar {
 
   /** Holidays are off; listed 调休 workdays are on; otherwise weekend days are off. */
   isWorkingDay(localDate: string): boolean {
+    const known = this.workingDayMemo.get(localDate);
+    if (known !== undefined) return known;
+    return remember(this.workingDayMemo, localDate, this.isWorkingDayUncached(localDate));
+  }
+
+  private isWorkingDayUncached(localDate: string): boolean {
     const day = parseDate(localDate);
     if (this.holidays.has(localDate)) return false;
     if (this.workdays.has(localDate)) return true;
@@ -125,6 +163,33 @@ export class BusinessCalendar {
     if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`working hours must be a finite number ≥ 0, got ${hours}`);
     let remaining = Math.round(hours * 60) * MINUTE_MS;
     const fromMs = from.getTime();
+    // The walk below is walkByDate's, over day numbers and memoised working windows.
+    let day = this.localDay(from);
+    if (day < FIRST_FAST_DAY) return this.walkByDate(from, hours);
+    for (let idle = 0; idle < MAX_IDLE_DAYS; idle++) {
+      if (day > LAST_FAST_DAY) return this.walkByDate(from, hours);
+      let window = this.windowMemo.get(day);
+      if (window === undefined) window = this.windowOf(day);
+      if (window) {
+        const begin = Math.max(fromMs, window.open);
+        if (begin <= window.close) {
+          if (remaining <= window.close - begin) return new Date(begin + remaining);
+          remaining -= window.close - begin;
+          idle = 0;
+        }
+      }
+      day += 1;
+    }
+    throw new RangeError(`no working time within ${MAX_IDLE_DAYS} days: check the calendar`);
+  }
+
+  /**
+   * addWorkingHours computed with luxon for every day walked: the reference the fast walk
+   * reproduces, and the answer (or the error) outside the dates the fast walk covers.
+   */
+  private walkByDate(from: Date, hours: number): Date {
+    let remaining = Math.round(hours * 60) * MINUTE_MS;
+    const fromMs = from.getTime();
     let date = this.localDate(from);
     for (let idle = 0; idle < MAX_IDLE_DAYS; idle++) {
       if (this.isWorkingDay(date)) {
@@ -140,6 +205,37 @@ export class BusinessCalendar {
       date = parseDate(date).plus({ days: 1 }).toISODate()!;
     }
     throw new RangeError(`no working time within ${MAX_IDLE_DAYS} days: check the calendar`);
+  }
+
+  /**
+   * The business-zone day number (days since 1970-01-01) of an instant: the day luxon's
+   * `toISODate()` names, computed as luxon does (UTC fields of the instant plus the zone's offset).
+   */
+  private localDay(at: Date): number {
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new RangeError('not a valid Date');
+    const ts = at.getTime();
+    return Math.floor(Math.trunc(ts + this.offsetAt(ts) * 60 * 1000) / DAY_MS);
+  }
+
+  /**
+   * The zone's offset at `ts` in minutes, as luxon computes it (one Intl call, the costly part).
+   * Memoised per hour: an hour whose first and last millisecond have one offset has no
+   * transition in it (no zone changes its offset twice within an hour).
+   */
+  private offsetAt(ts: number): number {
+    const hour = Math.floor(ts / HOUR_MS);
+    const known = this.offsetMemo.get(hour);
+    if (known !== undefined) return known;
+    const first = this.zone.offset(hour * HOUR_MS);
+    if (first !== this.zone.offset(hour * HOUR_MS + HOUR_MS - 1)) return this.zone.offset(ts);
+    return remember(this.offsetMemo, hour, first);
+  }
+
+  /** A day's working window, placed in the zone by luxon once and remembered. */
+  private windowOf(day: number): DayWindow {
+    const date = isoOfDay(day);
+    const window = this.isWorkingDay(date) ? { open: this.at(date, this.startMin), close: this.at(date, this.endMin) } : false;
+    return remember(this.windowMemo, day, window);
   }
 
   /** `days` working days = `days × workingDayHours` working hours (see addWorkingHours). */

@@ -4,6 +4,7 @@ import { registerServe } from './serve.command';
 import { registerMigrate } from './migrate.command';
 import { registerApiKey } from './apikey.command';
 import { registerSchema } from './schema.command';
+import { registerDemo } from './demo.command';
 import { registerRules } from './rules.command';
 
 /** `triage` — serve, migrate, manage API keys, print the schema, work on rule packs. */
@@ -16,6 +17,7 @@ export function buildCli(): Command {
   registerMigrate(program);
   registerApiKey(program);
   registerSchema(program);
+  registerDemo(program);
   registerRules(program);
   return program;
 }

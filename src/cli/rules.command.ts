@@ -7,6 +7,7 @@ import { runPackTests } from '../rules/pack-tests';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { ExplainedCondition } from '../rules/rule-explain';
 import { fenToNumber, parseYuan } from '../money/money';
+import { registerSimulate } from './rules-simulate.command';
 
 const defaultDir = () => process.env.RULES_DIR || './rules';
 
@@ -24,7 +25,7 @@ function loadOrExit(dir: string) {
 
 /** `triage rules validate|test|explain` — check, test and explain a rule pack without a server. */
 export function registerRules(program: Command) {
-  const rules = program.command('rules').description('validate, test and explain rule packs');
+  const rules = program.command('rules').description('validate, test, explain and backtest rule packs');
 
   rules.command('validate [dir]')
     .description('schema and meaning checks; prints every problem as file:/json/pointer: message, exit 1 if any; then threshold band warnings (gaps, overlaps)')
@@ -100,6 +101,8 @@ export function registerRules(program: Command) {
         }
       }
     });
+
+  registerSimulate(rules, loadOrExit);
 }
 
 /** The leaves that did not hold, as `fact operator value (was X)`. */

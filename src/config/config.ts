@@ -26,6 +26,10 @@ export interface AppConfig {
   port: number;
   host: string;
   rulesDir: string;
+  /** Where `simulateRules` / `installShadowRules` find draft packs (null: any absolute path). */
+  rulesDraftsDir: string | null;
+  /** Live decisions waiting for the shadow pack, at most (more are dropped and counted). */
+  shadowQueueSize: number;
   logLevel: LogLevel;
   /** Largest page a list query returns, whatever `first` asks for. */
   maxPageSize: number;
@@ -37,6 +41,8 @@ export interface AppConfig {
   graphql: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxBatch: number };
   /** Requests per minute one API key may make (0: no limit). */
   rateLimitPerMinute: number;
+  /** Prometheus metrics: on a port of their own (0: on the main port) and/or behind a bearer token. */
+  metrics: { port: number; token: string | null };
 }
 
 export class ConfigError extends Error {
@@ -128,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host,
     rulesDir: path.resolve(env.RULES_DIR || './rules'),
+    rulesDraftsDir: env.RULES_DRAFTS_DIR ? path.resolve(env.RULES_DRAFTS_DIR) : null,
+    shadowQueueSize: integer('SHADOW_QUEUE_SIZE', env.SHADOW_QUEUE_SIZE, 10_000, 1, 1_000_000, problems),
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as LogLevel) : 'info',
     maxPageSize: integer('MAX_PAGE_SIZE', env.MAX_PAGE_SIZE, 200, 1, 10000, problems),
     maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600, problems),
@@ -140,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxTokens: integer('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 5000, 100, 1_000_000, problems),
       maxBatch: integer('GRAPHQL_MAX_BATCH', env.GRAPHQL_MAX_BATCH, 10, 0, 1000, problems),
     },
+    metrics: { port: integer('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535, problems), token: env.METRICS_TOKEN || null },
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 60000, 0, 100_000_000, problems),
   };
   if (problems.length) throw new ConfigError(problems);

@@ -8,12 +8,13 @@ import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
 import { IncidentEventEntity } from '../incidents/incident-event.entity';
 import { RuleSetVersionEntity } from '../rulesets/rule-set-version.entity';
+import { ShadowDivergenceEntity } from '../rulesets/shadow-divergence.entity';
 import { RefundEntity } from '../refunds/refund.entity';
 import { RefundStepEntity } from '../refunds/refund-step.entity';
 import { RefundTransitionEntity } from '../refunds/refund-transition.entity';
 
 /** Every entity, listed explicitly (no globs: the build and ts-jest see the same set). */
-export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity];
+export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity, ShadowDivergenceEntity];
 
 /** TypeORM options for SQLite (embedded default) or MySQL/MariaDB. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -3,11 +3,12 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { IncidentResolver } from '../incidents/incident.resolver';
 import { RuleSetResolver } from '../rulesets/rule-set.resolver';
+import { RuleAdminResolver } from '../rulesets/rule-admin.resolver';
 import { RefundResolver } from '../refunds/refund.resolver';
 import { IncidentRefundsResolver } from '../refunds/incident-refunds.resolver';
 import { ReportResolver } from '../reports/report.resolver';
 
-export const RESOLVERS = [IncidentResolver, RuleSetResolver, RefundResolver, IncidentRefundsResolver, ReportResolver] as const;
+export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { handleReportExport, REPORT_EXPORT_PREFIX } from '../reports/report-export.http';
 import { KeyRateLimiter } from '../graphql/hardening';
 import { isConnectionError } from '../database/errors';
+import { routeOf, serveMetrics } from '../observability/metrics.http';
 
 class BodyTooLarge extends Error {}
 
@@ -51,12 +52,16 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
     res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.debug({ requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeOf(url.pathname);
+      services.metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
+      services.metrics.httpDuration.observe({ route }, seconds);
+      log.debug({ requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     });
     try {
       if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') return await ready(res, services);
+      if (url.pathname === '/metrics' && !config.metrics.port) return await serveMetrics(req, res, services.metrics, config.metrics.token);
       if (url.pathname.startsWith(REPORT_EXPORT_PREFIX)) return await handleReportExport(req, res, url, services);
       if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz'] });
       if (req.method !== 'POST' && req.method !== 'GET') return send(res, 405, { error: 'use POST /graphql' }, { allow: 'GET, POST' });

@@ -56,6 +56,7 @@ export class IncidentService {
     const decision = await this.decide(report, reportedAt);
     try {
       const id = await this.tx.run((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
+      this.rules.decided({ incidentId: id, customerId: report.customer?.id ?? null, reportedAt, decision }); // shadow pack; returns at once
       return { incident: (await this.reader.byId(id))!, created: true };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;

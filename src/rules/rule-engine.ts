@@ -1,17 +1,35 @@
 /**
- * Decides an incident with a loaded rule pack. json-rules-engine evaluates the conditions;
- * the decision algebra folds the fired events. Everything about evaluation stays behind
- * `RuleEngine`, so a compiled fast path can replace it without touching callers.
+ * Decides an incident with a loaded rule pack. Each rule's conditions are compiled once per pack
+ * into synchronous closures with json-rules-engine's exact results (compiled-stages.ts);
+ * json-rules-engine itself stays the reference (json-stages.ts): it explains decisions, and it
+ * decides when asked to or when a pack does not compile. The decision algebra folds the fired
+ * events either way. Everything about evaluation stays behind `RuleEngine`.
  */
-import type { RuleResult } from 'json-rules-engine';
 import { BusinessCalendar } from '../calendar/business-calendar';
+import { CompiledStages } from './compiled-stages';
+import { UnsupportedConditionError } from './condition-compiler';
 import { applyStage, DueClock, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
-import { EnginePool } from './engine-pool';
-import { factsRead, rootCategories } from './rule-conditions';
+import { JsonRulesEngineMode, jsonStages, JsonStage, StageRun } from './json-stages';
+import { firedRule, PackRule, prepareRules, REPEAT_FACT, stageFacts } from './pack-rules';
+import { rootCategories } from './rule-conditions';
 import { explainRuns, Explanation } from './rule-explain';
-import { renderReason } from './rule-reason';
-import type { Decision, Duration, Facts, FiredRule, RuleDefinition, RuleEvent, RulePack } from './types';
+import type { Decision, Duration, Facts, FiredRule, RulePack } from './types';
 import { REPORT_FACTS } from './types';
+
+export type { JsonRulesEngineMode, StageRun } from './json-stages';
+
+/** Which evaluator decides: the compiled conditions (the default) or json-rules-engine. */
+export type RuleEvaluator = 'compiled' | 'json-rules-engine';
+
+export interface RuleEngineOptions {
+  /**
+   * 'compiled' (default) or 'json-rules-engine'. The two decide identically (the differential
+   * test proves it); json-rules-engine is the reference, for benchmarks and tests.
+   */
+  evaluator?: RuleEvaluator;
+  /** How the json-rules-engine evaluator runs a stage (default 'per-category'); see JsonRulesEngineMode. */
+  jsonRulesEngine?: JsonRulesEngineMode;
+}
 
 /** What a decision is made on: the report's facts, who the customer is and when it was reported. */
 export type DecisionInput = Omit<Facts, 'repeatIncidents30d'> & {
@@ -35,40 +53,12 @@ export interface DecideDeps {
   dynamicFacts: DynamicFacts;
 }
 
-/** One rule ready to run: its definition, pack position and the facts its conditions read. */
-export interface CompiledRule {
-  index: number;
-  definition: Readonly<RuleDefinition & { file: string }>;
-  facts: string[];
-}
-
-/** One stage's rules, with engines for all of them and for each category's share. */
-interface StagePlan {
-  stage: number;
-  rules: CompiledRule[];
-  all: EnginePool;
-  /** Rules that can fire for a category: those limited to it plus those not limited at all. */
-  byCategory: Map<string, EnginePool>;
-  /** The rules not limited to any category (for a category no rule names). */
-  unlimited: EnginePool;
-}
-
-/** One stage's evaluation: the facts it read and json-rules-engine's results. */
-export interface StageRun {
-  stage: number;
-  facts: Record<string, unknown>;
-  results: RuleResult[];
-  failureResults: RuleResult[];
-}
-
 interface Evaluation {
   facts: Facts;
   partial: PartialDecision;
   fired: FiredRule[];
   runs: StageRun[];
 }
-
-const REPEAT_FACT = 'repeatIncidents30d';
 
 /**
  * The rule pack made executable. Build one per loaded pack (cheap, synchronous) and share it:
@@ -77,23 +67,28 @@ const REPEAT_FACT = 'repeatIncidents30d';
 export class RuleEngine {
   /** The business calendar of the pack's catalog. */
   readonly calendar: BusinessCalendar;
-  private readonly stages: StagePlan[];
-  private readonly byName: Map<string, CompiledRule>;
+  /**
+   * The evaluator deciding: 'compiled' unless json-rules-engine was asked for, or the pack holds
+   * conditions the compiler does not reproduce exactly (then json-rules-engine decides them all).
+   */
+  readonly evaluator: RuleEvaluator;
+  private readonly stages: JsonStage[];
+  private readonly compiled: CompiledStages | null;
+  private readonly jsonMode: JsonRulesEngineMode;
+  private readonly byName: Map<string, PackRule>;
   /** Categories whose rules read repeatIncidents30d ('*' = rules for any category do). */
   private readonly repeatCategories: Set<string>;
 
-  constructor(readonly pack: RulePack) {
+  constructor(readonly pack: RulePack, options: RuleEngineOptions = {}) {
     this.calendar = new BusinessCalendar(pack.catalog.calendar);
-    const compiled = pack.rules.map((rule, index): CompiledRule => ({
-      index,
-      definition: deepFreeze(structuredClone(rule)),
-      facts: factsRead(rule.conditions),
-    }));
-    this.byName = new Map(compiled.map((r) => [r.definition.name, r]));
-    this.stages = [...new Set(compiled.map((r) => r.definition.stage))].sort((a, b) => a - b)
-      .map((stage) => planStage(stage, compiled.filter((r) => r.definition.stage === stage)));
+    const rules = prepareRules(pack);
+    this.byName = new Map(rules.map((r) => [r.definition.name, r]));
+    this.stages = jsonStages(rules);
+    this.jsonMode = options.jsonRulesEngine ?? 'per-category';
+    this.compiled = options.evaluator === 'json-rules-engine' ? null : compile(rules, pack);
+    this.evaluator = this.compiled ? 'compiled' : 'json-rules-engine';
     this.repeatCategories = new Set();
-    for (const rule of compiled) {
+    for (const rule of rules) {
       if (!rule.facts.includes(REPEAT_FACT)) continue;
       for (const c of rootCategories(rule.definition.conditions) ?? ['*']) this.repeatCategories.add(c);
     }
@@ -143,25 +138,25 @@ export class RuleEngine {
 
   /**
    * Runs the stages in order; stage N > 1 also reads the severity and owner decided so far.
-   * 'fast' runs only the rules that can fire for the input's category; 'full' runs them all.
+   * 'fast' decides (compiled, or json-rules-engine as configured); 'full' runs every rule on
+   * json-rules-engine and keeps its results for explanations.
    */
   private async evaluate(input: DecisionInput, dynamicFacts: DynamicFacts | null, mode: 'fast' | 'full'): Promise<Evaluation> {
     const facts = await this.factsOf(input, dynamicFacts);
+    if (mode === 'fast' && this.compiled) return { facts, ...this.compiled.evaluate(facts), runs: [] };
     let partial = emptyDecision(this.pack.catalog);
     const fired: FiredRule[] = [];
     const runs: StageRun[] = [];
     for (const plan of this.stages) {
-      const pool = mode === 'full' ? plan.all : (plan.byCategory.get(input.category) ?? plan.unlimited);
+      const pool = mode === 'full' ? plan.all : plan.poolFor(input.category, this.jsonMode);
       if (pool.ruleCount === 0) continue;
-      const stageFacts: Record<string, unknown> = plan.stage > 1
-        ? { ...facts, severity: partial.severity, ownerDepartment: partial.ownerDepartment }
-        : { ...facts };
-      const result = await pool.run(stageFacts);
-      runs.push({ stage: plan.stage, facts: stageFacts, results: result.results, failureResults: result.failureResults });
+      const values = stageFacts(plan.stage, facts, partial);
+      const result = await pool.run(values);
+      runs.push({ stage: plan.stage, facts: values, results: result.results, failureResults: result.failureResults });
       const stageFired = result.results
         .map((r) => this.byName.get(r.name)!)
         .sort((a, b) => a.index - b.index)
-        .map((rule) => firedRule(rule, stageFacts));
+        .map((rule) => firedRule(rule, values));
       if (stageFired.length === 0) continue;
       partial = applyStage(partial, stageFired.map((f) => f.event), this.pack.catalog);
       fired.push(...stageFired);
@@ -181,52 +176,33 @@ export class RuleEngine {
   }
 }
 
-function planStage(stage: number, rules: CompiledRule[]): StagePlan {
-  const toProps = (list: CompiledRule[]) => list.map((r) => ({
-    name: r.definition.name,
-    conditions: r.definition.conditions as never,
-    event: { type: r.definition.event.type, params: r.definition.event.params },
-    priority: 1,
-  }));
-  const limits = rules.map((r) => rootCategories(r.definition.conditions));
-  const unlimited = rules.filter((_r, i) => limits[i] === null);
-  const byCategory = new Map<string, EnginePool>();
-  for (const category of new Set(limits.flatMap((l) => l ?? []))) {
-    byCategory.set(category, new EnginePool(toProps(rules.filter((_r, i) => limits[i] === null || limits[i]!.includes(category)))));
-  }
-  return { stage, rules, all: new EnginePool(toProps(rules)), byCategory, unlimited: new EnginePool(toProps(unlimited)) };
-}
-
-function firedRule(rule: CompiledRule, stageFacts: Record<string, unknown>): FiredRule {
-  const { definition } = rule;
-  const facts: Record<string, unknown> = {};
-  for (const fact of rule.facts) facts[fact] = stageFacts[fact] ?? null;
-  const out: FiredRule = { name: definition.name, stage: definition.stage, event: definition.event as RuleEvent, facts };
-  const reason = renderReason(definition.reason, stageFacts);
-  if (reason) out.reason = reason;
-  return out;
-}
-
 /**
- * One decision often asks for the same span twice (REFUND and the SERIOUS deadline are both 3
- * working days) and calendar arithmetic is the costliest part of a decision: count each once.
+ * One decision asks the calendar for several spans from the report time, some twice (a catalog
+ * due time and a deadline may be the same Duration object): count each Duration once per `from`.
  */
 function memoized(calendar: DueClock): DueClock {
-  const seen = new Map<string, Date | null>();
+  const seen = new Map<Duration, { at: number; due: Date | null }>();
   return {
     addDuration(from: Date, d: Duration) {
-      const key = `${from.getTime()}|${Object.entries(d).map(([k, v]) => `${k}=${String(v)}`).join(',')}`;
-      if (!seen.has(key)) seen.set(key, calendar.addDuration(from, d));
-      const due = seen.get(key)!;
-      return due && new Date(due.getTime());
+      const at = from.getTime();
+      let known = seen.get(d);
+      if (!known || known.at !== at) {
+        known = { at, due: calendar.addDuration(from, d) };
+        seen.set(d, known);
+      }
+      return known.due && new Date(known.due.getTime());
     },
   };
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
+/** The pack compiled, or null when it holds conditions the compiler does not reproduce exactly. */
+function compile(rules: PackRule[], pack: RulePack): CompiledStages | null {
+  // json-rules-engine's results name rules; with two rules of one name it would fire the last twice.
+  if (new Set(rules.map((r) => r.definition.name)).size !== rules.length) return null;
+  try {
+    return new CompiledStages(rules, pack.catalog);
+  } catch (error) {
+    if (error instanceof UnsupportedConditionError) return null;
+    throw error;
   }
-  return value;
 }

@@ -21,3 +21,38 @@ export function renderReason(reason: { zh?: string; en?: string } | undefined, f
   if (reason.en !== undefined) out.en = renderTemplate(reason.en, facts);
   return out;
 }
+
+/**
+ * `renderTemplate` prepared once: the template split at its placeholders, so rendering is a
+ * join (same output: replace() and matchAll() find the same non-overlapping matches).
+ */
+export function compileTemplate(template: string): (facts: Record<string, unknown>) => string {
+  const texts: string[] = [];
+  const facts: string[] = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    texts.push(template.slice(last, match.index));
+    facts.push(match[1]);
+    last = match.index! + match[0].length;
+  }
+  const tail = template.slice(last);
+  if (facts.length === 0) return () => tail;
+  return (values) => {
+    let out = '';
+    for (let i = 0; i < facts.length; i++) out += texts[i] + show(values[facts[i]]);
+    return out + tail;
+  };
+}
+
+/** `renderReason` prepared once per rule. */
+export function compileReason(reason: { zh?: string; en?: string } | undefined): (facts: Record<string, unknown>) => { zh?: string; en?: string } | undefined {
+  if (!reason) return () => undefined;
+  const zh = reason.zh !== undefined ? compileTemplate(reason.zh) : null;
+  const en = reason.en !== undefined ? compileTemplate(reason.en) : null;
+  return (facts) => {
+    const out: { zh?: string; en?: string } = {};
+    if (zh) out.zh = zh(facts);
+    if (en) out.en = en(facts);
+    return out;
+  };
+}

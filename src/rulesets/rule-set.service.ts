@@ -4,8 +4,18 @@ import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { loadRulePack, RulesInvalidError } from '../rules/rule-pack.loader';
 import { RuleEngine } from '../rules/rule-engine';
+import type { Decision } from '../rules/types';
 import { RuleSetVersionEntity } from './rule-set-version.entity';
 import { diffRuleSets, RuleSetChanges } from './rule-set-diff';
+
+/** A live decision, just stored: its report's transaction has committed. */
+export interface LiveDecision {
+  incidentId: number;
+  customerId: string | null;
+  reportedAt: Date;
+  /** As the active pack made it, with the facts it read (`decision.facts`). */
+  decision: Decision;
+}
 
 export interface ActiveRuleSet {
   engine: RuleEngine;
@@ -23,6 +33,8 @@ export interface ActiveRuleSet {
  */
 export class RuleSetService {
   private active: ActiveRuleSet | null = null;
+  private readonly decidedListeners: Array<(d: LiveDecision) => void> = [];
+  private readonly activatedListeners: Array<(a: ActiveRuleSet) => void> = [];
 
   constructor(
     private readonly ds: DataSource,
@@ -49,6 +61,30 @@ export class RuleSetService {
     }
   }
 
+  /** Subscribes to live decisions (the shadow pack listens). A listener must return at once. */
+  onDecided(listener: (d: LiveDecision) => void): void {
+    this.decidedListeners.push(listener);
+  }
+
+  /** Subscribes to pack swaps: called after each pack becomes active (start, reload, SIGHUP). */
+  onActivated(listener: (a: ActiveRuleSet) => void): void {
+    this.activatedListeners.push(listener);
+  }
+
+  /**
+   * Called by IncidentService once a report is stored. Returns at once and never throws: a
+   * listener may neither slow down nor fail the report.
+   */
+  decided(d: LiveDecision): void {
+    for (const listener of this.decidedListeners) {
+      try {
+        listener(d);
+      } catch (e) {
+        this.log.error({ err: e }, 'a live-decision listener failed');
+      }
+    }
+  }
+
   current(): ActiveRuleSet {
     if (!this.active) throw new AppError('SERVICE_UNAVAILABLE', 'no rule pack is loaded');
     return this.active;
@@ -71,6 +107,13 @@ export class RuleSetService {
     await this.record(pack.version, pack.checksum, pack.catalog.label ?? null, pack.rules.length, loadedBy, loadedAt, pack.files);
     this.active = { engine, version: pack.version, checksum: pack.checksum, label: pack.catalog.label ?? null, loadedAt, ruleCount: pack.rules.length };
     this.log.info({ version: pack.version, rules: pack.rules.length, loadedBy }, 'rule pack active');
+    for (const listener of this.activatedListeners) {
+      try {
+        listener(this.active);
+      } catch (e) {
+        this.log.error({ err: e }, 'a rule-pack listener failed');
+      }
+    }
     return this.active;
   }
 

@@ -1,0 +1,188 @@
+import { DateTime } from 'luxon';
+import pino from 'pino';
+import type { Actor, Role } from '../auth/actor';
+import { ApiKeyEntity } from '../auth/api-key.entity';
+import { ManualClock } from '../common/clock';
+import { AppError } from '../common/errors';
+import type { AppConfig } from '../config/config';
+import { createDataSource, migrate } from '../database/data-source';
+import type { IncidentView } from '../incidents/incident.reader';
+import type { RefundView } from '../refunds/refund.reader';
+import { StepDecisionGql } from '../graphql/enums';
+import { createServices, Services } from '../services';
+import { between, chance, DEMO_CATEGORIES, DemoIncident, demoIncident, pick, prngFor, Random } from './demo-data';
+
+export interface DemoSeedOptions {
+  incidents: number;
+  months: number;
+  /** The seed's "now": nothing happens after it; the last month is the one it falls in. */
+  until: Date;
+  seed: number;
+}
+
+export interface DemoSeedResult {
+  months: string[];
+  created: number;
+  skipped: number;
+  refunds: Record<string, number>;
+}
+
+const MINUTE = 60_000;
+const RETURN_REASONS = ['缺少支付凭证', '银行账号与付款账户不一致', '金额与订单不符', '缺少顾客签字的退款申请单'];
+
+/** The people the seed acts as: one API key each, created when missing, never printed. */
+const PEOPLE: Array<[string, Role]> = [
+  ['demo.agent.wang', 'AGENT'], ['demo.agent.li', 'AGENT'], ['demo.cslead.zhao', 'CS_LEAD'], ['demo.tech.sun', 'TECH'],
+  ['demo.cashier.qian', 'CASHIER'], ['demo.accountant.zhou', 'ACCOUNTANT'], ['demo.director.wu', 'FINANCE_DIRECTOR'], ['demo.president.zheng', 'PRESIDENT'],
+];
+
+/**
+ * Fills the database with incidents and refunds spread over the last `months` business
+ * months, through the real services (decisions by the rule pack, refund chains with their
+ * signing rules), with a clock the seed moves. Deterministic for a seed and an `until`;
+ * running it again skips the incidents it made before (source "demo", fixed references).
+ */
+export async function seedDemo(config: AppConfig, opts: DemoSeedOptions): Promise<DemoSeedResult> {
+  const ds = createDataSource(config.database);
+  await ds.initialize();
+  try {
+    await migrate(ds);
+    const clock = new ManualClock(opts.until);
+    const services = createServices(config, ds, clock, pino({ level: 'silent' }));
+    await services.ruleSets.init();
+    const people = await ensurePeople(services);
+    const calendar = services.ruleSets.current().engine.calendar;
+    const last = DateTime.fromJSDate(opts.until, { zone: calendar.timeZone }).startOf('month');
+    const months = Array.from({ length: opts.months }, (_, i) => last.minus({ months: opts.months - 1 - i }).toFormat('yyyy-MM'));
+    const plan = months.flatMap((month, m) => {
+      const count = Math.floor(opts.incidents / opts.months) + (m >= opts.months - (opts.incidents % opts.months) ? 1 : 0);
+      return Array.from({ length: count }, (_, i) => {
+        const ref = `DEMO-${month}-${String(i + 1).padStart(4, '0')}`;
+        const rnd = prngFor(opts.seed, ref);
+        // The first month starts with one incident of every category, so every one shows.
+        const category = m === 0 ? DEMO_CATEGORIES[i] : undefined;
+        return { ref, rnd, at: reportTime(rnd, month, calendar.timeZone, opts.until), incident: demoIncident(rnd, ref, category) };
+      });
+    }).sort((a, b) => a.at.getTime() - b.at.getTime());
+    const result: DemoSeedResult = { months, created: 0, skipped: 0, refunds: {} };
+    for (const p of plan) {
+      if (await services.incidentReader.byExternalRef('demo', p.ref)) {
+        result.skipped += 1;
+        continue;
+      }
+      const world = new World(services, clock, opts.until, people, p.rnd);
+      const status = await world.play(p.at, p.incident);
+      if (status) result.refunds[status] = (result.refunds[status] ?? 0) + 1;
+      result.created += 1;
+    }
+    return result;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** A time in the month, mostly between 08:00 and 21:00 local, and at least 30 minutes before `until`. */
+function reportTime(rnd: Random, month: string, zone: string, until: Date): Date {
+  const start = DateTime.fromFormat(month, 'yyyy-MM', { zone });
+  const end = DateTime.fromJSDate(until, { zone });
+  const lastDay = end.toFormat('yyyy-MM') === month ? end.day : start.daysInMonth!;
+  const at = start.set({ day: between(rnd, 1, lastDay), hour: between(rnd, 8, 20), minute: between(rnd, 0, 59) }).toJSDate();
+  const latest = until.getTime() - 30 * MINUTE;
+  return at.getTime() <= latest ? at : new Date(latest - between(rnd, 0, 600) * MINUTE);
+}
+
+async function ensurePeople(services: Services): Promise<Map<string, Actor>> {
+  const repo = services.ds.getRepository(ApiKeyEntity);
+  const people = new Map<string, Actor>();
+  for (const [name, role] of PEOPLE) {
+    if (!(await repo.findOneBy({ name }))) await services.apiKeys.create(name, [role], null);
+    const row = (await repo.findOneBy({ name }))!;
+    people.set(name, { keyId: row.id, name, roles: new Set(row.roles.split(',') as Role[]), source: row.source });
+  }
+  return people;
+}
+
+/** One incident's story, told through the services while moving the clock (never past `until`). */
+class World {
+  private readonly byRole: Map<string, Actor>;
+
+  constructor(
+    private readonly s: Services,
+    private readonly clock: ManualClock,
+    private readonly until: Date,
+    private readonly people: Map<string, Actor>,
+    private readonly rnd: Random,
+  ) {
+    this.byRole = new Map([...people.values()].map((a) => [[...a.roles][0], a]));
+  }
+
+  /** Reports the incident, works it, and runs its refund; returns the refund's final status. */
+  async play(at: Date, plan: DemoIncident): Promise<string | null> {
+    this.clock.set(at);
+    const agent = this.people.get(chance(this.rnd, 0.5) ? 'demo.agent.wang' : 'demo.agent.li')!;
+    const lead = this.byRole.get('CS_LEAD')!;
+    const { incident } = await this.s.incidents.report(agent, plan.input);
+    const id = String(incident.entity.id);
+    if (!this.wait(between(this.rnd, 2, 40))) return null;
+    await this.s.incidents.setStatus(lead, id, 'ACKNOWLEDGED', null, '已受理');
+    const status = plan.refund ? await this.refund(agent, id, plan.refund) : null;
+    await this.completeActions(agent, incident);
+    if (!this.wait(between(this.rnd, 30, 24 * 60)) || chance(this.rnd, 0.1)) return status;
+    await this.s.incidents.setStatus(lead, id, 'RESOLVED', null, '处理完毕');
+    if (chance(this.rnd, 0.7)) await this.s.incidents.recordSatisfaction(agent, id, pick(this.rnd, [3, 4, 4, 5, 5, 5]), null);
+    if (this.wait(between(this.rnd, 12 * 60, 3 * 24 * 60)) && chance(this.rnd, 0.6)) await this.s.incidents.setStatus(lead, id, 'CLOSED', null, null);
+    return status;
+  }
+
+  private async refund(agent: Actor, incidentId: string, r: NonNullable<DemoIncident['refund']>): Promise<string | null> {
+    if (!this.wait(between(this.rnd, 1, 9))) return null;
+    let view: RefundView;
+    try {
+      view = await this.s.refunds.request(agent, { incidentId, amount: r.amount, method: r.method, bank: r.bank });
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'BAD_USER_INPUT') return null; // no chain for this incident
+      throw e;
+    }
+    const refundId = String(view.entity.id);
+    const pending = (steps: RefundView['steps'], attempt: number) => steps.find((s) => s.attempt === attempt && s.status === 'PENDING');
+    for (let guard = 0; guard < 40; guard++) {
+      const e = view.entity;
+      if (e.status === 'RETURNED') {
+        if (!this.wait(between(this.rnd, 30, 240))) break;
+        view = chance(this.rnd, 0.75)
+          ? await this.s.refunds.resubmit(agent, refundId, '已补充材料')
+          : await this.s.refunds.cancel(agent, refundId, '顾客撤回退款申请');
+        continue;
+      }
+      const step = pending(view.steps, e.attempt);
+      // Now and then a refund stalls at a step: the reports then show it overdue.
+      if (!step || !['IN_APPROVAL', 'PAID'].includes(e.status) || chance(this.rnd, 0.03)) break;
+      // Mostly in time; now and then hours, or a day or two, late.
+      const gap = chance(this.rnd, 0.75) ? between(this.rnd, 3, 50) : chance(this.rnd, 0.7) ? between(this.rnd, 60, 360) : between(this.rnd, 1440, 2880);
+      if (!this.wait(gap)) break;
+      const actor = step.role === 'AGENT' ? agent : this.byRole.get(step.role)!;
+      const ret = step.canReturn && chance(this.rnd, 0.06);
+      view = await this.s.refunds.decide(actor, {
+        refundId, step: step.step, decision: ret ? StepDecisionGql.RETURN : StepDecisionGql.APPROVE, comment: ret ? pick(this.rnd, RETURN_REASONS) : '同意',
+      });
+    }
+    return view.entity.status;
+  }
+
+  /** Most actions with a due time get done, some late. */
+  private async completeActions(agent: Actor, incident: IncidentView): Promise<void> {
+    for (const a of incident.actions) {
+      if (!a.dueAt || !chance(this.rnd, 0.85)) continue;
+      if (!this.wait(between(this.rnd, 5, 120))) return;
+      await this.s.incidents.completeAction(agent, String(incident.entity.id), a.code, null);
+    }
+  }
+
+  /** Moves the clock on by `minutes`, unless that passes `until`. */
+  private wait(minutes: number): boolean {
+    const next = this.clock.now().getTime() + minutes * MINUTE;
+    if (next >= this.until.getTime()) return false;
+    this.clock.set(new Date(next));
+    return true;
+  }
+}

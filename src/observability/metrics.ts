@@ -1,0 +1,66 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { rawParams } from '../database/raw-params';
+
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/**
+ * Prometheus metrics (prom-client), one registry per app so tests can run several apps in one
+ * process. Counters move on the hot path; database-backed gauges are read on scrape.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({ name: 'triage_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly httpDuration = new Histogram({ name: 'triage_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['route'], buckets: DURATION_BUCKETS, registers: [this.registry] });
+  readonly operations = new Counter({ name: 'triage_graphql_operations_total', help: 'GraphQL operations by name, type and outcome (OK or the first error code)', labelNames: ['operation', 'type', 'outcome'], registers: [this.registry] });
+  readonly operationDuration = new Histogram({ name: 'triage_graphql_operation_duration_seconds', help: 'GraphQL operation duration by name and outcome', labelNames: ['operation', 'outcome'], buckets: DURATION_BUCKETS, registers: [this.registry] });
+  readonly decisions = new Counter({ name: 'triage_decisions_total', help: 'Decisions stored, by severity and category', labelNames: ['severity', 'category'], registers: [this.registry] });
+  readonly ruleEvaluation = new Histogram({ name: 'triage_rule_evaluation_seconds', help: 'Time to decide one incident with the rule pack (dynamic facts included)', buckets: [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05], registers: [this.registry] });
+  readonly readReplica = new Counter({ name: 'triage_db_queries_total', help: 'Read work by the database it went to', labelNames: ['target'], registers: [this.registry] });
+
+  constructor(ds: DataSource, activePack: () => { version: string; checksum: string } | null) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'triage_' });
+    new Gauge({ name: 'triage_rule_pack_info', help: 'The active rule pack (value 1), labelled with its version and checksum', labelNames: ['version', 'checksum'], registers: [this.registry],
+      collect() {
+        this.reset();
+        const pack = activePack();
+        if (pack) this.set({ version: pack.version, checksum: pack.checksum }, 1);
+      } });
+    new Gauge({ name: 'triage_db_pool_connections', help: 'Database pool connections by state (MySQL)', labelNames: ['state'], registers: [this.registry],
+      collect() {
+        const p = poolOf(ds);
+        if (!p) return;
+        this.set({ state: 'open' }, p._allConnections?.length ?? 0);
+        this.set({ state: 'idle' }, p._freeConnections?.length ?? 0);
+        this.set({ state: 'waiting' }, p._connectionQueue?.length ?? 0);
+      } });
+    new Gauge({ name: 'triage_refunds', help: 'Refunds by status (drills excluded)', labelNames: ['status'], registers: [this.registry],
+      async collect() {
+        const rows = await ds.query(`SELECT status, COUNT(*) AS n FROM refunds WHERE drill = ? GROUP BY status`, rawParams(ds, [false])).catch(() => []);
+        this.reset();
+        for (const r of rows as Array<{ status: string; n: number | string }>) this.set({ status: r.status }, Number(r.n));
+      } });
+    new Gauge({ name: 'triage_refund_steps_overdue', help: 'Refund steps pending past their due time', registers: [this.registry],
+      async collect() {
+        const rows = await ds.query(`SELECT COUNT(*) AS n FROM refund_steps WHERE status = 'PENDING' AND due_at < ?`, rawParams(ds, [new Date()])).catch(() => [{ n: 0 }]);
+        this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
+      } });
+    new Gauge({ name: 'triage_incident_actions_overdue', help: 'Required actions not done past their due time (drills excluded)', registers: [this.registry],
+      async collect() {
+        const rows = await ds.query(`SELECT COUNT(*) AS n FROM incident_actions a JOIN incidents i ON i.id = a.incident_id WHERE a.done = ? AND a.due_at < ? AND i.drill = ?`, rawParams(ds, [false, new Date(), false])).catch(() => [{ n: 0 }]);
+        this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
+      } });
+  }
+}
+
+interface PoolLike {
+  _allConnections?: unknown[];
+  _freeConnections?: unknown[];
+  _connectionQueue?: unknown[];
+}
+
+/** mysql2's pool behind TypeORM, when there is one. */
+function poolOf(ds: DataSource): PoolLike | null {
+  const driver = ds.driver as unknown as { pool?: PoolLike };
+  return driver.pool ?? null;
+}

@@ -1,0 +1,75 @@
+/**
+ * The fast evaluator: every rule's conditions compiled once per pack (condition-compiler.ts),
+ * then each decision runs synchronously, stage by stage, over only the rules that can hold for
+ * the input's category.
+ */
+import { applyStage, emptyDecision, PartialDecision } from './decision-algebra';
+import { categoryLimit, compileConditions, ConditionTest } from './condition-compiler';
+import { firedRule, PackRule, stageFactNames, stageFacts, stagesOf } from './pack-rules';
+import type { Catalog, Facts, FiredRule } from './types';
+
+interface CompiledRule {
+  rule: PackRule;
+  test: ConditionTest;
+}
+
+interface CompiledStage {
+  stage: number;
+  /** Category → the rules that can hold for it, in pack order. */
+  byCategory: Map<unknown, CompiledRule[]>;
+  /** The rules for a category no rule names: those not limited to categories. */
+  others: CompiledRule[];
+}
+
+/**
+ * Invariant: a rule is left out of a category's list only when its root `all` has a category
+ * leaf that fails for that category and none of its conditions can throw, so leaving it out
+ * changes neither the result nor whether the run fails.
+ */
+export class CompiledStages {
+  private readonly stages: CompiledStage[];
+
+  /** @throws UnsupportedConditionError when a rule's conditions are outside what compiles exactly. */
+  constructor(rules: PackRule[], private readonly catalog: Pick<Catalog, 'defaultOwner'>) {
+    this.stages = stagesOf(rules).map((stage) => compileStage(stage, rules.filter((r) => r.definition.stage === stage)));
+  }
+
+  /** The stages run on `facts`: stage N > 1 also reads the severity and owner decided so far. */
+  evaluate(facts: Facts): { partial: PartialDecision; fired: FiredRule[] } {
+    let partial = emptyDecision(this.catalog);
+    const fired: FiredRule[] = [];
+    for (const plan of this.stages) {
+      const rules = plan.byCategory.get(facts.category) ?? plan.others;
+      if (rules.length === 0) continue;
+      // Stage 1 reads the facts themselves (nothing writes to them); later stages a copy with the decided facts.
+      const values = plan.stage > 1 ? stageFacts(plan.stage, facts, partial) : (facts as unknown as Record<string, unknown>);
+      const stageFired: FiredRule[] = [];
+      for (const { rule, test } of rules) if (test(values)) stageFired.push(firedRule(rule, values));
+      if (stageFired.length === 0) continue;
+      partial = applyStage(partial, stageFired.map((f) => f.event), this.catalog);
+      fired.push(...stageFired);
+    }
+    return { partial, fired };
+  }
+}
+
+function compileStage(stage: number, rules: PackRule[]): CompiledStage {
+  const names = stageFactNames(stage);
+  const compiled = rules.map((rule) => {
+    const { test, canThrow } = compileConditions(rule.definition.conditions, names);
+    return { rule, test, limit: canThrow ? null : categoryLimit(rule.definition.conditions) };
+  });
+  const byCategory = new Map<unknown, CompiledRule[]>();
+  for (const { limit } of compiled) for (const category of limit ?? []) byCategory.set(category, []);
+  const others: CompiledRule[] = [];
+  for (const { rule, test, limit } of compiled) {
+    const entry = { rule, test };
+    if (limit === null) {
+      others.push(entry);
+      for (const list of byCategory.values()) list.push(entry);
+    } else {
+      for (const category of new Set(limit)) byCategory.get(category)!.push(entry);
+    }
+  }
+  return { stage, byCategory, others };
+}

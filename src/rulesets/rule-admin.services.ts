@@ -1,0 +1,24 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config';
+import type { Clock } from '../common/clock';
+import { RepeatIncidentsFact } from '../incidents/repeat-incidents.fact';
+import { BacktestService } from './backtest.service';
+import type { RuleSetService } from './rule-set.service';
+import { ShadowDivergenceReader } from './shadow-divergence.reader';
+import { ShadowRulesService } from './shadow-rules.service';
+
+/** Rule administration beyond load and reload: backtests of drafts and the shadow pack. */
+export interface RuleAdminServices {
+  backtest: BacktestService;
+  shadow: ShadowRulesService;
+  divergences: ShadowDivergenceReader;
+}
+
+/** Builds them and hooks the shadow to the live pack: every live decision, every swap. */
+export function createRuleAdminServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger, ruleSets: RuleSetService): RuleAdminServices {
+  const shadow = new ShadowRulesService(ds, clock, log, new RepeatIncidentsFact(ds), config.rulesDraftsDir, config.shadowQueueSize);
+  ruleSets.onDecided((d) => shadow.observe(d));
+  ruleSets.onActivated((a) => shadow.activated(a));
+  return { backtest: new BacktestService(ds, config.rulesDraftsDir), shadow, divergences: new ShadowDivergenceReader(ds, config.maxPageSize) };
+}
