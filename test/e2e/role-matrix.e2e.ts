@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { Harness, REPORT, ref, startHarness } from './support/harness';
+
+/**
+ * POLICY.md §9 as a matrix: every operation × every role answers FORBIDDEN exactly when the
+ * role may not do it. "Allowed" means anything but FORBIDDEN/UNAUTHENTICATED (data, or a
+ * NOT_FOUND/CONFLICT/BAD_USER_INPUT that comes from the data, not the role).
+ */
+const ROLES = ['ADMIN', 'INTEGRATION', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST'] as const;
+type Role = (typeof ROLES)[number];
+const ALL: readonly Role[] = ROLES;
+const REPORTS: readonly Role[] = ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'];
+const CHANGE: readonly Role[] = ['AGENT', 'CS_LEAD', 'ADMIN'];
+
+interface Fixture {
+  incidentId: string;
+  refundId: string;
+}
+
+interface Op {
+  name: string;
+  allowed: readonly Role[];
+  /** Runs the operation as `key`; `fresh` builds new data when the operation changes state. */
+  run: (h: Harness, key: string, fx: Fixture) => ReturnType<Harness["gql"]>;
+  fresh?: boolean;
+}
+
+const rulesDir = path.join(__dirname, '..', '..', 'rules');
+
+const OPS: Op[] = [
+  { name: 'reportIncident', allowed: ['INTEGRATION', 'AGENT', 'ADMIN'], run: (h, k) => h.gql(k, REPORT, { input: { source: 'erp', externalRef: ref('RM'), category: 'SERVICE' } }) },
+  { name: 'evaluate', allowed: ALL, run: (h, k) => h.gql(k, `query($i: ReportIncidentInput!) { evaluate(input: $i) { severity } }`, { i: { source: 'erp', externalRef: 'x', category: 'SERVICE' } }) },
+  { name: 'incident', allowed: ALL, run: (h, k, fx) => h.gql(k, `query($id: ID!) { incident(id: $id) { id } }`, { id: fx.incidentId }) },
+  { name: 'incidentByExternalRef', allowed: ALL, run: (h, k) => h.gql(k, `{ incidentByExternalRef(source: "erp", externalRef: "none") { id } }`) },
+  { name: 'incidents', allowed: ALL, run: (h, k) => h.gql(k, `{ incidents(first: 1) { totalCount } }`) },
+  { name: 'catalog', allowed: ALL, run: (h, k) => h.gql(k, `{ catalog { actions } }`) },
+  { name: 'activeRuleSet', allowed: ALL, run: (h, k) => h.gql(k, `{ activeRuleSet { version } }`) },
+  { name: 'setIncidentStatus', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { setIncidentStatus(id: $id, status: ACKNOWLEDGED) { id } }`, { id: fx.incidentId }) },
+  { name: 'completeAction', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { completeAction(incidentId: $id, code: "APOLOGIZE") { id } }`, { id: fx.incidentId }) },
+  { name: 'recordSatisfaction', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { recordSatisfaction(incidentId: $id, score: 5) { id } }`, { id: fx.incidentId }) },
+  { name: 'requestRefund', allowed: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'], fresh: true,
+    run: (h, k, fx) => h.gql(k, `mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id } }`, { i: { incidentId: fx.incidentId, amount: '1.00', method: 'CASH' } }) },
+  { name: 'decideRefundStep (CASHIER_CHECK)', allowed: ['CASHIER'], fresh: true,
+    run: (h, k, fx) => h.gql(k, `mutation($i: DecideRefundStepInput!) { decideRefundStep(input: $i) { id } }`, { i: { refundId: fx.refundId, step: 'CASHIER_CHECK', decision: 'APPROVE' } }) },
+  { name: 'resubmitRefund', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { resubmitRefund(refundId: $id) { id } }`, { id: fx.refundId }) },
+  { name: 'cancelRefund', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "test") { id } }`, { id: fx.refundId }) },
+  { name: 'refund', allowed: ALL, run: (h, k, fx) => h.gql(k, `query($id: ID!) { refund(id: $id) { id } }`, { id: fx.refundId }) },
+  { name: 'refunds', allowed: ALL, run: (h, k) => h.gql(k, `{ refunds(first: 1) { totalCount } }`) },
+  { name: 'refundAggregates', allowed: REPORTS, run: (h, k) => h.gql(k, `{ refundAggregates(groupBy: [MONTH]) { count } }`) },
+  { name: 'monthlyRefundReport', allowed: REPORTS, run: (h, k) => h.gql(k, `{ monthlyRefundReport(month: "2026-10") { totalCount } }`) },
+  { name: 'shiftHandover', allowed: [...REPORTS, 'CS_LEAD', 'AGENT'], run: (h, k) => h.gql(k, `{ shiftHandover(from: "2026-11-23T00:00:00Z", to: "2026-11-23T12:00:00Z") { from } }`) },
+  { name: 'reloadRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { reloadRules { version } }`) },
+  { name: 'ruleSetVersions', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `{ ruleSetVersions { version } }`) },
+  { name: 'simulateRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `query($d: String!) { simulateRules(draftDir: $d) { draftVersion } }`, { d: rulesDir }) },
+];
+
+describe('the role matrix of POLICY.md §9', () => {
+  let h: Harness;
+  const keyOf = (role: Role) => (role === 'INTEGRATION' ? h.keys.ERP : h.keys[role]);
+
+  async function fixture(): Promise<Fixture> {
+    const inc = await h.gql(h.keys.ERP, REPORT, { input: { source: 'erp', externalRef: ref('RMF'), category: 'OVERCHARGE', amount: '100.00' } });
+    const incidentId = inc.data.reportIncident.incident.id;
+    const refund = await h.gql(h.keys.AGENT, `mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id } }`, { i: { incidentId, amount: '10.00', method: 'CASH' } });
+    return { incidentId, refundId: refund.data.requestRefund.id };
+  }
+
+  beforeAll(async () => {
+    h = await startHarness({ env: { RATE_LIMIT_PER_MINUTE: '0' } });
+  });
+  afterAll(async () => h.close());
+
+  it.each(OPS.map((op) => [op.name, op] as const))('%s', async (_name, op) => {
+    const shared = await fixture();
+    const outcomes: Record<string, string> = {};
+    for (const role of ROLES) {
+      const fx = op.fresh ? await fixture() : shared;
+      const res = await op.run(h, keyOf(role), fx);
+      outcomes[role] = res.errors?.[0]?.extensions?.code ?? 'OK';
+    }
+    const expected = Object.fromEntries(ROLES.map((r) => [r, op.allowed.includes(r) ? 'allowed' : 'FORBIDDEN']));
+    const actual = Object.fromEntries(ROLES.map((r) => [r, outcomes[r] === 'FORBIDDEN' || outcomes[r] === 'UNAUTHENTICATED' ? outcomes[r] : 'allowed']));
+    expect(actual).toEqual(expected);
+  });
+
+  it('every operation without a key is UNAUTHENTICATED', async () => {
+    const fx = await fixture();
+    for (const op of OPS) {
+      const res = await op.run(h, null as unknown as string, fx);
+      expect([op.name, res.errors?.[0]?.extensions?.code]).toEqual([op.name, 'UNAUTHENTICATED']);
+    }
+  });
+
+  it('an INTEGRATION key never sees or touches another source', async () => {
+    const crm = await h.gql(h.keys.CRM, REPORT, { input: { source: 'crm', externalRef: ref('CRM'), category: 'OVERCHARGE', amount: '50.00' } });
+    const id = crm.data.reportIncident.incident.id;
+    const refund = await h.gql(h.keys.AGENT, `mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id } }`, { i: { incidentId: id, amount: '5.00', method: 'CASH' } });
+    expect((await h.gql(h.keys.ERP, `query($id: ID!) { incident(id: $id) { id } }`, { id })).data.incident).toBeNull();
+    expect((await h.gql(h.keys.ERP, `query($id: ID!) { refund(id: $id) { id } }`, { id: refund.data.requestRefund.id })).data.refund).toBeNull();
+    const list = await h.gql(h.keys.ERP, `{ refunds(first: 200) { edges { node { incident { source } } } } }`);
+    expect(list.data.refunds.edges.every((e: any) => e.node.incident.source === 'erp')).toBe(true);
+    const steal = await h.gql(h.keys.ERP, `mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id } }`, { i: { incidentId: id, amount: '1.00', method: 'CASH' } });
+    expect(['NOT_FOUND', 'FORBIDDEN']).toContain(steal.errors![0].extensions.code);
+  });
+});
