@@ -4,8 +4,11 @@
  * transaction shape, in the same run, on MariaDB and on SQLite.
  *
  *   npm run build && node dist/bench/write-path.bench.js [--db mariadb|sqlite|both] [--seconds 10]
- *     [--connections 8,32] [--workers 1,2] [--warmup 3] [--mariadb-url mariadb://root@127.0.0.1:3306/triage_bench]
+ *     [--connections 8,32] [--workers 1,2] [--warmup 3] [--mariadb-url mariadb://root@127.0.0.1:3306/triage_bench_<pid>]
  *     [--profile DIR]   (V8 CPU profiles of the service processes, for finding the costs)
+ *     [--env KEY=VALUE]  (more environment for the service, repeatable)
+ *     [--quick]          (3 s runs, targets not judged)
+ * Exits 1 when a target of issue 7 is missed (or an acknowledged incident is missing).
  *
  * A GraphQL error still answers HTTP 200, so every run also counts the rows actually stored.
  * Every process the bench starts is stopped (finally, and on exit). Loopback only.
@@ -46,6 +49,10 @@ interface Options {
   mariadbUrl: string;
   /** Write V8 CPU profiles of the service processes here (--cpu-prof). */
   profileDir: string | null;
+  /** Extra environment for the service (--env KEY=VALUE, repeatable). */
+  serviceEnv: Record<string, string>;
+  /** A smoke run (npm run bench -- --quick): short runs, targets not judged. */
+  quick: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -56,14 +63,18 @@ function parseArgs(argv: string[]): Options {
   const list = (raw: string | undefined, fallback: number[]) => (raw ? raw.split(',').map((s) => Number(s.trim())) : fallback);
   const db = get('db') ?? 'both';
   if (!['mariadb', 'sqlite', 'both'].includes(db)) throw new Error('--db must be mariadb, sqlite or both');
+  const quick = argv.includes('--quick');
   const opts: Options = {
+    quick,
     dbs: db === 'both' ? ['mariadb', 'sqlite'] : [db as 'mariadb' | 'sqlite'],
-    seconds: Number(get('seconds') ?? 10),
+    seconds: Number(get('seconds') ?? (quick ? 3 : 10)),
     connections: list(get('connections'), [8, 32]),
     workers: list(get('workers'), [1, 2]),
-    warmupSeconds: Number(get('warmup') ?? 3),
-    mariadbUrl: get('mariadb-url') ?? 'mariadb://root@127.0.0.1:3306/triage_bench',
+    warmupSeconds: Number(get('warmup') ?? (quick ? 1 : 3)),
+    // A database of its own per run: two runs at once must not drop each other's.
+    mariadbUrl: get('mariadb-url') ?? `mariadb://root@127.0.0.1:3306/triage_bench_${process.pid}`,
     profileDir: get('profile') ? path.resolve(get('profile')!) : null,
+    serviceEnv: Object.fromEntries(argv.flatMap((a, i) => (a === '--env' && argv[i + 1]?.includes('=') ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : []))),
   };
   if (!(opts.seconds > 0) || opts.connections.some((c) => !(c > 0)) || opts.workers.some((w) => !(w >= 1))) throw new Error('bad --seconds, --connections or --workers');
   return opts;
@@ -180,11 +191,51 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) used so far by a process and its descendants. */
+function cpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of treeOf(pid)) {
+    try {
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      const fields = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** The database server's pid (mariadbd/mysqld on this machine), to charge its CPU per request too. */
+function databaseServerPid(): number | null {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return null;
+}
+
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = fields.map(Number);
+  const total = n.reduce((a, b) => a + b, 0);
+  return { busy: total - n[3] - (n[4] ?? 0), total }; // idle and iowait are not busy
+}
+
 // ---------------------------------------------------------------- databases
 
 interface Counts {
   incidents: number;
   actions: number;
+  /** REPORTED history rows: exactly one per incident (the escalation scheduler adds others later). */
   events: number;
 }
 
@@ -194,6 +245,7 @@ interface BenchDb {
   /** DATABASE_URL for the service (and the ceiling). */
   url: string;
   counts(): Promise<Counts>;
+  hasTable(name: string): Promise<boolean>;
   drop(): Promise<void>;
 }
 
@@ -211,9 +263,13 @@ async function mariadb(url: string): Promise<BenchDb> {
     url,
     async counts() {
       const [rows] = (await admin.query(
-        `SELECT (SELECT COUNT(*) FROM \`${cfg.database}\`.incidents) AS incidents, (SELECT COUNT(*) FROM \`${cfg.database}\`.incident_actions) AS actions, (SELECT COUNT(*) FROM \`${cfg.database}\`.incident_events) AS events`,
+        `SELECT (SELECT COUNT(*) FROM \`${cfg.database}\`.incidents) AS incidents, (SELECT COUNT(*) FROM \`${cfg.database}\`.incident_actions) AS actions, (SELECT COUNT(*) FROM \`${cfg.database}\`.incident_events WHERE kind = 'REPORTED') AS events`,
       )) as any;
       return { incidents: Number(rows[0].incidents), actions: Number(rows[0].actions), events: Number(rows[0].events) };
+    },
+    async hasTable(name) {
+      const [rows] = (await admin.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [cfg.database, name])) as any;
+      return Number(rows[0].n) > 0;
     },
     async drop() {
       await admin.query(`DROP DATABASE IF EXISTS \`${cfg.database}\``);
@@ -231,7 +287,15 @@ async function sqlite(): Promise<BenchDb> {
     async counts() {
       const db = new Database(file, { readonly: true, timeout: 10_000 });
       try {
-        return db.prepare('SELECT (SELECT COUNT(*) FROM incidents) AS incidents, (SELECT COUNT(*) FROM incident_actions) AS actions, (SELECT COUNT(*) FROM incident_events) AS events').get() as Counts;
+        return db.prepare('SELECT (SELECT COUNT(*) FROM incidents) AS incidents, (SELECT COUNT(*) FROM incident_actions) AS actions, (SELECT COUNT(*) FROM incident_events WHERE kind = \'REPORTED\') AS events').get() as Counts;
+      } finally {
+        db.close();
+      }
+    },
+    async hasTable(name) {
+      const db = new Database(file, { readonly: true, timeout: 10_000 });
+      try {
+        return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
       } finally {
         db.close();
       }
@@ -282,6 +346,9 @@ async function ceilingTemplates(): Promise<CeilingTemplate[]> {
 
 interface RunResult {
   what: string;
+  db: 'mariadb' | 'sqlite';
+  /** WORKERS of the service; null for the ceiling. */
+  workers: number | null;
   connections: number;
   rps: number;
   p50: number;
@@ -295,10 +362,16 @@ interface RunResult {
   rssBefore: number;
   rssAfter: number;
   rssMax: number;
+  /** CPU milliseconds the server processes spent per stored incident: steadier than req/s on a shared machine. */
+  cpuMsPerRequest: number;
+  /** The same for the database server (MariaDB only; null for SQLite, which runs in the server process). */
+  dbCpuMsPerRequest: number | null;
+  /** Share of the machine's CPU (all cores) busy during the run, whoever used it. */
+  machineBusy: number;
   errorSamples: string[];
 }
 
-async function load(server: Server, token: string | null, connections: number, seconds: number, run: string): Promise<Omit<RunResult, 'what' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax'>> {
+async function load(server: Server, token: string | null, connections: number, seconds: number, run: string): Promise<Omit<RunResult, 'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy'>> {
   const builder = new WorkloadBuilder(run, crypto.randomInt(1, 2 ** 31));
   let gqlErrors = 0;
   let acked = 0;
@@ -342,9 +415,13 @@ async function load(server: Server, token: string | null, connections: number, s
   };
 }
 
-async function measured(what: string, server: Server, db: BenchDb, token: string | null, connections: number, opts: Options, run: string): Promise<RunResult> {
+async function measured(what: string, workers: number | null, server: Server, db: BenchDb, token: string | null, connections: number, opts: Options, run: string): Promise<RunResult> {
   const before = await db.counts();
   const rssBefore = rssMb(server.child.pid!);
+  const cpuBefore = cpuSeconds(server.child.pid!);
+  const dbPid = db.kind === 'mariadb' ? databaseServerPid() : null;
+  const dbCpuBefore = dbPid ? cpuSeconds(dbPid) : 0;
+  const ticksBefore = machineTicks();
   let rssMax = rssBefore;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(server.child.pid!))), 1000);
   try {
@@ -352,13 +429,22 @@ async function measured(what: string, server: Server, db: BenchDb, token: string
     await sleep(200); // answers in flight land
     const after = await db.counts();
     const rssAfter = rssMb(server.child.pid!);
+    const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
+    const dbCpu = dbPid ? cpuSeconds(dbPid) - dbCpuBefore : null;
+    const ticksAfter = machineTicks();
+    const stored = after.incidents - before.incidents;
     return {
       ...r,
       what,
+      db: db.kind,
+      workers,
       stored: { incidents: after.incidents - before.incidents, actions: after.actions - before.actions, events: after.events - before.events },
       rssBefore,
       rssAfter,
       rssMax: Math.max(rssMax, rssAfter),
+      cpuMsPerRequest: stored ? (cpu * 1000) / stored : 0,
+      dbCpuMsPerRequest: dbCpu !== null && stored ? (dbCpu * 1000) / stored : null,
+      machineBusy: (ticksAfter.busy - ticksBefore.busy) / Math.max(1, ticksAfter.total - ticksBefore.total),
     };
   } finally {
     clearInterval(sampler);
@@ -374,7 +460,8 @@ function printRow(r: RunResult, ceiling: RunResult | undefined) {
   const cells = [
     r.what.padEnd(34), String(r.connections).padStart(5), r.rps.toFixed(0).padStart(7), r.p50.toFixed(1).padStart(6), r.p99.toFixed(1).padStart(6),
     String(r.non2xx).padStart(6), String(r.gqlErrors).padStart(6), String(r.acked).padStart(7), (String(r.stored.incidents) + whole).padStart(7),
-    perIncident.padStart(6), `${r.rssBefore.toFixed(0)}→${r.rssAfter.toFixed(0)} (max ${r.rssMax.toFixed(0)})`.padStart(20), ratio.padStart(6),
+    perIncident.padStart(6), `${r.rssBefore.toFixed(0)}→${r.rssAfter.toFixed(0)} (max ${r.rssMax.toFixed(0)})`.padStart(20), r.cpuMsPerRequest.toFixed(2).padStart(7),
+    (r.dbCpuMsPerRequest === null ? '-' : r.dbCpuMsPerRequest.toFixed(2)).padStart(6), `${Math.round(r.machineBusy * 100)}%`.padStart(5), ratio.padStart(6),
   ];
   console.log(cells.join(' '));
   for (const s of r.errorSamples) console.log(`    e.g. ${s}`);
@@ -382,7 +469,7 @@ function printRow(r: RunResult, ceiling: RunResult | undefined) {
 
 function printHeader() {
   console.log(['what'.padEnd(34), 'conns'.padStart(5), 'req/s'.padStart(7), 'p50ms'.padStart(6), 'p99ms'.padStart(6), 'non2xx'.padStart(6), 'gqlErr'.padStart(6),
-    'acked'.padStart(7), 'stored'.padStart(7), 'act/i'.padStart(6), 'RSS MB before→after'.padStart(20), '÷ceil'.padStart(6)].join(' '));
+    'acked'.padStart(7), 'stored'.padStart(7), 'act/i'.padStart(6), 'RSS MB before→after'.padStart(20), 'cpu/req'.padStart(7), 'db/req'.padStart(6), 'busy'.padStart(5), '÷ceil'.padStart(6)].join(' '));
 }
 
 // ---------------------------------------------------------------- main
@@ -392,19 +479,21 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   const results: RunResult[] = [];
   try {
     const token = await prepare(db);
+    const outbox = await db.hasTable('webhook_outbox');
     console.log(`\n## ${db.label}`);
+    console.log(`transaction of the ceiling: START, INSERT incident, INSERT actions (one statement), INSERT history${outbox ? ', INSERT webhook outbox (as the service)' : ''}, COMMIT`);
     printHeader();
     const ceilings = new Map<number, RunResult>();
 
     // (a) the ceiling: bare node:http + the driver, same writes, same transaction shape
     {
       const port = await freePort();
-      const server = await startProcess([CEILING], { CEILING_DB: db.url, CEILING_TEMPLATES: templatesFile, PORT: String(port), CEILING_POOL: String(poolOf(db.url)) }, port);
+      const server = await startProcess([CEILING], { CEILING_DB: db.url, CEILING_TEMPLATES: templatesFile, PORT: String(port), CEILING_POOL: String(poolOf(db.url)), CEILING_OUTBOX: outbox ? '1' : '0' }, port);
       try {
         await waitReady(server, '/healthz', 1);
         await load(server, null, 8, opts.warmupSeconds, `cw${crypto.randomBytes(2).toString('hex')}`);
         for (const c of opts.connections) {
-          const r = await measured(`ceiling: node:http + ${kind === 'mariadb' ? 'mysql2' : 'better-sqlite3'}`, server, db, null, c, opts, `c${c}-${crypto.randomBytes(2).toString('hex')}`);
+          const r = await measured(`ceiling: node:http + ${kind === 'mariadb' ? 'mysql2' : 'better-sqlite3'}`, null, server, db, null, c, opts, `c${c}-${crypto.randomBytes(2).toString('hex')}`);
           ceilings.set(c, r);
           results.push(r);
           printRow(r, undefined);
@@ -416,16 +505,20 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
 
     // (b) the service: `triage serve`, rules included
     for (const workers of opts.workers) {
+      if (workers > 1 && kind === 'sqlite') {
+        console.log(`service WORKERS=${workers}: not run (several processes need MySQL/MariaDB; SQLite has one writer)`);
+        continue;
+      }
       const port = await freePort();
       const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
       const server = await startProcess([...profile, CLI, 'serve'], {
-        DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', WORKERS: String(workers), RULES_DIR, NODE_ENV: 'production',
+        DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', WORKERS: String(workers), RULES_DIR, NODE_ENV: 'production', ...opts.serviceEnv,
       }, port);
       try {
         await waitReady(server, '/readyz', workers > 1 ? workers + 1 : 1);
         await load(server, token, 8, opts.warmupSeconds, `sw${workers}-${crypto.randomBytes(2).toString('hex')}`);
         for (const c of opts.connections) {
-          const r = await measured(`service WORKERS=${workers}`, server, db, token, c, opts, `s${workers}-${c}-${crypto.randomBytes(2).toString('hex')}`);
+          const r = await measured(`service WORKERS=${workers}`, workers, server, db, token, c, opts, `s${workers}-${c}-${crypto.randomBytes(2).toString('hex')}`);
           results.push(r);
           printRow(r, ceilings.get(c));
         }
@@ -451,7 +544,8 @@ async function main() {
   for (const f of [CLI, CEILING]) if (!fs.existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
   console.log(`# Write path: reportIncident end to end vs. the bare node:http + driver ceiling`);
   console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}; ${opts.seconds} s per run after ${opts.warmupSeconds} s warm-up; ${TEMPLATES.length} report templates, 80% naming a customer`);
-  console.log('req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it); act/i = action rows per incident');
+  console.log('req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine\'s CPU in use during the run');
+  if (Object.keys(opts.serviceEnv).length) console.log(`service environment: ${Object.entries(opts.serviceEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const templatesFile = path.join(os.tmpdir(), `triage-bench-templates-${process.pid}.json`);
   fs.writeFileSync(templatesFile, JSON.stringify(await ceilingTemplates()));
   const all: RunResult[] = [];
@@ -466,6 +560,52 @@ async function main() {
     console.log(`PROBLEM: ${lost.map((r) => `${r.what}@${r.connections}`).join(', ')} acknowledged more than stored, or stored incidents without their history`);
     process.exitCode = 1;
   }
+  const missed = opts.quick ? [] : judge(all, opts);
+  if (missed.length) process.exitCode = 1;
+}
+
+const TARGET_RATIO = 0.8;
+const TARGET_P99_MS = 30;
+const TARGET_CONNECTIONS = 32;
+/** RSS "flat": the service grows by at most this much from before its first run to after its last. */
+const RSS_GROWTH = 0.15;
+
+/**
+ * Issue 7's write-path targets, per database, for the best WORKERS setting measured: at
+ * least 80% of the ceiling at 32 connections with p99 under 30 ms there, no errors, no lost
+ * or partial incident, and RSS flat. Prints each with its figure; returns the missed ones.
+ */
+function judge(all: RunResult[], opts: Options): string[] {
+  const missed: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  console.log(`\n## Targets (${TARGET_CONNECTIONS} connections; the best WORKERS setting counts)`);
+  for (const db of opts.dbs) {
+    const ceiling = all.find((r) => r.db === db && r.workers === null && r.connections === TARGET_CONNECTIONS);
+    const services = all.filter((r) => r.db === db && r.workers !== null);
+    const at = services.filter((r) => r.connections === TARGET_CONNECTIONS);
+    if (!ceiling || !at.length) {
+      console.log(`${db}: not judged (no run at ${TARGET_CONNECTIONS} connections)`);
+      continue;
+    }
+    const best = at.reduce((a, b) => (b.rps > a.rps ? b : a));
+    const ratio = best.rps / ceiling.rps;
+    const errors = services.reduce((n, r) => n + r.non2xx + r.gqlErrors, 0);
+    const growth = Math.max(...[...new Set(services.map((r) => r.workers))].map((w) => {
+      const runs = services.filter((r) => r.workers === w);
+      return runs[runs.length - 1].rssAfter / runs[0].rssBefore - 1;
+    }));
+    const checks: Array<[string, boolean]> = [
+      [`throughput ${Math.round(ratio * 100)}% of the ceiling with WORKERS=${best.workers} (target ≥ ${TARGET_RATIO * 100}%)`, ratio >= TARGET_RATIO],
+      [`p99 ${best.p99.toFixed(0)} ms (target < ${TARGET_P99_MS} ms)`, best.p99 < TARGET_P99_MS],
+      [`errors ${errors} (target 0)`, errors === 0],
+      [`RSS growth over the runs at most ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`, growth <= RSS_GROWTH],
+    ];
+    for (const [text, ok] of checks) {
+      console.log(`${db}: ${text}: ${mark(ok)}`);
+      if (!ok) missed.push(`${db}: ${text}`);
+    }
+  }
+  return missed;
 }
 
 main().catch((e) => {

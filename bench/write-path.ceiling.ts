@@ -1,8 +1,9 @@
 /**
  * The ceiling of the write path: a bare node:http server doing the same writes as
  * `reportIncident` in the same transaction shape — the incident row, its action rows (one
- * multi-row INSERT) and the REPORTED history row, in one transaction — with mysql2 or
- * better-sqlite3 directly. No GraphQL, no auth, no rules: the decision of each template was
+ * multi-row INSERT), the REPORTED history row and, when the schema has the webhooks outbox
+ * (the service writes an `incident.reported` event in the same transaction), its outbox row —
+ * with mysql2 or better-sqlite3 directly. No GraphQL, no auth, no rules: the decision of each template was
  * made once by the driver and arrives in CEILING_TEMPLATES.
  *
  * Run by write-path.bench.ts as a child process:
@@ -35,6 +36,7 @@ interface Row {
   incident: unknown[];
   actions: (id: number) => unknown[][];
   event: (id: number) => unknown[];
+  outbox: (id: number) => unknown[];
 }
 
 const INCIDENT_COLUMNS = [
@@ -47,6 +49,7 @@ const EVENT_COLUMNS = ['incident_id', 'at', 'actor', 'kind', 'from_status', 'to_
 const marks = (n: number) => `(${Array(n).fill('?').join(', ')})`;
 const INSERT_INCIDENT = `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}) VALUES ${marks(INCIDENT_COLUMNS.length)}`;
 const INSERT_EVENT = `INSERT INTO incident_events (${EVENT_COLUMNS.join(', ')}) VALUES ${marks(EVENT_COLUMNS.length)}`;
+const INSERT_OUTBOX = 'INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES (?, ?, ?, ?, ?, ?, ?)';
 
 const templates: CeilingTemplate[] = JSON.parse(fs.readFileSync(process.env.CEILING_TEMPLATES!, 'utf8'));
 const dbUrl = process.env.CEILING_DB!;
@@ -69,10 +72,20 @@ function rowOf(input: Record<string, any>): Row {
     ],
     actions: (id) => t.actions.map((a, position) => [id, a.code, position, at(a.dueMs), at(a.retainMs), 0, null, null, null]),
     event: (id) => [id, time(now), 'bench-erp', 'REPORTED', null, 'OPEN', null, JSON.stringify({ severity: t.severity, ruleSetVersion: t.ruleSetVersion })],
+    outbox: (id) => [
+      `msg_${crypto.randomUUID().replace(/-/g, '')}`, 'incident.reported', id, input.source, JSON.stringify({
+        incidentId: String(id), source: input.source, externalRef: input.externalRef, category: input.category, subtype: input.subtype ?? null, status: 'OPEN',
+        severity: t.severity, ownerDepartment: t.ownerDepartment, policeReportRequired: t.policeReportRequired, amount: input.amount ?? null,
+        reportedAt: now.toISOString(), ruleSetVersion: t.ruleSetVersion, actions: t.actions.map((a) => ({ code: a.code, dueAt: a.dueMs })),
+      }), time(now), 0,
+    ],
   };
 }
 
 type Writer = (row: Row) => Promise<number>;
+
+/** Does the schema have the webhooks outbox (so the service writes a row there per report)? */
+const withOutbox = process.env.CEILING_OUTBOX === '1';
 
 function mysqlWriter(url: URL): Writer {
   const pool = mysql.createPool({
@@ -89,6 +102,7 @@ function mysqlWriter(url: URL): Writer {
       const actions = row.actions(id);
       if (actions.length) await conn.query(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ?`, [actions]);
       await conn.query(INSERT_EVENT, row.event(id));
+      if (withOutbox) await conn.query(INSERT_OUTBOX, row.outbox(id));
       await conn.query('COMMIT');
       return id;
     } catch (e) {
@@ -107,6 +121,7 @@ function sqliteWriter(file: string): Writer {
   db.pragma('synchronous = NORMAL');
   const incident = db.prepare(INSERT_INCIDENT);
   const event = db.prepare(INSERT_EVENT);
+  const outbox = withOutbox ? db.prepare(INSERT_OUTBOX) : null;
   const actionsBy = new Map<number, Database.Statement>();
   const actionsInsert = (n: number) => {
     if (!actionsBy.has(n)) actionsBy.set(n, db.prepare(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ${Array(n).fill(marks(ACTION_COLUMNS.length)).join(', ')}`));
@@ -117,6 +132,7 @@ function sqliteWriter(file: string): Writer {
     const actions = row.actions(id);
     if (actions.length) actionsInsert(actions.length).run(...actions.flat());
     event.run(...row.event(id));
+    outbox?.run(...row.outbox(id));
     return id;
   });
   return async (row) => write(row);

@@ -10,9 +10,10 @@ const BACKFILL_ZONE = 'Asia/Shanghai';
 
 /**
  * Reports (POLICY.md §7) at scale: each refund keeps the business-zone month and day it was
- * requested in (so grouping never converts time zones in SQL), and `refund_rollups` keeps
- * counts and sums per business month × drill × category × bank × method × status × owner
- * department, maintained in the refund's own transactions (src/reports/refund-rollup.store.ts).
+ * requested in (so grouping never converts time zones in SQL); `refund_rollups` keeps counts
+ * and sums per business month × drill × category × bank × method × status × owner department,
+ * and `refund_pending_steps` the step each refund in progress waits at, both maintained in the
+ * refund's own transactions (src/reports/refund-rollup.store.ts).
  */
 export class Reports1732300000002 implements MigrationInterface {
   name = 'Reports1732300000002';
@@ -47,10 +48,19 @@ export class Reports1732300000002 implements MigrationInterface {
         }),
       ],
     }));
+    await queryRunner.createTable(new Table({
+      name: 'refund_pending_steps',
+      columns: [
+        { name: 'refund_id', type: 'integer', isPrimary: true }, c.str('step', 64), c.time('due_at'), c.time('requested_at'), c.str('business_day', 10),
+        c.str('business_month', 7), c.bool('drill'), c.str('category', 64), c.str('bank', 128), c.str('method', 64), c.str('status', 16), c.str('owner_department', 64),
+      ],
+      indices: [new TableIndex({ name: 'ix_refund_pending_steps_due', columnNames: ['due_at'] })],
+    }));
     await rebuildRefundRollups(queryRunner.manager);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('refund_pending_steps');
     await queryRunner.dropTable('refund_rollups');
     await queryRunner.dropIndex('refund_steps', 'ix_refund_steps_step_pending');
     await queryRunner.dropIndex('refunds', 'ix_refunds_business_month');

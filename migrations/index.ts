@@ -2,6 +2,7 @@ import { Core1732300000000 } from './1732300000000-core';
 import { Refunds1732300000001 } from './1732300000001-refunds';
 import { Reports1732300000002 } from './1732300000002-reports';
 import { Shadow1732300000003 } from './1732300000003-shadow';
+import { EscalationWebhooks1732300000004 } from './1732300000004-escalation-webhooks';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same set. */
-export const MIGRATIONS = [Core1732300000000, Refunds1732300000001, Reports1732300000002, Shadow1732300000003];
+export const MIGRATIONS = [Core1732300000000, Refunds1732300000001, Reports1732300000002, Shadow1732300000003, EscalationWebhooks1732300000004];

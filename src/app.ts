@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/config';
 import { Clock, systemClock } from './common/clock';
@@ -14,7 +14,7 @@ import { armor } from './graphql/hardening';
 import { metricsPlugin } from './observability/metrics.plugin';
 import { createMetricsServer } from './observability/metrics.http';
 import type { GqlContext } from './graphql/context';
-import { createHttpServer } from './http/http-server';
+import { closeHttpServer, createHttpServer } from './http/http-server';
 import { createServices, Services } from './services';
 
 export interface AppOptions {
@@ -58,7 +58,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       csrfPrevention: true,
       // `triage serve` owns SIGTERM/SIGINT (drain, then exit); Apollo's own handlers would stop it mid-drain.
       stopOnTerminationSignals: false,
-      plugins: [metricsPlugin(services.metrics), ...limits.plugins, ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
+      plugins: [
+        metricsPlugin(services.metrics),
+        ...limits.plugins,
+        // No cache hints are served (every operation is private and most are mutations), and the
+        // default cache-control plugin would wrap every field resolver of every request.
+        ApolloServerPluginCacheControlDisabled(),
+        ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+      ],
     });
     await apollo.start();
     const server = createHttpServer(apollo, services);
@@ -71,6 +78,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     const metricsServer = config.metrics.port ? createMetricsServer(services.metrics, config.metrics.token) : null;
     if (metricsServer) await new Promise<void>((resolve) => metricsServer.listen(config.metrics.port, config.host, () => resolve()));
+    // Off the request path: deadlines that act, and webhook deliveries (both stop in close()).
+    services.escalation.scheduler.start();
+    services.webhooks.worker.start();
     log.info({ url: `${url}/graphql`, metrics: metricsServer ? `port ${config.metrics.port}` : `${url}/metrics`, database: config.databaseUrlForDisplay }, 'triage serving');
     let closed = false;
     return {
@@ -80,12 +90,11 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       async close() {
         if (closed) return;
         closed = true;
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await closeHttpServer(server); // every request in flight answered first
         metricsServer?.close();
         await apollo.stop();
+        await services.escalation.scheduler.stop(); // a tick under way finishes its marks
+        await services.webhooks.worker.stop(); // deliveries in flight are handed back, not lost
         await services.ruleAdmin.shadow.close(); // queued shadow decisions still write to the database
         await ds.destroy();
       },

@@ -13,6 +13,8 @@ import { RefundRollupStore } from './reports/refund-rollup.store';
 import { createReportServices, ReportServices } from './reports/report.services';
 import { createRuleAdminServices, RuleAdminServices } from './rulesets/rule-admin.services';
 import { Metrics } from './observability/metrics';
+import { createEscalationServices, EscalationServices } from './escalation/escalation.services';
+import { createWebhookServices, WebhookServices } from './webhooks/webhook.services';
 
 /** The composition root: every service, built once per process from the config. */
 export interface Services {
@@ -30,18 +32,24 @@ export interface Services {
   reports: ReportServices;
   metrics: Metrics;
   ruleAdmin: RuleAdminServices;
+  escalation: EscalationServices;
+  webhooks: WebhookServices;
 }
 
 export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger): Services {
   const tx = new Transactions(ds);
   const ruleSets = new RuleSetService(ds, clock, config.rulesDir, log);
   const incidentReader = new IncidentReader(ds, config.maxPageSize);
-  const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock);
   const refundReader = new RefundReader(ds, config.maxPageSize);
-  // The reports' monthly rollup is written in each refund write's own transaction.
-  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [new RefundRollupStore(refundReader)]);
+  // Webhook events and the reports' monthly rollup are written in each write's own transaction
+  // (events first: they lock the incident row before the rollup rows, as a refund request does).
+  const webhooks = createWebhookServices(config, ds, tx, clock, log, refundReader);
+  ruleSets.onReloaded = (active, loadedBy) => webhooks.events.rulesReloaded(active, loadedBy);
+  const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events]);
+  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
+  const escalation = createEscalationServices(config, ds, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
   const reports = createReportServices(ds, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null));
   const ruleAdmin = createRuleAdminServices(config, ds, clock, log, ruleSets);
-  return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin };
+  return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks };
 }

@@ -1,11 +1,14 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppError, badInput } from '../common/errors';
+import { rawQuery } from '../database/raw-sql';
 import type { Clock } from '../common/clock';
 import { ApiKeyEntity } from './api-key.entity';
 import { Actor, Role, ROLES } from './actor';
 
 const KEY_PREFIX = 'trg_';
+/** Plain SQL both SQLite and MySQL/MariaDB read the same way. */
+const AUTHENTICATE_SQL = 'SELECT id, name, roles, source, revoked_at FROM api_keys WHERE key_hash = ?';
 
 /** sha256 of the key: what the database keeps. */
 export const hashKey = (key: string) => crypto.createHash('sha256').update(key, 'utf8').digest('hex');
@@ -49,12 +52,17 @@ export class ApiKeyService {
     return (res.affected ?? 0) > 0;
   }
 
-  /** The actor a bearer key stands for, or null when unknown or revoked. Read on every request. */
+  /**
+   * The actor a bearer key stands for, or null when unknown or revoked. Read from the database
+   * on every request, so a revoked key fails on its very next one (in every process): one
+   * indexed SELECT on the unique key_hash, without TypeORM's query building and hydration.
+   */
   async authenticate(key: string): Promise<Actor | null> {
     if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
-    const row = await this.ds.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashKey(key) });
-    if (!row || row.revokedAt) return null;
-    return { keyId: row.id, name: row.name, roles: new Set(row.roles.split(',') as Role[]), source: row.source };
+    const rows = (await rawQuery(this.ds, AUTHENTICATE_SQL, [hashKey(key)])) as Array<{ id: number | string; name: string; roles: string; source: string | null; revoked_at: unknown }>;
+    const row = rows[0];
+    if (!row || (row.revoked_at !== null && row.revoked_at !== undefined)) return null;
+    return { keyId: Number(row.id), name: row.name, roles: new Set(row.roles.split(',') as Role[]), source: row.source };
   }
 }
 

@@ -112,8 +112,10 @@ export class BusinessCalendar {
   private readonly workingDayMemo = new Map<string, boolean>();
   /** Day number → that local date's working window, computed once with luxon. */
   private readonly windowMemo = new Map<number, DayWindow>();
-  /** Hour since the epoch → the zone's UTC offset in minutes, for hours without a transition. */
+  /** UTC day (days since the epoch) → the zone's offset in minutes, for days without a transition. */
   private readonly offsetMemo = new Map<number, number>();
+  /** Hour since the epoch → the zone's offset in minutes, for hours without a transition on days with one. */
+  private readonly hourOffsetMemo = new Map<number, number>();
 
   /** @throws CalendarConfigError listing every problem of the configuration. */
   constructor(config: BusinessCalendarConfig) {
@@ -218,17 +220,24 @@ export class BusinessCalendar {
   }
 
   /**
-   * The zone's offset at `ts` in minutes, as luxon computes it (one Intl call, the costly part).
-   * Memoised per hour: an hour whose first and last millisecond have one offset has no
-   * transition in it (no zone changes its offset twice within an hour).
+   * The zone's offset at `ts` in minutes, as luxon computes it (an Intl call, the costly part).
+   * Memoised per UTC day, or per hour on a day with a transition: a span whose first and last
+   * millisecond have one offset has no transition in it (no zone changes its offset twice in a
+   * day). Only an hour with a transition in it asks luxon every time.
    */
   private offsetAt(ts: number): number {
+    const day = Math.floor(ts / DAY_MS);
+    const daily = this.offsetMemo.get(day);
+    if (daily !== undefined) return daily;
+    const start = day * DAY_MS;
+    const first = this.zone.offset(start);
+    if (first === this.zone.offset(start + DAY_MS - 1)) return remember(this.offsetMemo, day, first);
     const hour = Math.floor(ts / HOUR_MS);
-    const known = this.offsetMemo.get(hour);
-    if (known !== undefined) return known;
-    const first = this.zone.offset(hour * HOUR_MS);
-    if (first !== this.zone.offset(hour * HOUR_MS + HOUR_MS - 1)) return this.zone.offset(ts);
-    return remember(this.offsetMemo, hour, first);
+    const hourly = this.hourOffsetMemo.get(hour);
+    if (hourly !== undefined) return hourly;
+    const from = this.zone.offset(hour * HOUR_MS);
+    if (from !== this.zone.offset(hour * HOUR_MS + HOUR_MS - 1)) return this.zone.offset(ts);
+    return remember(this.hourOffsetMemo, hour, from);
   }
 
   /** A day's working window, placed in the zone by luxon once and remembered. */
@@ -249,11 +258,19 @@ export class BusinessCalendar {
    * @throws RangeError unless exactly one known key is set, with a number ≥ 0 where one is due.
    */
   addDuration(from: Date, d: Duration): Date | null {
-    const set = Object.entries(d ?? {}).filter(([, v]) => v !== undefined);
-    if (set.length !== 1) {
-      throw new RangeError(`a duration has exactly one of immediate, minutes, hours, workingHours, workingDays, afterResolution; got ${set.map(([k]) => k).join(', ') || 'none'}`);
+    // The keys set (not undefined), read without building entry arrays: this runs on every decision.
+    const source = (d ?? {}) as Record<string, unknown>;
+    const set: string[] = [];
+    let value: unknown;
+    for (const k of Object.keys(source)) {
+      const v = source[k];
+      if (v === undefined) continue;
+      if (set.push(k) === 1) value = v;
     }
-    const [key, value] = set[0];
+    if (set.length !== 1) {
+      throw new RangeError(`a duration has exactly one of immediate, minutes, hours, workingHours, workingDays, afterResolution; got ${set.join(', ') || 'none'}`);
+    }
+    const key = set[0];
     if (key === 'immediate' && value === true) return new Date(from.getTime());
     if (key === 'afterResolution' && value === true) return null;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

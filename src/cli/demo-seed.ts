@@ -174,8 +174,17 @@ class World {
     for (const a of incident.actions) {
       if (!a.dueAt || !chance(this.rnd, 0.85)) continue;
       if (!this.wait(between(this.rnd, 5, 120))) return;
-      await this.s.incidents.completeAction(agent, String(incident.entity.id), a.code, null);
+      await this.s.incidents.completeAction(agent, String(incident.entity.id), a.code, null, this.evidenceFor(a));
     }
+  }
+
+  /** Evidence the catalog requires of an action (报警回执编号, where CCTV is kept and until when), made up. */
+  private evidenceFor(a: IncidentView['actions'][number]): Record<string, string> | null {
+    const { engine } = this.s.ruleSets.current();
+    const fields = engine.pack.catalog.actions[a.code]?.evidence ?? [];
+    if (!fields.length) return null;
+    const until = a.retainUntil ?? this.clock.now();
+    return Object.fromEntries(fields.map((f) => [f.key, f.type === 'date' ? engine.calendar.localDate(until) : `DEMO-${a.code}-${a.id}`]));
   }
 
   /** Moves the clock on by `minutes`, unless that passes `until`. */

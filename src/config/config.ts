@@ -43,6 +43,15 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   /** Prometheus metrics: on a port of their own (0: on the main port) and/or behind a bearer token. */
   metrics: { port: number; token: string | null };
+  /**
+   * The escalation scheduler: a pass every intervalMs (0: off; ticks then run only by hand);
+   * deadlines missed more than lookbackHours before it sees them are not breached (0: no limit).
+   */
+  escalation: { intervalMs: number; lookbackHours: number };
+  /** The webhook delivery worker: poll interval (0: off), per-attempt timeout, deliveries in flight. */
+  webhooks: { intervalMs: number; timeoutMs: number; concurrency: number };
+  /** `triage serve` processes behind one port (node:cluster); 1 serves in the process itself. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -150,7 +159,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     metrics: { port: integer('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535, problems), token: env.METRICS_TOKEN || null },
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 60000, 0, 100_000_000, problems),
+    escalation: {
+      intervalMs: integer('ESCALATION_INTERVAL_MS', env.ESCALATION_INTERVAL_MS, 30_000, 0, 86_400_000, problems),
+      lookbackHours: integer('ESCALATION_LOOKBACK_HOURS', env.ESCALATION_LOOKBACK_HOURS, 168, 0, 87_600, problems),
+    },
+    webhooks: {
+      intervalMs: integer('WEBHOOK_INTERVAL_MS', env.WEBHOOK_INTERVAL_MS, 1_000, 0, 3_600_000, problems),
+      timeoutMs: integer('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000, problems),
+      concurrency: integer('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY, 8, 1, 256, problems),
+    },
+    workers: integer('WORKERS', env.WORKERS, 1, 1, 64, problems),
   };
+  if (config.workers > 1 && config.database.kind === 'sqlite') {
+    // SQLite transactions are queued one after the other inside one process only: processes
+    // sharing the file would meet as concurrent writers (SQLITE_BUSY), so several need MySQL/MariaDB.
+    problems.push(`WORKERS=${config.workers} needs a MySQL/MariaDB DATABASE_URL: on SQLite serve with WORKERS=1`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -12,9 +12,16 @@ import { ShadowDivergenceEntity } from '../rulesets/shadow-divergence.entity';
 import { RefundEntity } from '../refunds/refund.entity';
 import { RefundStepEntity } from '../refunds/refund-step.entity';
 import { RefundTransitionEntity } from '../refunds/refund-transition.entity';
+import { BreachEntity } from '../escalation/breach.entity';
+import { IncidentClockEntity } from '../escalation/incident-clock.entity';
+import { SlaWarningEntity } from '../escalation/sla-warning.entity';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { WebhookOutboxEntity } from '../webhooks/webhook-outbox.entity';
+import { WebhookSubscriptionEntity } from '../webhooks/webhook-subscription.entity';
 
 /** Every entity, listed explicitly (no globs: the build and ts-jest see the same set). */
-export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity, ShadowDivergenceEntity];
+export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity, ShadowDivergenceEntity,
+  IncidentClockEntity, BreachEntity, SlaWarningEntity, WebhookSubscriptionEntity, WebhookOutboxEntity, WebhookDeliveryEntity];
 
 /** TypeORM options for SQLite (embedded default) or MySQL/MariaDB. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -2,7 +2,9 @@ import http, { IncomingMessage, ServerResponse } from 'node:http';
 import crypto from 'node:crypto';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
 import type { GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
 import type { Services } from '../services';
 import { handleReportExport, REPORT_EXPORT_PREFIX } from '../reports/report-export.http';
 import { KeyRateLimiter } from '../graphql/hardening';
@@ -46,7 +48,8 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services): http.Server {
   const { log, config } = services;
   const rateLimiter = new KeyRateLimiter(config.rateLimitPerMinute);
-  return http.createServer(async (req, res) => {
+  const drain: DrainState = { closing: false, inFlight: new Set(), idle: [] };
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
     res.setHeader('x-request-id', requestId);
@@ -95,20 +98,68 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       if (!res.headersSent) send(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
     }
+  };
+  const server = http.createServer((req, res) => {
+    // Once closing, every answer closes its connection: keep-alive clients cannot hold the drain open.
+    if (drain.closing) res.shouldKeepAlive = false;
+    drain.inFlight.add(res);
+    void handle(req, res).finally(() => {
+      drain.inFlight.delete(res);
+      if (drain.inFlight.size === 0) for (const done of drain.idle.splice(0)) done();
+    });
   });
+  drains.set(server, drain);
+  return server;
+}
+
+interface DrainState {
+  closing: boolean;
+  /** Requests whose handler has not finished (even when their client has gone). */
+  inFlight: Set<ServerResponse>;
+  idle: Array<() => void>;
+}
+
+const drains = new WeakMap<http.Server, DrainState>();
+
+/**
+ * Stops the HTTP front gracefully: no new connections, idle keep-alive connections closed,
+ * every request in flight answered with `Connection: close`. Resolves once the last handler
+ * has finished — also those whose client went away meanwhile, so the database is never
+ * closed under a transaction still running.
+ */
+export async function closeHttpServer(server: http.Server): Promise<void> {
+  const drain = drains.get(server);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  if (drain) {
+    drain.closing = true;
+    for (const res of drain.inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+  }
+  server.closeIdleConnections();
+  await closed;
+  if (drain && drain.inFlight.size > 0) await new Promise<void>((resolve) => drain.idle.push(resolve));
+}
+
+/** A request's context. Its logger is made on first use: most requests never log. */
+class RequestContext implements GqlContext {
+  private logger: Logger | null = null;
+
+  constructor(readonly actor: Actor | null, readonly requestId: string, readonly services: Services) {}
+
+  get log(): Logger {
+    return (this.logger ??= this.services.log.child(this.actor ? { requestId: this.requestId, actor: this.actor.name } : { requestId: this.requestId }));
+  }
 }
 
 async function contextFor(req: IncomingMessage, requestId: string, services: Services, rateLimiter: KeyRateLimiter): Promise<GqlContext> {
-  const log = services.log.child({ requestId });
   const header = req.headers.authorization;
-  if (!header) return { actor: null, requestId, services, log };
+  if (!header) return new RequestContext(null, requestId, services);
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   let actor: Awaited<ReturnType<typeof services.apiKeys.authenticate>> = null;
   try {
     actor = match ? await services.apiKeys.authenticate(match[1]) : null;
   } catch (e) {
     if (!isConnectionError(e)) throw e;
-    log.error({ err: e }, 'database unavailable');
+    services.log.error({ err: e, requestId }, 'database unavailable');
     throw new GraphQLError('the database is unavailable; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
   }
   if (!actor) {
@@ -117,7 +168,7 @@ async function contextFor(req: IncomingMessage, requestId: string, services: Ser
     });
   }
   await rateLimiter.consume(actor.name);
-  return { actor, requestId, services, log: log.child({ actor: actor.name }) };
+  return new RequestContext(actor, requestId, services);
 }
 
 async function ready(res: ServerResponse, services: Services) {

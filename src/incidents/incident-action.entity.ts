@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { boolTransformer, TIMESTAMP } from '../database/column-types';
+import { boolTransformer, jsonTransformer, TIMESTAMP } from '../database/column-types';
 
 /** A required action of an incident, with its due time and whether it was done. */
 @Entity('incident_actions')
@@ -35,4 +35,11 @@ export class IncidentActionEntity {
 
   @Column({ type: 'varchar', length: 2000, nullable: true })
   note!: string | null;
+
+  /**
+   * What completed the action, as the catalog asks (POLICE_REPORT: receiptNo). Set by
+   * completeAction only (never inserted), so inserts of new actions need not name it.
+   */
+  @Column({ type: 'text', nullable: true, insert: false, transformer: jsonTransformer })
+  evidence?: Record<string, string> | null;
 }

@@ -21,7 +21,7 @@ function decidedActionGql(a: DecidedAction, catalog: Catalog, now: Date): Requir
 function storedActionGql(a: IncidentActionEntity, catalog: Catalog, now: Date): RequiredActionGql {
   return {
     code: a.code, dueAt: a.dueAt, done: a.done, label: catalog.actions[a.code]?.label ?? null, doneAt: a.doneAt, doneBy: a.doneBy, note: a.note,
-    retainUntil: a.retainUntil, overdue: !a.done && !!a.dueAt && a.dueAt < now,
+    retainUntil: a.retainUntil, overdue: !a.done && !!a.dueAt && a.dueAt < now, evidence: a.evidence ?? null,
   };
 }
 

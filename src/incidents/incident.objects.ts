@@ -13,6 +13,7 @@ export class RequiredActionGql {
   @Field(() => String, { nullable: true }) note?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Keep the evidence until then (PRESERVE_CCTV: 30 days).' }) retainUntil?: Date | null;
   @Field(() => Boolean, { description: 'Past its due time and not done.' }) overdue!: boolean;
+  @Field(() => JSONScalar, { nullable: true, description: 'What completed it, as the catalog asks (POLICE_REPORT: receiptNo; PRESERVE_CCTV: storageLocation, keptUntil).' }) evidence?: unknown;
 }
 
 @ObjectType('FiredRule')

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { CAN } from '../auth/actor';
 import { actorOf, GqlContext } from '../graphql/context';
 import { IncidentStatusGql } from '../graphql/enums';
+import { JSONScalar } from '../graphql/scalars';
 import { IncidentFilter, ReportIncidentInput } from './incident.inputs';
 import { DecisionGql, IncidentConnectionGql, IncidentGql, IncidentHistoryEntryGql, ReportIncidentPayloadGql } from './incident.objects';
 import { decisionGql, incidentGql } from './incident.mapper';
@@ -69,8 +70,14 @@ export class IncidentResolver {
 
   @Authorized(CAN.changeIncident)
   @Mutation(() => IncidentGql)
-  async completeAction(@Arg('incidentId', () => ID) incidentId: string, @Arg('code', () => String) code: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
-    return toGql(await ctx.services.incidents.completeAction(actorOf(ctx), incidentId, code, note), ctx);
+  async completeAction(
+    @Arg('incidentId', () => ID) incidentId: string,
+    @Arg('code', () => String) code: string,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Arg('evidence', () => JSONScalar, { nullable: true, description: 'What the catalog requires to complete this action, e.g. { "receiptNo": "…" } for POLICE_REPORT.' }) evidence: unknown,
+    @Ctx() ctx: GqlContext,
+  ): Promise<IncidentGql> {
+    return toGql(await ctx.services.incidents.completeAction(actorOf(ctx), incidentId, code, note, evidence), ctx);
   }
 
   @Authorized(CAN.changeIncident)

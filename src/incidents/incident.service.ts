@@ -6,9 +6,11 @@ import { hasAnyRole } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { AppError, badInput, conflict, forbidden } from '../common/errors';
 import { isUniqueViolation } from '../database/errors';
+import { RawInsert } from '../database/raw-insert';
 import type { Transactions } from '../database/transaction';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { Decision } from '../rules/types';
+import { checkEvidence } from '../escalation/action-evidence';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import { IncidentEventEntity } from './incident-event.entity';
@@ -17,6 +19,7 @@ import { INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incide
 import { factsOf, LIMITS, normalizeReport, NormalizedReport, text } from './incident.validation';
 import type { IncidentReader, IncidentView } from './incident.reader';
 import { RepeatIncidentsFact } from './repeat-incidents.fact';
+import type { IncidentWriteListener } from './incident-write.listener';
 
 /**
  * Reporting and changing incidents. Every write is one transaction: the incident, its actions
@@ -24,6 +27,9 @@ import { RepeatIncidentsFact } from './repeat-incidents.fact';
  */
 export class IncidentService {
   private readonly repeatFact: RepeatIncidentsFact;
+  private readonly incidentRows: RawInsert<IncidentEntity>;
+  private readonly actionRows: RawInsert<IncidentActionEntity>;
+  private readonly eventRows: RawInsert<IncidentEventEntity>;
 
   constructor(
     private readonly ds: DataSource,
@@ -31,8 +37,13 @@ export class IncidentService {
     private readonly rules: RuleSetService,
     private readonly reader: IncidentReader,
     private readonly clock: Clock,
+    /** Told of writes in their transaction (the webhooks outbox). */
+    private readonly listeners: readonly IncidentWriteListener[] = [],
   ) {
     this.repeatFact = new RepeatIncidentsFact(ds);
+    this.incidentRows = new RawInsert(ds, IncidentEntity);
+    this.actionRows = new RawInsert(ds, IncidentActionEntity);
+    this.eventRows = new RawInsert(ds, IncidentEventEntity);
   }
 
   /** Decides without storing anything (dry run). */
@@ -55,9 +66,10 @@ export class IncidentService {
     const reportedAt = this.clock.now();
     const decision = await this.decide(report, reportedAt);
     try {
-      const id = await this.tx.run((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
-      this.rules.decided({ incidentId: id, customerId: report.customer?.id ?? null, reportedAt, decision }); // shadow pack; returns at once
-      return { incident: (await this.reader.byId(id))!, created: true };
+      // The answer is what this transaction stored, as stored: no second read of it.
+      const incident = await this.tx.run((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
+      this.rules.decided({ incidentId: incident.entity.id, customerId: report.customer?.id ?? null, reportedAt, decision }); // shadow pack; returns at once
+      return { incident, created: true };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       const existing = await this.reader.byExternalRef(report.source, report.externalRef);
@@ -81,11 +93,13 @@ export class IncidentService {
       if (status === 'RESOLVED') set.resolvedAt = now;
       if (status === 'OPEN') set.resolvedAt = null;
       await this.event(em, incident.id, now, actor, 'STATUS_CHANGED', { fromStatus: from, toStatus: status, note: checkedNote });
+      for (const l of this.listeners) await l.statusChanged(em, incident, { from, to: status, at: now, note: checkedNote, actor: actor.name });
       return set;
     });
   }
 
-  async completeAction(actor: Actor, incidentId: string, code: string, note: string | null | undefined): Promise<IncidentView> {
+  /** Marks a required action done; `evidence` must hold what the catalog requires of it (POLICE_REPORT: receiptNo). */
+  async completeAction(actor: Actor, incidentId: string, code: string, note: string | null | undefined, evidence?: unknown): Promise<IncidentView> {
     const checkedNote = text('note', note, LIMITS.note);
     return this.change(actor, incidentId, undefined, async (em, incident, now) => {
       const actions = await em.getRepository(IncidentActionEntity).find({ where: { incidentId: incident.id } });
@@ -96,8 +110,10 @@ export class IncidentService {
       }
       if (action.done) return null; // completing twice is a no-op: an ERP may retry
       if (incident.status === 'CLOSED') throw conflict('the incident is CLOSED');
-      await em.getRepository(IncidentActionEntity).update({ id: action.id }, { done: true, doneAt: now, doneBy: actor.name, note: checkedNote });
-      await this.event(em, incident.id, now, actor, 'ACTION_COMPLETED', { note: checkedNote, detail: { code } });
+      const { engine } = this.rules.current();
+      const checked = checkEvidence(code, engine.pack.catalog.actions[code], evidence, action.retainUntil ? engine.calendar.localDate(action.retainUntil) : null);
+      await em.getRepository(IncidentActionEntity).update({ id: action.id }, { done: true, doneAt: now, doneBy: actor.name, note: checkedNote, evidence: checked });
+      await this.event(em, incident.id, now, actor, 'ACTION_COMPLETED', { note: checkedNote, detail: checked ? { code, evidence: checked } : { code } });
       return {};
     });
   }
@@ -149,7 +165,11 @@ export class IncidentService {
     );
   }
 
-  private async insert(em: EntityManager, actor: Actor, r: NormalizedReport, inputHash: string, reportedAt: Date, d: Decision): Promise<number> {
+  /**
+   * The incident, its actions and its REPORTED event: three statements (the actions in one),
+   * in the caller's transaction. Returns the view a read after commit would give.
+   */
+  private async insert(em: EntityManager, actor: Actor, r: NormalizedReport, inputHash: string, reportedAt: Date, d: Decision): Promise<IncidentView> {
     const row: Omit<IncidentEntity, 'id'> = {
       source: r.source,
       externalRef: r.externalRef,
@@ -179,22 +199,25 @@ export class IncidentService {
       version: 1,
       updatedAt: reportedAt,
     };
-    const result = await em.insert(IncidentEntity, row as QueryDeepPartialEntity<IncidentEntity>);
-    const id = Number(result.identifiers[0].id);
-    if (d.actions.length) {
-      await em.insert(IncidentActionEntity, d.actions.map((a, position) => ({
-        incidentId: id, code: a.code, position, dueAt: a.dueAt, retainUntil: a.retainUntil ?? null, done: false, doneAt: null, doneBy: null, note: null,
-      })));
-    }
+    const [id] = await this.incidentRows.run(em, [row]);
+    const actionRows: Array<Omit<IncidentActionEntity, 'id'>> = d.actions.map((a, position) => ({
+      incidentId: id, code: a.code, position, dueAt: a.dueAt, retainUntil: a.retainUntil ?? null, done: false, doneAt: null, doneBy: null, note: null,
+    }));
+    const actionIds = await this.actionRows.run(em, actionRows);
     await this.event(em, id, reportedAt, actor, 'REPORTED', { toStatus: 'OPEN', detail: { severity: d.severity, ruleSetVersion: d.ruleSetVersion } });
-    return id;
+    const view: IncidentView = {
+      entity: Object.assign(new IncidentEntity(), row, { id }),
+      actions: actionRows.map((a, i) => Object.assign(new IncidentActionEntity(), a, { id: actionIds[i] })),
+    };
+    for (const l of this.listeners) await l.incidentReported(em, view);
+    return view;
   }
 
   private async event(em: EntityManager, incidentId: number, at: Date, actor: Actor, kind: string, e: { fromStatus?: string; toStatus?: string; note?: string | null; detail?: Record<string, unknown> }) {
     const row: Omit<IncidentEventEntity, 'id'> = {
       incidentId, at, actor: actor.name, kind, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, note: e.note ?? null, detail: e.detail ?? null,
     };
-    await em.insert(IncidentEventEntity, row as QueryDeepPartialEntity<IncidentEventEntity>);
+    await this.eventRows.run(em, [row]);
   }
 }
 
@@ -214,7 +237,8 @@ function reportJson(r: NormalizedReport, d: Decision): Record<string, unknown> {
 
 /** sha256 of the checked report, with keys in a fixed order and amounts in fen. */
 export function hashReport(r: NormalizedReport): string {
-  const canonical = JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  // amountFen is the report's only bigint: the same text as a replacer turning bigints into strings, without one.
+  const canonical = JSON.stringify({ ...r, amountFen: r.amountFen === null ? null : r.amountFen.toString() });
   return crypto.createHash('sha256').update(canonical).digest('hex');
 }
 

@@ -27,6 +27,7 @@ export function refundStepGql(s: RefundStepEntity, refundStatus: string, catalog
     pendingSince: s.pendingSince,
     overdue: s.status === 'PENDING' && ACTIVE.includes(refundStatus) && !!s.dueAt && s.dueAt < now,
     late: !!s.decidedAt && !!s.dueAt && s.decidedAt > s.dueAt,
+    stepId: s.id,
   };
 }
 

@@ -20,6 +20,8 @@ export class RefundStepGql {
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the step started waiting for its decision.' }) pendingSince!: Date | null;
   @Field(() => Boolean, { description: 'Pending and past its due time.' }) overdue!: boolean;
   @Field(() => Boolean, { description: 'Decided after its due time.' }) late!: boolean;
+  /** The step's row id (not in the schema): `breached` is resolved from it. */
+  stepId?: number;
 }
 
 @ObjectType('RefundHistoryEntry')

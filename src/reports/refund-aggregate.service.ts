@@ -5,7 +5,6 @@ import {
   AggregateFilter, checkGroupBy, checkWindow, finishGroups, GROUP_COLUMNS, GroupBy, groupId, GroupSums, RefundAggregate, rollupMonths,
 } from './refund-aggregate.groups';
 import { groupFacts, refundFacts, selectGroups, whereRefunds, whereRollup } from './refund-facts.query';
-import { ACTIVE_REFUND_STATUSES } from './report-steps';
 import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
 
 /**
@@ -14,8 +13,9 @@ import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
  * MONTH, DAY, CATEGORY, BANK, METHOD, STATUS and OWNER_DEPARTMENT.
  *
  * Whole business months are read from the rollup (refund_rollups); a DAY grouping or a window
- * that cuts a month reads the refunds (index on business_day / requested_at). Steps still
- * pending past their due time depend on the clock, so they are always counted live.
+ * that cuts a month reads the refunds in the window (ix_refunds_requested), each with its
+ * business day stored. Steps still pending past their due time depend on the clock, so they
+ * are always counted live, from the small table of refunds in progress (refund_pending_steps).
  */
 export class RefundAggregateService {
   constructor(private readonly ds: DataSource, private readonly rules: RuleSetService, private readonly clock: Clock) {}
@@ -32,11 +32,14 @@ export class RefundAggregateService {
     return finishGroups(rows.map((r) => groupSums(r, columns.length)), pending);
   }
 
-  /** The SQL of an aggregate's sums and whether the rollup answers it (EXPLAIN in the benchmark). */
-  plan(groupBy: readonly GroupBy[], filter: AggregateFilter = {}, options: { scan?: boolean } = {}): { rollup: boolean; sql: string; params: unknown[] } {
+  /** The SQL of an aggregate's sums, whether the rollup answers it, and the live query (EXPLAIN in the benchmark). */
+  plan(groupBy: readonly GroupBy[], filter: AggregateFilter = {}, options: { scan?: boolean } = {}): { rollup: boolean; sums: SqlText; pending: SqlText } {
     const { query, rollup } = this.sumsQuery(groupBy, filter, options);
-    const [sql, params] = query.getQueryAndParameters();
-    return { rollup, sql, params };
+    const sql = (q: SelectQueryBuilder<any>) => {
+      const [text, params] = q.getQueryAndParameters();
+      return { sql: text, params };
+    };
+    return { rollup, sums: sql(query), pending: sql(this.pendingQuery(groupBy.map((g) => GROUP_COLUMNS[g]), filter)) };
   }
 
   private sumsQuery(groupBy: readonly GroupBy[], filter: AggregateFilter, options: { scan?: boolean }): { query: SelectQueryBuilder<any>; rollup: boolean } {
@@ -56,18 +59,30 @@ export class RefundAggregateService {
     return { query: whereRollup(q, 'x', filter, months), rollup: true };
   }
 
-  /** Steps pending past their due time now, per group, for refunds still waiting on someone. */
+  /**
+   * Steps pending past their due time now, per group, from `refund_pending_steps` (one row per
+   * refund in progress): never the refunds themselves, nor a cancelled refund's last step,
+   * which stays PENDING for good.
+   */
   private async pendingOverdue(columns: readonly string[], filter: AggregateFilter): Promise<Map<string, number>> {
-    const q = this.ds.manager.createQueryBuilder()
-      .from('refund_steps', 's')
-      .innerJoin('refunds', 'r', 'r.id = s.refund_id')
-      .select('COUNT(*)', 'n')
-      .where('s.status = :pending AND s.due_at < :now', { pending: 'PENDING', now: this.clock.now() })
-      .andWhere('r.status IN (:...active)', { active: ACTIVE_REFUND_STATUSES });
-    selectGroups(q, columns, (c) => (c === 'bank' ? "COALESCE(r.bank, '')" : `r.${c}`));
-    const rows = await whereRefunds(q, 'r', filter).getRawMany();
+    const rows = await this.pendingQuery(columns, filter).getRawMany();
     return new Map(rows.map((r) => [groupId(keysOf(r, columns.length)), rawInt(r.n)]));
   }
+
+  private pendingQuery(columns: readonly string[], filter: AggregateFilter): SelectQueryBuilder<any> {
+    const q = this.ds.manager.createQueryBuilder()
+      .from('refund_pending_steps', 'p')
+      .select('COUNT(*)', 'n')
+      .where('p.due_at < :now', { now: this.clock.now() });
+    selectGroups(q, columns, (c) => `p.${c}`);
+    return whereRefunds(q, 'p', filter);
+  }
+}
+
+/** SQL as the driver receives it. */
+export interface SqlText {
+  sql: string;
+  params: unknown[];
 }
 
 function keysOf(row: Record<string, unknown>, n: number): string[] {

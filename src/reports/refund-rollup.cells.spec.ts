@@ -1,13 +1,13 @@
 import type { RefundEntity } from '../refunds/refund.entity';
 import type { RefundView } from '../refunds/refund.reader';
 import type { RefundStepEntity } from '../refunds/refund-step.entity';
-import { contributionOf, deltaValues, rollupDeltas } from './refund-rollup.cells';
+import { contributionOf, deltaValues, pendingOf, pendingValues, rollupDeltas } from './refund-rollup.cells';
 
 const requestedAt = new Date('2026-10-09T02:00:00Z');
 function view(e: Partial<RefundEntity> = {}, steps: Array<Partial<RefundStepEntity>> = []): RefundView {
   const entity = {
     businessMonth: '2026-10', drill: false, category: 'OVERCHARGE', bank: '招商银行', method: 'ORIGINAL_PAYMENT', status: 'IN_APPROVAL',
-    ownerDepartment: 'FINANCE', amountFen: 12050n, requestedAt, paidAt: null, ...e,
+    ownerDepartment: 'FINANCE', amountFen: 12050n, requestedAt, paidAt: null, id: 5, attempt: 2, businessDay: '2026-10-09', ...e,
   } as RefundEntity;
   return { entity, steps: steps as RefundStepEntity[] };
 }
@@ -49,5 +49,16 @@ describe('refund rollup cells', () => {
   it('binds fen as an exact decimal string and drill as 0/1', () => {
     const [d] = rollupDeltas(null, view({ amountFen: 900719925474099312n, drill: true }));
     expect(deltaValues(d)).toEqual(['2026-10', 1, 'OVERCHARGE', '招商银行', 'ORIGINAL_PAYMENT', 'IN_APPROVAL', 'FINANCE', 1, '900719925474099312', 0, 0, 0]);
+  });
+
+  it("keeps the pending step of a refund in progress that has a due time, and nothing else", () => {
+    const due = new Date('2026-10-09T04:00:00Z');
+    const steps = [{ attempt: 1, status: 'PENDING', step: 'CASHIER_CHECK', dueAt: due }, { attempt: 2, status: 'PENDING', step: 'ACCOUNTANT_REVIEW', dueAt: due }];
+    const pending = pendingOf(view({ status: 'PAID' }, steps));
+    expect(pending).toMatchObject({ refundId: 5, step: 'ACCOUNTANT_REVIEW', dueAt: due, businessDay: '2026-10-09' });
+    expect(pendingValues(pending!)).toEqual([5, 'ACCOUNTANT_REVIEW', '2026-10-09 04:00:00.000', '2026-10-09 02:00:00.000', '2026-10-09', '2026-10', 0, 'OVERCHARGE', '招商银行', 'ORIGINAL_PAYMENT', 'PAID', 'FINANCE']);
+    expect(pendingOf(view({ status: 'CANCELLED' }, steps))).toBeNull();
+    expect(pendingOf(view({}, [{ attempt: 2, status: 'PENDING', step: 'CUSTOMER_NOTIFIED', dueAt: null }]))).toBeNull();
+    expect(pendingOf(null)).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import type { RefundView } from '../refunds/refund.reader';
+import { ACTIVE_REFUND_STATUSES } from './report-steps';
 
 /**
  * The monthly rollup of refunds, as pure data. Invariant: every row of `refund_rollups` is the
@@ -96,4 +97,39 @@ export function deltaValues(d: RollupDelta): Array<string | number> {
   const c = d.cell;
   const a = d.amounts;
   return [c.businessMonth, c.drill ? 1 : 0, c.category, c.bank, c.method, c.status, c.ownerDepartment, a.refunds, a.totalFen.toString(), a.paid, a.payMs, a.lateSteps];
+}
+
+/**
+ * A refund waiting at a step with a due time (`refund_pending_steps`, one row per refund):
+ * what "steps pending past their due time now" counts, kept small — only refunds in
+ * progress — so that count never has to visit the refunds themselves.
+ */
+export interface PendingStep {
+  refundId: number;
+  step: string;
+  dueAt: Date;
+  requestedAt: Date;
+  businessDay: string;
+  cell: RollupCell;
+}
+
+/** The columns of `refund_pending_steps`, in the order `pendingValues` gives them. */
+export const PENDING_COLUMNS = [
+  'refund_id', 'step', 'due_at', 'requested_at', 'business_day', 'business_month', 'drill', 'category', 'bank', 'method', 'status', 'owner_department',
+] as const;
+
+/** The pending step of a refund in progress (IN_APPROVAL or PAID) that has a due time, else null. */
+export function pendingOf(view: RefundView | null): PendingStep | null {
+  const e = view?.entity;
+  if (!view || !e || !(ACTIVE_REFUND_STATUSES as readonly string[]).includes(e.status)) return null;
+  const step = view.steps.find((s) => s.attempt === e.attempt && s.status === 'PENDING');
+  if (!step?.dueAt) return null;
+  return { refundId: e.id, step: step.step, dueAt: step.dueAt, requestedAt: e.requestedAt, businessDay: e.businessDay, cell: contributionOf(view).cell };
+}
+
+/** Parameters of one pending-step upsert; times as UTC text, as both databases store them. */
+export function pendingValues(p: PendingStep): Array<string | number> {
+  const c = p.cell;
+  const utc = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
+  return [p.refundId, p.step, utc(p.dueAt), utc(p.requestedAt), p.businessDay, c.businessMonth, c.drill ? 1 : 0, c.category, c.bank, c.method, c.status, c.ownerDepartment];
 }

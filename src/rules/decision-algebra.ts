@@ -147,6 +147,7 @@ function earlier(a: Date | null, b: Date | null): boolean {
 }
 
 function orderBy(codes: string[], order: string[]): string[] {
+  if (codes.length < 2) return codes;
   const position = (c: string) => {
     const i = order.indexOf(c);
     return i === -1 ? order.length : i;

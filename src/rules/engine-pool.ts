@@ -1,5 +1,6 @@
 import { Engine, EngineResult, RuleProperties } from 'json-rules-engine';
 
+/** The compiled evaluator (condition-compiler.ts) reproduces json-rules-engine under exactly these options. */
 const ENGINE_OPTIONS = { allowUndefinedFacts: false, allowUndefinedConditions: false, replaceFactsInEventParams: false };
 
 /**

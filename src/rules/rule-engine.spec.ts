@@ -159,6 +159,25 @@ describe('RuleEngine', () => {
     expect(new Set(inputs.map((i) => i.category)).size).toBe(Object.keys(pack.catalog.categories).length);
   }, 60_000);
 
+  it('decides with the compiled conditions unless json-rules-engine is asked for', async () => {
+    expect(engine.evaluator).toBe('compiled');
+    const reference = new RuleEngine(pack, { evaluator: 'json-rules-engine' });
+    expect(reference.evaluator).toBe('json-rules-engine');
+    const input = { category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: 50000.01, customerId: 'C-1', reportedAt: AT };
+    const facts = fakeRepeats({ 'C-1': 4 }).facts;
+    expect(await engine.decide(input, deps(facts))).toEqual(await reference.decide(input, deps(facts)));
+  });
+
+  it('leaves a pack the compiler cannot reproduce exactly to json-rules-engine', async () => {
+    // Order matters where a condition can fail, and json-rules-engine orders priorities as object keys.
+    const odd = { all: [{ fact: 'category', operator: 'equal', value: 'SERVICE', priority: 'high' }, { fact: 'severity', operator: 'equal', value: 'X' }] };
+    const rules = [...pack.rules, { ...pack.rules[0], name: 'odd-priority', conditions: odd }];
+    const fallback = new RuleEngine({ ...pack, rules });
+    expect(fallback.evaluator).toBe('json-rules-engine');
+    const input = { category: 'OVERCHARGE', reportedAt: AT };
+    expect(await fallback.decide(input, deps(fakeRepeats().facts))).toEqual(await engine.decide(input, deps(fakeRepeats().facts)));
+  });
+
   it('gives concurrent explanations the same answers as one at a time', async () => {
     const inputs = variedInputs(pack, 100);
     const sequential = [];

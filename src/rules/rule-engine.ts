@@ -10,11 +10,10 @@ import { CompiledStages } from './compiled-stages';
 import { UnsupportedConditionError } from './condition-compiler';
 import { applyStage, DueClock, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
 import { JsonRulesEngineMode, jsonStages, JsonStage, StageRun } from './json-stages';
-import { firedRule, PackRule, prepareRules, REPEAT_FACT, stageFacts } from './pack-rules';
+import { firedRule, PackRule, prepareRules, REPEAT_FACT, reportFacts, stageFacts } from './pack-rules';
 import { rootCategories } from './rule-conditions';
 import { explainRuns, Explanation } from './rule-explain';
 import type { Decision, Duration, Facts, FiredRule, RulePack } from './types';
-import { REPORT_FACTS } from './types';
 
 export type { JsonRulesEngineMode, StageRun } from './json-stages';
 
@@ -54,7 +53,6 @@ export interface DecideDeps {
 }
 
 interface Evaluation {
-  facts: Facts;
   partial: PartialDecision;
   fired: FiredRule[];
   runs: StageRun[];
@@ -101,7 +99,9 @@ export class RuleEngine {
 
   /** Decides an incident: severity, owner, notify, actions with due times, refund chain, fired rules. */
   async decide(input: DecisionInput, deps: DecideDeps): Promise<Decision> {
-    const { facts, partial, fired } = await this.evaluate(input, deps.dynamicFacts, 'fast');
+    const known = this.factsOf(input, deps.dynamicFacts);
+    const facts = known instanceof Promise ? await known : known;
+    const { partial, fired } = this.compiled ? this.compiled.evaluate(facts) : await this.runEngines(input, facts, 'fast');
     return this.finish(partial, fired, facts, input.reportedAt);
   }
 
@@ -111,8 +111,9 @@ export class RuleEngine {
    * rules insert, such as PRESIDENT_APPROVAL over 50000, apply to either).
    */
   async refundChainFor(input: RefundChainInput, dynamicFacts?: DynamicFacts): Promise<string[]> {
-    const reportedAt = input.reportedAt ?? new Date(0);
-    const { partial } = await this.evaluate({ ...input, reportedAt }, dynamicFacts ?? null, 'fast');
+    const at = { ...input, reportedAt: input.reportedAt ?? new Date(0) };
+    const facts = await this.factsOf(at, dynamicFacts ?? null);
+    const { partial } = this.compiled ? this.compiled.evaluate(facts) : await this.runEngines(at, facts, 'fast');
     const decided = foldRefundSteps(partial.events);
     if (decided.length > 0) return decided;
     return foldRefundSteps(partial.events.filter((e) => e.type !== 'refundChain'), this.pack.catalog.defaultRefundChain);
@@ -120,7 +121,8 @@ export class RuleEngine {
 
   /** The decision and, for every rule of the pack (fired or not), its condition tree with results. */
   async explain(input: DecisionInput, deps: DecideDeps): Promise<Explanation> {
-    const { facts, partial, fired, runs } = await this.evaluate(input, deps.dynamicFacts, 'full');
+    const facts = await this.factsOf(input, deps.dynamicFacts);
+    const { partial, fired, runs } = await this.runEngines(input, facts, 'full');
     const decision = this.finish(partial, fired, facts, input.reportedAt);
     return { decision, rules: explainRuns(runs, this.byName) };
   }
@@ -137,13 +139,11 @@ export class RuleEngine {
   }
 
   /**
-   * Runs the stages in order; stage N > 1 also reads the severity and owner decided so far.
-   * 'fast' decides (compiled, or json-rules-engine as configured); 'full' runs every rule on
-   * json-rules-engine and keeps its results for explanations.
+   * Runs the stages on json-rules-engine, in order; stage N > 1 also reads the severity and
+   * owner decided so far. 'fast' runs the Engines the configured mode picks for the input's
+   * category; 'full' runs every rule and keeps json-rules-engine's results for explanations.
    */
-  private async evaluate(input: DecisionInput, dynamicFacts: DynamicFacts | null, mode: 'fast' | 'full'): Promise<Evaluation> {
-    const facts = await this.factsOf(input, dynamicFacts);
-    if (mode === 'fast' && this.compiled) return { facts, ...this.compiled.evaluate(facts), runs: [] };
+  private async runEngines(input: DecisionInput, facts: Facts, mode: 'fast' | 'full'): Promise<Evaluation> {
     let partial = emptyDecision(this.pack.catalog);
     const fired: FiredRule[] = [];
     const runs: StageRun[] = [];
@@ -161,19 +161,23 @@ export class RuleEngine {
       partial = applyStage(partial, stageFired.map((f) => f.event), this.pack.catalog);
       fired.push(...stageFired);
     }
-    return { facts, partial, fired, runs };
+    return { partial, fired, runs };
   }
 
-  /** The report facts (missing ones as null) plus repeatIncidents30d, fetched only when a rule for this category reads it. */
-  private async factsOf(input: DecisionInput, dynamicFacts: DynamicFacts | null): Promise<Facts> {
-    const facts: Record<string, unknown> = {};
-    for (const fact of REPORT_FACTS) facts[fact] = input[fact] ?? null;
+  /**
+   * The report facts (missing ones as null) plus repeatIncidents30d, fetched only when a rule
+   * for this category reads it: synchronously when nothing is fetched.
+   */
+  private factsOf(input: DecisionInput, dynamicFacts: DynamicFacts | null): Facts | Promise<Facts> {
+    const facts = reportFacts(input, 0);
     const needed = this.repeatCategories.has('*') || this.repeatCategories.has(input.category);
-    facts[REPEAT_FACT] = needed && input.customerId && dynamicFacts
-      ? await dynamicFacts.repeatIncidents30d(input.customerId, input.reportedAt)
-      : 0;
-    return facts as unknown as Facts;
+    return needed && input.customerId && dynamicFacts ? withRepeats(facts, input.customerId, input.reportedAt, dynamicFacts) : facts;
   }
+}
+
+async function withRepeats(facts: Facts, customerId: string, reportedAt: Date, dynamicFacts: DynamicFacts): Promise<Facts> {
+  facts.repeatIncidents30d = await dynamicFacts.repeatIncidents30d(customerId, reportedAt);
+  return facts;
 }
 
 /**

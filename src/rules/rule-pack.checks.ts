@@ -112,6 +112,7 @@ export function checkCatalog({ file, data }: PackFile): RuleProblem[] {
     if (!isObject(action)) continue;
     const problem = durationProblem(action.due);
     if (problem) add(pointerJoin('/actions', code, 'due'), problem);
+    checkEvidence(action, pointerJoin('/actions', code, 'evidence'), add);
   }
   for (const [code, step] of Object.entries(isObject(data.refundSteps) ? data.refundSteps : {})) {
     if (!isObject(step)) continue;
@@ -137,8 +138,45 @@ export function checkCatalog({ file, data }: PackFile): RuleProblem[] {
       add(pointerJoin('/factValues', fact), `"${fact}" is not a report fact with code values`);
     }
   }
+  checkEscalation(data.escalation, codes.departments, add);
   problems.push(...checkCalendar(file, data.calendar));
   return problems;
+}
+
+/** An action's evidence: keys unique; coversRetention only on a date, of an action that has retainDays. */
+function checkEvidence(action: Record<string, unknown>, at: string, add: Add): void {
+  if (!Array.isArray(action.evidence)) return;
+  const seen = new Set<string>();
+  action.evidence.forEach((field, i) => {
+    if (!isObject(field)) return;
+    if (typeof field.key === 'string') {
+      if (seen.has(field.key)) add(`${at}/${i}/key`, `evidence key "${field.key}" is listed twice`);
+      seen.add(field.key);
+    }
+    if (field.coversRetention === true) {
+      if (field.type !== 'date') add(`${at}/${i}/coversRetention`, 'coversRetention needs "type": "date"');
+      else if (action.retainDays === undefined) add(`${at}/${i}/coversRetention`, 'coversRetention needs the action to have retainDays');
+    }
+  });
+}
+
+/** The escalation ladder names known departments, each once, with durations that are clocks. */
+function checkEscalation(escalation: unknown, departments: string[], add: Add): void {
+  if (!isObject(escalation) || !Array.isArray(escalation.ladder)) return;
+  const seen = new Set<string>();
+  escalation.ladder.forEach((rung, i) => {
+    if (!isObject(rung)) return;
+    const at = `/escalation/ladder/${i}`;
+    if (typeof rung.department === 'string') {
+      if (!departments.includes(rung.department)) add(`${at}/department`, `unknown department "${rung.department}"; one of ${list(departments)}`);
+      else if (seen.has(rung.department)) add(`${at}/department`, `"${rung.department}" is already a level of the ladder`);
+      seen.add(rung.department);
+    }
+    if (rung.after === undefined) return;
+    const problem = durationProblem(rung.after);
+    if (problem) add(`${at}/after`, problem);
+    else if (isObject(rung.after) && rung.after.afterResolution === true) add(`${at}/after`, 'an escalation waits for a time, not for resolution');
+  });
 }
 
 function checkCalendar(file: string, calendar: unknown): RuleProblem[] {

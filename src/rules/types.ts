@@ -34,6 +34,34 @@ export interface CatalogAction {
   due: Duration;
   /** How long evidence must be kept (PRESERVE_CCTV: 30 days). */
   retainDays?: number;
+  /** Evidence `completeAction` must be given (POLICE_REPORT: the 报警回执 number). */
+  evidence?: CatalogEvidenceField[];
+}
+
+/** One piece of evidence an action requires, as a key of completeAction's `evidence` JSON. */
+export interface CatalogEvidenceField {
+  /** camelCase key, e.g. receiptNo. */
+  key: string;
+  label: string;
+  /** text (default), or date: a local date YYYY-MM-DD on the business calendar. */
+  type?: 'text' | 'date';
+  /** A date that must not fall before the action's retainUntil day (PRESERVE_CCTV: kept 30 days). */
+  coversRetention?: boolean;
+}
+
+/** One level of the escalation ladder: who is told, and how long after the level before. */
+export interface EscalationRung {
+  department: string;
+  /** From the breach for the first rung, from the previous escalation for the others. */
+  after: Duration;
+}
+
+/** Deadlines that act (issue 8): when to warn, whom to escalate to. */
+export interface CatalogEscalation {
+  /** Share of a clock's target at which `sla.warning` fires, above 0 and below 1 (default 0.8). */
+  warnAt?: number;
+  /** Escalation levels in order (default DEPARTMENT_MANAGER, SUPERVISING_LEADER, GENERAL_MANAGER). */
+  ladder?: EscalationRung[];
 }
 
 export interface CatalogRefundStep {
@@ -79,6 +107,8 @@ export interface Catalog {
   /** Per severity: acknowledge and resolve deadlines counted from the report. */
   deadlines: Record<Severity, { acknowledge: Duration; resolve: Duration }>;
   roles: Record<string, string>;
+  /** Warnings and the escalation ladder; defaults apply when absent. */
+  escalation?: CatalogEscalation;
 }
 
 /** The events a rule may emit, and what each one does to the decision. */

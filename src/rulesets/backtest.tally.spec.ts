@@ -57,6 +57,8 @@ describe('BacktestTally', () => {
     const r = t.result();
     expect(r.counts.changed).toBe(5);
     expect(r.samples.map((s) => s.id)).toEqual([2, 3]);
-    expect(new BacktestTally(0).add(incident(9), base, police)).toEqual(['ACTIONS', 'POLICE']);
+    expect(new BacktestTally(0).add(incident(9), base, police)).toBeNull();
+    expect(new BacktestTally(1).add(incident(9), base, police)).toMatchObject({ id: 9, changed: ['ACTIONS', 'POLICE'] });
+    expect(new BacktestTally(1).add(incident(9), base, base)).toBeNull();
   });
 });

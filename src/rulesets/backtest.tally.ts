@@ -61,8 +61,11 @@ export class BacktestTally {
    */
   constructor(private readonly maxSamples: number, private readonly only: readonly DecisionField[] | null = null) {}
 
-  /** Counts one incident; returns the fields that changed. */
-  add(incident: BacktestIncident, before: DecisionSummary, after: DecisionSummary): DecisionField[] {
+  /**
+   * Counts one incident. Returns the sample when it was kept (the caller may complete its
+   * `before`), else null.
+   */
+  add(incident: BacktestIncident, before: DecisionSummary, after: DecisionSummary): BacktestSample | null {
     const changed = diffDecisions(before, after);
     let category = this.byCategory.get(incident.category);
     if (!category) this.byCategory.set(incident.category, (category = emptyCounts()));
@@ -73,10 +76,10 @@ export class BacktestTally {
       for (const f of changed) counts[FIELD_COUNT[f]]++;
       if (changed.includes('POLICE')) counts[after.policeReportRequired ? 'policeNowRequired' : 'policeNoLongerRequired']++;
     }
-    if (changed.length && this.samples.length < this.maxSamples && (!this.only || changed.some((f) => this.only!.includes(f)))) {
-      this.samples.push({ ...incident, changed, before, after });
-    }
-    return changed;
+    if (changed.length === 0 || this.samples.length >= this.maxSamples || (this.only && !changed.some((f) => this.only!.includes(f)))) return null;
+    const sample = { ...incident, changed, before, after };
+    this.samples.push(sample);
+    return sample;
   }
 
   result(): BacktestTallyResult {

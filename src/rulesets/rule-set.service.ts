@@ -50,8 +50,9 @@ export class RuleSetService {
 
   /** Reloads from disk; on a bad pack throws RULES_INVALID and keeps the active one. */
   async reload(loadedBy: string): Promise<ActiveRuleSet> {
+    let active: ActiveRuleSet;
     try {
-      return await this.load(loadedBy);
+      active = await this.load(loadedBy);
     } catch (e) {
       if (e instanceof RulesInvalidError) {
         this.log.warn({ problems: e.problems }, 'rule pack reload refused; the active pack stays');
@@ -59,7 +60,12 @@ export class RuleSetService {
       }
       throw e;
     }
+    await this.onReloaded?.(active, loadedBy); // the webhooks outbox: rules.reloaded
+    return active;
   }
+
+  /** Called after each successful reload (not at startup), before reload() returns; must not throw. */
+  onReloaded: ((active: ActiveRuleSet, loadedBy: string) => Promise<void>) | null = null;
 
   /** Subscribes to live decisions (the shadow pack listens). A listener must return at once. */
   onDecided(listener: (d: LiveDecision) => void): void {

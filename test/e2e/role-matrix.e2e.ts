@@ -52,6 +52,18 @@ const OPS: Op[] = [
   { name: 'reloadRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { reloadRules { version } }`) },
   { name: 'ruleSetVersions', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `{ ruleSetVersions { version } }`) },
   { name: 'simulateRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `query($d: String!) { simulateRules(draftDir: $d) { draftVersion } }`, { d: rulesDir }) },
+  // Issue 8: deadlines that act, and webhooks.
+  { name: 'pauseIncidentClock', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { pauseIncidentClock(id: $id, reason: "等待顾客") { id } }`, { id: fx.incidentId }) },
+  { name: 'resumeIncidentClock', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { resumeIncidentClock(id: $id) { id } }`, { id: fx.incidentId }) },
+  { name: 'breaches', allowed: ALL, run: (h, k) => h.gql(k, `{ breaches(first: 1) { totalCount } }`) },
+  { name: 'actionCompliance', allowed: REPORTS, run: (h, k) => h.gql(k, `{ actionCompliance(from: "2026-11-01T00:00:00Z", to: "2026-12-01T00:00:00Z") { code } }`) },
+  { name: 'webhookEventTypes', allowed: ALL, run: (h, k) => h.gql(k, `{ webhookEventTypes }`) },
+  { name: 'webhookSubscriptions', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `{ webhookSubscriptions { id } }`) },
+  { name: 'createWebhookSubscription', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { createWebhookSubscription(input: { url: "http://127.0.0.1:9/hook", eventTypes: ["refund.paid"], active: false }) { secret } }`) },
+  { name: 'updateWebhookSubscription', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { updateWebhookSubscription(id: "999999", input: { active: false }) { secret } }`) },
+  { name: 'deleteWebhookSubscription', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { deleteWebhookSubscription(id: "999999") }`) },
+  { name: 'webhookDeliveries', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `{ webhookDeliveries(first: 1) { totalCount } }`) },
+  { name: 'redeliverWebhook', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { redeliverWebhook(deliveryId: "999999") { id } }`) },
 ];
 
 describe('the role matrix of POLICY.md §9', () => {

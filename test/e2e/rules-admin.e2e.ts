@@ -103,6 +103,8 @@ describe('rule administration: backtests and the shadow pack', () => {
     expect(s).toMatchObject({ incidentId: stored.loss4000.id, externalRef: stored.loss4000.externalRef, source: 'erp', category: 'PROPERTY_LOSS', changed: ['ACTIONS', 'POLICE'] });
     expect(s.before).toMatchObject({ policeReportRequired: false, ruleSetVersion: liveVersion });
     expect(s.before.actions).not.toContain('POLICE_REPORT');
+    expect(s.before.firedRules).toContain('property-loss-serious');
+    expect(s.before.firedRules).not.toContain(POLICE_RULE);
     expect(s.after).toMatchObject({ policeReportRequired: true, ruleSetVersion: r.draftVersion });
     expect(s.after.actions).toContain('POLICE_REPORT');
     expect(s.after.firedRules).toContain(POLICE_RULE);
@@ -146,6 +148,17 @@ describe('rule administration: backtests and the shadow pack', () => {
     expect(r.counts).toMatchObject({ total: 4, changed: 1, police: 1, policeNowRequired: 1 });
     expect(r.samples.map((s: any) => String(s.id))).toEqual([stored.loss4000.id]);
     expect(r.incidentsPerSecond).toBeGreaterThan(0);
+  });
+
+  (fs.existsSync(path.join(root, 'dist', 'src', 'rules', 'rule-bands.js')) ? it : it.skip)('triage rules validate prints threshold band warnings after the ok line; --strict-bands fails on them', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'validate', shipped]);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ok: \d+ rules, version /);
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: policy\/severity\.json:\/rules\/\d+: overlap: for PROPERTY_LOSS, amount 5000\.01 and above .*"property-loss-serious".*"property-loss-over-5000-urgent"/));
+    const strict = await run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'validate', '--strict-bands', shipped]).catch((e) => e);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/^error: policy\/severity\.json:/m);
   });
 
   it('shadow: divergences of live decisions are recorded and listed; drop stops it', async () => {

@@ -34,7 +34,9 @@ export async function startHarness(options: { now?: Date; rulesDir?: string; env
   const clock = new ManualClock(options.now ?? new Date('2026-11-23T02:00:00Z'));
   const { url, cleanup } = await freshDatabase();
   const config: AppConfig = {
-    ...loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'silent', ...options.env }),
+    // The escalation scheduler and the webhook worker run only when a test ticks them
+    // (`services.escalation.tick()`, `services.webhooks.runOnce()`), unless `env` turns them on.
+    ...loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'silent', ESCALATION_INTERVAL_MS: '0', WEBHOOK_INTERVAL_MS: '0', ...options.env }),
     rulesDir: options.rulesDir ?? path.join(__dirname, '..', '..', '..', 'rules'),
   };
   const app = await createApp(config, { clock: clock as Clock, migrate: true, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });

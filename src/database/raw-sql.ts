@@ -1,0 +1,68 @@
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+
+/**
+ * Plain SQL straight to the driver, for the few statements on the hot write path (the API key
+ * lookup, the repeat-incident count, the report's inserts). TypeORM's `query()` wraps each
+ * statement in a promise connection, a captured stack and subscriber broadcasts, which on
+ * this path cost more CPU than the statement itself.
+ *
+ * Same connections, same semantics: outside a transaction a pooled connection (MySQL) or the
+ * one SQLite connection TypeORM holds; inside one, the transaction's own connection. Errors
+ * come as TypeORM's QueryFailedError with the driver error in `driverError`, as from `query()`.
+ * Parameters must be what the driver binds: prepare dates and booleans as TypeORM stores them
+ * (`driver.preparePersistentValue`); undefined binds as NULL.
+ *
+ * Invariant: the SQL text is fixed, values only ever in `?` parameters. Statements are
+ * prepared once per connection and kept (MySQL: server-side prepared statements, so the long
+ * JSON values travel without client-side escaping; SQLite: prepared statements), so text
+ * that varied with the values would pile up prepared statements.
+ */
+type MysqlCallbackConnection = { execute(sql: string, params: unknown[], cb: (err: unknown, result: unknown) => void): unknown };
+type SqliteStatement = { reader: boolean; all(...params: unknown[]): unknown[]; run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint } };
+type SqliteDatabase = { prepare(sql: string): SqliteStatement };
+
+/** Rows of a reader, or `{ insertId, affectedRows }` of a write (both drivers). */
+export type RawResult = Array<Record<string, unknown>> | { insertId: number; affectedRows: number };
+
+const statements = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+
+/** Runs one statement outside any transaction. */
+export function rawQuery(ds: DataSource, sql: string, params: unknown[] = []): Promise<RawResult> {
+  if (ds.options.type === 'better-sqlite3') return sqlite(ds.driver as unknown as { databaseConnection: SqliteDatabase }, sql, params);
+  return mysql((ds.driver as unknown as { pool: MysqlCallbackConnection }).pool, sql, params);
+}
+
+/** Runs one statement on the connection of `em` (its transaction's, when it is in one). */
+export function rawExec(em: EntityManager, sql: string, params: unknown[] = []): Promise<RawResult> {
+  // SQLite: TypeORM keeps one connection, in the transaction whenever one is open.
+  if (em.connection.options.type === 'better-sqlite3') return rawQuery(em.connection, sql, params);
+  const runner = em.queryRunner as unknown as { databaseConnection?: MysqlCallbackConnection; isReleased: boolean } | undefined;
+  const conn = runner && !runner.isReleased ? runner.databaseConnection : undefined;
+  return conn ? mysql(conn, sql, params) : rawQuery(em.connection, sql, params);
+}
+
+function mysql(conn: MysqlCallbackConnection, sql: string, params: unknown[]): Promise<RawResult> {
+  const bound = params.map((p) => (p === undefined ? null : p));
+  return new Promise((resolve, reject) => {
+    conn.execute(sql, bound, (err, result) => (err ? reject(new QueryFailedError(sql, params, err as Error)) : resolve(result as RawResult)));
+  });
+}
+
+async function sqlite(driver: { databaseConnection: SqliteDatabase }, sql: string, params: unknown[]): Promise<RawResult> {
+  const db = driver.databaseConnection;
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  try {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      if (cache.size < 200) cache.set(sql, stmt);
+    }
+    const bound = params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p));
+    if (stmt.reader) return stmt.all(...bound) as Array<Record<string, unknown>>;
+    const r = stmt.run(...bound);
+    return { insertId: Number(r.lastInsertRowid), affectedRows: r.changes };
+  } catch (e) {
+    throw new QueryFailedError(sql, params, e as Error);
+  }
+}

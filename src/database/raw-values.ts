@@ -1,0 +1,26 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * Values of raw `query()` rows: mysql2 gives DATETIME as a Date (UTC, timezone 'Z'), SQLite as
+ * the text TypeORM stored ("2026-11-23 02:00:00.000", UTC); BIGINT/COUNT may come as strings.
+ */
+export function rawDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  const s = String(v);
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+}
+
+export function rawNumber(v: unknown): number {
+  return v === null || v === undefined ? 0 : Number(v);
+}
+
+/**
+ * Locks an incident row to the end of the transaction on MySQL (SQLite transactions are
+ * serial anyway). Writers of an incident's events take it first, so they commit in turn.
+ */
+export async function lockIncidentRow(em: EntityManager, incidentId: number): Promise<void> {
+  if (em.connection.options.type === 'better-sqlite3') return;
+  await em.query('SELECT id FROM incidents WHERE id = ? FOR UPDATE', [incidentId]);
+}
+

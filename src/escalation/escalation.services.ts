@@ -1,0 +1,36 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config';
+import type { Clock } from '../common/clock';
+import type { Transactions } from '../database/transaction';
+import type { IncidentReader } from '../incidents/incident.reader';
+import type { RuleSetService } from '../rulesets/rule-set.service';
+import type { WebhookOutbox } from '../webhooks/webhook-outbox';
+import { ActionComplianceService } from './action-compliance.service';
+import { BreachReader } from './breach.reader';
+import { EscalationScheduler, EscalationTickResult } from './escalation.scheduler';
+import { IncidentClockService } from './incident-clock.service';
+
+/** Deadlines that act (issue 8): clocks, the scheduler, breaches, action compliance. */
+export interface EscalationServices {
+  clocks: IncidentClockService;
+  scheduler: EscalationScheduler;
+  breaches: BreachReader;
+  compliance: ActionComplianceService;
+  /** One scheduler pass now (tests, and `ESCALATION_INTERVAL_MS=0` deployments that drive it). */
+  tick(): Promise<EscalationTickResult>;
+}
+
+export function createEscalationServices(
+  config: AppConfig, ds: DataSource, tx: Transactions, clock: Clock, log: Logger,
+  ruleSets: RuleSetService, incidentReader: IncidentReader, outbox: WebhookOutbox,
+): EscalationServices {
+  const scheduler = new EscalationScheduler(ds, tx, ruleSets, outbox, clock, log, config.escalation.intervalMs, config.escalation.lookbackHours * 3_600_000);
+  return {
+    clocks: new IncidentClockService(ds, tx, ruleSets, incidentReader, clock),
+    scheduler,
+    breaches: new BreachReader(ds, config.maxPageSize),
+    compliance: new ActionComplianceService(ds, ruleSets, clock),
+    tick: () => scheduler.tick(),
+  };
+}

@@ -1,0 +1,128 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Actor } from '../auth/actor';
+import type { Clock } from '../common/clock';
+import { parseId } from '../common/cursor';
+import { conflict } from '../common/errors';
+import type { Transactions } from '../database/transaction';
+import { IncidentEntity } from '../incidents/incident.entity';
+import { IncidentActionEntity } from '../incidents/incident-action.entity';
+import type { IncidentReader, IncidentView } from '../incidents/incident.reader';
+import { LIMITS, text } from '../incidents/incident.validation';
+import type { RuleSetService } from '../rulesets/rule-set.service';
+import { BreachEntity } from './breach.entity';
+import { clockMode } from './clock-mode';
+import { historyEntry } from './escalation.events';
+import { IncidentClockEntity } from './incident-clock.entity';
+import { pauseSpan, shiftBy } from './sla-clock';
+
+/**
+ * Pausing an incident's clock while it waits on the customer (issue 8 §1). While paused, none
+ * of the incident's deadlines (acknowledge, resolve, its actions' due times) breaches or warns;
+ * on resume each open one moves later by the time paused, counted the way that deadline counts
+ * (wall clock, or working time on the business calendar). Both are changes of the incident:
+ * they bump its version and write its history (CLOCK_PAUSED / CLOCK_RESUMED).
+ */
+export class IncidentClockService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly rules: RuleSetService,
+    private readonly reader: IncidentReader,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The clock row of an incident, or null when it was never paused. */
+  async state(incidentId: number): Promise<IncidentClockEntity | null> {
+    return this.ds.manager.findOneBy(IncidentClockEntity, { incidentId });
+  }
+
+  async pause(actor: Actor, id: string, reason: string): Promise<IncidentView> {
+    const why = text('reason', reason, LIMITS.note, true)!;
+    const incidentId = await this.tx.run(async (em) => {
+      const incident = await this.locked(em, actor, id);
+      if (incident.status === 'CLOSED') throw conflict(`incident ${id} is CLOSED; its clock no longer runs`, { field: 'id' });
+      const now = this.clock.now();
+      const clock = await em.findOneBy(IncidentClockEntity, { incidentId: incident.id });
+      if (clock?.pausedAt) throw conflict(`the clock of incident ${id} is already paused since ${clock.pausedAt.toISOString()}`, { field: 'id', pausedAt: clock.pausedAt.toISOString() });
+      const set = { pausedAt: now, pausedBy: actor.name, pauseReason: why };
+      if (clock) await em.update(IncidentClockEntity, { incidentId: incident.id }, set);
+      else await em.insert(IncidentClockEntity, { incidentId: incident.id, ...set, pausedMs: 0, pausedWorkingMs: 0, pauses: 0 });
+      await historyEntry(em, incident.id, now, actor.name, 'CLOCK_PAUSED', why, { pausedAt: now.toISOString() });
+      await this.bump(em, incident, now, {});
+      return incident.id;
+    });
+    return (await this.reader.byId(incidentId))!;
+  }
+
+  async resume(actor: Actor, id: string): Promise<IncidentView> {
+    const incidentId = await this.tx.run(async (em) => {
+      const incident = await this.locked(em, actor, id);
+      const clock = await em.findOneBy(IncidentClockEntity, { incidentId: incident.id });
+      if (!clock?.pausedAt) throw conflict(`the clock of incident ${id} is not paused`, { field: 'id' });
+      const now = this.clock.now();
+      const { engine } = this.rules.current();
+      const catalog = engine.pack.catalog;
+      const calendar = engine.calendar;
+      const span = pauseSpan(calendar, clock.pausedAt, now);
+      const base = { severity: incident.severity, code: null, decision: incident.decision, startAt: incident.reportedAt };
+      const set: Partial<IncidentEntity> = {};
+      const open = incident.status === 'OPEN' || incident.status === 'ACKNOWLEDGED';
+      if (incident.status === 'OPEN' && !incident.acknowledgedAt && incident.acknowledgeBy) {
+        set.acknowledgeBy = shiftBy(calendar, incident.acknowledgeBy, clockMode(catalog, calendar, { ...base, subjectType: 'INCIDENT', kind: 'ACKNOWLEDGE' }), span);
+      }
+      if (open && incident.resolveBy) {
+        set.resolveBy = shiftBy(calendar, incident.resolveBy, clockMode(catalog, calendar, { ...base, subjectType: 'INCIDENT', kind: 'RESOLVE' }), span);
+      }
+      const moved: Record<string, string> = {};
+      const actions = await em.find(IncidentActionEntity, { where: { incidentId: incident.id, done: false } });
+      for (const a of actions) {
+        if (!a.dueAt) continue;
+        const due = shiftBy(calendar, a.dueAt, clockMode(catalog, calendar, { ...base, subjectType: 'ACTION', kind: 'DUE', code: a.code }), span);
+        if (due.getTime() === a.dueAt.getTime()) continue;
+        await em.update(IncidentActionEntity, { id: a.id }, { dueAt: due });
+        moved[a.code] = due.toISOString();
+      }
+      // Escalations of the incident's own breaches waited too: their next rung moves by the pause.
+      const waiting = await em.find(BreachEntity, { where: { incidentId: incident.id } });
+      for (const b of waiting) {
+        if (b.subjectType === 'REFUND_STEP' || b.settledAt || !b.nextEscalationAt) continue;
+        await em.update(BreachEntity, { id: b.id }, { nextEscalationAt: new Date(b.nextEscalationAt.getTime() + span.wallMs) });
+      }
+      await em.update(IncidentClockEntity, { incidentId: incident.id }, {
+        pausedAt: null, pausedBy: null, pauseReason: null,
+        pausedMs: clock.pausedMs + span.wallMs, pausedWorkingMs: clock.pausedWorkingMs + span.workingMs, pauses: clock.pauses + 1,
+      });
+      await historyEntry(em, incident.id, now, actor.name, 'CLOCK_RESUMED', null, {
+        pausedAt: clock.pausedAt.toISOString(), pausedMs: span.wallMs, pausedWorkingMs: span.workingMs,
+        acknowledgeBy: set.acknowledgeBy?.toISOString() ?? null, resolveBy: set.resolveBy?.toISOString() ?? null, actions: moved,
+      });
+      await this.bump(em, incident, now, set);
+      return incident.id;
+    });
+    return (await this.reader.byId(incidentId))!;
+  }
+
+  /**
+   * The incident, locked for the transaction on MySQL before anything of it is read, so that
+   * what is read is current. Its open actions are locked first: completeAction takes an
+   * action row before the incident row, and the same order here cannot deadlock with it.
+   */
+  private async locked(em: EntityManager, actor: Actor, id: string): Promise<IncidentEntity> {
+    const n = parseId(id);
+    if (em.connection.options.type !== 'better-sqlite3' && n !== null) {
+      await em.query('SELECT id FROM incident_actions WHERE incident_id = ? AND done = 0 ORDER BY id FOR UPDATE', [n]);
+      await em.query('SELECT id FROM incidents WHERE id = ? FOR UPDATE', [n]);
+    }
+    return this.reader.entityFor(em, actor, id);
+  }
+
+  /** The version gate every incident change goes through. */
+  private async bump(em: EntityManager, incident: IncidentEntity, now: Date, set: Partial<IncidentEntity>): Promise<void> {
+    const res = await em.createQueryBuilder().update(IncidentEntity)
+      .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
+      .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
+      .execute();
+    if (res.affected === 0) throw conflict(`incident ${incident.id} was changed concurrently; try again`, { field: 'id' });
+  }
+}

@@ -1,0 +1,297 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Logger } from 'pino';
+import type { Clock } from '../common/clock';
+import { rawParams } from '../database/raw-params';
+import { rawDate, rawNumber } from '../database/raw-values';
+import type { Transactions } from '../database/transaction';
+import { nextAttempt, RETRY_WINDOW_MS } from './webhook-backoff';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { webhookBody } from './webhook-events';
+import { WebhookOutboxEntity } from './webhook-outbox.entity';
+import { signatureHeader } from './webhook-signature';
+import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
+
+export interface WebhookWorkerOptions {
+  /** How often the worker looks for work; 0: never on its own (tests call runOnce). */
+  intervalMs: number;
+  /** A receiver that has not answered by then has failed this attempt. */
+  timeoutMs: number;
+  /** Deliveries in flight at most, over all subscriptions. */
+  concurrency: number;
+  /** Deliveries in flight at most per subscription, so that one dead receiver cannot take every slot. */
+  perSubscription?: number;
+}
+
+export type DeliveryOutcome = 'delivered' | 'failed' | 'dead' | 'released';
+
+export interface WorkerRun {
+  fannedOut: number;
+  delivered: number;
+  failed: number;
+  dead: number;
+}
+
+/** How long past its timeout a claim stays with the worker that took it (then another may take it). */
+const LEASE_MARGIN_MS = 60_000;
+const FAN_OUT_BATCH = 200;
+
+/**
+ * Deliveries due, in an order that keeps each incident's events in sequence for each
+ * subscription: not while an earlier event of the same incident is still pending or being
+ * delivered to it, nor while an earlier event of the incident is not fanned out yet. Dead
+ * deliveries do not hold later ones back. Params: active, now, now, fanned_out=false.
+ */
+const DUE_SQL = (limit: number) => `SELECT d.id, d.subscription_id FROM webhook_deliveries d
+  JOIN webhook_subscriptions s ON s.id = d.subscription_id
+  WHERE s.active = ? AND ((d.status = 'PENDING' AND d.next_attempt_at <= ?) OR (d.status = 'DELIVERING' AND d.claimed_until < ?))
+  AND (d.incident_id IS NULL OR NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.subscription_id = d.subscription_id
+    AND e.incident_id = d.incident_id AND e.outbox_id < d.outbox_id AND e.status IN ('PENDING', 'DELIVERING')))
+  AND (d.incident_id IS NULL OR NOT EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.incident_id = d.incident_id
+    AND o.id < d.outbox_id AND o.fanned_out = ?))
+  ORDER BY d.next_attempt_at, d.id LIMIT ${Math.trunc(limit)}`;
+
+const MESSAGE_SQL = `SELECT d.id, d.retry_until, o.event_id, o.type, o.payload, o.occurred_at, s.url, s.secrets
+  FROM webhook_deliveries d JOIN webhook_outbox o ON o.id = d.outbox_id JOIN webhook_subscriptions s ON s.id = d.subscription_id
+  WHERE d.id = ?`;
+
+interface InFlight {
+  subscriptionId: number;
+  abort: AbortController;
+  done: Promise<DeliveryOutcome>;
+}
+
+/**
+ * Delivers the outbox to subscribers, off the request path (issue 8 §4):
+ * 1. fan-out: each new outbox event gets one delivery row per active subscription that wants
+ *    it, in one transaction that marks the event fanned out (a conditional UPDATE, so two
+ *    instances never fan out one event twice);
+ * 2. claim: a due delivery is claimed with `UPDATE … SET status = 'DELIVERING' WHERE id = ? AND
+ *    status = 'PENDING' …` — of several instances exactly one gets it; a claim expires after the
+ *    timeout plus a margin, so a worker that died leaves nothing stuck;
+ * 3. deliver: POST with the Standard Webhooks headers and a timeout, at most `concurrency` at a
+ *    time; 2xx is delivered, anything else is retried with backoff and jitter for 24 hours,
+ *    then parked as DEAD (redeliverWebhook sends it again).
+ * Delivery is at least once: receivers dedupe by `webhook-id`.
+ */
+export class WebhookDeliveryWorker {
+  /** Names this process's claims. */
+  readonly workerId = `${os.hostname().slice(0, 32)}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  private readonly inflight = new Map<number, InFlight>();
+  private timer: NodeJS.Timeout | null = null;
+  private pumping: Promise<unknown> | null = null;
+  /** Fan-outs and claims under way: stop() waits for them before handing deliveries back. */
+  private readonly busy = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly options: WebhookWorkerOptions,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  start(): void {
+    if (this.options.intervalMs <= 0 || this.timer) return;
+    this.stopping = false;
+    this.timer = setInterval(() => void this.pump(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Stops: no new claims; deliveries in flight are aborted and handed back (PENDING, no attempt
+   * counted), so another instance or the next start sends them. The receiver may have got one
+   * already: it dedupes by webhook-id.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.pumping?.catch(() => undefined);
+    await Promise.allSettled([...this.busy]);
+    for (const f of this.inflight.values()) f.abort.abort();
+    await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
+  }
+
+  /** Fans out, claims what is due now, and waits for those deliveries to finish (the tests drive the worker with it). */
+  async runOnce(): Promise<WorkerRun> {
+    const fannedOut = await this.tracked(this.fanOut());
+    const started = await this.tracked(this.claim());
+    const outcomes = await Promise.all(started.map((f) => f.done));
+    return {
+      fannedOut,
+      delivered: outcomes.filter((o) => o === 'delivered').length,
+      failed: outcomes.filter((o) => o === 'failed').length,
+      dead: outcomes.filter((o) => o === 'dead').length,
+    };
+  }
+
+  /** One poll: fan out, fill free slots. Deliveries run on; the next poll does not wait for them. */
+  private pump(): Promise<unknown> {
+    if (this.pumping || this.stopping) return this.pumping ?? Promise.resolve();
+    this.pumping = (async () => {
+      await this.tracked(this.fanOut());
+      await this.tracked(this.claim());
+    })()
+      .catch((e) => this.log.error({ err: e }, 'webhooks: poll failed'))
+      .finally(() => { this.pumping = null; });
+    return this.pumping;
+  }
+
+  private tracked<T>(work: Promise<T>): Promise<T> {
+    this.busy.add(work);
+    return work.finally(() => this.busy.delete(work));
+  }
+
+  /** Creates the deliveries of new outbox events; returns how many events it fanned out. */
+  async fanOut(): Promise<number> {
+    const events: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT id, type, incident_id, source FROM webhook_outbox WHERE fanned_out = ? ORDER BY id LIMIT ${FAN_OUT_BATCH}`,
+      rawParams(this.ds, [false]),
+    );
+    if (!events.length) return 0;
+    const subscriptions = await this.ds.manager.find(WebhookSubscriptionEntity, { where: { active: true } });
+    if (!subscriptions.length) {
+      // Nobody listens: one statement marks the batch (a subscription made later starts with later events).
+      const last = rawNumber(events[events.length - 1].id);
+      const res = await this.tx.run((em) => em.createQueryBuilder().update(WebhookOutboxEntity).set({ fannedOut: true })
+        .where('fanned_out = :no AND id <= :last', { no: false, last }).execute());
+      return res.affected ?? 0;
+    }
+    const now = this.clock.now();
+    return this.tx.run(async (em) => {
+      let count = 0;
+      for (const e of events) {
+        const outboxId = rawNumber(e.id);
+        const res = await em.createQueryBuilder().update(WebhookOutboxEntity).set({ fannedOut: true })
+          .where('id = :id AND fanned_out = :no', { id: outboxId, no: false }).execute();
+        if (!res.affected) continue; // another instance did it
+        count++;
+        const source = (e.source as string | null) ?? null;
+        const incidentId = e.incident_id === null || e.incident_id === undefined ? null : rawNumber(e.incident_id);
+        const rows = subscriptions
+          .filter((s) => s.eventTypes.includes(String(e.type)) && (s.source === null || source === null || s.source === source))
+          .map((s): Omit<WebhookDeliveryEntity, 'id'> => ({
+            outboxId, subscriptionId: s.id, incidentId, status: 'PENDING', attempts: 0, nextAttemptAt: now,
+            retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS), claimedBy: null, claimedUntil: null, lastAttemptAt: null,
+            lastStatus: null, lastError: null, deliveredAt: null, createdAt: now,
+          }));
+        if (rows.length) await em.insert(WebhookDeliveryEntity, rows as QueryDeepPartialEntity<WebhookDeliveryEntity>[]);
+      }
+      return count;
+    });
+  }
+
+  /** Claims due deliveries up to the free slots and starts them. */
+  private async claim(): Promise<InFlight[]> {
+    const free = this.options.concurrency - this.inflight.size;
+    if (free <= 0 || this.stopping) return [];
+    const now = this.clock.now();
+    const rows: Array<Record<string, unknown>> = await this.ds.query(DUE_SQL(free * 4), rawParams(this.ds, [true, now, now, false]));
+    const perSubscription = new Map<number, number>();
+    for (const f of this.inflight.values()) perSubscription.set(f.subscriptionId, (perSubscription.get(f.subscriptionId) ?? 0) + 1);
+    const cap = this.options.perSubscription ?? Math.max(1, Math.ceil(this.options.concurrency / 2));
+    const started: InFlight[] = [];
+    for (const r of rows) {
+      if (started.length >= free || this.stopping) break;
+      const id = rawNumber(r.id);
+      const subscriptionId = rawNumber(r.subscription_id);
+      if (this.inflight.has(id) || (perSubscription.get(subscriptionId) ?? 0) >= cap) continue;
+      const res = await this.tx.run((em) => em.createQueryBuilder().update(WebhookDeliveryEntity)
+        .set({ status: 'DELIVERING', claimedBy: this.workerId, claimedUntil: new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS) })
+        .where("id = :id AND ((status = 'PENDING' AND next_attempt_at <= :now) OR (status = 'DELIVERING' AND claimed_until < :now))", { id, now })
+        .execute());
+      if (!res.affected) continue; // another instance claimed it
+      if (this.stopping) {
+        // stop() came while this claim was on its way: hand it straight back.
+        await this.tx.run((em) => em.createQueryBuilder().update(WebhookDeliveryEntity).set({ status: 'PENDING', claimedBy: null, claimedUntil: null })
+          .where("id = :id AND status = 'DELIVERING' AND claimed_by = :me", { id, me: this.workerId }).execute());
+        break;
+      }
+      perSubscription.set(subscriptionId, (perSubscription.get(subscriptionId) ?? 0) + 1);
+      const abort = new AbortController();
+      const f: InFlight = { subscriptionId, abort, done: Promise.resolve('released') };
+      f.done = this.deliver(id, abort).finally(() => {
+        this.inflight.delete(id);
+        // Running on its own: a freed slot (or the next event of this incident) need not wait for the next poll.
+        if (this.timer && !this.stopping) setImmediate(() => void this.pump());
+      });
+      this.inflight.set(id, f);
+      started.push(f);
+    }
+    return started;
+  }
+
+  /** One attempt of one claimed delivery; never throws. */
+  private async deliver(id: number, stop: AbortController): Promise<DeliveryOutcome> {
+    try {
+      const [m] = await this.ds.query(MESSAGE_SQL, [id]);
+      if (!m) return 'released'; // its subscription was deleted meanwhile
+      const eventId = String(m.event_id);
+      const body = webhookBody(String(m.type), rawDate(m.occurred_at)!, String(m.payload));
+      const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+      const secrets = JSON.parse(String(m.secrets)) as string[];
+      const attempt = await this.post(String(m.url), {
+        'content-type': 'application/json',
+        'user-agent': 'triage-webhooks/1',
+        'webhook-id': eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(secrets, eventId, timestamp, body),
+      }, body, stop);
+      return await this.settle(id, rawDate(m.retry_until)!, attempt);
+    } catch (e) {
+      this.log.error({ err: e, deliveryId: id }, 'webhooks: delivery bookkeeping failed; the claim expires and it is sent again');
+      return 'failed';
+    }
+  }
+
+  /** POSTs with a timeout; the response body is not read. */
+  private async post(url: string, headers: Record<string, string>, body: string, stop: AbortController): Promise<{ status: number | null; error: string | null; stopped: boolean }> {
+    if (stop.signal.aborted) return { status: null, error: null, stopped: true };
+    const attempt = new AbortController();
+    const onStop = () => attempt.abort();
+    stop.signal.addEventListener('abort', onStop);
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; attempt.abort(); }, this.options.timeoutMs);
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body, signal: attempt.signal, redirect: 'manual' });
+      await res.body?.cancel().catch(() => undefined);
+      return { status: res.status, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`, stopped: false };
+    } catch (e) {
+      if (stop.signal.aborted) return { status: null, error: null, stopped: true };
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      const error = timedOut ? `no answer within ${this.options.timeoutMs} ms` : cause?.code ?? cause?.message ?? (e as Error).message;
+      return { status: null, error, stopped: false };
+    } finally {
+      clearTimeout(timer);
+      stop.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  /** Records the attempt, only while this worker still holds the claim. */
+  private async settle(id: number, retryUntil: Date, a: { status: number | null; error: string | null; stopped: boolean }): Promise<DeliveryOutcome> {
+    const now = this.clock.now();
+    const mine = (set: QueryDeepPartialEntity<WebhookDeliveryEntity>) => this.tx.run((em) => em.createQueryBuilder().update(WebhookDeliveryEntity)
+      .set({ ...set, claimedBy: null, claimedUntil: null })
+      .where("id = :id AND status = 'DELIVERING' AND claimed_by = :me", { id, me: this.workerId })
+      .execute());
+    if (a.stopped) {
+      await mine({ status: 'PENDING' });
+      return 'released';
+    }
+    const attempted = { attempts: () => 'attempts + 1', lastAttemptAt: now, lastStatus: a.status, lastError: a.error?.slice(0, 500) ?? null };
+    if (!a.error) {
+      await mine({ ...attempted, status: 'DELIVERED', deliveredAt: now });
+      return 'delivered';
+    }
+    const [row] = await this.ds.query('SELECT attempts FROM webhook_deliveries WHERE id = ?', [id]);
+    const next = nextAttempt(rawNumber(row?.attempts) + 1, now, retryUntil, this.random());
+    await mine({ ...attempted, status: next ? 'PENDING' : 'DEAD', nextAttemptAt: next ?? now });
+    this.log.warn({ deliveryId: id, status: a.status, error: a.error, retryAt: next?.toISOString() ?? null }, next ? 'webhooks: delivery failed; retrying later' : 'webhooks: delivery failed for 24 hours; parked as dead');
+    return next ? 'failed' : 'dead';
+  }
+}

@@ -1,0 +1,29 @@
+import crypto from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { rawParams } from '../database/raw-params';
+import { lockIncidentRow } from '../database/raw-values';
+import type { OutboxEvent } from './webhook-events';
+
+const INSERT = 'INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES (?, ?, ?, ?, ?, ?, ?)';
+
+/**
+ * Writes events to `webhook_outbox` inside the transaction of the change they describe: the
+ * event exists exactly when the change committed. Delivery happens later, off the request path.
+ *
+ * Order per incident: on MySQL an outbox id is taken at insert but seen at commit, so two
+ * transactions on one incident could commit in the other order than their ids. Locking the
+ * incident row before the insert (held to commit) makes id order the commit order for an
+ * incident's events. SQLite runs one transaction at a time anyway.
+ */
+export class WebhookOutbox {
+  /** Adds an event. `incidentLocked`: the transaction already holds (or created) the incident row. */
+  async add(em: EntityManager, e: OutboxEvent, opts: { incidentLocked?: boolean } = {}): Promise<string> {
+    const ds = em.connection;
+    if (e.incidentId !== null && !opts.incidentLocked) {
+      await lockIncidentRow(em, e.incidentId);
+    }
+    const eventId = `msg_${crypto.randomUUID().replace(/-/g, '')}`;
+    await em.query(INSERT, rawParams(ds, [eventId, e.type, e.incidentId, e.source, JSON.stringify(e.data), e.at, false]));
+    return eventId;
+  }
+}

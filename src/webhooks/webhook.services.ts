@@ -1,0 +1,36 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config';
+import type { Clock } from '../common/clock';
+import type { Transactions } from '../database/transaction';
+import type { RefundReader } from '../refunds/refund.reader';
+import { WebhookDeliveryService } from './webhook-delivery.service';
+import { WebhookDeliveryWorker, WorkerRun } from './webhook-delivery.worker';
+import { WebhookEventListeners } from './webhook-event.listeners';
+import { WebhookOutbox } from './webhook-outbox';
+import { WebhookSubscriptionService } from './webhook-subscription.service';
+
+/** Signed webhooks (issue 8): the outbox, what feeds it, subscriptions, deliveries and their worker. */
+export interface WebhookServices {
+  outbox: WebhookOutbox;
+  /** Incident, refund and rule-pack writes → outbox events, in the writes' transactions. */
+  events: WebhookEventListeners;
+  subscriptions: WebhookSubscriptionService;
+  deliveries: WebhookDeliveryService;
+  worker: WebhookDeliveryWorker;
+  /** Fan out and deliver what is due now, and wait for it (tests, or a worker driven by hand). */
+  runOnce(): Promise<WorkerRun>;
+}
+
+export function createWebhookServices(config: AppConfig, ds: DataSource, tx: Transactions, clock: Clock, log: Logger, refundReader: RefundReader): WebhookServices {
+  const outbox = new WebhookOutbox();
+  const worker = new WebhookDeliveryWorker(ds, tx, clock, log, config.webhooks);
+  return {
+    outbox,
+    events: new WebhookEventListeners(outbox, refundReader, tx, clock, log),
+    subscriptions: new WebhookSubscriptionService(ds, tx, clock),
+    deliveries: new WebhookDeliveryService(ds, tx, clock, config.maxPageSize),
+    worker,
+    runOnce: () => worker.runOnce(),
+  };
+}
