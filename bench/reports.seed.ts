@@ -7,7 +7,7 @@
  * stuck backlog. Deterministic (seeded PRNG).
  */
 import type { Pool } from 'mysql2/promise';
-import { prng } from '../src/cli/demo-data';
+import { prng } from '../src/common/prng';
 
 const H = 3_600_000;
 /** Asia/Shanghai has kept UTC+8 without daylight saving since 1991: plain arithmetic is exact here. */

@@ -1,3 +1,4 @@
+import { prng } from '../src/common/prng';
 /**
  * The write-path workload: a fixed, seeded mix of realistic `reportIncident` inputs (every
  * category, common ones more often, customers who come back, amounts at rule boundaries),
@@ -58,17 +59,6 @@ export function templateOf(externalRef: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Request bodies for one run: `next()` gives the next JSON body, with a unique externalRef

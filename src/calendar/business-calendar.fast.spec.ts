@@ -1,6 +1,7 @@
 import { Info } from 'luxon';
 import type { BusinessCalendarConfig } from '../rules/types';
 import { BusinessCalendar } from './business-calendar';
+import { prng } from '../common/prng';
 
 /**
  * addWorkingHours walks day numbers with memoised working windows and offsets; the luxon walk
@@ -10,15 +11,6 @@ import { BusinessCalendar } from './business-calendar';
  */
 type Walker = { walkByDate(from: Date, hours: number): Date; localDay(at: Date): number };
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const base: BusinessCalendarConfig = { timeZone: 'UTC', workingHours: { start: '09:00', end: '18:00' }, weekend: [6, 7], holidays: [], workdays: [] };
 const CALENDARS: Array<[string, BusinessCalendarConfig]> = [

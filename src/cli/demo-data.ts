@@ -1,22 +1,12 @@
 import crypto from 'node:crypto';
 import type { ReportIncidentInput } from '../incidents/incident.inputs';
+import { prng } from '../common/prng';
 
 /**
  * Realistic demo incidents (every category of the catalog), drawn from a seeded PRNG so the
  * same seed always gives the same data. Pure: no I/O.
  */
 
-/** mulberry32: small, fast, good enough for demo data; deterministic for a given seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A PRNG of its own per key, so skipping one incident does not change the others. */
 export function prngFor(seed: number, key: string): () => number {
@@ -111,3 +101,4 @@ const FACTS: Record<string, (rnd: Random) => Facts> = {
     input: { subtype: pick(rnd, ['CUSTOMER_ILLNESS', 'FAMILY_DISTURBANCE', 'BOMB_OR_POISON_THREAT', 'FIGHT_THEFT_ROBBERY', 'TROUBLEMAKER', 'FIRE', 'ELECTRICAL_FAULT']), drill: chance(rnd, 0.6), location: '客服大厅' },
   }),
 };
+

@@ -1,5 +1,6 @@
 import { Engine } from 'json-rules-engine';
 import { categoryLimit, compileConditions, UndefinedFactError, UnsupportedConditionError } from './condition-compiler';
+import { prng } from '../common/prng';
 
 /** The options RuleEngine gives json-rules-engine (engine-pool.ts). */
 const ENGINE_OPTIONS = { allowUndefinedFacts: false, allowUndefinedConditions: false, replaceFactsInEventParams: false };
@@ -26,15 +27,6 @@ function compiled(conditions: unknown, facts: Record<string, unknown>): Outcome 
   }
 }
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('compileConditions', () => {
   const leaf = (fact: string, operator: string, value: unknown, extra: Record<string, unknown> = {}) => ({ fact, operator, value, ...extra });

@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { DecisionInput, DynamicFacts, RuleEngine } from './rule-engine';
 import { loadRulePack } from './rule-pack.loader';
 import type { Decision, RulePack } from './types';
+import { prng } from '../common/prng';
 
 const PACK = path.join(__dirname, '..', '..', 'rules');
 /**
@@ -21,15 +22,6 @@ const COUNT = process.env.CI ? 25_000 : 100_000;
 /** Every this many inputs, also against json-rules-engine over all of a stage's rules (no category pruning) and the refund chain. */
 const PLAIN_EVERY = 200;
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REPEATS: Record<string, number> = { 'C-0': 0, 'C-1': 1, 'C-2': 2, 'C-3': 3, 'C-4': 4, 'C-5': 5 };
 const dynamicFacts: DynamicFacts = { repeatIncidents30d: async (customerId) => REPEATS[customerId] ?? 0 };

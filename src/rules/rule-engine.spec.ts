@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DecisionInput, DynamicFacts, RuleEngine } from './rule-engine';
 import { loadRulePack } from './rule-pack.loader';
 import type { RulePack } from './types';
+import { prng } from '../common/prng';
 
 const PACK = path.join(__dirname, '..', '..', 'rules');
 const AT = new Date('2026-11-23T02:00:00Z'); // Monday 10:00 in Shanghai
@@ -19,15 +20,6 @@ function fakeRepeats(byCustomer: Record<string, number> = {}, jitter = false) {
   return { facts, calls };
 }
 
-/** A small deterministic PRNG (mulberry32): varied inputs, same every run. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function variedInputs(pack: RulePack, count: number): DecisionInput[] {
   const rand = prng(42);
