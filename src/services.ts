@@ -51,5 +51,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const reports = createReportServices(ds, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null));
   const ruleAdmin = createRuleAdminServices(config, ds, clock, log, ruleSets);
+  incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);
+  ruleSets.onDecided(({ decision }) => metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' }));
   return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks };
 }

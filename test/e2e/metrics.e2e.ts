@@ -21,5 +21,7 @@ describe('GET /metrics', () => {
     expect(res.text).toMatch(/triage_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
     expect(res.text).toMatch(/triage_refund_steps_overdue \d+/);
     expect(res.text).toMatch(/triage_process_resident_memory_bytes \d+/);
+    expect(res.text).toMatch(/triage_decisions_total\{severity="CRITICAL",category="ONSITE_EMERGENCY"\} 1/);
+    expect(res.text).toMatch(/triage_rule_evaluation_seconds_count 1/);
   });
 });
