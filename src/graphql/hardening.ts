@@ -1,6 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, GraphQLSchema } from 'graphql';
+import { ASTNode, DocumentNode, GraphQLError, GraphQLSchema, visit } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../config/config';
@@ -29,6 +29,8 @@ export function armor(config: AppConfig, schema: GraphQLSchema) {
  * so `first: $n` cannot slip past the limit.
  */
 function costLimit(schema: GraphQLSchema, maxCost: number, maxPageSize: number): ApolloServerPlugin {
+  const costVariables = new WeakMap<DocumentNode, string[]>();
+  const costs = new WeakMap<DocumentNode, Map<string, number>>();
   const pages: ComplexityEstimator = ({ args, childComplexity }) => {
     if (!('first' in args)) return undefined;
     const first = typeof args.first === 'number' ? args.first : 50;
@@ -38,11 +40,21 @@ function costLimit(schema: GraphQLSchema, maxCost: number, maxPageSize: number):
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request, operationName }) {
-          let cost: number;
-          try {
-            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [pages, simpleEstimator({ defaultComplexity: 1 })] });
-          } catch {
-            return; // invalid variables: execution answers them with BAD_USER_INPUT and the field
+          // Apollo reuses one parsed document per query text, so the cost is computed once per
+          // document and per value of the variables it can depend on (page sizes, directives).
+          const costVars = costVariables.get(document) ?? costVariablesOf(document);
+          costVariables.set(document, costVars);
+          const key = `${operationName ?? ''}\u0000${JSON.stringify(costVars.map((v) => request.variables?.[v] ?? null))}`;
+          let perDocument = costs.get(document);
+          let cost = perDocument?.get(key);
+          if (cost === undefined) {
+            try {
+              cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [pages, simpleEstimator({ defaultComplexity: 1 })] });
+            } catch {
+              return; // invalid variables: execution answers them with BAD_USER_INPUT and the field
+            }
+            if (!perDocument) costs.set(document, (perDocument = new Map()));
+            if (perDocument.size < 64) perDocument.set(key, cost);
           }
           if (cost > maxCost) {
             throw new GraphQLError(`the query costs ${cost}, more than the limit ${maxCost}: ask for fewer fields or smaller pages`, {
@@ -53,6 +65,17 @@ function costLimit(schema: GraphQLSchema, maxCost: number, maxPageSize: number):
       };
     },
   };
+}
+
+/** The variables a document's cost can depend on: those in `first` arguments and in directives. */
+function costVariablesOf(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  const collect = (node: ASTNode) => visit(node, { Variable: (v) => void names.add(v.name.value) });
+  visit(document, {
+    Argument: (arg) => void (arg.name.value === 'first' && collect(arg.value)),
+    Directive: (d) => void collect(d),
+  });
+  return [...names].sort();
 }
 
 /**
