@@ -6,5 +6,10 @@ import type { DataSource } from 'typeorm';
  */
 export function rawParams(ds: DataSource, params: unknown[]): unknown[] {
   if (ds.options.type !== 'better-sqlite3') return params;
-  return params.map((p) => (p instanceof Date ? p.toISOString().replace('T', ' ').replace('Z', '') : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  return params.map((p) => (p instanceof Date ? utcText(p) : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+/** A time as both databases store it: UTC text with milliseconds ("2026-11-23 02:00:00.000"). */
+export function utcText(d: Date): string {
+  return d.toISOString().slice(0, 23).replace('T', ' ');
 }

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { Field, InputType, Int } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars';
 import { IncidentStatusGql, SeverityGql } from '../graphql/enums';
 
@@ -44,5 +44,3 @@ export class IncidentFilter {
   @Field(() => String, { nullable: true, description: 'Only this source (an INTEGRATION key sees only its own anyway).' }) source?: string | null;
   @Field(() => String, { nullable: true, description: "Only this customer's incidents." }) customerId?: string | null;
 }
-
-export { ID };

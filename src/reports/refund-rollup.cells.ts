@@ -1,5 +1,6 @@
 import type { RefundView } from '../refunds/refund.reader';
 import { ACTIVE_REFUND_STATUSES } from './report-steps';
+import { utcText } from '../database/raw-params';
 
 /**
  * The monthly rollup of refunds, as pure data. Invariant: every row of `refund_rollups` is the
@@ -130,6 +131,5 @@ export function pendingOf(view: RefundView | null): PendingStep | null {
 /** Parameters of one pending-step upsert; times as UTC text, as both databases store them. */
 export function pendingValues(p: PendingStep): Array<string | number> {
   const c = p.cell;
-  const utc = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
-  return [p.refundId, p.step, utc(p.dueAt), utc(p.requestedAt), p.businessDay, c.businessMonth, c.drill ? 1 : 0, c.category, c.bank, c.method, c.status, c.ownerDepartment];
+  return [p.refundId, p.step, utcText(p.dueAt), utcText(p.requestedAt), p.businessDay, c.businessMonth, c.drill ? 1 : 0, c.category, c.bank, c.method, c.status, c.ownerDepartment];
 }

@@ -5,15 +5,13 @@
  */
 import { pointerJoin, RuleProblem } from './rule-pack.errors';
 import { FactCondition, factReference, positiveValues, walkConditions } from './rule-conditions';
-import { COMPUTED_FACTS, DECIDED_FACTS, REPORT_FACTS, SEVERITIES } from './types';
+import { DECIDED_FACTS, SEVERITIES } from './types';
+import { Add, CatalogCodes, codesOf, durationProblem, FACT_TYPES, isObject, list, PackFile, STAGE_ONE_FACTS } from './rule-pack.check-helpers';
+import { checkCatalog } from './rule-pack.catalog-checks';
 
-/** One parsed pack file: its path relative to the pack directory and its JSON. */
-export interface PackFile {
-  file: string;
-  data: unknown;
-}
+export { checkCatalog, durationProblem, FACT_TYPES };
+export type { PackFile };
 
-/** json-rules-engine's built-in operators, the only ones a pack may use. */
 export const OPERATORS = [
   'equal', 'notEqual', 'in', 'notIn', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
   'contains', 'doesNotContain',
@@ -23,200 +21,12 @@ export const EVENT_TYPES = ['severity', 'escalate', 'owner', 'notify', 'action',
 
 const NUMERIC_OPERATORS = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
 const LIST_OPERATORS = ['contains', 'doesNotContain'];
-const DURATION_KEYS = ['immediate', 'minutes', 'hours', 'workingHours', 'workingDays', 'afterResolution'];
 
-type FactType = 'string' | 'number' | 'boolean';
-/** The JS type of every fact a rule may read. */
-export const FACT_TYPES: Record<string, FactType> = {
-  category: 'string', subtype: 'string', amount: 'number', propertyOwner: 'string', injured: 'boolean',
-  outageMinutes: 'number', escalating: 'boolean', mediaAttention: 'boolean', legalThreat: 'boolean', channel: 'string',
-  customerTier: 'string', repeatIncidents30d: 'number', severity: 'string', ownerDepartment: 'string',
-};
-
-const STAGE_ONE_FACTS: readonly string[] = [...REPORT_FACTS, ...COMPUTED_FACTS];
 const DECIDED: readonly string[] = DECIDED_FACTS;
 
 /** The facts a rule of `stage` may read. */
 export function factsForStage(stage: number): string[] {
   return stage > 1 ? [...STAGE_ONE_FACTS, ...DECIDED] : [...STAGE_ONE_FACTS];
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const keysOf = (v: unknown): string[] => (isObject(v) ? Object.keys(v) : []);
-const list = (xs: readonly string[]) => xs.join(', ');
-
-/** What is wrong with a Duration, or null when it is valid (exactly one known key). */
-export function durationProblem(d: unknown): string | null {
-  if (!isObject(d)) return 'a duration must be an object such as { "hours": 1 }';
-  const keys = Object.keys(d);
-  if (keys.length !== 1) return `a duration has exactly one of ${list(DURATION_KEYS)}; found ${keys.length ? list(keys) : 'none'}`;
-  const [key] = keys;
-  const value = d[key];
-  if (!DURATION_KEYS.includes(key)) return `unknown duration unit "${key}"; one of ${list(DURATION_KEYS)}`;
-  if (key === 'immediate' || key === 'afterResolution') return value === true ? null : `${key} must be true`;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return `${key} must be a number above 0`;
-  return null;
-}
-
-/** Codes the rules may use, read defensively from a possibly malformed catalog. */
-interface CatalogCodes {
-  categories: Map<string, string[]>;
-  subtypes: Set<string>;
-  departments: string[];
-  actions: string[];
-  refundSteps: string[];
-  factValues: Record<string, string[]>;
-}
-
-function codesOf(catalog: unknown): CatalogCodes {
-  const c = isObject(catalog) ? catalog : {};
-  const categories = new Map<string, string[]>();
-  for (const [code, cat] of Object.entries(isObject(c.categories) ? c.categories : {})) {
-    categories.set(code, keysOf(isObject(cat) ? cat.subtypes : undefined));
-  }
-  const factValues: Record<string, string[]> = {};
-  for (const [fact, values] of Object.entries(isObject(c.factValues) ? c.factValues : {})) {
-    if (Array.isArray(values)) factValues[fact] = values.filter((v): v is string => typeof v === 'string');
-  }
-  return {
-    categories,
-    subtypes: new Set([...categories.values()].flat()),
-    departments: keysOf(c.departments),
-    actions: keysOf(c.actions),
-    refundSteps: keysOf(c.refundSteps),
-    factValues,
-  };
-}
-
-/** Meaning checks of catalog.json. */
-export function checkCatalog({ file, data }: PackFile): RuleProblem[] {
-  const problems: RuleProblem[] = [];
-  const add = (pointer: string, message: string) => problems.push({ file, pointer, message });
-  if (!isObject(data)) {
-    add('', 'the catalog must be a JSON object');
-    return problems;
-  }
-  const codes = codesOf(data);
-  const roles = keysOf(data.roles);
-  if (typeof data.defaultOwner === 'string' && !codes.departments.includes(data.defaultOwner)) {
-    add('/defaultOwner', `unknown department "${data.defaultOwner}"; one of ${list(codes.departments)}`);
-  }
-  if (Array.isArray(data.defaultRefundChain)) {
-    data.defaultRefundChain.forEach((step, i) => {
-      if (typeof step === 'string' && !codes.refundSteps.includes(step)) {
-        add(`/defaultRefundChain/${i}`, `unknown refund step "${step}"; one of ${list(codes.refundSteps)}`);
-      }
-    });
-  }
-  for (const [code, action] of Object.entries(isObject(data.actions) ? data.actions : {})) {
-    if (!isObject(action)) continue;
-    const problem = durationProblem(action.due);
-    if (problem) add(pointerJoin('/actions', code, 'due'), problem);
-    checkEvidence(action, pointerJoin('/actions', code, 'evidence'), add);
-  }
-  for (const [code, step] of Object.entries(isObject(data.refundSteps) ? data.refundSteps : {})) {
-    if (!isObject(step)) continue;
-    if (step.due !== undefined) {
-      const problem = durationProblem(step.due);
-      if (problem) add(pointerJoin('/refundSteps', code, 'due'), problem);
-    }
-    if (typeof step.role === 'string' && !roles.includes(step.role)) {
-      add(pointerJoin('/refundSteps', code, 'role'), `unknown role "${step.role}"; one of ${list(roles)}`);
-    }
-  }
-  const deadlines = isObject(data.deadlines) ? data.deadlines : {};
-  for (const severity of SEVERITIES) {
-    const d = deadlines[severity];
-    if (!isObject(d)) continue;
-    for (const which of ['acknowledge', 'resolve']) {
-      const problem = durationProblem(d[which]);
-      if (problem) add(`/deadlines/${severity}/${which}`, problem);
-    }
-  }
-  for (const fact of Object.keys(isObject(data.factValues) ? data.factValues : {})) {
-    if (FACT_TYPES[fact] !== 'string' || !STAGE_ONE_FACTS.includes(fact)) {
-      add(pointerJoin('/factValues', fact), `"${fact}" is not a report fact with code values`);
-    }
-  }
-  checkEscalation(data.escalation, codes.departments, add);
-  problems.push(...checkCalendar(file, data.calendar));
-  return problems;
-}
-
-/** An action's evidence: keys unique; coversRetention only on a date, of an action that has retainDays. */
-function checkEvidence(action: Record<string, unknown>, at: string, add: Add): void {
-  if (!Array.isArray(action.evidence)) return;
-  const seen = new Set<string>();
-  action.evidence.forEach((field, i) => {
-    if (!isObject(field)) return;
-    if (typeof field.key === 'string') {
-      if (seen.has(field.key)) add(`${at}/${i}/key`, `evidence key "${field.key}" is listed twice`);
-      seen.add(field.key);
-    }
-    if (field.coversRetention === true) {
-      if (field.type !== 'date') add(`${at}/${i}/coversRetention`, 'coversRetention needs "type": "date"');
-      else if (action.retainDays === undefined) add(`${at}/${i}/coversRetention`, 'coversRetention needs the action to have retainDays');
-    }
-  });
-}
-
-/** The escalation ladder names known departments, each once, with durations that are clocks. */
-function checkEscalation(escalation: unknown, departments: string[], add: Add): void {
-  if (!isObject(escalation) || !Array.isArray(escalation.ladder)) return;
-  const seen = new Set<string>();
-  escalation.ladder.forEach((rung, i) => {
-    if (!isObject(rung)) return;
-    const at = `/escalation/ladder/${i}`;
-    if (typeof rung.department === 'string') {
-      if (!departments.includes(rung.department)) add(`${at}/department`, `unknown department "${rung.department}"; one of ${list(departments)}`);
-      else if (seen.has(rung.department)) add(`${at}/department`, `"${rung.department}" is already a level of the ladder`);
-      seen.add(rung.department);
-    }
-    if (rung.after === undefined) return;
-    const problem = durationProblem(rung.after);
-    if (problem) add(`${at}/after`, problem);
-    else if (isObject(rung.after) && rung.after.afterResolution === true) add(`${at}/after`, 'an escalation waits for a time, not for resolution');
-  });
-}
-
-function checkCalendar(file: string, calendar: unknown): RuleProblem[] {
-  const problems: RuleProblem[] = [];
-  if (!isObject(calendar)) return problems;
-  const add = (pointer: string, message: string) => problems.push({ file, pointer, message });
-  if (typeof calendar.timeZone === 'string') {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: calendar.timeZone });
-    } catch {
-      add('/calendar/timeZone', `unknown time zone "${calendar.timeZone}"`);
-    }
-  }
-  const hours = isObject(calendar.workingHours) ? calendar.workingHours : {};
-  if (typeof hours.start === 'string' && typeof hours.end === 'string' && hours.start >= hours.end) {
-    add('/calendar/workingHours', `working hours must end after they start (${hours.start}–${hours.end})`);
-  }
-  const weekend = Array.isArray(calendar.weekend) ? calendar.weekend : [];
-  const dates = (key: 'holidays' | 'workdays') => (Array.isArray(calendar[key]) ? (calendar[key] as unknown[]) : []);
-  const holidays = new Set(dates('holidays'));
-  dates('holidays').forEach((d, i) => {
-    if (typeof d === 'string' && isoWeekday(d) === null) add(`/calendar/holidays/${i}`, `"${d}" is not a date`);
-  });
-  dates('workdays').forEach((d, i) => {
-    if (typeof d !== 'string') return;
-    const weekday = isoWeekday(d);
-    if (weekday === null) add(`/calendar/workdays/${i}`, `"${d}" is not a date`);
-    else if (!weekend.includes(weekday)) add(`/calendar/workdays/${i}`, `${d} is not a weekend day; only weekend days can be made working days`);
-    if (holidays.has(d)) add(`/calendar/workdays/${i}`, `${d} is also listed as a holiday`);
-  });
-  return problems;
-}
-
-/** ISO weekday (1 = Monday … 7 = Sunday) of a YYYY-MM-DD date, or null when it is not a real date. */
-function isoWeekday(date: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) return null;
-  return d.getUTCDay() === 0 ? 7 : d.getUTCDay();
 }
 
 /** Meaning checks of the rule files against the catalog (and each other: duplicate names). */
@@ -257,8 +67,6 @@ export function checkRuleFiles(catalog: unknown, files: PackFile[]): RuleProblem
 export function checkPack(catalog: PackFile, ruleFiles: PackFile[]): RuleProblem[] {
   return [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles)];
 }
-
-type Add = (pointer: string, message: string) => void;
 
 function checkConditions(conditions: unknown, at: string, stage: number, stageFacts: string[], codes: CatalogCodes, add: Add): void {
   if (!isObject(conditions) || !['all', 'any', 'not', 'condition'].some((k) => k in conditions)) {
