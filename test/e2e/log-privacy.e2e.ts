@@ -1,0 +1,26 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/common/logger';
+import { Harness, REPORT, ref, startHarness } from './support/harness';
+
+describe('logs never carry API keys', () => {
+  let h: Harness;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    // The service's own logger (redaction included), at its chattiest level.
+    h = await startHarness({ log: createLogger('trace', sink) });
+  });
+  afterAll(async () => h.close());
+
+  it('logs requests, errors and revocations without any key', async () => {
+    await h.gql(h.keys.ERP, REPORT, { input: { source: 'erp', externalRef: ref(), category: 'ONSITE_EMERGENCY', subtype: 'FIRE' } });
+    await h.gql(h.keys.AGENT, REPORT, { input: { source: 'erp', externalRef: ref(), category: 'NOPE' } });
+    await h.gql('trg_this-key-does-not-exist-0123456789', `{ catalog { actions } }`);
+    await h.gql(h.keys.ANALYST, `mutation { reloadRules { version } }`);
+    expect(lines.length).toBeGreaterThan(0);
+    const text = lines.join('');
+    for (const key of [...Object.values(h.keys), 'trg_this-key-does-not-exist-0123456789']) expect(text).not.toContain(key);
+    expect(text).not.toMatch(/trg_[A-Za-z0-9_-]{20,}/);
+  });
+});
