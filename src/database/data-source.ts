@@ -53,7 +53,9 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     supportBigNumbers: true,
     bigNumberStrings: true,
     poolSize: db.poolSize,
-    extra: { connectionLimit: db.poolSize, maxIdle: db.poolSize, enableKeepAlive: true },
+    // trace: false — mysql2's promise API otherwise captures a stack trace on every statement
+    // (4% of the write path's CPU); TypeORM's QueryFailedError already names the query.
+    extra: { connectionLimit: db.poolSize, maxIdle: db.poolSize, enableKeepAlive: true, trace: false },
   };
 }
 
