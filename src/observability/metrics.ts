@@ -42,7 +42,7 @@ export class Metrics {
       } });
     new Gauge({ name: 'triage_refund_steps_overdue', help: 'Refund steps pending past their due time', registers: [this.registry],
       async collect() {
-        const rows = await ds.query(`SELECT COUNT(*) AS n FROM refund_steps WHERE status = 'PENDING' AND due_at < ?`, rawParams(ds, [new Date()])).catch(() => [{ n: 0 }]);
+        const rows = await ds.query(`SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN ('IN_APPROVAL', 'PAID') AND r.drill = ?`, rawParams(ds, [new Date(), false])).catch(() => [{ n: 0 }]);
         this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
       } });
     new Gauge({ name: 'triage_incident_actions_overdue', help: 'Required actions not done past their due time (drills excluded)', registers: [this.registry],

@@ -137,6 +137,10 @@ describe('refunds over GraphQL', () => {
     await k.refused(await h.gql(h.keys.AGENT, `mutation($id: ID!) { resubmitRefund(refundId: $id) { id } }`, { id: r.id }), 'CONFLICT', { id: r.id, version: 2 });
     await k.refused(await h.gql(h.keys.AGENT, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "again") { id } }`, { id: r.id }), 'CONFLICT', { id: r.id, version: 2 });
     expect((await k.get(r.id)).steps[0].overdue).toBe(false);
+    // The step it waited at is no longer pending nor due: nothing of a cancelled refund waits.
+    const steps = (await h.gql(h.keys.CS_LEAD, `query($id: ID!) { refund(id: $id) { steps { step status dueAt } } }`, { id: r.id })).data.refund.steps;
+    expect(steps.filter((s: { status: string }) => s.status === 'PENDING')).toEqual([]);
+    expect(steps[0]).toMatchObject({ step: 'CASHIER_CHECK', status: 'WAITING', dueAt: null });
     expect((await k.requested(incidentId, '50.00')).status).toBe('IN_APPROVAL');
   });
 
