@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor';
 import { CAN, hasAnyRole } from '../auth/actor';
 import { AppError, ErrorCode } from '../common/errors';
 import type { Services } from '../services';
+import type { KeyRateLimiter } from '../graphql/hardening';
 import { exportTables, TableName, TABLES, totalRow } from './report-export.columns';
 import { tableCsv } from './report-export.csv';
 import { monthlyWorkbook } from './report-export.xlsx';
@@ -20,7 +21,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBI
  * for the people who file them, with the same API keys, roles and phone masking as the
  * GraphQL report. Errors answer in the GraphQL error shape with an HTTP status.
  */
-export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services): Promise<void> {
+export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services, rateLimiter: KeyRateLimiter): Promise<void> {
   try {
     const match = MONTHLY.exec(url.pathname);
     if (!match) throw new AppError('NOT_FOUND', 'use /reports/refunds/monthly/YYYY-MM.xlsx or /reports/refunds/monthly/YYYY-MM.csv');
@@ -29,6 +30,12 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
       return sendError(res, 405, 'BAD_REQUEST', 'use GET');
     }
     const actor = await authenticate(req, services);
+    // The same per-key budget as GraphQL: an export is one request of the key.
+    const retryAfter = await rateLimiter.take(actor.name);
+    if (retryAfter !== null) {
+      res.setHeader('retry-after', String(retryAfter));
+      return sendError(res, 429, 'RATE_LIMITED', `rate limit reached for this API key; retry after ${retryAfter} s`, { retryAfterSeconds: retryAfter });
+    }
     if (!hasAnyRole(actor, CAN.reports)) throw new AppError('FORBIDDEN', `the monthly refund report needs one of the roles ${CAN.reports.join(', ')}`);
     const [, month, format] = match;
     const table = url.searchParams.get('table') ?? 'customer-service';

@@ -68,6 +68,18 @@ describe('rate limits per API key', () => {
     expect(limited.body.errors[0].extensions.code).toBe('RATE_LIMITED');
     expect((await send(h.keys.AGENT)).status).toBe(200);
   });
+
+  it('counts the report exports against the same budget: an over-limit key gets 429 there too', async () => {
+    const csv = () => request(h.app.server).get('/reports/refunds/monthly/2026-10.csv').set('authorization', `Bearer ${h.keys.ACCOUNTANT}`);
+    for (let i = 0; i < 5; i++) expect((await csv()).status).toBe(200);
+    const limited = await csv();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    // One budget per key: GraphQL is refused to it as well.
+    const gql = await request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${h.keys.ACCOUNTANT}`).send({ query: '{ activeRuleSet { version } }' });
+    expect(gql.status).toBe(429);
+  });
 });
 
 describe('query cost', () => {
