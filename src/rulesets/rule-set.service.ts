@@ -4,6 +4,7 @@ import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { loadRulePack, RulesInvalidError } from '../rules/rule-pack.loader';
 import { RuleEngine } from '../rules/rule-engine';
+import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { Decision } from '../rules/types';
 import { RuleSetVersionEntity } from './rule-set-version.entity';
 import { diffRuleSets, RuleSetChanges } from './rule-set-diff';
@@ -113,6 +114,10 @@ export class RuleSetService {
     await this.record(pack.version, pack.checksum, pack.catalog.label ?? null, pack.rules.length, loadedBy, loadedAt, pack.files);
     this.active = { engine, version: pack.version, checksum: pack.checksum, label: pack.catalog.label ?? null, loadedAt, ruleCount: pack.rules.length };
     this.log.info({ version: pack.version, rules: pack.rules.length, loadedBy }, 'rule pack active');
+    // Gaps and overlaps between threshold bands do not stop a pack (`triage rules validate
+    // --strict-bands` can), but whoever watches the logs should see them.
+    const bandWarnings = checkBands(pack.rules).map(formatBandWarning);
+    if (bandWarnings.length) this.log.warn({ version: pack.version, warnings: bandWarnings }, `rule pack has ${bandWarnings.length} threshold band warning(s)`);
     for (const listener of this.activatedListeners) {
       try {
         listener(this.active);

@@ -24,3 +24,21 @@ describe('logs never carry API keys', () => {
     expect(text).not.toMatch(/trg_[A-Za-z0-9_-]{20,}/);
   });
 });
+
+describe('the rule pack as it loads', () => {
+  let h: Harness;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    h = await startHarness({ log: createLogger('info', sink) });
+  });
+  afterAll(async () => h.close());
+
+  it('logs its threshold band warnings (gaps, overlaps) at startup, as `triage rules validate` prints them', () => {
+    const warned = lines.map((l) => JSON.parse(l)).find((l) => /threshold band warning/.test(l.msg));
+    expect(warned).toBeDefined();
+    expect(warned.level).toBe(40); // pino's warn
+    expect(warned.warnings).toContainEqual(expect.stringMatching(/^policy\/severity\.json:\/rules\/\d+: overlap: for PROPERTY_LOSS/));
+  });
+});
