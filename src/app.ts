@@ -13,6 +13,10 @@ import { makeFormatError } from './graphql/format-error';
 import { armor } from './graphql/hardening';
 import { metricsPlugin } from './observability/metrics.plugin';
 import { createMetricsServer } from './observability/metrics.http';
+import { Tracing } from './observability/tracing';
+import { traceDatabase } from './observability/tracing.database';
+import { tracingPlugin, withOperationSpans } from './observability/tracing.graphql';
+import { traceRuleEvaluation } from './observability/tracing.rules';
 import type { GqlContext } from './graphql/context';
 import { closeHttpServer, createHttpServer } from './http/http-server';
 import { createServices, Services } from './services';
@@ -28,28 +32,34 @@ export interface App {
   url: string;
   server: http.Server;
   services: Services;
+  /** Null when tracing is off. */
+  tracing: Tracing | null;
   close(): Promise<void>;
 }
 
 /**
  * Boots the service: database → migrations → rule pack → GraphQL → HTTP. The tests use this
  * too, against the real HTTP server. A bad rule pack refuses to start, naming file and rule.
+ * With `config.tracing`, every layer is instrumented here, once; without, nothing is.
  */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<App> {
-  const log = options.log ?? createLogger(config.logLevel);
-  const ds = createDataSource(config.database);
-  await ds.initialize();
+  const log = options.log ?? createLogger(config.logLevel, undefined, { traceIds: config.tracing !== null });
+  const tracing = config.tracing ? Tracing.start(config.tracing, log) : null;
+  const ds = createDataSource(config.database, config.databaseReplicas);
   try {
+    await ds.initialize();
+    if (tracing) traceDatabase(ds, tracing);
     if (options.migrate) {
       const ran = await migrate(ds);
       if (ran.length) log.info({ migrations: ran }, 'migrations applied');
     }
     const services = createServices(config, ds, options.clock ?? systemClock, log);
+    if (tracing) traceRuleEvaluation(tracing, services.incidents, services.refunds);
     await services.ruleSets.init();
     const schema = await createSchema();
     const limits = armor(config, schema);
     const apollo = new ApolloServer<GqlContext>({
-      schema,
+      schema: tracing ? withOperationSpans(schema) : schema,
       validationRules: limits.validationRules,
       allowBatchedHttpRequests: config.graphql.maxBatch > 0,
       formatError: makeFormatError(log),
@@ -59,6 +69,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       // `triage serve` owns SIGTERM/SIGINT (drain, then exit); Apollo's own handlers would stop it mid-drain.
       stopOnTerminationSignals: false,
       plugins: [
+        ...(tracing ? [tracingPlugin(tracing)] : []),
         metricsPlugin(services.metrics),
         ...limits.plugins,
         // No cache hints are served (every operation is private and most are mutations), and the
@@ -68,7 +79,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       ],
     });
     await apollo.start();
-    const server = createHttpServer(apollo, services);
+    const server = createHttpServer(apollo, services, tracing);
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -87,6 +98,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       url,
       server,
       services,
+      tracing,
       async close() {
         if (closed) return;
         closed = true;
@@ -97,10 +109,12 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         await services.webhooks.worker.stop(); // deliveries in flight are handed back, not lost
         await services.ruleAdmin.shadow.close(); // queued shadow decisions still write to the database
         await ds.destroy();
+        await tracing?.shutdown(); // last: the spans of everything above are exported
       },
     };
   } catch (e) {
-    await ds.destroy().catch(() => undefined);
+    if (ds.isInitialized) await ds.destroy().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     throw e;
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/config';
 import type { Clock } from './common/clock';
 import { Transactions } from './database/transaction';
+import { ReadDb } from './database/read-db';
 import { ApiKeyService } from './auth/api-key.service';
 import { RuleSetService } from './rulesets/rule-set.service';
 import { IncidentReader } from './incidents/incident.reader';
@@ -22,6 +23,8 @@ export interface Services {
   clock: Clock;
   ds: DataSource;
   tx: Transactions;
+  /** Read-only work that may run on a read replica (reports, lists, backtests). */
+  reads: ReadDb;
   log: Logger;
   apiKeys: ApiKeyService;
   ruleSets: RuleSetService;
@@ -38,20 +41,29 @@ export interface Services {
 
 export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger): Services {
   const tx = new Transactions(ds);
+  const reads = new ReadDb(ds, log);
   const ruleSets = new RuleSetService(ds, clock, config.rulesDir, log);
-  const incidentReader = new IncidentReader(ds, config.maxPageSize);
-  const refundReader = new RefundReader(ds, config.maxPageSize);
+  const incidentReader = new IncidentReader(ds, config.maxPageSize, reads);
+  const refundReader = new RefundReader(ds, config.maxPageSize, reads);
   // Webhook events and the reports' monthly rollup are written in each write's own transaction
   // (events first: they lock the incident row before the rollup rows, as a refund request does).
   const webhooks = createWebhookServices(config, ds, tx, clock, log, refundReader);
   ruleSets.onReloaded = (active, loadedBy) => webhooks.events.rulesReloaded(active, loadedBy);
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events]);
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
-  const escalation = createEscalationServices(config, ds, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
-  const reports = createReportServices(ds, ruleSets, clock, incidentReader, refundReader);
-  const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null));
-  const ruleAdmin = createRuleAdminServices(config, ds, clock, log, ruleSets);
+  const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
+  const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
+  const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
+  const ruleAdmin = createRuleAdminServices(config, ds, reads, clock, log, ruleSets);
   incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);
+  reads.onRead = (target) => metrics.readReplica.inc({ target });
+  escalation.scheduler.onTick = (r) => {
+    metrics.slaEvents.inc({ event: 'warning' }, r.warnings);
+    metrics.slaEvents.inc({ event: 'breach' }, r.breaches);
+    metrics.slaEvents.inc({ event: 'escalation' }, r.escalations);
+    metrics.slaEvents.inc({ event: 'settled' }, r.settled);
+  };
+  webhooks.worker.onOutcome = (outcome) => metrics.webhookAttempts.inc({ outcome });
   ruleSets.onDecided(({ decision }) => metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' }));
-  return { config, clock, ds, tx, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks };
+  return { config, clock, ds, tx, reads, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks };
 }

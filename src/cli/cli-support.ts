@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 /** Opens the configured database for a one-off command, and always closes it. */
 export async function withDatabase<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const ds = createDataSource(config.database);
+  const ds = createDataSource(config.database, config.databaseReplicas);
   await ds.initialize();
   try {
     return await work(ds);

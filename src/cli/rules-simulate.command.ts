@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { withDatabase } from './cli-support';
+import { ReadDb } from '../database/read-db';
 import type { RulePack } from '../rules/types';
 import { BacktestReport, BacktestService, DEFAULT_SAMPLES } from '../rulesets/backtest.service';
 import type { ChangeCounts } from '../rulesets/backtest.tally';
@@ -38,7 +39,8 @@ export function registerSimulate(rules: Command, loadOrExit: (dir: string) => Ru
         batchSize: wholeNumber('--batch', opts.batch),
         only: opts.only ? fields(opts.only) : null,
       };
-      const report = await withDatabase((ds) => new BacktestService(ds, null).simulate(pack, options));
+      // On a read replica when DATABASE_REPLICA_URLS names some, as the API's backtest.
+      const report = await withDatabase((ds) => new BacktestService(new ReadDb(ds), null).simulate(pack, options));
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatReport(report).join('\n'));
     });
 }

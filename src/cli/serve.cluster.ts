@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import { createDataSource, migrate } from '../database/data-source';
 import type { App } from '../app';
+import { aggregateWorkerMetrics, joinMetricsAggregation } from '../observability/metrics.cluster';
 
 /** What the primary and the workers of `triage serve` tell each other over IPC. */
 export type ClusterMessage =
@@ -89,6 +90,7 @@ export async function servePrimary(config: AppConfig, log: Logger, migrateFirst:
     reloads = reloads.then(() => reloadAll(by, except)).catch((e) => log.error({ err: e }, 'rule pack reload across workers failed'));
   };
 
+  aggregateWorkerMetrics(); // a scrape of any worker sees them all
   cluster.on('message', (worker, message) => {
     if (!isClusterMessage(message)) return;
     if (message.triage === 'rules-reloaded') acks.get(worker.id)?.(message.ok);
@@ -159,6 +161,7 @@ export function joinCluster(app: App, log: Logger): void {
     if (process.connected) process.send?.(m);
   };
   const { ruleSets } = app.services;
+  joinMetricsAggregation(app.services.metrics);
   ruleSets.onActivated((active) => send({ triage: 'rules-activated', checksum: active.checksum }));
   send({ triage: 'rules-activated', checksum: ruleSets.current().checksum });
   process.on('message', (message) => {

@@ -16,7 +16,7 @@ export function registerServe(program: Command) {
     .option('--migrate', 'apply pending migrations first', false)
     .action(async (opts: { migrate: boolean }) => {
       const config = loadConfig();
-      const log = createLogger(config.logLevel);
+      const log = createLogger(config.logLevel, undefined, { traceIds: config.tracing !== null });
       if (config.workers > 1 && cluster.isPrimary) return servePrimary(config, log, opts.migrate);
       // A worker's primary has migrated already.
       return serveHere(config, cluster.isWorker ? log.child({ worker: cluster.worker!.id }) : log, opts.migrate && cluster.isPrimary);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readTracingConfig, TracingConfig } from './tracing.config';
 
 /** Log levels pino knows. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -18,11 +19,16 @@ export type DatabaseConfig =
       poolSize: number;
     };
 
+/** A MySQL/MariaDB server: the primary of DATABASE_URL, or a read replica. */
+export type MysqlDatabaseConfig = Extract<DatabaseConfig, { kind: 'mysql' }>;
+
 /** Everything the service reads from the environment, parsed and checked once at boot. */
 export interface AppConfig {
   database: DatabaseConfig;
   /** The URL as given, for messages (password masked). */
   databaseUrlForDisplay: string;
+  /** Read replicas of a MySQL/MariaDB primary (DATABASE_REPLICA_URLS): reports, lists and backtests read there. */
+  databaseReplicas: MysqlDatabaseConfig[];
   port: number;
   host: string;
   rulesDir: string;
@@ -48,10 +54,12 @@ export interface AppConfig {
    * deadlines missed more than lookbackHours before it sees them are not breached (0: no limit).
    */
   escalation: { intervalMs: number; lookbackHours: number };
-  /** The webhook delivery worker: poll interval (0: off), per-attempt timeout, deliveries in flight. */
-  webhooks: { intervalMs: number; timeoutMs: number; concurrency: number };
+  /** The webhook delivery worker: poll interval (0: off), per-attempt timeout, deliveries in flight, days settled events are kept (0: forever). */
+  webhooks: { intervalMs: number; timeoutMs: number; concurrency: number; retentionDays: number };
   /** `triage serve` processes behind one port (node:cluster); 1 serves in the process itself. */
   workers: number;
+  /** OpenTelemetry tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT); null: off, nothing installed. */
+  tracing: TracingConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +107,29 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
   };
 }
 
+/**
+ * Parses DATABASE_REPLICA_URLS: comma-separated `mysql://` or `mariadb://` URLs of replicas of
+ * the primary (empty entries ignored). Throws one message per bad entry, for ConfigError.
+ */
+export function parseReplicaUrls(raw: string | undefined, primary: DatabaseConfig): MysqlDatabaseConfig[] {
+  const urls = (raw ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (!urls.length) return [];
+  if (primary.kind !== 'mysql') throw new Error('DATABASE_REPLICA_URLS needs a MySQL/MariaDB DATABASE_URL: SQLite has no replicas');
+  const problems: string[] = [];
+  const replicas = urls.flatMap((url, i) => {
+    try {
+      const db = parseDatabaseUrl(url);
+      if (db.kind === 'mysql') return [db];
+      problems.push(`DATABASE_REPLICA_URLS entry ${i + 1} "${maskUrl(url)}" must be a mysql:// or mariadb:// URL`);
+    } catch (e) {
+      problems.push(`DATABASE_REPLICA_URLS entry ${i + 1} "${maskUrl(url)}" ${(e as Error).message}`);
+    }
+    return [];
+  });
+  if (problems.length) throw new Error(problems.join('\n'));
+  return replicas;
+}
+
 function maskUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
@@ -130,6 +161,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (e) {
     problems.push(`DATABASE_URL="${maskUrl(url)}" ${(e as Error).message}`);
   }
+  let databaseReplicas: MysqlDatabaseConfig[] = [];
+  try {
+    // Checked against the primary only when DATABASE_URL itself parsed.
+    if (!problems.length) databaseReplicas = parseReplicaUrls(env.DATABASE_REPLICA_URLS, database);
+  } catch (e) {
+    problems.push(...(e as Error).message.split('\n'));
+  }
   const port = integer('PORT', env.PORT, 4000, 0, 65535, problems);
   const host = env.HOST || '127.0.0.1';
   const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
@@ -140,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config: AppConfig = {
     database,
     databaseUrlForDisplay: maskUrl(url),
+    databaseReplicas,
     port,
     host,
     rulesDir: path.resolve(env.RULES_DIR || './rules'),
@@ -167,8 +206,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       intervalMs: integer('WEBHOOK_INTERVAL_MS', env.WEBHOOK_INTERVAL_MS, 1_000, 0, 3_600_000, problems),
       timeoutMs: integer('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000, problems),
       concurrency: integer('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY, 8, 1, 256, problems),
+      retentionDays: integer('WEBHOOK_RETENTION_DAYS', env.WEBHOOK_RETENTION_DAYS, 30, 0, 3650, problems),
     },
     workers: integer('WORKERS', env.WORKERS, 1, 1, 64, problems),
+    tracing: readTracingConfig(env, problems),
   };
   if (config.workers > 1 && config.database.kind === 'sqlite') {
     // SQLite transactions are queued one after the other inside one process only: processes

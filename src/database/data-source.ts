@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import type { DatabaseConfig } from '../config/config';
+import type { DatabaseConfig, MysqlDatabaseConfig } from '../config/config';
 import { MIGRATIONS } from '../../migrations';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { IncidentEntity } from '../incidents/incident.entity';
@@ -59,8 +59,42 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   };
 }
 
-export function createDataSource(db: DatabaseConfig): DataSource {
-  return new DataSource(dataSourceOptions(db));
+/**
+ * A data source on `db`; with `replicas` (MySQL/MariaDB only), reads that ask for a replica
+ * (ReadDb, read-db.ts) go to one of them and everything else to `db`.
+ */
+export function createDataSource(db: DatabaseConfig, replicas: readonly MysqlDatabaseConfig[] = []): DataSource {
+  if (!replicas.length) return new DataSource(dataSourceOptions(db));
+  if (db.kind !== 'mysql') throw new Error('read replicas need a MySQL/MariaDB primary');
+  return new DataSource(withReplicas(dataSourceOptions(db), db, replicas));
+}
+
+/**
+ * The options with read replicas: TypeORM replication on a mysql2 pool cluster. With
+ * `defaultMode: 'master'` every statement, SELECTs included, goes to the primary unless its
+ * query runner was created in 'slave' mode, which only ReadDb does.
+ */
+export function withReplicas(options: DataSourceOptions, primary: MysqlDatabaseConfig, replicas: readonly MysqlDatabaseConfig[]): DataSourceOptions {
+  if (options.type !== 'mysql' && options.type !== 'mariadb') throw new Error('read replicas need a MySQL/MariaDB primary');
+  const { host: _host, port: _port, username: _username, password: _password, database: _database, extra, ...rest } = options;
+  // `extra` is applied to every server of the cluster: each keeps its own pool size instead.
+  const { connectionLimit: _limit, maxIdle: _idle, ...shared } = (extra ?? {}) as Record<string, unknown>;
+  const server = (db: MysqlDatabaseConfig) => ({ host: db.host, port: db.port, username: db.user, password: db.password, database: db.database, poolSize: db.poolSize });
+  return {
+    ...rest,
+    extra: shared,
+    replication: {
+      master: server(primary),
+      slaves: replicas.map(server),
+      defaultMode: 'master',
+      // A server that fails is neither retried in a loop nor dropped from the cluster (mysql2's
+      // defaults would drop it for good after 5 errors): the primary behaves as a plain pool
+      // (errors surface as SERVICE_UNAVAILABLE, it recovers when the server is back), and a dead
+      // replica is ReadDb's to fall back from.
+      canRetry: false,
+      removeNodeErrorCount: Number.MAX_SAFE_INTEGER,
+    },
+  };
 }
 
 /** Runs the pending migrations; returns the names of those it ran. */

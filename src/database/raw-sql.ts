@@ -26,10 +26,34 @@ export type RawResult = Array<Record<string, unknown>> | { insertId: number; aff
 
 const statements = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
 
+/**
+ * Wraps each raw statement of one data source (tracing: a span per statement). It is given the
+ * SQL text only, never the parameters. Data sources without one run their statements bare.
+ */
+export type RawStatementHook = (sql: string, run: () => Promise<RawResult>) => Promise<RawResult>;
+
+const hooks = new WeakMap<DataSource, RawStatementHook>();
+
+/** Installs `hook` for every raw statement on `ds` from now on (at boot, when tracing is on). */
+export function hookRawStatements(ds: DataSource, hook: RawStatementHook): void {
+  hooks.set(ds, hook);
+}
+
 /** Runs one statement outside any transaction. */
 export function rawQuery(ds: DataSource, sql: string, params: unknown[] = []): Promise<RawResult> {
+  const hook = hooks.get(ds);
+  return hook ? hook(sql, () => onPool(ds, sql, params)) : onPool(ds, sql, params);
+}
+
+function onPool(ds: DataSource, sql: string, params: unknown[]): Promise<RawResult> {
   if (ds.options.type === 'better-sqlite3') return sqlite(ds.driver as unknown as { databaseConnection: SqliteDatabase }, sql, params);
-  return mysql((ds.driver as unknown as { pool: MysqlCallbackConnection }).pool, sql, params);
+  return mysql(primaryPool(ds), sql, params);
+}
+
+/** The primary's pool: the driver's own, or the MASTER of its pool cluster when there are read replicas. */
+function primaryPool(ds: DataSource): MysqlCallbackConnection {
+  const driver = ds.driver as unknown as { pool?: MysqlCallbackConnection; poolCluster?: { of(pattern: string): MysqlCallbackConnection } };
+  return driver.pool ?? driver.poolCluster!.of('MASTER');
 }
 
 /** Runs one statement on the connection of `em` (its transaction's, when it is in one). */
@@ -38,7 +62,9 @@ export function rawExec(em: EntityManager, sql: string, params: unknown[] = []):
   if (em.connection.options.type === 'better-sqlite3') return rawQuery(em.connection, sql, params);
   const runner = em.queryRunner as unknown as { databaseConnection?: MysqlCallbackConnection; isReleased: boolean } | undefined;
   const conn = runner && !runner.isReleased ? runner.databaseConnection : undefined;
-  return conn ? mysql(conn, sql, params) : rawQuery(em.connection, sql, params);
+  if (!conn) return rawQuery(em.connection, sql, params);
+  const hook = hooks.get(em.connection);
+  return hook ? hook(sql, () => mysql(conn, sql, params)) : mysql(conn, sql, params);
 }
 
 function mysql(conn: MysqlCallbackConnection, sql: string, params: unknown[]): Promise<RawResult> {

@@ -1,4 +1,5 @@
 import { Brackets, DataSource, In } from 'typeorm';
+import type { ReadDb } from '../database/read-db';
 import type { Actor } from '../auth/actor';
 import { isStaff } from '../auth/actor';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
@@ -28,9 +29,13 @@ export interface BreachPage {
   totalCount: number;
 }
 
-/** Reads breaches, through what the actor may see (an INTEGRATION key: its own source's incidents). */
+/**
+ * Reads breaches, through what the actor may see (an INTEGRATION key: its own source's
+ * incidents). An incident's breaches are read on the primary; list pages may come from a read
+ * replica (`reads`).
+ */
 export class BreachReader {
-  constructor(private readonly ds: DataSource, private readonly maxPageSize: number) {}
+  constructor(private readonly ds: DataSource, private readonly maxPageSize: number, private readonly reads: ReadDb) {}
 
   /** Breaches of these incidents (already known visible), oldest first, by incident. */
   async forIncidents(ids: readonly number[]): Promise<Map<number, BreachEntity[]>> {
@@ -48,32 +53,30 @@ export class BreachReader {
     return new Set(rows.map((r) => r.subjectId));
   }
 
-  /** A page, newest first (detected_at, id), with the total under the same filter. */
+  /** A page, newest first (detected_at, id), with the total under the same filter (on a replica when there are some). */
   async list(actor: Actor, f: BreachQuery | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<BreachPage> {
     const size = pageSize(first, this.maxPageSize);
-    const q = this.ds.getRepository(BreachEntity).createQueryBuilder('b').innerJoin(IncidentEntity, 'i', 'i.id = b.incident_id');
     const filter = f ?? {};
-    if (!isStaff(actor)) q.andWhere('i.source = :ownSource', { ownSource: actor.source });
-    if (!filter.includeDrills) q.andWhere('i.drill = :drill', { drill: false });
-    if (filter.incidentId != null) {
-      const id = parseId(filter.incidentId);
-      if (id === null) throw badInput('filter.incidentId', 'is not an incident id');
-      q.andWhere('b.incident_id = :incidentId', { incidentId: id });
-    }
-    if (filter.subjectType?.length) q.andWhere('b.subject_type IN (:...types)', { types: filter.subjectType });
-    if (filter.kind?.length) q.andWhere('b.kind IN (:...kinds)', { kinds: filter.kind });
-    if (filter.from) q.andWhere('b.detected_at >= :from', { from: filter.from });
-    if (filter.to) q.andWhere('b.detected_at < :to', { to: filter.to });
-    if (filter.escalated != null) q.andWhere(filter.escalated ? 'b.level > 0' : 'b.level = 0');
-    if (filter.open != null) q.andWhere(filter.open ? 'b.settled_at IS NULL' : 'b.settled_at IS NOT NULL');
-    const totalCount = await q.clone().getCount();
-    const page = q.clone().orderBy('b.detected_at', 'DESC').addOrderBy('b.id', 'DESC').take(size + 1);
-    if (after) {
-      const c = decodeCursor(after);
-      page.andWhere(new Brackets((w) => w.where('b.detected_at < :cAt', { cAt: c.at }).orWhere('b.detected_at = :cAt AND b.id < :cId', { cAt: c.at, cId: c.id })));
-    }
-    const rows = size === 0 ? [] : await page.getMany();
-    const shown = rows.slice(0, size);
-    return { rows: shown, cursors: shown.map((b) => encodeCursor(b.detectedAt, b.id)), hasNextPage: rows.length > size, totalCount };
+    const incidentId = filter.incidentId != null ? parseId(filter.incidentId) : null;
+    if (filter.incidentId != null && incidentId === null) throw badInput('filter.incidentId', 'is not an incident id');
+    const c = after ? decodeCursor(after) : null;
+    return this.reads.read(async (em) => {
+      const q = em.getRepository(BreachEntity).createQueryBuilder('b').innerJoin(IncidentEntity, 'i', 'i.id = b.incident_id');
+      if (!isStaff(actor)) q.andWhere('i.source = :ownSource', { ownSource: actor.source });
+      if (!filter.includeDrills) q.andWhere('i.drill = :drill', { drill: false });
+      if (incidentId !== null) q.andWhere('b.incident_id = :incidentId', { incidentId });
+      if (filter.subjectType?.length) q.andWhere('b.subject_type IN (:...types)', { types: filter.subjectType });
+      if (filter.kind?.length) q.andWhere('b.kind IN (:...kinds)', { kinds: filter.kind });
+      if (filter.from) q.andWhere('b.detected_at >= :from', { from: filter.from });
+      if (filter.to) q.andWhere('b.detected_at < :to', { to: filter.to });
+      if (filter.escalated != null) q.andWhere(filter.escalated ? 'b.level > 0' : 'b.level = 0');
+      if (filter.open != null) q.andWhere(filter.open ? 'b.settled_at IS NULL' : 'b.settled_at IS NOT NULL');
+      const totalCount = await q.clone().getCount();
+      const page = q.clone().orderBy('b.detected_at', 'DESC').addOrderBy('b.id', 'DESC').take(size + 1);
+      if (c) page.andWhere(new Brackets((w) => w.where('b.detected_at < :cAt', { cAt: c.at }).orWhere('b.detected_at = :cAt AND b.id < :cId', { cAt: c.at, cId: c.id })));
+      const rows = size === 0 ? [] : await page.getMany();
+      const shown = rows.slice(0, size);
+      return { rows: shown, cursors: shown.map((b) => encodeCursor(b.detectedAt, b.id)), hasNextPage: rows.length > size, totalCount };
+    });
   }
 }

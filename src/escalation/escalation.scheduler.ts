@@ -65,6 +65,9 @@ export class EscalationScheduler {
     private readonly batch = 200,
   ) {}
 
+  /** Told what each pass did (the metrics count it); must not throw. */
+  onTick: ((result: EscalationTickResult) => void) | null = null;
+
   /** Starts ticking every intervalMs (0: never; ticks are then run by hand, as the tests do). */
   start(): void {
     if (this.intervalMs <= 0 || this.timer) return;
@@ -82,7 +85,8 @@ export class EscalationScheduler {
 
   /** One pass over every clock. Ticks of one instance run one after the other. */
   async tick(): Promise<EscalationTickResult> {
-    const run = (this.running ?? Promise.resolve()).catch(() => undefined).then(() => this.pass());
+    const run = (this.running ?? Promise.resolve()).catch(() => undefined).then(() => this.pass())
+      .then((r) => { this.onTick?.(r); return r; });
     this.running = run;
     try {
       return await run;

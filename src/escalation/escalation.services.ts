@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { Clock } from '../common/clock';
+import type { ReadDb } from '../database/read-db';
 import type { Transactions } from '../database/transaction';
 import type { IncidentReader } from '../incidents/incident.reader';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -22,15 +23,15 @@ export interface EscalationServices {
 }
 
 export function createEscalationServices(
-  config: AppConfig, ds: DataSource, tx: Transactions, clock: Clock, log: Logger,
+  config: AppConfig, ds: DataSource, reads: ReadDb, tx: Transactions, clock: Clock, log: Logger,
   ruleSets: RuleSetService, incidentReader: IncidentReader, outbox: WebhookOutbox,
 ): EscalationServices {
   const scheduler = new EscalationScheduler(ds, tx, ruleSets, outbox, clock, log, config.escalation.intervalMs, config.escalation.lookbackHours * 3_600_000);
   return {
     clocks: new IncidentClockService(ds, tx, ruleSets, incidentReader, clock),
     scheduler,
-    breaches: new BreachReader(ds, config.maxPageSize),
-    compliance: new ActionComplianceService(ds, ruleSets, clock),
+    breaches: new BreachReader(ds, config.maxPageSize, reads),
+    compliance: new ActionComplianceService(ds, reads, ruleSets, clock),
     tick: () => scheduler.tick(),
   };
 }

@@ -10,6 +10,8 @@ import { handleReportExport, REPORT_EXPORT_PREFIX } from '../reports/report-expo
 import { KeyRateLimiter } from '../graphql/hardening';
 import { isConnectionError } from '../database/errors';
 import { routeOf, serveMetrics } from '../observability/metrics.http';
+import { RequestHandler, traceRequests } from '../observability/tracing.http';
+import type { Tracing } from '../observability/tracing';
 
 class BodyTooLarge extends Error {}
 
@@ -43,16 +45,15 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 /**
  * The HTTP front: POST/GET /graphql through Apollo, /healthz (the process answers) and
  * /readyz (database reachable and a rule pack loaded). Plain node:http: the service's
- * thread is the bottleneck, so no framework sits in the hot path.
+ * thread is the bottleneck, so no framework sits in the hot path. With `tracing`, each request
+ * runs in a server span (tracing.http.ts); without, nothing wraps it.
  */
-export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services): http.Server {
+export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services, tracing: Tracing | null = null): http.Server {
   const { log, config } = services;
   const rateLimiter = new KeyRateLimiter(config.rateLimitPerMinute);
   const drain: DrainState = { closing: false, inFlight: new Set(), idle: [] };
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const handle: RequestHandler = async (req, res, requestId) => {
     const started = process.hrtime.bigint();
-    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
-    res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -99,11 +100,14 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       else res.end();
     }
   };
+  const serve = tracing ? traceRequests(tracing, handle) : handle; // decided once, not per request
   const server = http.createServer((req, res) => {
     // Once closing, every answer closes its connection: keep-alive clients cannot hold the drain open.
     if (drain.closing) res.shouldKeepAlive = false;
     drain.inFlight.add(res);
-    void handle(req, res).finally(() => {
+    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
+    res.setHeader('x-request-id', requestId);
+    void serve(req, res, requestId).finally(() => {
       drain.inFlight.delete(res);
       if (drain.inFlight.size === 0) for (const done of drain.idle.splice(0)) done();
     });

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor';
 import { isStaff } from '../auth/actor';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { notFound } from '../common/errors';
+import type { ReadDb } from '../database/read-db';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import { IncidentEventEntity } from './incident-event.entity';
@@ -21,9 +22,13 @@ export interface IncidentPage {
   totalCount: number;
 }
 
-/** Reads incidents, always through what the actor may see. */
+/**
+ * Reads incidents, always through what the actor may see. One incident (by id, by reference,
+ * its history) is read on the primary: it may have just been written. List pages may come
+ * from a read replica (`reads`).
+ */
 export class IncidentReader {
-  constructor(private readonly ds: DataSource, private readonly maxPageSize: number) {}
+  constructor(private readonly ds: DataSource, private readonly maxPageSize: number, private readonly reads: ReadDb) {}
 
   async byId(id: number, em: EntityManager = this.ds.manager): Promise<IncidentView | null> {
     const entity = await em.findOneBy(IncidentEntity, { id });
@@ -59,23 +64,23 @@ export class IncidentReader {
     return this.ds.manager.find(IncidentEventEntity, { where: { incidentId }, order: { id: 'ASC' } });
   }
 
-  /** A page, newest first (reported_at, id), with the total under the same filter. */
+  /** A page, newest first (reported_at, id), with the total under the same filter (on a replica when there are some). */
   async list(actor: Actor, filter: IncidentFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<IncidentPage> {
     const size = pageSize(first, this.maxPageSize);
-    const base = this.filtered(actor, filter ?? {});
-    const totalCount = await base.clone().getCount();
-    const page = base.clone().orderBy('i.reported_at', 'DESC').addOrderBy('i.id', 'DESC').take(size + 1);
-    if (after) {
-      const c = decodeCursor(after);
-      page.andWhere(new Brackets((w) => w.where('i.reported_at < :cAt', { cAt: c.at }).orWhere('i.reported_at = :cAt AND i.id < :cId', { cAt: c.at, cId: c.id })));
-    }
-    const rows = size === 0 ? [] : await page.getMany();
-    const views = await this.withActions(rows.slice(0, size));
-    return { views, cursors: views.map((v) => encodeCursor(v.entity.reportedAt, v.entity.id)), hasNextPage: rows.length > size, totalCount };
+    const c = after ? decodeCursor(after) : null;
+    return this.reads.read(async (em) => {
+      const base = this.filtered(em, actor, filter ?? {});
+      const totalCount = await base.clone().getCount();
+      const page = base.clone().orderBy('i.reported_at', 'DESC').addOrderBy('i.id', 'DESC').take(size + 1);
+      if (c) page.andWhere(new Brackets((w) => w.where('i.reported_at < :cAt', { cAt: c.at }).orWhere('i.reported_at = :cAt AND i.id < :cId', { cAt: c.at, cId: c.id })));
+      const rows = size === 0 ? [] : await page.getMany();
+      const views = await this.withActions(rows.slice(0, size), em);
+      return { views, cursors: views.map((v) => encodeCursor(v.entity.reportedAt, v.entity.id)), hasNextPage: rows.length > size, totalCount };
+    });
   }
 
-  private filtered(actor: Actor, f: IncidentFilter): SelectQueryBuilder<IncidentEntity> {
-    const q = this.ds.getRepository(IncidentEntity).createQueryBuilder('i');
+  private filtered(em: EntityManager, actor: Actor, f: IncidentFilter): SelectQueryBuilder<IncidentEntity> {
+    const q = em.getRepository(IncidentEntity).createQueryBuilder('i');
     if (!isStaff(actor)) q.andWhere('i.source = :ownSource', { ownSource: actor.source });
     if (!f.includeDrills) q.andWhere('i.drill = :drill', { drill: false });
     if (f.status?.length) q.andWhere('i.status IN (:...status)', { status: f.status });

@@ -157,7 +157,11 @@ export class IncidentService {
     return (await this.reader.byId(incidentId))!;
   }
 
-  private async decide(report: NormalizedReport, reportedAt: Date): Promise<Decision> {
+  private decide(report: NormalizedReport, reportedAt: Date): Promise<Decision> {
+    return this.traceDecision ? this.traceDecision(() => this.evaluateRules(report, reportedAt)) : this.evaluateRules(report, reportedAt);
+  }
+
+  private async evaluateRules(report: NormalizedReport, reportedAt: Date): Promise<Decision> {
     const { engine } = this.rules.current();
     const started = process.hrtime.bigint();
     const decision = await engine.decide(
@@ -170,6 +174,9 @@ export class IncidentService {
 
   /** Told how long each decision took (dynamic facts included): the rule-evaluation metric. */
   onDecisionTime?: (seconds: number) => void;
+
+  /** Runs each decision when tracing is on (the `rules.decide` span); unset, decisions run bare. */
+  traceDecision?: (decide: () => Promise<Decision>) => Promise<Decision>;
 
   /**
    * The incident, its actions and its REPORTED event: three statements (the actions in one),

@@ -19,7 +19,7 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse, me
       return;
     }
   }
-  const body = await metrics.registry.metrics();
+  const body = await metrics.exposition();
   res.writeHead(200, { 'content-type': metrics.registry.contentType });
   res.end(body);
 }

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { rawParams } from '../database/raw-params';
+import type { ReadDb } from '../database/read-db';
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -16,17 +17,24 @@ export class Metrics {
   readonly operationDuration = new Histogram({ name: 'triage_graphql_operation_duration_seconds', help: 'GraphQL operation duration by name and outcome', labelNames: ['operation', 'outcome'], buckets: DURATION_BUCKETS, registers: [this.registry] });
   readonly decisions = new Counter({ name: 'triage_decisions_total', help: 'Decisions stored, by severity and category', labelNames: ['severity', 'category'], registers: [this.registry] });
   readonly ruleEvaluation = new Histogram({ name: 'triage_rule_evaluation_seconds', help: 'Time to decide one incident with the rule pack (dynamic facts included)', buckets: [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05], registers: [this.registry] });
-  readonly readReplica = new Counter({ name: 'triage_db_queries_total', help: 'Read work by the database it went to', labelNames: ['target'], registers: [this.registry] });
+  readonly readReplica = new Counter({ name: 'triage_db_queries_total', help: 'Read-only work (reports, aggregates, backtests, list pages, these row counts) by the database that answered it: replica, or primary (no replicas, or a replica unreachable)', labelNames: ['target'], registers: [this.registry] });
 
-  constructor(ds: DataSource, activePack: () => { version: string; checksum: string } | null) {
+  readonly slaEvents = new Counter({ name: 'triage_sla_events_total', help: 'What the escalation scheduler of this process did: warnings sent, deadlines breached, breaches escalated a level, breaches settled', labelNames: ['event'], registers: [this.registry] });
+  readonly webhookAttempts = new Counter({ name: 'triage_webhook_attempts_total', help: 'Webhook delivery attempts of this process by outcome (delivered, failed: retried later, dead: given up after 24 h, released: handed back on shutdown)', labelNames: ['outcome'], registers: [this.registry] });
+
+  /** The text a scrape gets: this registry's, or in a WORKERS=n worker every worker's (metrics.cluster.ts). */
+  exposition: () => Promise<string> = () => this.registry.metrics();
+
+  /** `reads`: the row counts read on scrape may trail the primary by the replication lag (read-db.ts). */
+  constructor(ds: DataSource, activePack: () => { version: string; checksum: string } | null, reads: ReadDb) {
     collectDefaultMetrics({ register: this.registry, prefix: 'triage_' });
-    new Gauge({ name: 'triage_rule_pack_info', help: 'The active rule pack (value 1), labelled with its version and checksum', labelNames: ['version', 'checksum'], registers: [this.registry],
+    new Gauge({ name: 'triage_rule_pack_info', help: 'The active rule pack, labelled with its version and checksum; the value is the number of processes running it (1, or each worker of WORKERS=n)', labelNames: ['version', 'checksum'], registers: [this.registry],
       collect() {
         this.reset();
         const pack = activePack();
         if (pack) this.set({ version: pack.version, checksum: pack.checksum }, 1);
       } });
-    new Gauge({ name: 'triage_db_pool_connections', help: 'Database pool connections by state (MySQL)', labelNames: ['state'], registers: [this.registry],
+    new Gauge({ name: 'triage_db_pool_connections', help: 'Database pool connections of the primary by state (MySQL)', labelNames: ['state'], registers: [this.registry],
       collect() {
         const p = poolOf(ds);
         if (!p) return;
@@ -34,20 +42,37 @@ export class Metrics {
         this.set({ state: 'idle' }, p._freeConnections?.length ?? 0);
         this.set({ state: 'waiting' }, p._connectionQueue?.length ?? 0);
       } });
-    new Gauge({ name: 'triage_refunds', help: 'Refunds by status (drills excluded)', labelNames: ['status'], registers: [this.registry],
+    new Gauge({ name: 'triage_refunds', help: 'Refunds by status (drills excluded)', labelNames: ['status'], registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
       async collect() {
-        const rows = await ds.query(`SELECT status, COUNT(*) AS n FROM refunds WHERE drill = ? GROUP BY status`, rawParams(ds, [false])).catch(() => []);
+        const rows = await reads.query(`SELECT status, COUNT(*) AS n FROM refunds WHERE drill = ? GROUP BY status`, rawParams(ds, [false])).catch(() => []);
         this.reset();
         for (const r of rows as Array<{ status: string; n: number | string }>) this.set({ status: r.status }, Number(r.n));
       } });
-    new Gauge({ name: 'triage_refund_steps_overdue', help: 'Refund steps pending past their due time', registers: [this.registry],
+    new Gauge({ name: 'triage_refund_steps_overdue', help: 'Refund steps pending past their due time', registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
       async collect() {
-        const rows = await ds.query(`SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN ('IN_APPROVAL', 'PAID') AND r.drill = ?`, rawParams(ds, [new Date(), false])).catch(() => [{ n: 0 }]);
+        const rows = await reads.query(`SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN ('IN_APPROVAL', 'PAID') AND r.drill = ?`, rawParams(ds, [new Date(), false])).catch(() => [{ n: 0 }]);
         this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
       } });
-    new Gauge({ name: 'triage_incident_actions_overdue', help: 'Required actions not done past their due time (drills excluded)', registers: [this.registry],
+    new Gauge({ name: 'triage_webhook_deliveries', help: 'Webhook deliveries by status (all instances: read from the database)', labelNames: ['status'], registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
       async collect() {
-        const rows = await ds.query(`SELECT COUNT(*) AS n FROM incident_actions a JOIN incidents i ON i.id = a.incident_id WHERE a.done = ? AND a.due_at < ? AND i.drill = ?`, rawParams(ds, [false, new Date(), false])).catch(() => [{ n: 0 }]);
+        const rows = await reads.query(`SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status`).catch(() => []);
+        this.reset();
+        for (const status of ['PENDING', 'DELIVERING', 'DELIVERED', 'DEAD']) this.set({ status }, 0);
+        for (const r of rows as Array<{ status: string; n: number | string }>) this.set({ status: r.status }, Number(r.n));
+      } });
+    new Gauge({ name: 'triage_webhook_outbox_backlog', help: 'Webhook events not yet fanned out to their subscriptions', registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
+      async collect() {
+        const rows = await reads.query(`SELECT COUNT(*) AS n FROM webhook_outbox WHERE fanned_out = ?`, rawParams(ds, [false])).catch(() => [{ n: 0 }]);
+        this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
+      } });
+    new Gauge({ name: 'triage_sla_breaches_open', help: 'Breached deadlines not settled yet (drills excluded)', registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
+      async collect() {
+        const rows = await reads.query(`SELECT COUNT(*) AS n FROM breaches b JOIN incidents i ON i.id = b.incident_id WHERE b.settled_at IS NULL AND i.drill = ?`, rawParams(ds, [false])).catch(() => [{ n: 0 }]);
+        this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
+      } });
+    new Gauge({ name: 'triage_incident_actions_overdue', help: 'Required actions not done past their due time (drills excluded)', registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
+      async collect() {
+        const rows = await reads.query(`SELECT COUNT(*) AS n FROM incident_actions a JOIN incidents i ON i.id = a.incident_id WHERE a.done = ? AND a.due_at < ? AND i.drill = ?`, rawParams(ds, [false, new Date(), false])).catch(() => [{ n: 0 }]);
         this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
       } });
   }
@@ -61,6 +86,6 @@ interface PoolLike {
 
 /** mysql2's pool behind TypeORM, when there is one. */
 function poolOf(ds: DataSource): PoolLike | null {
-  const driver = ds.driver as unknown as { pool?: PoolLike };
-  return driver.pool ?? null;
+  const driver = ds.driver as unknown as { pool?: PoolLike; poolCluster?: { _nodes?: Record<string, { pool: PoolLike }> } };
+  return driver.pool ?? driver.poolCluster?._nodes?.MASTER?.pool ?? null;
 }

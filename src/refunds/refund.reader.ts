@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor';
 import { isStaff } from '../auth/actor';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { notFound } from '../common/errors';
+import type { ReadDb } from '../database/read-db';
 import { maySee } from '../incidents/incident.reader';
 import { RefundEntity } from './refund.entity';
 import { RefundStepEntity } from './refund-step.entity';
@@ -22,9 +23,13 @@ export interface RefundPage {
   totalCount: number;
 }
 
-/** Reads refunds, always through what the actor may see (an INTEGRATION key: its own source). */
+/**
+ * Reads refunds, always through what the actor may see (an INTEGRATION key: its own source).
+ * One refund, an incident's refunds and histories are read on the primary; list pages may
+ * come from a read replica (`reads`).
+ */
 export class RefundReader {
-  constructor(private readonly ds: DataSource, private readonly maxPageSize: number) {}
+  constructor(private readonly ds: DataSource, private readonly maxPageSize: number, private readonly reads: ReadDb) {}
 
   async byId(id: number, em: EntityManager = this.ds.manager): Promise<RefundView | null> {
     const entity = await em.findOneBy(RefundEntity, { id });
@@ -56,23 +61,23 @@ export class RefundReader {
     return this.ds.manager.find(RefundTransitionEntity, { where: { refundId }, order: { id: 'ASC' } });
   }
 
-  /** A page, newest first (requested_at, id), with the total under the same filter. */
+  /** A page, newest first (requested_at, id), with the total under the same filter (on a replica when there are some). */
   async list(actor: Actor, filter: RefundFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<RefundPage> {
     const size = pageSize(first, this.maxPageSize);
-    const base = this.filtered(actor, filter ?? {});
-    const totalCount = await base.clone().getCount();
-    const page = base.clone().orderBy('r.requested_at', 'DESC').addOrderBy('r.id', 'DESC').take(size + 1);
-    if (after) {
-      const c = decodeCursor(after);
-      page.andWhere(new Brackets((w) => w.where('r.requested_at < :cAt', { cAt: c.at }).orWhere('r.requested_at = :cAt AND r.id < :cId', { cAt: c.at, cId: c.id })));
-    }
-    const rows = size === 0 ? [] : await page.getMany();
-    const views = await this.withSteps(rows.slice(0, size));
-    return { views, cursors: views.map((v) => encodeCursor(v.entity.requestedAt, v.entity.id)), hasNextPage: rows.length > size, totalCount };
+    const c = after ? decodeCursor(after) : null;
+    return this.reads.read(async (em) => {
+      const base = this.filtered(em, actor, filter ?? {});
+      const totalCount = await base.clone().getCount();
+      const page = base.clone().orderBy('r.requested_at', 'DESC').addOrderBy('r.id', 'DESC').take(size + 1);
+      if (c) page.andWhere(new Brackets((w) => w.where('r.requested_at < :cAt', { cAt: c.at }).orWhere('r.requested_at = :cAt AND r.id < :cId', { cAt: c.at, cId: c.id })));
+      const rows = size === 0 ? [] : await page.getMany();
+      const views = await this.withSteps(rows.slice(0, size), em);
+      return { views, cursors: views.map((v) => encodeCursor(v.entity.requestedAt, v.entity.id)), hasNextPage: rows.length > size, totalCount };
+    });
   }
 
-  private filtered(actor: Actor, f: RefundFilter): SelectQueryBuilder<RefundEntity> {
-    const q = this.ds.getRepository(RefundEntity).createQueryBuilder('r');
+  private filtered(em: EntityManager, actor: Actor, f: RefundFilter): SelectQueryBuilder<RefundEntity> {
+    const q = em.getRepository(RefundEntity).createQueryBuilder('r');
     if (!isStaff(actor)) q.andWhere('r.source = :ownSource', { ownSource: actor.source });
     if (!f.includeDrills) q.andWhere('r.drill = :drill', { drill: false });
     if (f.status?.length) q.andWhere('r.status IN (:...status)', { status: f.status });

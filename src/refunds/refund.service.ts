@@ -231,6 +231,9 @@ export class RefundService {
     return (await this.reader.byId(refundId))!;
   }
 
+  /** Runs each refund chain decision when tracing is on (the `rules.refund_chain` span); unset, they run bare. */
+  traceRefundChain?: (version: string, category: string, decide: () => Promise<string[]>) => Promise<string[]>;
+
   /** The chain the rules give for this incident's facts with the refund's amount, checked against the catalog. */
   private async chainFor(engine: RuleEngine, incident: IncidentEntity, amountFen: bigint): Promise<string[]> {
     const r = incident.report as Record<string, any>;
@@ -251,7 +254,8 @@ export class RefundService {
     };
     // The computed fact as the rules saw it when the incident was reported, not as it is today.
     const stored = Number(r.repeatIncidents30d ?? 0);
-    const chain = await engine.refundChainFor(input, { repeatIncidents30d: async () => stored });
+    const decide = () => engine.refundChainFor(input, { repeatIncidents30d: async () => stored });
+    const chain = await (this.traceRefundChain ? this.traceRefundChain(engine.version, incident.category, decide) : decide());
     if (!chain.length) throw badInput('input.incidentId', `the rules give no approval chain for a refund of a ${incident.category} incident`);
     const unknown = chain.filter((s) => !engine.pack.catalog.refundSteps[s]);
     if (unknown.length) throw new Error(`rule pack ${engine.version} gives refund steps missing from its catalog: ${unknown.join(', ')}`);

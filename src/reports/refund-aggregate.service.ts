@@ -1,5 +1,6 @@
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Clock } from '../common/clock';
+import type { ReadDb } from '../database/read-db';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import {
   AggregateFilter, checkGroupBy, checkWindow, finishGroups, GROUP_COLUMNS, GroupBy, groupId, GroupSums, RefundAggregate, rollupMonths,
@@ -16,9 +17,10 @@ import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
  * that cuts a month reads the refunds in the window (ix_refunds_requested), each with its
  * business day stored. Steps still pending past their due time depend on the clock, so they
  * are always counted live, from the small table of refunds in progress (refund_pending_steps).
+ * Read on a replica when there are some (`reads`).
  */
 export class RefundAggregateService {
-  constructor(private readonly ds: DataSource, private readonly rules: RuleSetService, private readonly clock: Clock) {}
+  constructor(private readonly ds: DataSource, private readonly reads: ReadDb, private readonly rules: RuleSetService, private readonly clock: Clock) {}
 
   /**
    * The groups, ordered by their keys. `scan` reads the refunds even when the rollup could
@@ -28,23 +30,22 @@ export class RefundAggregateService {
     checkGroupBy(groupBy);
     checkWindow(filter);
     const columns = groupBy.map((g) => GROUP_COLUMNS[g]);
-    const [rows, pending] = await Promise.all([this.sumsQuery(groupBy, filter, options).query.getRawMany(), this.pendingOverdue(columns, filter)]);
+    const [rows, pending] = await this.reads.read((em) => Promise.all([this.sumsQuery(em, groupBy, filter, options).query.getRawMany(), this.pendingOverdue(em, columns, filter)]));
     return finishGroups(rows.map((r) => groupSums(r, columns.length)), pending);
   }
 
   /** The SQL of an aggregate's sums, whether the rollup answers it, and the live query (EXPLAIN in the benchmark). */
   plan(groupBy: readonly GroupBy[], filter: AggregateFilter = {}, options: { scan?: boolean } = {}): { rollup: boolean; sums: SqlText; pending: SqlText } {
-    const { query, rollup } = this.sumsQuery(groupBy, filter, options);
+    const { query, rollup } = this.sumsQuery(this.ds.manager, groupBy, filter, options);
     const sql = (q: SelectQueryBuilder<any>) => {
       const [text, params] = q.getQueryAndParameters();
       return { sql: text, params };
     };
-    return { rollup, sums: sql(query), pending: sql(this.pendingQuery(groupBy.map((g) => GROUP_COLUMNS[g]), filter)) };
+    return { rollup, sums: sql(query), pending: sql(this.pendingQuery(this.ds.manager, groupBy.map((g) => GROUP_COLUMNS[g]), filter)) };
   }
 
-  private sumsQuery(groupBy: readonly GroupBy[], filter: AggregateFilter, options: { scan?: boolean }): { query: SelectQueryBuilder<any>; rollup: boolean } {
+  private sumsQuery(em: EntityManager, groupBy: readonly GroupBy[], filter: AggregateFilter, options: { scan?: boolean }): { query: SelectQueryBuilder<any>; rollup: boolean } {
     const d = dialectOf(this.ds);
-    const em = this.ds.manager;
     const columns = groupBy.map((g) => GROUP_COLUMNS[g]);
     const months = options.scan ? null : rollupMonths(groupBy, filter, this.rules.current().engine.calendar);
     if (!months) return { query: groupFacts(em, d, refundFacts(em, d, filter), columns), rollup: false };
@@ -64,13 +65,13 @@ export class RefundAggregateService {
    * refund in progress): never the refunds themselves, nor a cancelled refund's last step,
    * which stays PENDING for good.
    */
-  private async pendingOverdue(columns: readonly string[], filter: AggregateFilter): Promise<Map<string, number>> {
-    const rows = await this.pendingQuery(columns, filter).getRawMany();
+  private async pendingOverdue(em: EntityManager, columns: readonly string[], filter: AggregateFilter): Promise<Map<string, number>> {
+    const rows = await this.pendingQuery(em, columns, filter).getRawMany();
     return new Map(rows.map((r) => [groupId(keysOf(r, columns.length)), rawInt(r.n)]));
   }
 
-  private pendingQuery(columns: readonly string[], filter: AggregateFilter): SelectQueryBuilder<any> {
-    const q = this.ds.manager.createQueryBuilder()
+  private pendingQuery(em: EntityManager, columns: readonly string[], filter: AggregateFilter): SelectQueryBuilder<any> {
+    const q = em.createQueryBuilder()
       .from('refund_pending_steps', 'p')
       .select('COUNT(*)', 'n')
       .where('p.due_at < :now', { now: this.clock.now() });

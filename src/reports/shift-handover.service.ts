@@ -1,6 +1,7 @@
-import { DataSource, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { badInput } from '../common/errors';
+import type { ReadDb } from '../database/read-db';
 import { IncidentEntity } from '../incidents/incident.entity';
 import type { IncidentReader, IncidentView } from '../incidents/incident.reader';
 import { RefundEntity } from '../refunds/refund.entity';
@@ -40,11 +41,11 @@ export interface ShiftHandover {
  * The shift handover of POLICY.md §7: refunds finance paid, refunds submitted to finance
  * (CASHIER_CHECK became pending) and refunds finance returned in the window, then what is
  * still open now — incidents not resolved, refunds in progress — with what the next shift
- * must do. Drills are left out unless asked for.
+ * must do. Drills are left out unless asked for. Read on a replica when there are some (`reads`).
  */
 export class ShiftHandoverService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly reads: ReadDb,
     private readonly rules: RuleSetService,
     private readonly clock: Clock,
     private readonly incidents: IncidentReader,
@@ -55,9 +56,13 @@ export class ShiftHandoverService {
   async handover(from: Date, to: Date, includeDrills = false): Promise<ShiftHandover> {
     if (from.getTime() >= to.getTime()) throw badInput('to', 'must be after from');
     if (to.getTime() - from.getTime() > MAX_HANDOVER_DAYS * 86_400_000) throw badInput('to', `a handover covers at most ${MAX_HANDOVER_DAYS} days`);
+    return this.reads.read((em) => this.read(em, from, to, includeDrills));
+  }
+
+  private async read(em: EntityManager, from: Date, to: Date, includeDrills: boolean): Promise<ShiftHandover> {
     const window = { from, to };
     const refunds = () => {
-      const q = this.ds.getRepository(RefundEntity).createQueryBuilder('r');
+      const q = em.getRepository(RefundEntity).createQueryBuilder('r');
       if (!includeDrills) q.andWhere('r.drill = :drill', { drill: false });
       return q;
     };
@@ -77,13 +82,13 @@ export class ShiftHandoverService {
       refundId: Number(t.refund_id), refundNo: String(t.refund_no), step: t.step ?? null, reason: t.reason ?? null, returnedAt: rawDate(t.at)!, returnedBy: String(t.actor),
     }));
     const returnedIds = [...new Set(returns.map((t) => t.refundId))];
-    const returned = returnedIds.length ? await this.ds.getRepository(RefundEntity).findBy({ id: In(returnedIds) }) : [];
-    const open = await this.openIncidents(to, includeDrills);
+    const returned = returnedIds.length ? await em.getRepository(RefundEntity).findBy({ id: In(returnedIds) }) : [];
+    const open = await this.openIncidents(em, to, includeDrills);
     const inProgress = await refunds().andWhere('r.status IN (:...live)', { live: ['IN_APPROVAL', 'PAID', 'RETURNED'] })
       .andWhere('r.requested_at < :to', { to }).orderBy('r.id', 'ASC').getMany();
     const { catalog } = this.rules.current().engine.pack;
     const [paidViews, submittedViews, returnedViews, inProgressViews] = await Promise.all([paid, submitted, returnedIds.map((id) => returned.find((r) => r.id === id)!), inProgress]
-      .map((list) => this.refunds.withSteps(list)));
+      .map((list) => this.refunds.withSteps(list, em)));
     return {
       from,
       to,
@@ -98,10 +103,10 @@ export class ShiftHandoverService {
   }
 
   /** Incidents reported before the end of the window and not RESOLVED or CLOSED, oldest first. */
-  private async openIncidents(to: Date, includeDrills: boolean): Promise<IncidentView[]> {
-    const q = this.ds.getRepository(IncidentEntity).createQueryBuilder('i')
+  private async openIncidents(em: EntityManager, to: Date, includeDrills: boolean): Promise<IncidentView[]> {
+    const q = em.getRepository(IncidentEntity).createQueryBuilder('i')
       .where('i.status IN (:...open) AND i.reported_at < :to', { open: OPEN_INCIDENT_STATUSES, to });
     if (!includeDrills) q.andWhere('i.drill = :drill', { drill: false });
-    return this.incidents.withActions(await q.orderBy('i.reported_at', 'ASC').addOrderBy('i.id', 'ASC').getMany());
+    return this.incidents.withActions(await q.orderBy('i.reported_at', 'ASC').addOrderBy('i.id', 'ASC').getMany(), em);
   }
 }

@@ -1,6 +1,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { badInput } from '../common/errors';
+import type { ReadDb } from '../database/read-db';
 import { RuleEngine } from '../rules/rule-engine';
 import { loadRulePack } from '../rules/rule-pack.loader';
 import type { RulePack } from '../rules/types';
@@ -40,10 +41,11 @@ const DEFAULT_BATCH = 2000;
  * rule pack and counts what would change. Read-only. Each incident is decided on its stored
  * facts, with `repeatIncidents30d` as the rules saw it when it was reported and its stored
  * `reportedAt`, so the draft sees the world as the live pack did. No query per incident: rows
- * stream in batches (backtest.source.ts) and memory stays constant.
+ * stream in batches (backtest.source.ts) and memory stays constant. Read on a replica when there
+ * are some (`reads`): a backtest's long scan stays off the primary.
  */
 export class BacktestService {
-  constructor(private readonly ds: DataSource, private readonly draftsRoot: string | null) {}
+  constructor(private readonly reads: ReadDb, private readonly draftsRoot: string | null) {}
 
   /**
    * Backtests the pack in `draftDir` (a directory on the server, see resolveDraftDir).
@@ -61,20 +63,10 @@ export class BacktestService {
     checkOptions(options);
     const started = performance.now();
     const engine = new RuleEngine(pack);
-    const tally = new BacktestTally(options.samples ?? DEFAULT_SAMPLES, options.only?.length ? options.only : null);
     const from = options.from ?? null;
     const to = options.to ?? null;
-    for await (const batch of storedIncidents(this.ds, { from, to, batchSize: options.batchSize ?? DEFAULT_BATCH })) {
-      for (const stored of batch) {
-        const repeats = stored.repeatIncidents30d;
-        const decision = await engine.decide(stored.input, { now: stored.input.reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeats } });
-        tally.add(stored.incident, stored.before, summarizeDecision(decision));
-      }
-      await yieldToIo(); // let the server answer other requests between batches
-    }
-    const result = tally.result();
-    const fired = await storedFiredRules(this.ds, result.samples.map((s) => s.id));
-    for (const s of result.samples) s.before = { ...s.before, firedRules: fired.get(s.id) ?? [] };
+    // A fresh tally per run: the work starts over on the primary if a replica fails under it.
+    const result = await this.reads.read((em) => replay(em, engine, { ...options, from, to }));
     const elapsedMs = performance.now() - started;
     return {
       ...result,
@@ -85,6 +77,23 @@ export class BacktestService {
       incidentsPerSecond: elapsedMs > 0 ? Math.round((result.counts.total * 1000) / elapsedMs) : 0,
     };
   }
+}
+
+/** Re-decides the stored incidents read through `em` and tallies what changes. */
+async function replay(em: EntityManager, engine: RuleEngine, options: BacktestOptions & { from: Date | null; to: Date | null }): Promise<BacktestTallyResult> {
+  const tally = new BacktestTally(options.samples ?? DEFAULT_SAMPLES, options.only?.length ? options.only : null);
+  for await (const batch of storedIncidents(em, { from: options.from, to: options.to, batchSize: options.batchSize ?? DEFAULT_BATCH })) {
+    for (const stored of batch) {
+      const repeats = stored.repeatIncidents30d;
+      const decision = await engine.decide(stored.input, { now: stored.input.reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeats } });
+      tally.add(stored.incident, stored.before, summarizeDecision(decision));
+    }
+    await yieldToIo(); // let the server answer other requests between batches
+  }
+  const result = tally.result();
+  const fired = await storedFiredRules(em, result.samples.map((s) => s.id));
+  for (const s of result.samples) s.before = { ...s.before, firedRules: fired.get(s.id) ?? [] };
+  return result;
 }
 
 function checkOptions(o: BacktestOptions): void {

@@ -3,7 +3,7 @@
  * pagination: constant memory), each with the decision input the rules saw and its stored
  * decision summarised. Portable SQL (SQLite and MySQL/MariaDB).
  */
-import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { StoredDecision } from '../incidents/incident.types';
 import { factsOf, NormalizedReport } from '../incidents/incident.validation';
 import type { DecisionInput } from '../rules/rule-engine';
@@ -52,24 +52,25 @@ type StoredReport = Omit<NormalizedReport, 'amountFen'> & { amountFen?: string |
  * the caller works on this one. The scalar parts of the decision come from their columns (written
  * with the decision, never changed); the lists are extracted from the decision JSON by the
  * database, so its bulk (the fired rules with their facts and reasons) never crosses the wire.
+ * Every query runs where `em` does (a read replica's, for ReadDb).
  */
-export async function* storedIncidents(ds: DataSource, q: StoredIncidentQuery): AsyncGenerator<StoredIncident[]> {
-  const bounds = await idBounds(ds, q);
+export async function* storedIncidents(em: EntityManager, q: StoredIncidentQuery): AsyncGenerator<StoredIncident[]> {
+  const bounds = await idBounds(em, q);
   if (!bounds) return;
-  let pending = batch(ds, q, bounds.first - 1, bounds.last);
+  let pending = batch(em, q, bounds.first - 1, bounds.last);
   for (;;) {
     const rows = await pending;
     if (rows.length === 0) return;
-    pending = rows.length < q.batchSize ? Promise.resolve([]) : batch(ds, q, Number(rows[rows.length - 1].id), bounds.last);
+    pending = rows.length < q.batchSize ? Promise.resolve([]) : batch(em, q, Number(rows[rows.length - 1].id), bounds.last);
     yield rows.map(toStoredIncident);
   }
 }
 
 /** The fired rules of stored decisions, by incident id (for the few samples a backtest returns). */
-export async function storedFiredRules(ds: DataSource, ids: number[]): Promise<Map<number, string[]>> {
+export async function storedFiredRules(em: EntityManager, ids: number[]): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await ds.createQueryBuilder().select('i.id', 'id').addSelect('i.decision', 'decision').from('incidents', 'i')
+    const rows = await em.createQueryBuilder().select('i.id', 'id').addSelect('i.decision', 'decision').from('incidents', 'i')
       .where('i.id IN (:...ids)', { ids: ids.slice(i, i + 500) }).getRawMany<{ id: number | string; decision: string }>();
     for (const r of rows) out.set(Number(r.id), ((JSON.parse(r.decision) as StoredDecision).firedRules ?? []).map((f) => f.name));
   }
@@ -77,8 +78,8 @@ export async function storedFiredRules(ds: DataSource, ids: number[]): Promise<M
 }
 
 /** The id range of the period's incidents (served by the reported_at index); null when there are none. */
-async function idBounds(ds: DataSource, q: StoredIncidentQuery): Promise<{ first: number; last: number } | null> {
-  const query = ds.createQueryBuilder().select('MIN(i.id)', 'first').addSelect('MAX(i.id)', 'last').from('incidents', 'i');
+async function idBounds(em: EntityManager, q: StoredIncidentQuery): Promise<{ first: number; last: number } | null> {
+  const query = em.createQueryBuilder().select('MIN(i.id)', 'first').addSelect('MAX(i.id)', 'last').from('incidents', 'i');
   if (q.from) query.andWhere('i.reported_at >= :from', { from: q.from });
   if (q.to) query.andWhere('i.reported_at < :to', { to: q.to });
   const row = await query.getRawOne<{ first: number | string | null; last: number | string | null }>();
@@ -86,8 +87,8 @@ async function idBounds(ds: DataSource, q: StoredIncidentQuery): Promise<{ first
   return { first: Number(row.first), last: Number(row.last) };
 }
 
-function batch(ds: DataSource, q: StoredIncidentQuery, afterId: number, lastId: number): Promise<Row[]> {
-  const query = ds.createQueryBuilder()
+function batch(em: EntityManager, q: StoredIncidentQuery, afterId: number, lastId: number): Promise<Row[]> {
+  const query = em.createQueryBuilder()
     .select('i.id', 'id').addSelect('i.source', 'source').addSelect('i.external_ref', 'externalRef').addSelect('i.category', 'category')
     .addSelect('i.reported_at', 'reportedAt').addSelect('i.report', 'report')
     .addSelect('i.severity', 'severity').addSelect('i.owner_department', 'owner').addSelect('i.police_report_required', 'police')

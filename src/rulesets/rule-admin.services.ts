@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { Clock } from '../common/clock';
+import type { ReadDb } from '../database/read-db';
 import { RepeatIncidentsFact } from '../incidents/repeat-incidents.fact';
 import { BacktestService } from './backtest.service';
 import type { RuleSetService } from './rule-set.service';
@@ -16,9 +17,9 @@ export interface RuleAdminServices {
 }
 
 /** Builds them and hooks the shadow to the live pack: every live decision, every swap. */
-export function createRuleAdminServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger, ruleSets: RuleSetService): RuleAdminServices {
+export function createRuleAdminServices(config: AppConfig, ds: DataSource, reads: ReadDb, clock: Clock, log: Logger, ruleSets: RuleSetService): RuleAdminServices {
   const shadow = new ShadowRulesService(ds, clock, log, new RepeatIncidentsFact(ds), config.rulesDraftsDir, config.shadowQueueSize);
   ruleSets.onDecided((d) => shadow.observe(d));
   ruleSets.onActivated((a) => shadow.activated(a));
-  return { backtest: new BacktestService(ds, config.rulesDraftsDir), shadow, divergences: new ShadowDivergenceReader(ds, config.maxPageSize) };
+  return { backtest: new BacktestService(reads, config.rulesDraftsDir), shadow, divergences: new ShadowDivergenceReader(reads, config.maxPageSize) };
 }

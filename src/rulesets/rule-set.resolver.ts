@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { CAN } from '../auth/actor';
+import { INSTANCE_ID } from '../common/instance';
 import { actorOf, GqlContext } from '../graphql/context';
 import { SeverityGql } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
@@ -42,6 +43,7 @@ export class RuleSetVersionGql {
   @Field(() => DateTimeScalar) loadedAt!: Date;
   @Field(() => Int) ruleCount!: number;
   @Field(() => String, { nullable: true }) label!: string | null;
+  @Field(() => String, { description: 'The process that answered, as host:pid: ask each instance and compare checksums.' }) instance!: string;
 }
 
 @ObjectType('RuleSetChanges', { description: 'What changed from the previous recorded version.' })
@@ -67,7 +69,7 @@ const entries = (m: Record<string, string | { label: string }>): CatalogEntryGql
   Object.entries(m).map(([code, v]) => ({ code, label: typeof v === 'string' ? v : v.label }));
 
 export function ruleSetGql(a: ActiveRuleSet): RuleSetVersionGql {
-  return { version: a.version, checksum: a.checksum, loadedAt: a.loadedAt, ruleCount: a.ruleCount, label: a.label };
+  return { version: a.version, checksum: a.checksum, loadedAt: a.loadedAt, ruleCount: a.ruleCount, label: a.label, instance: INSTANCE_ID };
 }
 
 /** The catalog of the active pack and its version; reloading it (ADMIN). */

@@ -11,6 +11,7 @@ import { nextAttempt, RETRY_WINDOW_MS } from './webhook-backoff';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { webhookBody } from './webhook-events';
 import { WebhookOutboxEntity } from './webhook-outbox.entity';
+import type { WebhookRetention } from './webhook-retention';
 import { signatureHeader } from './webhook-signature';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
 
@@ -95,6 +96,12 @@ export class WebhookDeliveryWorker {
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** Prunes old settled events now and then, from the poll (set by createWebhookServices). */
+  retention: WebhookRetention | null = null;
+
+  /** Told the outcome of every attempt (the metrics count them); must not throw. */
+  onOutcome: ((outcome: DeliveryOutcome) => void) | null = null;
+
   start(): void {
     if (this.options.intervalMs <= 0 || this.timer) return;
     this.stopping = false;
@@ -136,6 +143,7 @@ export class WebhookDeliveryWorker {
     this.pumping = (async () => {
       await this.tracked(this.fanOut());
       await this.tracked(this.claim());
+      if (this.retention) await this.tracked(this.retention.maybePrune());
     })()
       .catch((e) => this.log.error({ err: e }, 'webhooks: poll failed'))
       .finally(() => { this.pumping = null; });
@@ -215,7 +223,7 @@ export class WebhookDeliveryWorker {
       perSubscription.set(subscriptionId, (perSubscription.get(subscriptionId) ?? 0) + 1);
       const abort = new AbortController();
       const f: InFlight = { subscriptionId, abort, done: Promise.resolve('released') };
-      f.done = this.deliver(id, abort).finally(() => {
+      f.done = this.deliver(id, abort).then((outcome) => { this.onOutcome?.(outcome); return outcome; }).finally(() => {
         this.inflight.delete(id);
         // Running on its own: a freed slot (or the next event of this incident) need not wait for the next poll.
         if (this.timer && !this.stopping) setImmediate(() => void this.pump());

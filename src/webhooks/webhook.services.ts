@@ -9,6 +9,7 @@ import { WebhookDeliveryWorker, WorkerRun } from './webhook-delivery.worker';
 import { WebhookEventListeners } from './webhook-event.listeners';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhookSubscriptionService } from './webhook-subscription.service';
+import { WebhookRetention } from './webhook-retention';
 
 /** Signed webhooks (issue 8): the outbox, what feeds it, subscriptions, deliveries and their worker. */
 export interface WebhookServices {
@@ -18,6 +19,8 @@ export interface WebhookServices {
   subscriptions: WebhookSubscriptionService;
   deliveries: WebhookDeliveryService;
   worker: WebhookDeliveryWorker;
+  /** Deletes settled events past WEBHOOK_RETENTION_DAYS (the worker's poll runs it hourly). */
+  retention: WebhookRetention;
   /** Fan out and deliver what is due now, and wait for it (tests, or a worker driven by hand). */
   runOnce(): Promise<WorkerRun>;
 }
@@ -25,12 +28,15 @@ export interface WebhookServices {
 export function createWebhookServices(config: AppConfig, ds: DataSource, tx: Transactions, clock: Clock, log: Logger, refundReader: RefundReader): WebhookServices {
   const outbox = new WebhookOutbox();
   const worker = new WebhookDeliveryWorker(ds, tx, clock, log, config.webhooks);
+  const retention = new WebhookRetention(ds, clock, log, config.webhooks.retentionDays);
+  worker.retention = retention;
   return {
     outbox,
     events: new WebhookEventListeners(outbox, refundReader, tx, clock, log),
     subscriptions: new WebhookSubscriptionService(ds, tx, clock),
     deliveries: new WebhookDeliveryService(ds, tx, clock, config.maxPageSize),
     worker,
+    retention,
     runOnce: () => worker.runOnce(),
   };
 }

@@ -175,6 +175,11 @@ describe('escalation', () => {
     // The next step has a clock of its own: 3 working hours from 13:30 is 16:30, past now.
     const open = await h.gql(h.keys.ADMIN, BREACHES, { f: { incidentId: id, open: true } });
     expect(open.data.breaches.edges.map((e: any) => e.node.code)).toEqual(['ACCOUNTANT_REVIEW']);
+    // What the scheduler did is counted for /metrics; open breaches are read on scrape.
+    const metrics = await h.app.services.metrics.registry.metrics();
+    expect(metrics).toMatch(/triage_sla_events_total\{event="breach"\} 2/);
+    expect(metrics).toMatch(/triage_sla_events_total\{event="settled"\} 1/);
+    expect(metrics).toMatch(/triage_sla_breaches_open [1-9]/);
   });
 
   it('pauses an incident clock while waiting on the customer: nothing breaches, and deadlines move by the time paused', async () => {

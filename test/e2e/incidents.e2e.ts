@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Harness, INCIDENT_FIELDS, REPORT, ref, startHarness } from './support/harness';
 
 describe('incidents over GraphQL', () => {
@@ -208,7 +209,7 @@ describe('incidents over GraphQL', () => {
   });
 
   it('serves the catalog and the active rule set', async () => {
-    const res = await h.gql(h.keys.ANALYST, `{ catalog { categories { code subtypes label } departments actions refundSteps refundMethods severities } activeRuleSet { version checksum loadedAt ruleCount } }`);
+    const res = await h.gql(h.keys.ANALYST, `{ catalog { categories { code subtypes label } departments actions refundSteps refundMethods severities } activeRuleSet { version checksum loadedAt ruleCount instance } }`);
     expect(res.errors).toBeUndefined();
     const c = res.data.catalog;
     expect(c.categories.find((x: any) => x.code === 'OVERCHARGE').label).toContain('多收');
@@ -216,6 +217,7 @@ describe('incidents over GraphQL', () => {
     expect(c.departments).toEqual(expect.arrayContaining(['IT', 'FACILITIES', 'GENERAL_MANAGER']));
     expect(res.data.activeRuleSet.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(res.data.activeRuleSet.ruleCount).toBeGreaterThan(30);
+    expect(res.data.activeRuleSet.instance).toBe(`${os.hostname()}:${process.pid}`); // the answering process (here the test's own)
   });
 });
 

@@ -24,4 +24,16 @@ describe('GET /metrics', () => {
     expect(res.text).toMatch(/triage_decisions_total\{severity="CRITICAL",category="ONSITE_EMERGENCY"\} 1/);
     expect(res.text).toMatch(/triage_rule_evaluation_seconds_count 1/);
   });
+
+  it('counts read-only work by the database that answered it: the primary, or the replica when there are replicas', async () => {
+    const scrape = async () => (await request(h.app.server).get('/metrics').set('authorization', 'Bearer scrape-secret')).text;
+    const count = (text: string, target: string) => Number(new RegExp(`^triage_db_queries_total\\{target="${target}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    const [used, unused] = h.app.services.config.databaseReplicas.length ? ['replica', 'primary'] : ['primary', 'replica'];
+    const before = await scrape();
+    const res = await h.gql(h.keys.ANALYST, '{ incidents(first: 5) { totalCount } refundAggregates(groupBy: []) { count } }');
+    expect(res.errors).toBeUndefined();
+    const after = await scrape();
+    expect(count(after, used)).toBeGreaterThanOrEqual(count(before, used) + 2);
+    expect(count(after, unused)).toBe(0);
+  });
 });

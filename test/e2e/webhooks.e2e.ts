@@ -272,4 +272,31 @@ describe('webhooks', () => {
     // At most half the slots go to one subscription.
     expect(receiver.requests.length).toBeLessThanOrEqual(4);
   });
+
+  it('prunes settled events past WEBHOOK_RETENTION_DAYS, never one still to deliver; /metrics counts the attempts', async () => {
+    await start(['fail'], { WEBHOOK_RETENTION_DAYS: '7' });
+    await subscribe({ eventTypes: ['incident.reported'] });
+    await k.incident({ category: 'SERVICE', subtype: 'ATTITUDE' }); // its first attempt fails: PENDING, retried later
+    await h.app.services.webhooks.runOnce();
+    h.clock.advance(10 * MINUTE);
+    await h.app.services.webhooks.runOnce(); // now delivered
+    const pendingForever = await k.incident({ category: 'SERVICE', subtype: 'SLOW_RESPONSE' });
+    await h.app.services.webhooks.worker.fanOut(); // fanned out, not yet attempted
+    expect(await deliveries()).toHaveLength(2);
+    const { retention } = h.app.services.webhooks;
+    expect(await retention.prune()).toBe(0); // nothing is 7 days old yet
+    h.clock.advance(8 * 24 * 60 * MINUTE);
+    // The delivered event goes, with its delivery; the pending one stays, however old.
+    expect(await retention.prune()).toBe(1);
+    const left = await deliveries();
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({ status: 'PENDING' });
+    const outbox = await h.app.services.ds.query('SELECT incident_id FROM webhook_outbox');
+    expect(outbox.map((r: { incident_id: unknown }) => String(r.incident_id))).toEqual([pendingForever]);
+    const metrics = await h.app.services.metrics.registry.metrics();
+    expect(metrics).toMatch(/triage_webhook_attempts_total\{outcome="failed"\} 1/);
+    expect(metrics).toMatch(/triage_webhook_attempts_total\{outcome="delivered"\} 1/);
+    expect(metrics).toMatch(/triage_webhook_deliveries\{status="PENDING"\} 1/);
+    expect(metrics).toMatch(/triage_webhook_outbox_backlog 0/);
+  });
 });

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PrivateMariaDb, sleep } from './support/private-mariadb';
-import { ServerProcess } from './support/server-process';
+import { apiKey, ServerProcess } from './support/server-process';
 import { gql, printFigures, reconcile, REPORT, reportLoad } from './support/load';
 
 /**
@@ -14,12 +13,6 @@ const root = path.join(__dirname, '..', '..');
 const LOAD_SECONDS = Number(process.env.FAULT_LOAD_SECONDS ?? 60);
 
 jest.setTimeout(10 * 60_000);
-
-function apiKey(dbUrl: string, name: string, roles: string, source?: string): string {
-  const args = [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'apikey', 'create', '--name', name, '--roles', roles, ...(source ? ['--source', source] : [])];
-  const out = execFileSync(process.execPath, args, { cwd: root, env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' } }).toString().trim().split('\n');
-  return out[out.length - 1];
-}
 
 describe('faults', () => {
   const db = new PrivateMariaDb();

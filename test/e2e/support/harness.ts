@@ -36,7 +36,7 @@ export async function startHarness(options: { now?: Date; rulesDir?: string; env
   const config: AppConfig = {
     // The escalation scheduler and the webhook worker run only when a test ticks them
     // (`services.escalation.tick()`, `services.webhooks.runOnce()`), unless `env` turns them on.
-    ...loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'silent', ESCALATION_INTERVAL_MS: '0', WEBHOOK_INTERVAL_MS: '0', ...options.env }),
+    ...loadConfig({ DATABASE_URL: url, ...selfReplica(url), PORT: '0', LOG_LEVEL: 'silent', ESCALATION_INTERVAL_MS: '0', WEBHOOK_INTERVAL_MS: '0', ...options.env }),
     rulesDir: options.rulesDir ?? path.join(__dirname, '..', '..', '..', 'rules'),
   };
   const app = await createApp(config, { clock: clock as Clock, migrate: true, log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
@@ -62,6 +62,15 @@ export async function startHarness(options: { now?: Date; rulesDir?: string; env
       await cleanup();
     },
   };
+}
+
+/**
+ * TEST_DATABASE_REPLICA=self (MySQL/MariaDB): the test database is also its own read replica,
+ * so every read that may go to a replica (reports, lists, backtests) runs on a replica query
+ * runner of TypeORM's replication, under the whole suite's assertions.
+ */
+function selfReplica(url: string): Record<string, string> {
+  return process.env.TEST_DATABASE_REPLICA === 'self' && !url.startsWith('sqlite:') ? { DATABASE_REPLICA_URLS: url } : {};
 }
 
 async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort, sleep } from './private-mariadb';
 
@@ -10,15 +10,21 @@ export class ServerProcess {
   port = 0;
   output = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `args`: the CLI command (`serve --migrate` unless the database is migrated beforehand). */
+  constructor(private readonly env: Record<string, string>, private readonly args: string[] = ['serve', '--migrate']) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The process id while it runs. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
   async start(): Promise<void> {
     this.port = this.port || (await freePort());
-    this.proc = spawn(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'serve', '--migrate'], {
+    this.proc = spawn(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), ...this.args], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,4 +59,15 @@ export class ServerProcess {
     await exited;
     this.proc = null;
   }
+}
+
+/** Runs `triage <args>` against a database; its output lines. */
+export function cliRun(dbUrl: string, args: string[]): string[] {
+  return execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' } })
+    .toString().trim().split('\n');
+}
+
+/** `triage apikey create`: the new key. */
+export function apiKey(dbUrl: string, name: string, roles: string, source?: string): string {
+  return cliRun(dbUrl, ['apikey', 'create', '--name', name, '--roles', roles, ...(source ? ['--source', source] : [])]).at(-1)!;
 }
