@@ -30,6 +30,7 @@ import { RuleEngine } from '../src/rules/rule-engine';
 import { loadRulePack } from '../src/rules/rule-pack.loader';
 import type { RulePack } from '../src/rules/types';
 import { BacktestService } from '../src/rulesets/backtest.service';
+import { ReadDb } from '../src/database/read-db';
 import { storedIncidents } from '../src/rulesets/backtest.source';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -107,7 +108,7 @@ function police3000(dir: string): string {
 /** The scan baseline: the backtest's reads and parsing (backtest.source.ts) without deciding. */
 async function scan(ds: DataSource, batchSize: number): Promise<{ rows: number }> {
   let rows = 0;
-  for await (const batch of storedIncidents(ds, { from: null, to: null, batchSize })) rows += batch.length;
+  for await (const batch of storedIncidents(ds.manager, { from: null, to: null, batchSize })) rows += batch.length;
   return { rows };
 }
 
@@ -157,7 +158,7 @@ async function main() {
         const t0 = performance.now();
         await seed(ds, pack, count);
         console.log(`${kind}: seeded ${count} incidents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-        const service = new BacktestService(ds, null);
+        const service = new BacktestService(new ReadDb(ds), null);
         // CPU time next to wall time: on a shared machine the wall clock measures the neighbours too.
         const timed = async <T>(work: () => Promise<T>) => {
           const cpu0 = process.cpuUsage();

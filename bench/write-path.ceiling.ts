@@ -3,8 +3,9 @@
  * `reportIncident` in the same transaction shape — the incident row, its action rows (one
  * multi-row INSERT), the REPORTED history row and, when the schema has the webhooks outbox
  * (the service writes an `incident.reported` event in the same transaction), its outbox row —
- * with mysql2 or better-sqlite3 directly. No GraphQL, no auth, no rules: the decision of each template was
- * made once by the driver and arrives in CEILING_TEMPLATES.
+ * with mysql2 or better-sqlite3 directly. No GraphQL, no rules: the decision of each template was
+ * made once by the driver and arrives in CEILING_TEMPLATES. No auth either, unless
+ * CEILING_READS=1 adds the service's two reads (see readsOf).
  *
  * Run by write-path.bench.ts as a child process:
  *   CEILING_DB=mariadb://root@127.0.0.1:3306/triage_bench | sqlite:/tmp/x.sqlite
@@ -84,8 +85,31 @@ function rowOf(input: Record<string, any>): Row {
 
 type Writer = (row: Row) => Promise<number>;
 
+/**
+ * CEILING_READS=1: also the two reads the service makes before its transaction — the API key
+ * lookup (sha256 of the bearer key, unique index) and, when the report names a customer, the
+ * `repeatIncidents30d` count — so the ceiling sends exactly the service's statements.
+ */
+const withReads = process.env.CEILING_READS === '1';
+const AUTH_SQL = 'SELECT id, name, roles, source, revoked_at FROM api_keys WHERE key_hash = ?';
+const REPEAT_SQL = 'SELECT COUNT(*) AS n FROM incidents WHERE customer_id = ? AND reported_at >= ? AND reported_at < ? AND drill = ?';
+type Reader = (sql: string, params: unknown[]) => Promise<unknown[]>;
+
+async function readsOf(read: Reader, authorization: string | undefined, input: Record<string, any>): Promise<void> {
+  const key = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const [found] = await read(AUTH_SQL, [crypto.createHash('sha256').update(key, 'utf8').digest('hex')]);
+  if (!found) throw new Error('unknown API key');
+  const customer = input.customer?.id;
+  if (customer) {
+    const now = new Date();
+    await read(REPEAT_SQL, [customer, time(new Date(now.getTime() - 30 * 86_400_000)), time(now), 0]);
+  }
+}
+
 /** Does the schema have the webhooks outbox (so the service writes a row there per report)? */
 const withOutbox = process.env.CEILING_OUTBOX === '1';
+
+let read: Reader = async () => [];
 
 function mysqlWriter(url: URL): Writer {
   const pool = mysql.createPool({
@@ -93,6 +117,8 @@ function mysqlWriter(url: URL): Writer {
     database: url.pathname.slice(1), connectionLimit: Number(process.env.CEILING_POOL ?? 10), timezone: 'Z', charset: 'utf8mb4_unicode_ci',
     supportBigNumbers: true, bigNumberStrings: true, enableKeepAlive: true,
   });
+  // The service prepares its reads (mysql2 execute): so does this ceiling.
+  read = async (sql, params) => (await pool.execute(sql, params as mysql.ExecuteValues[]))[0] as unknown[];
   return async (row) => {
     const conn = await pool.getConnection();
     try {
@@ -127,6 +153,11 @@ function sqliteWriter(file: string): Writer {
     if (!actionsBy.has(n)) actionsBy.set(n, db.prepare(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ${Array(n).fill(marks(ACTION_COLUMNS.length)).join(', ')}`));
     return actionsBy.get(n)!;
   };
+  const reads = new Map<string, Database.Statement>();
+  read = async (sql, params) => {
+    if (!reads.has(sql)) reads.set(sql, db.prepare(sql));
+    return reads.get(sql)!.all(...params);
+  };
   const write = db.transaction((row: Row) => {
     const id = Number(incident.run(...row.incident).lastInsertRowid);
     const actions = row.actions(id);
@@ -157,6 +188,7 @@ const server = http.createServer(async (req, res) => {
   }
   try {
     const body = JSON.parse(await readBody(req));
+    if (withReads) await readsOf(read, req.headers.authorization, body.variables.input);
     const id = await write(rowOf(body.variables.input));
     const text = JSON.stringify({ data: { reportIncident: { created: true, incident: { id: String(id) } } } });
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
