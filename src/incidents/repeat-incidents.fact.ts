@@ -7,7 +7,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * `repeatIncidents30d`: this customer's earlier non-drill incidents in the 30 days before
- * `before` (the new report's time). Served by the (customer_id, reported_at) index.
+ * `before` (the new report's time). Read from the (customer_id, drill, reported_at) index alone.
  *
  * Read on most reports, so it is one plain COUNT straight to the driver: TypeORM's count query
  * builder cost several times the round trip. Parameters are prepared as for the columns compared.
