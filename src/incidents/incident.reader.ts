@@ -1,9 +1,10 @@
-import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { isStaff } from '../auth/actor';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { notFound } from '../common/errors';
 import type { ReadDb } from '../database/read-db';
+import { newestFirstPage } from '../database/keyset-page';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import { IncidentEventEntity } from './incident-event.entity';
@@ -69,13 +70,9 @@ export class IncidentReader {
     const size = pageSize(first, this.maxPageSize);
     const c = after ? decodeCursor(after) : null;
     return this.reads.read(async (em) => {
-      const base = this.filtered(em, actor, filter ?? {});
-      const totalCount = await base.clone().getCount();
-      const page = base.clone().orderBy('i.reported_at', 'DESC').addOrderBy('i.id', 'DESC').take(size + 1);
-      if (c) page.andWhere(new Brackets((w) => w.where('i.reported_at < :cAt', { cAt: c.at }).orWhere('i.reported_at = :cAt AND i.id < :cId', { cAt: c.at, cId: c.id })));
-      const rows = size === 0 ? [] : await page.getMany();
-      const views = await this.withActions(rows.slice(0, size), em);
-      return { views, cursors: views.map((v) => encodeCursor(v.entity.reportedAt, v.entity.id)), hasNextPage: rows.length > size, totalCount };
+      const { rows, hasNextPage, totalCount } = await newestFirstPage(this.filtered(em, actor, filter ?? {}), 'i.reported_at', 'i.id', size, c);
+      const views = await this.withActions(rows, em);
+      return { views, cursors: views.map((v) => encodeCursor(v.entity.reportedAt, v.entity.id)), hasNextPage, totalCount };
     });
   }
 

@@ -1,9 +1,10 @@
-import { Brackets, DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { isStaff } from '../auth/actor';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { notFound } from '../common/errors';
 import type { ReadDb } from '../database/read-db';
+import { newestFirstPage } from '../database/keyset-page';
 import { maySee } from '../incidents/incident.reader';
 import { RefundEntity } from './refund.entity';
 import { RefundStepEntity } from './refund-step.entity';
@@ -66,13 +67,9 @@ export class RefundReader {
     const size = pageSize(first, this.maxPageSize);
     const c = after ? decodeCursor(after) : null;
     return this.reads.read(async (em) => {
-      const base = this.filtered(em, actor, filter ?? {});
-      const totalCount = await base.clone().getCount();
-      const page = base.clone().orderBy('r.requested_at', 'DESC').addOrderBy('r.id', 'DESC').take(size + 1);
-      if (c) page.andWhere(new Brackets((w) => w.where('r.requested_at < :cAt', { cAt: c.at }).orWhere('r.requested_at = :cAt AND r.id < :cId', { cAt: c.at, cId: c.id })));
-      const rows = size === 0 ? [] : await page.getMany();
-      const views = await this.withSteps(rows.slice(0, size), em);
-      return { views, cursors: views.map((v) => encodeCursor(v.entity.requestedAt, v.entity.id)), hasNextPage: rows.length > size, totalCount };
+      const { rows, hasNextPage, totalCount } = await newestFirstPage(this.filtered(em, actor, filter ?? {}), 'r.requested_at', 'r.id', size, c);
+      const views = await this.withSteps(rows, em);
+      return { views, cursors: views.map((v) => encodeCursor(v.entity.requestedAt, v.entity.id)), hasNextPage, totalCount };
     });
   }
 

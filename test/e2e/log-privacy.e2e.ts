@@ -2,14 +2,18 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../src/common/logger';
 import { Harness, REPORT, ref, startHarness } from './support/harness';
 
+/** A harness on the service's own logger (redaction included), its lines kept in `lines`. */
+async function withLogs(level: 'trace' | 'info', lines: string[]): Promise<Harness> {
+  const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  return startHarness({ log: createLogger(level, sink) });
+}
+
 describe('logs never carry API keys', () => {
   let h: Harness;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    // The service's own logger (redaction included), at its chattiest level.
-    h = await startHarness({ log: createLogger('trace', sink) });
+    h = await withLogs('trace', lines); // the chattiest level
   });
   afterAll(async () => h.close());
 
@@ -30,8 +34,7 @@ describe('the rule pack as it loads', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    h = await startHarness({ log: createLogger('info', sink) });
+    h = await withLogs('info', lines);
   });
   afterAll(async () => h.close());
 
