@@ -13,6 +13,7 @@ const DELIVERIES = `query($f: WebhookDeliveryFilter) { webhookDeliveries(filter:
   id subscriptionId eventId eventType incidentId status attempts lastStatusCode lastError deliveredAt data } } } }`;
 const STATUS = 'mutation($id: ID!, $s: IncidentStatus!) { setIncidentStatus(id: $id, status: $s) { version } }';
 const MINUTE = 60_000;
+const PHONE = '13912345678';
 
 /** Signed webhooks (issue 8 §4–5) against a real receiver on 127.0.0.1 that fails, hangs and recovers. */
 describe('webhooks', () => {
@@ -88,7 +89,7 @@ describe('webhooks', () => {
     const first = await subscribe();
 
     // Two incidents' worth of events, interleaved, and a rule reload.
-    const a = await k.incident({ category: 'OVERCHARGE', amount: '300.00' });
+    const a = await k.incident({ category: 'OVERCHARGE', amount: '300.00', customer: { id: 'C-WEBHOOK', phone: PHONE } }); // the refund takes the phone too
     const b = await k.incident({ category: 'LOGISTICS', subtype: 'DAMAGED' });
     await h.gql(h.keys.AGENT, STATUS, { id: a, s: 'ACKNOWLEDGED' });
     const refund = await k.requested(a, '120.50');
@@ -147,7 +148,7 @@ describe('webhooks', () => {
     ]);
     expect(data('refund.paid')).toEqual([expect.objectContaining({ refundId: refund.id, refundNo: refund.refundNo, incidentId: a, amount: '120.50', method: 'ORIGINAL_PAYMENT' })]);
     expect(data('rules.reloaded')).toEqual([expect.objectContaining({ loadedBy: 'test-admin', version: expect.any(String) })]);
-    expect(JSON.stringify(receiver.processed)).not.toContain('138'); // no phone numbers in payloads
+    expect(JSON.stringify(receiver.requests)).not.toContain(PHONE); // no phone numbers in payloads
 
     // A secret rotation: while it lasts every delivery carries both signatures.
     const rotated = (await h.gql(h.keys.ADMIN, UPDATE, { id: first.id, i: { rotateSecret: true } })).data.updateWebhookSubscription.secret;
