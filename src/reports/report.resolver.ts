@@ -30,7 +30,7 @@ export class ReportResolver {
     return monthlyGql(await ctx.services.reports.monthly.report(actorOf(ctx), month));
   }
 
-  @Authorized(CAN.handover)
+  @Authorized(CAN.reports)
   @Query(() => ShiftHandoverGql)
   async shiftHandover(
     @Arg('from', () => DateTimeScalar) from: Date,

@@ -213,7 +213,7 @@ describe('reports', () => {
     const WINDOW = { from: '2026-10-15T00:00:00Z', to: '2026-10-21T00:00:00Z' };
 
     it('lists what finance paid, received and returned in the window, the open incidents, and what the next shift must do', async () => {
-      const { data } = await h.gql(h.keys.AGENT, HANDOVER, WINDOW);
+      const { data } = await h.gql(h.keys.ADMIN, HANDOVER, WINDOW); // ADMIN sees phones in clear
       const s = data.shiftHandover;
       expect(s.paid).toEqual([{ refundNo: r.R2.refundNo, phone: PHONE, amount: '99.90', bank: '工商银行', status: 'COMPLETED' }]);
       expect(s.paidTotalAmount).toBe('99.90');
@@ -230,10 +230,10 @@ describe('reports', () => {
       expect(analyst.data.shiftHandover.paid[0].phone).toBe('138****5678');
     });
 
-    it('refuses roles outside customer service and reporting, and a reversed window', async () => {
-      expect((await h.gql(h.keys.TECH, HANDOVER, WINDOW)).errors?.[0].extensions.code).toBe('FORBIDDEN');
-      expect((await h.gql(h.keys.CS_LEAD, HANDOVER, WINDOW)).data.shiftHandover.paid).toHaveLength(1);
-      const reversed = await h.gql(h.keys.AGENT, HANDOVER, { from: WINDOW.to, to: WINDOW.from });
+    it('refuses roles outside reporting (POLICY.md §9), and a reversed window', async () => {
+      for (const role of ['TECH', 'AGENT', 'CS_LEAD', 'CASHIER'] as const) expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+      expect((await h.gql(h.keys.FINANCE_DIRECTOR, HANDOVER, WINDOW)).data.shiftHandover.paid).toHaveLength(1);
+      const reversed = await h.gql(h.keys.ACCOUNTANT, HANDOVER, { from: WINDOW.to, to: WINDOW.from });
       expect(reversed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
     });
   });
