@@ -9,7 +9,7 @@ import { Clock, systemClock } from './common/clock';
 import { createLogger } from './common/logger';
 import { createDataSource, migrate } from './database/data-source';
 import { createSchema } from './graphql/schema';
-import { makeFormatError } from './graphql/format-error';
+import { errorLogPlugin, formatError } from './graphql/format-error';
 import { armor } from './graphql/hardening';
 import { metricsPlugin } from './observability/metrics.plugin';
 import { createMetricsServer } from './observability/metrics.http';
@@ -62,13 +62,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       schema: tracing ? withOperationSpans(schema) : schema,
       validationRules: limits.validationRules,
       allowBatchedHttpRequests: config.graphql.maxBatch > 0,
-      formatError: makeFormatError(log),
+      formatError,
       includeStacktraceInErrorResponses: false,
       introspection: config.introspection,
       csrfPrevention: true,
       // `triage serve` owns SIGTERM/SIGINT (drain, then exit); Apollo's own handlers would stop it mid-drain.
       stopOnTerminationSignals: false,
       plugins: [
+        errorLogPlugin(),
         ...(tracing ? [tracingPlugin(tracing)] : []),
         metricsPlugin(services.metrics),
         ...limits.plugins,

@@ -1,7 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { Logger } from 'pino';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GqlContext } from './context';
 import { AppError, ERROR_CODES } from '../common/errors';
 import { isConnectionError } from '../database/errors';
 
@@ -11,37 +12,66 @@ const APOLLO_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN',
 ]);
 
+/** What an error is, for the client's answer and for the log. */
+type Kind = 'domain' | 'known-code' | 'input' | 'database-down' | 'unexpected';
+
+function kindOf(formatted: GraphQLFormattedError | null, error: unknown): Kind {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) return 'domain';
+  const code = (formatted?.extensions?.code ?? (error instanceof GraphQLError ? error.extensions?.code : undefined)) as string | undefined;
+  if (code && (APOLLO_CODES.has(code) || (ERROR_CODES as readonly string[]).includes(code))) return 'known-code';
+  // A scalar or argument error raised by graphql-js while executing: the input is at fault.
+  if (original instanceof GraphQLError && !original.originalError) return 'input';
+  return isConnectionError(original) ? 'database-down' : 'unexpected';
+}
+
 /**
  * The one place errors become the contract's shape. Domain errors keep their code and
  * extensions; Apollo's request errors keep theirs (variable errors gain `field`); anything
- * else is masked as INTERNAL_SERVER_ERROR and logged with its stack. No stack trace is ever
- * sent to a client.
+ * else is masked as INTERNAL_SERVER_ERROR. No stack trace is ever sent to a client; the
+ * masked ones are logged by `errorLogPlugin`, with the request's id.
  */
-export function makeFormatError(log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-    if (original instanceof AppError) {
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  switch (kindOf(formatted, error)) {
+    case 'domain': {
+      const original = unwrapResolverError(error) as AppError;
       return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
     }
-    const code = formatted.extensions?.code as string | undefined;
-    if (code && (APOLLO_CODES.has(code) || (ERROR_CODES as readonly string[]).includes(code))) {
+    case 'known-code': {
+      const code = formatted.extensions!.code as string;
       const { stacktrace: _s, http: _h, exception: _e, ...rest } = formatted.extensions ?? {};
       const extensions: Record<string, unknown> = { ...rest, code };
       const field = fieldOf(formatted.message);
       if (code === 'BAD_USER_INPUT' && field && !extensions.field) extensions.field = field;
       return { ...base, extensions };
     }
-    if (original instanceof GraphQLError && !original.originalError) {
-      // A scalar or argument error raised by graphql-js while executing: the input is at fault.
+    case 'input':
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
-    }
-    if (isConnectionError(original)) {
-      log.error({ err: original }, 'database unavailable');
+    case 'database-down':
       return { ...base, message: 'the database is unavailable; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } };
-    }
-    log.error({ err: original }, 'unexpected error');
-    return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    case 'unexpected':
+      return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+}
+
+/**
+ * Logs the errors `formatError` masks — with their stack, on the request's logger, so each
+ * line carries the request id (and the actor) the client's `x-request-id` header names.
+ */
+export function errorLogPlugin(): ApolloServerPlugin<GqlContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            const kind = kindOf(null, error);
+            if (kind === 'database-down') contextValue.log.error({ err: unwrapResolverError(error) }, 'database unavailable');
+            if (kind === 'unexpected') contextValue.log.error({ err: unwrapResolverError(error) }, 'unexpected error');
+          }
+        },
+      };
+    },
   };
 }
 

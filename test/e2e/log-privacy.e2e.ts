@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import request from 'supertest';
 import { createLogger } from '../../src/common/logger';
 import { Harness, REPORT, ref, startHarness } from './support/harness';
 
@@ -43,5 +44,27 @@ describe('the rule pack as it loads', () => {
     expect(warned).toBeDefined();
     expect(warned.level).toBe(40); // pino's warn
     expect(warned.warnings).toContainEqual(expect.stringMatching(/^policy\/severity\.json:\/rules\/\d+: overlap: for PROPERTY_LOSS/));
+  });
+});
+
+describe('an unexpected error', () => {
+  let h: Harness;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    h = await withLogs('info', lines);
+  });
+  afterAll(async () => h.close());
+
+  it('answers INTERNAL_SERVER_ERROR without details, and is logged with its stack under the request id', async () => {
+    // A table gone from under the service: a failure no input explains.
+    await h.app.services.ds.query('DROP TABLE rule_shadow_divergences');
+    const res = await request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${h.keys.ADMIN}`)
+      .set('x-request-id', 'req-unexpected-1').send({ query: '{ shadowDivergences { totalCount } }' });
+    expect(res.body.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(res.body)).not.toMatch(/rule_shadow_divergences|stack/);
+    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'unexpected error');
+    expect(logged).toMatchObject({ level: 50, requestId: 'req-unexpected-1', actor: 'test-admin' });
+    expect(logged.err.stack).toMatch(/rule_shadow_divergences/);
   });
 });
