@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { TIMESTAMP } from '../database/column-types';
+import { SlaSubjectColumns } from './sla-subject.columns';
 
 /**
  * A deadline that passed, recorded once: the unique key (subject type, subject id, kind) holds
@@ -9,34 +10,13 @@ import { TIMESTAMP } from '../database/column-types';
  */
 @Entity('breaches')
 @Index('uq_breaches_subject', ['subjectType', 'subjectId', 'kind'], { unique: true })
-export class BreachEntity {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  /** INCIDENT | ACTION | REFUND_STEP */
-  @Column({ name: 'subject_type', type: 'varchar', length: 16 })
-  subjectType!: string;
-
-  /** The incident, incident_actions or refund_steps row. */
-  @Column({ name: 'subject_id', type: 'integer' })
-  subjectId!: number;
-
-  /** ACKNOWLEDGE | RESOLVE (incident), DUE (action, refund step) */
-  @Column({ type: 'varchar', length: 16 })
-  kind!: string;
-
-  @Column({ name: 'incident_id', type: 'integer' })
-  incidentId!: number;
-
+export class BreachEntity extends SlaSubjectColumns {
   @Column({ name: 'refund_id', type: 'integer', nullable: true })
   refundId!: number | null;
 
   /** The action code or refund step code; null for the incident's own deadlines. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   code!: string | null;
-
-  @Column({ name: 'due_at', ...TIMESTAMP })
-  dueAt!: Date;
 
   @Column({ name: 'detected_at', ...TIMESTAMP })
   detectedAt!: Date;

@@ -42,39 +42,30 @@ export class Metrics {
         this.set({ state: 'idle' }, p._freeConnections?.length ?? 0);
         this.set({ state: 'waiting' }, p._connectionQueue?.length ?? 0);
       } });
-    new Gauge({ name: 'triage_refunds', help: 'Refunds by status (drills excluded)', labelNames: ['status'], registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
+    // Row counts read from the database on scrape: the same in every worker, so under
+    // WORKERS=n the aggregate takes one worker's ('first') instead of summing them.
+    const rowCount = (name: string, help: string, sql: string, params: () => unknown[]) => new Gauge({ name, help, registers: [this.registry], aggregator: 'first',
       async collect() {
-        const rows = await reads.query(`SELECT status, COUNT(*) AS n FROM refunds WHERE drill = ? GROUP BY status`, rawParams(ds, [false])).catch(() => []);
+        const rows = await reads.query<{ n: number | string }>(sql, rawParams(ds, params())).catch(() => []);
+        this.set(Number(rows[0]?.n ?? 0));
+      } });
+    const byStatus = (name: string, help: string, sql: string, params: unknown[], statuses: readonly string[] = []) => new Gauge({ name, help, labelNames: ['status'], registers: [this.registry], aggregator: 'first',
+      async collect() {
+        const rows = await reads.query<{ status: string; n: number | string }>(sql, rawParams(ds, params)).catch(() => []);
         this.reset();
-        for (const r of rows as Array<{ status: string; n: number | string }>) this.set({ status: r.status }, Number(r.n));
+        for (const status of statuses) this.set({ status }, 0);
+        for (const r of rows) this.set({ status: r.status }, Number(r.n));
       } });
-    new Gauge({ name: 'triage_refund_steps_overdue', help: 'Refund steps pending past their due time', registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
-      async collect() {
-        const rows = await reads.query(`SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN ('IN_APPROVAL', 'PAID') AND r.drill = ?`, rawParams(ds, [new Date(), false])).catch(() => [{ n: 0 }]);
-        this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
-      } });
-    new Gauge({ name: 'triage_webhook_deliveries', help: 'Webhook deliveries by status (all instances: read from the database)', labelNames: ['status'], registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
-      async collect() {
-        const rows = await reads.query(`SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status`).catch(() => []);
-        this.reset();
-        for (const status of ['PENDING', 'DELIVERING', 'DELIVERED', 'DEAD']) this.set({ status }, 0);
-        for (const r of rows as Array<{ status: string; n: number | string }>) this.set({ status: r.status }, Number(r.n));
-      } });
-    new Gauge({ name: 'triage_webhook_outbox_backlog', help: 'Webhook events not yet fanned out to their subscriptions', registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
-      async collect() {
-        const rows = await reads.query(`SELECT COUNT(*) AS n FROM webhook_outbox WHERE fanned_out = ?`, rawParams(ds, [false])).catch(() => [{ n: 0 }]);
-        this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
-      } });
-    new Gauge({ name: 'triage_sla_breaches_open', help: 'Breached deadlines not settled yet (drills excluded)', registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
-      async collect() {
-        const rows = await reads.query(`SELECT COUNT(*) AS n FROM breaches b JOIN incidents i ON i.id = b.incident_id WHERE b.settled_at IS NULL AND i.drill = ?`, rawParams(ds, [false])).catch(() => [{ n: 0 }]);
-        this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
-      } });
-    new Gauge({ name: 'triage_incident_actions_overdue', help: 'Required actions not done past their due time (drills excluded)', registers: [this.registry], aggregator: 'first', // read from the database: the same in every worker
-      async collect() {
-        const rows = await reads.query(`SELECT COUNT(*) AS n FROM incident_actions a JOIN incidents i ON i.id = a.incident_id WHERE a.done = ? AND a.due_at < ? AND i.drill = ?`, rawParams(ds, [false, new Date(), false])).catch(() => [{ n: 0 }]);
-        this.set(Number((rows as Array<{ n: number | string }>)[0]?.n ?? 0));
-      } });
+    byStatus('triage_refunds', 'Refunds by status (drills excluded)', `SELECT status, COUNT(*) AS n FROM refunds WHERE drill = ? GROUP BY status`, [false]);
+    byStatus('triage_webhook_deliveries', 'Webhook deliveries by status (all instances: read from the database)', `SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status`, [],
+      ['PENDING', 'DELIVERING', 'DELIVERED', 'DEAD']);
+    rowCount('triage_refund_steps_overdue', 'Refund steps pending past their due time',
+      `SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN ('IN_APPROVAL', 'PAID') AND r.drill = ?`, () => [new Date(), false]);
+    rowCount('triage_webhook_outbox_backlog', 'Webhook events not yet fanned out to their subscriptions', `SELECT COUNT(*) AS n FROM webhook_outbox WHERE fanned_out = ?`, () => [false]);
+    rowCount('triage_sla_breaches_open', 'Breached deadlines not settled yet (drills excluded)',
+      `SELECT COUNT(*) AS n FROM breaches b JOIN incidents i ON i.id = b.incident_id WHERE b.settled_at IS NULL AND i.drill = ?`, () => [false]);
+    rowCount('triage_incident_actions_overdue', 'Required actions not done past their due time (drills excluded)',
+      `SELECT COUNT(*) AS n FROM incident_actions a JOIN incidents i ON i.id = a.incident_id WHERE a.done = ? AND a.due_at < ? AND i.drill = ?`, () => [false, new Date(), false]);
   }
 }
 
