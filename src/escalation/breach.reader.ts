@@ -1,7 +1,8 @@
-import { Brackets, DataSource, In } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { ReadDb } from '../database/read-db';
 import type { Actor } from '../auth/actor';
 import { isStaff } from '../auth/actor';
+import { newestFirstPage } from '../database/keyset-page';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { badInput } from '../common/errors';
 import { IncidentEntity } from '../incidents/incident.entity';
@@ -71,12 +72,8 @@ export class BreachReader {
       if (filter.to) q.andWhere('b.detected_at < :to', { to: filter.to });
       if (filter.escalated != null) q.andWhere(filter.escalated ? 'b.level > 0' : 'b.level = 0');
       if (filter.open != null) q.andWhere(filter.open ? 'b.settled_at IS NULL' : 'b.settled_at IS NOT NULL');
-      const totalCount = await q.clone().getCount();
-      const page = q.clone().orderBy('b.detected_at', 'DESC').addOrderBy('b.id', 'DESC').take(size + 1);
-      if (c) page.andWhere(new Brackets((w) => w.where('b.detected_at < :cAt', { cAt: c.at }).orWhere('b.detected_at = :cAt AND b.id < :cId', { cAt: c.at, cId: c.id })));
-      const rows = size === 0 ? [] : await page.getMany();
-      const shown = rows.slice(0, size);
-      return { rows: shown, cursors: shown.map((b) => encodeCursor(b.detectedAt, b.id)), hasNextPage: rows.length > size, totalCount };
+      const { rows, hasNextPage, totalCount } = await newestFirstPage(q, 'b.detected_at', 'b.id', size, c);
+      return { rows, cursors: rows.map((b) => encodeCursor(b.detectedAt, b.id)), hasNextPage, totalCount };
     });
   }
 }

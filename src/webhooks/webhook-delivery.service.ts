@@ -1,6 +1,7 @@
-import { Brackets, DataSource, In } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { Clock } from '../common/clock';
 import type { Transactions } from '../database/transaction';
+import { newestFirstPage } from '../database/keyset-page';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
 import { RETRY_WINDOW_MS } from './webhook-backoff';
@@ -49,20 +50,13 @@ export class WebhookDeliveryService {
     if (filter.status?.length) q.andWhere('d.status IN (:...status)', { status: filter.status });
     if (filter.eventType?.length) q.andWhere('o.type IN (:...types)', { types: filter.eventType });
     if (filter.eventId != null) q.andWhere('o.event_id = :eventId', { eventId: filter.eventId });
-    const totalCount = await q.clone().getCount();
-    const page = q.clone().orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').take(size + 1);
-    if (after) {
-      const c = decodeCursor(after);
-      page.andWhere(new Brackets((w) => w.where('d.created_at < :cAt', { cAt: c.at }).orWhere('d.created_at = :cAt AND d.id < :cId', { cAt: c.at, cId: c.id })));
-    }
-    const rows = size === 0 ? [] : await page.getMany();
-    const shown = rows.slice(0, size);
+    const { rows: shown, hasNextPage, totalCount } = await newestFirstPage(q, 'd.created_at', 'd.id', size, after ? decodeCursor(after) : null);
     const events = shown.length ? await this.ds.manager.find(WebhookOutboxEntity, { where: { id: In([...new Set(shown.map((d) => d.outboxId))]) } }) : [];
     const byId = new Map(events.map((e) => [e.id, e]));
     return {
       views: shown.map((delivery) => ({ delivery, event: byId.get(delivery.outboxId)! })),
       cursors: shown.map((d) => encodeCursor(d.createdAt, d.id)),
-      hasNextPage: rows.length > size,
+      hasNextPage,
       totalCount,
     };
   }
