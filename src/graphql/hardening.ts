@@ -90,15 +90,6 @@ export class KeyRateLimiter {
     this.limiter = perMinute > 0 ? new RateLimiterMemory({ points: perMinute, duration: 60 }) : null;
   }
 
-  /** Counts one request of the key; throws RATE_LIMITED (HTTP 429, Retry-After) past the limit. */
-  async consume(keyName: string): Promise<void> {
-    const retryAfter = await this.take(keyName);
-    if (retryAfter === null) return;
-    throw new GraphQLError(`rate limit reached for this API key; retry after ${retryAfter} s`, {
-      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
-    });
-  }
-
   /** Counts one request of the key: null when allowed, else the seconds to wait (the same budget GraphQL and the exports share). */
   async take(keyName: string): Promise<number | null> {
     if (!this.limiter) return null;

@@ -5,10 +5,11 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GqlContext } from '../graphql/context';
 import type { Actor } from '../auth/actor';
+import { callerOf, CALLER_REFUSALS } from '../auth/caller';
+import { AppError } from '../common/errors';
 import type { Services } from '../services';
 import { handleReportExport, REPORT_EXPORT_PREFIX } from '../reports/report-export.http';
 import { KeyRateLimiter } from '../graphql/hardening';
-import { isConnectionError } from '../database/errors';
 import { routeOf, serveMetrics } from '../observability/metrics.http';
 import { RequestHandler, traceRequests } from '../observability/tracing.http';
 import type { Tracing } from '../observability/tracing';
@@ -66,7 +67,7 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') return await ready(res, services);
       if (url.pathname === '/metrics' && !config.metrics.port) return await serveMetrics(req, res, services.metrics, config.metrics.token);
-      if (url.pathname.startsWith(REPORT_EXPORT_PREFIX)) return await handleReportExport(req, res, url, services, rateLimiter);
+      if (url.pathname.startsWith(REPORT_EXPORT_PREFIX)) return await handleReportExport(req, res, url, services, rateLimiter, requestId);
       if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz'] });
       if (req.method !== 'POST' && req.method !== 'GET') return send(res, 405, { error: 'use POST /graphql' }, { allow: 'GET, POST' });
 
@@ -155,24 +156,14 @@ class RequestContext implements GqlContext {
 }
 
 async function contextFor(req: IncomingMessage, requestId: string, services: Services, rateLimiter: KeyRateLimiter): Promise<GqlContext> {
-  const header = req.headers.authorization;
-  if (!header) return new RequestContext(null, requestId, services);
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  let actor: Awaited<ReturnType<typeof services.apiKeys.authenticate>> = null;
   try {
-    actor = match ? await services.apiKeys.authenticate(match[1]) : null;
+    return new RequestContext(await callerOf(req, services.apiKeys, rateLimiter, services.log, requestId), requestId, services);
   } catch (e) {
-    if (!isConnectionError(e)) throw e;
-    services.log.error({ err: e, requestId }, 'database unavailable');
-    throw new GraphQLError('the database is unavailable; try again shortly', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
+    if (!(e instanceof AppError) || !(e.code in CALLER_REFUSALS)) throw e;
+    const retryAfter = e.extensions.retryAfterSeconds;
+    const headers = retryAfter === undefined ? undefined : new Map([['retry-after', String(retryAfter)]]);
+    throw new GraphQLError(e.message, { extensions: { code: e.code, ...e.extensions, http: { status: CALLER_REFUSALS[e.code as keyof typeof CALLER_REFUSALS], headers } } });
   }
-  if (!actor) {
-    throw new GraphQLError('the API key is unknown or revoked; send "Authorization: Bearer <api key>"', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    });
-  }
-  await rateLimiter.consume(actor.name);
-  return new RequestContext(actor, requestId, services);
 }
 
 async function ready(res: ServerResponse, services: Services) {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Actor } from '../auth/actor';
+import { callerOf, CALLER_REFUSALS } from '../auth/caller';
 import { CAN, hasAnyRole } from '../auth/actor';
 import { AppError, ErrorCode } from '../common/errors';
 import type { Services } from '../services';
@@ -13,7 +13,7 @@ export const REPORT_EXPORT_PREFIX = '/reports/';
 
 const MONTHLY = /^\/reports\/refunds\/monthly\/([^/]+)\.(xlsx|csv)$/;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 };
+const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 };
 
 /**
  * GET /reports/refunds/monthly/YYYY-MM.xlsx (both tables, one sheet each) and .csv
@@ -21,7 +21,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, FORBI
  * for the people who file them, with the same API keys, roles and phone masking as the
  * GraphQL report. Errors answer in the GraphQL error shape with an HTTP status.
  */
-export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services, rateLimiter: KeyRateLimiter): Promise<void> {
+export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services, rateLimiter: KeyRateLimiter, requestId: string): Promise<void> {
   try {
     const match = MONTHLY.exec(url.pathname);
     if (!match) throw new AppError('NOT_FOUND', 'use /reports/refunds/monthly/YYYY-MM.xlsx or /reports/refunds/monthly/YYYY-MM.csv');
@@ -29,13 +29,9 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
       res.setHeader('allow', 'GET, HEAD');
       return sendError(res, 405, 'BAD_REQUEST', 'use GET');
     }
-    const actor = await authenticate(req, services);
-    // The same per-key budget as GraphQL: an export is one request of the key.
-    const retryAfter = await rateLimiter.take(actor.name);
-    if (retryAfter !== null) {
-      res.setHeader('retry-after', String(retryAfter));
-      return sendError(res, 429, 'RATE_LIMITED', `rate limit reached for this API key; retry after ${retryAfter} s`, { retryAfterSeconds: retryAfter });
-    }
+    // The same door as GraphQL: one request of the key's budget.
+    const actor = await callerOf(req, services.apiKeys, rateLimiter, services.log, requestId);
+    if (!actor) throw new AppError('UNAUTHENTICATED', 'send "Authorization: Bearer <api key>" with a valid key');
     if (!hasAnyRole(actor, CAN.reports)) throw new AppError('FORBIDDEN', `the monthly refund report needs one of the roles ${CAN.reports.join(', ')}`);
     const [, month, format] = match;
     const table = url.searchParams.get('table') ?? 'customer-service';
@@ -60,16 +56,9 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
   } catch (e) {
     if (!(e instanceof AppError) || !STATUS[e.code]) throw e;
     if (e.code === 'UNAUTHENTICATED') res.setHeader('www-authenticate', 'Bearer');
+    if (e.code === 'RATE_LIMITED') res.setHeader('retry-after', String(e.extensions.retryAfterSeconds));
     sendError(res, STATUS[e.code]!, e.code, e.message, e.extensions);
   }
-}
-
-/** The caller of a bearer key, or UNAUTHENTICATED. */
-async function authenticate(req: IncomingMessage, services: Services): Promise<Actor> {
-  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  const actor = match ? await services.apiKeys.authenticate(match[1]) : null;
-  if (!actor) throw new AppError('UNAUTHENTICATED', 'send "Authorization: Bearer <api key>" with a valid key');
-  return actor;
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
