@@ -369,9 +369,14 @@ interface RunResult {
   /** Share of the machine's CPU (all cores) busy during the run, whoever used it. */
   machineBusy: number;
   errorSamples: string[];
+  /** An authenticated `{ __typename }` run: nothing stored; CPU is per answered request. */
+  noop?: boolean;
 }
 
-async function load(server: Server, token: string | null, connections: number, seconds: number, run: string): Promise<Omit<RunResult, 'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy'>> {
+/** The authenticated request that writes nothing: what one GraphQL request costs before any work. */
+const NOOP_BODY = JSON.stringify({ query: '{ __typename }' });
+
+async function load(server: Server, token: string | null, connections: number, seconds: number, run: string, fixedBody?: string): Promise<Omit<RunResult, 'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy'>> {
   const builder = new WorkloadBuilder(run, crypto.randomInt(1, 2 ** 31));
   let gqlErrors = 0;
   let acked = 0;
@@ -389,7 +394,7 @@ async function load(server: Server, token: string | null, connections: number, s
       method: 'POST',
       path: '/graphql',
       headers,
-      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: builder.next() }),
+      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: fixedBody ?? builder.next() }),
       onResponse: (status: number, body: string) => {
         if (status !== 200) {
           if (errorSamples.size < 5) errorSamples.add(`HTTP ${status}: ${body.slice(0, 200)}`);
@@ -415,7 +420,7 @@ async function load(server: Server, token: string | null, connections: number, s
   };
 }
 
-async function measured(what: string, workers: number | null, server: Server, db: BenchDb, token: string | null, connections: number, opts: Options, run: string): Promise<RunResult> {
+async function measured(what: string, workers: number | null, server: Server, db: BenchDb, token: string | null, connections: number, opts: Options, run: string, noop = false): Promise<RunResult> {
   const before = await db.counts();
   const rssBefore = rssMb(server.child.pid!);
   const cpuBefore = cpuSeconds(server.child.pid!);
@@ -425,15 +430,16 @@ async function measured(what: string, workers: number | null, server: Server, db
   let rssMax = rssBefore;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(server.child.pid!))), 1000);
   try {
-    const r = await load(server, token, connections, opts.seconds, run);
+    const r = await load(server, token, connections, opts.seconds, run, noop ? NOOP_BODY : undefined);
     await sleep(200); // answers in flight land
     const after = await db.counts();
     const rssAfter = rssMb(server.child.pid!);
     const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
     const dbCpu = dbPid ? cpuSeconds(dbPid) - dbCpuBefore : null;
     const ticksAfter = machineTicks();
-    const stored = after.incidents - before.incidents;
+    const stored = noop ? r.acked : after.incidents - before.incidents;
     return {
+      noop,
       ...r,
       what,
       db: db.kind,
@@ -496,6 +502,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   console.log(`transaction of the ceiling: START, INSERT incident, INSERT actions (one statement), INSERT history${outbox ? ', INSERT webhook outbox (as the service)' : ''}, COMMIT; every contender on a fresh database`);
   printHeader();
   const ceilings = new Map<number, RunResult>();
+  const noopConnections = opts.connections.includes(TARGET_CONNECTIONS) ? TARGET_CONNECTIONS : opts.connections[opts.connections.length - 1];
 
   // (a) the ceiling: bare node:http + the driver, same writes, same transaction shape;
   // (a') the same plus the service's two reads (key lookup, repeat count): the same SQL as the
@@ -504,7 +511,8 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   for (const reads of [false, true]) {
     await contender(async (db, token) => {
       const port = await freePort();
-      const server = await startProcess([CEILING], {
+      const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=ceiling${reads ? '-reads' : ''}.${process.pid}.cpuprofile`] : [];
+      const server = await startProcess([...profile, CEILING], {
         CEILING_DB: db.url, CEILING_TEMPLATES: templatesFile, PORT: String(port), CEILING_POOL: String(poolOf(db.url)), CEILING_OUTBOX: outbox ? '1' : '0', CEILING_READS: reads ? '1' : '0',
       }, port);
       try {
@@ -516,6 +524,11 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
           (reads ? sameSql : ceilings).set(c, r);
           results.push(r);
           printRow(r, reads ? ceilings.get(c) : undefined);
+        }
+        if (reads) {
+          const r = await measured('bare: authenticated no-op', null, server, db, token, noopConnections, opts, `cn-${crypto.randomBytes(2).toString('hex')}`, true);
+          results.push(r);
+          printRow(r, undefined);
         }
       } finally {
         await stopProcess(server);
@@ -542,6 +555,11 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
           const r = await measured(`service WORKERS=${workers}`, workers, server, db, token, c, opts, `s${workers}-${c}-${crypto.randomBytes(2).toString('hex')}`);
           results.push(r);
           printRow(r, ceilings.get(c), sameSql.get(c));
+        }
+        if (workers === 1) {
+          const r = await measured('service: authenticated { __typename }', workers, server, db, token, noopConnections, opts, `sn-${crypto.randomBytes(2).toString('hex')}`, true);
+          results.push(r);
+          printRow(r, undefined);
         }
       } catch (e) {
         console.log(`  service WORKERS=${workers} failed: ${(e as Error).message}`);
@@ -573,7 +591,7 @@ async function main() {
   } finally {
     fs.rmSync(templatesFile, { force: true });
   }
-  const lost = all.filter((r) => r.acked > r.stored.incidents || r.stored.events !== r.stored.incidents);
+  const lost = all.filter((r) => !r.noop && (r.acked > r.stored.incidents || r.stored.events !== r.stored.incidents));
   console.log(`\nload average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (lost.length) {
     console.log(`PROBLEM: ${lost.map((r) => `${r.what}@${r.connections}`).join(', ')} acknowledged more than stored, or stored incidents without their history`);
@@ -599,9 +617,9 @@ function judge(all: RunResult[], opts: Options): string[] {
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`\n## Targets (${TARGET_CONNECTIONS} connections; the best WORKERS setting counts)`);
   for (const db of opts.dbs) {
-    const ceiling = all.find((r) => r.db === db && r.workers === null && r.connections === TARGET_CONNECTIONS && !r.what.startsWith('ceiling +'));
-    const sameSql = all.find((r) => r.db === db && r.workers === null && r.connections === TARGET_CONNECTIONS && r.what.startsWith('ceiling +'));
-    const services = all.filter((r) => r.db === db && r.workers !== null);
+    const ceiling = all.find((r) => r.db === db && r.workers === null && !r.noop && r.connections === TARGET_CONNECTIONS && !r.what.startsWith('ceiling +'));
+    const sameSql = all.find((r) => r.db === db && r.workers === null && !r.noop && r.connections === TARGET_CONNECTIONS && r.what.startsWith('ceiling +'));
+    const services = all.filter((r) => r.db === db && r.workers !== null && !r.noop);
     const at = services.filter((r) => r.connections === TARGET_CONNECTIONS);
     if (!ceiling || !at.length) {
       console.log(`${db}: not judged (no run at ${TARGET_CONNECTIONS} connections)`);
@@ -629,9 +647,34 @@ function judge(all: RunResult[], opts: Options): string[] {
     if (sameSql) {
       console.log(`${db}: (for reading the above) the ceiling doing the service's SQL, its two reads included, reaches ${Math.round((sameSql.rps / ceiling.rps) * 100)}% of the plain ceiling; `
         + `the service reaches ${Math.round((best.rps / sameSql.rps) * 100)}% of it: what GraphQL, auth and rules cost over the same statements`);
+      printBound(db, all, ceiling, sameSql, best);
     }
   }
   return missed;
+}
+
+/**
+ * How far the ratio target is from what this machine allows, from the CPU each contender spent
+ * per request — steadier than req/s on a shared machine. The scarce resource is the whole
+ * machine on MariaDB (the database shares the cores) and the one Node thread on SQLite. The
+ * cost of one authenticated GraphQL request that does nothing (`{ __typename }`) over the bare
+ * server's key lookup is paid by every report on top of its SQL: with it, no report — however
+ * cheap its validation, rules and answer — can cost less than `sameSql + (noop − bare)`.
+ */
+function printBound(db: 'mariadb' | 'sqlite', all: RunResult[], ceiling: RunResult, sameSql: RunResult, best: RunResult) {
+  const bare = all.find((r) => r.db === db && r.noop && r.workers === null);
+  const noop = all.find((r) => r.db === db && r.noop && r.workers !== null);
+  if (!bare || !noop) return;
+  const cost = (r: RunResult) => r.cpuMsPerRequest + (db === 'mariadb' ? (r.dbCpuMsPerRequest ?? 0) : 0);
+  const what = db === 'mariadb' ? 'machine CPU ms (server + mariadbd)' : 'CPU ms of the Node thread';
+  const budget = cost(ceiling) / TARGET_RATIO;
+  const framework = Math.max(0, cost(noop) - cost(bare));
+  const floor = cost(sameSql) + framework;
+  const f = (n: number) => n.toFixed(2);
+  console.log(`${db}: (bound) per report, in ${what}: the ceiling ${f(cost(ceiling))}, so ${TARGET_RATIO * 100}% of it allows ${f(budget)}; `
+    + `its SQL with the service's reads costs ${f(cost(sameSql))}; an authenticated { __typename } costs the service ${f(framework)} more than the bare server's key lookup alone; `
+    + `so a report can cost no less than ${f(floor)}: at most ${Math.round((cost(ceiling) / floor) * 100)}% of the ceiling before validation, rules, the outbox event and the answer `
+    + `(the service: ${f(cost(best))}, ${Math.round((cost(ceiling) / cost(best)) * 100)}% by CPU)`);
 }
 
 main().catch((e) => {

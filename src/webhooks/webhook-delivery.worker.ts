@@ -38,6 +38,8 @@ export interface WorkerRun {
 /** How long past its timeout a claim stays with the worker that took it (then another may take it). */
 const LEASE_MARGIN_MS = 60_000;
 const FAN_OUT_BATCH = 200;
+/** One poll fans out batch after batch while they come back full, for at most this long (then claims). */
+const FAN_OUT_BUDGET_MS = 1_000;
 
 /**
  * Deliveries due, in an order that keeps each incident's events in sequence for each
@@ -126,7 +128,7 @@ export class WebhookDeliveryWorker {
 
   /** Fans out, claims what is due now, and waits for those deliveries to finish (the tests drive the worker with it). */
   async runOnce(): Promise<WorkerRun> {
-    const fannedOut = await this.tracked(this.fanOut());
+    const fannedOut = await this.tracked(this.fanOutBacklog());
     const started = await this.tracked(this.claim());
     const outcomes = await Promise.all(started.map((f) => f.done));
     return {
@@ -141,7 +143,7 @@ export class WebhookDeliveryWorker {
   private pump(): Promise<unknown> {
     if (this.pumping || this.stopping) return this.pumping ?? Promise.resolve();
     this.pumping = (async () => {
-      await this.tracked(this.fanOut());
+      await this.tracked(this.fanOutBacklog());
       await this.tracked(this.claim());
       if (this.retention) await this.tracked(this.retention.maybePrune());
     })()
@@ -155,7 +157,22 @@ export class WebhookDeliveryWorker {
     return work.finally(() => this.busy.delete(work));
   }
 
-  /** Creates the deliveries of new outbox events; returns how many events it fanned out. */
+  /**
+   * Fans out until a batch comes back short, or for FAN_OUT_BUDGET_MS: events may arrive faster
+   * than one batch per poll (200 a second at the default interval), and the backlog must not
+   * grow for as long as they do. Returns how many events it fanned out.
+   */
+  async fanOutBacklog(): Promise<number> {
+    const until = Date.now() + FAN_OUT_BUDGET_MS;
+    let total = 0;
+    for (;;) {
+      const n = await this.fanOut();
+      total += n;
+      if (n < FAN_OUT_BATCH || this.stopping || Date.now() >= until) return total;
+    }
+  }
+
+  /** Creates the deliveries of one batch of new outbox events; returns how many events it fanned out. */
   async fanOut(): Promise<number> {
     const events: Array<Record<string, unknown>> = await this.ds.query(
       `SELECT id, type, incident_id, source FROM webhook_outbox WHERE fanned_out = ? ORDER BY id LIMIT ${FAN_OUT_BATCH}`,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { rawParams } from '../database/raw-params';
+import { rawExec } from '../database/raw-sql';
 import { lockIncidentRow } from '../database/raw-values';
 import type { OutboxEvent } from './webhook-events';
 
@@ -23,7 +24,8 @@ export class WebhookOutbox {
       await lockIncidentRow(em, e.incidentId);
     }
     const eventId = `msg_${crypto.randomUUID().replace(/-/g, '')}`;
-    await em.query(INSERT, rawParams(ds, [eventId, e.type, e.incidentId, e.source, JSON.stringify(e.data), e.at, false]));
+    // Straight to the driver (a prepared statement on MySQL): every report writes one of these.
+    await rawExec(em, INSERT, rawParams(ds, [eventId, e.type, e.incidentId, e.source, JSON.stringify(e.data), e.at, false]));
     return eventId;
   }
 }

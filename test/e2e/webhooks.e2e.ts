@@ -211,6 +211,22 @@ describe('webhooks', () => {
     }
   });
 
+  it('fans out a backlog bigger than one batch in one poll (reports may come faster than 200 a second)', async () => {
+    await start();
+    const { id } = await subscribe({ eventTypes: ['incident.reported'] });
+    const incidentId = await k.incident({ category: 'SERVICE', subtype: 'ATTITUDE' });
+    const ds = h.app.services.ds;
+    const sqlite = ds.options.type === 'better-sqlite3';
+    // 449 more incident.reported events in the outbox, as a burst of reports leaves them.
+    const rows = Array.from({ length: 449 }, (_v, i) => [`msg_backlog${i}`, 'incident.reported', Number(incidentId), 'ERP', JSON.stringify({ incidentId }), sqlite ? '2026-11-23 02:00:00.000' : new Date('2026-11-23T02:00:00Z'), 0]);
+    await ds.query(`INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`, rows.flat());
+    expect(await h.app.services.webhooks.worker.fanOutBacklog()).toBe(450);
+    const [left] = await ds.query('SELECT COUNT(*) AS n FROM webhook_outbox WHERE fanned_out = ?', [0]);
+    expect(Number(left.n)).toBe(0);
+    const [made] = await ds.query('SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = ?', [Number(id)]);
+    expect(Number(made.n)).toBe(450);
+  });
+
   it('takes over a delivery whose worker died (expired claim)', async () => {
     await start();
     await subscribe({ eventTypes: ['incident.reported'] });
