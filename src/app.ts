@@ -10,6 +10,7 @@ import { createLogger } from './common/logger';
 import { createDataSource, migrate } from './database/data-source';
 import { createSchema } from './graphql/schema';
 import { errorLogPlugin, formatError } from './graphql/format-error';
+import { inputPathPlugin } from './graphql/input-paths';
 import { armor } from './graphql/hardening';
 import { metricsPlugin } from './observability/metrics.plugin';
 import { createMetricsServer } from './observability/metrics.http';
@@ -70,6 +71,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       stopOnTerminationSignals: false,
       plugins: [
         errorLogPlugin(),
+        inputPathPlugin(),
         ...(tracing ? [tracingPlugin(tracing)] : []),
         metricsPlugin(services.metrics),
         ...limits.plugins,

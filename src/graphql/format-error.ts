@@ -5,6 +5,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GqlContext } from './context';
 import { AppError, ERROR_CODES } from '../common/errors';
 import { isConnectionError } from '../database/errors';
+import { inputPathOf } from './input-paths';
 
 /** Codes Apollo itself sets, passed through as they are. */
 const APOLLO_CODES = new Set([
@@ -27,7 +28,8 @@ function kindOf(formatted: GraphQLFormattedError | null, error: unknown): Kind {
 
 /**
  * The one place errors become the contract's shape. Domain errors keep their code and
- * extensions; Apollo's request errors keep theirs (variable errors gain `field`); anything
+ * extensions; Apollo's request errors keep theirs (variable errors gain `field`, bad values
+ * written in the query become BAD_USER_INPUT with theirs: input-paths.ts); anything
  * else is masked as INTERNAL_SERVER_ERROR. No stack trace is ever sent to a client; the
  * masked ones are logged by `errorLogPlugin`, with the request's id.
  */
@@ -39,10 +41,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
     }
     case 'known-code': {
-      const code = formatted.extensions!.code as string;
+      // A bad value written in the query itself fails validation: it is bad input all the same.
+      const path = inputPathOf(error);
+      const given = formatted.extensions!.code as string;
+      const code = path && given === 'GRAPHQL_VALIDATION_FAILED' ? 'BAD_USER_INPUT' : given;
       const { stacktrace: _s, http: _h, exception: _e, ...rest } = formatted.extensions ?? {};
       const extensions: Record<string, unknown> = { ...rest, code };
-      const field = fieldOf(formatted.message);
+      const field = path ?? fieldOf(formatted.message);
       if (code === 'BAD_USER_INPUT' && field && !extensions.field) extensions.field = field;
       return { ...base, extensions };
     }

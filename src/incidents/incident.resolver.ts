@@ -7,6 +7,7 @@ import { IncidentFilter, ReportIncidentInput } from './incident.inputs';
 import { DecisionGql, IncidentConnectionGql, IncidentGql, IncidentHistoryEntryGql, ReportIncidentPayloadGql } from './incident.objects';
 import { decisionGql, incidentGql } from './incident.mapper';
 import type { IncidentView } from './incident.reader';
+import { checkFilterCodes } from './incident.validation';
 
 /** Incident operations of the contract. Thin: authorise, call one service method, map. */
 @Resolver(() => IncidentGql)
@@ -33,6 +34,7 @@ export class IncidentResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentConnectionGql> {
+    checkFilterCodes(filter, ctx.services.ruleSets.current().engine.pack.catalog);
     const page = await ctx.services.incidentReader.list(actorOf(ctx), filter, first, after);
     return {
       edges: page.views.map((v, i) => ({ cursor: page.cursors[i], node: toGql(v, ctx) })),

@@ -54,6 +54,16 @@ export function code(field: string, value: string | null, allowed: readonly stri
   return v;
 }
 
+/**
+ * The catalog codes of a list filter (incidents, refunds, refund aggregates): an unknown one is
+ * refused like in a report, with the allowed codes — it would otherwise match nothing, silently
+ * (a typo reading as "no incidents"). The current pack's catalog is the reference.
+ */
+export function checkFilterCodes(filter: { category?: string[] | null; ownerDepartment?: string[] | null } | null | undefined, catalog: Catalog): void {
+  filter?.category?.forEach((c, i) => code(`filter.category[${i}]`, c, Object.keys(catalog.categories), true));
+  filter?.ownerDepartment?.forEach((d, i) => code(`filter.ownerDepartment[${i}]`, d, Object.keys(catalog.departments), true));
+}
+
 /** Exact money: a string like "5000.01" (a JSON number is refused: floats are not money). */
 export function amount(field: string, value: unknown, required = false): bigint | null {
   if (value === undefined || value === null) {

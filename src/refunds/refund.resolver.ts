@@ -8,6 +8,7 @@ import { DecideRefundStepInput, RefundFilter, RequestRefundInput } from './refun
 import { RefundConnectionGql, RefundGql, RefundHistoryEntryGql } from './refund.objects';
 import { refundGql, refundHistoryGql } from './refund.mapper';
 import type { RefundView } from './refund.reader';
+import { checkFilterCodes } from '../incidents/incident.validation';
 
 /** Refund operations of the contract. Thin: authorise, call one service method, map. */
 @Resolver(() => RefundGql)
@@ -27,6 +28,7 @@ export class RefundResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: GqlContext,
   ): Promise<RefundConnectionGql> {
+    checkFilterCodes(filter, ctx.services.ruleSets.current().engine.pack.catalog);
     const page = await ctx.services.refundReader.list(actorOf(ctx), filter, first, after);
     return {
       edges: page.views.map((v, i) => ({ cursor: page.cursors[i], node: refundFor(v, ctx) })),

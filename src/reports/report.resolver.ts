@@ -10,6 +10,7 @@ import type { RefundAggregate } from './refund-aggregate.groups';
 import type { MonthlyReport } from './monthly-report.service';
 import type { ShiftHandover } from './shift-handover.service';
 import { MonthlyRefundReportGql, RefundAggregateGql, ShiftHandoverGql } from './report.objects';
+import { checkFilterCodes } from '../incidents/incident.validation';
 
 /** The reports of POLICY.md §7. Thin: authorise, call one service method, map. */
 @Resolver()
@@ -21,6 +22,7 @@ export class ReportResolver {
     @Arg('filter', () => RefundFilter, { nullable: true }) filter: RefundFilter | null,
     @Ctx() ctx: GqlContext,
   ): Promise<RefundAggregateGql[]> {
+    checkFilterCodes(filter, ctx.services.ruleSets.current().engine.pack.catalog);
     return (await ctx.services.reports.aggregates.aggregate(groupBy, filter ?? {})).map(aggregateGql);
   }
 

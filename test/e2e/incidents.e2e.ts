@@ -196,6 +196,53 @@ describe('incidents over GraphQL', () => {
     expect(missing.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.externalRef' });
   });
 
+  it('names the input path of a bad value however it came: a variable of any name, or written in the query', async () => {
+    // A variable is named for the argument it stands for, not for itself.
+    const otherName = await h.gql(h.keys.AGENT, `mutation($x: ReportIncidentInput!) { reportIncident(input: $x) { created } }`, { x: { source: 'erp', externalRef: ref() } });
+    expect(otherName.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.category' });
+    const badTime = await h.gql(h.keys.AGENT, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { created } }`, { i: { source: 'erp', externalRef: ref(), category: 'SERVICE', occurredAt: 'yesterday' } });
+    expect(badTime.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.occurredAt' });
+    const nested = await h.gql(h.keys.AGENT, `mutation($t: DateTime) { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", occurredAt: $t }) { created } }`, { t: 'yesterday' });
+    expect(nested.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.occurredAt' });
+    const status = await h.gql(h.keys.ADMIN, `mutation($s: IncidentStatus!) { setIncidentStatus(id: "1", status: $s) { id } }`, { s: 'DONE' });
+    expect(status.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'status' });
+    // Written in the query: the same code and path as through variables.
+    const inline: Array<[string, string, string]> = [
+      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", occurredAt: "yesterday" }) { created } }`, 'input.occurredAt'],
+      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", outageMinutes: "abc" }) { created } }`, 'input.outageMinutes'],
+      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", subtyp: "X" }) { created } }`, 'input.subtyp'],
+      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}" }) { created } }`, 'input.category'],
+      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", customer: { id: 7 } }) { created } }`, 'input.customer.id'],
+      [h.keys.ADMIN, `mutation { setIncidentStatus(id: "1", status: DONE) { id } }`, 'status'],
+      [h.keys.ADMIN, `{ incidents(filter: { status: [OPEN, DONE] }) { totalCount } }`, 'filter.status[1]'],
+      [h.keys.ADMIN, `{ incidents(first: "ten") { totalCount } }`, 'first'],
+      [h.keys.ADMIN, `mutation { setIncidentStatus(status: OPEN) { id } }`, 'id'],
+    ];
+    for (const [key, query, field] of inline) {
+      const res = await h.gql(key, query);
+      expect({ query, extensions: res.errors?.[0].extensions }).toEqual({ query, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) });
+    }
+    // A document that is wrong in itself (not its values) keeps its own code.
+    const unknownField = await h.gql(h.keys.ADMIN, `{ incidents { nope } }`);
+    expect(unknownField.errors![0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('refuses unknown catalog codes in list filters, listing the allowed ones', async () => {
+    const cases: Array<[string, string]> = [
+      ['{ incidents(filter: { category: ["SERVICE", "NOPE"] }) { totalCount } }', 'filter.category[1]'],
+      ['{ incidents(filter: { ownerDepartment: ["NOPE"] }) { totalCount } }', 'filter.ownerDepartment[0]'],
+      ['{ refunds(filter: { category: ["NOPE"] }) { totalCount } }', 'filter.category[0]'],
+      ['{ refundAggregates(groupBy: [CATEGORY], filter: { category: ["NOPE"] }) { count } }', 'filter.category[0]'],
+    ];
+    for (const [query, field] of cases) {
+      const res = await h.gql(h.keys.ADMIN, query);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(res.errors![0].extensions.allowed.length).toBeGreaterThan(0);
+    }
+    const known = await h.gql(h.keys.ADMIN, '{ incidents(filter: { category: ["SERVICE"], ownerDepartment: ["CUSTOMER_SERVICE"] }) { totalCount } }');
+    expect(known.errors).toBeUndefined();
+  });
+
   it('refuses callers without a valid key', async () => {
     const none = await h.gql(null, `{ catalog { departments } }`);
     expect(none.errors![0].extensions.code).toBe('UNAUTHENTICATED');
