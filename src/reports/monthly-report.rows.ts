@@ -40,7 +40,7 @@ interface RowBase {
 
 /** 客服退单统计表 */
 export interface CustomerServiceRow extends RowBase {
-  /** The phone, masked (138****5678) unless the reader may see it. */
+  /** The phone, always masked (138****5678): POLICY §7 files the table with "contact (masked phone)", whoever reads it. */
   contact: string | null;
   sentToTechAt: Date | null;
   sentToFinanceAt: Date | null;
@@ -76,7 +76,7 @@ export function checkMonth(month: string): string {
  * else when PAYOUT was approved; customer told = CUSTOMER_NOTIFIED approved; cashier checked,
  * accountant reviewed, director approved = when those steps were decided.
  */
-export function buildMonthlyTables(refunds: readonly MonthlyRefund[], steps: readonly MonthlyStep[], showPhone: boolean): MonthlyTables {
+export function buildMonthlyTables(refunds: readonly MonthlyRefund[], steps: readonly MonthlyStep[]): MonthlyTables {
   const byRefund = new Map<number, Map<string, MonthlyStep>>();
   for (const s of steps) {
     const own = byRefund.get(s.refundId) ?? new Map<string, MonthlyStep>();
@@ -103,7 +103,7 @@ export function buildMonthlyTables(refunds: readonly MonthlyRefund[], steps: rea
     };
     customerServiceRows.push({
       ...base,
-      contact: showPhone ? r.phone : maskPhone(r.phone),
+      contact: maskPhone(r.phone),
       sentToTechAt: own.get(REPORT_STEPS.tech)?.pendingSince ?? null,
       sentToFinanceAt: own.get(REPORT_STEPS.financeEntry)?.pendingSince ?? null,
       financeAnsweredAt: returned?.decidedAt ?? approved(REPORT_STEPS.payout),

@@ -1,6 +1,5 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { canSeePhone } from '../auth/actor';
 import type { ReadDb } from '../database/read-db';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { buildMonthlyTables, checkMonth, MonthlyRefund, MonthlyStep, MonthlyTables } from './monthly-report.rows';
@@ -36,7 +35,7 @@ export class MonthlyReportService {
         .select(['s.refund_id AS refund_id', 's.step AS step', 's.status AS status', 's.pending_since AS pending_since', 's.decided_at AS decided_at'])
         .getRawMany(),
     }));
-    const tables = buildMonthlyTables(refunds.map(monthlyRefund), steps.map(monthlyStep), canSeePhone(actor));
+    const tables = buildMonthlyTables(refunds.map(monthlyRefund), steps.map(monthlyStep));
     return { month, dueDate, ...tables };
   }
 

@@ -23,7 +23,7 @@ export class CustomerServiceRefundRowGql {
   @Field(() => DateTimeScalar) submittedAt!: Date;
   @Field(() => String) refundNo!: string;
   @Field(() => String, { nullable: true }) orderNo!: string | null;
-  @Field(() => String, { nullable: true, description: 'The phone, masked (138****5678) unless your roles may see it.' }) contact!: string | null;
+  @Field(() => String, { nullable: true, description: 'The phone, always masked (138****5678): the filed table (POLICY §7).' }) contact!: string | null;
   @Field(() => String, { nullable: true }) bank!: string | null;
   @Field(() => DecimalScalar) amount!: bigint;
   @Field(() => String) submitter!: string;
