@@ -159,7 +159,8 @@ export class RefundService {
           await em.update(RefundStepEntity, { refundId: e.id, attempt: e.attempt, position: out.decided }, { status: out.decidedStatus, actor: actor.name, comment, decidedAt: now });
           if (out.next !== null) {
             const next = view.steps.find((s) => s.attempt === e.attempt && s.position === out.next)!;
-            await em.update(RefundStepEntity, { id: next.id }, { status: 'PENDING', pendingSince: now, dueAt: this.dueAt(next.step, now) });
+            const attempt = view.steps.filter((s) => s.attempt === e.attempt);
+            await em.update(RefundStepEntity, { id: next.id }, { status: 'PENDING', pendingSince: now, dueAt: this.dueAt(next.step, now, attempt) });
           }
         },
       };
@@ -277,11 +278,17 @@ export class RefundService {
     return BigInt(String(row?.total ?? 0).split('.')[0]);
   }
 
-  /** Due time of a step that becomes pending at `from`: its catalog time limit on the business calendar. */
-  private dueAt(step: string, from: Date): Date | null {
+  /**
+   * Due time of a step that becomes pending at `now`: its catalog time limit on the business
+   * calendar, counted from now or, for a step with `dueFrom`, from when that step of the same
+   * attempt became pending (one deadline for the whole phase).
+   */
+  private dueAt(step: string, now: Date, attempt: ReadonlyArray<{ step: string; pendingSince: Date | null }> = []): Date | null {
     const { engine } = this.rules.current();
-    const due = engine.pack.catalog.refundSteps[step]?.due;
-    return due ? engine.calendar.addDuration(from, due) : null;
+    const def = engine.pack.catalog.refundSteps[step];
+    if (!def?.due) return null;
+    const phaseStart = def.dueFrom ? attempt.find((s) => s.step === def.dueFrom)?.pendingSince : null;
+    return engine.calendar.addDuration(phaseStart ?? now, def.due);
   }
 
   private async insertSteps(em: EntityManager, refundId: number, steps: StepState[], now: Date): Promise<void> {

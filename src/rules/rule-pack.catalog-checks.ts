@@ -41,6 +41,10 @@ export function checkCatalog({ file, data }: PackFile): RuleProblem[] {
     if (typeof step.role === 'string' && !roles.includes(step.role)) {
       add(pointerJoin('/refundSteps', code, 'role'), `unknown role "${step.role}"; one of ${list(roles)}`);
     }
+    if (typeof step.dueFrom === 'string') {
+      if (!codes.refundSteps.includes(step.dueFrom)) add(pointerJoin('/refundSteps', code, 'dueFrom'), `unknown refund step "${step.dueFrom}"; one of ${list(codes.refundSteps)}`);
+      if (step.due === undefined) add(pointerJoin('/refundSteps', code, 'dueFrom'), 'a phase start needs a due time to count from it');
+    }
   }
   const deadlines = isObject(data.deadlines) ? data.deadlines : {};
   for (const severity of SEVERITIES) {

@@ -168,6 +168,20 @@ describe('checkCatalog', () => {
     expect(at(broken).map((p) => p.pointer)).toEqual(['/defaultOwner', '/defaultRefundChain/1', '/refundSteps/PAYOUT/role', '/factValues/amount']);
   });
 
+  it('rejects a phase start (dueFrom) that is no refund step, or that has no due time to count', () => {
+    const broken = {
+      ...catalog,
+      refundSteps: {
+        ...catalog.refundSteps,
+        PAYOUT: { ...catalog.refundSteps.PAYOUT, due: { hours: 12 }, dueFrom: 'AUDIT' },
+        CASHIER_CHECK: { label: '出纳初核', role: catalog.refundSteps.CASHIER_CHECK.role, approval: true, canReturn: true, dueFrom: 'CASHIER_CHECK' },
+      },
+    };
+    expect(at(broken).map((p) => p.pointer).sort()).toEqual(['/refundSteps/CASHIER_CHECK/dueFrom', '/refundSteps/PAYOUT/dueFrom']);
+    const sound = { ...catalog, refundSteps: { ...catalog.refundSteps, PAYOUT: { ...catalog.refundSteps.PAYOUT, due: { hours: 12 }, dueFrom: 'CASHIER_CHECK' } } };
+    expect(at(sound)).toEqual([]);
+  });
+
   it('rejects invalid Durations', () => {
     const broken = {
       ...catalog,

@@ -72,8 +72,14 @@ export interface CatalogRefundStep {
   approval: boolean;
   /** May this step return the request to customer service (财务退回)? */
   canReturn: boolean;
-  /** Time limit for this step, counted from when it became pending. */
+  /** Time limit for this step, counted from when it became pending (or from `dueFrom`'s start). */
   due?: Duration;
+  /**
+   * A phase limit: `due` counts from when this earlier step of the same attempt became
+   * pending, so the steps naming it share one deadline (finance, cashier to payout: 12 hours
+   * in all). A chain without that step counts from this step's own start.
+   */
+  dueFrom?: string;
 }
 
 export interface BusinessCalendarConfig {

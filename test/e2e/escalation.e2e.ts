@@ -68,6 +68,8 @@ describe('escalation', () => {
       expect(secret).toMatch(/^whsec_/);
 
       // An overcharge, acknowledged and apologised for in time: only its refund will be late.
+      // Reported at 01:00, its refund reaches the cashier then: finance's 12 hours end at 13:00.
+      h.clock.set(local('2026-11-23T01:00'));
       const id = await k.incident({ category: 'OVERCHARGE', amount: '300.00' });
       expect((await h.gql(h.keys.AGENT, STATUS, { id, s: 'ACKNOWLEDGED' })).errors).toBeUndefined();
       expect((await h.gql(h.keys.AGENT, COMPLETE, { id, code: 'APOLOGIZE' })).errors).toBeUndefined();
@@ -136,6 +138,7 @@ describe('escalation', () => {
   it('marks many breaches once each with two instances ticking together', async () => {
     const second = await secondInstance();
     const ids: string[] = [];
+    h.clock.set(local('2026-11-23T01:00')); // finance's 12 hours end at 13:00
     for (let i = 0; i < 8; i++) {
       const id = await k.incident({ category: 'LOGISTICS', subtype: 'DAMAGED' }); // acknowledge within 15 minutes
       await k.requested(await k.incident({ category: 'OVERCHARGE', amount: '80.00' }), '10.00');
@@ -159,6 +162,7 @@ describe('escalation', () => {
   });
 
   it('records each breach once and stops climbing once its subject is done', async () => {
+    h.clock.set(local('2026-11-23T01:00')); // finance's 12 hours end at 13:00
     const id = await k.incident({ category: 'OVERCHARGE', amount: '300.00' });
     await h.gql(h.keys.AGENT, STATUS, { id, s: 'ACKNOWLEDGED' });
     await h.gql(h.keys.AGENT, COMPLETE, { id, code: 'APOLOGIZE' });
@@ -168,11 +172,11 @@ describe('escalation', () => {
     expect(await h.app.services.escalation.tick()).toMatchObject({ breaches: 0, escalations: 0 });
     await k.approved(h.keys.CASHIER, refund.id, 'CASHIER_CHECK');
     h.clock.set(local('2026-11-23T17:31'));
-    // CASHIER_CHECK's breach settles instead of climbing; ACCOUNTANT_REVIEW (due 16:30) breaches in its turn.
+    // CASHIER_CHECK's breach settles instead of climbing; ACCOUNTANT_REVIEW (due 13:00 too) breaches in its turn.
     expect(await h.app.services.escalation.tick()).toMatchObject({ breaches: 1, escalations: 1, settled: 1 });
     const b = (await incident(id)).breaches.find((x: any) => x.code === 'CASHIER_CHECK');
     expect(b).toMatchObject({ escalationLevel: 1, settledAt: local('2026-11-23T17:31').toISOString(), nextEscalationAt: null });
-    // The next step has a clock of its own: 3 working hours from 13:30 is 16:30, past now.
+    // The next step shares finance's deadline (12 hours from the cashier's start): 13:00, past now.
     const open = await h.gql(h.keys.ADMIN, BREACHES, { f: { incidentId: id, open: true } });
     expect(open.data.breaches.edges.map((e: any) => e.node.code)).toEqual(['ACCOUNTANT_REVIEW']);
     // What the scheduler did is counted for /metrics; open breaches are read on scrape.

@@ -43,10 +43,10 @@ describe('reports', () => {
         ['2026-10', ''], ['2026-10', '工商银行'], ['2026-10', '建设银行'], ['2026-10', '招商银行'], ['2026-11', '招商银行'],
       ]);
       const cmb = rows.find((a) => a.keys.join() === '2026-10,招商银行');
-      // R1 120.50 + R3 1000.33; average 560.415 rounds half-up; only R1 was paid, 5.5 h after the request;
-      // R1's cashier decided late, R3 waits past its due time.
+      // R1 120.50 + R3 1000.33; average 560.415 rounds half-up; only R1 was paid, 12.5 h after the request;
+      // R1's payout came after finance's 12 hours, R3 waits past its due time.
       expect(cmb).toEqual({
-        keys: ['2026-10', '招商银行'], count: 2, totalAmount: '1120.83', averageAmount: '560.42', averageHoursToPay: 5.5,
+        keys: ['2026-10', '招商银行'], count: 2, totalAmount: '1120.83', averageAmount: '560.42', averageHoursToPay: 12.5,
         overdueSteps: 2, paidCount: 1, lateSteps: 1, pendingOverdueSteps: 1,
       });
       expect(rows.find((a) => a.keys.join() === '2026-10,工商银行')).toMatchObject({ count: 2, totalAmount: '133.23', averageAmount: '66.62', averageHoursToPay: 0.5, overdueSteps: 1 });
@@ -125,7 +125,7 @@ describe('reports', () => {
       });
       expect(m.financeRows[1]).toMatchObject({
         refundNo: r.R1.refundNo, cashierCheckedAt: '2026-10-09T07:00:00.000Z', accountantReviewedAt: '2026-10-09T07:10:00.000Z',
-        directorApprovedAt: '2026-10-09T07:20:00.000Z', customerToldAt: '2026-10-09T07:40:00.000Z',
+        directorApprovedAt: '2026-10-09T07:20:00.000Z', customerToldAt: '2026-10-09T14:40:00.000Z',
       });
       // R3 was returned, then resubmitted: the columns read the latest attempt.
       expect(m.financeRows[3]).toMatchObject({ cashierCheckedAt: step('R3', 'CASHIER_CHECK', 2).decidedAt, accountantReviewedAt: null, directorApprovedAt: null });
@@ -188,7 +188,7 @@ describe('reports', () => {
       expect(text.startsWith('\uFEFF序号,提交日期,退单编号,订单号,联系方式,支付银行,金额,提交人,转技术时间,转财务时间,财务回复时间,告知客户时间\r\n')).toBe(true);
       const lines = text.trim().split('\r\n');
       expect(lines).toHaveLength(7);
-      expect(lines[2]).toBe(`2,2026-10-09 10:00,${r.R1.refundNo},SO-2026-10-09,138****5678,招商银行,120.50,test-agent,,2026-10-09 10:00,2026-10-09 15:30,2026-10-09 15:40`);
+      expect(lines[2]).toBe(`2,2026-10-09 10:00,${r.R1.refundNo},SO-2026-10-09,138****5678,招商银行,120.50,test-agent,,2026-10-09 10:00,2026-10-09 22:30,2026-10-09 22:40`);
       expect(lines[6]).toBe(',,5笔,,,,1261.83,,,,,'.replace(/^/, '合计'));
       const fin = (await download('/reports/refunds/monthly/2026-10.csv?table=finance')).body.toString('utf8');
       expect(fin.split('\r\n')[0]).toBe('\uFEFF序号,提交日期,退单编号,订单号,支付银行,金额,提交人,出纳初核时间,会计复核时间,财务总监审批时间,告知客户时间');

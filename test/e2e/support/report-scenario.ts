@@ -8,7 +8,7 @@ import { CANCEL, refundKit, RESUBMIT } from './refunds';
  * | refund | requested (UTC)      | Shanghai month | bank     | amount  | what happens |
  * |--------|----------------------|----------------|----------|---------|--------------|
  * | R6     | 2026-09-30T16:10Z    | 2026-10 (1st)  | (none)   | 7.77    | waits at CASHIER_CHECK |
- * | R1     | 2026-10-09T02:00Z    | 2026-10        | 招商银行 | 120.50  | completed; cashier late; paid after 5.5 h |
+ * | R1     | 2026-10-09T02:00Z    | 2026-10        | 招商银行 | 120.50  | completed; payout late; paid after 12.5 h |
  * | R2     | 2026-10-15T03:00Z    | 2026-10        | 工商银行 | 99.90   | PAYMENT_FAULT, 7 steps 5 min apart; paid after 0.5 h |
  * | R3     | 2026-10-20T02:00Z    | 2026-10        | 招商银行 | 1000.33 | returned by the accountant, resubmitted, waits at ACCOUNTANT_REVIEW |
  * | R8     | 2026-10-25T02:00Z    | 2026-10        | 建设银行 | 88.88   | cancelled |
@@ -49,10 +49,11 @@ export async function buildReportScenario(h: Harness): Promise<Record<RefundName
   r.R6 = await refund('2026-09-30T16:10:00Z', 'OVERCHARGE', '7.77', null);
 
   r.R1 = await refund('2026-10-09T02:00:00Z', 'OVERCHARGE', '120.50', '招商银行');
-  at('2026-10-09T07:00:00Z'); // CASHIER_CHECK was due within 2 working hours: decided late
+  at('2026-10-09T07:00:00Z');
   await k.approved(h.keys.CASHIER, r.R1.id, 'CASHIER_CHECK');
   r.R1 = await walk(r.R1.id, finance.slice(0, 2), 10);
-  r.R1 = await walk(r.R1.id, finance.slice(2), 10); // PAYOUT at 07:30Z: 5.5 hours after the request
+  at('2026-10-09T14:20:00Z'); // finance's 12 hours from the cashier's start ended at 14:00Z: PAYOUT is late
+  r.R1 = await walk(r.R1.id, finance.slice(2), 10); // PAYOUT at 14:30Z: 12.5 hours after the request
 
   r.R2 = await refund('2026-10-15T03:00:00Z', 'PAYMENT_FAULT', '99.90', '工商银行', { subtype: 'NO_ORDER_ISSUED' });
   r.R2 = await walk(r.R2.id, [['CS_REVIEW', h.keys.CS_LEAD], ['TECH_VERIFY', h.keys.TECH], ['CASHIER_CHECK', h.keys.CASHIER], ...finance]);
