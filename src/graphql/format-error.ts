@@ -5,7 +5,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GqlContext } from './context';
 import { AppError, ERROR_CODES } from '../common/errors';
 import { isConnectionError } from '../database/errors';
-import { inputPathOf } from './input-paths';
+import { fieldOf, inputPathOf } from './input-paths';
 
 /** Codes Apollo itself sets, passed through as they are. */
 const APOLLO_CODES = new Set([
@@ -78,17 +78,4 @@ export function errorLogPlugin(): ApolloServerPlugin<GqlContext> {
       };
     },
   };
-}
-
-/**
- * The input path named in graphql-js variable errors:
- * `Variable "$input" got invalid value "x" at "input.amount"; …` → input.amount;
- * `…; Field "source" of required type "String!" was not provided.` → input.source.
- */
-export function fieldOf(message: string): string | undefined {
-  const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
-  if (!variable) return undefined;
-  const at = /got invalid value .* at "([^"]+)"/.exec(message)?.[1] ?? variable;
-  const missing = /Field "([^"]+)" of required type/.exec(message)?.[1] ?? /Field "([^"]+)" is not defined by type/.exec(message)?.[1];
-  return missing ? `${at}.${missing}` : at;
 }

@@ -101,19 +101,30 @@ function literalPath(document: DocumentNode, node: ASTNode | undefined, message:
 }
 
 /**
- * A variable graphql-js refused ("Variable "$i" got invalid value … at "i.occurredAt"", or
- * "…; Field "category" of required type … was not provided"): the variable's name becomes
- * the path it is used at.
+ * A variable graphql-js refused: the variable's name in `fieldOf`'s path becomes the path the
+ * variable is used at in the operation.
  */
 function variablePath(document: DocumentNode, operationName: string | null, message: string): string | undefined {
   const name = /^Variable "\$([^"]+)"/.exec(message)?.[1];
-  if (!name) return undefined;
-  const at = /got invalid value .* at "([^"]+)"/.exec(message)?.[1] ?? name;
-  const missing = /Field "([^"]+)" of required type/.exec(message)?.[1] ?? /Field "([^"]+)" is not defined by type/.exec(message)?.[1];
-  const within = (missing ? `${at}.${missing}` : at).slice(name.length); // ".occurredAt", "[0].code" or ""
+  const field = fieldOf(message);
+  if (!name || !field) return undefined;
+  const within = field.slice(name.length); // ".occurredAt", "[0].code" or ""
   for (const { argument } of argumentsOf(document, operationName)) {
     const hit = find(argument.value, (v) => v.kind === Kind.VARIABLE && v.name.value === name, [argument.name.value]);
     if (hit) return text(hit) + within;
   }
   return undefined;
+}
+
+/**
+ * The input path named in graphql-js variable errors:
+ * `Variable "$input" got invalid value "x" at "input.amount"; …` → input.amount;
+ * `…; Field "source" of required type "String!" was not provided.` → input.source.
+ */
+export function fieldOf(message: string): string | undefined {
+  const variable = /^Variable "\$([^"]+)"/.exec(message)?.[1];
+  if (!variable) return undefined;
+  const at = /got invalid value .* at "([^"]+)"/.exec(message)?.[1] ?? variable;
+  const missing = /Field "([^"]+)" of required type/.exec(message)?.[1] ?? /Field "([^"]+)" is not defined by type/.exec(message)?.[1];
+  return missing ? `${at}.${missing}` : at;
 }
