@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { rawTransaction } from './raw-sql';
 
 /**
  * Runs `work` in one transaction: all of it is written, or none.
@@ -16,8 +17,20 @@ export class Transactions {
   }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serial) return this.ds.transaction(work);
-    const next = this.queue.then(() => this.ds.transaction(work));
+    return this.enqueue(() => this.ds.transaction(work));
+  }
+
+  /**
+   * The same for work that only sends raw statements (raw-sql.ts `rawExec` with the manager it
+   * is given): the hot write path, without TypeORM's transaction machinery.
+   */
+  runRaw<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.enqueue(() => rawTransaction(this.ds, work));
+  }
+
+  private enqueue<T>(transaction: () => Promise<T>): Promise<T> {
+    if (!this.serial) return transaction();
+    const next = this.queue.then(transaction);
     this.queue = next.catch(() => undefined);
     return next;
   }

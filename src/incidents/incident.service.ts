@@ -67,7 +67,7 @@ export class IncidentService {
     const decision = await this.decide(report, reportedAt);
     try {
       // The answer is what this transaction stored, as stored: no second read of it.
-      const incident = await this.tx.run((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
+      const incident = await this.tx.runRaw((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
       this.rules.decided({ incidentId: incident.entity.id, customerId: report.customer?.id ?? null, reportedAt, decision }); // shadow pack; returns at once
       return { incident, created: true };
     } catch (e) {
@@ -180,7 +180,8 @@ export class IncidentService {
 
   /**
    * The incident, its actions and its REPORTED event: three statements (the actions in one),
-   * in the caller's transaction. Returns the view a read after commit would give.
+   * in the caller's transaction, raw only (and so the listeners': Transactions.runRaw).
+   * Returns the view a read after commit would give.
    */
   private async insert(em: EntityManager, actor: Actor, r: NormalizedReport, inputHash: string, reportedAt: Date, d: Decision): Promise<IncidentView> {
     const row: Omit<IncidentEntity, 'id'> = {
