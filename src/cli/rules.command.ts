@@ -6,7 +6,10 @@ import { RuleEngine, DecisionInput } from '../rules/rule-engine';
 import { runPackTests } from '../rules/pack-tests';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { ExplainedCondition } from '../rules/rule-explain';
-import { fenToNumber, parseYuan } from '../money/money';
+import { badInput } from '../common/errors';
+import { factsOf, normalizeReport } from '../incidents/incident.validation';
+import type { ReportIncidentInput } from '../incidents/incident.inputs';
+import type { Catalog } from '../rules/types';
 import { registerSimulate } from './rules-simulate.command';
 
 const defaultDir = () => process.env.RULES_DIR || './rules';
@@ -72,9 +75,8 @@ export function registerRules(program: Command) {
     .action(async (file: string, opts: { dir: string; all: boolean; json: boolean }) => {
       const pack = loadOrExit(opts.dir);
       const engine = new RuleEngine(pack);
-      const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-      const input = explainInput(raw);
-      const repeat = Number(raw.repeatIncidents30d ?? 0);
+      const raw = readReport(file);
+      const { input, repeat } = explainInput(raw, pack.catalog);
       const explanation = await engine.explain(input, {
         now: input.reportedAt,
         dynamicFacts: { repeatIncidents30d: async () => repeat },
@@ -105,6 +107,18 @@ export function registerRules(program: Command) {
   registerSimulate(rules, loadOrExit);
 }
 
+/** The JSON object in FILE, or a clear error. */
+function readReport(file: string): Record<string, unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: must hold one report, a JSON object`);
+  return raw as Record<string, unknown>;
+}
+
 /** The leaves that did not hold, as `fact operator value (was X)`. */
 function failedLeaves(c: ExplainedCondition): string[] {
   if ('all' in c) return c.all.flatMap(failedLeaves);
@@ -114,22 +128,24 @@ function failedLeaves(c: ExplainedCondition): string[] {
 }
 
 /** A report as JSON: amount as "5000.01" (or a number), reportedAt optional (default now). */
-function explainInput(raw: Record<string, unknown>): DecisionInput {
-  const amount = raw.amount === undefined || raw.amount === null ? null : typeof raw.amount === 'string' ? fenToNumber(parseYuan(raw.amount)) : Number(raw.amount);
-  const customer = raw.customer as { id?: string; tier?: string } | undefined;
-  return {
-    category: String(raw.category),
-    subtype: (raw.subtype as string) ?? null,
-    amount,
-    propertyOwner: (raw.propertyOwner as string) ?? null,
-    injured: (raw.injured as boolean) ?? null,
-    outageMinutes: (raw.outageMinutes as number) ?? null,
-    escalating: (raw.escalating as boolean) ?? null,
-    mediaAttention: (raw.mediaAttention as boolean) ?? null,
-    legalThreat: (raw.legalThreat as boolean) ?? null,
-    channel: (raw.channel as string) ?? null,
-    customerTier: (raw.customerTier as string) ?? customer?.tier ?? null,
-    customerId: customer?.id ?? 'explain',
-    reportedAt: raw.reportedAt ? new Date(String(raw.reportedAt)) : new Date(),
+/**
+ * The report in an explain file, checked as `reportIncident` checks it (codes against the pack's
+ * catalog, amounts as "5000.01" strings, types a GraphQL client could not get wrong), so that
+ * explain never decides a report the API would refuse. `source` and `externalRef` may be left
+ * out; `reportedAt` and `repeatIncidents30d` are explain's own (the time and the database fact).
+ */
+function explainInput(raw: Record<string, unknown>, catalog: Catalog): { input: DecisionInput; repeat: number } {
+  for (const k of ['injured', 'escalating', 'mediaAttention', 'legalThreat', 'drill']) {
+    if (raw[k] != null && typeof raw[k] !== 'boolean') throw badInput(`report.${k}`, 'must be true or false');
+  }
+  const time = (k: string) => {
+    if (raw[k] == null) return null;
+    const d = new Date(String(raw[k]));
+    if (typeof raw[k] !== 'string' || Number.isNaN(d.getTime())) throw badInput(`report.${k}`, 'must be an ISO-8601 date-time, e.g. 2026-11-23T10:00:00+08:00');
+    return d;
   };
+  const repeat = raw.repeatIncidents30d ?? 0;
+  if (!Number.isInteger(repeat) || (repeat as number) < 0) throw badInput('report.repeatIncidents30d', 'must be a whole number, 0 or more');
+  const report = normalizeReport({ source: 'explain', externalRef: 'explain', ...raw, occurredAt: time('occurredAt') } as unknown as ReportIncidentInput, catalog, 'report');
+  return { input: { ...factsOf(report), customerId: report.customer?.id ?? 'explain', reportedAt: time('reportedAt') ?? new Date() }, repeat: repeat as number };
 }

@@ -161,6 +161,32 @@ describe('rule administration: backtests and the shadow pack', () => {
     expect(strict.stdout).toMatch(/^error: policy\/severity\.json:/m);
   });
 
+  (fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js')) ? it : it.skip)('triage rules explain decides a report file as the API would, and refuses what the API refuses', async () => {
+    const run = promisify(execFile);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-explain-'));
+    const explain = (report: unknown) => {
+      const file = path.join(dir, `r${Math.random().toString(36).slice(2)}.json`);
+      fs.writeFileSync(file, JSON.stringify(report));
+      return run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'explain', '--json', '--dir', shipped, file]).catch((e) => e);
+    };
+    const over = await explain({ category: 'PROPERTY_LOSS', amount: '5000.01', propertyOwner: 'CUSTOMER' });
+    expect(JSON.parse(over.stdout).decision).toMatchObject({ policeReportRequired: true, severity: 'URGENT' });
+    const at = await explain({ category: 'PROPERTY_LOSS', amount: '5000.00', propertyOwner: 'CUSTOMER' });
+    expect(JSON.parse(at.stdout).decision.policeReportRequired).toBe(false);
+    for (const [report, message] of [
+      [{ category: 'PROPERTY_LOST' }, /report\.category: unknown code "PROPERTY_LOST"; allowed: .*PROPERTY_LOSS/],
+      [{ subtype: 'STOLEN' }, /report\.category: is required/],
+      [{ category: 'PROPERTY_LOSS', amount: 5000.01 }, /report\.amount: .*not a number/],
+      [{ category: 'SERVICE', injured: 'yes' }, /report\.injured: must be true or false/],
+    ] as Array<[unknown, RegExp]>) {
+      const refused = await explain(report);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(message);
+      expect(refused.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    }
+  });
+
   it('shadow: divergences of live decisions are recorded and listed; drop stops it', async () => {
     const installed = await h.gql(h.keys.ADMIN, `mutation($dir: String!) { installShadowRules(dir: $dir) { ${SHADOW_FIELDS} } }`, { dir: 'police-3000' });
     expect(installed.errors).toBeUndefined();
