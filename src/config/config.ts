@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { readTracingConfig, TracingConfig } from './tracing.config';
 
@@ -80,16 +81,18 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (!file) throw new Error('sqlite URL needs a file path, e.g. sqlite:./data/triage.sqlite');
+    // SQLite has one connection and no options: `?pool=` would otherwise become part of the file name.
+    if (file.includes('?')) throw new Error(`sqlite URLs take no options ("${file.slice(file.indexOf('?'))}"; ?pool= is for mysql:// and mariadb://)`);
     return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error('is not a URL; expected sqlite:PATH or mysql://user:pass@host:port/db');
+    throw new Error('is not a URL; expected sqlite:PATH, mysql://user:pass@host:port/db or mariadb://user:pass@host:port/db');
   }
   if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
-    throw new Error(`unsupported scheme "${parsed.protocol}"; expected sqlite: or mysql://`);
+    throw new Error(`unsupported scheme "${parsed.protocol}"; expected sqlite:, mysql:// or mariadb://`);
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!database) throw new Error('names no database, e.g. mysql://root@127.0.0.1:3306/triage');
@@ -170,6 +173,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const port = integer('PORT', env.PORT, 4000, 0, 65535, problems);
   const host = env.HOST || '127.0.0.1';
+  if (!net.isIP(host) && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host)) {
+    problems.push(`HOST="${env.HOST}" must be an IP address (0.0.0.0 for every interface) or a host name`);
+  }
   const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL="${env.LOG_LEVEL}" must be one of ${LOG_LEVELS.join(', ')}`);

@@ -27,4 +27,23 @@ describe('OTEL_* (tracing)', () => {
       expect(() => loadConfig(env)).toThrow(ConfigError);
     }
   });
+
+  it('refuses a bad OTEL_SDK_DISABLED or sampler even while tracing is off', () => {
+    for (const env of [{ ...DB, OTEL_SDK_DISABLED: 'maybe' }, { ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'maybe' }, { ...DB, OTEL_TRACES_SAMPLER: 'bogus' }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+    }
+    expect(loadConfig({ ...DB, OTEL_SDK_DISABLED: 'FALSE' }).tracing).toBeNull();
+  });
+});
+
+describe('HOST and DATABASE_URL', () => {
+  it('refuses a HOST that is neither an IP address nor a host name', () => {
+    expect(() => loadConfig({ ...DB, HOST: 'not_a_host' })).toThrow(/HOST="not_a_host" must be an IP address/);
+    for (const host of ['0.0.0.0', '::', 'localhost', 'triage-1.internal']) expect(loadConfig({ ...DB, HOST: host }).host).toBe(host);
+  });
+
+  it('refuses options on a sqlite URL (they would become part of the file name) and names every scheme it takes', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'sqlite:/tmp/t.sqlite?pool=5' })).toThrow(/sqlite URLs take no options/);
+    expect(() => loadConfig({ DATABASE_URL: 'nope://x' })).toThrow(/expected sqlite:, mysql:\/\/ or mariadb:\/\//);
+  });
 });

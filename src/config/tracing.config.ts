@@ -23,11 +23,19 @@ const SAMPLERS: Record<string, number | 'arg'> = {
 export function readTracingConfig(env: NodeJS.ProcessEnv, problems: string[]): TracingConfig | null {
   const signal = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if ((!signal && !base) || env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return null;
+  const disabled = (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase();
+  if (!['', 'true', 'false'].includes(disabled)) problems.push(`OTEL_SDK_DISABLED="${env.OTEL_SDK_DISABLED}" must be true or false`);
+  // The sampler is checked even while tracing is off: a typo must not wait for the day an endpoint is set.
+  const sampleRatio = readSampleRatio(env, problems);
+  if ((!signal && !base) || disabled === 'true') return null;
   const name = signal ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT';
   const url = signal || `${base!.replace(/\/+$/, '')}/v1/traces`;
   if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) problems.push(`${name}="${signal || base}" must be an http:// or https:// URL`);
+  return { url, serviceName: env.OTEL_SERVICE_NAME || 'triage', sampleRatio };
+}
 
+/** OTEL_TRACES_SAMPLER (and its _ARG) as the share of new traces kept. */
+function readSampleRatio(env: NodeJS.ProcessEnv, problems: string[]): number {
   const samplerName = (env.OTEL_TRACES_SAMPLER || 'parentbased_always_on').toLowerCase();
   let sampleRatio = SAMPLERS[samplerName];
   if (sampleRatio === undefined) {
@@ -42,5 +50,5 @@ export function readTracingConfig(env: NodeJS.ProcessEnv, problems: string[]): T
       sampleRatio = 1;
     }
   }
-  return { url, serviceName: env.OTEL_SERVICE_NAME || 'triage', sampleRatio };
+  return sampleRatio;
 }
