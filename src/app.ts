@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/config';
 import { Clock, systemClock } from './common/clock';
 import { createLogger } from './common/logger';
-import { createDataSource, migrate } from './database/data-source';
+import { assertMigrated, createDataSource, migrate } from './database/data-source';
 import { createSchema } from './graphql/schema';
 import { errorLogPlugin, formatError } from './graphql/format-error';
 import { inputPathPlugin } from './graphql/input-paths';
@@ -53,6 +53,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     if (options.migrate) {
       const ran = await migrate(ds);
       if (ran.length) log.info({ migrations: ran }, 'migrations applied');
+    } else {
+      await assertMigrated(ds);
     }
     const services = createServices(config, ds, options.clock ?? systemClock, log);
     if (tracing) traceRuleEvaluation(tracing, services.incidents, services.refunds);

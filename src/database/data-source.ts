@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, MigrationExecutor } from 'typeorm';
 import type { DatabaseConfig, MysqlDatabaseConfig } from '../config/config';
 import { MIGRATIONS } from '../../migrations';
 import { ApiKeyEntity } from '../auth/api-key.entity';
@@ -98,6 +98,20 @@ export function withReplicas(options: DataSourceOptions, primary: MysqlDatabaseC
 }
 
 /** Runs the pending migrations; returns the names of those it ran. */
+/** The migrations this build has that the database has not recorded (read only: no table is created). */
+export async function pendingMigrations(ds: DataSource): Promise<string[]> {
+  const done = new Set((await new MigrationExecutor(ds).getExecutedMigrations()).map((m) => m.name));
+  return ds.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !done.has(name));
+}
+
+/** Refuses to work on a database that lacks migrations, with what to do instead of a missing table's SQL error. */
+export async function assertMigrated(ds: DataSource): Promise<void> {
+  const pending = await pendingMigrations(ds);
+  if (pending.length) {
+    throw new Error(`the database has ${pending.length} migration${pending.length === 1 ? '' : 's'} to apply (${pending.join(', ')}): run \`triage migrate\` first, or \`triage serve --migrate\``);
+  }
+}
+
 export async function migrate(ds: DataSource): Promise<string[]> {
   const ran = await ds.runMigrations({ transaction: 'each' });
   return ran.map((m) => m.name);

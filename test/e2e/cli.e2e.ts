@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const root = path.join(__dirname, '..', '..');
+const built = fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js'));
+
+/** `triage` as an operator runs it, on a SQLite file of its own. */
+describe('the triage CLI on a database that is missing or not migrated', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-cli-'));
+  const file = path.join(dir, 'triage.sqlite');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const triage = (args: string[], env: Record<string, string> = {}) =>
+    promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), ...args], { env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 })
+      .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+
+  (built ? it : it.skip)('says to run triage migrate instead of failing on a missing table, and leaves no empty file', async () => {
+    const keys = await triage(['apikey', 'list']);
+    expect(keys).toMatchObject({ code: 1, stdout: '' });
+    expect(keys.stderr).toMatch(/^triage: no database at .*triage\.sqlite: run `triage migrate` first/);
+    expect(fs.existsSync(file)).toBe(false);
+
+    expect(await triage(['migrate', '--revert'])).toMatchObject({ code: 0, stdout: 'nothing to revert: no migration has been applied to this database\n' });
+    const applied = await triage(['migrate']);
+    expect(applied.stdout).toMatch(/^applied: Core\d+, /);
+    const reverted = await triage(['migrate', '--revert']);
+    expect(reverted.stdout).toMatch(/^reverted: \w+\d+\n$/);
+
+    const serve = await triage(['serve'], { PORT: '0' });
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toMatch(/the database has 1 migration to apply \(\w+\): run `triage migrate` first, or `triage serve --migrate`/);
+    expect(serve.stderr).not.toMatch(/SqliteError|\bat .*\.js:\d+/);
+
+    expect(await triage(['migrate'])).toMatchObject({ code: 0 });
+    expect(await triage(['apikey', 'list'])).toMatchObject({ code: 0, stdout: 'no API keys\n' });
+  });
+});
