@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadRulePack, RulesInvalidError } from '../rules/rule-pack.loader';
 import { RuleEngine, DecisionInput } from '../rules/rule-engine';
-import { runPackTests } from '../rules/pack-tests';
+import { checkPackTestFiles, runPackTests } from '../rules/pack-tests';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { ExplainedCondition } from '../rules/rule-explain';
 import { badInput } from '../common/errors';
@@ -35,6 +35,12 @@ export function registerRules(program: Command) {
     .option('--strict-bands', 'fail (exit 1) when the threshold band check warns', false)
     .action((dir: string | undefined, opts: { strictBands: boolean }) => {
       const pack = loadOrExit(dir ?? defaultDir());
+      const testProblems = checkPackTestFiles(path.resolve(dir ?? defaultDir()));
+      if (testProblems.length) {
+        for (const p of testProblems) console.log(`${p.file}:${p.pointer}: ${p.message}`);
+        console.log(`${testProblems.length} problem${testProblems.length === 1 ? '' : 's'} in the pack's test files (the rules themselves are valid)`);
+        process.exit(1);
+      }
       console.log(`ok: ${pack.rules.length} rules, version ${pack.version}`);
       const warnings = checkBands(pack.rules);
       for (const w of warnings) console.log(`${opts.strictBands ? 'error' : 'warning'}: ${formatBandWarning(w)}`);

@@ -75,6 +75,21 @@ export async function runPackTests(packDir: string, engine: RuleEngine): Promise
   return report;
 }
 
+/**
+ * The problems of the pack's test files (JSON, the rule-test schema) without running them, for
+ * `triage rules validate`; none when the pack has no tests/ folder.
+ */
+export function checkPackTestFiles(packDir: string): RuleProblem[] {
+  if (!fs.existsSync(path.join(packDir, TESTS_DIR))) return [];
+  try {
+    readTestFiles(packDir);
+    return [];
+  } catch (e) {
+    if (e instanceof RulesInvalidError) return e.problems;
+    throw e;
+  }
+}
+
 function readTestFiles(packDir: string): Array<{ file: string; cases: PackTestCase[] }> {
   const problems: RuleProblem[] = [];
   const { ruleTest } = compileSchemas(packDir, ['ruleTest'], problems);

@@ -37,3 +37,18 @@ describe('the triage CLI on a database that is missing or not migrated', () => {
     expect(await triage(['apikey', 'list'])).toMatchObject({ code: 0, stdout: 'no API keys\n' });
   });
 });
+
+describe('triage rules validate', () => {
+  (built ? it : it.skip)('checks the pack\'s test files too: a broken one fails validation, naming the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-validate-'));
+    try {
+      fs.cpSync(path.join(root, 'rules'), dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'tests', 'broken.json'), '{nope');
+      const res = await promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'validate', dir]).catch((e) => e);
+      expect(res.code).toBe(1);
+      expect(res.stdout).toMatch(/^tests\/broken\.json:: not valid JSON/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
