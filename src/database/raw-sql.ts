@@ -81,7 +81,7 @@ export function rawExec(em: EntityManager, sql: string, params: unknown[] = []):
 export async function rawTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
   if (ds.options.type === 'better-sqlite3') {
     await rawQuery(ds, 'BEGIN TRANSACTION');
-    return settle(work(ds.manager), () => rawQuery(ds, 'COMMIT'), () => rawQuery(ds, 'ROLLBACK'));
+    return settle(() => work(ds.manager), () => rawQuery(ds, 'COMMIT'), () => rawQuery(ds, 'ROLLBACK'));
   }
   const runner = ds.createQueryRunner('master');
   try {
@@ -90,23 +90,26 @@ export async function rawTransaction<T>(ds: DataSource, work: (em: EntityManager
     const hook = hooks.get(ds);
     const control = (sql: string) => (hook ? hook(sql, () => mysqlText(conn, sql)) : mysqlText(conn, sql));
     await control('START TRANSACTION');
-    return await settle(work(runner.manager), () => control('COMMIT'), () => control('ROLLBACK'));
+    return await settle(() => work(runner.manager), () => control('COMMIT'), () => control('ROLLBACK'));
   } finally {
     await runner.release();
   }
 }
 
-/** Commits after `work`, or rolls back and rethrows its error (a failed rollback changes nothing: the error is the news). */
-async function settle<T>(work: Promise<T>, commit: () => Promise<unknown>, rollback: () => Promise<unknown>): Promise<T> {
-  let result: T;
+/**
+ * Commits after `work`; when the work or the commit fails (a failed COMMIT can leave SQLite's
+ * transaction open), rolls back and rethrows that error — a failed rollback changes nothing:
+ * the first error is the news.
+ */
+async function settle<T>(work: () => Promise<T>, commit: () => Promise<unknown>, rollback: () => Promise<unknown>): Promise<T> {
   try {
-    result = await work;
+    const result = await work();
+    await commit();
+    return result;
   } catch (e) {
     await rollback().catch(() => undefined);
     throw e;
   }
-  await commit();
-  return result;
 }
 
 /** A statement without parameters over the text protocol (transaction control cannot be prepared everywhere). */
