@@ -197,9 +197,10 @@ export class RefundService {
         set: { status: 'CANCELLED', currentStep: null, cancelledAt: now, cancelReason: checked },
         transition: { kind: 'CANCELLED', fromStatus: status, toStatus: 'CANCELLED', step: e.currentStep, decision: null, comment: checked, attempt: e.attempt },
         // The step it waited at will never be decided: no longer pending, no longer due (the
-        // CANCELLED transition keeps which step it was).
+        // CANCELLED transition keeps which step it was). Its pendingSince stays: the refund did
+        // reach that step (the shift handover's "submitted to finance" reads it).
         write: async (em) => {
-          await em.update(RefundStepEntity, { refundId: e.id, attempt: e.attempt, status: 'PENDING' }, { status: 'WAITING', pendingSince: null, dueAt: null });
+          await em.update(RefundStepEntity, { refundId: e.id, attempt: e.attempt, status: 'PENDING' }, { status: 'WAITING', dueAt: null });
         },
       };
     });

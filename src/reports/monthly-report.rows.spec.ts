@@ -48,6 +48,19 @@ describe('monthly refund tables', () => {
     expect(fin).toMatchObject({ cashierCheckedAt: t('03:05'), accountantReviewedAt: t('03:09'), directorApprovedAt: null });
   });
 
+  it('leaves "director approved at" empty when the director returned the request', () => {
+    const steps = [
+      step(3, 'CASHIER_CHECK', 'APPROVED', '03:00', '03:05'),
+      step(3, 'ACCOUNTANT_REVIEW', 'APPROVED', '03:05', '03:09'),
+      step(3, 'FINANCE_DIRECTOR_APPROVAL', 'RETURNED', '03:09', '03:12'),
+      step(3, 'PAYOUT', 'WAITING', null, null),
+      step(3, 'CUSTOMER_NOTIFIED', 'WAITING', null, null),
+    ];
+    const { customerServiceRows: [cs], financeRows: [fin] } = buildMonthlyTables([refund(3, 100n)], steps);
+    expect(fin).toMatchObject({ accountantReviewedAt: t('03:09'), directorApprovedAt: null });
+    expect(cs.financeAnsweredAt).toEqual(t('03:12'));
+  });
+
   it('numbers rows in the order given and totals them exactly, phones always masked (the filed table)', () => {
     const refunds = [refund(5, 12050n), refund(3, 100033n), refund(9, 1n, { phone: '+8613812345678' })];
     const tables = buildMonthlyTables(refunds, []);

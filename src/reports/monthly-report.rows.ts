@@ -74,7 +74,8 @@ export function checkMonth(month: string): string {
  * Columns read the latest attempt: sent to tech / to finance = when TECH_VERIFY /
  * CASHIER_CHECK became pending; finance answered = when a finance step returned the request,
  * else when PAYOUT was approved; customer told = CUSTOMER_NOTIFIED approved; cashier checked,
- * accountant reviewed, director approved = when those steps were decided.
+ * accountant reviewed = when those steps were decided (a return is a check too); director
+ * approved = when FINANCE_DIRECTOR_APPROVAL was approved (a director's return is no approval).
  */
 export function buildMonthlyTables(refunds: readonly MonthlyRefund[], steps: readonly MonthlyStep[]): MonthlyTables {
   const byRefund = new Map<number, Map<string, MonthlyStep>>();
@@ -112,7 +113,7 @@ export function buildMonthlyTables(refunds: readonly MonthlyRefund[], steps: rea
       ...base,
       cashierCheckedAt: decided(REPORT_STEPS.cashier),
       accountantReviewedAt: decided(REPORT_STEPS.accountant),
-      directorApprovedAt: decided(REPORT_STEPS.director),
+      directorApprovedAt: approved(REPORT_STEPS.director),
     });
     totalFen += r.amountFen;
   });

@@ -229,6 +229,9 @@ describe('reports', () => {
       expect(dues).toEqual([...dues].sort());
       const analyst = await h.gql(h.keys.ANALYST, HANDOVER, WINDOW);
       expect(analyst.data.shiftHandover.paid[0].phone).toBe('138****5678');
+      // R8 reached the cashier, then was cancelled there: it was still submitted to finance.
+      const later = await h.gql(h.keys.ADMIN, HANDOVER, { from: '2026-10-25T00:00:00Z', to: '2026-10-26T00:00:00Z' });
+      expect(later.data.shiftHandover.submittedToFinance.map((x: any) => x.refundNo)).toEqual([r.R8.refundNo]);
     });
 
     it('refuses roles outside reporting (POLICY.md §9), and a reversed window', async () => {
