@@ -44,6 +44,14 @@ describe('refund aggregate groups', () => {
     expect(rows[1]).toMatchObject({ averageFen: 33n, averageHoursToPay: null, overdueSteps: 0 });
   });
 
+  it('answers no grouping over nothing with one total row of zeros; groups over nothing with none', () => {
+    expect(finishGroups([], new Map(), false)).toEqual([
+      { keys: [], count: 0, totalFen: 0n, averageFen: 0n, paidCount: 0, averageHoursToPay: null, lateSteps: 0, pendingOverdueSteps: 0, overdueSteps: 0 },
+    ]);
+    expect(finishGroups([sums([], { count: 0, totalFen: 0n })], new Map(), false)).toHaveLength(1);
+    expect(finishGroups([], new Map())).toEqual([]);
+  });
+
   it('compares keys in code-point order, shorter first', () => {
     expect(['b', 'a', '', 'ab'].map((k) => [k]).sort(compareKeys)).toEqual([[''], ['a'], ['ab'], ['b']]);
     expect(compareKeys(['a'], ['a', 'b'])).toBeLessThan(0);

@@ -100,7 +100,11 @@ export const groupId = (keys: readonly string[]) => keys.join('\u0001');
  * (amount half-up to the fen; hours to pay rounded to 0.01), empty groups dropped, and rows
  * ordered by their keys (code-point order, the same on every database).
  */
-export function finishGroups(sums: readonly GroupSums[], pendingOverdue: ReadonlyMap<string, number>): RefundAggregate[] {
+export function finishGroups(sums: readonly GroupSums[], pendingOverdue: ReadonlyMap<string, number>, grouped = true): RefundAggregate[] {
+  // Without groupings the answer is one total row, over nothing too: a total of 0, not no answer.
+  if (!grouped && !sums.some((s) => s.count > 0)) {
+    return [{ keys: [], count: 0, totalFen: 0n, averageFen: 0n, paidCount: 0, averageHoursToPay: null, lateSteps: 0, pendingOverdueSteps: 0, overdueSteps: 0 }];
+  }
   return sums
     .filter((s) => s.count > 0)
     .map((s) => {

@@ -31,7 +31,7 @@ export class RefundAggregateService {
     checkWindow(filter);
     const columns = groupBy.map((g) => GROUP_COLUMNS[g]);
     const [rows, pending] = await this.reads.read((em) => Promise.all([this.sumsQuery(em, groupBy, filter, options).query.getRawMany(), this.pendingOverdue(em, columns, filter)]));
-    return finishGroups(rows.map((r) => groupSums(r, columns.length)), pending);
+    return finishGroups(rows.map((r) => groupSums(r, columns.length)), pending, groupBy.length > 0);
   }
 
   /** The SQL of an aggregate's sums, whether the rollup answers it, and the live query (EXPLAIN in the benchmark). */

@@ -125,6 +125,11 @@ describe('incidents over GraphQL', () => {
     expect(bad.errors![0].extensions.code).toBe('BAD_USER_INPUT');
     const capped = await h.gql(h.keys.ANALYST, `{ incidents(first: 100000) { edges { cursor } } }`);
     expect(capped.errors).toBeUndefined();
+    // first: 0 asks only whether there is anything: no edges, but a next page when there is one.
+    const none = await h.gql(h.keys.ANALYST, `{ incidents(first: 0, filter: { category: ["LOGISTICS"] }) { totalCount pageInfo { hasNextPage } edges { cursor } } }`);
+    expect(none.data.incidents).toEqual({ totalCount: 5, pageInfo: { hasNextPage: true }, edges: [] });
+    const empty = await h.gql(h.keys.ANALYST, `{ incidents(first: 0, filter: { category: ["LOGISTICS"], from: "2030-01-01T00:00:00Z" }) { pageInfo { hasNextPage } } }`);
+    expect(empty.data.incidents.pageInfo.hasNextPage).toBe(false);
   });
 
   it('moves status with an optimistic lock and refuses impossible moves', async () => {

@@ -69,6 +69,10 @@ describe('reports', () => {
       expect(total).toMatchObject({ keys: [], count: 6, totalAmount: yuan(['7.77', '120.50', '99.90', '1000.33', '88.88', '33.33'].reduce((s, a) => s + fen(a), 0n)) });
       const methods = await aggregates(['OWNER_DEPARTMENT', 'METHOD'], OCTOBER);
       expect(methods.reduce((s, a) => s + a.count, 0)).toBe(6);
+      // No grouping over nothing is still one total row, of zeros; a grouping over nothing has no rows.
+      const future = { from: '2030-01-01T00:00:00Z' };
+      expect(await aggregates([], future)).toEqual([{ keys: [], count: 0, totalAmount: '0.00', averageAmount: '0.00', averageHoursToPay: null, overdueSteps: 0, paidCount: 0, lateSteps: 0, pendingOverdueSteps: 0 }]);
+      expect(await aggregates(['MONTH'], future)).toEqual([]);
     });
 
     it('answers whole months from the rollup and anything else from the refunds, with the same numbers', async () => {
