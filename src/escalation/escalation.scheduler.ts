@@ -18,7 +18,7 @@ import { historyEntry, SCHEDULER_ACTOR } from './escalation.events';
 import { ladderOf, nextEscalationAt, rungAbove, warnAtOf } from './escalation-ladder';
 import { shiftBy, warnTime } from './sla-clock';
 import { SlaWarningEntity } from './sla-warning.entity';
-import { ClockRow, clockRow, overdueSql, runningSql, SubjectSpec, SUBJECTS, subjectSpec, warnableSql } from './sla-subjects';
+import { ClockRow, clockRow, overdueSql, runningSql, settleableSql, SubjectSpec, SUBJECTS, subjectSpec, warnableSql } from './sla-subjects';
 
 export interface EscalationTickResult {
   warnings: number;
@@ -33,7 +33,8 @@ type EscalateOutcome = 'escalated' | 'settled' | 'none';
 /**
  * The escalation scheduler (issue 8), inside the service: every `intervalMs` it
  * 1. records each running clock past its due time as a breach, once (`sla.breached`),
- * 2. climbs each breach one rung of the catalog's ladder when the rung is due (`incident.escalated`),
+ * 2. settles each breach whose subject got done (it stops climbing and no longer counts as open),
+ *    then climbs the others one rung of the catalog's ladder when the rung is due (`incident.escalated`),
  * 3. warns once per clock when `warnAt` of its target has passed (`sla.warning`).
  *
  * A deadline missed longer than the lookback before the scheduler first sees it (a database
@@ -118,6 +119,13 @@ export class EscalationScheduler {
       const rows: Array<Record<string, unknown>> = await this.ds.query(overdueSql(spec, this.batch), rawParams(this.ds, [now, oldest]));
       for (const r of rows) {
         if (await this.guard(() => this.recordBreach(spec, clockRow(spec, r), now, ladder, calendar))) result.breaches++;
+      }
+    }
+
+    for (const spec of SUBJECTS) {
+      const done: Array<{ id: unknown; incident_id: unknown }> = await this.ds.query(settleableSql(spec, this.batch));
+      for (const b of done) {
+        if (await this.guard(() => this.settle(rawNumber(b.id), rawNumber(b.incident_id), now))) result.settled++;
       }
     }
 
@@ -213,6 +221,23 @@ export class EscalationScheduler {
       await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'ESCALATED', null, data);
       await this.event(em, 'incident.escalated', c, now, data);
       return 'escalated';
+    });
+  }
+
+  /** Settles one breach whose subject is done, unless it runs again or another instance did it. */
+  private async settle(id: number, incidentId: number, now: Date): Promise<boolean> {
+    return this.tx.run(async (em) => {
+      await lockIncidentRow(em, incidentId);
+      const b = await em.findOneBy(BreachEntity, { id });
+      if (!b || b.settledAt) return false;
+      const spec = subjectSpec(b.subjectType, b.kind);
+      const [row] = spec ? await em.query(runningSql(spec), rawParams(this.ds, [b.subjectId])) : [];
+      if (row) return false;
+      const res = await em.createQueryBuilder().update(BreachEntity)
+        .set({ settledAt: now, nextEscalationAt: null } as QueryDeepPartialEntity<BreachEntity>)
+        .where('id = :id AND settled_at IS NULL', { id })
+        .execute();
+      return !!res.affected;
     });
   }
 

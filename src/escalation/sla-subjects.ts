@@ -96,6 +96,13 @@ export function warnableSql(s: SubjectSpec, limit: number): string {
     WHERE ${s.open}${notPaused(s)} AND ${s.due} > ? AND w.id IS NULL ORDER BY ${s.due} LIMIT ${Math.trunc(limit)}`;
 }
 
+/** Unsettled breaches of this kind whose subject is done (its clock no longer runs), oldest first. */
+export function settleableSql(s: SubjectSpec, limit: number): string {
+  return `SELECT b.id, b.incident_id FROM breaches b
+    WHERE b.settled_at IS NULL AND b.subject_type = '${s.subjectType}' AND b.kind = '${s.kind}'
+    AND NOT EXISTS (${s.select} WHERE ${s.open} AND ${s.subject} = b.subject_id) ORDER BY b.id LIMIT ${Math.trunc(limit)}`;
+}
+
 /** One subject's clock if it still runs (paused or not: see pausedAt). */
 export function runningSql(s: SubjectSpec): string {
   return `${s.select} WHERE ${s.open} AND ${s.subject} = ?`;

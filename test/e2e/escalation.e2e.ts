@@ -171,11 +171,14 @@ describe('escalation', () => {
     expect(await h.app.services.escalation.tick()).toMatchObject({ breaches: 1, escalations: 1 });
     expect(await h.app.services.escalation.tick()).toMatchObject({ breaches: 0, escalations: 0 });
     await k.approved(h.keys.CASHIER, refund.id, 'CASHIER_CHECK');
-    h.clock.set(local('2026-11-23T17:31'));
-    // CASHIER_CHECK's breach settles instead of climbing; ACCOUNTANT_REVIEW (due 13:00 too) breaches in its turn.
+    h.clock.set(local('2026-11-23T13:31'));
+    // The next pass settles CASHIER_CHECK's breach — done, it stops climbing and is no longer
+    // open, without waiting for its next rung (17:30) — and ACCOUNTANT_REVIEW (due 13:00 too) breaches in its turn.
     expect(await h.app.services.escalation.tick()).toMatchObject({ breaches: 1, escalations: 1, settled: 1 });
     const b = (await incident(id)).breaches.find((x: any) => x.code === 'CASHIER_CHECK');
-    expect(b).toMatchObject({ escalationLevel: 1, settledAt: local('2026-11-23T17:31').toISOString(), nextEscalationAt: null });
+    expect(b).toMatchObject({ escalationLevel: 1, settledAt: local('2026-11-23T13:31').toISOString(), nextEscalationAt: null });
+    h.clock.set(local('2026-11-23T17:31'));
+    expect(await h.app.services.escalation.tick()).toMatchObject({ breaches: 0, escalations: 1, settled: 0 }); // ACCOUNTANT_REVIEW's second rung only
     // The next step shares finance's deadline (12 hours from the cashier's start): 13:00, past now.
     const open = await h.gql(h.keys.ADMIN, BREACHES, { f: { incidentId: id, open: true } });
     expect(open.data.breaches.edges.map((e: any) => e.node.code)).toEqual(['ACCOUNTANT_REVIEW']);
