@@ -72,7 +72,6 @@ export class RefundService {
     if (found.amountFen === null) {
       throw badInput('input.incidentId', `incident ${found.id} was reported without an amount, so nothing can be refunded against it; the amount charged must be on the report`);
     }
-    const chain = await this.chainFor(engine, found, form.amountFen);
     const id = await this.tx.run(async (em) => {
       // Lock the incident first (MySQL), so concurrent requests see each other's refunds.
       const incident = await this.lockIncident(em, found.id);
@@ -83,6 +82,9 @@ export class RefundService {
           available: formatFen(available > 0n ? available : 0n),
         });
       }
+      // The rules see what the incident's live refunds come to with this one: a refund split in
+      // two cannot slip under an approval threshold (amount > 50000: PRESIDENT_APPROVAL).
+      const chain = await this.chainFor(engine, incident, committed + form.amountFen);
       const now = this.clock.now();
       const row: Omit<RefundEntity, 'id'> = {
         refundNo: `tmp-${crypto.randomUUID()}`,
@@ -236,7 +238,10 @@ export class RefundService {
   /** Runs each refund chain decision when tracing is on (the `rules.refund_chain` span); unset, they run bare. */
   traceRefundChain?: (version: string, category: string, decide: () => Promise<string[]>) => Promise<string[]>;
 
-  /** The chain the rules give for this incident's facts with the refund's amount, checked against the catalog. */
+  /**
+   * The chain the rules give for this incident's facts with `amountFen` as the amount (the
+   * incident's live refunds, this one included), checked against the catalog.
+   */
   private async chainFor(engine: RuleEngine, incident: IncidentEntity, amountFen: bigint): Promise<string[]> {
     const r = incident.report as Record<string, any>;
     const input: Parameters<RuleEngine['refundChainFor']>[0] = {

@@ -100,6 +100,19 @@ describe('refunds over GraphQL', () => {
     expect(signed.steps[3]).toMatchObject({ step: 'PRESIDENT_APPROVAL', status: 'APPROVED', actor: 'test-president', approval: true });
   });
 
+  it('counts the incident\'s earlier live refunds toward the threshold: a split refund still reaches the president', async () => {
+    const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '60000.00' });
+    const first = await k.requested(incidentId, '30000.00');
+    expect(first.chain).toEqual(STANDARD_CHAIN);
+    const second = await k.requested(incidentId, '30000.00');
+    expect(second.chain).toContain('PRESIDENT_APPROVAL');
+    // A cancelled refund no longer counts.
+    const other = await k.incident({ category: 'OVERCHARGE', amount: '60000.00' });
+    const cancelled = await k.requested(other, '30000.00');
+    expect((await h.gql(h.keys.AGENT, 'mutation($id: ID!) { cancelRefund(refundId: $id, reason: "顾客撤回") { status } }', { id: cancelled.id })).errors).toBeUndefined();
+    expect((await k.requested(other, '30000.00')).chain).toEqual(STANDARD_CHAIN);
+  });
+
   it('returns with a reason, then resubmits as a new attempt keeping the first one', async () => {
     const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '80.00' });
     const r = await k.requested(incidentId, '80.00', h.keys.CS_LEAD);
