@@ -17,6 +17,18 @@ export class RefundAggregateGql {
   @Field(() => Int, { description: 'Steps still pending past their due time now (part of overdueSteps).' }) pendingOverdueSteps!: number;
 }
 
+@ObjectType('RefundStageDuration', { description: 'One approval step over the refunds requested in a window: how long it took, and the time limits missed (POLICY §7).' })
+export class RefundStageDurationGql {
+  @Field(() => String) step!: string;
+  @Field(() => String, { nullable: true, description: "The catalog's label (出纳初核…)." }) label!: string | null;
+  @Field(() => Int, { description: 'Times it was decided (approved or returned), every attempt.' }) decided!: number;
+  @Field(() => Float, { nullable: true, description: 'Hours from becoming pending to the decision, on average over the decided ones.' }) averageHours!: number | null;
+  @Field(() => Float, { nullable: true }) maxHours!: number | null;
+  @Field(() => Int, { description: 'Decided after their due time.' }) late!: number;
+  @Field(() => Int, { description: 'Pending now.' }) pending!: number;
+  @Field(() => Int, { description: 'Pending now and past their due time.' }) pendingOverdue!: number;
+}
+
 @ObjectType('CustomerServiceRefundRow', { description: '客服退单统计表, one refund.' })
 export class CustomerServiceRefundRowGql {
   @Field(() => Int) rowNo!: number;

@@ -9,7 +9,7 @@ import { refundFor } from '../refunds/refund.resolver';
 import type { RefundAggregate } from './refund-aggregate.groups';
 import type { MonthlyReport } from './monthly-report.service';
 import type { ShiftHandover } from './shift-handover.service';
-import { MonthlyRefundReportGql, RefundAggregateGql, ShiftHandoverGql } from './report.objects';
+import { MonthlyRefundReportGql, RefundAggregateGql, RefundStageDurationGql, ShiftHandoverGql } from './report.objects';
 import { checkFilterCodes } from '../incidents/incident.validation';
 
 /** The reports of POLICY.md §7. Thin: authorise, call one service method, map. */
@@ -24,6 +24,13 @@ export class ReportResolver {
   ): Promise<RefundAggregateGql[]> {
     checkFilterCodes(filter, ctx.services.ruleSets.current().engine.pack.catalog);
     return (await ctx.services.reports.aggregates.aggregate(groupBy, filter ?? {})).map(aggregateGql);
+  }
+
+  @Authorized(CAN.reports)
+  @Query(() => [RefundStageDurationGql], { description: 'Per approval step, in the catalog\'s order: how long the refunds requested in the window spent at it, and the time limits missed.' })
+  async refundStageDurations(@Arg('filter', () => RefundFilter, { nullable: true }) filter: RefundFilter | null, @Ctx() ctx: GqlContext): Promise<RefundStageDurationGql[]> {
+    checkFilterCodes(filter, ctx.services.ruleSets.current().engine.pack.catalog);
+    return ctx.services.reports.stages.stages(filter ?? {});
   }
 
   @Authorized(CAN.reports)

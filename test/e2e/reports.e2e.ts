@@ -53,6 +53,24 @@ describe('reports', () => {
       expect(rows.find((a) => a.keys.join() === '2026-10,')).toMatchObject({ count: 1, totalAmount: '7.77', averageHoursToPay: null });
     });
 
+    it('gives each approval step\'s durations and missed time limits, in the catalog\'s order (POLICY §7 stage durations)', async () => {
+      const STAGES = `query($f: RefundFilter) { refundStageDurations(filter: $f) { step label decided averageHours maxHours late pending pendingOverdue } }`;
+      const res = await h.gql(h.keys.ANALYST, STAGES, { f: OCTOBER });
+      expect(res.errors).toBeUndefined();
+      const stages = res.data.refundStageDurations as any[];
+      expect(stages.map((s) => s.step)).toEqual(['CS_REVIEW', 'TECH_VERIFY', 'CASHIER_CHECK', 'ACCOUNTANT_REVIEW', 'FINANCE_DIRECTOR_APPROVAL', 'PAYOUT', 'CUSTOMER_NOTIFIED']);
+      // R2, the only PAYMENT_FAULT: its shift lead and tech each took five minutes, in time.
+      expect(stages[0]).toMatchObject({ step: 'CS_REVIEW', label: '当日负责人审核', decided: 1, averageHours: 0.08, maxHours: 0.08, late: 0, pending: 0 });
+      expect(stages[1]).toMatchObject({ step: 'TECH_VERIFY', decided: 1, averageHours: 0.08, late: 0 });
+      // R1's cashier took 5 hours; R2's and R3's two attempts 5 minutes each: 4 decisions.
+      expect(stages[2]).toMatchObject({ step: 'CASHIER_CHECK', decided: 4, maxHours: 5, averageHours: 1.31 });
+      // R1's payout came 7 h 10 min after it became pending, past finance's 12 hours; R2's took 5 minutes.
+      expect(stages[5]).toMatchObject({ step: 'PAYOUT', decided: 2, maxHours: 7.17, late: 1 });
+      const bad = await h.gql(h.keys.ANALYST, STAGES, { f: { category: ['NOPE'] } });
+      expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.category[0]' });
+      expect((await h.gql(h.keys.AGENT, STAGES, { f: OCTOBER })).errors![0].extensions.code).toBe('FORBIDDEN');
+    });
+
     it('groups by DAY in Shanghai time: 2026-10-31T16:30Z is November the 1st', async () => {
       const rows = await aggregates(['DAY'], { from: '2026-09-01T00:00:00Z', to: '2026-12-01T00:00:00Z', status: ['IN_APPROVAL'] });
       expect(rows.map((a) => [a.keys[0], a.totalAmount])).toEqual([

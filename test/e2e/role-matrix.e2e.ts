@@ -47,6 +47,7 @@ const OPS: Op[] = [
   { name: 'refund', allowed: ALL, run: (h, k, fx) => h.gql(k, `query($id: ID!) { refund(id: $id) { id } }`, { id: fx.refundId }) },
   { name: 'refunds', allowed: ALL, run: (h, k) => h.gql(k, `{ refunds(first: 1) { totalCount } }`) },
   { name: 'refundAggregates', allowed: REPORTS, run: (h, k) => h.gql(k, `{ refundAggregates(groupBy: [MONTH]) { count } }`) },
+  { name: 'refundStageDurations', allowed: REPORTS, run: (h, k) => h.gql(k, `{ refundStageDurations { step } }`) },
   { name: 'monthlyRefundReport', allowed: REPORTS, run: (h, k) => h.gql(k, `{ monthlyRefundReport(month: "2026-10") { totalCount } }`) },
   { name: 'shiftHandover', allowed: REPORTS, run: (h, k) => h.gql(k, `{ shiftHandover(from: "2026-11-23T00:00:00Z", to: "2026-11-23T12:00:00Z") { from } }`) },
   { name: 'reloadRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { reloadRules { version } }`) },
