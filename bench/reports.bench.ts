@@ -15,7 +15,6 @@ import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
-import type { Actor } from '../src/auth/actor';
 import { ManualClock } from '../src/common/clock';
 import { loadConfig, parseDatabaseUrl } from '../src/config/config';
 import { createDataSource, migrate } from '../src/database/data-source';
@@ -96,7 +95,6 @@ async function main() {
     await services.ruleSets.init();
     const { aggregates, monthly } = services.reports;
     const year = { from: new Date('2025-12-31T16:00:00Z'), to: new Date('2026-12-31T16:00:00Z') };
-    const analyst: Actor = { keyId: 0, name: 'bench', roles: new Set(['ANALYST']), source: null };
 
     const rows: Array<[string, number, string]> = [];
     const measure = async <T>(label: string, n: number, work: () => Promise<T>, note: (r: T) => string) => {
@@ -113,7 +111,7 @@ async function main() {
     await measure('  of which steps pending past due now (live)', runs, () => ds.query(pendingSql.sql, pendingSql.params), (r: unknown[]) => `${r.length} groups`);
     const count = await measure('plain COUNT(*) of the year (index range)', runs, () => ds.query('SELECT COUNT(*) AS n FROM refunds WHERE requested_at >= ? AND requested_at < ?', [year.from, year.to]),
       (r: Array<{ n: string }>) => `${Number(r[0].n).toLocaleString('en')} refunds`);
-    const october = await measure('monthly table 2026-10 (both tables)', runs, () => monthly.report(analyst, '2026-10'), (r) => `${r.totalCount.toLocaleString('en')} rows`);
+    const october = await measure('monthly table 2026-10 (both tables)', runs, () => monthly.report('2026-10'), (r) => `${r.totalCount.toLocaleString('en')} rows`);
     const days = await measure('2026-10 by DAY, from refunds', runs, () => aggregates.aggregate(['DAY'], { from: new Date('2026-09-30T16:00:00Z'), to: new Date('2026-10-31T16:00:00Z') }), groups);
 
     const same = JSON.stringify(byMonth.result, big) === JSON.stringify(scanMonth.result, big) && JSON.stringify(byMonthBank.result, big) === JSON.stringify(scanMonthBank.result, big);

@@ -133,7 +133,6 @@ function failedLeaves(c: ExplainedCondition): string[] {
   return c.result === false ? [`${c.fact} ${c.operator} ${JSON.stringify(c.value)} (was ${JSON.stringify(c.factResult)})`] : [];
 }
 
-/** A report as JSON: amount as "5000.01" (or a number), reportedAt optional (default now). */
 /**
  * The report in an explain file, checked as `reportIncident` checks it (codes against the pack's
  * catalog, amounts as "5000.01" strings, types a GraphQL client could not get wrong), so that

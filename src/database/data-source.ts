@@ -97,7 +97,6 @@ export function withReplicas(options: DataSourceOptions, primary: MysqlDatabaseC
   };
 }
 
-/** Runs the pending migrations; returns the names of those it ran. */
 /** The migrations this build has that the database has not recorded (read only: no table is created). */
 export async function pendingMigrations(ds: DataSource): Promise<string[]> {
   const done = new Set((await new MigrationExecutor(ds).getExecutedMigrations()).map((m) => m.name));
@@ -112,6 +111,7 @@ export async function assertMigrated(ds: DataSource): Promise<void> {
   }
 }
 
+/** Runs the pending migrations; returns the names of those it ran. */
 export async function migrate(ds: DataSource): Promise<string[]> {
   const ran = await ds.runMigrations({ transaction: 'each' });
   return ran.map((m) => m.name);

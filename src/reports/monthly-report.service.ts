@@ -1,5 +1,4 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { Actor } from '../auth/actor';
 import type { ReadDb } from '../database/read-db';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { buildMonthlyTables, checkMonth, MonthlyRefund, MonthlyStep, MonthlyTables } from './monthly-report.rows';
@@ -21,7 +20,7 @@ export class MonthlyReportService {
   constructor(private readonly reads: ReadDb, private readonly rules: RuleSetService) {}
 
   /** @throws BAD_USER_INPUT (field month) for anything but YYYY-MM. */
-  async report(actor: Actor, month: string): Promise<MonthlyReport> {
+  async report(month: string): Promise<MonthlyReport> {
     checkMonth(month);
     const dueDate = this.rules.current().engine.calendar.monthDueDate(month);
     const { refunds, steps } = await this.reads.read(async (em) => ({

@@ -38,7 +38,7 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
     if (format === 'csv' && !(TABLES as readonly string[]).includes(table)) {
       throw new AppError('BAD_USER_INPUT', `table must be one of ${TABLES.join(', ')}`, { field: 'table', allowed: TABLES });
     }
-    const report = await services.reports.monthly.report(actor, month);
+    const report = await services.reports.monthly.report(month);
     const zone = services.ruleSets.current().engine.calendar.timeZone;
     const tables = exportTables(report);
     const chosen = tables.find((t) => t.name === (table as TableName))!;

@@ -36,7 +36,7 @@ export class ReportResolver {
   @Authorized(CAN.reports)
   @Query(() => MonthlyRefundReportGql, { description: 'month is YYYY-MM in the business time zone.' })
   async monthlyRefundReport(@Arg('month', () => String) month: string, @Ctx() ctx: GqlContext): Promise<MonthlyRefundReportGql> {
-    return monthlyGql(await ctx.services.reports.monthly.report(actorOf(ctx), month));
+    return monthlyGql(await ctx.services.reports.monthly.report(month));
   }
 
   @Authorized(CAN.reports)
