@@ -7,6 +7,7 @@ import { applyStage, emptyDecision, PartialDecision } from './decision-algebra';
 import { categoryLimit, compileConditions, ConditionTest } from './condition-compiler';
 import { firedRule, PackRule, stageFactNames, stageFacts, stagesOf } from './pack-rules';
 import type { Catalog, Facts, FiredRule } from './types';
+import { BUILT_IN_LANGUAGE, ConditionLanguage } from './condition-language';
 
 interface CompiledRule {
   rule: PackRule;
@@ -30,8 +31,8 @@ export class CompiledStages {
   private readonly stages: CompiledStage[];
 
   /** @throws UnsupportedConditionError when a rule's conditions are outside what compiles exactly. */
-  constructor(rules: PackRule[], private readonly catalog: Pick<Catalog, 'defaultOwner'>) {
-    this.stages = stagesOf(rules).map((stage) => compileStage(stage, rules.filter((r) => r.definition.stage === stage)));
+  constructor(rules: PackRule[], private readonly catalog: Pick<Catalog, 'defaultOwner'>, language: ConditionLanguage = BUILT_IN_LANGUAGE) {
+    this.stages = stagesOf(rules).map((stage) => compileStage(stage, rules.filter((r) => r.definition.stage === stage), language));
   }
 
   /** The stages run on `facts`: stage N > 1 also reads the severity and owner decided so far. */
@@ -53,10 +54,10 @@ export class CompiledStages {
   }
 }
 
-function compileStage(stage: number, rules: PackRule[]): CompiledStage {
+function compileStage(stage: number, rules: PackRule[], language: ConditionLanguage): CompiledStage {
   const names = stageFactNames(stage);
   const compiled = rules.map((rule) => {
-    const { test, canThrow } = compileConditions(rule.definition.conditions, names);
+    const { test, canThrow } = compileConditions(rule.definition.conditions, names, language);
     return { rule, test, limit: canThrow ? null : categoryLimit(rule.definition.conditions) };
   });
   const byCategory = new Map<unknown, CompiledRule[]>();

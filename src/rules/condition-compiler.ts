@@ -19,6 +19,7 @@
  * against something that is not a list.
  */
 import { Almanac, Engine } from 'json-rules-engine';
+import { BUILT_IN_LANGUAGE, ConditionLanguage, operandShape } from './condition-language';
 
 export type FactValues = Readonly<Record<string, unknown>>;
 export type ConditionTest = (facts: FactValues) => boolean;
@@ -74,31 +75,37 @@ const resolvePath = (new Almanac({}) as unknown as { pathResolver: (value: objec
  * @throws UnsupportedConditionError for trees json-rules-engine itself would refuse, condition
  *   references, or priorities it would order by string keys.
  */
-export function compileConditions(conditions: unknown, facts: ReadonlySet<string>): CompiledConditions {
+export function compileConditions(conditions: unknown, facts: ReadonlySet<string>, language: ConditionLanguage = BUILT_IN_LANGUAGE): CompiledConditions {
   if (!isObject(conditions)) throw new UnsupportedConditionError('', 'conditions must be an object');
   if (!BOOLEAN_KEYS.some((k) => hasOwn(conditions, k))) throw new UnsupportedConditionError('', 'the root must be all, any or not');
-  const { test, canThrow } = compileNode(conditions, '', facts);
+  const { test, canThrow } = compileNode(conditions, '', { facts, language });
   return { test, canThrow };
 }
 
-function compileNode(node: unknown, pointer: string, facts: ReadonlySet<string>): Node {
+/** What a whole tree compiles against: the facts of the run and the pack's language (its custom operators). */
+interface Scope {
+  facts: ReadonlySet<string>;
+  language: ConditionLanguage;
+}
+
+function compileNode(node: unknown, pointer: string, scope: Scope): Node {
   if (!isObject(node)) throw new UnsupportedConditionError(pointer, 'a condition must be an object');
   const kinds = [...BOOLEAN_KEYS, 'condition', 'fact'].filter((k) => hasOwn(node, k));
   if (kinds.length !== 1) throw new UnsupportedConditionError(pointer, `expected exactly one of all, any, not or fact; found ${kinds.join(', ') || 'none'}`);
   const [kind] = kinds;
   if (kind === 'condition') throw new UnsupportedConditionError(pointer, 'condition references are not compiled');
-  if (kind === 'fact') return compileLeaf(node, pointer, facts);
+  if (kind === 'fact') return compileLeaf(node, pointer, scope);
   // A group's own priority is parseInt(priority) || 1 (condition.js).
   const priority = Number.parseInt(node.priority as string, 10) || 1;
   if (kind === 'not') {
     if (Array.isArray(node.not)) throw new UnsupportedConditionError(`${pointer}/not`, '"not" cannot be an array');
-    const child = compileNode(node.not, `${pointer}/not`, facts);
+    const child = compileNode(node.not, `${pointer}/not`, scope);
     const inner = child.test;
     return { test: (f) => !inner(f), canThrow: child.canThrow, priority };
   }
   const list = node[kind];
   if (!Array.isArray(list)) throw new UnsupportedConditionError(`${pointer}/${kind}`, `"${kind}" must be an array`);
-  const children = list.map((child, i) => compileNode(child, `${pointer}/${kind}/${i}`, facts));
+  const children = list.map((child, i) => compileNode(child, `${pointer}/${kind}/${i}`, scope));
   return { ...compileGroup(kind as 'all' | 'any', children, `${pointer}/${kind}`), priority };
 }
 
@@ -153,20 +160,21 @@ function prioritySets(children: Node[], pointer: string): ConditionTest[][] {
   return [...byPriority.entries()].sort(([a], [b]) => b - a).map(([, set]) => set);
 }
 
-function compileLeaf(node: Record<string, unknown>, pointer: string, facts: ReadonlySet<string>): Node {
+function compileLeaf(node: Record<string, unknown>, pointer: string, { facts, language }: Scope): Node {
   for (const key of ['operator', 'value']) {
     if (!hasOwn(node, key)) throw new UnsupportedConditionError(pointer, `a fact condition needs "${key}"`);
   }
   if (typeof node.operator !== 'string') throw new UnsupportedConditionError(pointer, 'operator must be a string');
   // A leaf's priority is its own, unparsed (condition.js copies it before parsing).
   const priority = node.priority;
-  const op = operators.get(node.operator);
+  // A pack's custom operator takes the name before json-rules-engine's (the engine adds it so too).
+  const op = (language.engineOperator(node.operator) as unknown as JreOperator | undefined) ?? operators.get(node.operator);
   if (!op) {
     const message = `Unknown operator: ${node.operator}`;
     return { test: () => { throw new Error(message); }, canThrow: true, priority };
   }
   const value = node.value;
-  const reference = value !== null && typeof value === 'object' && hasOwn(value, 'fact') ? (value as Record<string, unknown>) : null;
+  const reference = operandShape(value) === 'factRef' ? (value as Record<string, unknown>) : null;
   const rhs = reference ? readFact(reference.fact, reference.path, facts, `${pointer}/value`) : null;
   const lhs = readFact(node.fact, node.path, facts, pointer);
   const canThrow = lhs.canThrow || (rhs?.canThrow ?? false) || !BUILT_IN.has(op.name)

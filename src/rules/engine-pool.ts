@@ -1,4 +1,4 @@
-import { Engine, EngineResult, RuleProperties } from 'json-rules-engine';
+import { Engine, EngineResult, Operator, RuleProperties } from 'json-rules-engine';
 
 /** The compiled evaluator (condition-compiler.ts) reproduces json-rules-engine under exactly these options. */
 const ENGINE_OPTIONS = { allowUndefinedFacts: false, allowUndefinedConditions: false, replaceFactsInEventParams: false };
@@ -17,6 +17,8 @@ export class EnginePool {
   constructor(
     private readonly rules: RuleProperties[],
     private readonly maxIdle = 64,
+    /** The pack's custom operators, added to every Engine. */
+    private readonly operators: readonly Operator[] = [],
   ) {}
 
   /** How many rules each run evaluates. */
@@ -34,6 +36,8 @@ export class EnginePool {
 
   private create(): Engine {
     // The engine keeps (and may annotate) what it is given: hand it its own copy.
-    return new Engine(structuredClone(this.rules), ENGINE_OPTIONS);
+    const engine = new Engine(structuredClone(this.rules), ENGINE_OPTIONS);
+    for (const op of this.operators) engine.addOperator(op);
+    return engine;
   }
 }

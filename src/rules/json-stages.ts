@@ -8,6 +8,7 @@ import { EnginePool } from './engine-pool';
 import type { PackRule } from './pack-rules';
 import { stagesOf } from './pack-rules';
 import { rootCategories } from './rule-conditions';
+import { BUILT_IN_LANGUAGE, ConditionLanguage } from './condition-language';
 
 /**
  * How decisions run a stage on json-rules-engine:
@@ -31,36 +32,40 @@ export class JsonStage {
   private naivePool?: EnginePool;
   private categoryPools?: { byCategory: Map<string, EnginePool>; unlimited: EnginePool };
 
-  constructor(readonly stage: number, readonly rules: PackRule[]) {}
+  constructor(readonly stage: number, readonly rules: PackRule[], private readonly language: ConditionLanguage = BUILT_IN_LANGUAGE) {}
 
   /** Engines over every rule of the stage, reused run after run. */
   get all(): EnginePool {
-    return (this.allPool ??= new EnginePool(toProps(this.rules)));
+    return (this.allPool ??= this.pool(this.rules));
   }
 
   /** The Engines a decision of `category` runs on in `mode`. */
   poolFor(category: string, mode: JsonRulesEngineMode): EnginePool {
     if (mode === 'plain') return this.all;
-    if (mode === 'naive') return (this.naivePool ??= new EnginePool(toProps(this.rules), 0));
-    const pools = (this.categoryPools ??= planCategories(this.rules));
+    if (mode === 'naive') return (this.naivePool ??= this.pool(this.rules, 0));
+    const pools = (this.categoryPools ??= planCategories(this.rules, (rules) => this.pool(rules)));
     return pools.byCategory.get(category) ?? pools.unlimited;
+  }
+
+  private pool(rules: PackRule[], maxIdle?: number): EnginePool {
+    return new EnginePool(toProps(rules), maxIdle, this.language.engineOperators());
   }
 }
 
 /** The pack's stages, lowest first. */
-export function jsonStages(rules: PackRule[]): JsonStage[] {
-  return stagesOf(rules).map((stage) => new JsonStage(stage, rules.filter((r) => r.definition.stage === stage)));
+export function jsonStages(rules: PackRule[], language: ConditionLanguage = BUILT_IN_LANGUAGE): JsonStage[] {
+  return stagesOf(rules).map((stage) => new JsonStage(stage, rules.filter((r) => r.definition.stage === stage), language));
 }
 
 /** Rules that can fire for a category: those limited to it plus those not limited at all. */
-function planCategories(rules: PackRule[]): { byCategory: Map<string, EnginePool>; unlimited: EnginePool } {
+function planCategories(rules: PackRule[], pool: (rules: PackRule[]) => EnginePool): { byCategory: Map<string, EnginePool>; unlimited: EnginePool } {
   const limits = rules.map((r) => rootCategories(r.definition.conditions));
   const unlimited = rules.filter((_r, i) => limits[i] === null);
   const byCategory = new Map<string, EnginePool>();
   for (const category of new Set(limits.flatMap((l) => l ?? []))) {
-    byCategory.set(category, new EnginePool(toProps(rules.filter((_r, i) => limits[i] === null || limits[i]!.includes(category)))));
+    byCategory.set(category, pool(rules.filter((_r, i) => limits[i] === null || limits[i]!.includes(category))));
   }
-  return { byCategory, unlimited: new EnginePool(toProps(unlimited)) };
+  return { byCategory, unlimited: pool(unlimited) };
 }
 
 function toProps(rules: PackRule[]): RuleProperties[] {

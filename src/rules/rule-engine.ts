@@ -81,7 +81,7 @@ export class RuleEngine {
     this.calendar = new BusinessCalendar(pack.catalog.calendar);
     const rules = prepareRules(pack);
     this.byName = new Map(rules.map((r) => [r.definition.name, r]));
-    this.stages = jsonStages(rules);
+    this.stages = jsonStages(rules, pack.language);
     this.jsonMode = options.jsonRulesEngine ?? 'per-category';
     this.compiled = options.evaluator === 'json-rules-engine' ? null : compile(rules, pack);
     this.evaluator = this.compiled ? 'compiled' : 'json-rules-engine';
@@ -204,7 +204,7 @@ function compile(rules: PackRule[], pack: RulePack): CompiledStages | null {
   // json-rules-engine's results name rules; with two rules of one name it would fire the last twice.
   if (new Set(rules.map((r) => r.definition.name)).size !== rules.length) return null;
   try {
-    return new CompiledStages(rules, pack.catalog);
+    return new CompiledStages(rules, pack.catalog, pack.language);
   } catch (error) {
     if (error instanceof UnsupportedConditionError) return null;
     throw error;

@@ -5,6 +5,7 @@
  */
 import { pointerJoin, RuleProblem } from './rule-pack.errors';
 import { FactCondition, factReference, positiveValues, walkConditions } from './rule-conditions';
+import { BUILT_IN_LANGUAGE, BUILT_IN_OPERATORS, ConditionLanguage, operandShape, OperatorSpec, pathAllowed, SHAPE_NAMES } from './condition-language';
 import { DECIDED_FACTS, SEVERITIES } from './types';
 import { Add, CatalogCodes, codesOf, durationProblem, FACT_TYPES, isObject, list, PackFile, STAGE_ONE_FACTS } from './rule-pack.check-helpers';
 import { checkCatalog } from './rule-pack.catalog-checks';
@@ -12,15 +13,10 @@ import { checkCatalog } from './rule-pack.catalog-checks';
 export { checkCatalog, durationProblem, FACT_TYPES };
 export type { PackFile };
 
-export const OPERATORS = [
-  'equal', 'notEqual', 'in', 'notIn', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
-  'contains', 'doesNotContain',
-] as const;
+/** json-rules-engine's built-in operators (condition-language.ts declares what each accepts). */
+export const OPERATORS = Object.keys(BUILT_IN_OPERATORS);
 
 export const EVENT_TYPES = ['severity', 'escalate', 'owner', 'notify', 'action', 'refundChain', 'insertRefundStep'] as const;
-
-const NUMERIC_OPERATORS = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
-const LIST_OPERATORS = ['contains', 'doesNotContain'];
 
 const DECIDED: readonly string[] = DECIDED_FACTS;
 
@@ -30,7 +26,7 @@ export function factsForStage(stage: number): string[] {
 }
 
 /** Meaning checks of the rule files against the catalog (and each other: duplicate names). */
-export function checkRuleFiles(catalog: unknown, files: PackFile[]): RuleProblem[] {
+export function checkRuleFiles(catalog: unknown, files: PackFile[], language: ConditionLanguage = BUILT_IN_LANGUAGE): RuleProblem[] {
   const codes = codesOf(catalog);
   const problems: RuleProblem[] = [];
   const seen = new Map<string, string>();
@@ -55,7 +51,7 @@ export function checkRuleFiles(catalog: unknown, files: PackFile[]): RuleProblem
       } else if (stage < 1) add(`${at}/stage`, `stage ${stage} is below 1; stage 1 reads the report, stage 2+ also what earlier stages decided`);
       const stageFacts = factsForStage(stage ?? 1);
       // A missing property is the schema's to report ("must have required property").
-      if (rule.conditions !== undefined) checkConditions(rule.conditions, `${at}/conditions`, stage ?? 1, stageFacts, codes, add);
+      if (rule.conditions !== undefined) checkConditions(rule.conditions, `${at}/conditions`, stage ?? 1, stageFacts, codes, language, add);
       checkReason(rule.reason, `${at}/reason`, stageFacts, add);
       if (rule.event !== undefined) checkEvent(rule.event, `${at}/event`, codes, add);
     });
@@ -64,11 +60,11 @@ export function checkRuleFiles(catalog: unknown, files: PackFile[]): RuleProblem
 }
 
 /** Every meaning problem of a parsed pack. */
-export function checkPack(catalog: PackFile, ruleFiles: PackFile[]): RuleProblem[] {
-  return [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles)];
+export function checkPack(catalog: PackFile, ruleFiles: PackFile[], language: ConditionLanguage = BUILT_IN_LANGUAGE): RuleProblem[] {
+  return [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles, language)];
 }
 
-function checkConditions(conditions: unknown, at: string, stage: number, stageFacts: string[], codes: CatalogCodes, add: Add): void {
+function checkConditions(conditions: unknown, at: string, stage: number, stageFacts: string[], codes: CatalogCodes, language: ConditionLanguage, add: Add): void {
   if (!isObject(conditions) || !['all', 'any', 'not', 'condition'].some((k) => k in conditions)) {
     add(at, 'conditions must be { "all": [...] }, { "any": [...] }, { "not": {...} } or { "condition": name }');
     return;
@@ -79,20 +75,37 @@ function checkConditions(conditions: unknown, at: string, stage: number, stageFa
     else add(pointer, `unknown fact "${fact}"; one of ${list(stageFacts)}`);
     return false;
   };
+  const checkPath = (fact: string, path: unknown, pointer: string) => {
+    if (path !== undefined && !pathAllowed(FACT_TYPES[fact])) {
+      add(pointer, `"path" reads into object-valued facts; "${fact}" is a single ${FACT_TYPES[fact]}: compare it without a path`);
+    }
+  };
   walkConditions(
     conditions,
     at,
     ({ leaf, pointer, allGroups }) => {
       const factKnown = checkFact(leaf.fact, `${pointer}/fact`);
-      const ref = factReference(leaf.value);
-      if (ref !== null) checkFact(ref, `${pointer}/value/fact`);
-      if (!(OPERATORS as readonly string[]).includes(leaf.operator)) {
-        add(`${pointer}/operator`, `unknown operator "${leaf.operator}"; one of ${list(OPERATORS)}`);
+      if (factKnown) checkPath(leaf.fact, leaf.path, `${pointer}/path`);
+      const shape = operandShape(leaf.value);
+      let refType: string | null = null;
+      if (shape === 'factRef') {
+        const value = leaf.value as Record<string, unknown>;
+        const ref = factReference(value);
+        if (ref === null) add(`${pointer}/value/fact`, 'a fact reference names a fact: { "fact": name }');
+        else if (checkFact(ref, `${pointer}/value/fact`)) {
+          refType = FACT_TYPES[ref];
+          checkPath(ref, value.path, `${pointer}/value/path`);
+        }
+        for (const key of Object.keys(value)) if (key !== 'fact' && key !== 'path') add(`${pointer}/value/${key}`, `unknown property "${key}" of a fact reference`);
+      }
+      const spec = language.spec(leaf.operator);
+      if (!spec) {
+        add(`${pointer}/operator`, `unknown operator "${leaf.operator}"; one of ${list(language.operators)}`);
         return;
       }
-      if (!factKnown || leaf.path !== undefined) return;
-      checkValue(leaf.fact, leaf.operator, leaf.value, ref !== null, pointer, add);
-      if (ref === null) checkCodes(leaf.fact, leaf.operator, leaf.value, allGroups, `${pointer}/value`, codes, add);
+      if (!factKnown) return;
+      if (!checkOperand(leaf, spec, shape, refType, pointer, add)) return;
+      if (shape !== 'factRef') checkCodes(leaf.fact, leaf.operator, leaf.value, allGroups, `${pointer}/value`, codes, add);
     },
     (node, pointer) => {
       if (isObject(node) && typeof node.condition === 'string') {
@@ -104,24 +117,53 @@ function checkConditions(conditions: unknown, at: string, stage: number, stageFa
   );
 }
 
-/** The operator fits the fact's type and the value fits both. */
-function checkValue(fact: string, operator: string, value: unknown, isRef: boolean, leafAt: string, add: Add): void {
+/**
+ * The operator applies to the fact's type, its value has a shape the operator accepts, and the
+ * value (each listed value, the referenced fact) has the fact's type. False when it does not fit.
+ */
+function checkOperand(leaf: FactCondition, spec: OperatorSpec, shape: ReturnType<typeof operandShape>, refType: string | null, leafAt: string, add: Add): boolean {
+  const { fact, operator, value } = leaf;
   const type = FACT_TYPES[fact];
   const at = `${leafAt}/value`;
-  const fits = (v: unknown) => v === null || typeof v === type;
-  if (LIST_OPERATORS.includes(operator)) {
-    add(`${leafAt}/operator`, `operator "${operator}" needs a list-valued fact; "${fact}" is a single ${type}: use equal or in`);
-  } else if (NUMERIC_OPERATORS.includes(operator)) {
-    if (type !== 'number') add(`${leafAt}/operator`, `operator "${operator}" compares numbers; "${fact}" is a ${type}`);
-    else if (!isRef && typeof value !== 'number') add(at, `"${operator}" needs a number, not ${JSON.stringify(value)}`);
-  } else if (isRef) {
-    return;
-  } else if (operator === 'in' || operator === 'notIn') {
-    if (!Array.isArray(value)) add(at, `"${operator}" needs a list of values`);
-    else value.forEach((v, i) => { if (!fits(v)) add(`${at}/${i}`, `"${fact}" is a ${type}; ${JSON.stringify(v)} never matches`); });
-  } else if (!fits(value)) {
-    add(at, `"${fact}" is a ${type}; ${JSON.stringify(value)} never matches`);
+  if (!spec.factTypes.includes(type)) {
+    if (spec.factTypes.includes('list')) add(`${leafAt}/operator`, `operator "${operator}" needs a list-valued fact; "${fact}" is a single ${type}: use equal or in`);
+    else if (spec.factTypes.length === 1 && spec.factTypes[0] === 'number') add(`${leafAt}/operator`, `operator "${operator}" compares numbers; "${fact}" is a ${type}`);
+    else add(`${leafAt}/operator`, `operator "${operator}" applies to ${list(spec.factTypes)} facts; "${fact}" is a ${type}`);
+    return false;
   }
+  if (shape === 'object') {
+    add(at, 'a value is a literal, a list of literals or a fact reference { "fact": name }');
+    return false;
+  }
+  if (!spec.operands.includes(shape)) {
+    add(at, `"${operator}" takes ${spec.operands.map((s) => SHAPE_NAMES[s]).join(' or ')}, not ${SHAPE_NAMES[shape]}`);
+    return false;
+  }
+  const numeric = spec.factTypes.length === 1 && spec.factTypes[0] === 'number';
+  const fits = (v: unknown) => (numeric ? typeof v === 'number' : v === null || typeof v === type);
+  const never = (v: unknown) => (numeric ? `"${operator}" needs a number, not ${JSON.stringify(v)}` : `"${fact}" is a ${type}; ${JSON.stringify(v)} never matches`);
+  if (shape === 'factRef') {
+    if (refType !== null && refType !== type) {
+      add(`${at}/fact`, `"${fact}" is a ${type} and "${(value as { fact: string }).fact}" a ${refType}: they never compare`);
+      return false;
+    }
+    return true;
+  }
+  if (shape === 'list') {
+    let ok = true;
+    (value as unknown[]).forEach((v, i) => {
+      if (!fits(v)) {
+        add(`${at}/${i}`, never(v));
+        ok = false;
+      }
+    });
+    return ok;
+  }
+  if (!fits(value)) {
+    add(at, never(value));
+    return false;
+  }
+  return true;
 }
 
 /** Code values of category, subtype, severity, ownerDepartment and catalog.factValues facts are known. */

@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { BusinessCalendar, CalendarConfigError } from '../calendar/business-calendar';
 import { checkCatalog, checkRuleFiles, PackFile } from './rule-pack.checks';
 import { RuleProblem, RulesInvalidError } from './rule-pack.errors';
+import { BUILT_IN_LANGUAGE, conditionSchemaDefs, ConditionLanguage, CustomOperator } from './condition-language';
 import type { Catalog, RuleDefinition, RuleFile, RulePack } from './types';
 
 export { RulesInvalidError } from './rule-pack.errors';
@@ -25,13 +26,23 @@ export const SCHEMA_FILES = {
   ruleTest: 'rule-test.schema.json',
 } as const;
 
+/** How a pack is read. */
+export interface RulePackOptions {
+  /**
+   * Operators beyond json-rules-engine's built-ins, each declared with the facts and operand
+   * shapes it accepts: the validator, the JSON Schema and both evaluators take them.
+   */
+  operators?: readonly CustomOperator[];
+}
+
 /**
  * Reads, validates and checks the pack in `dir`. Throws {@link RulesInvalidError} listing every
  * problem (bad JSON, schema violations, unknown codes, facts or operators, duplicate names…).
  */
-export function loadRulePack(dir: string): RulePack {
+export function loadRulePack(dir: string, options: RulePackOptions = {}): RulePack {
+  const language = options.operators?.length ? new ConditionLanguage(options.operators) : BUILT_IN_LANGUAGE;
   const problems: RuleProblem[] = [];
-  const validators = compileSchemas(dir, ['catalog', 'ruleFile'], problems);
+  const validators = compileSchemas(dir, ['catalog', 'ruleFile'], problems, language);
 
   const catalogRaw = readText(dir, CATALOG_FILE, problems);
   const policyFiles = listJsonFiles(dir, POLICY_DIR, problems);
@@ -41,7 +52,21 @@ export function loadRulePack(dir: string): RulePack {
     const raw = readText(dir, file, problems);
     if (raw !== null) files[file] = raw;
   }
+  return packFromFiles(files, policyFiles, validators, language, problems);
+}
 
+/**
+ * The pack made of these file contents (catalog.json and the rule files in `policyFiles`),
+ * validated with `validators` and checked in `language`; `problems` found while reading them
+ * are reported with the others. Throws {@link RulesInvalidError}.
+ */
+export function packFromFiles(
+  files: Record<string, string>,
+  policyFiles: string[],
+  validators: { catalog: ValidateFunction | null; ruleFile: ValidateFunction | null },
+  language: ConditionLanguage = BUILT_IN_LANGUAGE,
+  problems: RuleProblem[] = [],
+): RulePack {
   const catalog = parseAndValidate(CATALOG_FILE, files[CATALOG_FILE], validators.catalog, problems);
   const ruleFiles: PackFile[] = [];
   for (const file of policyFiles) {
@@ -49,7 +74,7 @@ export function loadRulePack(dir: string): RulePack {
     if (parsed) ruleFiles.push(parsed);
   }
   // Without a readable catalog every code would be "unknown": report only the catalog then.
-  const meaning = catalog ? [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles)] : [];
+  const meaning = catalog ? [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles, language)] : [];
   if (catalog && problems.length + meaning.length === 0) meaning.push(...calendarProblems(catalog));
   if (problems.length + meaning.length > 0) {
     throw new RulesInvalidError(mergeProblems(problems, meaning, [CATALOG_FILE, ...policyFiles]));
@@ -59,7 +84,7 @@ export function loadRulePack(dir: string): RulePack {
   const rules = ruleFiles.flatMap(({ file, data }) =>
     (data as RuleFile).rules.map((rule): RuleDefinition & { file: string } => ({ ...rule, file })));
   const checksum = checksumOf(files);
-  return { catalog: catalogData, rules, checksum, version: versionOf(catalogData.label, checksum), files };
+  return { catalog: catalogData, rules, checksum, version: versionOf(catalogData.label, checksum), files, language };
 }
 
 /** The business calendar itself accepts the catalog's calendar (a last guard: the checks cover it). */
@@ -88,8 +113,12 @@ export function versionOf(label: string | undefined, checksum: string): string {
 
 type SchemaName = keyof typeof SCHEMA_FILES;
 
-/** Compiles the pack's JSON Schemas; a missing or broken schema is a problem of the pack. */
-export function compileSchemas<K extends SchemaName>(dir: string, names: K[], problems: RuleProblem[]): Record<K, ValidateFunction | null> {
+/**
+ * Compiles the pack's JSON Schemas; a missing or broken schema is a problem of the pack. The
+ * rule-file schema's condition definitions are replaced by `language`'s (the file holds the
+ * same for editors): the pack cannot widen or narrow the language it is checked in.
+ */
+export function compileSchemas<K extends SchemaName>(dir: string, names: K[], problems: RuleProblem[], language: ConditionLanguage = BUILT_IN_LANGUAGE): Record<K, ValidateFunction | null> {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
   addFormats(ajv);
   const out = {} as Record<K, ValidateFunction | null>;
@@ -99,6 +128,8 @@ export function compileSchemas<K extends SchemaName>(dir: string, names: K[], pr
     const raw = readText(dir, file, problems);
     const parsed = raw === null ? null : parseJson(file, raw, problems);
     if (parsed === null) continue;
+    const defs = (parsed as { $defs?: unknown }).$defs;
+    if (name === 'ruleFile' && defs !== null && typeof defs === 'object') Object.assign(defs, conditionSchemaDefs(language));
     try {
       out[name] = ajv.compile(parsed as object);
     } catch (e) {

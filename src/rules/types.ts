@@ -3,6 +3,8 @@
  * Everything here is plain data: no I/O, no engine.
  */
 
+import type { ConditionLanguage } from './condition-language';
+
 export const SEVERITIES = ['GENERAL', 'SERIOUS', 'URGENT', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -159,6 +161,8 @@ export interface RulePack {
   version: string;
   /** The files exactly as read, path relative to the pack directory → content. */
   files: Record<string, string>;
+  /** The condition language the pack was checked in (json-rules-engine's built-ins when absent). */
+  language?: ConditionLanguage;
 }
 
 /**
