@@ -21,12 +21,15 @@ import { traceRuleEvaluation } from './observability/tracing.rules';
 import type { GqlContext } from './graphql/context';
 import { closeHttpServer, createHttpServer } from './http/http-server';
 import { createServices, Services } from './services';
+import type { RulePackOptions } from './rules/rule-pack.loader';
 
 export interface AppOptions {
   clock?: Clock;
   log?: Logger;
   /** Run pending migrations before serving (npm start, tests). */
   migrate?: boolean;
+  /** How rule packs are read: custom operators beyond json-rules-engine's (tests inject one). */
+  rulePack?: RulePackOptions;
 }
 
 export interface App {
@@ -56,7 +59,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     } else {
       await assertMigrated(ds);
     }
-    const services = createServices(config, ds, options.clock ?? systemClock, log);
+    const services = createServices(config, ds, options.clock ?? systemClock, log, options.rulePack);
     if (tracing) traceRuleEvaluation(tracing, services.incidents, services.refunds);
     await services.ruleSets.init();
     const schema = await createSchema();

@@ -16,6 +16,7 @@ import { createRuleAdminServices, RuleAdminServices } from './rulesets/rule-admi
 import { Metrics } from './observability/metrics';
 import { createEscalationServices, EscalationServices } from './escalation/escalation.services';
 import { createWebhookServices, WebhookServices } from './webhooks/webhook.services';
+import type { RulePackOptions } from './rules/rule-pack.loader';
 
 /** The composition root: every service, built once per process from the config. */
 export interface Services {
@@ -39,10 +40,10 @@ export interface Services {
   webhooks: WebhookServices;
 }
 
-export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger): Services {
+export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger, rulePack: RulePackOptions = {}): Services {
   const tx = new Transactions(ds);
   const reads = new ReadDb(ds, log);
-  const ruleSets = new RuleSetService(ds, clock, config.rulesDir, log);
+  const ruleSets = new RuleSetService(ds, clock, config.rulesDir, log, rulePack);
   const incidentReader = new IncidentReader(ds, config.maxPageSize, reads);
   const refundReader = new RefundReader(ds, config.maxPageSize, reads);
   // Webhook events and the reports' monthly rollup are written in each write's own transaction
@@ -56,6 +57,10 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
   const ruleAdmin = createRuleAdminServices(config, ds, reads, clock, log, ruleSets);
   incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);
+  incidents.onDecisionFallback = ({ failure, facts, ruleSetVersion }) => {
+    metrics.decisionFallbacks.inc();
+    log.error({ rule: failure?.rule, file: failure?.file, error: failure?.message, ruleSetVersion, input: facts }, 'the rules failed on a report: stored with the pack\'s fallback decision');
+  };
   reads.onRead = (target) => metrics.readReplica.inc({ target });
   escalation.scheduler.onTick = (r) => {
     metrics.slaEvents.inc({ event: 'warning' }, r.warnings);

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { loadRulePack, RulesInvalidError } from '../rules/rule-pack.loader';
 import { RuleEngine, DecisionInput } from '../rules/rule-engine';
 import { checkPackTestFiles, runPackTests } from '../rules/pack-tests';
+import { smokeProblems } from '../rules/pack-activation';
+import { RulesFailedError } from '../rules/rule-pack.errors';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { ExplainedCondition } from '../rules/rule-explain';
 import { badInput } from '../common/errors';
@@ -26,6 +28,12 @@ function loadOrExit(dir: string) {
   }
 }
 
+/** Prints problems as `file:/pointer: message` and a closing count. */
+function printProblems(problems: Array<{ file: string; pointer: string; message: string }>, where: string) {
+  for (const p of problems) console.log(`${p.file}:${p.pointer}: ${p.message}`);
+  console.log(`${problems.length} problem${problems.length === 1 ? '' : 's'} ${where}`);
+}
+
 /** `triage rules validate|test|explain` — check, test and explain a rule pack without a server. */
 export function registerRules(program: Command) {
   const rules = program.command('rules').description('validate, test, explain and backtest rule packs');
@@ -33,8 +41,14 @@ export function registerRules(program: Command) {
   rules.command('validate [dir]')
     .description('schema and meaning checks; prints every problem as file:/json/pointer: message, exit 1 if any; then threshold band warnings (gaps, overlaps)')
     .option('--strict-bands', 'fail (exit 1) when the threshold band check warns', false)
-    .action((dir: string | undefined, opts: { strictBands: boolean }) => {
+    .action(async (dir: string | undefined, opts: { strictBands: boolean }) => {
       const pack = loadOrExit(dir ?? defaultDir());
+      // What activation checks too: the pack decides its smoke corpus without a rule throwing.
+      const smoke = await smokeProblems(new RuleEngine(pack), path.resolve(dir ?? defaultDir()));
+      if (smoke.length) {
+        printProblems(smoke, `in ${dir ?? defaultDir()}: rules that throw while deciding`);
+        process.exit(1);
+      }
       const testProblems = checkPackTestFiles(path.resolve(dir ?? defaultDir()));
       if (testProblems.length) {
         for (const p of testProblems) console.log(`${p.file}:${p.pointer}: ${p.message}`);
@@ -57,8 +71,9 @@ export function registerRules(program: Command) {
       try {
         report = await runPackTests(packDir, new RuleEngine(pack));
       } catch (e) {
-        if (!(e instanceof RulesInvalidError)) throw e;
-        for (const p of e.problems) console.log(`${p.file}:${p.pointer}: ${p.message}`);
+        // Whatever goes wrong with a bad pack is listed, never a crash.
+        if (e instanceof RulesInvalidError) printProblems(e.problems, `in ${dir ?? defaultDir()}`);
+        else console.log(`the pack's tests could not run: ${e instanceof Error ? e.message : String(e)}`);
         process.exit(1);
       }
       for (const f of report.failures) {
@@ -83,10 +98,14 @@ export function registerRules(program: Command) {
       const engine = new RuleEngine(pack);
       const raw = readReport(file);
       const { input, repeat } = explainInput(raw, pack.catalog);
-      const explanation = await engine.explain(input, {
-        now: input.reportedAt,
-        dynamicFacts: { repeatIncidents30d: async () => repeat },
-      });
+      let explanation;
+      try {
+        explanation = await engine.explain(input, { now: input.reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeat } });
+      } catch (e) {
+        if (!(e instanceof RulesFailedError)) throw e;
+        console.log(`the rules failed on this report: rule ${e.failure.rule ?? '(unknown)'} (${e.failure.file ?? '-'}): ${e.failure.message}`);
+        process.exit(1);
+      }
       if (opts.json) {
         console.log(JSON.stringify(opts.all ? explanation : { decision: explanation.decision, rules: explanation.rules.filter((r) => r.fired) }, null, 2));
         return;

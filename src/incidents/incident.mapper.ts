@@ -25,8 +25,8 @@ function storedActionGql(a: IncidentActionEntity, catalog: Catalog, now: Date): 
   };
 }
 
-/** A decision for GraphQL; `actions` overrides the decided ones with their live state. */
-export function decisionGql(d: Decision, catalog: Catalog, now: Date, actions?: RequiredActionGql[]): DecisionGql {
+/** A decision for GraphQL; `actions` overrides the decided ones with their live state; made at `decidedAt` (a dry run: now). */
+export function decisionGql(d: Decision, catalog: Catalog, now: Date, actions?: RequiredActionGql[], decidedAt: Date = now): DecisionGql {
   return {
     severity: d.severity as SeverityGql,
     ownerDepartment: d.ownerDepartment,
@@ -38,6 +38,8 @@ export function decisionGql(d: Decision, catalog: Catalog, now: Date, actions?: 
     resolveBy: d.resolveBy,
     ruleSetVersion: d.ruleSetVersion,
     firedRules: d.firedRules.map(firedRuleGql),
+    decidedAt,
+    fallback: d.fallback === true,
   };
 }
 
@@ -66,7 +68,7 @@ export function incidentGql(view: IncidentView, catalog: Catalog, actor: Actor, 
     acknowledgeBy: e.acknowledgeBy,
     resolveBy: e.resolveBy,
     drill: e.drill,
-    decision: decisionGql(decision, catalog, now, actions),
+    decision: decisionGql(decision, catalog, now, actions, e.reportedAt),
     satisfactionScore: e.satisfactionScore,
     version: e.version,
     propertyOwner: r.propertyOwner ?? null,

@@ -38,6 +38,8 @@ export class DecisionGql {
   @Field(() => DateTimeScalar, { nullable: true }) resolveBy!: Date | null;
   @Field(() => String) ruleSetVersion!: string;
   @Field(() => [FiredRuleGql]) firedRules!: FiredRuleGql[];
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When this decision was made.' }) decidedAt!: Date | null;
+  @Field(() => Boolean, { description: "True when the rules could not decide (an error in the pack) and the pack's fallback decision was used; the report is stored all the same." }) fallback!: boolean;
 }
 
 @ObjectType('Customer', { description: 'The customer as reported; the phone is masked (138****5678) unless your roles may see it.' })

@@ -10,6 +10,8 @@ import { RawInsert } from '../database/raw-insert';
 import type { Transactions } from '../database/transaction';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { Decision } from '../rules/types';
+import type { RuleEngine } from '../rules/rule-engine';
+import { RulesFailedError } from '../rules/rule-pack.errors';
 import { checkEvidence } from '../escalation/action-evidence';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
@@ -64,7 +66,7 @@ export class IncidentService {
     const report = normalizeReport(input, engine.pack.catalog);
     const inputHash = hashReport(report);
     const reportedAt = this.clock.now();
-    const decision = await this.decide(report, reportedAt);
+    const decision = await this.decide(report, reportedAt).catch((e: unknown) => this.fallback(e, engine, report, reportedAt));
     try {
       // The answer is what this transaction stored, as stored: no second read of it.
       const incident = await this.tx.runRaw((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
@@ -171,6 +173,20 @@ export class IncidentService {
     this.onDecisionTime?.(Number(process.hrtime.bigint() - started) / 1e9);
     return decision;
   }
+
+  /**
+   * A report is never lost to the rules: when they fail on it (RULES_FAILED), it is stored with
+   * the pack's fallback decision (`Decision.fallback`). Any other error passes.
+   */
+  private fallback(e: unknown, engine: RuleEngine, report: NormalizedReport, reportedAt: Date): Decision {
+    if (!(e instanceof RulesFailedError)) throw e;
+    const decision = engine.fallbackDecision({ ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt }, e);
+    this.onDecisionFallback?.(decision);
+    return decision;
+  }
+
+  /** Told of each fallback decision, before it is stored (logged at error and counted). */
+  onDecisionFallback?: (decision: Decision) => void;
 
   /** Told how long each decision took (dynamic facts included): the rule-evaluation metric. */
   onDecisionTime?: (seconds: number) => void;

@@ -1,4 +1,4 @@
-import type { Decision, FiredRule, Severity } from '../rules/types';
+import type { Decision, DecisionFailure, FiredRule, Severity } from '../rules/types';
 
 export const INCIDENT_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED', 'CLOSED'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -26,6 +26,9 @@ export interface StoredDecision {
   resolveBy: string | null;
   ruleSetVersion: string;
   firedRules: FiredRule[];
+  /** Set when the rules failed and the pack's fallback decided (with what failed). */
+  fallback?: true;
+  failure?: DecisionFailure;
 }
 
 export function toStoredDecision(d: Decision): StoredDecision {
@@ -41,6 +44,7 @@ export function toStoredDecision(d: Decision): StoredDecision {
     resolveBy: iso(d.resolveBy),
     ruleSetVersion: d.ruleSetVersion,
     firedRules: d.firedRules,
+    ...(d.fallback ? { fallback: true as const, failure: d.failure } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ export class Metrics {
   readonly operations = new Counter({ name: 'triage_graphql_operations_total', help: 'GraphQL operations by name, type and outcome (OK or the first error code)', labelNames: ['operation', 'type', 'outcome'], registers: [this.registry] });
   readonly operationDuration = new Histogram({ name: 'triage_graphql_operation_duration_seconds', help: 'GraphQL operation duration by name and outcome', labelNames: ['operation', 'outcome'], buckets: DURATION_BUCKETS, registers: [this.registry] });
   readonly decisions = new Counter({ name: 'triage_decisions_total', help: 'Decisions stored, by severity and category', labelNames: ['severity', 'category'], registers: [this.registry] });
+  readonly decisionFallbacks = new Counter({ name: 'triage_decision_fallbacks_total', help: 'Reports the rules failed on, stored with the rule pack\'s fallback decision', registers: [this.registry] });
   readonly ruleEvaluation = new Histogram({ name: 'triage_rule_evaluation_seconds', help: 'Time to decide one incident with the rule pack (dynamic facts included)', buckets: [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05], registers: [this.registry] });
   readonly readReplica = new Counter({ name: 'triage_db_queries_total', help: 'Read-only work (reports, aggregates, backtests, list pages, these row counts) by the database that answered it: replica, or primary (no replicas, or a replica unreachable)', labelNames: ['target'], registers: [this.registry] });
 

@@ -6,7 +6,7 @@
 import { applyStage, emptyDecision, PartialDecision } from './decision-algebra';
 import { categoryLimit, compileConditions, ConditionTest } from './condition-compiler';
 import { firedRule, PackRule, stageFactNames, stageFacts, stagesOf } from './pack-rules';
-import type { Catalog, Facts, FiredRule } from './types';
+import type { Catalog, Facts, FiredRule, RuleEvent } from './types';
 import { BUILT_IN_LANGUAGE, ConditionLanguage } from './condition-language';
 
 interface CompiledRule {
@@ -51,6 +51,27 @@ export class CompiledStages {
       fired.push(...stageFired);
     }
     return { partial, fired };
+  }
+
+  /**
+   * Which rule throws on `facts`: the stages run again, each rule's test on its own. Only after a
+   * decision failed (a diagnosis, never on the decision path); null when no rule throws alone.
+   */
+  failingRule(facts: Facts): { rule: PackRule; error: unknown } | null {
+    let partial = emptyDecision(this.catalog);
+    for (const plan of this.stages) {
+      const values = stageFacts(plan.stage, facts, partial);
+      const events = [];
+      for (const { rule, test } of plan.byCategory.get(facts.category) ?? plan.others) {
+        try {
+          if (test(values)) events.push(rule.definition.event as RuleEvent);
+        } catch (error) {
+          return { rule, error };
+        }
+      }
+      partial = applyStage(partial, events, this.catalog);
+    }
+    return null;
   }
 }
 

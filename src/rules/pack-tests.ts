@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileSchemas, parseAndValidate } from './rule-pack.loader';
-import { RuleProblem, RulesInvalidError } from './rule-pack.errors';
+import { RuleProblem, RulesFailedError, RulesInvalidError } from './rule-pack.errors';
 import type { DecisionInput, DynamicFacts, RuleEngine } from './rule-engine';
 import type { Decision, Severity } from './types';
 
@@ -75,6 +75,17 @@ export async function runPackTests(packDir: string, engine: RuleEngine): Promise
   return report;
 }
 
+/** Every case of the pack's test files, or none when they cannot be read (`checkPackTestFiles` says why). */
+export function packTestCases(packDir: string): PackTestCase[] {
+  if (!fs.existsSync(path.join(packDir, TESTS_DIR))) return [];
+  try {
+    return readTestFiles(packDir).flatMap((f) => f.cases);
+  } catch (e) {
+    if (e instanceof RulesInvalidError) return [];
+    throw e;
+  }
+}
+
 /**
  * The problems of the pack's test files (JSON, the rule-test schema) without running them, for
  * `triage rules validate`; none when the pack has no tests/ folder.
@@ -114,11 +125,19 @@ async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine
   const at = new Date(reportedAt);
   const dynamicFacts: DynamicFacts = { repeatIncidents30d: async () => repeatIncidents30d };
   const input: DecisionInput = { ...facts, customerId: 'pack-test-customer', reportedAt: at };
-  const decision = await engine.decide(input, { now: at, dynamicFacts });
-  decision.firedRules.forEach((r) => fired.add(r.name));
-
   const failures: PackTestFailure[] = [];
   const fail = (field: string, expected: unknown, actual: unknown) => failures.push({ case: label, field, expected, actual });
+  let decision: Decision;
+  try {
+    decision = await engine.decide(input, { now: at, dynamicFacts });
+  } catch (e) {
+    // A case the rules fail on is a failure of the case, named by the rule: the run goes on.
+    if (!(e instanceof RulesFailedError)) throw e;
+    fail('decision', 'a decision', `rule ${e.failure.rule ?? '(unknown)'} (${e.failure.file ?? '-'}) threw: ${e.failure.message}`);
+    return failures;
+  }
+  decision.firedRules.forEach((r) => fired.add(r.name));
+
   const e = testCase.expect;
   const codes = decision.actions.map((a) => a.code);
   const firedNames = decision.firedRules.map((r) => r.name);
@@ -134,8 +153,11 @@ async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine
   }
   if (e.refundSteps !== undefined && !sameList(e.refundSteps, decision.refundSteps)) fail('refundSteps', e.refundSteps, decision.refundSteps);
   if (e.refundChain !== undefined) {
-    const chain = await engine.refundChainFor(input, dynamicFacts);
-    if (!sameList(e.refundChain, chain)) fail('refundChain', e.refundChain, chain);
+    const chain = await engine.refundChainFor(input, dynamicFacts).catch((err: unknown) => {
+      if (!(err instanceof RulesFailedError)) throw err;
+      return `rule ${err.failure.rule ?? '(unknown)'} threw: ${err.failure.message}`;
+    });
+    if (typeof chain === 'string' || !sameList(e.refundChain, chain)) fail('refundChain', e.refundChain, chain);
   }
   if (e.firedRules !== undefined && !e.firedRules.every((n) => firedNames.includes(n))) fail('firedRules', e.firedRules, firedNames);
   for (const [code, due] of Object.entries(e.actionDue ?? {})) {

@@ -13,7 +13,8 @@ import { JsonRulesEngineMode, jsonStages, JsonStage, StageRun } from './json-sta
 import { firedRule, PackRule, prepareRules, REPEAT_FACT, reportFacts, stageFacts } from './pack-rules';
 import { rootCategories } from './rule-conditions';
 import { explainRuns, Explanation } from './rule-explain';
-import type { Decision, Duration, Facts, FiredRule, RulePack } from './types';
+import { RulesFailedError } from './rule-pack.errors';
+import type { Decision, Duration, Facts, FiredRule, RuleEvent, RulePack } from './types';
 
 export type { JsonRulesEngineMode, StageRun } from './json-stages';
 
@@ -98,11 +99,46 @@ export class RuleEngine {
   }
 
   /** Decides an incident: severity, owner, notify, actions with due times, refund chain, fired rules. */
+  /** @throws RulesFailedError when a rule throws (naming it); errors reading dynamic facts pass as they are. */
   async decide(input: DecisionInput, deps: DecideDeps): Promise<Decision> {
     const known = this.factsOf(input, deps.dynamicFacts);
     const facts = known instanceof Promise ? await known : known;
-    const { partial, fired } = this.compiled ? this.compiled.evaluate(facts) : await this.runEngines(input, facts, 'fast');
-    return this.finish(partial, fired, facts, input.reportedAt);
+    try {
+      const { partial, fired } = this.compiled ? this.compiled.evaluate(facts) : await this.runEngines(input, facts, 'fast');
+      return this.finish(partial, fired, facts, input.reportedAt);
+    } catch (error) {
+      throw this.failure(error, facts);
+    }
+  }
+
+  /**
+   * The catalog's fallback decision for a report the rules failed on: severity, owner, notify
+   * and actions as `catalog.fallback` says, deadlines and due times as for any decision, no
+   * fired rules, `fallback: true` and the failure. Pure: it cannot fail on a loaded pack.
+   */
+  fallbackDecision(input: DecisionInput, failed: RulesFailedError): Decision {
+    const { fallback } = this.pack.catalog;
+    const events: RuleEvent[] = [
+      { type: 'severity', params: { level: fallback.severity } },
+      { type: 'owner', params: { department: fallback.ownerDepartment } },
+      ...(fallback.notifyDepartments.length ? [{ type: 'notify', params: { departments: fallback.notifyDepartments } } as RuleEvent] : []),
+      ...fallback.actions.map((code): RuleEvent => ({ type: 'action', params: { code } })),
+    ];
+    const partial = applyStage(emptyDecision(this.pack.catalog), events, this.pack.catalog);
+    const decision = this.finish(partial, [], failed.facts ?? reportFacts(input, 0), input.reportedAt);
+    decision.fallback = true;
+    decision.failure = failed.failure;
+    return decision;
+  }
+
+  /** The error a failed evaluation is answered with: the rule that threw, found by running each rule alone. */
+  private failure(error: unknown, facts: Facts): RulesFailedError {
+    if (error instanceof RulesFailedError) return error;
+    const found = this.compiled?.failingRule(facts) ?? null;
+    const cause = found ? found.error : error;
+    const message = (cause instanceof Error ? cause.message : String(cause)).slice(0, 500);
+    const rule = found?.rule.definition ?? null;
+    return new RulesFailedError({ rule: rule?.name ?? null, file: rule?.file ?? null, message }, facts);
   }
 
   /**
@@ -113,7 +149,12 @@ export class RuleEngine {
   async refundChainFor(input: RefundChainInput, dynamicFacts?: DynamicFacts): Promise<string[]> {
     const at = { ...input, reportedAt: input.reportedAt ?? new Date(0) };
     const facts = await this.factsOf(at, dynamicFacts ?? null);
-    const { partial } = this.compiled ? this.compiled.evaluate(facts) : await this.runEngines(at, facts, 'fast');
+    let partial: PartialDecision;
+    try {
+      ({ partial } = this.compiled ? this.compiled.evaluate(facts) : await this.runEngines(at, facts, 'fast'));
+    } catch (error) {
+      throw this.failure(error, facts);
+    }
     const decided = foldRefundSteps(partial.events);
     if (decided.length > 0) return decided;
     return foldRefundSteps(partial.events.filter((e) => e.type !== 'refundChain'), this.pack.catalog.defaultRefundChain);
@@ -122,9 +163,13 @@ export class RuleEngine {
   /** The decision and, for every rule of the pack (fired or not), its condition tree with results. */
   async explain(input: DecisionInput, deps: DecideDeps): Promise<Explanation> {
     const facts = await this.factsOf(input, deps.dynamicFacts);
-    const { partial, fired, runs } = await this.runEngines(input, facts, 'full');
-    const decision = this.finish(partial, fired, facts, input.reportedAt);
-    return { decision, rules: explainRuns(runs, this.byName) };
+    try {
+      const { partial, fired, runs } = await this.runEngines(input, facts, 'full');
+      const decision = this.finish(partial, fired, facts, input.reportedAt);
+      return { decision, rules: explainRuns(runs, this.byName) };
+    } catch (error) {
+      throw this.failure(error, facts);
+    }
   }
 
   private finish(partial: PartialDecision, fired: FiredRule[], facts: Facts, reportedAt: Date): Decision {

@@ -61,6 +61,7 @@ export function checkCatalog({ file, data }: PackFile): RuleProblem[] {
     }
   }
   checkEscalation(data.escalation, codes.departments, add);
+  checkFallback(data.fallback, codes.departments, codes.actions, add);
   problems.push(...checkCalendar(file, data.calendar));
   return problems;
 }
@@ -80,6 +81,23 @@ function checkEvidence(action: Record<string, unknown>, at: string, add: Add): v
       else if (action.retainDays === undefined) add(`${at}/${i}/coversRetention`, 'coversRetention needs the action to have retainDays');
     }
   });
+}
+
+/** The fallback decision names known departments and actions (the schema checks its shape and severity). */
+function checkFallback(fallback: unknown, departments: string[], actions: string[], add: Add): void {
+  if (!isObject(fallback)) return;
+  if (typeof fallback.ownerDepartment === 'string' && !departments.includes(fallback.ownerDepartment)) {
+    add('/fallback/ownerDepartment', `unknown department "${fallback.ownerDepartment}"; one of ${list(departments)}`);
+  }
+  const codes = (key: string, allowed: string[], what: string) => {
+    const v = fallback[key];
+    if (!Array.isArray(v)) return;
+    v.forEach((code, i) => {
+      if (typeof code === 'string' && !allowed.includes(code)) add(`/fallback/${key}/${i}`, `unknown ${what} "${code}"; one of ${list(allowed)}`);
+    });
+  };
+  codes('notifyDepartments', departments, 'department');
+  codes('actions', actions, 'action');
 }
 
 /** The escalation ladder names known departments, each once, with durations that are clocks. */

@@ -117,6 +117,19 @@ export interface Catalog {
   roles: Record<string, string>;
   /** Warnings and the escalation ladder; defaults apply when absent. */
   escalation?: CatalogEscalation;
+  /** The decision a report gets when deciding it fails (an error in the pack). */
+  fallback: CatalogFallback;
+}
+
+/**
+ * What a report is decided as when the rules throw on it: it is stored all the same, with this
+ * decision and `Decision.fallback`. Actions are due as the catalog says.
+ */
+export interface CatalogFallback {
+  severity: Severity;
+  ownerDepartment: string;
+  notifyDepartments: string[];
+  actions: string[];
 }
 
 /** The events a rule may emit, and what each one does to the decision. */
@@ -223,4 +236,15 @@ export interface Decision {
   firedRules: FiredRule[];
   /** The facts the decision was made on, computed ones included (repeatIncidents30d). */
   facts?: Facts;
+  /** Set when the rules failed on the report and the catalog's fallback decided it. */
+  fallback?: true;
+  /** Why the rules failed, with a fallback decision: the rule that threw (null when none could be named) and the error. */
+  failure?: DecisionFailure;
+}
+
+/** A rule that threw while deciding. */
+export interface DecisionFailure {
+  rule: string | null;
+  file: string | null;
+  message: string;
 }

@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { badInput } from '../common/errors';
 import type { ReadDb } from '../database/read-db';
 import { RuleEngine } from '../rules/rule-engine';
-import { loadRulePack } from '../rules/rule-pack.loader';
+import type { RulePackOptions } from '../rules/rule-pack.loader';
+import { activateRulePack, assertDecides } from '../rules/pack-activation';
+import { RulesFailedError } from '../rules/rule-pack.errors';
 import type { RulePack } from '../rules/types';
 import { storedFiredRules, storedIncidents } from './backtest.source';
 import { BacktestTally, BacktestTallyResult } from './backtest.tally';
@@ -45,7 +47,7 @@ const DEFAULT_BATCH = 2000;
  * are some (`reads`): a backtest's long scan stays off the primary.
  */
 export class BacktestService {
-  constructor(private readonly reads: ReadDb, private readonly draftsRoot: string | null) {}
+  constructor(private readonly reads: ReadDb, private readonly draftsRoot: string | null, private readonly packOptions: RulePackOptions = {}) {}
 
   /**
    * Backtests the pack in `draftDir` (a directory on the server, see resolveDraftDir).
@@ -55,14 +57,24 @@ export class BacktestService {
     if (options.samples !== undefined && options.samples > MAX_API_SAMPLES) throw badInput('samples', `at most ${MAX_API_SAMPLES}`);
     checkOptions(options);
     const dir = resolveDraftDir(draftDir, this.draftsRoot, 'draftDir');
-    return this.simulate(loadRulePack(dir), options);
+    const { pack, engine } = await activateRulePack(dir, this.packOptions);
+    return this.run(pack, engine, options);
   }
 
-  /** Backtests a loaded pack (the CLI loads it itself, to print problems its own way). */
+  /**
+   * Backtests a loaded pack (the CLI loads it itself, to print problems its own way); a pack a
+   * rule of which throws on the smoke corpus is RULES_INVALID, as at activation.
+   */
   async simulate(pack: RulePack, options: BacktestOptions = {}): Promise<BacktestReport> {
     checkOptions(options);
-    const started = performance.now();
     const engine = new RuleEngine(pack);
+    await assertDecides(engine, null);
+    return this.run(pack, engine, options);
+  }
+
+  private async run(pack: RulePack, engine: RuleEngine, options: BacktestOptions): Promise<BacktestReport> {
+    checkOptions(options);
+    const started = performance.now();
     const from = options.from ?? null;
     const to = options.to ?? null;
     // A fresh tally per run: the work starts over on the primary if a replica fails under it.
@@ -85,7 +97,10 @@ async function replay(em: EntityManager, engine: RuleEngine, options: BacktestOp
   for await (const batch of storedIncidents(em, { from: options.from, to: options.to, batchSize: options.batchSize ?? DEFAULT_BATCH })) {
     for (const stored of batch) {
       const repeats = stored.repeatIncidents30d;
-      const decision = await engine.decide(stored.input, { now: stored.input.reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeats } });
+      const decision = await engine.decide(stored.input, { now: stored.input.reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeats } }).catch((e: unknown) => {
+        // A backtest reports the failure (which incident, which rule), never a fallback decision.
+        throw e instanceof RulesFailedError ? new RulesFailedError(e.failure, null, { incidentId: String(stored.incident.id) }) : e;
+      });
       tally.add(stored.incident, stored.before, summarizeDecision(decision));
     }
     await yieldToIo(); // let the server answer other requests between batches

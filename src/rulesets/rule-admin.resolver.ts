@@ -42,7 +42,7 @@ export class RuleAdminResolver {
     description: 'Install the pack in dir (as for simulateRules) as the shadow: it decides every live report too, off the critical path, ' +
       'and each decision it makes differently is recorded. Replaces any other shadow. Promote it with reloadRules once it is in RULES_DIR.',
   })
-  installShadowRules(@Arg('dir', () => String) dir: string, @Ctx() ctx: GqlContext): ShadowRulesGql {
+  async installShadowRules(@Arg('dir', () => String) dir: string, @Ctx() ctx: GqlContext): Promise<ShadowRulesGql> {
     return ctx.services.ruleAdmin.shadow.install(actorOf(ctx).name, dir);
   }
 

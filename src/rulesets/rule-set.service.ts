@@ -2,8 +2,9 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
-import { loadRulePack, RulesInvalidError } from '../rules/rule-pack.loader';
-import { RuleEngine } from '../rules/rule-engine';
+import { RulePackOptions, RulesInvalidError } from '../rules/rule-pack.loader';
+import type { RuleEngine } from '../rules/rule-engine';
+import { activateRulePack } from '../rules/pack-activation';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { Decision } from '../rules/types';
 import { RuleSetVersionEntity } from './rule-set-version.entity';
@@ -42,6 +43,8 @@ export class RuleSetService {
     private readonly clock: Clock,
     private readonly rulesDir: string,
     private readonly log: Logger,
+    /** How packs are read (custom operators): the shadow and backtest drafts are read so too. */
+    readonly packOptions: RulePackOptions = {},
   ) {}
 
   /** Loads the pack at boot; throws RulesInvalidError (naming every problem) when it is bad. */
@@ -108,8 +111,8 @@ export class RuleSetService {
   }
 
   private async load(loadedBy: string): Promise<ActiveRuleSet> {
-    const pack = loadRulePack(this.rulesDir);
-    const engine = new RuleEngine(pack);
+    // Checked, compiled and smoke-tested before anything changes (fail closed).
+    const { pack, engine } = await activateRulePack(this.rulesDir, this.packOptions);
     const loadedAt = this.clock.now();
     await this.record(pack.version, pack.checksum, pack.catalog.label ?? null, pack.rules.length, loadedBy, loadedAt, pack.files);
     this.active = { engine, version: pack.version, checksum: pack.checksum, label: pack.catalog.label ?? null, loadedAt, ruleCount: pack.rules.length };

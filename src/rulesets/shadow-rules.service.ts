@@ -2,8 +2,9 @@ import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Clock } from '../common/clock';
-import { DecisionInput, DynamicFacts, RuleEngine } from '../rules/rule-engine';
-import { loadRulePack } from '../rules/rule-pack.loader';
+import type { DecisionInput, DynamicFacts, RuleEngine } from '../rules/rule-engine';
+import type { RulePackOptions } from '../rules/rule-pack.loader';
+import { activateRulePack } from '../rules/pack-activation';
 import { diffDecisions, summarizeDecision } from './decision-diff';
 import { resolveDraftDir } from './draft-dir';
 import type { ActiveRuleSet, LiveDecision } from './rule-set.service';
@@ -70,15 +71,16 @@ export class ShadowRulesService {
     private readonly dynamicFacts: DynamicFacts,
     private readonly draftsRoot: string | null,
     private readonly capacity: number,
+    private readonly packOptions: RulePackOptions = {},
   ) {}
 
   /**
    * Installs the pack in `dir` as the shadow, replacing any other (its counts start at zero).
    * BAD_USER_INPUT for a bad path; RULES_INVALID listing every problem for a bad pack.
    */
-  install(installedBy: string, dir: unknown): ShadowStatus {
-    const pack = loadRulePack(resolveDraftDir(dir, this.draftsRoot, 'dir'));
-    this.shadow = { engine: new RuleEngine(pack), checksum: pack.checksum, installedAt: this.clock.now(), installedBy, decided: 0, diverged: 0, dropped: 0, failed: 0 };
+  async install(installedBy: string, dir: unknown): Promise<ShadowStatus> {
+    const { pack, engine } = await activateRulePack(resolveDraftDir(dir, this.draftsRoot, 'dir'), this.packOptions);
+    this.shadow = { engine, checksum: pack.checksum, installedAt: this.clock.now(), installedBy, decided: 0, diverged: 0, dropped: 0, failed: 0 };
     this.log.info({ version: pack.version, installedBy }, 'shadow rule pack installed');
     return this.status()!;
   }

@@ -38,6 +38,18 @@ export class WebhookEventListeners implements IncidentWriteListener, RefundWrite
         ruleSetVersion: e.ruleSetVersion, actions: view.actions.map((a) => ({ code: a.code, dueAt: iso(a.dueAt) })),
       },
     }, { incidentLocked: true }); // just inserted: no other transaction can see it yet
+    if (e.decision.fallback) {
+      // The rules failed on it and the pack's fallback decided: ops must look at the pack.
+      await this.outbox.add(em, {
+        type: 'incident.decision_failed', incidentId: e.id, source: e.source, at: e.reportedAt,
+        data: {
+          incidentId: String(e.id), source: e.source, externalRef: e.externalRef, category: e.category, subtype: e.subtype,
+          ruleSetVersion: e.ruleSetVersion, rule: e.decision.failure?.rule ?? null, file: e.decision.failure?.file ?? null,
+          error: e.decision.failure?.message ?? null, severity: e.severity, ownerDepartment: e.ownerDepartment,
+          notifyDepartments: e.decision.notifyDepartments, reportedAt: iso(e.reportedAt), drill: e.drill,
+        },
+      }, { incidentLocked: true });
+    }
   }
 
   async statusChanged(em: EntityManager, incident: IncidentEntity, c: { from: string; to: string; at: Date; note: string | null; actor: string }): Promise<void> {

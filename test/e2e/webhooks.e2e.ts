@@ -6,7 +6,7 @@ import { Harness, startHarness } from './support/harness';
 import { refundKit } from './support/refunds';
 import { WebhookReceiver } from './support/webhook-receiver';
 
-const ALL_EVENTS = ['incident.reported', 'incident.escalated', 'incident.status_changed', 'sla.warning', 'sla.breached', 'refund.step_decided', 'refund.paid', 'rules.reloaded'];
+const ALL_EVENTS = ['incident.reported', 'incident.escalated', 'incident.status_changed', 'sla.warning', 'sla.breached', 'refund.step_decided', 'refund.paid', 'rules.reloaded', 'incident.decision_failed'];
 const CREATE = 'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret subscription { id url eventTypes source active secretCount createdBy } } }';
 const UPDATE = 'mutation($id: ID!, $i: UpdateWebhookSubscriptionInput!) { updateWebhookSubscription(id: $id, input: $i) { secret subscription { id url eventTypes active secretCount } } }';
 const DELIVERIES = `query($f: WebhookDeliveryFilter) { webhookDeliveries(filter: $f, first: 200) { totalCount edges { node {

@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import { createApp, App } from '../../../src/app';
 import { AppConfig, loadConfig, parseDatabaseUrl } from '../../../src/config/config';
 import { ManualClock, Clock } from '../../../src/common/clock';
+import type { RulePackOptions } from '../../../src/rules/rule-pack.loader';
 
 /** The roles tests get keys for, one key each; plus an INTEGRATION key per source. */
 export const TEST_ROLES = ['ADMIN', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST'] as const;
@@ -30,7 +31,7 @@ export interface Harness {
  * TEST_DATABASE_URL names MySQL/MariaDB — a new database created for this test file and
  * dropped after it. Migrations run as in production.
  */
-export async function startHarness(options: { now?: Date; rulesDir?: string; env?: Record<string, string>; log?: pino.Logger } = {}): Promise<Harness> {
+export async function startHarness(options: { now?: Date; rulesDir?: string; env?: Record<string, string>; log?: pino.Logger; rulePack?: RulePackOptions } = {}): Promise<Harness> {
   const clock = new ManualClock(options.now ?? new Date('2026-11-23T02:00:00Z'));
   const { url, cleanup } = await freshDatabase();
   const config: AppConfig = {
@@ -39,7 +40,7 @@ export async function startHarness(options: { now?: Date; rulesDir?: string; env
     ...loadConfig({ DATABASE_URL: url, ...selfReplica(url), PORT: '0', LOG_LEVEL: 'silent', ESCALATION_INTERVAL_MS: '0', WEBHOOK_INTERVAL_MS: '0', ...options.env }),
     rulesDir: options.rulesDir ?? path.join(__dirname, '..', '..', '..', 'rules'),
   };
-  const app = await createApp(config, { clock: clock as Clock, migrate: true, log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const app = await createApp(config, { clock: clock as Clock, migrate: true, log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), rulePack: options.rulePack });
   const key = async (name: string, roles: string[], source?: string) => (await app.services.apiKeys.create(name, roles, source ?? null)).key;
   const keys = {} as Harness['keys'];
   for (const role of TEST_ROLES) keys[role] = await key(`test-${role.toLowerCase()}`, [role]);
