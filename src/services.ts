@@ -57,9 +57,9 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
   const ruleAdmin = createRuleAdminServices(config, ds, reads, clock, log, ruleSets);
   incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);
-  incidents.onDecisionFallback = ({ failure, facts, ruleSetVersion }) => {
+  incidents.onDecisionFallback = ({ failure, facts, ruleSetVersion }, incidentId) => {
     metrics.decisionFallbacks.inc();
-    log.error({ rule: failure?.rule, file: failure?.file, error: failure?.message, ruleSetVersion, input: facts }, 'the rules failed on a report: stored with the pack\'s fallback decision');
+    log.error({ incidentId, rule: failure?.rule, file: failure?.file, error: failure?.message, ruleSetVersion, input: facts }, 'the rules failed on a report: stored with the pack\'s fallback decision');
   };
   reads.onRead = (target) => metrics.readReplica.inc({ target });
   escalation.scheduler.onTick = (r) => {

@@ -71,6 +71,7 @@ export class IncidentService {
       // The answer is what this transaction stored, as stored: no second read of it.
       const incident = await this.tx.runRaw((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
       this.rules.decided({ incidentId: incident.entity.id, customerId: report.customer?.id ?? null, reportedAt, decision }); // shadow pack; returns at once
+      if (decision.fallback) this.onDecisionFallback?.(decision, incident.entity.id);
       return { incident, created: true };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
@@ -180,13 +181,11 @@ export class IncidentService {
    */
   private fallback(e: unknown, engine: RuleEngine, report: NormalizedReport, reportedAt: Date): Decision {
     if (!(e instanceof RulesFailedError)) throw e;
-    const decision = engine.fallbackDecision({ ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt }, e);
-    this.onDecisionFallback?.(decision);
-    return decision;
+    return engine.fallbackDecision({ ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt }, e);
   }
 
-  /** Told of each fallback decision, before it is stored (logged at error and counted). */
-  onDecisionFallback?: (decision: Decision) => void;
+  /** Told of each fallback decision stored (logged at error and counted); a replay stores none. */
+  onDecisionFallback?: (decision: Decision, incidentId: number) => void;
 
   /** Told how long each decision took (dynamic facts included): the rule-evaluation metric. */
   onDecisionTime?: (seconds: number) => void;
