@@ -52,3 +52,24 @@ describe('triage rules validate', () => {
     }
   });
 });
+
+describe('triage rules validate and test on a pack outside the condition language', () => {
+  (built ? it : it.skip)('both list the problem as file:/json/pointer: message and exit 1, never a crash', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-language-'));
+    try {
+      fs.cpSync(path.join(root, 'rules'), dir, { recursive: true });
+      const file = path.join(dir, 'policy', 'severity.json');
+      const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+      json.rules[0].conditions.all.push({ fact: 'amount', operator: 'in', value: { fact: 'outageMinutes' } });
+      fs.writeFileSync(file, JSON.stringify(json, null, 2));
+      const at = `policy/severity.json:/rules/0/conditions/all/${json.rules[0].conditions.all.length - 1}/value: `;
+      for (const command of ['validate', 'test']) {
+        const res = await promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', command, dir]).catch((e) => e);
+        expect({ command, code: res.code, stderr: res.stderr }).toEqual({ command, code: 1, stderr: '' });
+        expect(res.stdout.startsWith(at)).toBe(true);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -169,6 +169,16 @@ describe('a rule that throws at decision time', () => {
     expect(ok.data.evaluate).toEqual({ severity: 'SERIOUS', fallback: false, decidedAt: h.clock.now().toISOString() });
   });
 
+  it('fails a backtest that meets a throwing rule with RULES_FAILED, naming the incident and the rule', async () => {
+    const res = await h.gql(h.keys.ERP, REPORT, { input: { ...LOSS, externalRef: ref('B'), amount: '2222.22' } });
+    const id = res.data.reportIncident.incident.id;
+    op.armed = 2222.22; // not a boundary: the draft activates, then trips on the stored incident
+    const draft = copyPack();
+    addLeaf(draft, { fact: 'amount', operator: 'tripwire', value: 1 });
+    const sim = await h.gql(h.keys.ADMIN, 'query($d: String!) { simulateRules(draftDir: $d) { draftVersion } }', { d: draft });
+    expect(sim.errors![0].extensions).toMatchObject({ code: 'RULES_FAILED', rule: POLICE_RULE, file: ACTIONS, incidentId: id });
+  });
+
   it('refuses at activation a pack that throws on the smoke corpus: reload, shadow and backtest draft', async () => {
     op.armed = 5000.01; // the police rule's boundary: the smoke corpus decides it
     const before = (await h.gql(h.keys.ADMIN, '{ activeRuleSet { version } }')).data.activeRuleSet.version;
