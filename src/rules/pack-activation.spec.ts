@@ -110,6 +110,7 @@ describe('activation (fail closed)', () => {
     await expect(activateRulePack(dir, { operators: [op] })).rejects.toThrow(RulesInvalidError);
     const problems = await activateRulePack(dir, { operators: [op] }).catch((e: RulesInvalidError) => e.problems);
     expect(problems).toEqual([{ file: 'policy/severity.json', pointer: '/rules/0', message: expect.stringContaining('tripped') }]);
+    expect(problems[0].message).toContain(`rule "${firstRule.name}"`);
   });
 });
 

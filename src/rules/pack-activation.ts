@@ -52,7 +52,8 @@ export async function smokeProblems(engine: RuleEngine, packDir: string | null):
       if (!(e instanceof RulesFailedError)) throw e;
       const key = e.failure.rule ?? '';
       if (problems.has(key)) continue;
-      problems.set(key, { ...ruleLocation(engine.pack, e.failure.rule), message: `throws when deciding ${describe(input, repeatIncidents30d)}: ${e.failure.message}` });
+      const who = e.failure.rule ? `rule "${e.failure.rule}"` : 'a rule';
+      problems.set(key, { ...ruleLocation(engine.pack, e.failure.rule), message: `${who} throws when deciding ${describe(input, repeatIncidents30d)}: ${e.failure.message}` });
     }
   }
   return [...problems.values()];
