@@ -5,7 +5,7 @@
  */
 export const ERROR_CODES = [
   'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'RULES_INVALID', 'RATE_LIMITED',
-  'SERVICE_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE', 'REQUEST_TIMEOUT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

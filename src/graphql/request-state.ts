@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { GraphQLError, GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import { AppError } from '../common/errors';
 import type { GqlContext } from './context';
 
 /** The code a request past its time budget is cancelled with (HTTP 503). */
@@ -56,10 +57,8 @@ export class RequestState {
   }
 }
 
-export function timeoutError(timeoutMs: number): GraphQLError {
-  return new GraphQLError(`the request ran past its time budget of ${timeoutMs} ms and was cancelled: ask for less (smaller pages, fewer fields)`, {
-    extensions: { code: REQUEST_TIMEOUT, timeoutMs },
-  });
+export function timeoutError(timeoutMs: number): AppError {
+  return new AppError(REQUEST_TIMEOUT, `the request ran past its time budget of ${timeoutMs} ms and was cancelled: ask for less (smaller pages, fewer fields)`, { timeoutMs });
 }
 
 /**
