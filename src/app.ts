@@ -12,7 +12,8 @@ import { createSchema } from './graphql/schema';
 import { errorLogPlugin, formatError } from './graphql/format-error';
 import { inputPathPlugin } from './graphql/input-paths';
 import { armor } from './graphql/hardening';
-import { metricsPlugin } from './observability/metrics.plugin';
+import { withTimeBudget } from './graphql/request-state';
+import { knownOperationNames, metricsPlugin } from './observability/metrics.plugin';
 import { createMetricsServer } from './observability/metrics.http';
 import { Tracing } from './observability/tracing';
 import { traceDatabase } from './observability/tracing.database';
@@ -64,8 +65,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     await services.ruleSets.init();
     const schema = await createSchema();
     const limits = armor(config, schema);
+    const timed = withTimeBudget(schema, config.graphql.timeoutMs);
     const apollo = new ApolloServer<GqlContext>({
-      schema: tracing ? withOperationSpans(schema) : schema,
+      schema: tracing ? withOperationSpans(timed) : timed,
+      parseOptions: limits.parseOptions,
       validationRules: limits.validationRules,
       allowBatchedHttpRequests: config.graphql.maxBatch > 0,
       formatError,
@@ -78,7 +81,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         errorLogPlugin(),
         inputPathPlugin(),
         ...(tracing ? [tracingPlugin(tracing)] : []),
-        metricsPlugin(services.metrics),
+        metricsPlugin(services.metrics, knownOperationNames(schema, config.metrics.operationNames)),
         ...limits.plugins,
         // No cache hints are served (every operation is private and most are mutations), and the
         // default cache-control plugin would wrap every field resolver of every request.
@@ -87,8 +90,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       ],
     });
     await apollo.start();
-    const server = createHttpServer(apollo, services, tracing);
-    server.keepAliveTimeout = 65_000;
+    const server = createHttpServer(apollo, services, limits, tracing);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());

@@ -44,12 +44,22 @@ export interface AppConfig {
   maxBodyBytes: number;
   introspection: boolean;
   nodeEnv: string;
-  /** Limits on a GraphQL request, checked before it runs. */
-  graphql: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxBatch: number };
-  /** Requests per minute one API key may make (0: no limit). */
+  /**
+   * Limits on a GraphQL request, checked before it runs (`maxCost` is the sum over a batch's
+   * operations); `timeoutMs`: the time one HTTP request may run before it is cancelled (0: none).
+   */
+  graphql: { maxDepth: number; maxCost: number; maxAliases: number; maxTokens: number; maxBatch: number; timeoutMs: number };
+  /** Operations per minute one API key (or, without a key, one client address) may run; each mutation field counts (0: no limit). */
   rateLimitPerMinute: number;
-  /** Prometheus metrics: on a port of their own (0: on the main port) and/or behind a bearer token. */
-  metrics: { port: number; token: string | null };
+  /** Failed authentications (unknown or revoked keys) per minute one client address may make before it is refused (0: no limit). */
+  authFailuresPerMinute: number;
+  /** The HTTP server: time to receive a whole request and its headers, idle keep-alive time, connections at once (0: no cap). */
+  http: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
+  /**
+   * Prometheus metrics: on a port of their own (0: on the main port) and/or behind a bearer token;
+   * `operationNames`: client operation names labelled as they are (the schema's root fields are too; any other is `other`).
+   */
+  metrics: { port: number; token: string | null; operationNames: string[] };
   /**
    * The escalation scheduler: a pass every intervalMs (0: off; ticks then run only by hand);
    * deadlines missed more than lookbackHours before it sees them are not breached (0: no limit).
@@ -154,6 +164,15 @@ function boolean(name: string, raw: string | undefined, fallback: boolean, probl
   return fallback;
 }
 
+/** METRICS_OPERATION_NAMES: comma-separated GraphQL names (at most 200), e.g. `Report,MonthlyReport`. */
+function operationNames(raw: string | undefined, problems: string[]): string[] {
+  const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const bad = names.filter((n) => !/^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(n));
+  if (bad.length) problems.push(`METRICS_OPERATION_NAMES has names that are not GraphQL names of at most 64 characters: ${bad.slice(0, 3).join(', ')}`);
+  if (names.length > 200) problems.push(`METRICS_OPERATION_NAMES lists ${names.length} names; at most 200`);
+  return bad.length || names.length > 200 ? [] : [...new Set(names)];
+}
+
 /** Reads the configuration; throws ConfigError with one line per bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
@@ -201,9 +220,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAliases: integer('GRAPHQL_MAX_ALIASES', env.GRAPHQL_MAX_ALIASES, 30, 0, 10_000, problems),
       maxTokens: integer('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 5000, 100, 1_000_000, problems),
       maxBatch: integer('GRAPHQL_MAX_BATCH', env.GRAPHQL_MAX_BATCH, 10, 0, 1000, problems),
+      timeoutMs: integer('GRAPHQL_TIMEOUT_MS', env.GRAPHQL_TIMEOUT_MS, 30_000, 0, 3_600_000, problems),
     },
-    metrics: { port: integer('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535, problems), token: env.METRICS_TOKEN || null },
+    metrics: {
+      port: integer('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535, problems),
+      token: env.METRICS_TOKEN || null,
+      operationNames: operationNames(env.METRICS_OPERATION_NAMES, problems),
+    },
     rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 60000, 0, 100_000_000, problems),
+    authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', env.AUTH_FAILURES_PER_MINUTE, 30, 0, 1_000_000, problems),
+    http: {
+      requestTimeoutMs: integer('HTTP_REQUEST_TIMEOUT_MS', env.HTTP_REQUEST_TIMEOUT_MS, 30_000, 100, 3_600_000, problems),
+      headersTimeoutMs: integer('HTTP_HEADERS_TIMEOUT_MS', env.HTTP_HEADERS_TIMEOUT_MS, 10_000, 100, 3_600_000, problems),
+      keepAliveTimeoutMs: integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', env.HTTP_KEEP_ALIVE_TIMEOUT_MS, 65_000, 100, 3_600_000, problems),
+      maxConnections: integer('HTTP_MAX_CONNECTIONS', env.HTTP_MAX_CONNECTIONS, 1024, 0, 1_000_000, problems),
+    },
     escalation: {
       intervalMs: integer('ESCALATION_INTERVAL_MS', env.ESCALATION_INTERVAL_MS, 30_000, 0, 86_400_000, problems),
       lookbackHours: integer('ESCALATION_LOOKBACK_HOURS', env.ESCALATION_LOOKBACK_HOURS, 168, 0, 87_600, problems),
@@ -217,6 +248,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workers: integer('WORKERS', env.WORKERS, 1, 1, 64, problems),
     tracing: readTracingConfig(env, problems),
   };
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    // node:http refuses to start otherwise: the headers are part of the request.
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS=${config.http.headersTimeoutMs} must not exceed HTTP_REQUEST_TIMEOUT_MS=${config.http.requestTimeoutMs}`);
+  }
   if (config.workers > 1 && config.database.kind === 'sqlite') {
     // SQLite transactions are queued one after the other inside one process only: processes
     // sharing the file would meet as concurrent writers (SQLITE_BUSY), so several need MySQL/MariaDB.

@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { CAN } from '../auth/actor';
 import { actorOf, GqlContext } from '../graphql/context';
-import { loadBatched } from '../graphql/request-batch';
 import { DateTimeScalar } from '../graphql/scalars';
 import { incidentGql } from '../incidents/incident.mapper';
 import { IncidentGql } from '../incidents/incident.objects';
@@ -76,7 +75,7 @@ export class IncidentEscalationResolver {
 
   @FieldResolver(() => IncidentClockGql)
   async clock(@Root() incident: IncidentGql, @Ctx() ctx: GqlContext): Promise<IncidentClockGql> {
-    const c = await ctx.services.escalation.clocks.state(Number(incident.id));
+    const c = await ctx.request.loader('incidentClock', (ids: number[]) => ctx.services.escalation.clocks.states(ids)).load(Number(incident.id));
     return {
       paused: !!c?.pausedAt, pausedAt: c?.pausedAt ?? null, pausedBy: c?.pausedBy ?? null, reason: c?.pauseReason ?? null,
       pauses: c?.pauses ?? 0, pausedSeconds: Math.round((c?.pausedMs ?? 0) / 1000), pausedWorkingSeconds: Math.round((c?.pausedWorkingMs ?? 0) / 1000),
@@ -90,16 +89,16 @@ export class RefundStepBreachResolver {
   @FieldResolver(() => Boolean, { description: 'The scheduler recorded this step as past its due time (it may have been decided since).' })
   async breached(@Root() step: RefundStepGql, @Ctx() ctx: GqlContext): Promise<boolean> {
     if (step.stepId === undefined) return false;
-    const breached = await loadBatched(ctx, 'refundStepBreached', step.stepId, async (ids) => {
+    const breached = await ctx.request.loader('refundStepBreached', async (ids: number[]) => {
       const set = await ctx.services.escalation.breaches.breachedSteps(ids);
       return new Map(ids.map((id) => [id, set.has(id)]));
-    });
+    }).load(step.stepId);
     return breached ?? false;
   }
 }
 
 function breachesOf(incident: IncidentGql, ctx: GqlContext): Promise<BreachEntity[]> {
-  return loadBatched(ctx, 'incidentBreaches', Number(incident.id), (ids) => ctx.services.escalation.breaches.forIncidents(ids)).then((b) => b ?? []);
+  return ctx.request.loader('incidentBreaches', (ids: number[]) => ctx.services.escalation.breaches.forIncidents(ids)).load(Number(incident.id)).then((b) => b ?? []);
 }
 
 function breachGql(b: BreachEntity): BreachGql {

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
@@ -33,6 +34,12 @@ export class IncidentClockService {
   ) {}
 
   /** The clock row of an incident, or null when it was never paused. */
+  /** The clocks of several incidents at once (an incident never paused has none). */
+  async states(incidentIds: number[]): Promise<Map<number, IncidentClockEntity>> {
+    const rows = incidentIds.length ? await this.ds.manager.find(IncidentClockEntity, { where: { incidentId: In(incidentIds) } }) : [];
+    return new Map(rows.map((c) => [c.incidentId, c]));
+  }
+
   async state(incidentId: number): Promise<IncidentClockEntity | null> {
     return this.ds.manager.findOneBy(IncidentClockEntity, { incidentId });
   }

@@ -5,16 +5,21 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GqlContext } from '../graphql/context';
 import type { Actor } from '../auth/actor';
-import { callerOf, CALLER_REFUSALS } from '../auth/caller';
+import { callerOf, CALLER_REFUSALS, clientAddressOf, refusalHeaders } from '../auth/caller';
 import { AppError } from '../common/errors';
 import type { Services } from '../services';
 import { handleReportExport, REPORT_EXPORT_PREFIX } from '../reports/report-export.http';
-import { KeyRateLimiter } from '../graphql/hardening';
+import { EdgeLimits, MAX_NESTING } from '../graphql/hardening';
+import { nestingOf } from '../graphql/document-limits';
+import { RequestState } from '../graphql/request-state';
 import { routeOf, serveMetrics } from '../observability/metrics.http';
 import { RequestHandler, traceRequests } from '../observability/tracing.http';
 import type { Tracing } from '../observability/tracing';
 
 class BodyTooLarge extends Error {}
+
+/** HTTP methods labelled as they are in metrics; any other is `other`. */
+const METHODS = new Set(['GET', 'POST', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH']);
 
 /** Reads a request body up to `limit` bytes; past it, drains the rest and rejects. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -49,9 +54,8 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
  * thread is the bottleneck, so no framework sits in the hot path. With `tracing`, each request
  * runs in a server span (tracing.http.ts); without, nothing wraps it.
  */
-export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services, tracing: Tracing | null = null): http.Server {
+export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services, limits: EdgeLimits, tracing: Tracing | null = null): http.Server {
   const { log, config } = services;
-  const rateLimiter = new KeyRateLimiter(config.rateLimitPerMinute);
   const drain: DrainState = { closing: false, inFlight: new Set(), idle: [] };
   const handle: RequestHandler = async (req, res, requestId) => {
     const started = process.hrtime.bigint();
@@ -59,7 +63,7 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeOf(url.pathname);
-      services.metrics.httpRequests.inc({ method: req.method ?? 'GET', route, status: String(res.statusCode) });
+      services.metrics.httpRequests.inc({ method: METHODS.has(req.method ?? '') ? req.method! : 'other', route, status: String(res.statusCode) });
       services.metrics.httpDuration.observe({ route }, seconds);
       log.debug({ requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     });
@@ -67,7 +71,7 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') return await ready(res, services);
       if (url.pathname === '/metrics' && !config.metrics.port) return await serveMetrics(req, res, services.metrics, config.metrics.token);
-      if (url.pathname.startsWith(REPORT_EXPORT_PREFIX)) return await handleReportExport(req, res, url, services, rateLimiter, requestId);
+      if (url.pathname.startsWith(REPORT_EXPORT_PREFIX)) return await handleReportExport(req, res, url, services, limits, requestId);
       if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz'] });
       if (req.method !== 'POST' && req.method !== 'GET') return send(res, 405, { error: 'use POST /graphql' }, { allow: 'GET, POST' });
 
@@ -83,11 +87,15 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
           return send(res, 400, { errors: [{ message: `at most ${config.graphql.maxBatch} operations per batch`, extensions: { code: 'BAD_REQUEST' } }] });
         }
       }
+      const tooDeep = queriesOf(req.method === 'POST' ? body : { query: url.searchParams.get('query') }).find((q) => nestingOf(q) > MAX_NESTING);
+      if (tooDeep !== undefined) {
+        return send(res, 400, { errors: [{ message: `the document nests braces, brackets or parentheses more than ${MAX_NESTING} deep`, extensions: { code: 'GRAPHQL_PARSE_FAILED', maxNesting: MAX_NESTING } }] });
+      }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-        context: () => contextFor(req, requestId, services, rateLimiter),
+        context: () => contextFor(req, requestId, services, limits),
       });
       for (const [k, v] of result.headers) res.setHeader(k, v);
       res.statusCode = result.status ?? 200;
@@ -102,7 +110,14 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
     }
   };
   const serve = tracing ? traceRequests(tracing, handle) : handle; // decided once, not per request
-  const server = http.createServer((req, res) => {
+  const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.http;
+  const server = http.createServer({
+    requestTimeout: requestTimeoutMs, // the whole request, body included, must arrive within it (else 408)
+    headersTimeout: headersTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // How often node:http looks for requests past those timeouts (its default, 30 s, would let a trickle run long past them).
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4))),
+  }, (req, res) => {
     // Once closing, every answer closes its connection: keep-alive clients cannot hold the drain open.
     if (drain.closing) res.shouldKeepAlive = false;
     drain.inFlight.add(res);
@@ -113,8 +128,15 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       if (drain.inFlight.size === 0) for (const done of drain.idle.splice(0)) done();
     });
   });
+  if (maxConnections > 0) server.maxConnections = maxConnections; // past it, new connections are closed at once
   drains.set(server, drain);
   return server;
+}
+
+/** The query texts of a POST body (one operation or a batch) or of a GET's `query` parameter. */
+function queriesOf(body: unknown): string[] {
+  const ops = Array.isArray(body) ? body : [body];
+  return ops.flatMap((op) => (op && typeof op === 'object' && typeof (op as { query?: unknown }).query === 'string' ? [(op as { query: string }).query] : []));
 }
 
 interface DrainState {
@@ -148,20 +170,21 @@ export async function closeHttpServer(server: http.Server): Promise<void> {
 class RequestContext implements GqlContext {
   private logger: Logger | null = null;
 
-  constructor(readonly actor: Actor | null, readonly requestId: string, readonly services: Services) {}
+  constructor(readonly actor: Actor | null, readonly requestId: string, readonly services: Services, readonly request: RequestState) {}
 
   get log(): Logger {
     return (this.logger ??= this.services.log.child(this.actor ? { requestId: this.requestId, actor: this.actor.name } : { requestId: this.requestId }));
   }
 }
 
-async function contextFor(req: IncomingMessage, requestId: string, services: Services, rateLimiter: KeyRateLimiter): Promise<GqlContext> {
+async function contextFor(req: IncomingMessage, requestId: string, services: Services, limits: EdgeLimits): Promise<GqlContext> {
+  const state = new RequestState(clientAddressOf(req), services.config.graphql.timeoutMs);
   try {
-    return new RequestContext(await callerOf(req, services.apiKeys, rateLimiter, services.log, requestId), requestId, services);
+    return new RequestContext(await callerOf(req, services.apiKeys, limits.authThrottle, services.log, requestId), requestId, services, state);
   } catch (e) {
     if (!(e instanceof AppError) || !(e.code in CALLER_REFUSALS)) throw e;
-    const retryAfter = e.extensions.retryAfterSeconds;
-    const headers = retryAfter === undefined ? undefined : new Map([['retry-after', String(retryAfter)]]);
+    // Apollo takes the status only with a HeaderMap beside it (undefined headers: the status is dropped, HTTP 500).
+    const headers = new HeaderMap(Object.entries(refusalHeaders(e)));
     throw new GraphQLError(e.message, { extensions: { code: e.code, ...e.extensions, http: { status: CALLER_REFUSALS[e.code as keyof typeof CALLER_REFUSALS], headers } } });
   }
 }

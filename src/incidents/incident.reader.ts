@@ -61,6 +61,20 @@ export class IncidentReader {
     return entity;
   }
 
+  /** Several incidents by id at once (with their actions): two queries whatever their number. */
+  async byIds(ids: number[]): Promise<Map<number, IncidentView>> {
+    const rows = ids.length ? await this.ds.manager.find(IncidentEntity, { where: { id: In(ids) } }) : [];
+    return new Map((await this.withActions(rows)).map((v) => [v.entity.id, v]));
+  }
+
+  /** The histories of several incidents at once, each oldest first. */
+  async histories(incidentIds: number[]): Promise<Map<number, IncidentEventEntity[]>> {
+    const rows = incidentIds.length ? await this.ds.manager.find(IncidentEventEntity, { where: { incidentId: In(incidentIds) }, order: { id: 'ASC' } }) : [];
+    const byIncident = new Map<number, IncidentEventEntity[]>(incidentIds.map((id) => [id, []]));
+    for (const e of rows) byIncident.get(e.incidentId)?.push(e);
+    return byIncident;
+  }
+
   async history(incidentId: number): Promise<IncidentEventEntity[]> {
     return this.ds.manager.find(IncidentEventEntity, { where: { incidentId }, order: { id: 'ASC' } });
   }

@@ -90,7 +90,7 @@ export class IncidentResolver {
 
   @FieldResolver(() => [IncidentHistoryEntryGql], { description: 'Everything that happened to the incident, oldest first.' })
   async history(@Root() incident: IncidentGql, @Ctx() ctx: GqlContext): Promise<IncidentHistoryEntryGql[]> {
-    const events = await ctx.services.incidentReader.history(Number(incident.id));
+    const events = (await ctx.request.loader('incidentHistory', (ids: number[]) => ctx.services.incidentReader.histories(ids)).load(Number(incident.id))) ?? [];
     return events.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, fromStatus: e.fromStatus, toStatus: e.toStatus, note: e.note, detail: e.detail }));
   }
 }

@@ -9,6 +9,8 @@ import { refundFor } from './refund.resolver';
 export class IncidentRefundsResolver {
   @FieldResolver(() => [RefundGql], { description: "The incident's refunds, oldest first, cancelled ones included." })
   async refunds(@Root() incident: IncidentGql, @Ctx() ctx: GqlContext): Promise<RefundGql[]> {
-    return (await ctx.services.refundReader.forIncident(Number(incident.id))).map((v) => refundFor(v, ctx));
+    // Batched: a page of incidents reads all their refunds in one go (request-state.ts).
+    const views = await ctx.request.loader('incidentRefunds', (ids: number[]) => ctx.services.refundReader.forIncidents(ids)).load(Number(incident.id));
+    return (views ?? []).map((v) => refundFor(v, ctx));
   }
 }

@@ -58,6 +58,22 @@ export class RefundReader {
     return this.withSteps(rows);
   }
 
+  /** The refunds of several incidents at once (already known to be visible), oldest first: two queries whatever their number. */
+  async forIncidents(incidentIds: number[]): Promise<Map<number, RefundView[]>> {
+    const rows = incidentIds.length ? await this.ds.manager.find(RefundEntity, { where: { incidentId: In(incidentIds) }, order: { id: 'ASC' } }) : [];
+    const byIncident = new Map<number, RefundView[]>(incidentIds.map((id) => [id, []]));
+    for (const view of await this.withSteps(rows)) byIncident.get(view.entity.incidentId)?.push(view);
+    return byIncident;
+  }
+
+  /** The histories of several refunds at once, each oldest first. */
+  async histories(refundIds: number[]): Promise<Map<number, RefundTransitionEntity[]>> {
+    const rows = refundIds.length ? await this.ds.manager.find(RefundTransitionEntity, { where: { refundId: In(refundIds) }, order: { id: 'ASC' } }) : [];
+    const byRefund = new Map<number, RefundTransitionEntity[]>(refundIds.map((id) => [id, []]));
+    for (const t of rows) byRefund.get(t.refundId)?.push(t);
+    return byRefund;
+  }
+
   async history(refundId: number): Promise<RefundTransitionEntity[]> {
     return this.ds.manager.find(RefundTransitionEntity, { where: { refundId }, order: { id: 'ASC' } });
   }

@@ -65,14 +65,15 @@ export class RefundResolver {
   @FieldResolver(() => IncidentGql)
   async incident(@Root() refund: RefundGql, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
     // The refund was visible, so its incident is (same source).
-    const view = await ctx.services.incidentReader.byId(Number(refund.incidentId));
+    const view = await ctx.request.loader('incidentById', (ids: number[]) => ctx.services.incidentReader.byIds(ids)).load(Number(refund.incidentId));
     if (!view) throw notFound(`incident ${refund.incidentId}`);
     return incidentGql(view, ctx.services.ruleSets.current().engine.pack.catalog, actorOf(ctx), ctx.services.clock.now());
   }
 
   @FieldResolver(() => [RefundHistoryEntryGql], { description: 'Every transition of the refund (who, when, from, to, step, decision, comment), oldest first.' })
   async history(@Root() refund: RefundGql, @Ctx() ctx: GqlContext): Promise<RefundHistoryEntryGql[]> {
-    return (await ctx.services.refundReader.history(Number(refund.id))).map(refundHistoryGql);
+    const history = await ctx.request.loader('refundHistory', (ids: number[]) => ctx.services.refundReader.histories(ids)).load(Number(refund.id));
+    return (history ?? []).map(refundHistoryGql);
   }
 }
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { callerOf, CALLER_REFUSALS } from '../auth/caller';
+import { callerOf, CALLER_REFUSALS, refusalHeaders } from '../auth/caller';
 import { CAN, hasAnyRole } from '../auth/actor';
 import { AppError, ErrorCode } from '../common/errors';
 import type { Services } from '../services';
-import type { KeyRateLimiter } from '../graphql/hardening';
+import type { EdgeLimits } from '../graphql/hardening';
 import { exportTables, TableName, TABLES, totalRow } from './report-export.columns';
 import { tableCsv } from './report-export.csv';
 import { monthlyWorkbook } from './report-export.xlsx';
@@ -21,7 +21,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDD
  * for the people who file them, with the same API keys, roles and phone masking as the
  * GraphQL report. Errors answer in the GraphQL error shape with an HTTP status.
  */
-export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services, rateLimiter: KeyRateLimiter, requestId: string): Promise<void> {
+export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services, limits: EdgeLimits, requestId: string): Promise<void> {
   try {
     const match = MONTHLY.exec(url.pathname);
     if (!match) throw new AppError('NOT_FOUND', 'use /reports/refunds/monthly/YYYY-MM.xlsx or /reports/refunds/monthly/YYYY-MM.csv');
@@ -30,8 +30,10 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
       return sendError(res, 405, 'BAD_REQUEST', 'use GET');
     }
     // The same door as GraphQL: one request of the key's budget.
-    const actor = await callerOf(req, services.apiKeys, rateLimiter, services.log, requestId);
+    const actor = await callerOf(req, services.apiKeys, limits.authThrottle, services.log, requestId);
     if (!actor) throw new AppError('UNAUTHENTICATED', 'send "Authorization: Bearer <api key>" with a valid key');
+    const retryAfter = await limits.rateLimiter.take(`key:${actor.name}`);
+    if (retryAfter !== null) throw new AppError('RATE_LIMITED', `rate limit reached for this API key; retry after ${retryAfter} s`, { retryAfterSeconds: retryAfter });
     if (!hasAnyRole(actor, CAN.reports)) throw new AppError('FORBIDDEN', `the monthly refund report needs one of the roles ${CAN.reports.join(', ')}`);
     const [, month, format] = match;
     const table = url.searchParams.get('table') ?? 'customer-service';
@@ -55,8 +57,7 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch (e) {
     if (!(e instanceof AppError) || !STATUS[e.code]) throw e;
-    if (e.code === 'UNAUTHENTICATED') res.setHeader('www-authenticate', 'Bearer');
-    if (e.code === 'RATE_LIMITED') res.setHeader('retry-after', String(e.extensions.retryAfterSeconds));
+    for (const [name, value] of Object.entries(refusalHeaders(e))) res.setHeader(name, value);
     sendError(res, STATUS[e.code]!, e.code, e.message, e.extensions);
   }
 }

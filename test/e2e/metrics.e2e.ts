@@ -4,7 +4,7 @@ import { Harness, REPORT, ref, startHarness } from './support/harness';
 describe('GET /metrics', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { METRICS_TOKEN: 'scrape-secret' } });
+    h = await startHarness({ env: { METRICS_TOKEN: 'scrape-secret', METRICS_OPERATION_NAMES: 'Report' } });
   });
   afterAll(async () => h.close());
 

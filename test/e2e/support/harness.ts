@@ -10,6 +10,7 @@ import { createApp, App } from '../../../src/app';
 import { AppConfig, loadConfig, parseDatabaseUrl } from '../../../src/config/config';
 import { ManualClock, Clock } from '../../../src/common/clock';
 import type { RulePackOptions } from '../../../src/rules/rule-pack.loader';
+import { TcpProxy } from './tcp-proxy';
 
 /** The roles tests get keys for, one key each; plus an INTEGRATION key per source. */
 export const TEST_ROLES = ['ADMIN', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST'] as const;
@@ -23,6 +24,8 @@ export interface Harness {
   gql<T = any>(key: string | null, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: Array<{ message: string; extensions: Record<string, any> }> }>;
   /** Adds another key (e.g. a second CASHIER). */
   key(name: string, roles: string[], source?: string): Promise<string>;
+  /** With `databaseProxy` on MySQL/MariaDB: the proxy the service reaches its database through (cut it for an outage). */
+  databaseProxy: TcpProxy | null;
   close(): Promise<void>;
 }
 
@@ -31,9 +34,20 @@ export interface Harness {
  * TEST_DATABASE_URL names MySQL/MariaDB — a new database created for this test file and
  * dropped after it. Migrations run as in production.
  */
-export async function startHarness(options: { now?: Date; rulesDir?: string; env?: Record<string, string>; log?: pino.Logger; rulePack?: RulePackOptions } = {}): Promise<Harness> {
+export async function startHarness(options: { now?: Date; rulesDir?: string; env?: Record<string, string>; log?: pino.Logger; rulePack?: RulePackOptions; databaseProxy?: boolean } = {}): Promise<Harness> {
   const clock = new ManualClock(options.now ?? new Date('2026-11-23T02:00:00Z'));
-  const { url, cleanup } = await freshDatabase();
+  const fresh = await freshDatabase();
+  const { cleanup } = fresh;
+  let url = fresh.url;
+  let databaseProxy: TcpProxy | null = null;
+  if (options.databaseProxy && !url.startsWith('sqlite:')) {
+    const direct = new URL(url);
+    databaseProxy = new TcpProxy(direct.hostname, Number(direct.port || 3306));
+    await databaseProxy.start();
+    direct.hostname = '127.0.0.1';
+    direct.port = String(databaseProxy.port);
+    url = direct.toString();
+  }
   const config: AppConfig = {
     // The escalation scheduler and the webhook worker run only when a test ticks them
     // (`services.escalation.tick()`, `services.webhooks.runOnce()`), unless `env` turns them on.
@@ -52,6 +66,7 @@ export async function startHarness(options: { now?: Date; rulesDir?: string; env
     clock,
     keys,
     key,
+    databaseProxy,
     async gql(k, query, variables) {
       const req = agent.post('/graphql').set('content-type', 'application/json');
       if (k) req.set('authorization', `Bearer ${k}`);
@@ -59,7 +74,9 @@ export async function startHarness(options: { now?: Date; rulesDir?: string; env
       return res.body;
     },
     async close() {
+      await databaseProxy?.restore();
       await app.close();
+      await databaseProxy?.cut();
       await cleanup();
     },
   };
