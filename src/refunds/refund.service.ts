@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
+import { lockIncidentRow } from '../database/raw-values';
 import type { Transactions } from '../database/transaction';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { maySee } from '../incidents/incident.reader';
@@ -209,12 +210,17 @@ export class RefundService {
   }
 
   /**
-   * The shape of every change: read the refund in the transaction, check visibility and the
+   * The shape of every change: lock its incident, read the refund in the transaction, check visibility and the
    * expected version, plan, then move it only if nobody else did meanwhile; the plan's other
    * writes and the history row follow the gate.
    */
   private async change(actor: Actor, id: string, expectedVersion: number | null | undefined, versionField: string, plan: (view: RefundView, now: Date) => Plan): Promise<RefundView> {
     const refundId = await this.tx.run(async (em) => {
+      // The refund's incident row first (the one lock order: a request of another refund of
+      // the incident, its events and the rollup come after it), then read the refund.
+      const n = parseId(id);
+      const owner = n === null ? null : await em.findOne(RefundEntity, { where: { id: n }, select: { id: true, incidentId: true } });
+      if (owner) await lockIncidentRow(em, owner.incidentId);
       const view = await this.reader.viewFor(em, actor, id);
       const e = view.entity;
       if (expectedVersion != null && expectedVersion !== e.version) {
@@ -269,11 +275,10 @@ export class RefundService {
     return chain;
   }
 
-  /** The incident row, locked for the rest of the transaction on MySQL (SQLite transactions are serial anyway). */
+  /** The incident row, locked for the rest of the transaction on MySQL (SQLite transactions are serial anyway), then read. */
   private async lockIncident(em: EntityManager, id: number): Promise<IncidentEntity> {
-    const q = em.createQueryBuilder(IncidentEntity, 'i').where('i.id = :id', { id });
-    if (em.connection.options.type !== 'better-sqlite3') q.setLock('pessimistic_write');
-    return (await q.getOne())!;
+    await lockIncidentRow(em, id);
+    return (await em.findOneBy(IncidentEntity, { id }))!;
   }
 
   /** The sum of the incident's refunds that are not cancelled, in fen. */
