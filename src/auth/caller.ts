@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError } from '../common/errors';
-import { isConnectionError } from '../database/errors';
+import { isDatabaseUnavailable } from '../database/errors';
 import type { KeyRateLimiter } from '../graphql/hardening';
 import type { Actor } from './actor';
 import type { ApiKeyService } from './api-key.service';
@@ -23,7 +23,7 @@ export async function callerOf(req: IncomingMessage, apiKeys: ApiKeyService, rat
   try {
     actor = match ? await apiKeys.authenticate(match[1]) : null;
   } catch (e) {
-    if (!isConnectionError(e)) throw e;
+    if (!isDatabaseUnavailable(e)) throw e;
     log.error({ err: e, requestId }, 'database unavailable');
     throw new AppError('SERVICE_UNAVAILABLE', 'the database is unavailable; try again shortly');
   }

@@ -39,3 +39,12 @@ function driverErrorOf(error: unknown): { code?: string; errno?: number } | null
   const e = error as { driverError?: { code?: string; errno?: number }; code?: string; errno?: number } | null;
   return e?.driverError ?? e ?? null;
 }
+
+/**
+ * True for every failure that means "the database cannot serve this now" rather than "this is
+ * wrong": down or unreachable, busy past a timeout, or a deadlock still losing after its
+ * retries. Answered SERVICE_UNAVAILABLE.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return isConnectionError(error) || isDatabaseBusy(error) || isDeadlock(error);
+}

@@ -166,13 +166,20 @@ async function contextFor(req: IncomingMessage, requestId: string, services: Ser
   }
 }
 
+/** How long /readyz waits for the database: a pool run dry or a server that hangs is not ready. */
+export const READY_DATABASE_WAIT_MS = 800;
+
 async function ready(res: ServerResponse, services: Services) {
   const checks = { database: false, rules: services.ruleSets.isLoaded() };
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await services.ds.query('SELECT 1');
+    const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('database check timed out')), READY_DATABASE_WAIT_MS); });
+    await Promise.race([services.ds.query('SELECT 1'), late]);
     checks.database = true;
   } catch {
-    // reported below
+    // reported below (a check that answers after the timeout is ignored)
+  } finally {
+    clearTimeout(timer);
   }
   const ok = checks.database && checks.rules;
   send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks, ruleSetVersion: checks.rules ? services.ruleSets.current().version : null });
