@@ -13,6 +13,8 @@ import { KeyRateLimiter } from '../graphql/hardening';
 import { routeOf, serveMetrics } from '../observability/metrics.http';
 import { RequestHandler, traceRequests } from '../observability/tracing.http';
 import type { Tracing } from '../observability/tracing';
+import { HttpAnswer, idempotentHttp } from '../idempotency/idempotency.http';
+import { IdempotencyStore } from '../idempotency/idempotency.store';
 
 class BodyTooLarge extends Error {}
 
@@ -52,6 +54,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services, tracing: Tracing | null = null): http.Server {
   const { log, config } = services;
   const rateLimiter = new KeyRateLimiter(config.rateLimitPerMinute);
+  const idempotency = new IdempotencyStore(services.ds, services.clock);
   const drain: DrainState = { closing: false, inFlight: new Set(), idle: [] };
   const handle: RequestHandler = async (req, res, requestId) => {
     const started = process.hrtime.bigint();
@@ -85,15 +88,21 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-        context: () => contextFor(req, requestId, services, rateLimiter),
-      });
-      for (const [k, v] of result.headers) res.setHeader(k, v);
-      res.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') return res.end(result.body.string);
-      for await (const chunk of result.body.asyncIterator) res.write(chunk);
-      res.end();
+      const execute = async (): Promise<HttpAnswer> => {
+        const result = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method!, headers, search: url.search, body },
+          context: () => contextFor(req, requestId, services, rateLimiter),
+        });
+        let text = '';
+        if (result.body.kind === 'complete') text = result.body.string;
+        else for await (const chunk of result.body.asyncIterator) text += chunk;
+        return { status: result.status ?? 200, headers: [...result.headers], body: text };
+      };
+      // With an Idempotency-Key header, a retried mutation gets the first answer (idempotency.http.ts).
+      const answer = await idempotentHttp(req, url, body, idempotency, execute);
+      for (const [k, v] of answer.headers) res.setHeader(k, v);
+      res.statusCode = answer.status;
+      res.end(answer.body);
     } catch (e) {
       if (e instanceof BodyTooLarge) return send(res, 413, { errors: [{ message: `the request body is larger than ${config.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
       log.error({ err: e, requestId }, 'request failed');
