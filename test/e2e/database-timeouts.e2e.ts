@@ -55,6 +55,9 @@ describe('database timeouts', () => {
       const unrelated = await within(3000, h.gql(h.keys.ADMIN, '{ ruleSetVersions { version } }'));
       const answered = await Promise.all(writes);
 
+      const codes = answered.map((w) => (w.value === 'STILL WAITING' ? w.value : (w.value as any).errors?.[0]?.extensions?.code ?? 'OK'));
+      console.log(`[timeouts] incidents locked by another client: /readyz ${(readyz.value as request.Response).status} in ${readyz.ms} ms; an unrelated read answered in ${unrelated.ms} ms; `
+        + `14 writes answered ${[...new Set(codes)].join('/')} in ${Math.min(...answered.map((w) => w.ms))}–${Math.max(...answered.map((w) => w.ms))} ms`);
       expect(readyz.value).not.toBe('STILL WAITING');
       expect((readyz.value as request.Response).status).toBe(503);
       expect(readyz.ms).toBeLessThan(1000);
