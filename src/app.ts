@@ -8,6 +8,8 @@ import type { AppConfig } from './config/config';
 import { Clock, systemClock } from './common/clock';
 import { createLogger } from './common/logger';
 import { assertMigrated, createDataSource, migrate } from './database/data-source';
+import { applyDatabaseLimits } from './database/pool-limits';
+import { setJsonInputLimits } from './graphql/json-input';
 import { createSchema } from './graphql/schema';
 import { errorLogPlugin, formatError } from './graphql/format-error';
 import { inputPathPlugin } from './graphql/input-paths';
@@ -60,6 +62,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     } else {
       await assertMigrated(ds);
     }
+    await applyDatabaseLimits(ds, config.databaseLimits); // after migrations, which may run long
+    setJsonInputLimits(config.jsonInput);
     const services = createServices(config, ds, options.clock ?? systemClock, log, options.rulePack);
     if (tracing) traceRuleEvaluation(tracing, services.incidents, services.refunds);
     await services.ruleSets.init();

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError } from '../common/errors';
-import { isConnectionError } from '../database/errors';
+import { isDatabaseUnavailable } from '../database/errors';
 import type { Actor } from './actor';
 import type { ApiKeyService } from './api-key.service';
 import type { AuthFailureThrottle } from './auth-throttle';
@@ -45,7 +45,7 @@ export async function callerOf(req: IncomingMessage, apiKeys: ApiKeyService, thr
   try {
     actor = match ? await apiKeys.authenticate(match[1]) : null;
   } catch (e) {
-    if (!isConnectionError(e)) throw e;
+    if (!isDatabaseUnavailable(e)) throw e;
     log.error({ err: e, requestId }, 'database unavailable');
     throw new AppError('SERVICE_UNAVAILABLE', 'the database is unavailable; try again shortly', { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
   }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { readTracingConfig, TracingConfig } from './tracing.config';
+import { DataLimitsConfig, readDataLimitsConfig } from './data-limits.config';
 
 /** Log levels pino knows. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -24,7 +25,7 @@ export type DatabaseConfig =
 export type MysqlDatabaseConfig = Extract<DatabaseConfig, { kind: 'mysql' }>;
 
 /** Everything the service reads from the environment, parsed and checked once at boot. */
-export interface AppConfig {
+export interface AppConfig extends DataLimitsConfig {
   database: DatabaseConfig;
   /** The URL as given, for messages (password masked). */
   databaseUrlForDisplay: string;
@@ -33,8 +34,8 @@ export interface AppConfig {
   port: number;
   host: string;
   rulesDir: string;
-  /** Where `simulateRules` / `installShadowRules` find draft packs (null: any absolute path). */
-  rulesDraftsDir: string | null;
+  /** The only directory `simulateRules` / `installShadowRules` read draft packs under (RULES_DRAFTS_DIR, default ./rules-drafts). */
+  rulesDraftsDir: string;
   /** Live decisions waiting for the shadow pack, at most (more are dropped and counted). */
   shadowQueueSize: number;
   logLevel: LogLevel;
@@ -207,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host,
     rulesDir: path.resolve(env.RULES_DIR || './rules'),
-    rulesDraftsDir: env.RULES_DRAFTS_DIR ? path.resolve(env.RULES_DRAFTS_DIR) : null,
+    rulesDraftsDir: path.resolve(env.RULES_DRAFTS_DIR || './rules-drafts'),
     shadowQueueSize: integer('SHADOW_QUEUE_SIZE', env.SHADOW_QUEUE_SIZE, 10_000, 1, 1_000_000, problems),
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as LogLevel) : 'info',
     maxPageSize: integer('MAX_PAGE_SIZE', env.MAX_PAGE_SIZE, 200, 1, 10000, problems),
@@ -247,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     workers: integer('WORKERS', env.WORKERS, 1, 1, 64, problems),
     tracing: readTracingConfig(env, problems),
+    ...readDataLimitsConfig(env, problems),
   };
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     // node:http refuses to start otherwise: the headers are part of the request.

@@ -17,7 +17,11 @@ export function rawNumber(v: unknown): number {
 
 /**
  * Locks an incident row to the end of the transaction on MySQL (SQLite transactions are
- * serial anyway). Writers of an incident's events take it first, so they commit in turn.
+ * serial anyway). The one lock order: every transaction that writes anything of an incident
+ * (its row, actions, history, clock, breaches, refunds, outbox events) takes this lock before
+ * any other row lock of that incident, and before reading what it will change — so writers of
+ * one incident queue here instead of deadlocking (two readers each holding a shared lock the
+ * other's update waits for), and each reads what the one before it committed.
  */
 export async function lockIncidentRow(em: EntityManager, incidentId: number): Promise<void> {
   if (em.connection.options.type === 'better-sqlite3') return;

@@ -1,5 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { rawTransaction } from './raw-sql';
+import { isDeadlock } from './errors';
+
+/** Runs of one transaction at most, when MySQL/MariaDB picks it as a deadlock victim each time. */
+export const DEADLOCK_ATTEMPTS = 4;
 
 /**
  * Runs `work` in one transaction: all of it is written, or none.
@@ -7,6 +11,12 @@ import { rawTransaction } from './raw-sql';
  * TypeORM's SQLite driver has a single connection whose transactions nest as savepoints, so
  * two concurrent transactions would interleave. SQLite has one writer anyway: transactions
  * there are queued one after the other. MySQL transactions run concurrently on the pool.
+ *
+ * A transaction MySQL/MariaDB rolls back as a deadlock victim runs again, whole, up to
+ * DEADLOCK_ATTEMPTS times with a short jittered pause: `work` must read what it depends on
+ * inside the transaction (every service here does) and do nothing outside the database.
+ * Writers of an incident take its row lock first (lockIncidentRow), so deadlocks among them
+ * should not happen at all; this is the net for the ones lock ordering does not rule out.
  */
 export class Transactions {
   private queue: Promise<unknown> = Promise.resolve();
@@ -17,7 +27,7 @@ export class Transactions {
   }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.enqueue(() => this.ds.transaction(work));
+    return this.retrying(() => this.enqueue(() => this.ds.transaction(work)));
   }
 
   /**
@@ -25,7 +35,23 @@ export class Transactions {
    * is given): the hot write path, without TypeORM's transaction machinery.
    */
   runRaw<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.enqueue(() => rawTransaction(this.ds, work));
+    return this.retrying(() => this.enqueue(() => rawTransaction(this.ds, work)));
+  }
+
+  /** Told of every deadlock retried (the metrics). */
+  onDeadlockRetry?: () => void;
+
+  private async retrying<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (e) {
+        if (n >= DEADLOCK_ATTEMPTS || !isDeadlock(e)) throw e;
+        this.onDeadlockRetry?.();
+        // 5–20 ms, then 10–40, 20–80: enough for the winner to commit, short against a request.
+        await new Promise((resolve) => setTimeout(resolve, (5 << (n - 1)) * (1 + 3 * Math.random())));
+      }
+    }
   }
 
   private enqueue<T>(transaction: () => Promise<T>): Promise<T> {

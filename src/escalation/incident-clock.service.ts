@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { conflict } from '../common/errors';
+import { lockIncidentRow } from '../database/raw-values';
 import type { Transactions } from '../database/transaction';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
@@ -112,15 +113,11 @@ export class IncidentClockService {
 
   /**
    * The incident, locked for the transaction on MySQL before anything of it is read, so that
-   * what is read is current. Its open actions are locked first: completeAction takes an
-   * action row before the incident row, and the same order here cannot deadlock with it.
+   * what is read is current: the incident row first, as every writer of an incident takes it.
    */
   private async locked(em: EntityManager, actor: Actor, id: string): Promise<IncidentEntity> {
     const n = parseId(id);
-    if (em.connection.options.type !== 'better-sqlite3' && n !== null) {
-      await em.query('SELECT id FROM incident_actions WHERE incident_id = ? AND done = 0 ORDER BY id FOR UPDATE', [n]);
-      await em.query('SELECT id FROM incidents WHERE id = ? FOR UPDATE', [n]);
-    }
+    if (n !== null) await lockIncidentRow(em, n);
     return this.reader.entityFor(em, actor, id);
   }
 

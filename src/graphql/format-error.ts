@@ -4,7 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GqlContext } from './context';
 import { AppError, ERROR_CODES } from '../common/errors';
-import { isConnectionError } from '../database/errors';
+import { isDatabaseUnavailable } from '../database/errors';
 import { fieldOf, inputPathOf } from './input-paths';
 
 /** Codes Apollo itself sets, passed through as they are. */
@@ -23,7 +23,7 @@ function kindOf(formatted: GraphQLFormattedError | null, error: unknown): Kind {
   if (code && (APOLLO_CODES.has(code) || (ERROR_CODES as readonly string[]).includes(code))) return 'known-code';
   // A scalar or argument error raised by graphql-js while executing: the input is at fault.
   if (original instanceof GraphQLError && !original.originalError) return 'input';
-  return isConnectionError(original) ? 'database-down' : 'unexpected';
+  return isDatabaseUnavailable(original) ? 'database-down' : 'unexpected';
 }
 
 /**

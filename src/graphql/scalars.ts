@@ -1,6 +1,7 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { DateTimeResolver } from 'graphql-scalars';
 import { formatFen } from '../money/money';
+import { BoundedJSONScalar } from './json-input';
 
 /**
  * Exact money in yuan as a string ("5000.01"). Output: a bigint of fen formatted with two
@@ -20,4 +21,5 @@ export const DecimalScalar = new GraphQLScalarType({
 });
 
 export const DateTimeScalar = DateTimeResolver;
-export const JSONScalar = JSONResolver;
+/** JSON, bounded in depth and size (json-input.ts). */
+export const JSONScalar = BoundedJSONScalar;

@@ -15,6 +15,8 @@ import { RequestState } from '../graphql/request-state';
 import { routeOf, serveMetrics } from '../observability/metrics.http';
 import { RequestHandler, traceRequests } from '../observability/tracing.http';
 import type { Tracing } from '../observability/tracing';
+import { HttpAnswer, idempotentHttp } from '../idempotency/idempotency.http';
+import { IdempotencyStore } from '../idempotency/idempotency.store';
 
 class BodyTooLarge extends Error {}
 
@@ -56,6 +58,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
  */
 export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Services, limits: EdgeLimits, tracing: Tracing | null = null): http.Server {
   const { log, config } = services;
+  const idempotency = new IdempotencyStore(services.ds, services.clock);
   const drain: DrainState = { closing: false, inFlight: new Set(), idle: [] };
   const handle: RequestHandler = async (req, res, requestId) => {
     const started = process.hrtime.bigint();
@@ -93,15 +96,21 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
-        context: () => contextFor(req, requestId, services, limits),
-      });
-      for (const [k, v] of result.headers) res.setHeader(k, v);
-      res.statusCode = result.status ?? 200;
-      if (result.body.kind === 'complete') return res.end(result.body.string);
-      for await (const chunk of result.body.asyncIterator) res.write(chunk);
-      res.end();
+      const execute = async (): Promise<HttpAnswer> => {
+        const result = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method!, headers, search: url.search, body },
+          context: () => contextFor(req, requestId, services, limits),
+        });
+        let text = '';
+        if (result.body.kind === 'complete') text = result.body.string;
+        else for await (const chunk of result.body.asyncIterator) text += chunk;
+        return { status: result.status ?? 200, headers: [...result.headers], body: text };
+      };
+      // With an Idempotency-Key header, a retried mutation gets the first answer (idempotency.http.ts).
+      const answer = await idempotentHttp(req, url, body, idempotency, execute);
+      for (const [k, v] of answer.headers) res.setHeader(k, v);
+      res.statusCode = answer.status;
+      res.end(answer.body);
     } catch (e) {
       if (e instanceof BodyTooLarge) return send(res, 413, { errors: [{ message: `the request body is larger than ${config.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
       log.error({ err: e, requestId }, 'request failed');
@@ -189,13 +198,20 @@ async function contextFor(req: IncomingMessage, requestId: string, services: Ser
   }
 }
 
+/** How long /readyz waits for the database: a pool run dry or a server that hangs is not ready. */
+export const READY_DATABASE_WAIT_MS = 800;
+
 async function ready(res: ServerResponse, services: Services) {
   const checks = { database: false, rules: services.ruleSets.isLoaded() };
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await services.ds.query('SELECT 1');
+    const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('database check timed out')), READY_DATABASE_WAIT_MS); });
+    await Promise.race([services.ds.query('SELECT 1'), late]);
     checks.database = true;
   } catch {
-    // reported below
+    // reported below (a check that answers after the timeout is ignored)
+  } finally {
+    clearTimeout(timer);
   }
   const ok = checks.database && checks.rules;
   send(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks, ruleSetVersion: checks.rules ? services.ruleSets.current().version : null });

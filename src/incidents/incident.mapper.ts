@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/actor';
-import { canSeePhone } from '../auth/actor';
+import { canSeePhone, isStaff } from '../auth/actor';
 import { maskPhone } from '../money/money';
 import type { Catalog, FiredRule } from '../rules/types';
 import type { IncidentView } from './incident.reader';
@@ -25,8 +25,22 @@ function storedActionGql(a: IncidentActionEntity, catalog: Catalog, now: Date): 
   };
 }
 
-/** A decision for GraphQL; `actions` overrides the decided ones with their live state; made at `decidedAt` (a dry run: now). */
-export function decisionGql(d: Decision, catalog: Catalog, now: Date, actions?: RequiredActionGql[], decidedAt: Date = now): DecisionGql {
+/**
+ * A fired rule as a caller that may not see the customer's whole history sees it (an
+ * INTEGRATION key): the 30-day repeat count is decided over every source — it is the same
+ * customer — but its value, which counts other sources' incidents, is left out of the facts and
+ * shown in the reasons as "多" / "several".
+ */
+export function withoutSharedHistory(r: FiredRuleGql): FiredRuleGql {
+  const facts = r.facts as Record<string, unknown> | null;
+  if (!facts || !('repeatIncidents30d' in facts)) return r;
+  const { repeatIncidents30d: count, ...rest } = facts;
+  const hide = (text: string | null | undefined, word: string) => (text == null ? null : text.replace(new RegExp(`(?<!\\d)${Number(count)}(?!\\d)`, 'g'), word));
+  return { ...r, facts: rest, reasonZh: hide(r.reasonZh, '多'), reasonEn: hide(r.reasonEn, 'several') };
+}
+
+/** A decision for GraphQL; `actions` overrides the decided ones with their live state; made at `decidedAt` (a dry run: now). With an `actor` that is not staff, the repeat count is hidden (withoutSharedHistory). */
+export function decisionGql(d: Decision, catalog: Catalog, now: Date, actions?: RequiredActionGql[], decidedAt: Date = now, actor?: Actor): DecisionGql {
   return {
     severity: d.severity as SeverityGql,
     ownerDepartment: d.ownerDepartment,
@@ -37,7 +51,7 @@ export function decisionGql(d: Decision, catalog: Catalog, now: Date, actions?: 
     acknowledgeBy: d.acknowledgeBy,
     resolveBy: d.resolveBy,
     ruleSetVersion: d.ruleSetVersion,
-    firedRules: d.firedRules.map(firedRuleGql),
+    firedRules: actor && !isStaff(actor) ? d.firedRules.map((r) => withoutSharedHistory(firedRuleGql(r))) : d.firedRules.map(firedRuleGql),
     decidedAt,
     fallback: d.fallback === true,
   };
@@ -68,7 +82,7 @@ export function incidentGql(view: IncidentView, catalog: Catalog, actor: Actor, 
     acknowledgeBy: e.acknowledgeBy,
     resolveBy: e.resolveBy,
     drill: e.drill,
-    decision: decisionGql(decision, catalog, now, actions, e.reportedAt),
+    decision: decisionGql(decision, catalog, now, actions, e.reportedAt, actor),
     satisfactionScore: e.satisfactionScore,
     version: e.version,
     propertyOwner: r.propertyOwner ?? null,

@@ -98,7 +98,7 @@ export class IncidentGql {
   @Field(() => String, { nullable: true }) satisfactionComment!: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) acknowledgedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
-  @Field(() => Int, { description: "This customer's earlier non-drill incidents in the 30 days before this one, as the rules saw it." }) repeatIncidents30d!: number;
+  @Field(() => Int, { description: "This customer's earlier non-drill incidents in the 30 days before this one, as the rules saw it (over every source). An INTEGRATION key sees only its own source's count." }) repeatIncidents30d!: number;
 }
 
 @ObjectType('ReportIncidentPayload')

@@ -75,6 +75,20 @@ export class IncidentReader {
     return byIncident;
   }
 
+  /**
+   * `repeatIncidents30d` as the actor may see it: the stored count (every source) for staff; for
+   * an INTEGRATION key only its own source's incidents of the customer in the same 30 days.
+   */
+  async repeatIncidents30dSeenBy(actor: Actor, customerId: string | null, reportedAt: Date, stored: number): Promise<number> {
+    if (isStaff(actor)) return stored;
+    if (customerId === null || actor.source === null) return 0;
+    return this.ds.manager.createQueryBuilder(IncidentEntity, 'i')
+      .where('i.customer_id = :customerId AND i.drill = :drill AND i.reported_at >= :from AND i.reported_at < :to AND i.source = :source', {
+        customerId, drill: false, from: new Date(reportedAt.getTime() - 30 * 24 * 3600_000), to: reportedAt, source: actor.source,
+      })
+      .getCount();
+  }
+
   async history(incidentId: number): Promise<IncidentEventEntity[]> {
     return this.ds.manager.find(IncidentEventEntity, { where: { incidentId }, order: { id: 'ASC' } });
   }

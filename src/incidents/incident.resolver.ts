@@ -48,7 +48,7 @@ export class IncidentResolver {
   async evaluate(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: GqlContext): Promise<DecisionGql> {
     actorOf(ctx);
     const decision = await ctx.services.incidents.evaluate(input);
-    return decisionGql(decision, ctx.services.ruleSets.current().engine.pack.catalog, ctx.services.clock.now());
+    return decisionGql(decision, ctx.services.ruleSets.current().engine.pack.catalog, ctx.services.clock.now(), undefined, undefined, actorOf(ctx));
   }
 
   @Authorized(CAN.report)
@@ -86,6 +86,12 @@ export class IncidentResolver {
   @Mutation(() => IncidentGql)
   async recordSatisfaction(@Arg('incidentId', () => ID) incidentId: string, @Arg('score', () => Int) score: number, @Arg('comment', () => String, { nullable: true }) comment: string | null, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
     return toGql(await ctx.services.incidents.recordSatisfaction(actorOf(ctx), incidentId, score, comment), ctx);
+  }
+
+  /** The count decided over every source; an INTEGRATION key sees only its own source's (the customer's history elsewhere is not its to see). */
+  @FieldResolver(() => Int)
+  async repeatIncidents30d(@Root() incident: IncidentGql, @Ctx() ctx: GqlContext): Promise<number> {
+    return ctx.services.incidentReader.repeatIncidents30dSeenBy(actorOf(ctx), incident.customer?.id ?? null, incident.reportedAt, incident.repeatIncidents30d);
   }
 
   @FieldResolver(() => [IncidentHistoryEntryGql], { description: 'Everything that happened to the incident, oldest first.' })

@@ -6,6 +6,8 @@ import { hasAnyRole } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { AppError, badInput, conflict, forbidden } from '../common/errors';
 import { isUniqueViolation } from '../database/errors';
+import { lockIncidentRow } from '../database/raw-values';
+import { parseId } from '../common/cursor';
 import { RawInsert } from '../database/raw-insert';
 import type { Transactions } from '../database/transaction';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -132,8 +134,8 @@ export class IncidentService {
   }
 
   /**
-   * The shape of every change: read the incident in the transaction, check visibility and the
-   * expected version, apply, then bump the version only if nobody else did meanwhile.
+   * The shape of every change: lock and read the incident in the transaction, check visibility
+   * and the expected version, apply, then bump the version only if nobody else did meanwhile.
    * `apply` returns the columns to set, or null for "nothing changed".
    */
   private async change(
@@ -143,6 +145,9 @@ export class IncidentService {
     apply: (em: EntityManager, incident: IncidentEntity, now: Date) => Promise<Partial<IncidentEntity> | null>,
   ): Promise<IncidentView> {
     const incidentId = await this.tx.run(async (em) => {
+      // The incident row first (the one lock order), then read it: what is read is current.
+      const n = parseId(id);
+      if (n !== null) await lockIncidentRow(em, n);
       const incident = await this.reader.entityFor(em, actor, id);
       if (expectedVersion != null && expectedVersion !== incident.version) {
         throw conflict(`incident ${id} is at version ${incident.version}, not ${expectedVersion}`, { field: 'expectedVersion', currentVersion: incident.version });

@@ -1,4 +1,4 @@
-import { AMOUNT_PATTERN, averageFen, fenToNumber, formatFen, maskPhone, MoneyFormatError, parseYuan, sumFen, toFen } from './money';
+import { AMOUNT_PATTERN, averageFen, fenToNumber, formatFen, MoneyFormatError, parseYuan, sumFen, toFen } from './money';
 
 describe('money', () => {
   describe('parseYuan', () => {
@@ -135,24 +135,6 @@ describe('money', () => {
 
     it.each([-1, 1.5, Number.NaN])('refuses the count %p', (count) => {
       expect(() => averageFen(10n, count)).toThrow(RangeError);
-    });
-  });
-
-  describe('maskPhone', () => {
-    it.each<[string | null | undefined, string | null]>([
-      ['13812345678', '138****5678'],
-      ['19900000000', '199****0000'],
-      ['+8613812345678', '+86*******5678'],
-      ['02112345678', '021****5678'],
-      ['12345678', '123*5678'],
-      ['1234567', '*******'],
-      ['12345', '*****'],
-      ['', ''],
-      ['电话号码一二三四五', '电话号**二三四五'],
-      [null, null],
-      [undefined, null],
-    ])('%p → %p', (phone, masked) => {
-      expect(maskPhone(phone)).toBe(masked);
     });
   });
 });

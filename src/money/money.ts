@@ -82,15 +82,5 @@ export function averageFen(total: bigint, count: number): bigint {
   return negative ? -rounded : rounded;
 }
 
-/**
- * Masks a customer phone for reports and lists (注意保密): "13812345678" → "138****5678".
- * Any string of 8+ characters keeps its first 3 and last 4 characters with one '*' per hidden
- * character; shorter ones are masked whole (too short to hide anything otherwise). null and
- * undefined give null.
- */
-export function maskPhone(phone: string | null | undefined): string | null {
-  if (phone === null || phone === undefined) return null;
-  const chars = [...phone];
-  if (chars.length < 8) return '*'.repeat(chars.length);
-  return chars.slice(0, 3).join('') + '*'.repeat(chars.length - 7) + chars.slice(-4).join('');
-}
+/** Phone masking lives with the other privacy rules; re-exported for the callers that import it from here. */
+export { maskPhone } from '../auth/phone-mask';

@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
+import { lockIncidentRow } from '../database/raw-values';
 import type { Transactions } from '../database/transaction';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { maySee } from '../incidents/incident.reader';
@@ -22,6 +23,8 @@ import {
   assertMove, assertRefundWorkflow, freshSteps, INITIAL_STATUS, outcomeOf, refusal, RefundStatus, StepState, StepStatus,
 } from './refund.state-machine';
 import { normalizeRefundForm, REFUND_LIMITS } from './refund.validation';
+import { checkIdempotencyKey, idempotencyHash, IdempotencyStore, KeyRef } from '../idempotency/idempotency.store';
+import { isUniqueViolation } from '../database/errors';
 
 type Transition = Pick<RefundTransitionEntity, 'kind' | 'fromStatus' | 'toStatus' | 'step' | 'decision' | 'comment' | 'attempt'>;
 
@@ -56,13 +59,45 @@ export class RefundService {
     private readonly listeners: readonly RefundWriteListener[] = [],
   ) {
     assertRefundWorkflow();
+    this.idempotency = new IdempotencyStore(ds, clock);
+  }
+
+  private readonly idempotency: IdempotencyStore;
+
+  /**
+   * `request` with `input.idempotencyKey`: a retry with the same key and input answers the
+   * refund the first made (as it is now), another input under the key is CONFLICT. The key is
+   * stored in the refund's own transaction, so it exists exactly when the refund does; of
+   * concurrent duplicates the unique index lets one through and the others answer its refund.
+   */
+  private async requestOnce(actor: Actor, input: RequestRefundInput, key: string): Promise<RefundView> {
+    const { idempotencyKey: _key, ...asked } = input;
+    const ref: KeyRef = { scope: `key:${actor.keyId}`, kind: 'requestRefund', key, requestHash: idempotencyHash(asked) };
+    const field = 'input.idempotencyKey';
+    const replay = async () => {
+      const found = await this.idempotency.find(ref, field);
+      return found?.resourceId ? this.reader.byId(Number(found.resourceId)) : null;
+    };
+    const first = await replay();
+    if (first) return first;
+    try {
+      const made = await this.request(actor, asked, { ref, field });
+      await this.idempotency.prune();
+      return made;
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const winner = await replay(); // a concurrent duplicate committed first
+      if (!winner) throw e;
+      return winner;
+    }
   }
 
   /**
    * Records a request: checks the form, keeps the incident's live refunds within its amount,
    * freezes the approval chain the rules give, and starts the first step.
    */
-  async request(actor: Actor, input: RequestRefundInput): Promise<RefundView> {
+  async request(actor: Actor, input: RequestRefundInput, once?: { ref: KeyRef; field: string }): Promise<RefundView> {
+    if (input.idempotencyKey != null && !once) return this.requestOnce(actor, input, checkIdempotencyKey('input.idempotencyKey', input.idempotencyKey));
     const { engine } = this.rules.current();
     const catalog = engine.pack.catalog;
     const form = normalizeRefundForm(input, catalog, this.clock.now());
@@ -75,6 +110,9 @@ export class RefundService {
     const id = await this.tx.run(async (em) => {
       // Lock the incident first (MySQL), so concurrent requests see each other's refunds.
       const incident = await this.lockIncident(em, found.id);
+      // A duplicate that waited for the lock sees the first's key now, before any check of its own.
+      const done = once ? await this.idempotency.find(once.ref, once.field, em) : null;
+      if (done?.resourceId) return Number(done.resourceId);
       const committed = await this.liveRefundsFen(em, incident.id);
       if (committed + form.amountFen > incident.amountFen!) {
         const available = incident.amountFen! - committed;
@@ -131,6 +169,7 @@ export class RefundService {
       await this.insertSteps(em, refundId, steps, now);
       await this.record(em, refundId, now, actor, { kind: 'REQUESTED', fromStatus: null, toStatus: INITIAL_STATUS, step: chain[0], decision: null, comment: null, attempt: 1 });
       for (const l of this.listeners) await l.refundWritten(em, null, refundId);
+      if (once) await this.idempotency.record(em, once.ref, String(refundId));
       return refundId;
     });
     return (await this.reader.byId(id))!;
@@ -209,12 +248,17 @@ export class RefundService {
   }
 
   /**
-   * The shape of every change: read the refund in the transaction, check visibility and the
+   * The shape of every change: lock its incident, read the refund in the transaction, check visibility and the
    * expected version, plan, then move it only if nobody else did meanwhile; the plan's other
    * writes and the history row follow the gate.
    */
   private async change(actor: Actor, id: string, expectedVersion: number | null | undefined, versionField: string, plan: (view: RefundView, now: Date) => Plan): Promise<RefundView> {
     const refundId = await this.tx.run(async (em) => {
+      // The refund's incident row first (the one lock order: a request of another refund of
+      // the incident, its events and the rollup come after it), then read the refund.
+      const n = parseId(id);
+      const owner = n === null ? null : await em.findOne(RefundEntity, { where: { id: n }, select: { id: true, incidentId: true } });
+      if (owner) await lockIncidentRow(em, owner.incidentId);
       const view = await this.reader.viewFor(em, actor, id);
       const e = view.entity;
       if (expectedVersion != null && expectedVersion !== e.version) {
@@ -269,11 +313,10 @@ export class RefundService {
     return chain;
   }
 
-  /** The incident row, locked for the rest of the transaction on MySQL (SQLite transactions are serial anyway). */
+  /** The incident row, locked for the rest of the transaction on MySQL (SQLite transactions are serial anyway), then read. */
   private async lockIncident(em: EntityManager, id: number): Promise<IncidentEntity> {
-    const q = em.createQueryBuilder(IncidentEntity, 'i').where('i.id = :id', { id });
-    if (em.connection.options.type !== 'better-sqlite3') q.setLock('pessimistic_write');
-    return (await q.getOne())!;
+    await lockIncidentRow(em, id);
+    return (await em.findOneBy(IncidentEntity, { id }))!;
   }
 
   /** The sum of the incident's refunds that are not cancelled, in fen. */

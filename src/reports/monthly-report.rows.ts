@@ -64,8 +64,13 @@ export interface MonthlyTables {
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** Refuses anything but YYYY-MM (`field` month). */
+/** Years a month may name: refunds are requested now, and calendars beyond these make no sense ("9999-12" ran past the calendar code's range). */
+export const MONTH_YEARS = { min: 2000, max: 2099 } as const;
+
 export function checkMonth(month: string): string {
-  if (typeof month !== 'string' || !MONTH.test(month)) throw badInput('month', `"${String(month).slice(0, 20)}" is not a month YYYY-MM`);
+  const m = typeof month === 'string' ? MONTH.exec(month) : null;
+  if (!m) throw badInput('month', `"${String(month).slice(0, 20)}" is not a month YYYY-MM`);
+  if (Number(m[1]) < MONTH_YEARS.min || Number(m[1]) > MONTH_YEARS.max) throw badInput('month', `must be a month of the years ${MONTH_YEARS.min} to ${MONTH_YEARS.max}`, MONTH_YEARS);
   return month;
 }
 

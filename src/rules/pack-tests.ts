@@ -108,7 +108,7 @@ function readTestFiles(packDir: string): Array<{ file: string; cases: PackTestCa
   try {
     names = fs.readdirSync(path.join(packDir, TESTS_DIR)).filter((n) => n.endsWith('.json')).sort();
   } catch (e) {
-    problems.push({ file: `${TESTS_DIR}/`, pointer: '', message: `cannot be read: ${(e as Error).message}` });
+    problems.push({ file: `${TESTS_DIR}/`, pointer: '', message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
   }
   const out: Array<{ file: string; cases: PackTestCase[] }> = [];
   for (const name of names) {

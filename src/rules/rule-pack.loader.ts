@@ -173,7 +173,10 @@ function parseJson(file: string, raw: string, problems: RuleProblem[]): unknown 
       const before = raw.slice(0, Number(at[1])).split('\n');
       where = ` (line ${before.length}, column ${before[before.length - 1].length + 1})`;
     }
-    problems.push({ file, pointer: '', message: `not valid JSON${where}: ${message}` });
+    // What the parser says up to its quote of the text: the file's content is never echoed
+    // (a draft named over the API could be any file the server can read).
+    const reason = message.split('"')[0].replace(/ in JSON at position \d+.*$/s, '').replace(/[,\s]+$/, '');
+    problems.push({ file, pointer: '', message: `not valid JSON${where}${reason ? `: ${reason}` : ''}` });
     return null;
   }
 }
@@ -183,7 +186,8 @@ function readText(dir: string, file: string, problems: RuleProblem[]): string | 
     return fs.readFileSync(path.join(dir, file), 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    problems.push({ file, pointer: '', message: code === 'ENOENT' ? 'missing' : `cannot be read: ${(e as Error).message}` });
+    // The errno code only: the driver's message names the absolute path.
+    problems.push({ file, pointer: '', message: code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? 'error'})` });
     return null;
   }
 }
@@ -201,7 +205,7 @@ function listJsonFiles(dir: string, sub: string, problems: RuleProblem[]): strin
   try {
     walk(sub);
   } catch (e) {
-    problems.push({ file: `${sub}/`, pointer: '', message: `cannot be read: ${(e as Error).message}` });
+    problems.push({ file: `${sub}/`, pointer: '', message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
     return [];
   }
   if (found.length === 0) problems.push({ file: `${sub}/`, pointer: '', message: 'holds no rule files (*.json)' });

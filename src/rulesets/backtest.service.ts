@@ -56,6 +56,8 @@ export class BacktestService {
   async simulateDraft(draftDir: unknown, options: BacktestOptions = {}): Promise<BacktestReport> {
     if (options.samples !== undefined && options.samples > MAX_API_SAMPLES) throw badInput('samples', `at most ${MAX_API_SAMPLES}`);
     checkOptions(options);
+    // null: a backtest service of the CLI or a bench, which load packs themselves.
+    if (this.draftsRoot === null) throw badInput('draftDir', 'drafts are not served here');
     const dir = resolveDraftDir(draftDir, this.draftsRoot, 'draftDir');
     const { pack, engine } = await activateRulePack(dir, this.packOptions);
     return this.run(pack, engine, options);

@@ -35,8 +35,38 @@ describe('resolveDraftDir', () => {
     for (const p of ['a\u0000', 'a\n', 'file.json', 'nope', '', '   ', 42]) expect(codeOf(() => resolveDraftDir(p, drafts, 'dir'))).toBe('BAD_USER_INPUT:dir');
   });
 
-  it('without a drafts root wants an absolute path', () => {
-    expect(resolveDraftDir(path.join(drafts, 'a'), null, 'dir')).toBe(path.join(drafts, 'a'));
-    expect(codeOf(() => resolveDraftDir('a', null, 'dir'))).toBe('BAD_USER_INPUT:dir');
+  it('takes an absolute path only inside the drafts root', () => {
+    expect(resolveDraftDir(path.join(drafts, 'a'), drafts, 'dir')).toBe(path.join(drafts, 'a'));
+    expect(codeOf(() => resolveDraftDir(work, drafts, 'dir'))).toBe('BAD_USER_INPUT:dir');
+    expect(codeOf(() => resolveDraftDir('/', drafts, 'dir'))).toBe('BAD_USER_INPUT:dir');
+  });
+
+  it('refuses a draft holding a file or folder that links out of the root, or a dangling link', () => {
+    fs.writeFileSync(path.join(work, 'outside', 'secret.json'), '{"password":"hunter2"}');
+    for (const [name, target] of [['file-link', path.join(work, 'outside', 'secret.json')], ['dir-link', path.join(work, 'outside')], ['dangling', path.join(work, 'nothing')]] as const) {
+      const draft = path.join(drafts, name);
+      fs.mkdirSync(path.join(draft, 'policy'), { recursive: true });
+      fs.symlinkSync(target, path.join(draft, 'policy', 'x.json'));
+      expect(codeOf(() => resolveDraftDir(name, drafts, 'dir'))).toBe('BAD_USER_INPUT:dir');
+    }
+    // A link that stays inside the root is fine.
+    fs.mkdirSync(path.join(drafts, 'inner', 'policy'), { recursive: true });
+    fs.symlinkSync(path.join(drafts, 'file.json'), path.join(drafts, 'inner', 'policy', 'x.json'));
+    expect(resolveDraftDir('inner', drafts, 'dir')).toBe(path.join(drafts, 'inner'));
+  });
+
+  it('names no server path in its messages', () => {
+    for (const p of ['nope', '../outside', path.join(work, 'outside'), 'escape']) {
+      try {
+        resolveDraftDir(p, drafts, 'dir');
+      } catch (e) {
+        expect((e as Error).message).not.toContain(work);
+      }
+    }
+    try {
+      resolveDraftDir('a', path.join(work, 'missing-root'), 'dir');
+    } catch (e) {
+      expect((e as Error).message).not.toContain(work);
+    }
   });
 });

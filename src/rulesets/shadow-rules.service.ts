@@ -69,7 +69,7 @@ export class ShadowRulesService {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly dynamicFacts: DynamicFacts,
-    private readonly draftsRoot: string | null,
+    private readonly draftsRoot: string,
     private readonly capacity: number,
     private readonly packOptions: RulePackOptions = {},
   ) {}

@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
@@ -14,6 +16,7 @@ import { WebhookOutboxEntity } from './webhook-outbox.entity';
 import type { WebhookRetention } from './webhook-retention';
 import { signatureHeader } from './webhook-signature';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
+import { WebhookDestinations } from './webhook-destination';
 
 export interface WebhookWorkerOptions {
   /** How often the worker looks for work; 0: never on its own (tests call runOnce). */
@@ -97,6 +100,9 @@ export class WebhookDeliveryWorker {
     private readonly options: WebhookWorkerOptions,
     private readonly random: () => number = Math.random,
   ) {}
+
+  /** Where deliveries may connect (set by createWebhookServices from WEBHOOK_ALLOWED_HOSTS): public addresses only by default. */
+  destinations = new WebhookDestinations();
 
   /** Prunes old settled events now and then, from the poll (set by createWebhookServices). */
   retention: WebhookRetention | null = null;
@@ -274,7 +280,12 @@ export class WebhookDeliveryWorker {
     }
   }
 
-  /** POSTs with a timeout; the response body is not read. */
+  /**
+   * POSTs with a timeout; the response body is not read. node:http rather than fetch: its
+   * `lookup` hook lets the address a connection really goes to be checked (DNS rebinding), and
+   * an IP literal is checked before connecting. A refused destination is not connected to at
+   * all (error EDESTINATION), so deliveries never probe internal ports.
+   */
   private async post(url: string, headers: Record<string, string>, body: string, stop: AbortController): Promise<{ status: number | null; error: string | null; stopped: boolean }> {
     if (stop.signal.aborted) return { status: null, error: null, stopped: true };
     const attempt = new AbortController();
@@ -283,13 +294,24 @@ export class WebhookDeliveryWorker {
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; attempt.abort(); }, this.options.timeoutMs);
     try {
-      const res = await fetch(url, { method: 'POST', headers, body, signal: attempt.signal, redirect: 'manual' });
-      await res.body?.cancel().catch(() => undefined);
-      return { status: res.status, error: res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`, stopped: false };
+      const target = new URL(url);
+      this.destinations.assertConnectable(target);
+      const status = await new Promise<number>((resolve, reject) => {
+        const send = target.protocol === 'https:' ? https.request : http.request;
+        const req = send(target, {
+          method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal: attempt.signal, lookup: this.destinations.lookup, agent: false,
+        }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      return { status, error: status >= 200 && status < 300 ? null : `HTTP ${status}`, stopped: false };
     } catch (e) {
       if (stop.signal.aborted) return { status: null, error: null, stopped: true };
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const error = timedOut ? `no answer within ${this.options.timeoutMs} ms` : cause?.code ?? cause?.message ?? (e as Error).message;
+      const err = e as { code?: string; message?: string };
+      const error = timedOut ? `no answer within ${this.options.timeoutMs} ms` : err.code === 'EDESTINATION' ? 'refused: not a public destination (WEBHOOK_ALLOWED_HOSTS)' : err.code ?? err.message ?? 'failed';
       return { status: null, error, stopped: false };
     } finally {
       clearTimeout(timer);

@@ -7,6 +7,7 @@ import { badInput, conflict, notFound } from '../common/errors';
 import { isWebhookEventType, WEBHOOK_EVENT_TYPES } from './webhook-events';
 import { generateSecret, secretKey } from './webhook-signature';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
+import { WebhookDestinations } from './webhook-destination';
 
 export interface SubscriptionInput {
   url?: string | null;
@@ -39,7 +40,6 @@ export interface SubscriptionResult {
   secret: string | null;
 }
 
-const MAX_URL = 2048;
 const MAX_DESCRIPTION = 200;
 
 /**
@@ -48,7 +48,7 @@ const MAX_DESCRIPTION = 200;
  * space-separated), so receivers switch secrets without losing one message.
  */
 export class WebhookSubscriptionService {
-  constructor(private readonly ds: DataSource, private readonly tx: Transactions, private readonly clock: Clock) {}
+  constructor(private readonly ds: DataSource, private readonly tx: Transactions, private readonly clock: Clock, private readonly destinations = new WebhookDestinations()) {}
 
   async list(): Promise<WebhookSubscriptionEntity[]> {
     return this.ds.manager.find(WebhookSubscriptionEntity, { order: { id: 'ASC' } });
@@ -58,7 +58,7 @@ export class WebhookSubscriptionService {
     const now = this.clock.now();
     const secret = input.secret == null ? generateSecret() : checkSecret('input.secret', input.secret);
     const row: Omit<WebhookSubscriptionEntity, 'id'> = {
-      url: checkUrl('input.url', input.url),
+      url: await this.destinations.checkUrl('input.url', input.url),
       eventTypes: checkEventTypes('input.eventTypes', input.eventTypes),
       source: checkSource(input.source),
       secrets: [secret],
@@ -77,7 +77,7 @@ export class WebhookSubscriptionService {
   async update(id: string, input: UpdateSubscription): Promise<SubscriptionResult> {
     const found = await this.find(id);
     const set: Partial<WebhookSubscriptionEntity> = {};
-    if (input.url != null) set.url = checkUrl('input.url', input.url);
+    if (input.url != null) set.url = await this.destinations.checkUrl('input.url', input.url);
     if (input.eventTypes != null) set.eventTypes = checkEventTypes('input.eventTypes', input.eventTypes);
     if (input.source !== undefined) set.source = checkSource(input.source);
     if (input.active != null) set.active = input.active;
@@ -111,20 +111,6 @@ export class WebhookSubscriptionService {
     if (!found) throw notFound(`webhook subscription ${id}`);
     return found;
   }
-}
-
-function checkUrl(field: string, url: unknown): string {
-  if (typeof url !== 'string' || !url.trim()) throw badInput(field, 'is required: an http(s) URL');
-  if (url.length > MAX_URL) throw badInput(field, `at most ${MAX_URL} characters`);
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    throw badInput(field, `"${url}" is not a URL`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw badInput(field, `must be http or https, not ${parsed.protocol.replace(':', '')}`);
-  if (parsed.hash) throw badInput(field, 'must not have a #fragment');
-  return parsed.toString();
 }
 
 function checkEventTypes(field: string, types: unknown): string[] {

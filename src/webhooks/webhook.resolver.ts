@@ -8,6 +8,7 @@ import {
   CreateWebhookSubscriptionInput, UpdateWebhookSubscriptionInput, WebhookDeliveryConnectionGql, WebhookDeliveryFilter, WebhookDeliveryGql,
   WebhookDeliveryStatusGql, WebhookSubscriptionGql, WebhookSubscriptionPayloadGql,
 } from './webhook.objects';
+import { urlForDisplay } from './webhook-destination';
 
 /** Webhook subscriptions and deliveries (issue 8 §4): ADMIN only. Thin: authorise, call, map. */
 @Resolver()
@@ -69,7 +70,7 @@ export class WebhookResolver {
 
 function subscriptionGql(s: WebhookSubscriptionEntity): WebhookSubscriptionGql {
   return {
-    id: String(s.id), url: s.url, eventTypes: s.eventTypes, source: s.source, active: s.active, description: s.description,
+    id: String(s.id), url: urlForDisplay(s.url), eventTypes: s.eventTypes, source: s.source, active: s.active, description: s.description,
     secretCount: s.secrets.length, createdBy: s.createdBy, createdAt: s.createdAt, updatedAt: s.updatedAt,
   };
 }

@@ -10,6 +10,7 @@ import { WebhookEventListeners } from './webhook-event.listeners';
 import { WebhookOutbox } from './webhook-outbox';
 import { WebhookSubscriptionService } from './webhook-subscription.service';
 import { WebhookRetention } from './webhook-retention';
+import { WebhookDestinations } from './webhook-destination';
 
 /** Signed webhooks (issue 8): the outbox, what feeds it, subscriptions, deliveries and their worker. */
 export interface WebhookServices {
@@ -27,13 +28,15 @@ export interface WebhookServices {
 
 export function createWebhookServices(config: AppConfig, ds: DataSource, tx: Transactions, clock: Clock, log: Logger, refundReader: RefundReader): WebhookServices {
   const outbox = new WebhookOutbox();
+  const destinations = new WebhookDestinations(config.webhookAllowedHosts);
   const worker = new WebhookDeliveryWorker(ds, tx, clock, log, config.webhooks);
+  worker.destinations = destinations;
   const retention = new WebhookRetention(ds, clock, log, config.webhooks.retentionDays);
   worker.retention = retention;
   return {
     outbox,
     events: new WebhookEventListeners(outbox, refundReader, tx, clock, log),
-    subscriptions: new WebhookSubscriptionService(ds, tx, clock),
+    subscriptions: new WebhookSubscriptionService(ds, tx, clock, destinations),
     deliveries: new WebhookDeliveryService(ds, tx, clock, config.maxPageSize),
     worker,
     retention,

@@ -128,6 +128,26 @@ describe('rule administration: backtests and the shadow pack', () => {
     expect(problems).toEqual([expect.objectContaining({ file: 'policy/actions.json', pointer: expect.stringMatching(/\/event\/params\/code$/) })]);
   });
 
+  it('never reads through a draft that links out of RULES_DRAFTS_DIR, and never echoes file contents or server paths', async () => {
+    const secret = path.join(work, 'secret.txt');
+    fs.writeFileSync(secret, 'SECRET-hunter2 not json at all');
+    const linked = copyPack(drafts, 'linked-out');
+    fs.rmSync(path.join(linked, 'catalog.json'));
+    fs.symlinkSync(secret, path.join(linked, 'catalog.json'));
+    const notJson = copyPack(drafts, 'not-json');
+    fs.writeFileSync(path.join(notJson, 'catalog.json'), 'SECRET-hunter2 not json at all');
+    for (const [query, vars] of [[SIMULATE, { dir: 'linked-out' }], [SIMULATE, { dir: 'not-json' }], [SIMULATE, { dir: '/etc' }], [SIMULATE, { dir: '../../..' }],
+      ['mutation($dir: String!) { installShadowRules(dir: $dir) { version } }', { dir: 'linked-out' }]] as const) {
+      const res = await h.gql(h.keys.ADMIN, query, vars);
+      expect(['BAD_USER_INPUT', 'RULES_INVALID']).toContain(res.errors![0].extensions.code);
+      const text = JSON.stringify(res.errors);
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain(work);
+    }
+    expect((await h.gql(h.keys.ADMIN, SIMULATE, { dir: 'linked-out' })).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'draftDir' });
+    expect((await h.gql(h.keys.ADMIN, SIMULATE, { dir: 'not-json' })).errors![0].extensions.problems).toEqual([expect.objectContaining({ file: 'catalog.json', pointer: '' })]);
+  });
+
   it('refuses draft paths that are not directories inside RULES_DRAFTS_DIR, and callers who are not ADMIN', async () => {
     for (const dir of ['no-such-draft', '../live', path.join(work, 'live'), 'police-3000\u0000x', 'police-3000/catalog.json']) {
       const res = await h.gql(h.keys.ADMIN, SIMULATE, { dir });

@@ -28,7 +28,8 @@ describe('webhooks', () => {
   });
 
   async function start(script: Parameters<typeof WebhookReceiver.start>[0] = [], env: Record<string, string> = {}, slowMs?: number) {
-    h = await startHarness({ env: { WEBHOOK_TIMEOUT_MS: '300', ...env } });
+    // The receiver runs on this machine: an internal destination, allowed by name.
+    h = await startHarness({ env: { WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ...env } });
     k = refundKit(h);
     receiver = await WebhookReceiver.start(script, slowMs);
   }

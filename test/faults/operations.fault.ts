@@ -79,6 +79,7 @@ describe('operations: two instances on one MariaDB primary, with a read replica'
       DATABASE_URL: primary.url, DATABASE_REPLICA_URLS: replica.url, RULES_DIR: rulesDir,
       // Both schedulers and both webhook workers busy on the same rows.
       ESCALATION_INTERVAL_MS: '500', WEBHOOK_INTERVAL_MS: '250',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', // the receiver runs on this machine
     };
     // Instance A exports its traces to an OTLP/HTTP receiver, as it would to a collector.
     otlp = await OtlpReceiver.start();
