@@ -8,7 +8,7 @@ export enum IncidentGroupByGql {
 }
 registerEnumType(IncidentGroupByGql, { name: 'IncidentGroupBy' });
 
-@ObjectType('IncidentAggregate', { description: 'Complaint statistics (客诉统计分析) of one group of incidents (POLICY §7).' })
+@ObjectType('IncidentAggregate', { description: 'Complaint statistics (客诉统计分析) of one group of incidents.' })
 export class IncidentAggregateGql {
   @Field(() => [String], { description: 'One value per groupBy entry, in the same order.' }) keys!: string[];
   @Field(() => Int) count!: number;
