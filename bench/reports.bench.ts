@@ -93,6 +93,8 @@ async function main() {
     }));
     console.log(`\nseed: ${seeded.refunds.toLocaleString('en')} refunds, ${seeded.steps.toLocaleString('en')} steps in ${(seedMs / 1000).toFixed(1)} s`);
     const [rebuildMs] = await timed(() => ds.transaction((em) => rebuildRefundRollups(em)));
+    const [[{ cells }]] = [await ds.query('SELECT COUNT(*) AS cells FROM refund_rollups')];
+    console.log(`rollup rebuilt from the refunds in ${(rebuildMs / 1000).toFixed(1)} s: ${Number(cells).toLocaleString('en')} cells`);
     shown = 0;
     const [incidentSeedMs, seededIncidents] = await timed(() => seedIncidents(pool, { incidents: incidentCount, months: 12, lastMonth: '2026-12', now, batch: 2000, firstId: Math.ceil(refunds / 100) + 1 }, (done) => {
       if (done - shown >= incidentCount / 10) {
@@ -105,8 +107,6 @@ async function main() {
     for (const t of ['incidents', 'refunds', 'refund_steps', 'refund_rollups', 'incident_rollups', 'breaches']) await ds.query(`ANALYZE TABLE ${t}`);
     const [[{ incidentCells }]] = [await ds.query('SELECT COUNT(*) AS incidentCells FROM incident_rollups')];
     console.log(`incident rollup rebuilt from the incidents in ${(incidentRebuildMs / 1000).toFixed(1)} s: ${Number(incidentCells).toLocaleString('en')} cells`);
-    const [[{ cells }]] = [await ds.query('SELECT COUNT(*) AS cells FROM refund_rollups')];
-    console.log(`rollup rebuilt from the refunds in ${(rebuildMs / 1000).toFixed(1)} s: ${Number(cells).toLocaleString('en')} cells`);
 
     const clock = new ManualClock(now);
     const services = createServices(config, ds, clock, pino({ level: 'silent' }));
