@@ -53,8 +53,14 @@ export class IncidentRollupStore implements IncidentWriteListener {
   }
 }
 
+/**
+ * The incident's breaches now. Called after the incident's row was updated, so its lock is
+ * held and no breach can be added before commit (the scheduler locks the incident row first);
+ * on MySQL a locking read, so breaches committed after this transaction's snapshot count too.
+ */
 async function breachCount(em: EntityManager, incidentId: number): Promise<number> {
-  const [row] = (await rawExec(em, 'SELECT COUNT(*) AS n FROM breaches WHERE incident_id = ?', [incidentId])) as Array<Record<string, unknown>>;
+  const lock = dialectOf(em) === 'mysql' ? ' LOCK IN SHARE MODE' : '';
+  const [row] = (await rawExec(em, `SELECT COUNT(*) AS n FROM breaches WHERE incident_id = ?${lock}`, [incidentId])) as Array<Record<string, unknown>>;
   return rawNumber(row.n);
 }
 
