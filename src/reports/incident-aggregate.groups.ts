@@ -3,7 +3,7 @@ import { badInput } from '../common/errors';
 import { compareKeys } from './refund-aggregate.groups';
 
 /**
- * Pure parts of the complaint statistics (客诉统计分析, POLICY.md §7): which column each
+ * Pure parts of the complaint statistics (客诉统计分析, the policy's reports): which column each
  * grouping reads, when the monthly rollup can answer, and how sums become the answer. No I/O.
  */
 export const INCIDENT_GROUP_BYS = ['MONTH', 'WEEK', 'DAY', 'CATEGORY', 'SUBTYPE', 'SEVERITY', 'OWNER_DEPARTMENT', 'SOURCE', 'CHANNEL', 'STATUS'] as const;

@@ -6,7 +6,7 @@ import { checkFilterCodes } from '../incidents/incident.validation';
 import type { IncidentAggregate } from './incident-aggregate.groups';
 import { IncidentAggregateGql, IncidentGroupByGql } from './incident-aggregate.objects';
 
-/** Complaint statistics (客诉统计分析, POLICY.md §7). Thin: authorise, call one service method, map. */
+/** Complaint statistics (客诉统计分析, the policy's reports). Thin: authorise, call one service method, map. */
 @Resolver()
 export class IncidentAggregateResolver {
   @Authorized(CAN.statistics)

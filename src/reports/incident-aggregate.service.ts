@@ -11,7 +11,7 @@ import { selectGroups } from './refund-facts.query';
 import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
 
 /**
- * Complaint statistics (客诉统计分析, POLICY.md §7): per group of incidents, how many, how
+ * Complaint statistics (客诉统计分析, the policy's reports): per group of incidents, how many, how
  * many acknowledged and resolved on time, hours to resolve, breaches, satisfaction, repeat
  * customers and amounts, grouped by any combination of MONTH, WEEK, DAY, CATEGORY, SUBTYPE,
  * SEVERITY, OWNER_DEPARTMENT, SOURCE, CHANNEL and STATUS.

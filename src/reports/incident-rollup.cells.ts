@@ -44,7 +44,7 @@ export interface IncidentDelta {
   amounts: IncidentAmounts;
 }
 
-/** A customer with this many earlier incidents in 30 days is a repeat customer (POLICY §3's threshold). */
+/** A customer with this many earlier incidents in 30 days is a repeat customer (the policy's threshold for escalating a repeat customer). */
 export const REPEAT_THRESHOLD = 3;
 
 /** The cell columns of `incident_rollups`, in the order of its unique index. */
