@@ -10,6 +10,8 @@ import type { SqlText } from './refund-aggregate.service';
 import { selectGroups } from './refund-facts.query';
 import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
 
+const DAY_MS = 86_400_000;
+
 /**
  * Complaint statistics (客诉统计分析, the policy's reports): per group of incidents, how many, how
  * many acknowledged and resolved on time, hours to resolve, breaches, satisfaction, repeat
@@ -45,8 +47,14 @@ export class IncidentAggregateService {
   private sumsQuery(em: EntityManager, groupBy: readonly IncidentGroupBy[], filter: IncidentAggregateFilter, options: { scan?: boolean }): { query: SelectQueryBuilder<any>; rollup: boolean } {
     const d = dialectOf(this.ds);
     const columns = groupBy.map((g) => INCIDENT_GROUP_COLUMNS[g]);
-    const months = options.scan ? null : incidentRollupMonths(groupBy, filter, this.rules.current().engine.calendar);
-    if (!months) return { query: groupIncidentFacts(em, d, incidentFacts(em, d, filter), columns), rollup: false };
+    const { calendar } = this.rules.current().engine;
+    const months = options.scan ? null : incidentRollupMonths(groupBy, filter, calendar);
+    if (!months) {
+      // A day wider on each side: incidents stored their day in the zone of their time, should an admin ever change it.
+      const day = (at: Date | null | undefined, shift: number) => (at ? calendar.localDate(new Date(at.getTime() + shift * DAY_MS)) : null);
+      const days = { fromDay: day(filter.from, -1), toDay: day(filter.to, 1) };
+      return { query: groupIncidentFacts(em, d, incidentFacts(em, d, filter, days), columns), rollup: false };
+    }
     // Each rollup row holds the counts and sums of its cell already: add them up per group.
     const q = em.createQueryBuilder().from('incident_rollups', 'x').select('SUM(x.incident_count)', 'incident_count');
     for (const c of SUMMED) q.addSelect(c === 'resolve_ms' ? exactSum(d, `x.${c}`) : `SUM(x.${c})`, c);
