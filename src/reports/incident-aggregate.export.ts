@@ -69,8 +69,8 @@ export function statisticsRequest(params: URLSearchParams, catalog: Catalog): St
     to: time('to'),
     status: codes('status', INCIDENT_STATUSES),
     severity: codes('severity', SEVERITIES),
-    category: list('category').length ? list('category') : null,
-    ownerDepartment: list('ownerDepartment').length ? list('ownerDepartment') : null,
+    category: nonEmpty(list('category')),
+    ownerDepartment: nonEmpty(list('ownerDepartment')),
     source: params.get('source') || null,
     customerId: params.get('customerId') || null,
     includeDrills: drills === 'true',
@@ -79,6 +79,8 @@ export function statisticsRequest(params: URLSearchParams, catalog: Catalog): St
   return { groupBy: groupBy as IncidentGroupBy[], filter };
 }
 
+const nonEmpty = (values: string[]) => (values.length ? values : null);
+
 function rowsOf(groupBy: readonly IncidentGroupBy[], rows: readonly IncidentAggregate[], total: IncidentAggregate): { headers: string[]; widths: number[]; lines: ExportCell[][] } {
   const keyCells = (a: IncidentAggregate | null): ExportCell[] => groupBy.map((_, i) => ({ kind: 'text', value: a ? a.keys[i] : i === 0 ? '合计' : null }));
   const headers = [...groupBy.map((g) => KEY_HEADERS[g]), ...FIGURES.map((f) => f.header)];
@@ -86,8 +88,8 @@ function rowsOf(groupBy: readonly IncidentGroupBy[], rows: readonly IncidentAggr
   const line = (a: IncidentAggregate, keys: ExportCell[]) => [...keys, ...FIGURES.map((f) => f.cell(a))];
   const lines = rows.map((a) => line(a, keyCells(a)));
   // The 合计 row: the figures over every row (one query without grouping, so rates and averages are over all).
+  // Without a grouping the one row is that total already.
   if (groupBy.length) lines.push(line(total, keyCells(null)));
-  else lines.push(line(total, []));
   return { headers, widths, lines };
 }
 
@@ -118,7 +120,7 @@ export async function statisticsWorkbook(groupBy: readonly IncidentGroupBy[], ro
   ws.columns = headers.map((header, i) => ({ header, width: widths[i] }));
   ws.getRow(1).font = { bold: true };
   lines.forEach((cells, n) => {
-    const row = ws.addRow(cells.map((c) => (c.kind === 'amount' ? Number(formatFen(c.value)) : c.kind === 'time' ? null : c.value)));
+    const row = ws.addRow(cells.map((c) => (c.kind === 'amount' ? Number(formatFen(c.value)) : c.value)));
     cells.forEach((c, i) => {
       if (c.kind === 'amount') row.getCell(i + 1).numFmt = '#,##0.00';
       if (c.kind === 'ratio') row.getCell(i + 1).numFmt = '0.00%';

@@ -209,6 +209,14 @@ describe('complaint statistics (incidentAggregates)', () => {
       expect(ws.getRow(5).getCell(3).value).toBe(7);
     });
 
+    it('without a grouping, one line of totals', async () => {
+      const res = await get('/reports/incidents/statistics.csv?groupBy=&severity=SERIOUS');
+      expect((res.body as Buffer).toString('utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n')).toEqual([
+        '事件数,已受理,按时受理率,已解决,按时解决率,平均解决时长(小时),超时次数,回访数,平均满意度,重复投诉顾客事件数,涉及金额',
+        '2,0,,0,,,0,0,,2,10.01',
+      ]);
+    });
+
     it('with the same keys and roles: 401, 403, 400 naming the parameter', async () => {
       expect((await get('/reports/incidents/statistics.csv', null)).status).toBe(401);
       expect((await get('/reports/incidents/statistics.csv', h.keys.AGENT)).status).toBe(403);
