@@ -499,7 +499,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   const results: RunResult[] = [];
   const { label, outbox } = await contender(async (db) => ({ label: db.label, outbox: await db.hasTable('webhook_outbox') }));
   console.log(`\n## ${label}`);
-  console.log(`transaction of the ceiling: START, INSERT incident, INSERT actions (one statement), INSERT history${outbox ? ', INSERT webhook outbox (as the service)' : ''}, COMMIT; every contender on a fresh database`);
+  console.log(`transaction of the ceiling: START, INSERT incident, INSERT actions (one statement), INSERT history${outbox ? ', INSERT webhook outbox (as the service)' : ''}, upsert of the statistics rollup, COMMIT; every contender on a fresh database`);
   printHeader();
   const ceilings = new Map<number, RunResult>();
   const noopConnections = opts.connections.includes(TARGET_CONNECTIONS) ? TARGET_CONNECTIONS : opts.connections[opts.connections.length - 1];

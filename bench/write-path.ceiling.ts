@@ -2,8 +2,9 @@
  * The ceiling of the write path: a bare node:http server doing the same writes as
  * `reportIncident` in the same transaction shape — the incident row, its action rows (one
  * multi-row INSERT), the REPORTED history row and, when the schema has the webhooks outbox
- * (the service writes an `incident.reported` event in the same transaction), its outbox row —
- * with mysql2 or better-sqlite3 directly. No GraphQL, no rules: the decision of each template was
+ * (the service writes an `incident.reported` event in the same transaction), its outbox row,
+ * and the complaint statistics' rollup upsert (the incident's business periods, channel and
+ * repeat count go into its row) — with mysql2 or better-sqlite3 directly. No GraphQL, no rules: the decision of each template was
  * made once by the driver and arrives in CEILING_TEMPLATES. No auth either, unless
  * CEILING_READS=1 adds the service's two reads (see readsOf).
  *
@@ -18,6 +19,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import mysql from 'mysql2/promise';
 import Database from 'better-sqlite3';
+import { DateTime } from 'luxon';
 import { templateOf } from './write-path.workload';
 
 /** One template's decision, as the service would store it (times as offsets from the report). */
@@ -38,19 +40,30 @@ interface Row {
   actions: (id: number) => unknown[][];
   event: (id: number) => unknown[];
   outbox: (id: number) => unknown[];
+  /** The incident_rollups cell and amounts the report adds. */
+  rollup: unknown[];
 }
 
 const INCIDENT_COLUMNS = [
   'source', 'external_ref', 'input_hash', 'category', 'subtype', 'status', 'severity', 'owner_department', 'police_report_required',
   'amount_fen', 'report', 'customer_id', 'customer_phone', 'order_no', 'occurred_at', 'reported_at', 'acknowledge_by', 'resolve_by',
   'acknowledged_at', 'resolved_at', 'drill', 'rule_set_version', 'decision', 'satisfaction_score', 'satisfaction_comment', 'version', 'updated_at',
+  'business_month', 'business_week', 'business_day', 'channel', 'repeat_incidents_30d',
 ];
+const ROLLUP_CELL = ['business_month', 'drill', 'category', 'subtype', 'severity', 'owner_department', 'source', 'channel', 'status'];
+const ROLLUP_AMOUNTS = ['incident_count', 'acknowledged', 'acknowledged_on_time', 'resolved', 'resolved_on_time', 'resolve_ms', 'breaches', 'surveyed', 'satisfaction_sum', 'repeat_customer', 'total_fen'];
 const ACTION_COLUMNS = ['incident_id', 'code', 'position', 'due_at', 'retain_until', 'done', 'done_at', 'done_by', 'note'];
 const EVENT_COLUMNS = ['incident_id', 'at', 'actor', 'kind', 'from_status', 'to_status', 'note', 'detail'];
 const marks = (n: number) => `(${Array(n).fill('?').join(', ')})`;
 const INSERT_INCIDENT = `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}) VALUES ${marks(INCIDENT_COLUMNS.length)}`;
 const INSERT_EVENT = `INSERT INTO incident_events (${EVENT_COLUMNS.join(', ')}) VALUES ${marks(EVENT_COLUMNS.length)}`;
 const INSERT_OUTBOX = 'INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const rollupUpsert = (sqliteDb: boolean) => {
+  const columns = [...ROLLUP_CELL, ...ROLLUP_AMOUNTS];
+  const insert = `INSERT INTO incident_rollups (${columns.join(', ')}) VALUES ${marks(columns.length)}`;
+  const set = ROLLUP_AMOUNTS.map((c) => (sqliteDb ? `${c} = ${c} + excluded.${c}` : `${c} = ${c} + VALUES(${c})`)).join(', ');
+  return sqliteDb ? `${insert} ON CONFLICT (${ROLLUP_CELL.join(', ')}) DO UPDATE SET ${set}` : `${insert} ON DUPLICATE KEY UPDATE ${set}`;
+};
 
 const templates: CeilingTemplate[] = JSON.parse(fs.readFileSync(process.env.CEILING_TEMPLATES!, 'utf8'));
 const dbUrl = process.env.CEILING_DB!;
@@ -59,9 +72,11 @@ const sqlite = dbUrl.startsWith('sqlite:');
 const time = (d: Date | null) => (d === null ? null : sqlite ? d.toISOString().replace('T', ' ').replace('Z', '') : d);
 const bool = (b: boolean) => (b ? 1 : 0);
 
-function rowOf(input: Record<string, any>): Row {
+function rowOf(input: Record<string, any>, repeats: number): Row {
   const t = templates[templateOf(String(input.externalRef))];
   const now = new Date();
+  const local = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' });
+  const month = local.toFormat('yyyy-MM');
   const at = (ms: number | null) => time(ms === null ? null : new Date(now.getTime() + ms));
   const inputHash = crypto.createHash('sha256').update(JSON.stringify(input)).digest('hex');
   const amountFen = typeof input.amount === 'string' ? String(Math.round(Number(input.amount) * 100)) : null;
@@ -70,6 +85,11 @@ function rowOf(input: Record<string, any>): Row {
       input.source, input.externalRef, inputHash, input.category, input.subtype ?? null, 'OPEN', t.severity, t.ownerDepartment, bool(t.policeReportRequired),
       amountFen, JSON.stringify(input), input.customer?.id ?? null, input.customer?.phone ?? null, input.orderNo ?? null, null, time(now),
       at(t.acknowledgeByMs), at(t.resolveByMs), null, null, 0, t.ruleSetVersion, t.decision, null, null, 1, time(now),
+      month, local.toFormat("kkkk-'W'WW"), local.toFormat('yyyy-MM-dd'), input.channel ?? null, repeats,
+    ],
+    rollup: [
+      month, 0, input.category, input.subtype ?? '', t.severity, t.ownerDepartment, input.source, input.channel ?? '', 'OPEN',
+      1, 0, 0, 0, 0, 0, 0, 0, 0, repeats >= 3 ? 1 : 0, amountFen ?? '0',
     ],
     actions: (id) => t.actions.map((a, position) => [id, a.code, position, at(a.dueMs), at(a.retainMs), 0, null, null, null]),
     event: (id) => [id, time(now), 'bench-erp', 'REPORTED', null, 'OPEN', null, JSON.stringify({ severity: t.severity, ruleSetVersion: t.ruleSetVersion })],
@@ -95,21 +115,25 @@ const AUTH_SQL = 'SELECT id, name, roles, source, revoked_at FROM api_keys WHERE
 const REPEAT_SQL = 'SELECT COUNT(*) AS n FROM incidents WHERE customer_id = ? AND reported_at >= ? AND reported_at < ? AND drill = ?';
 type Reader = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
-async function readsOf(read: Reader, authorization: string | undefined, input: Record<string, any> | null): Promise<void> {
+async function readsOf(read: Reader, authorization: string | undefined, input: Record<string, any> | null): Promise<number> {
   const key = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
   const [found] = await read(AUTH_SQL, [crypto.createHash('sha256').update(key, 'utf8').digest('hex')]);
   if (!found) throw new Error('unknown API key');
   const customer = input?.customer?.id;
   if (customer) {
     const now = new Date();
-    await read(REPEAT_SQL, [customer, time(new Date(now.getTime() - 30 * 86_400_000)), time(now), 0]);
+    const [row] = (await read(REPEAT_SQL, [customer, time(new Date(now.getTime() - 30 * 86_400_000)), time(now), 0])) as Array<{ n: number | string }>;
+    return Number(row.n);
   }
+  return 0;
 }
 
 /** Does the schema have the webhooks outbox (so the service writes a row there per report)? */
 const withOutbox = process.env.CEILING_OUTBOX === '1';
 
 let read: Reader = async () => [];
+
+const ROLLUP_SQL = rollupUpsert(false);
 
 function mysqlWriter(url: URL): Writer {
   const pool = mysql.createPool({
@@ -129,6 +153,7 @@ function mysqlWriter(url: URL): Writer {
       if (actions.length) await conn.query(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ?`, [actions]);
       await conn.query(INSERT_EVENT, row.event(id));
       if (withOutbox) await conn.query(INSERT_OUTBOX, row.outbox(id));
+      await conn.query(ROLLUP_SQL, row.rollup);
       await conn.query('COMMIT');
       return id;
     } catch (e) {
@@ -148,6 +173,7 @@ function sqliteWriter(file: string): Writer {
   const incident = db.prepare(INSERT_INCIDENT);
   const event = db.prepare(INSERT_EVENT);
   const outbox = withOutbox ? db.prepare(INSERT_OUTBOX) : null;
+  const rollup = db.prepare(rollupUpsert(true));
   const actionsBy = new Map<number, Database.Statement>();
   const actionsInsert = (n: number) => {
     if (!actionsBy.has(n)) actionsBy.set(n, db.prepare(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ${Array(n).fill(marks(ACTION_COLUMNS.length)).join(', ')}`));
@@ -164,6 +190,7 @@ function sqliteWriter(file: string): Writer {
     if (actions.length) actionsInsert(actions.length).run(...actions.flat());
     event.run(...row.event(id));
     outbox?.run(...row.outbox(id));
+    rollup.run(...row.rollup);
     return id;
   });
   return async (row) => write(row);
@@ -197,8 +224,8 @@ const server = http.createServer(async (req, res) => {
       res.end(text);
       return;
     }
-    if (withReads) await readsOf(read, req.headers.authorization, body.variables.input);
-    const id = await write(rowOf(body.variables.input));
+    const repeats = withReads ? await readsOf(read, req.headers.authorization, body.variables.input) : 0;
+    const id = await write(rowOf(body.variables.input, repeats));
     const text = JSON.stringify({ data: { reportIncident: { created: true, incident: { id: String(id) } } } });
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);

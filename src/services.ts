@@ -11,6 +11,7 @@ import { IncidentService } from './incidents/incident.service';
 import { RefundReader } from './refunds/refund.reader';
 import { RefundService } from './refunds/refund.service';
 import { RefundRollupStore } from './reports/refund-rollup.store';
+import { IncidentRollupStore } from './reports/incident-rollup.store';
 import { createReportServices, ReportServices } from './reports/report.services';
 import { createRuleAdminServices, RuleAdminServices } from './rulesets/rule-admin.services';
 import { Metrics } from './observability/metrics';
@@ -50,9 +51,11 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   // (events first: they lock the incident row before the rollup rows, as a refund request does).
   const webhooks = createWebhookServices(config, ds, tx, clock, log, refundReader);
   ruleSets.onReloaded = (active, loadedBy) => webhooks.events.rulesReloaded(active, loadedBy);
-  const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events]);
+  // The statistics' rollup last in each incident write, after the events: its rows are the hottest.
+  const incidentRollups = new IncidentRollupStore();
+  const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events, incidentRollups]);
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
-  const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
+  const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, incidentRollups);
   const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
   const ruleAdmin = createRuleAdminServices(config, ds, reads, clock, log, ruleSets);

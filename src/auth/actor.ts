@@ -29,5 +29,7 @@ export const CAN = {
   manageRefund: ['AGENT', 'CS_LEAD', 'ADMIN'],
   /** Every report of POLICY.md §7 — aggregates, monthly tables, the shift handover (工作交接单) — as §9 names them. */
   reports: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
+  /** Complaint statistics (客诉统计分析): the reports' roles and the customer-service lead. */
+  statistics: ['ANALYST', 'CS_LEAD', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
   admin: ['ADMIN'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -44,8 +44,22 @@ export interface DemoIncident {
 /** Every category the demo reports, most frequent first. */
 export const DEMO_CATEGORIES = WEIGHTS.map(([c]) => c);
 
-/** One incident: category by weight (unless given), facts that fit it, a customer, maybe a refund. */
-export function demoIncident(rnd: Random, externalRef: string, category = weighted(rnd)): DemoIncident {
+/**
+ * How busy each calendar month is (per 1): the 双十一 peak in November and the run-up to the
+ * new year, a quiet 春节 February — so the statistics by month have a shape.
+ */
+export const MONTH_WEIGHTS: Record<number, number> = { 1: 1.1, 2: 0.6, 3: 0.9, 4: 0.9, 5: 1, 6: 1.1, 7: 1, 8: 0.9, 9: 1, 10: 1, 11: 1.9, 12: 1.3 };
+
+/** A few customers who complain again and again: the statistics' repeat customers. */
+const FREQUENT_CUSTOMERS = ['CUST-8801', 'CUST-8802', 'CUST-8803'];
+
+/**
+ * One incident: category by weight (unless given), facts that fit it, a customer, maybe a
+ * refund. `month` (1–12) tilts the mix: logistics complaints triple in November, and a bad
+ * batch of goods (功能故障) makes product quality the top complaint from May to July.
+ */
+export function demoIncident(rnd: Random, externalRef: string, category?: string, month = 0): DemoIncident {
+  category ??= weighted(rnd, month);
   const phone = `1${pick(rnd, ['38', '39', '58', '86', '77'])}${String(between(rnd, 0, 99_999_999)).padStart(8, '0')}`;
   const input: ReportIncidentInput = {
     source: 'demo',
@@ -53,10 +67,11 @@ export function demoIncident(rnd: Random, externalRef: string, category = weight
     category,
     channel: pick(rnd, CHANNELS),
     orderNo: `SO${between(rnd, 10_000_000, 99_999_999)}`,
-    customer: { id: `CUST-${between(rnd, 1, 400)}`, name: `${pick(rnd, SURNAMES)}先生`, phone, tier: pick(rnd, ['regular', 'regular', 'vip']) },
+    customer: { id: chance(rnd, 0.07) ? pick(rnd, FREQUENT_CUSTOMERS) : `CUST-${between(rnd, 1, 400)}`, name: `${pick(rnd, SURNAMES)}先生`, phone, tier: pick(rnd, ['regular', 'regular', 'vip']) },
     drill: false,
   };
   const facts = FACTS[category](rnd);
+  if (category === 'PRODUCT_QUALITY' && month >= 5 && month <= 7 && chance(rnd, 0.6)) facts.input.subtype = 'FUNCTION_FAILURE';
   Object.assign(input, facts.input);
   if (facts.amount) input.amount = facts.amount;
   let refund: DemoIncident['refund'] = null;
@@ -68,9 +83,22 @@ export function demoIncident(rnd: Random, externalRef: string, category = weight
   return { input, refund };
 }
 
-function weighted(rnd: Random): string {
-  let roll = rnd() * WEIGHTS.reduce((s, [, w]) => s + w, 0);
-  return WEIGHTS.find(([, w]) => (roll -= w) < 0)?.[0] ?? 'OVERCHARGE';
+function weighted(rnd: Random, month: number): string {
+  const weights = WEIGHTS.map(([c, w]): [string, number] => [c, c === 'LOGISTICS' && month === 11 ? w * 3 : c === 'PRODUCT_QUALITY' && month >= 5 && month <= 7 ? w * 2.5 : w]);
+  let roll = rnd() * weights.reduce((s, [, w]) => s + w, 0);
+  return weights.find(([, w]) => (roll -= w) < 0)?.[0] ?? 'OVERCHARGE';
+}
+
+/** `total` incidents over the months (YYYY-MM) by their weights, exactly (largest remainders). */
+export function spreadOverMonths(total: number, months: readonly string[]): number[] {
+  const weights = months.map((m) => MONTH_WEIGHTS[Number(m.slice(5, 7))] ?? 1);
+  const sum = weights.reduce((s, w) => s + w, 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const counts = exact.map(Math.floor);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const missing = total - counts.reduce((s, c) => s + c, 0);
+  for (let k = 0; k < missing; k++) counts[order[k][1]] += 1;
+  return counts;
 }
 
 interface Facts {

@@ -10,7 +10,7 @@ import type { IncidentView } from '../incidents/incident.reader';
 import type { RefundView } from '../refunds/refund.reader';
 import { StepDecisionGql } from '../graphql/enums';
 import { createServices, Services } from '../services';
-import { between, chance, DEMO_CATEGORIES, DemoIncident, demoIncident, pick, prngFor, Random } from './demo-data';
+import { between, chance, DEMO_CATEGORIES, DemoIncident, demoIncident, pick, prngFor, Random, spreadOverMonths } from './demo-data';
 
 export interface DemoSeedOptions {
   incidents: number;
@@ -54,14 +54,14 @@ export async function seedDemo(config: AppConfig, opts: DemoSeedOptions): Promis
     const calendar = services.ruleSets.current().engine.calendar;
     const last = DateTime.fromJSDate(opts.until, { zone: calendar.timeZone }).startOf('month');
     const months = Array.from({ length: opts.months }, (_, i) => last.minus({ months: opts.months - 1 - i }).toFormat('yyyy-MM'));
+    const counts = spreadOverMonths(opts.incidents, months);
     const plan = months.flatMap((month, m) => {
-      const count = Math.floor(opts.incidents / opts.months) + (m >= opts.months - (opts.incidents % opts.months) ? 1 : 0);
-      return Array.from({ length: count }, (_, i) => {
+      return Array.from({ length: counts[m] }, (_, i) => {
         const ref = `DEMO-${month}-${String(i + 1).padStart(4, '0')}`;
         const rnd = prngFor(opts.seed, ref);
         // The first month starts with one incident of every category, so every one shows.
         const category = m === 0 ? DEMO_CATEGORIES[i] : undefined;
-        return { ref, rnd, at: reportTime(rnd, month, calendar.timeZone, opts.until), incident: demoIncident(rnd, ref, category) };
+        return { ref, rnd, at: reportTime(rnd, month, calendar.timeZone, opts.until), incident: demoIncident(rnd, ref, category, Number(month.slice(5, 7))) };
       });
     }).sort((a, b) => a.at.getTime() - b.at.getTime());
     const result: DemoSeedResult = { months, created: 0, skipped: 0, refunds: {} };
@@ -123,13 +123,19 @@ class World {
     const lead = this.byRole.get('CS_LEAD')!;
     const { incident } = await this.s.incidents.report(agent, plan.input);
     const id = String(incident.entity.id);
-    if (!this.wait(between(this.rnd, 2, 40))) return null;
+    // Busy months (November) are worked more slowly: more deadlines missed, lower satisfaction.
+    const busy = this.calendarMonth(at) === 11 ? 2 : 1;
+    // Mostly within minutes; now and then hours later (a night, a busy shift): acknowledged late.
+    if (!this.wait(chance(this.rnd, 0.12 * busy) ? between(this.rnd, 5 * 60, 14 * 60) : between(this.rnd, 2, 40))) return null;
+    await this.s.escalation.tick(); // what was missed meanwhile is breached, as the scheduler would have
     await this.s.incidents.setStatus(lead, id, 'ACKNOWLEDGED', null, '已受理');
     const status = plan.refund ? await this.refund(agent, id, plan.refund) : null;
     await this.completeActions(agent, incident);
-    if (!this.wait(between(this.rnd, 30, 24 * 60)) || chance(this.rnd, 0.1)) return status;
+    const late = chance(this.rnd, 0.1 * busy);
+    if (!this.wait(late ? between(this.rnd, 6 * 24 * 60, 12 * 24 * 60) : between(this.rnd, 30, 24 * 60)) || chance(this.rnd, 0.1)) return status;
+    await this.s.escalation.tick();
     await this.s.incidents.setStatus(lead, id, 'RESOLVED', null, '处理完毕');
-    if (chance(this.rnd, 0.7)) await this.s.incidents.recordSatisfaction(agent, id, pick(this.rnd, [3, 4, 4, 5, 5, 5]), null);
+    if (chance(this.rnd, 0.7)) await this.s.incidents.recordSatisfaction(agent, id, pick(this.rnd, late ? [1, 2, 2, 3, 4] : [3, 4, 4, 5, 5, 5]), null);
     if (this.wait(between(this.rnd, 12 * 60, 3 * 24 * 60)) && chance(this.rnd, 0.6)) await this.s.incidents.setStatus(lead, id, 'CLOSED', null, null);
     return status;
   }
@@ -185,6 +191,10 @@ class World {
     if (!fields.length) return null;
     const until = a.retainUntil ?? this.clock.now();
     return Object.fromEntries(fields.map((f) => [f.key, f.type === 'date' ? engine.calendar.localDate(until) : `DEMO-${a.code}-${a.id}`]));
+  }
+
+  private calendarMonth(at: Date): number {
+    return DateTime.fromJSDate(at, { zone: this.s.ruleSets.current().engine.calendar.timeZone }).month;
   }
 
   /** Moves the clock on by `minutes`, unless that passes `until`. */

@@ -13,8 +13,8 @@ export function registerDemo(program: Command) {
   program.command('demo').description('demo data')
     .command('seed')
     .description('fill DATABASE_URL with incidents of every category and refunds through their approval chains, spread over recent months')
-    .option('--incidents <n>', 'incidents in all', positive('incidents', 100_000), 120)
-    .option('--months <m>', 'months, ending with the current one', positive('months', 36), 3)
+    .option('--incidents <n>', 'incidents in all', positive('incidents', 100_000), 600)
+    .option('--months <m>', 'months, ending with the current one', positive('months', 36), 12)
     .option('--seed <n>', 'PRNG seed: the same seed and --until give the same data', positive('seed', 2 ** 31), 20261001)
     .option('--until <iso>', "the seed's now (default: the real now)")
     .action(async (opts: { incidents: number; months: number; seed: number; until?: string }) => {

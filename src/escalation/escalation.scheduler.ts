@@ -11,6 +11,7 @@ import type { BusinessCalendar } from '../calendar/business-calendar';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { Catalog, EscalationRung } from '../rules/types';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox';
+import type { IncidentRollupStore } from '../reports/incident-rollup.store';
 import type { WebhookEventType } from '../webhooks/webhook-events';
 import { BreachEntity } from './breach.entity';
 import { clockMode } from './clock-mode';
@@ -64,6 +65,8 @@ export class EscalationScheduler {
     /** Deadlines missed longer ago than this are history, not news: not breached (0: no limit). */
     private readonly lookbackMs: number,
     private readonly batch = 200,
+    /** The statistics' rollup, told of each breach in its transaction. */
+    private readonly incidentRollups: Pick<IncidentRollupStore, 'breachRecorded'> | null = null,
   ) {}
 
   /** Told what each pass did (the metrics count it); must not throw. */
@@ -185,6 +188,7 @@ export class EscalationScheduler {
       const data = { ...subjectData(c), breachId: String(breachId), detectedAt: now.toISOString() };
       await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'SLA_BREACHED', null, data);
       await this.event(em, 'sla.breached', c, now, data);
+      await this.incidentRollups?.breachRecorded(em, c.incidentId);
       return true;
     });
   }

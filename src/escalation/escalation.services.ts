@@ -7,6 +7,7 @@ import type { Transactions } from '../database/transaction';
 import type { IncidentReader } from '../incidents/incident.reader';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox';
+import type { IncidentRollupStore } from '../reports/incident-rollup.store';
 import { ActionComplianceService } from './action-compliance.service';
 import { BreachReader } from './breach.reader';
 import { EscalationScheduler, EscalationTickResult } from './escalation.scheduler';
@@ -24,11 +25,11 @@ export interface EscalationServices {
 
 export function createEscalationServices(
   config: AppConfig, ds: DataSource, reads: ReadDb, tx: Transactions, clock: Clock, log: Logger,
-  ruleSets: RuleSetService, incidentReader: IncidentReader, outbox: WebhookOutbox,
+  ruleSets: RuleSetService, incidentReader: IncidentReader, outbox: WebhookOutbox, incidentRollups: IncidentRollupStore | null = null,
 ): EscalationServices {
-  const scheduler = new EscalationScheduler(ds, tx, ruleSets, outbox, clock, log, config.escalation.intervalMs, config.escalation.lookbackHours * 3_600_000);
+  const scheduler = new EscalationScheduler(ds, tx, ruleSets, outbox, clock, log, config.escalation.intervalMs, config.escalation.lookbackHours * 3_600_000, undefined, incidentRollups);
   return {
-    clocks: new IncidentClockService(ds, tx, ruleSets, incidentReader, clock),
+    clocks: new IncidentClockService(ds, tx, ruleSets, incidentReader, clock, incidentRollups),
     scheduler,
     breaches: new BreachReader(ds, config.maxPageSize, reads),
     compliance: new ActionComplianceService(ds, reads, ruleSets, clock),

@@ -7,11 +7,12 @@ import { RuleAdminResolver } from '../rulesets/rule-admin.resolver';
 import { RefundResolver } from '../refunds/refund.resolver';
 import { IncidentRefundsResolver } from '../refunds/incident-refunds.resolver';
 import { ReportResolver } from '../reports/report.resolver';
+import { IncidentAggregateResolver } from '../reports/incident-aggregate.resolver';
 import { EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver } from '../escalation/escalation.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
 
 export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver,
-  EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver] as const;
+  EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver, IncidentAggregateResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -56,11 +56,24 @@ export class IncidentEntity {
   @Column({ name: 'order_no', type: 'varchar', length: 128, nullable: true })
   orderNo!: string | null;
 
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  channel!: string | null;
+
   @Column({ name: 'occurred_at', ...TIMESTAMP, nullable: true })
   occurredAt!: Date | null;
 
   @Column({ name: 'reported_at', ...TIMESTAMP })
   reportedAt!: Date;
+
+  /** The business-zone month (YYYY-MM), ISO week (YYYY-Www) and day of reportedAt: the statistics' periods. */
+  @Column({ name: 'business_month', type: 'varchar', length: 7, default: '' })
+  businessMonth!: string;
+
+  @Column({ name: 'business_week', type: 'varchar', length: 8, default: '' })
+  businessWeek!: string;
+
+  @Column({ name: 'business_day', type: 'varchar', length: 10, default: '' })
+  businessDay!: string;
 
   @Column({ name: 'acknowledge_by', ...TIMESTAMP, nullable: true })
   acknowledgeBy!: Date | null;
@@ -76,6 +89,10 @@ export class IncidentEntity {
 
   @Column({ type: 'boolean', transformer: boolTransformer })
   drill!: boolean;
+
+  /** The customer's earlier non-drill incidents in the 30 days before this one (0 without a customer). */
+  @Column({ name: 'repeat_incidents_30d', type: 'integer', default: 0 })
+  repeatIncidents30d!: number;
 
   @Column({ name: 'rule_set_version', type: 'varchar', length: 96 })
   ruleSetVersion!: string;

@@ -24,6 +24,7 @@ import { factsOf, LIMITS, normalizeReport, NormalizedReport, text } from './inci
 import type { IncidentReader, IncidentView } from './incident.reader';
 import { RepeatIncidentsFact } from './repeat-incidents.fact';
 import type { IncidentWriteListener } from './incident-write.listener';
+import { businessPeriods } from './business-periods';
 
 /**
  * Reporting and changing incidents. Every write is one transaction: the incident, its actions
@@ -69,9 +70,10 @@ export class IncidentService {
     const inputHash = hashReport(report);
     const reportedAt = this.clock.now();
     const decision = await this.decide(report, reportedAt).catch((e: unknown) => this.fallback(e, engine, report, reportedAt));
+    const repeats = await this.repeatsOf(report, reportedAt, decision);
     try {
       // The answer is what this transaction stored, as stored: no second read of it.
-      const incident = await this.tx.runRaw((em) => this.insert(em, actor, report, inputHash, reportedAt, decision));
+      const incident = await this.tx.runRaw((em) => this.insert(em, actor, report, inputHash, reportedAt, decision, repeats));
       this.rules.decided({ incidentId: incident.entity.id, customerId: report.customer?.id ?? null, reportedAt, decision }); // shadow pack; returns at once
       if (decision.fallback) this.onDecisionFallback?.(decision, incident.entity.id);
       return { incident, created: true };
@@ -160,6 +162,8 @@ export class IncidentService {
         .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
         .execute();
       if (res.affected === 0) throw conflict(`incident ${id} was changed concurrently; read it again`, { field: 'expectedVersion' });
+      const after = Object.assign(new IncidentEntity(), incident, set);
+      for (const l of this.listeners) await l.incidentChanged?.(em, incident, after);
       return incident.id;
     });
     return (await this.reader.byId(incidentId))!;
@@ -192,6 +196,17 @@ export class IncidentService {
   /** Told of each fallback decision stored (logged at error and counted); a replay stores none. */
   onDecisionFallback?: (decision: Decision, incidentId: number) => void;
 
+  /**
+   * The customer's earlier non-drill incidents in the 30 days before (the statistics' repeat
+   * customers): as the rules read it, else counted here when no rule of the category reads it.
+   */
+  private async repeatsOf(report: NormalizedReport, reportedAt: Date, d: Decision): Promise<number> {
+    const customerId = report.customer?.id;
+    if (!customerId) return 0;
+    if (this.rules.current().engine.readsRepeats(report.category)) return d.facts?.repeatIncidents30d ?? 0;
+    return this.repeatFact.repeatIncidents30d(customerId, reportedAt);
+  }
+
   /** Told how long each decision took (dynamic facts included): the rule-evaluation metric. */
   onDecisionTime?: (seconds: number) => void;
 
@@ -203,8 +218,11 @@ export class IncidentService {
    * in the caller's transaction, raw only (and so the listeners': Transactions.runRaw).
    * Returns the view a read after commit would give.
    */
-  private async insert(em: EntityManager, actor: Actor, r: NormalizedReport, inputHash: string, reportedAt: Date, d: Decision): Promise<IncidentView> {
+  private async insert(em: EntityManager, actor: Actor, r: NormalizedReport, inputHash: string, reportedAt: Date, d: Decision, repeats: number): Promise<IncidentView> {
     const row: Omit<IncidentEntity, 'id'> = {
+      ...businessPeriods(this.rules.current().engine.calendar, reportedAt),
+      channel: r.channel,
+      repeatIncidents30d: repeats,
       source: r.source,
       externalRef: r.externalRef,
       inputHash,

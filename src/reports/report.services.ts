@@ -6,6 +6,7 @@ import type { RefundReader } from '../refunds/refund.reader';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { MonthlyReportService } from './monthly-report.service';
 import { RefundAggregateService } from './refund-aggregate.service';
+import { IncidentAggregateService } from './incident-aggregate.service';
 import { RefundStageService } from './refund-stages.service';
 import { ShiftHandoverService } from './shift-handover.service';
 
@@ -15,6 +16,8 @@ import { ShiftHandoverService } from './shift-handover.service';
  */
 export interface ReportServices {
   aggregates: RefundAggregateService;
+  /** Complaint statistics (客诉统计分析). */
+  incidentAggregates: IncidentAggregateService;
   stages: RefundStageService;
   monthly: MonthlyReportService;
   handover: ShiftHandoverService;
@@ -23,6 +26,7 @@ export interface ReportServices {
 export function createReportServices(ds: DataSource, reads: ReadDb, rules: RuleSetService, clock: Clock, incidents: IncidentReader, refunds: RefundReader): ReportServices {
   return {
     aggregates: new RefundAggregateService(ds, reads, rules, clock),
+    incidentAggregates: new IncidentAggregateService(ds, reads, rules),
     stages: new RefundStageService(reads, rules, clock),
     monthly: new MonthlyReportService(reads, rules),
     handover: new ShiftHandoverService(reads, rules, clock, incidents, refunds),

@@ -108,7 +108,7 @@ describe('activation (fail closed)', () => {
     op.armed = 5000.01; // a boundary of the shipped pack: the smoke corpus reaches it
     const dir = packWith({ fact: 'amount', operator: 'tripwire', value: 1 });
     await expect(activateRulePack(dir, { operators: [op] })).rejects.toThrow(RulesInvalidError);
-    const problems = await activateRulePack(dir, { operators: [op] }).catch((e: RulesInvalidError) => e.problems);
+    const problems = (await activateRulePack(dir, { operators: [op] }).catch((e: RulesInvalidError) => e.problems)) as RulesInvalidError['problems'];
     expect(problems).toEqual([{ file: 'policy/severity.json', pointer: '/rules/0', message: expect.stringContaining('tripped') }]);
     expect(problems[0].message).toContain(`rule "${firstRule.name}"`);
   });

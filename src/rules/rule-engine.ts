@@ -209,6 +209,11 @@ export class RuleEngine {
     return { partial, fired, runs };
   }
 
+  /** Whether a rule for this category reads repeatIncidents30d (so a decision fetches it). */
+  readsRepeats(category: string): boolean {
+    return this.repeatCategories.has('*') || this.repeatCategories.has(category);
+  }
+
   /**
    * The report facts (missing ones as null) plus repeatIncidents30d, fetched only when a rule
    * for this category reads it: synchronously when nothing is fetched.

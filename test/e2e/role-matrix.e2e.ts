@@ -11,6 +11,7 @@ type Role = (typeof ROLES)[number];
 const ALL: readonly Role[] = ROLES;
 const REPORTS: readonly Role[] = ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'];
 const CHANGE: readonly Role[] = ['AGENT', 'CS_LEAD', 'ADMIN'];
+const STATISTICS: readonly Role[] = ['ANALYST', 'CS_LEAD', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'];
 
 interface Fixture {
   incidentId: string;
@@ -49,6 +50,7 @@ const OPS: Op[] = [
   { name: 'refundAggregates', allowed: REPORTS, run: (h, k) => h.gql(k, `{ refundAggregates(groupBy: [MONTH]) { count } }`) },
   { name: 'refundStageDurations', allowed: REPORTS, run: (h, k) => h.gql(k, `{ refundStageDurations { step } }`) },
   { name: 'monthlyRefundReport', allowed: REPORTS, run: (h, k) => h.gql(k, `{ monthlyRefundReport(month: "2026-10") { totalCount } }`) },
+  { name: 'incidentAggregates', allowed: STATISTICS, run: (h, k) => h.gql(k, `{ incidentAggregates(groupBy: [MONTH, CATEGORY]) { count } }`) },
   { name: 'shiftHandover', allowed: REPORTS, run: (h, k) => h.gql(k, `{ shiftHandover(from: "2026-11-23T00:00:00Z", to: "2026-11-23T12:00:00Z") { from } }`) },
   { name: 'reloadRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { reloadRules { version } }`) },
   { name: 'ruleSetVersions', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `{ ruleSetVersions { version } }`) },

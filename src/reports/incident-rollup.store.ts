@@ -1,0 +1,101 @@
+import type { EntityManager } from 'typeorm';
+import type { IncidentEntity } from '../incidents/incident.entity';
+import type { IncidentView } from '../incidents/incident.reader';
+import type { IncidentWriteListener } from '../incidents/incident-write.listener';
+import { rawNumber } from '../database/raw-values';
+import { rawExec } from '../database/raw-sql';
+import {
+  breachDelta, cellOf, contributionOf, INCIDENT_AMOUNT_COLUMNS, INCIDENT_CELL_COLUMNS, IncidentDelta, incidentCellId, incidentDeltas, incidentDeltaValues, IncidentFigures,
+} from './incident-rollup.cells';
+import { groupIncidentFacts, incidentFacts } from './incident-facts.query';
+import { Dialect, dialectOf } from './sql-dialect';
+
+const ROLLUP = 'incident_rollups';
+
+/**
+ * Keeps `incident_rollups` (counts and sums per business month × drill × category × subtype ×
+ * severity × owner department × source × channel × status) in step with the incidents, inside
+ * each write's transaction, as its last statements: a year of monthly statistics reads a few
+ * thousand rows instead of every incident.
+ *
+ * Every write that changes what an incident contributes must call it:
+ * - `incidentReported` — a new incident (IncidentService, as a write listener);
+ * - `incidentChanged(em, before, after)` — any change of the incident's row: status,
+ *   acknowledge/resolve times, deadlines (a resumed clock moves them), severity or owner (an
+ *   amendment), satisfaction. IncidentService.change calls it for every change it makes;
+ * - `breachRecorded(em, incidentId)` — a breach of any of its deadlines (the escalation scheduler).
+ */
+export class IncidentRollupStore implements IncidentWriteListener {
+  async incidentReported(em: EntityManager, view: IncidentView): Promise<void> {
+    await this.apply(em, incidentDeltas(null, contributionOf(view.entity, 0)));
+  }
+
+  async statusChanged(): Promise<void> {
+    // The row is not written yet: incidentChanged follows with the change applied.
+  }
+
+  async incidentChanged(em: EntityManager, before: IncidentFigures, after: IncidentFigures & Pick<IncidentEntity, 'id'>): Promise<void> {
+    // The breaches move with the incident only when its cell changes: count them only then.
+    const moves = incidentCellId(cellOf(before)) !== incidentCellId(cellOf(after));
+    const breaches = moves ? await breachCount(em, after.id) : 0;
+    await this.apply(em, incidentDeltas(contributionOf(before, breaches), contributionOf(after, breaches)));
+  }
+
+  async breachRecorded(em: EntityManager, incidentId: number): Promise<void> {
+    const [row] = (await rawExec(em, `SELECT ${FIGURES} FROM incidents WHERE id = ?`, [incidentId])) as Array<Record<string, unknown>>;
+    if (row) await this.apply(em, [breachDelta(figuresOf(row))]);
+  }
+
+  /** Raw statements (rawExec): the report's transaction sends nothing else (Transactions.runRaw). */
+  private async apply(em: EntityManager, deltas: readonly IncidentDelta[]): Promise<void> {
+    const d = dialectOf(em);
+    for (const delta of deltas) await rawExec(em, rollupUpsert(d), incidentDeltaValues(delta));
+  }
+}
+
+/**
+ * The incident's breaches now. Called after the incident's row was updated, so its lock is
+ * held and no breach can be added before commit (the scheduler locks the incident row first);
+ * on MySQL a locking read, so breaches committed after this transaction's snapshot count too.
+ */
+async function breachCount(em: EntityManager, incidentId: number): Promise<number> {
+  const lock = dialectOf(em) === 'mysql' ? ' LOCK IN SHARE MODE' : '';
+  const [row] = (await rawExec(em, `SELECT COUNT(*) AS n FROM breaches WHERE incident_id = ?${lock}`, [incidentId])) as Array<Record<string, unknown>>;
+  return rawNumber(row.n);
+}
+
+/** The cell columns of an incident row (what a breach needs). */
+const FIGURES = 'business_month, drill, category, subtype, severity, owner_department, source, channel, status';
+
+function figuresOf(r: Record<string, unknown>): IncidentFigures {
+  return {
+    businessMonth: String(r.business_month), drill: Boolean(Number(r.drill)), category: String(r.category), subtype: (r.subtype as string | null) ?? null,
+    severity: String(r.severity), ownerDepartment: String(r.owner_department), source: String(r.source), channel: (r.channel as string | null) ?? null,
+    status: String(r.status),
+    // Not read by a breach's delta.
+    reportedAt: new Date(0), acknowledgeBy: null, acknowledgedAt: null, resolveBy: null, resolvedAt: null, satisfactionScore: null, repeatIncidents30d: 0, amountFen: null,
+  };
+}
+
+/** Adds a delta to a cell, creating it when new, in one statement (atomic under concurrency). */
+function rollupUpsert(d: Dialect): string {
+  const columns = [...INCIDENT_CELL_COLUMNS, ...INCIDENT_AMOUNT_COLUMNS];
+  const add = (c: string) => (d === 'sqlite' ? `${c} = ${c} + excluded.${c}` : `${c} = ${c} + VALUES(${c})`);
+  const insert = `INSERT INTO ${ROLLUP} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  const set = INCIDENT_AMOUNT_COLUMNS.map(add).join(', ');
+  return d === 'sqlite' ? `${insert} ON CONFLICT (${INCIDENT_CELL_COLUMNS.join(', ')}) DO UPDATE SET ${set}` : `${insert} ON DUPLICATE KEY UPDATE ${set}`;
+}
+
+/**
+ * Recomputes `incident_rollups` from the incidents and their breaches (the migration that
+ * creates it, the benchmark, and the tests that check the incremental table against it).
+ * Run it in a transaction.
+ */
+export async function rebuildIncidentRollups(em: EntityManager): Promise<void> {
+  const d = dialectOf(em);
+  const grouped = groupIncidentFacts(em, d, incidentFacts(em, d, { includeDrills: true }), INCIDENT_CELL_COLUMNS);
+  const [sql, params] = grouped.getQueryAndParameters();
+  await em.query(`DELETE FROM ${ROLLUP}`);
+  // groupIncidentFacts selects the sums first (INCIDENT_AMOUNT_COLUMNS' order), then the keys k0…k8 in INCIDENT_CELL_COLUMNS order.
+  await em.query(`INSERT INTO ${ROLLUP} (${[...INCIDENT_AMOUNT_COLUMNS, ...INCIDENT_CELL_COLUMNS].join(', ')}) ${sql}`, params);
+}
