@@ -16,6 +16,7 @@ import { createRuleAdminServices, RuleAdminServices } from './rulesets/rule-admi
 import { Metrics } from './observability/metrics';
 import { createEscalationServices, EscalationServices } from './escalation/escalation.services';
 import { createWebhookServices, WebhookServices } from './webhooks/webhook.services';
+import { createPeopleServices, PeopleServices } from './people/people.services';
 
 /** The composition root: every service, built once per process from the config. */
 export interface Services {
@@ -37,6 +38,8 @@ export interface Services {
   ruleAdmin: RuleAdminServices;
   escalation: EscalationServices;
   webhooks: WebhookServices;
+  /** Staff directory, contacts, on-call, notifications. */
+  people: PeopleServices;
 }
 
 export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger): Services {
@@ -51,6 +54,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   ruleSets.onReloaded = (active, loadedBy) => webhooks.events.rulesReloaded(active, loadedBy);
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events]);
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
+  const people = createPeopleServices(ds, tx, clock, ruleSets);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
   const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
@@ -65,5 +69,5 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   };
   webhooks.worker.onOutcome = (outcome) => metrics.webhookAttempts.inc({ outcome });
   ruleSets.onDecided(({ decision }) => metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' }));
-  return { config, clock, ds, tx, reads, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks };
+  return { config, clock, ds, tx, reads, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks, people };
 }

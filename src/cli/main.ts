@@ -6,6 +6,7 @@ import { registerApiKey } from './apikey.command';
 import { registerSchema } from './schema.command';
 import { registerDemo } from './demo.command';
 import { registerRules } from './rules.command';
+import { registerStaff } from './staff.command';
 
 /** `triage` — serve, migrate, manage API keys, print the schema, work on rule packs. */
 export function buildCli(): Command {
@@ -19,6 +20,7 @@ export function buildCli(): Command {
   registerSchema(program);
   registerDemo(program);
   registerRules(program);
+  registerStaff(program);
   return program;
 }
 

@@ -18,10 +18,12 @@ import { SlaWarningEntity } from '../escalation/sla-warning.entity';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
 import { WebhookOutboxEntity } from '../webhooks/webhook-outbox.entity';
 import { WebhookSubscriptionEntity } from '../webhooks/webhook-subscription.entity';
+import { PEOPLE_ENTITIES } from '../people/people.entities';
 
 /** Every entity, listed explicitly (no globs: the build and ts-jest see the same set). */
 export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity, ShadowDivergenceEntity,
-  IncidentClockEntity, BreachEntity, SlaWarningEntity, WebhookSubscriptionEntity, WebhookOutboxEntity, WebhookDeliveryEntity];
+  IncidentClockEntity, BreachEntity, SlaWarningEntity, WebhookSubscriptionEntity, WebhookOutboxEntity, WebhookDeliveryEntity,
+  ...PEOPLE_ENTITIES];
 
 /** TypeORM options for SQLite (embedded default) or MySQL/MariaDB. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

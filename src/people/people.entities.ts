@@ -1,0 +1,6 @@
+import { ContactEntity } from './contact.entity';
+import { OnCallShiftEntity } from './on-call-shift.entity';
+import { StaffMemberEntity } from './staff-member.entity';
+
+/** The entities of the people feature (staff directory, contacts, on-call, notifications). */
+export const PEOPLE_ENTITIES = [StaffMemberEntity, ContactEntity, OnCallShiftEntity];

@@ -1,0 +1,31 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
+@ObjectType('StaffMember', { description: 'A person of the staff directory (成员名单).' })
+export class StaffMemberGql {
+  @Field(() => ID) id!: string;
+  @Field(() => String) employeeNo!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String) department!: string;
+  @Field(() => [String]) roles!: string[];
+  @Field(() => String, { nullable: true, description: 'Masked as phones are (POLICY §9).' }) phone!: string | null;
+  @Field(() => Boolean) active!: boolean;
+}
+
+@InputType('StaffMemberInput')
+export class StaffMemberInput {
+  @Field(() => String) employeeNo!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String) department!: string;
+  @Field(() => [String]) roles!: string[];
+  @Field(() => String, { nullable: true }) phone?: string | null;
+  @Field(() => Boolean, { nullable: true }) active?: boolean | null;
+}
+
+@ObjectType('Caller')
+export class CallerGql {
+  @Field(() => String, { description: "The API key's name, or the staff member's employee number." }) name!: string;
+  @Field(() => [String]) roles!: string[];
+  @Field(() => String, { nullable: true }) source!: string | null;
+  @Field(() => StaffMemberGql, { nullable: true, description: 'The staff member this request acts as: a staff sign-in, or an integration acting for one (X-Triage-Employee).' })
+  staff!: StaffMemberGql | null;
+}
