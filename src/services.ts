@@ -69,5 +69,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   };
   webhooks.worker.onOutcome = (outcome) => metrics.webhookAttempts.inc({ outcome });
   ruleSets.onDecided(({ decision }) => metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' }));
-  return { config, clock, ds, tx, reads, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks, people };
+  const apiKeys = new ApiKeyService(ds, clock);
+  apiKeys.resolveStaff = (headers, token, keyActor) => people.identity.resolve(headers, token, keyActor);
+  return { config, clock, ds, tx, reads, log, apiKeys, ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks, people };
 }

@@ -7,13 +7,14 @@ import type { Actor } from './actor';
 import type { ApiKeyService } from './api-key.service';
 
 /** The HTTP status of each refusal `callerOf` throws. */
-export const CALLER_REFUSALS = { UNAUTHENTICATED: 401, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 } as const satisfies Partial<Record<AppError['code'], number>>;
+export const CALLER_REFUSALS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 } as const satisfies Partial<Record<AppError['code'], number>>;
 
 /**
  * The actor a request's `Authorization: Bearer <key>` stands for, counted against the key's
  * per-minute budget: one door for GraphQL and the report downloads alike. Null when the
  * request sends no key. Throws AppError: UNAUTHENTICATED (malformed, unknown or revoked key),
- * SERVICE_UNAVAILABLE (the database cannot be asked), RATE_LIMITED (`retryAfterSeconds`).
+ * SERVICE_UNAVAILABLE (the database cannot be asked), RATE_LIMITED (`retryAfterSeconds`),
+ * FORBIDDEN (X-Triage-Employee from a key that may not act for staff, or naming no active member).
  */
 export async function callerOf(req: IncomingMessage, apiKeys: ApiKeyService, rateLimiter: KeyRateLimiter, log: Logger, requestId: string): Promise<Actor | null> {
   const header = req.headers.authorization;
@@ -22,6 +23,8 @@ export async function callerOf(req: IncomingMessage, apiKeys: ApiKeyService, rat
   let actor: Actor | null = null;
   try {
     actor = match ? await apiKeys.authenticate(match[1]) : null;
+    // The person behind it: an integration acting for staff, or a staff sign-in (src/people).
+    if (match && apiKeys.resolveStaff) actor = await apiKeys.resolveStaff(req.headers, match[1], actor);
   } catch (e) {
     if (!isConnectionError(e)) throw e;
     log.error({ err: e, requestId }, 'database unavailable');

@@ -3,13 +3,15 @@ import type { Clock } from '../common/clock';
 import type { Transactions } from '../database/transaction';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { StaffService } from './staff.service';
+import { StaffIdentity } from './staff-identity';
 
 /** People, not keys: the staff directory, contacts, on-call and what reaches people. */
 export interface PeopleServices {
   staff: StaffService;
+  identity: StaffIdentity;
 }
 
 export function createPeopleServices(ds: DataSource, tx: Transactions, clock: Clock, ruleSets: RuleSetService): PeopleServices {
   const departments = () => ruleSets.current().engine.pack.catalog.departments;
-  return { staff: new StaffService(ds, tx, clock, departments) };
+  return { staff: new StaffService(ds, tx, clock, departments), identity: new StaffIdentity(ds, null) };
 }
