@@ -54,7 +54,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   ruleSets.onReloaded = (active, loadedBy) => webhooks.events.rulesReloaded(active, loadedBy);
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events]);
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
-  const people = createPeopleServices(ds, tx, clock, ruleSets);
+  const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
   const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);

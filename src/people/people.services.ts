@@ -1,4 +1,7 @@
 import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/config';
+import { OidcVerifier } from './oidc-verifier';
 import type { Clock } from '../common/clock';
 import type { Transactions } from '../database/transaction';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -11,7 +14,7 @@ export interface PeopleServices {
   identity: StaffIdentity;
 }
 
-export function createPeopleServices(ds: DataSource, tx: Transactions, clock: Clock, ruleSets: RuleSetService): PeopleServices {
+export function createPeopleServices(config: AppConfig, ds: DataSource, tx: Transactions, clock: Clock, log: Logger, ruleSets: RuleSetService): PeopleServices {
   const departments = () => ruleSets.current().engine.pack.catalog.departments;
-  return { staff: new StaffService(ds, tx, clock, departments), identity: new StaffIdentity(ds, null) };
+  return { staff: new StaffService(ds, tx, clock, departments), identity: new StaffIdentity(ds, config.oidc ? new OidcVerifier(config.oidc, clock, log) : null) };
 }
