@@ -10,10 +10,11 @@ import { ReportResolver } from '../reports/report.resolver';
 import { EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver } from '../escalation/escalation.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { StaffResolver } from '../people/staff.resolver';
+import { ContactResolver } from '../people/contact.resolver';
 
 export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver,
   EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver,
-  StaffResolver] as const;
+  StaffResolver, ContactResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../graphql/scalars';
 
 @ObjectType('StaffMember', { description: 'A person of the staff directory (成员名单).' })
 export class StaffMemberGql {
@@ -28,4 +29,40 @@ export class CallerGql {
   @Field(() => String, { nullable: true }) source!: string | null;
   @Field(() => StaffMemberGql, { nullable: true, description: 'The staff member this request acts as: a staff sign-in, or an integration acting for one (X-Triage-Employee).' })
   staff!: StaffMemberGql | null;
+}
+
+@ObjectType('Contact')
+export class ContactGql {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { description: 'INTERNAL (成员名单) or EXTERNAL (紧急应变外部联系通信录: 110, 119, 120, property management, IT …).' }) kind!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { nullable: true }) department!: string | null;
+  @Field(() => String, { nullable: true }) role!: string | null;
+  @Field(() => String, { nullable: true }) phone!: string | null;
+}
+
+@InputType('ContactInput')
+export class ContactInput {
+  @Field(() => ID, { nullable: true }) id?: string | null;
+  @Field(() => String) kind!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { nullable: true }) department?: string | null;
+  @Field(() => String, { nullable: true }) role?: string | null;
+  @Field(() => String, { nullable: true }) phone?: string | null;
+}
+
+@ObjectType('OnCallShift')
+export class OnCallShiftGql {
+  @Field(() => String) department!: string;
+  @Field(() => StaffMemberGql) staff!: StaffMemberGql;
+  @Field(() => DateTimeScalar) from!: Date;
+  @Field(() => DateTimeScalar) to!: Date;
+}
+
+@InputType('OnCallShiftInput')
+export class OnCallShiftInput {
+  @Field(() => String) department!: string;
+  @Field(() => String) employeeNo!: string;
+  @Field(() => DateTimeScalar) from!: Date;
+  @Field(() => DateTimeScalar) to!: Date;
 }

@@ -70,6 +70,11 @@ const OPS: Op[] = [
   // People, not keys: staff directory, contacts and on-call (ADMIN manages, every staff role reads).
   { name: 'me', allowed: ALL, run: (h, k) => h.gql(k, `{ me { name } }`) },
   { name: 'staffMembers', allowed: STAFF, run: (h, k) => h.gql(k, `{ staffMembers { employeeNo } }`) },
+  { name: 'contacts', allowed: STAFF, run: (h, k) => h.gql(k, `{ contacts { id } }`) },
+  { name: 'upsertContact', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { upsertContact(input: { kind: "EXTERNAL", name: "119" }) { id } }`) },
+  { name: 'deleteContact', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { deleteContact(id: "999999") }`) },
+  { name: 'onCall', allowed: STAFF, run: (h, k) => h.gql(k, `{ onCall(department: "FACILITIES") { employeeNo } }`) },
+  { name: 'setOnCall', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { setOnCall(shifts: [{ department: "IT", employeeNo: "M-TECH", from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z" }]) { department } }`) },
   { name: 'upsertStaffMember', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { upsertStaffMember(input: { employeeNo: "M1", name: "x", department: "IT", roles: ["TECH"] }) { id } }`) },
 ];
 
