@@ -55,6 +55,9 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events]);
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
   const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
+  // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
+  webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
+  webhooks.worker.queues.push(people.dispatcher);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
   const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);

@@ -7,6 +7,7 @@ import { registerSchema } from './schema.command';
 import { registerDemo } from './demo.command';
 import { registerRules } from './rules.command';
 import { registerStaff } from './staff.command';
+import { registerNotify } from './notify.command';
 
 /** `triage` — serve, migrate, manage API keys, print the schema, work on rule packs. */
 export function buildCli(): Command {
@@ -21,6 +22,7 @@ export function buildCli(): Command {
   registerDemo(program);
   registerRules(program);
   registerStaff(program);
+  registerNotify(program);
   return program;
 }
 

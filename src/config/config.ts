@@ -67,6 +67,8 @@ export interface AppConfig {
    * how long after fetching the JWKS an unknown key id waits before the next fetch. Null: off.
    */
   oidc: OidcConfig | null;
+  /** The link back in notifications, `{id}` standing for the incident id (NOTIFICATION_LINK); null: none. */
+  notificationLink: string | null;
 }
 
 export interface OidcConfig {
@@ -251,7 +253,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workers: integer('WORKERS', env.WORKERS, 1, 1, 64, problems),
     tracing: readTracingConfig(env, problems),
     oidc: readOidcConfig(env, problems),
+    notificationLink: env.NOTIFICATION_LINK || null,
   };
+  if (config.notificationLink !== null && !/^https?:\/\/\S+$/.test(config.notificationLink)) {
+    problems.push(`NOTIFICATION_LINK="${config.notificationLink}" must be an http(s) URL, {id} standing for the incident id`);
+  }
   if (config.workers > 1 && config.database.kind === 'sqlite') {
     // SQLite transactions are queued one after the other inside one process only: processes
     // sharing the file would meet as concurrent writers (SQLITE_BUSY), so several need MySQL/MariaDB.

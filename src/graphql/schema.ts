@@ -11,10 +11,11 @@ import { EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolve
 import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { StaffResolver } from '../people/staff.resolver';
 import { ContactResolver } from '../people/contact.resolver';
+import { NotificationResolver } from '../people/notification.resolver';
 
 export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver,
   EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver,
-  StaffResolver, ContactResolver] as const;
+  StaffResolver, ContactResolver, NotificationResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars';
 
 @ObjectType('StaffMember', { description: 'A person of the staff directory (成员名单).' })
@@ -65,4 +65,17 @@ export class OnCallShiftInput {
   @Field(() => String) employeeNo!: string;
   @Field(() => DateTimeScalar) from!: Date;
   @Field(() => DateTimeScalar) to!: Date;
+}
+
+@ObjectType('Notification', { description: 'One person (or a department\'s group) told about an incident through one channel.' })
+export class NotificationGql {
+  @Field(() => ID) id!: string;
+  /** Resolved by NotificationIncidentResolver. */
+  incidentId!: number | null;
+  @Field(() => String, { description: 'What caused it: REPORTED, AMENDED, BREACH, ESCALATED, WARNING, REFUND_STEP …' }) reason!: string;
+  @Field(() => String) recipient!: string;
+  @Field(() => String) channel!: string;
+  @Field(() => String) status!: string;
+  @Field(() => Int) attempts!: number;
+  @Field(() => DateTimeScalar, { nullable: true }) sentAt!: Date | null;
 }

@@ -75,6 +75,7 @@ const OPS: Op[] = [
   { name: 'deleteContact', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { deleteContact(id: "999999") }`) },
   { name: 'onCall', allowed: STAFF, run: (h, k) => h.gql(k, `{ onCall(department: "FACILITIES") { employeeNo } }`) },
   { name: 'setOnCall', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { setOnCall(shifts: [{ department: "IT", employeeNo: "M-TECH", from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z" }]) { department } }`) },
+  { name: 'notifications', allowed: STAFF, run: (h, k, fx) => h.gql(k, `query($id: ID) { notifications(incidentId: $id) { id } }`, { id: fx.incidentId }) },
   { name: 'upsertStaffMember', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { upsertStaffMember(input: { employeeNo: "M1", name: "x", department: "IT", roles: ["TECH"] }) { id } }`) },
 ];
 

@@ -137,4 +137,16 @@ describe('triage staff import', () => {
     await wb.xlsx.writeFile(file);
     expect((await triage(['staff', 'import', file])).stdout).toMatch(/^\+ 7001\n\+ 7002\nadded 2/);
   });
+
+  (built ? it : it.skip)('triage notify channel add|list|remove configures where a department is told', async () => {
+    expect(await triage(['migrate'])).toMatchObject({ code: 0 });
+    const added = await triage(['notify', 'channel', 'add', '--department', 'facilities', '--kind', 'dingtalk', '--url', 'https://oapi.dingtalk.com/robot/send?access_token=abc', '--secret', 'SEC123']);
+    expect(added.stdout).toMatch(/^added channel (\d+): DINGTALK for FACILITIES \(signed\)$/m);
+    const id = /channel (\d+)/.exec(added.stdout)![1];
+    expect((await triage(['notify', 'channel', 'add', '--department', 'FACILITIES', '--kind', 'WECOM', '--url', 'https://qyapi.weixin.qq.com/x', '--secret', 's'])).stderr).toMatch(/secret: a WeCom group robot has no signing secret/);
+    expect((await triage(['notify', 'channel', 'add', '--department', 'FACILITIES', '--kind', 'SMS', '--url', 'https://x'])).stderr).toMatch(/kind: must be one of/);
+    expect((await triage(['notify', 'channel', 'list'])).stdout).toContain(`${id}\tFACILITIES\tDINGTALK\toapi.dingtalk.com\tsigned\tactive`);
+    expect((await triage(['notify', 'channel', 'remove', id])).stdout).toBe(`removed channel ${id}\n`);
+    expect((await triage(['notify', 'channel', 'list'])).stdout).toContain('\tremoved');
+  });
 });
