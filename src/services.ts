@@ -18,6 +18,7 @@ import { Metrics } from './observability/metrics';
 import { createEscalationServices, EscalationServices } from './escalation/escalation.services';
 import { createWebhookServices, WebhookServices } from './webhooks/webhook.services';
 import type { RulePackOptions } from './rules/rule-pack.loader';
+import { createPeopleServices, PeopleServices } from './people/people.services';
 
 /** The composition root: every service, built once per process from the config. */
 export interface Services {
@@ -39,6 +40,8 @@ export interface Services {
   ruleAdmin: RuleAdminServices;
   escalation: EscalationServices;
   webhooks: WebhookServices;
+  /** Staff directory, contacts, on-call, notifications. */
+  people: PeopleServices;
 }
 
 export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger, rulePack: RulePackOptions = {}): Services {
@@ -55,6 +58,10 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const incidentRollups = new IncidentRollupStore();
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events, incidentRollups]);
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
+  const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
+  // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
+  webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
+  webhooks.worker.queues.push(people.dispatcher);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, incidentRollups);
   const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
@@ -73,5 +80,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   };
   webhooks.worker.onOutcome = (outcome) => metrics.webhookAttempts.inc({ outcome });
   ruleSets.onDecided(({ decision }) => metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' }));
-  return { config, clock, ds, tx, reads, log, apiKeys: new ApiKeyService(ds, clock), ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks };
+  const apiKeys = new ApiKeyService(ds, clock);
+  apiKeys.resolveStaff = (headers, token, keyActor) => people.identity.resolve(headers, token, keyActor);
+  return { config, clock, ds, tx, reads, log, apiKeys, ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks, people };
 }

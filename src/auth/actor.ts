@@ -4,18 +4,44 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling: the API key's name, its roles, and for an INTEGRATION key its source. */
+/** The staff member a request acts as (the directory's row when the request came in). */
+export interface StaffRef {
+  id: number;
+  employeeNo: string;
+  name: string;
+}
+
+/**
+ * Who is calling: the API key's name, its roles, and for an INTEGRATION key its source. A staff
+ * sign-in or an integration acting for staff carries `staff`; `name` then names the person
+ * ("张三 (erp)"), and the roles are the directory's.
+ */
 export interface Actor {
   keyId: number;
   name: string;
   roles: ReadonlySet<Role>;
   source: string | null;
+  /** The staff member this request acts as. */
+  staff?: StaffRef | null;
+  /** The INTEGRATION key acting for `staff` (X-Triage-Employee); null for a sign-in. */
+  delegatedBy?: string | null;
+  /** This key may act for staff (created with --act-for-staff). */
+  actForStaff?: boolean;
 }
+
+/** The person behind a request: a staff member however they came in, else the key itself. The signing rules count these. */
+export const personOf = (actor: Pick<Actor, 'name' | 'staff'>) => (actor.staff ? `staff:${actor.staff.employeeNo}` : `key:${actor.name}`);
 
 export const hasAnyRole = (actor: Actor, roles: readonly Role[]) => roles.some((r) => actor.roles.has(r));
 
-/** Staff see every incident and refund; a pure INTEGRATION key sees only its own source's. */
-export const isStaff = (actor: Actor) => [...actor.roles].some((r) => r !== 'INTEGRATION');
+/**
+ * Staff see every incident and refund; a pure INTEGRATION key sees only its own source's, and so
+ * does an integration acting for a staff member (bound to the key's source).
+ */
+export const isStaff = (actor: Actor) => !isBoundDelegate(actor) && [...actor.roles].some((r) => r !== 'INTEGRATION');
+
+/** An integration acting for staff: the member's roles, bounded by the key's source where integrations are bound. */
+export const isBoundDelegate = (actor: Actor) => !!actor.delegatedBy && actor.source !== null;
 
 /** 注意保密: phone numbers in clear only for these roles. */
 export const PHONE_ROLES: readonly Role[] = ['AGENT', 'CS_LEAD', 'ADMIN'];

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { TIMESTAMP } from '../database/column-types';
+import { boolTransformer, TIMESTAMP } from '../database/column-types';
 
 /** An API key. Only its sha256 is stored; the key itself is shown once, at creation. */
 @Entity('api_keys')
@@ -20,6 +20,10 @@ export class ApiKeyEntity {
   /** The ERP/CRM source an INTEGRATION key is bound to. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   source!: string | null;
+
+  /** An INTEGRATION key that may name a staff member per request (X-Triage-Employee). */
+  @Column({ name: 'act_for_staff', type: 'boolean', transformer: boolTransformer, default: false })
+  actForStaff!: boolean;
 
   @Column({ name: 'created_at', ...TIMESTAMP })
   createdAt!: Date;

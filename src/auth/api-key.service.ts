@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { AppError, badInput } from '../common/errors';
 import { rawQuery } from '../database/raw-sql';
@@ -8,7 +9,7 @@ import { Actor, Role, ROLES } from './actor';
 
 const KEY_PREFIX = 'trg_';
 /** Plain SQL both SQLite and MySQL/MariaDB read the same way. */
-const AUTHENTICATE_SQL = 'SELECT id, name, roles, source, revoked_at FROM api_keys WHERE key_hash = ?';
+const AUTHENTICATE_SQL = 'SELECT id, name, roles, source, act_for_staff, revoked_at FROM api_keys WHERE key_hash = ?';
 
 /** sha256 of the key: what the database keeps. */
 export const hashKey = (key: string) => crypto.createHash('sha256').update(key, 'utf8').digest('hex');
@@ -17,6 +18,8 @@ export interface ApiKeySummary {
   name: string;
   roles: Role[];
   source: string | null;
+  /** May act for staff members (X-Triage-Employee). */
+  actForStaff: boolean;
   createdAt: Date;
   revokedAt: Date | null;
 }
@@ -25,17 +28,25 @@ export interface ApiKeySummary {
 export class ApiKeyService {
   constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
 
+  /**
+   * Turns a request into the person behind it, after the key (if the token is one) is known:
+   * an integration acting for staff, or a staff sign-in. Set by the composition root.
+   */
+  resolveStaff: ((headers: IncomingHttpHeaders, token: string, keyActor: Actor | null) => Promise<Actor | null>) | null = null;
+
   /** Creates a key; returns the key itself (the only time it exists in clear). */
-  async create(name: string, roles: string[], source: string | null): Promise<{ key: string; summary: ApiKeySummary }> {
+  async create(name: string, roles: string[], source: string | null, options: { actForStaff?: boolean } = {}): Promise<{ key: string; summary: ApiKeySummary }> {
     if (!/^[\w.@:-]{1,128}$/.test(name)) throw badInput('name', 'use 1–128 letters, digits, . _ - @ :');
     const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
     if (!roles.length || unknown.length) throw badInput('roles', `unknown or no roles (${unknown.join(', ')}); allowed: ${ROLES.join(', ')}`);
     if (roles.includes('INTEGRATION') && !source) throw badInput('source', 'an INTEGRATION key must be bound to a source');
     if (source !== null && !/^[\w.-]{1,64}$/.test(source)) throw badInput('source', 'use 1–64 letters, digits, . _ -');
+    const actForStaff = options.actForStaff ?? false;
+    if (actForStaff && (roles.length !== 1 || roles[0] !== 'INTEGRATION')) throw badInput('actForStaff', 'only an INTEGRATION key (and no other role) may act for staff');
     const repo = this.ds.getRepository(ApiKeyEntity);
     if (await repo.findOneBy({ name })) throw new AppError('CONFLICT', `an API key named ${name} exists already`);
     const key = KEY_PREFIX + crypto.randomBytes(32).toString('base64url');
-    const row = repo.create({ name, keyHash: hashKey(key), roles: [...new Set(roles)].join(','), source, createdAt: this.clock.now(), revokedAt: null });
+    const row = repo.create({ name, keyHash: hashKey(key), roles: [...new Set(roles)].join(','), source, actForStaff, createdAt: this.clock.now(), revokedAt: null });
     await repo.insert(row);
     return { key, summary: toSummary(row) };
   }
@@ -59,13 +70,13 @@ export class ApiKeyService {
    */
   async authenticate(key: string): Promise<Actor | null> {
     if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
-    const rows = (await rawQuery(this.ds, AUTHENTICATE_SQL, [hashKey(key)])) as Array<{ id: number | string; name: string; roles: string; source: string | null; revoked_at: unknown }>;
+    const rows = (await rawQuery(this.ds, AUTHENTICATE_SQL, [hashKey(key)])) as Array<{ id: number | string; name: string; roles: string; source: string | null; act_for_staff: unknown; revoked_at: unknown }>;
     const row = rows[0];
     if (!row || (row.revoked_at !== null && row.revoked_at !== undefined)) return null;
-    return { keyId: Number(row.id), name: row.name, roles: new Set(row.roles.split(',') as Role[]), source: row.source };
+    return { keyId: Number(row.id), name: row.name, roles: new Set(row.roles.split(',') as Role[]), source: row.source, actForStaff: Boolean(Number(row.act_for_staff)) };
   }
 }
 
 function toSummary(row: ApiKeyEntity): ApiKeySummary {
-  return { name: row.name, roles: row.roles.split(',') as Role[], source: row.source, createdAt: row.createdAt, revokedAt: row.revokedAt };
+  return { name: row.name, roles: row.roles.split(',') as Role[], source: row.source, actForStaff: row.actForStaff, createdAt: row.createdAt, revokedAt: row.revokedAt };
 }

@@ -7,7 +7,7 @@ import type { ApiKeyService } from './api-key.service';
 import type { AuthFailureThrottle } from './auth-throttle';
 
 /** The HTTP status of each refusal `callerOf` (and the per-operation rate limit) throws. */
-export const CALLER_REFUSALS = { UNAUTHENTICATED: 401, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 } as const satisfies Partial<Record<AppError['code'], number>>;
+export const CALLER_REFUSALS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 } as const satisfies Partial<Record<AppError['code'], number>>;
 
 /** Seconds a client is told to wait while the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -30,7 +30,8 @@ export const clientAddressOf = (req: IncomingMessage): string => req.socket.remo
  * report downloads alike. Null when the request sends no key. Throws AppError:
  * UNAUTHENTICATED (malformed, unknown or revoked key), RATE_LIMITED (`retryAfterSeconds`: the
  * client address failed authentication too often), SERVICE_UNAVAILABLE (`retryAfterSeconds`:
- * the database cannot be asked). Rate limits per key are counted per operation, elsewhere.
+ * the database cannot be asked), FORBIDDEN (X-Triage-Employee from a key that may not act for
+ * staff, or naming no active member). Rate limits per key are counted per operation, elsewhere.
  */
 export async function callerOf(req: IncomingMessage, apiKeys: ApiKeyService, throttle: AuthFailureThrottle, log: Logger, requestId: string): Promise<Actor | null> {
   const header = req.headers.authorization;
@@ -44,6 +45,8 @@ export async function callerOf(req: IncomingMessage, apiKeys: ApiKeyService, thr
   let actor: Actor | null = null;
   try {
     actor = match ? await apiKeys.authenticate(match[1]) : null;
+    // The person behind it: an integration acting for staff, or a staff sign-in (src/people).
+    if (match && apiKeys.resolveStaff) actor = await apiKeys.resolveStaff(req.headers, match[1], actor);
   } catch (e) {
     if (!isDatabaseUnavailable(e)) throw e;
     log.error({ err: e, requestId }, 'database unavailable');

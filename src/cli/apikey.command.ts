@@ -11,12 +11,13 @@ export function registerApiKey(program: Command) {
     .requiredOption('--name <name>', 'unique name of the key (who uses it)')
     .requiredOption('--roles <roles>', 'comma-separated roles, e.g. AGENT,CS_LEAD')
     .option('--source <source>', 'the ERP/CRM source an INTEGRATION key is bound to')
-    .action(async (opts: { name: string; roles: string; source?: string }) => {
+    .option('--act-for-staff', 'an INTEGRATION key that may name a staff member per request (X-Triage-Employee: <employeeNo>)', false)
+    .action(async (opts: { name: string; roles: string; source?: string; actForStaff: boolean }) => {
       await withDatabase(async (ds) => {
         await migrate(ds);
         const roles = opts.roles.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean);
-        const { key, summary } = await new ApiKeyService(ds, systemClock).create(opts.name, roles, opts.source ?? null);
-        console.log(`created API key "${summary.name}" with roles ${summary.roles.join(',')}${summary.source ? ` for source ${summary.source}` : ''}; it is shown only now:`);
+        const { key, summary } = await new ApiKeyService(ds, systemClock).create(opts.name, roles, opts.source ?? null, { actForStaff: opts.actForStaff });
+        console.log(`created API key "${summary.name}" with roles ${summary.roles.join(',')}${summary.source ? ` for source ${summary.source}` : ''}${summary.actForStaff ? ', acting for staff' : ''}; it is shown only now:`);
         console.log(key);
       });
     });
@@ -28,7 +29,7 @@ export function registerApiKey(program: Command) {
         const rows = await new ApiKeyService(ds, systemClock).list();
         if (!rows.length) console.log('no API keys');
         for (const r of rows) {
-          console.log([r.name, r.roles.join(','), r.source ?? '-', r.createdAt.toISOString(), r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : 'active'].join('\t'));
+          console.log([r.name, r.roles.join(','), r.source ?? '-', r.createdAt.toISOString(), r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : 'active', ...(r.actForStaff ? ['acts for staff'] : [])].join('\t'));
         }
       });
     });

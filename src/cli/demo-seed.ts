@@ -10,6 +10,7 @@ import type { IncidentView } from '../incidents/incident.reader';
 import type { RefundView } from '../refunds/refund.reader';
 import { StepDecisionGql } from '../graphql/enums';
 import { createServices, Services } from '../services';
+import { seedPeople } from './demo-people';
 import { between, chance, DEMO_CATEGORIES, DemoIncident, demoIncident, pick, prngFor, Random, spreadOverMonths } from './demo-data';
 
 export interface DemoSeedOptions {
@@ -51,6 +52,7 @@ export async function seedDemo(config: AppConfig, opts: DemoSeedOptions): Promis
     const services = createServices(config, ds, clock, pino({ level: 'silent' }));
     await services.ruleSets.init();
     const people = await ensurePeople(services);
+    await seedPeople(services, opts.until);
     const calendar = services.ruleSets.current().engine.calendar;
     const last = DateTime.fromJSDate(opts.until, { zone: calendar.timeZone }).startOf('month');
     const months = Array.from({ length: opts.months }, (_, i) => last.minus({ months: opts.months - 1 - i }).toFormat('yyyy-MM'));

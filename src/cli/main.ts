@@ -6,6 +6,8 @@ import { registerApiKey } from './apikey.command';
 import { registerSchema } from './schema.command';
 import { registerDemo } from './demo.command';
 import { registerRules } from './rules.command';
+import { registerStaff } from './staff.command';
+import { registerNotify } from './notify.command';
 
 /** `triage` — serve, migrate, manage API keys, print the schema, work on rule packs. */
 export function buildCli(): Command {
@@ -19,6 +21,8 @@ export function buildCli(): Command {
   registerSchema(program);
   registerDemo(program);
   registerRules(program);
+  registerStaff(program);
+  registerNotify(program);
   return program;
 }
 

@@ -72,6 +72,21 @@ export interface AppConfig extends DataLimitsConfig {
   workers: number;
   /** OpenTelemetry tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT); null: off, nothing installed. */
   tracing: TracingConfig | null;
+  /**
+   * Staff sign-in with the company's identity provider: OIDC bearer tokens from OIDC_ISSUER for
+   * OIDC_AUDIENCE, the employee number in OIDC_EMPLOYEE_CLAIM (default sub); OIDC_JWKS_COOLDOWN_MS:
+   * how long after fetching the JWKS an unknown key id waits before the next fetch. Null: off.
+   */
+  oidc: OidcConfig | null;
+  /** The link back in notifications, `{id}` standing for the incident id (NOTIFICATION_LINK); null: none. */
+  notificationLink: string | null;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  employeeClaim: string;
+  jwksCooldownMs: number;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +189,27 @@ function operationNames(raw: string | undefined, problems: string[]): string[] {
   return bad.length || names.length > 200 ? [] : [...new Set(names)];
 }
 
+function readOidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig | null {
+  const issuer = env.OIDC_ISSUER?.trim();
+  const jwksCooldownMs = integer('OIDC_JWKS_COOLDOWN_MS', env.OIDC_JWKS_COOLDOWN_MS, 30_000, 0, 3_600_000, problems);
+  if (!issuer) {
+    if (env.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE is set but OIDC_ISSUER is not: set both for staff sign-in');
+    return null;
+  }
+  let url: URL | null = null;
+  try {
+    url = new URL(issuer);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) problems.push(`OIDC_ISSUER="${issuer}" must be the issuer's http(s) URL (its discovery document is at /.well-known/openid-configuration)`);
+  const audience = env.OIDC_AUDIENCE?.trim();
+  if (!audience) problems.push('OIDC_AUDIENCE must name this service as the identity provider puts it in the token\'s aud');
+  const employeeClaim = env.OIDC_EMPLOYEE_CLAIM?.trim() || 'sub';
+  if (!/^[\w.:-]{1,128}$/.test(employeeClaim)) problems.push(`OIDC_EMPLOYEE_CLAIM="${employeeClaim}" must be a claim name`);
+  return { issuer: issuer.replace(/\/+$/, ''), audience: audience ?? '', employeeClaim, jwksCooldownMs };
+}
+
 /** Reads the configuration; throws ConfigError with one line per bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
@@ -249,10 +285,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workers: integer('WORKERS', env.WORKERS, 1, 1, 64, problems),
     tracing: readTracingConfig(env, problems),
     ...readDataLimitsConfig(env, problems),
+    oidc: readOidcConfig(env, problems),
+    notificationLink: env.NOTIFICATION_LINK || null,
   };
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     // node:http refuses to start otherwise: the headers are part of the request.
     problems.push(`HTTP_HEADERS_TIMEOUT_MS=${config.http.headersTimeoutMs} must not exceed HTTP_REQUEST_TIMEOUT_MS=${config.http.requestTimeoutMs}`);
+  }
+  if (config.notificationLink !== null && !/^https?:\/\/\S+$/.test(config.notificationLink)) {
+    problems.push(`NOTIFICATION_LINK="${config.notificationLink}" must be an http(s) URL, {id} standing for the incident id`);
   }
   if (config.workers > 1 && config.database.kind === 'sqlite') {
     // SQLite transactions are queued one after the other inside one process only: processes

@@ -10,9 +10,13 @@ import { ReportResolver } from '../reports/report.resolver';
 import { IncidentAggregateResolver } from '../reports/incident-aggregate.resolver';
 import { EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver } from '../escalation/escalation.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
+import { StaffResolver } from '../people/staff.resolver';
+import { ContactResolver } from '../people/contact.resolver';
+import { NotificationResolver } from '../people/notification.resolver';
 
 export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver,
-  EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver, IncidentAggregateResolver] as const;
+  EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver, IncidentAggregateResolver,
+  StaffResolver, ContactResolver, NotificationResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../auth/actor';
-import { hasAnyRole } from '../auth/actor';
+import { hasAnyRole, isBoundDelegate } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { AppError, badInput, conflict, forbidden } from '../common/errors';
 import { isUniqueViolation } from '../database/errors';
@@ -275,7 +275,7 @@ export class IncidentService {
 
 /** An INTEGRATION key reports only for its own source (staff roles may report for any). */
 export function assertOwnSource(actor: Actor, source: string, field: string) {
-  if (hasAnyRole(actor, ['ADMIN', 'AGENT', 'CS_LEAD'])) return;
+  if (hasAnyRole(actor, ['ADMIN', 'AGENT', 'CS_LEAD']) && !isBoundDelegate(actor)) return;
   if (actor.source !== null && actor.source !== source) {
     throw new AppError('FORBIDDEN', `this key is bound to source ${actor.source}, not ${source}`, { field });
   }

@@ -39,6 +39,10 @@ export class RefundStepEntity {
   @Column({ type: 'varchar', length: 128, nullable: true })
   actor!: string | null;
 
+  /** The person who decided it (`staff:<employeeNo>` or `key:<key name>`): the signing rules count these. */
+  @Column({ type: 'varchar', length: 160, nullable: true })
+  signer!: string | null;
+
   @Column({ type: 'varchar', length: 2000, nullable: true })
   comment!: string | null;
 

@@ -63,6 +63,10 @@ export class RefundEntity {
   @Column({ name: 'requested_by', type: 'varchar', length: 128 })
   requestedBy!: string;
 
+  /** The person who requested it (`staff:<employeeNo>` or `key:<key name>`); null on refunds from before people were kept. */
+  @Column({ name: 'requester_person', type: 'varchar', length: 160, nullable: true })
+  requesterPerson!: string | null;
+
   @Column({ name: 'requested_at', ...TIMESTAMP })
   requestedAt!: Date;
 

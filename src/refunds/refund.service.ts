@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Actor } from '../auth/actor';
+import { Actor, personOf } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
@@ -141,6 +141,7 @@ export class RefundService {
         faultDescription: form.faultDescription,
         customerOpinion: form.customerOpinion,
         requestedBy: actor.name,
+        requesterPerson: personOf(actor),
         requestedAt: now,
         businessMonth: engine.calendar.localMonth(now),
         businessDay: engine.calendar.localDate(now),
@@ -184,7 +185,7 @@ export class RefundService {
       const e = view.entity;
       const status = e.status as RefundStatus;
       const all = view.steps.map(stepState);
-      const refused = refusal({ status, currentStep: e.currentStep, attempt: e.attempt, requestedBy: e.requestedBy }, all, actor, req);
+      const refused = refusal({ status, currentStep: e.currentStep, attempt: e.attempt, requestedBy: e.requestedBy, requesterPerson: e.requesterPerson }, all, actor, req);
       if (refused) throw refused;
       const out = outcomeOf(status, all.filter((s) => s.attempt === e.attempt), req);
       assertMove(status, out.toStatus, 'decide on', true);
@@ -197,7 +198,7 @@ export class RefundService {
         set,
         transition: { kind, fromStatus: status, toStatus: out.toStatus, step, decision: req.decision, comment, attempt: e.attempt },
         write: async (em) => {
-          await em.update(RefundStepEntity, { refundId: e.id, attempt: e.attempt, position: out.decided }, { status: out.decidedStatus, actor: actor.name, comment, decidedAt: now });
+          await em.update(RefundStepEntity, { refundId: e.id, attempt: e.attempt, position: out.decided }, { status: out.decidedStatus, actor: actor.name, signer: personOf(actor), comment, decidedAt: now });
           if (out.next !== null) {
             const next = view.steps.find((s) => s.attempt === e.attempt && s.position === out.next)!;
             const attempt = view.steps.filter((s) => s.attempt === e.attempt);
@@ -343,7 +344,7 @@ export class RefundService {
   private async insertSteps(em: EntityManager, refundId: number, steps: StepState[], now: Date): Promise<void> {
     await em.insert(RefundStepEntity, steps.map((s) => ({
       refundId, attempt: s.attempt, position: s.position, step: s.step, role: s.role, approval: s.approval, canReturn: s.canReturn, status: s.status,
-      actor: null, comment: null, decidedAt: null,
+      actor: null, signer: null, comment: null, decidedAt: null,
       pendingSince: s.status === 'PENDING' ? now : null,
       dueAt: s.status === 'PENDING' ? this.dueAt(s.step, now) : null,
     })) as QueryDeepPartialEntity<RefundStepEntity>[]);
@@ -355,5 +356,5 @@ export class RefundService {
 }
 
 function stepState(s: RefundStepEntity): StepState {
-  return { attempt: s.attempt, position: s.position, step: s.step, role: s.role, approval: s.approval, canReturn: s.canReturn, status: s.status as StepStatus, actor: s.actor };
+  return { attempt: s.attempt, position: s.position, step: s.step, role: s.role, approval: s.approval, canReturn: s.canReturn, status: s.status as StepStatus, actor: s.actor, signer: s.signer };
 }

@@ -1,4 +1,4 @@
-import type { Role } from '../auth/actor';
+import { personOf, Role, StaffRef } from '../auth/actor';
 import { AppError, badInput, conflict } from '../common/errors';
 
 /**
@@ -86,6 +86,8 @@ export interface StepState {
   canReturn: boolean;
   status: StepStatus;
   actor: string | null;
+  /** The person who decided it (personOf); absent on steps decided before people were kept, then `key:<actor>`. */
+  signer?: string | null;
 }
 
 /** The catalog's say on one step. */
@@ -108,6 +110,8 @@ export interface RefundState {
   currentStep: string | null;
   attempt: number;
   requestedBy: string;
+  /** The person who requested it (personOf); absent on old refunds, then `key:<requestedBy>`. */
+  requesterPerson?: string | null;
 }
 
 export interface DecisionRequest {
@@ -121,7 +125,7 @@ export interface DecisionRequest {
  * `steps` are all the refund's steps, every attempt. Order: state (CONFLICT), then who
  * (FORBIDDEN), then the form of the decision (BAD_USER_INPUT).
  */
-export function refusal(refund: RefundState, steps: readonly StepState[], actor: { name: string; roles: ReadonlySet<Role> }, req: DecisionRequest): AppError | null {
+export function refusal(refund: RefundState, steps: readonly StepState[], actor: { name: string; roles: ReadonlySet<Role>; staff?: StaffRef | null }, req: DecisionRequest): AppError | null {
   const chain = steps.filter((s) => s.attempt === refund.attempt);
   if (!chain.some((s) => s.step === req.step)) {
     return badInput('input.step', `${req.step} is not a step of this refund; its steps are ${chain.map((s) => s.step).join(', ')}`, { allowed: chain.map((s) => s.step) });
@@ -131,9 +135,11 @@ export function refusal(refund: RefundState, steps: readonly StepState[], actor:
   if (current.step !== req.step) return conflict(`the refund is at step ${current.step}, not ${req.step}`, { currentStep: current.step });
   if (!actor.roles.has(current.role as Role)) return new AppError('FORBIDDEN', `step ${current.step} is decided by the role ${current.role}`, { role: current.role });
   if (current.approval) {
-    if (actor.name === refund.requestedBy) return new AppError('FORBIDDEN', `${actor.name} requested this refund and may not sign its approval steps`);
+    // People, not keys: the same person through two integrations, or a key and a sign-in, is one person.
+    const person = personOf(actor);
+    if (person === (refund.requesterPerson ?? `key:${refund.requestedBy}`)) return new AppError('FORBIDDEN', `${actor.name} requested this refund and may not sign its approval steps`);
     // One person, one approval step: the same step signed again in a later attempt is fine.
-    const other = steps.find((s) => s.approval && s.actor === actor.name && s.status !== 'PENDING' && s.step !== current.step);
+    const other = steps.find((s) => s.approval && s.actor !== null && (s.signer ?? `key:${s.actor}`) === person && s.status !== 'PENDING' && s.step !== current.step);
     if (other) return new AppError('FORBIDDEN', `${actor.name} already signed ${other.step} of this refund; one person signs at most one approval step`, { signedStep: other.step });
   }
   if (req.decision === 'RETURN') {

@@ -31,6 +31,14 @@ export interface WebhookWorkerOptions {
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dead' | 'released';
 
+/** Another outbox delivered on this worker's poll (notifications to people): one poller for all background deliveries. */
+export interface BackgroundQueue {
+  /** Starts what is due; must not wait for slow receivers. */
+  poll(): Promise<void>;
+  /** Waits for what it started. */
+  stop(): Promise<void>;
+}
+
 export interface WorkerRun {
   fannedOut: number;
   delivered: number;
@@ -107,6 +115,9 @@ export class WebhookDeliveryWorker {
   /** Prunes old settled events now and then, from the poll (set by createWebhookServices). */
   retention: WebhookRetention | null = null;
 
+  /** Other outboxes this poll also delivers (set by the composition root). */
+  readonly queues: BackgroundQueue[] = [];
+
   /** Told the outcome of every attempt (the metrics count them); must not throw. */
   onOutcome: ((outcome: DeliveryOutcome) => void) | null = null;
 
@@ -130,6 +141,7 @@ export class WebhookDeliveryWorker {
     await Promise.allSettled([...this.busy]);
     for (const f of this.inflight.values()) f.abort.abort();
     await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
+    for (const q of this.queues) await q.stop();
   }
 
   /** Fans out, claims what is due now, and waits for those deliveries to finish (the tests drive the worker with it). */
@@ -151,6 +163,7 @@ export class WebhookDeliveryWorker {
     this.pumping = (async () => {
       await this.tracked(this.fanOutBacklog());
       await this.tracked(this.claim());
+      for (const q of this.queues) await this.tracked(q.poll());
       if (this.retention) await this.tracked(this.retention.maybePrune());
     })()
       .catch((e) => this.log.error({ err: e }, 'webhooks: poll failed'))

@@ -17,6 +17,9 @@ const INSERT = 'INSERT INTO webhook_outbox (event_id, type, incident_id, source,
  * incident's events. SQLite runs one transaction at a time anyway.
  */
 export class WebhookOutbox {
+  /** Told of every event in its transaction, after it is written (notifications to people); set by the composition root. */
+  readonly observers: Array<(em: EntityManager, e: OutboxEvent) => Promise<void>> = [];
+
   /** Adds an event. `incidentLocked`: the transaction already holds (or created) the incident row. */
   async add(em: EntityManager, e: OutboxEvent, opts: { incidentLocked?: boolean } = {}): Promise<string> {
     const ds = em.connection;
@@ -26,6 +29,7 @@ export class WebhookOutbox {
     const eventId = `msg_${crypto.randomUUID().replace(/-/g, '')}`;
     // Straight to the driver (a prepared statement on MySQL): every report writes one of these.
     await rawExec(em, INSERT, rawParams(ds, [eventId, e.type, e.incidentId, e.source, JSON.stringify(e.data), e.at, false]));
+    for (const observe of this.observers) await observe(em, e);
     return eventId;
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Harness, REPORT, ref, startHarness } from './support/harness';
+import { addStaff, gqlAs } from './support/staff-requests';
 
 /**
  * POLICY.md §9 as a matrix: every operation × every role answers FORBIDDEN exactly when the
@@ -12,6 +13,7 @@ const ALL: readonly Role[] = ROLES;
 const REPORTS: readonly Role[] = ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'];
 const CHANGE: readonly Role[] = ['AGENT', 'CS_LEAD', 'ADMIN'];
 const STATISTICS: readonly Role[] = ['ANALYST', 'CS_LEAD', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'];
+const STAFF: readonly Role[] = ROLES.filter((r) => r !== 'INTEGRATION');
 
 interface Fixture {
   incidentId: string;
@@ -67,6 +69,16 @@ const OPS: Op[] = [
   { name: 'deleteWebhookSubscription', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { deleteWebhookSubscription(id: "999999") }`) },
   { name: 'webhookDeliveries', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `{ webhookDeliveries(first: 1) { totalCount } }`) },
   { name: 'redeliverWebhook', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { redeliverWebhook(deliveryId: "999999") { id } }`) },
+  // People, not keys: staff directory, contacts and on-call (ADMIN manages, every staff role reads).
+  { name: 'me', allowed: ALL, run: (h, k) => h.gql(k, `{ me { name } }`) },
+  { name: 'staffMembers', allowed: STAFF, run: (h, k) => h.gql(k, `{ staffMembers { employeeNo } }`) },
+  { name: 'contacts', allowed: STAFF, run: (h, k) => h.gql(k, `{ contacts { id } }`) },
+  { name: 'upsertContact', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { upsertContact(input: { kind: "EXTERNAL", name: "119" }) { id } }`) },
+  { name: 'deleteContact', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { deleteContact(id: "999999") }`) },
+  { name: 'onCall', allowed: STAFF, run: (h, k) => h.gql(k, `{ onCall(department: "FACILITIES") { employeeNo } }`) },
+  { name: 'setOnCall', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { setOnCall(shifts: [{ department: "IT", employeeNo: "M-TECH", from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z" }]) { department } }`) },
+  { name: 'notifications', allowed: STAFF, run: (h, k, fx) => h.gql(k, `query($id: ID) { notifications(incidentId: $id) { id } }`, { id: fx.incidentId }) },
+  { name: 'upsertStaffMember', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { upsertStaffMember(input: { employeeNo: "M1", name: "x", department: "IT", roles: ["TECH"] }) { id } }`) },
 ];
 
 describe('the role matrix of POLICY.md §9', () => {
@@ -80,8 +92,12 @@ describe('the role matrix of POLICY.md §9', () => {
     return { incidentId, refundId: refund.data.requestRefund.id };
   }
 
+  /** An ERP key acting for staff (X-Triage-Employee), and one member per staff role. */
+  let delegate: string;
   beforeAll(async () => {
     h = await startHarness({ env: { RATE_LIMIT_PER_MINUTE: '0' } });
+    delegate = (await h.app.services.apiKeys.create('erp-delegate', ['INTEGRATION'], 'erp', { actForStaff: true })).key;
+    await addStaff(h, STAFF.map((role) => ({ employeeNo: `M-${role}`, name: `成员${role}`, department: 'CUSTOMER_SERVICE', roles: [role] })));
   });
   afterAll(async () => h.close());
 
@@ -96,6 +112,18 @@ describe('the role matrix of POLICY.md §9', () => {
     const expected = Object.fromEntries(ROLES.map((r) => [r, op.allowed.includes(r) ? 'allowed' : 'FORBIDDEN']));
     const actual = Object.fromEntries(ROLES.map((r) => [r, outcomes[r] === 'FORBIDDEN' || outcomes[r] === 'UNAUTHENTICATED' ? outcomes[r] : 'allowed']));
     expect(actual).toEqual(expected);
+  });
+
+  it.each(OPS.map((op) => [op.name, op] as const))('%s, by an integration acting for a member of each role: the member\'s roles decide', async (_name, op) => {
+    const shared = await fixture();
+    const actual: Record<string, string> = {};
+    for (const role of STAFF) {
+      const fx = op.fresh ? await fixture() : shared;
+      const acting = { ...h, gql: (_k: string, q: string, v?: Record<string, unknown>) => gqlAs(h, delegate, `M-${role}`, q, v) } as Harness;
+      const code = (await op.run(acting, delegate, fx)).errors?.[0]?.extensions?.code ?? 'OK';
+      actual[role] = code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? code : 'allowed';
+    }
+    expect(actual).toEqual(Object.fromEntries(STAFF.map((r) => [r, op.allowed.includes(r) ? 'allowed' : 'FORBIDDEN'])));
   });
 
   it('every operation without a key is UNAUTHENTICATED', async () => {
