@@ -18,10 +18,13 @@ import { SlaWarningEntity } from '../escalation/sla-warning.entity';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
 import { WebhookOutboxEntity } from '../webhooks/webhook-outbox.entity';
 import { WebhookSubscriptionEntity } from '../webhooks/webhook-subscription.entity';
+import { ReportFilingEntity, ReportSignOffEntity } from '../reports/report-filing.entity';
+import { ShiftHandoverRecordEntity } from '../reports/shift-handover-record.entity';
 
 /** Every entity, listed explicitly (no globs: the build and ts-jest see the same set). */
 export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity, ShadowDivergenceEntity,
-  IncidentClockEntity, BreachEntity, SlaWarningEntity, WebhookSubscriptionEntity, WebhookOutboxEntity, WebhookDeliveryEntity];
+  IncidentClockEntity, BreachEntity, SlaWarningEntity, WebhookSubscriptionEntity, WebhookOutboxEntity, WebhookDeliveryEntity,
+  ReportFilingEntity, ReportSignOffEntity, ShiftHandoverRecordEntity];
 
 /** TypeORM options for SQLite (embedded default) or MySQL/MariaDB. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -9,9 +9,10 @@ import { IncidentRefundsResolver } from '../refunds/incident-refunds.resolver';
 import { ReportResolver } from '../reports/report.resolver';
 import { EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver } from '../escalation/escalation.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
+import { FilingResolver } from '../reports/filing.resolver';
 
 export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver,
-  EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver] as const;
+  EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver, FilingResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -115,6 +115,13 @@ export interface Catalog {
   roles: Record<string, string>;
   /** Warnings and the escalation ladder; defaults apply when absent. */
   escalation?: CatalogEscalation;
+  /** The shift handover (工作交接单); defaults apply when absent. */
+  shiftHandover?: CatalogShiftHandover;
+}
+
+/** How long the incoming person has to acknowledge a handover before the CS_LEAD on duty is warned (default 30 minutes). */
+export interface CatalogShiftHandover {
+  acknowledgeWithin?: Duration;
 }
 
 /** The events a rule may emit, and what each one does to the decision. */
