@@ -1,17 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerOf, CALLER_REFUSALS } from '../auth/caller';
-import { CAN, hasAnyRole } from '../auth/actor';
+import { CAN, canSeePhone, hasAnyRole } from '../auth/actor';
 import { AppError, ErrorCode } from '../common/errors';
 import type { Services } from '../services';
 import type { KeyRateLimiter } from '../graphql/hardening';
 import { exportTables, TableName, TABLES, totalRow } from './report-export.columns';
 import { tableCsv } from './report-export.csv';
 import { monthlyWorkbook } from './report-export.xlsx';
+import { handoverWorkbook } from './shift-handover.xlsx';
 
 /** Every path this handler answers starts with this. */
 export const REPORT_EXPORT_PREFIX = '/reports/';
 
 const MONTHLY = /^\/reports\/refunds\/monthly\/([^/]+)\.(xlsx|csv)$/;
+const HANDOVER = /^\/reports\/shift-handovers\/([^/]+)\.xlsx$/;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 };
 
@@ -20,11 +22,13 @@ const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDD
  * (`?table=customer-service|finance`, customer service by default): the monthly 退单统计表
  * for the people who file them, with the same API keys, roles and phone masking as the
  * GraphQL report. Errors answer in the GraphQL error shape with an HTTP status.
+ * GET /reports/shift-handovers/ID.xlsx: a handover record as the paper 客服部值班交接单.
  */
 export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services, rateLimiter: KeyRateLimiter, requestId: string): Promise<void> {
   try {
     const match = MONTHLY.exec(url.pathname);
-    if (!match) throw new AppError('NOT_FOUND', 'use /reports/refunds/monthly/YYYY-MM.xlsx or /reports/refunds/monthly/YYYY-MM.csv');
+    const handover = HANDOVER.exec(url.pathname);
+    if (!match && !handover) throw new AppError('NOT_FOUND', 'use /reports/refunds/monthly/YYYY-MM.xlsx, /reports/refunds/monthly/YYYY-MM.csv or /reports/shift-handovers/ID.xlsx');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return sendError(res, 405, 'BAD_REQUEST', 'use GET');
@@ -32,6 +36,14 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
     // The same door as GraphQL: one request of the key's budget.
     const actor = await callerOf(req, services.apiKeys, rateLimiter, services.log, requestId);
     if (!actor) throw new AppError('UNAUTHENTICATED', 'send "Authorization: Bearer <api key>" with a valid key');
+    if (handover) {
+      if (!hasAnyRole(actor, CAN.shiftHandover)) throw new AppError('FORBIDDEN', `the shift handover needs one of the roles ${CAN.shiftHandover.join(', ')}`);
+      const record = await services.reports.handoverRecords.get(handover[1]);
+      const { engine } = services.ruleSets.current();
+      const body = await handoverWorkbook(record, engine.pack.catalog, engine.calendar.timeZone, canSeePhone(actor));
+      return sendFile(req, res, body, XLSX, `shift-handover-${record.entity.id}.xlsx`, `客服部值班交接单-${record.entity.id}.xlsx`);
+    }
+    if (!match) throw new AppError('NOT_FOUND', 'not found');
     if (!hasAnyRole(actor, CAN.reports)) throw new AppError('FORBIDDEN', `the monthly refund report needs one of the roles ${CAN.reports.join(', ')}`);
     const [, month, format] = match;
     const table = url.searchParams.get('table') ?? 'customer-service';
@@ -42,23 +54,27 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
     const zone = services.ruleSets.current().engine.calendar.timeZone;
     const tables = exportTables(report);
     const chosen = tables.find((t) => t.name === (table as TableName))!;
-    const body = format === 'xlsx' ? await monthlyWorkbook(report, zone) : Buffer.from(tableCsv(chosen, totalRow(chosen, report), zone), 'utf8');
+    const body = format === 'xlsx' ? await monthlyWorkbook(report, zone, services.clock.now()) : Buffer.from(tableCsv(chosen, totalRow(chosen), zone), 'utf8');
     const title = format === 'xlsx' ? '退单统计表' : chosen.title;
     const ascii = format === 'xlsx' ? `refunds-${report.month}.xlsx` : `refunds-${report.month}-${chosen.name}.csv`;
-    res.writeHead(200, {
-      'content-type': format === 'xlsx' ? XLSX : 'text/csv; charset=utf-8',
-      'content-length': body.length,
-      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(`${title}-${report.month}.${format}`)}`,
-      // Customer data: never kept by a shared cache.
-      'cache-control': 'private, no-store',
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    sendFile(req, res, body, format === 'xlsx' ? XLSX : 'text/csv; charset=utf-8', ascii, `${title}-${report.month}.${format}`);
   } catch (e) {
     if (!(e instanceof AppError) || !STATUS[e.code]) throw e;
     if (e.code === 'UNAUTHENTICATED') res.setHeader('www-authenticate', 'Bearer');
     if (e.code === 'RATE_LIMITED') res.setHeader('retry-after', String(e.extensions.retryAfterSeconds));
     sendError(res, STATUS[e.code]!, e.code, e.message, e.extensions);
   }
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, body: Buffer, type: string, ascii: string, name: string): void {
+  res.writeHead(200, {
+    'content-type': type,
+    'content-length': body.length,
+    'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    // Customer data: never kept by a shared cache.
+    'cache-control': 'private, no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
