@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn, TableForeignKey, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 import { columns } from './portable';
 
 /**
@@ -50,16 +50,28 @@ export class FiledDocuments1732300000050 implements MigrationInterface {
         new TableIndex({ name: 'ix_shift_handover_records_open', columnNames: ['acknowledged_at', 'acknowledge_by'] }),
       ],
     }));
-    for (const table of ['breaches', 'sla_warnings']) {
-      await queryRunner.changeColumn(table, 'incident_id', new TableColumn({ name: 'incident_id', type: 'integer', isNullable: true }));
-    }
+    for (const table of ['breaches', 'sla_warnings']) await nullableIncident(queryRunner, table, true);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of ['breaches', 'sla_warnings']) {
       await queryRunner.query(`DELETE FROM ${table} WHERE incident_id IS NULL`);
-      await queryRunner.changeColumn(table, 'incident_id', new TableColumn({ name: 'incident_id', type: 'integer', isNullable: false }));
+      await nullableIncident(queryRunner, table, false);
     }
     for (const t of ['shift_handover_records', 'report_sign_offs', 'report_filings']) await queryRunner.dropTable(t);
   }
+}
+
+/**
+ * `incident_id` of a table made nullable (or not), from the column as the database describes it:
+ * the same type, so MySQL alters it in place (a different type spelling makes TypeORM drop and
+ * re-add the column, which its foreign key forbids) and SQLite copies the table as it is.
+ */
+async function nullableIncident(queryRunner: QueryRunner, name: string, nullable: boolean): Promise<void> {
+  const table = await queryRunner.getTable(name);
+  const old = table?.findColumnByName('incident_id');
+  if (!table || !old) throw new Error(`${name}.incident_id not found`);
+  const changed = old.clone();
+  changed.isNullable = nullable;
+  await queryRunner.changeColumn(table, old, changed);
 }

@@ -62,7 +62,7 @@ export async function handoverWorkbook(record: HandoverRecordView, catalog: Cata
     const cause = i ? [catalog.categories[i.category]?.label ?? i.category, i.subtype ? catalog.categories[i.category]?.subtypes[i.subtype] ?? i.subtype : null].filter(Boolean).join(' / ') : null;
     const stands = t.refundNo ? `退款 ${t.refundNo}` : i ? INCIDENT_STATUSES[i.status] ?? i.status : null;
     const todo = [t.label ?? t.code, t.note].filter(Boolean).join(': ');
-    row([t.incidentId, cause, stands, todo + (t.overdue ? '(已超时)' : ''), t.role, time(t.dueAt)]);
+    row([String(t.incidentId), cause, stands, todo + (t.overdue ? '(已超时)' : ''), t.role, time(t.dueAt)]);
   }
   if (e.notes) row(['其他跟进', e.notes], { merge: true });
 
