@@ -9,6 +9,7 @@ const SHIFT_LABELS: Record<string, string> = { DAY: '白班', MIDDLE: '中班', 
 const REFUND_RESULTS: Record<string, string> = { PAID: '已付款', COMPLETED: '已付款并告知顾客', IN_APPROVAL: '审批中', RETURNED: '财务退回', CANCELLED: '已取消' };
 const INCIDENT_STATUSES: Record<string, string> = { OPEN: '待受理', ACKNOWLEDGED: '处理中' };
 const TIME_FORMAT = 'yyyy-mm-dd hh:mm';
+const AMOUNT_FORMAT = '#,##0.00';
 const WIDTH = 6;
 
 /**
@@ -69,20 +70,17 @@ export async function handoverWorkbook(record: HandoverRecordView, catalog: Cata
   section('退款单处理情况');
   row(['财务已付款', '文件编号', '电话', '金额', '银行', '结果'], { bold: true });
   for (const { entity: r } of h.paid) {
-    row(['', r.refundNo, showPhones ? r.phone : maskPhone(r.phone), Number(formatFen(r.amountFen)), r.bank, REFUND_RESULTS[r.status] ?? r.status]);
+    row(['', r.refundNo, showPhones ? r.phone : maskPhone(r.phone), Number(formatFen(r.amountFen)), r.bank, REFUND_RESULTS[r.status] ?? r.status]).getCell(4).numFmt = AMOUNT_FORMAT;
   }
-  row(['合计', `${h.paid.length}笔`, '', Number(formatFen(h.paidTotalFen))], { bold: true });
+  row(['合计', `${h.paid.length}笔`, '', Number(formatFen(h.paidTotalFen))], { bold: true }).getCell(4).numFmt = AMOUNT_FORMAT;
   row(['已提交财务', '文件编号', '金额', '银行'], { bold: true });
-  for (const { entity: r } of h.submittedToFinance) row(['', r.refundNo, Number(formatFen(r.amountFen)), r.bank]);
+  for (const { entity: r } of h.submittedToFinance) row(['', r.refundNo, Number(formatFen(r.amountFen)), r.bank]).getCell(3).numFmt = AMOUNT_FORMAT;
   row(['财务退回', '文件编号', '退回环节', '退回原因', '退回人', '退回时间'], { bold: true });
   for (const t of h.returns) row(['', t.refundNo, t.step, t.reason, t.returnedBy, time(t.returnedAt)]);
 
   row(['卫生是否打扫', e.cleaningDone ? '是' : '否']);
   row(['交接人签字', e.handedOverBy, '接交人签字', e.acknowledgedAt ? e.handedOverTo : null, '确认备注', e.acknowledgeNote]);
   row(['校验码(sha256)', e.checksum], { merge: true });
-  ws.eachRow((r) => r.eachCell((c) => {
-    if (typeof c.value === 'number' && !Number.isInteger(c.value)) c.numFmt = '#,##0.00';
-  }));
   ws.headerFooter.oddFooter = `&L交接人: ${e.handedOverBy}&R接交人: ${e.handedOverTo}`;
   return stableWorkbook(wb, e.acknowledgedAt ?? e.handedOverAt);
 }

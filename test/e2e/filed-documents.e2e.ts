@@ -163,7 +163,10 @@ describe('filed documents', () => {
       expect(m.overdue).toBe(true);
       expect(code(await sign(h.keys.ADMIN, '2026-10', 'CUSTOMER_SERVICE', 'ARCHIVED'))).toBe('CONFLICT');
       expect(code(await sign(h.keys.CS_LEAD, '2026-10', 'CUSTOMER_SERVICE', 'REVIEWED'))).toBe('CONFLICT');
-      const done = (await sign(h.keys.ADMIN, '2026-10', 'FINANCE', 'ARCHIVED')).data.signOffMonthlyRefundReport;
+      // Two at once: one signs, the other is refused.
+      const both = await Promise.all([sign(h.keys.ADMIN, '2026-10', 'FINANCE', 'ARCHIVED'), sign(h.keys.ADMIN, '2026-10', 'FINANCE', 'ARCHIVED')]);
+      expect(both.map(code).sort()).toEqual(['CONFLICT', undefined]);
+      const done = both.find((x) => !x.errors)!.data.signOffMonthlyRefundReport;
       expect(done.overdue).toBe(false);
       expect(done.signOffs.map((s: any) => `${s.table}/${s.stage}/${s.actor}`)).toEqual([
         'CUSTOMER_SERVICE/REVIEWED/test-cs_lead', 'FINANCE/REVIEWED/test-finance_director', 'CUSTOMER_SERVICE/ARCHIVED/test-admin', 'FINANCE/ARCHIVED/test-admin',
