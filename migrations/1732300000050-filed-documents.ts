@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } f
 import { columns } from './portable';
 
 /**
- * Filed documents (POLICY.md §7):
+ * Filed documents (the policy):
  * - `report_filings`: one per month and table (客服/财务退单统计表), the deadline the escalation
  *   scheduler watches until it is ARCHIVED, and once REVIEWED the table as filed (`content`)
  *   with its sha256;

@@ -27,7 +27,7 @@ export const CAN = {
   changeIncident: ['AGENT', 'CS_LEAD', 'ADMIN'],
   requestRefund: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'],
   manageRefund: ['AGENT', 'CS_LEAD', 'ADMIN'],
-  /** The reports of POLICY.md §7 — aggregates, monthly tables — as §9 names them. */
+  /** The reports (aggregates, monthly tables) and who reads them, as the policy names them. */
   reports: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
   /** The shift handover (工作交接单): read it, hand over, acknowledge — reporting roles and the shift staff. */
   shiftHandover: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN', 'AGENT', 'CS_LEAD'],

@@ -2,7 +2,7 @@ import { ensureFilingClocks } from '../reports/report-filing.clock';
 import type { SubjectSpec } from './sla-subjects';
 
 /**
- * Clocks of filed documents (POLICY.md §7), watched by the same scheduler as every other
+ * Clocks of filed documents (the policy), watched by the same scheduler as every other
  * deadline. They belong to no incident: no incident lock, no incident history; their events
  * carry `incidentId: null`.
  *

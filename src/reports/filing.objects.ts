@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars';
 
-/** Filed documents (POLICY.md §7): the monthly tables signed off (shift handover records: handover-record.objects.ts). */
+/** Filed documents (the policy): the monthly tables signed off (shift handover records: handover-record.objects.ts). */
 export enum RefundReportTableGql { CUSTOMER_SERVICE = 'CUSTOMER_SERVICE', FINANCE = 'FINANCE' }
 export enum SignOffStageGql { REVIEWED = 'REVIEWED', ARCHIVED = 'ARCHIVED' }
 export enum ShiftGql { DAY = 'DAY', MIDDLE = 'MIDDLE', NIGHT = 'NIGHT' }

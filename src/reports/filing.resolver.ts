@@ -8,7 +8,7 @@ import { MonthlyRefundReportGql } from './report.objects';
 import { handoverGql, monthlyGql } from './report.resolver';
 import type { HandoverRecordView } from './shift-handover-record.service';
 
-/** Filed documents (POLICY.md §7): the monthly tables signed off, shift handovers signed. Thin: authorise, call one service method, map. */
+/** Filed documents (the policy): the monthly tables signed off, shift handovers signed. Thin: authorise, call one service method, map. */
 @Resolver()
 export class FilingResolver {
   @Authorized(CAN.signOffReport)

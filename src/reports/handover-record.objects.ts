@@ -5,7 +5,7 @@ import { ShiftGql } from './filing.objects';
 export { ShiftGql };
 import { ShiftHandoverGql } from './report.objects';
 
-/** 工作交接单 handed over and acknowledged (POLICY.md §7). */
+/** 工作交接单 handed over and acknowledged (the policy). */
 @InputType('ShiftAttendanceInput')
 export class ShiftAttendanceInput {
   @Field(() => Int) expected!: number;

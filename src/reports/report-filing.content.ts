@@ -3,7 +3,7 @@ import type { CustomerServiceRow, FinanceRow, MonthlyTables } from './monthly-re
 import type { ReportTable } from './report-filing.clock';
 
 /**
- * A monthly table as filed (POLICY.md §7): canonical JSON text — the month, the table, its rows
+ * A monthly table as filed (the policy): canonical JSON text — the month, the table, its rows
  * in order with every column, its totals — whose sha256 is the checksum the sign-offs carry.
  * Times are ISO-8601 UTC, amounts exact strings of fen. Pure.
  */

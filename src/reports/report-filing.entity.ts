@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { TIMESTAMP } from '../database/column-types';
 
 /**
- * One monthly refund table (客服 or 财务退单统计表) as a document to file (POLICY.md §7): OPEN,
+ * One monthly refund table (客服 or 财务退单统计表) as a document to file (the policy): OPEN,
  * then REVIEWED (部门主管审核: `content` holds the table as filed, `checksum` its sha256; never
  * written again), then ARCHIVED (行政人事部). Its deadline runs from `startAt` (the end of the
  * month) to `dueAt` (the end of the due date) until ARCHIVED.

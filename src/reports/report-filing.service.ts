@@ -16,7 +16,7 @@ import { ReportFilingEntity, ReportSignOffEntity } from './report-filing.entity'
 export const SIGN_OFF_STAGES = ['REVIEWED', 'ARCHIVED'] as const;
 export type SignOffStage = (typeof SIGN_OFF_STAGES)[number];
 
-/** 部门主管审核: who reviews each table (POLICY.md §7); 行政人事部 (ADMIN) archives both. */
+/** 部门主管审核: who reviews each table (the policy); 行政人事部 (ADMIN) archives both. */
 export const REVIEWER_ROLE: Record<ReportTable, Role> = { CUSTOMER_SERVICE: 'CS_LEAD', FINANCE: 'FINANCE_DIRECTOR' };
 export const ARCHIVER_ROLE: Role = 'ADMIN';
 
@@ -26,7 +26,7 @@ export const SIGN_OFF_ROLES: readonly Role[] = [...Object.values(REVIEWER_ROLE),
 const MAX_NOTE = 2000;
 
 /**
- * Filing the monthly tables (POLICY.md §7): REVIEWED by the table's supervisor once the month is
+ * Filing the monthly tables (the policy): REVIEWED by the table's supervisor once the month is
  * over — which freezes the table as it stands, with its sha256 — then ARCHIVED by ADMIN; each
  * once, in that order. Nothing updates or deletes a filed table afterwards.
  */

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { boolTransformer, jsonTransformer, TIMESTAMP } from '../database/column-types';
 
 /**
- * A 工作交接单 as handed over (POLICY.md §7): what the outgoing person recorded, and the
+ * A 工作交接单 as handed over (the policy): what the outgoing person recorded, and the
  * handover computed at that moment (`handover`, JSON, with its sha256 `checksum`). Never
  * changed afterwards; only the acknowledgement by the person it was handed to is added, once.
  */

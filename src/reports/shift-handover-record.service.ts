@@ -41,7 +41,7 @@ export interface HandoverRecordView {
 }
 
 /**
- * 工作交接单 as records (POLICY.md §7): the outgoing person hands over — the form, and the
+ * 工作交接单 as records (the policy): the outgoing person hands over — the form, and the
  * handover computed at that moment, frozen with a sha256 — and the person named acknowledges
  * it once. Nothing changes a record afterwards. An acknowledgement late by the catalog's
  * `shiftHandover.acknowledgeWithin` warns the CS_LEAD on duty (the escalation scheduler's

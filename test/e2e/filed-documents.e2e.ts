@@ -6,7 +6,7 @@ import { CANCEL, refundKit } from './support/refunds';
 import { buildReportScenario, PHONE, RefundName } from './support/report-scenario';
 
 /**
- * Filed documents (POLICY.md §7) over HTTP: the monthly 退单统计表 reviewed, frozen and archived,
+ * Filed documents (the policy) over HTTP: the monthly 退单统计表 reviewed, frozen and archived,
  * the filing deadline on the escalation scheduler, and 工作交接单 records handed over and
  * acknowledged. One scenario (report-scenario.ts); the tests run in order on its clock.
  */

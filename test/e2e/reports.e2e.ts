@@ -258,7 +258,7 @@ describe('reports', () => {
       expect(later.data.shiftHandover.submittedToFinance.map((x: any) => x.refundNo)).toEqual([r.R8.refundNo]);
     });
 
-    it('refuses roles outside reporting and the shift staff (POLICY.md §9), and a reversed window', async () => {
+    it('refuses roles outside reporting and the shift staff (the policy), and a reversed window', async () => {
       for (const role of ['TECH', 'CASHIER', 'PRESIDENT'] as const) expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).errors?.[0].extensions.code).toBe('FORBIDDEN');
       // The shift staff read the handover, phones in clear (注意保密 lets AGENT and CS_LEAD see them).
       for (const role of ['AGENT', 'CS_LEAD'] as const) expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).data.shiftHandover.paid[0].phone).toBe(PHONE);
