@@ -63,7 +63,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
   webhooks.worker.queues.push(people.dispatcher);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, incidentRollups);
-  const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
+  const reports = createReportServices(ds, tx, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
   const ruleAdmin = createRuleAdminServices(config, ds, reads, clock, log, ruleSets);
   incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);

@@ -53,9 +53,13 @@ export const CAN = {
   changeIncident: ['AGENT', 'CS_LEAD', 'ADMIN'],
   requestRefund: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'],
   manageRefund: ['AGENT', 'CS_LEAD', 'ADMIN'],
-  /** Every report of POLICY.md §7 — aggregates, monthly tables, the shift handover (工作交接单) — as §9 names them. */
+  /** The reports (aggregates, monthly tables) and who reads them, as the policy names them. */
   reports: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
   /** Complaint statistics (客诉统计分析): the reports' roles and the customer-service lead. */
   statistics: ['ANALYST', 'CS_LEAD', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
+  /** The shift handover (工作交接单): read it, hand over, acknowledge — reporting roles and the shift staff. */
+  shiftHandover: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN', 'AGENT', 'CS_LEAD'],
+  /** Sign off a monthly table: its supervisor reviews (CS_LEAD, FINANCE_DIRECTOR), ADMIN archives; the service checks which. */
+  signOffReport: ['CS_LEAD', 'FINANCE_DIRECTOR', 'ADMIN'],
   admin: ['ADMIN'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -19,11 +19,14 @@ import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
 import { WebhookOutboxEntity } from '../webhooks/webhook-outbox.entity';
 import { WebhookSubscriptionEntity } from '../webhooks/webhook-subscription.entity';
 import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
+import { ReportFilingEntity, ReportSignOffEntity } from '../reports/report-filing.entity';
+import { ShiftHandoverRecordEntity } from '../reports/shift-handover-record.entity';
 import { PEOPLE_ENTITIES } from '../people/people.entities';
 
 /** Every entity, listed explicitly (no globs: the build and ts-jest see the same set). */
 export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity, ShadowDivergenceEntity,
   IncidentClockEntity, BreachEntity, SlaWarningEntity, WebhookSubscriptionEntity, WebhookOutboxEntity, WebhookDeliveryEntity, IdempotencyKeyEntity,
+  ReportFilingEntity, ReportSignOffEntity, ShiftHandoverRecordEntity,
   ...PEOPLE_ENTITIES];
 
 /** TypeORM options for SQLite (embedded default) or MySQL/MariaDB. Never `synchronize`. */

@@ -43,7 +43,7 @@ export class BreachReader {
     const out = new Map<number, BreachEntity[]>(ids.map((id) => [id, []]));
     if (!ids.length) return out;
     const rows = await this.ds.manager.find(BreachEntity, { where: { incidentId: In([...ids]) }, order: { id: 'ASC' } });
-    for (const b of rows) out.get(b.incidentId)?.push(b);
+    for (const b of rows) if (b.incidentId !== null) out.get(b.incidentId)?.push(b);
     return out;
   }
 

@@ -42,5 +42,10 @@ export function clockMode(
       return modeOf(actionDuration(catalog, c.decision, c.code ?? '', c.startAt, calendar));
     case 'REFUND_STEP':
       return modeOf(catalog.refundSteps[c.code ?? '']?.due);
+    case 'REPORT_FILING':
+      // Due on a working day: its warning falls in that day's working hours.
+      return 'working';
+    case 'SHIFT_HANDOVER':
+      return modeOf(catalog.shiftHandover?.acknowledgeWithin);
   }
 }

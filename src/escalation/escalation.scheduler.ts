@@ -19,7 +19,7 @@ import { historyEntry, SCHEDULER_ACTOR } from './escalation.events';
 import { ladderOf, nextEscalationAt, rungAbove, warnAtOf } from './escalation-ladder';
 import { shiftBy, warnTime } from './sla-clock';
 import { SlaWarningEntity } from './sla-warning.entity';
-import { ClockRow, clockRow, overdueSql, runningSql, settleableSql, SubjectSpec, SUBJECTS, subjectSpec, warnableSql } from './sla-subjects';
+import { ClockRow, clockRow, dueWarnableSql, overdueSql, runningSql, settleableSql, SubjectSpec, SUBJECTS, subjectSpec, warnableSql } from './sla-subjects';
 
 export interface EscalationTickResult {
   warnings: number;
@@ -116,19 +116,21 @@ export class EscalationScheduler {
     const calendar = engine.calendar;
     const ladder = ladderOf(catalog);
     const result: EscalationTickResult = { warnings: 0, breaches: 0, escalations: 0, settled: 0 };
+    const oldest = new Date(this.lookbackMs > 0 ? now.getTime() - this.lookbackMs : 0);
 
-    for (const spec of SUBJECTS) {
-      const oldest = new Date(this.lookbackMs > 0 ? now.getTime() - this.lookbackMs : 0);
+    for (const spec of SUBJECTS) if (spec.prepare) await this.guard(() => spec.prepare!(this.ds, now, calendar));
+
+    for (const spec of SUBJECTS.filter(breaches)) {
       const rows: Array<Record<string, unknown>> = await this.ds.query(overdueSql(spec, this.batch), rawParams(this.ds, [now, oldest]));
       for (const r of rows) {
         if (await this.guard(() => this.recordBreach(spec, clockRow(spec, r), now, ladder, calendar))) result.breaches++;
       }
     }
 
-    for (const spec of SUBJECTS) {
+    for (const spec of SUBJECTS.filter(breaches)) {
       const done: Array<{ id: unknown; incident_id: unknown }> = await this.ds.query(settleableSql(spec, this.batch));
       for (const b of done) {
-        if (await this.guard(() => this.settle(rawNumber(b.id), rawNumber(b.incident_id), now))) result.settled++;
+        if (await this.guard(() => this.settle(rawNumber(b.id), incidentIdOf(b.incident_id), now))) result.settled++;
       }
     }
 
@@ -137,18 +139,25 @@ export class EscalationScheduler {
       rawParams(this.ds, [now]),
     );
     for (const b of due) {
-      const outcome = await this.guard(() => this.escalate(rawNumber(b.id), rawNumber(b.incident_id), now, ladder, calendar, catalog));
+      const outcome = await this.guard(() => this.escalate(rawNumber(b.id), incidentIdOf(b.incident_id), now, ladder, calendar, catalog));
       if (outcome === 'escalated') result.escalations++;
       if (outcome === 'settled') result.settled++;
     }
 
     const warnAt = warnAtOf(catalog);
-    for (const spec of SUBJECTS) {
+    for (const spec of SUBJECTS.filter(breaches)) {
       const rows: Array<Record<string, unknown>> = await this.ds.query(warnableSql(spec, this.batch), rawParams(this.ds, [now]));
       for (const r of rows) {
         const c = clockRow(spec, r);
         const at = this.warnsAt(spec, c, catalog, calendar, warnAt);
         if (at && at.getTime() <= now.getTime() && (await this.guard(() => this.recordWarning(spec, c, now)))) result.warnings++;
+      }
+    }
+    // Clocks that warn when their due time passes, instead of breaching.
+    for (const spec of SUBJECTS.filter((s) => !breaches(s))) {
+      const rows: Array<Record<string, unknown>> = await this.ds.query(dueWarnableSql(spec, this.batch), rawParams(this.ds, [now, oldest]));
+      for (const r of rows) {
+        if (await this.guard(() => this.recordWarning(spec, clockRow(spec, r), now))) result.warnings++;
       }
     }
     return result;
@@ -175,7 +184,7 @@ export class EscalationScheduler {
 
   private async recordBreach(spec: SubjectSpec, candidate: ClockRow, now: Date, ladder: readonly EscalationRung[], calendar: BusinessCalendar): Promise<boolean> {
     return this.tx.run(async (em) => {
-      await lockIncidentRow(em, candidate.incidentId);
+      await lockIncident(em, candidate.incidentId);
       const c = await this.recheck(em, spec, candidate.subjectId);
       if (!c || c.dueAt.getTime() > now.getTime()) return false;
       const row: Omit<BreachEntity, 'id'> = {
@@ -186,17 +195,17 @@ export class EscalationScheduler {
       const inserted = await em.insert(BreachEntity, row as QueryDeepPartialEntity<BreachEntity>);
       const breachId = Number(inserted.identifiers[0].id);
       const data = { ...subjectData(c), breachId: String(breachId), detectedAt: now.toISOString() };
-      await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'SLA_BREACHED', null, data);
+      if (c.incidentId !== null) await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'SLA_BREACHED', null, data);
       await this.event(em, 'sla.breached', c, now, data);
-      await this.incidentRollups?.breachRecorded(em, c.incidentId);
+      if (c.incidentId !== null) await this.incidentRollups?.breachRecorded(em, c.incidentId);
       return true;
     });
   }
 
-  private async escalate(id: number, incidentId: number, now: Date, ladder: readonly EscalationRung[], calendar: BusinessCalendar, catalog: Catalog): Promise<EscalateOutcome> {
+  private async escalate(id: number, incidentId: number | null, now: Date, ladder: readonly EscalationRung[], calendar: BusinessCalendar, catalog: Catalog): Promise<EscalateOutcome> {
     return this.tx.run(async (em): Promise<EscalateOutcome> => {
       // The lock first, so that what is read next is what committed before it (MySQL).
-      await lockIncidentRow(em, incidentId);
+      await lockIncident(em, incidentId);
       const b = await em.findOneBy(BreachEntity, { id });
       if (!b || b.settledAt || !b.nextEscalationAt || b.nextEscalationAt.getTime() > now.getTime()) return 'none';
       const spec = subjectSpec(b.subjectType, b.kind);
@@ -222,16 +231,16 @@ export class EscalationScheduler {
         ...subjectData(c), breachId: String(b.id), level: rung.level, escalatedTo: rung.department,
         escalatedToLabel: catalog.departments[rung.department] ?? null, breachedAt: b.detectedAt.toISOString(),
       };
-      await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'ESCALATED', null, data);
+      if (c.incidentId !== null) await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'ESCALATED', null, data);
       await this.event(em, 'incident.escalated', c, now, data);
       return 'escalated';
     });
   }
 
   /** Settles one breach whose subject is done, unless it runs again or another instance did it. */
-  private async settle(id: number, incidentId: number, now: Date): Promise<boolean> {
+  private async settle(id: number, incidentId: number | null, now: Date): Promise<boolean> {
     return this.tx.run(async (em) => {
-      await lockIncidentRow(em, incidentId);
+      await lockIncident(em, incidentId);
       const b = await em.findOneBy(BreachEntity, { id });
       if (!b || b.settledAt) return false;
       const spec = subjectSpec(b.subjectType, b.kind);
@@ -247,13 +256,14 @@ export class EscalationScheduler {
 
   private async recordWarning(spec: SubjectSpec, candidate: ClockRow, now: Date): Promise<boolean> {
     return this.tx.run(async (em) => {
-      await lockIncidentRow(em, candidate.incidentId);
+      await lockIncident(em, candidate.incidentId);
       const c = await this.recheck(em, spec, candidate.subjectId);
-      if (!c || c.dueAt.getTime() <= now.getTime()) return false;
+      // A clock warns before its due time, or (onDue 'warn') once it has passed.
+      if (!c || (c.dueAt.getTime() <= now.getTime()) === breaches(spec)) return false;
       const row: Omit<SlaWarningEntity, 'id'> = { subjectType: c.subjectType, subjectId: c.subjectId, kind: c.kind, incidentId: c.incidentId, dueAt: c.dueAt, warnedAt: now };
       await em.insert(SlaWarningEntity, row as QueryDeepPartialEntity<SlaWarningEntity>);
       const data = { ...subjectData(c), warnedAt: now.toISOString() };
-      await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'SLA_WARNING', null, data);
+      if (c.incidentId !== null) await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'SLA_WARNING', null, data);
       await this.event(em, 'sla.warning', c, now, data);
       return true;
     });
@@ -278,10 +288,25 @@ export class EscalationScheduler {
   }
 }
 
+/** Whether passing the due time breaches (else it warns: SubjectSpec.onDue). */
+function breaches(spec: SubjectSpec): boolean {
+  return spec.onDue !== 'warn';
+}
+
+function incidentIdOf(v: unknown): number | null {
+  return v === null || v === undefined ? null : rawNumber(v);
+}
+
+/** The incident row lock of a clock that has an incident (clocks of filed documents have none). */
+async function lockIncident(em: EntityManager, incidentId: number | null): Promise<void> {
+  if (incidentId !== null) await lockIncidentRow(em, incidentId);
+}
+
 /** What every sla.* and incident.escalated event says about its clock. */
 function subjectData(c: ClockRow): Record<string, unknown> {
   return {
-    incidentId: String(c.incidentId),
+    ...c.detail,
+    incidentId: c.incidentId === null ? null : String(c.incidentId),
     source: c.source,
     drill: c.drill,
     subject: { type: c.subjectType, id: String(c.subjectId), kind: c.kind, code: c.code, refundId: c.refundId === null ? null : String(c.refundId) },

@@ -10,11 +10,11 @@ export abstract class SlaSubjectColumns {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id!: number;
 
-  /** INCIDENT | ACTION | REFUND_STEP */
+  /** INCIDENT | ACTION | REFUND_STEP | REPORT_FILING | SHIFT_HANDOVER */
   @Column({ name: 'subject_type', type: 'varchar', length: 16 })
   subjectType!: string;
 
-  /** The incident, incident_actions or refund_steps row. */
+  /** The incident, incident_actions, refund_steps, report_filings or shift_handover_records row. */
   @Column({ name: 'subject_id', type: 'integer' })
   subjectId!: number;
 
@@ -22,8 +22,9 @@ export abstract class SlaSubjectColumns {
   @Column({ type: 'varchar', length: 16 })
   kind!: string;
 
-  @Column({ name: 'incident_id', type: 'integer' })
-  incidentId!: number;
+  /** Null for a deadline of no incident (a report filing, a shift handover). */
+  @Column({ name: 'incident_id', type: 'integer', nullable: true })
+  incidentId!: number | null;
 
   @Column({ name: 'due_at', ...TIMESTAMP })
   dueAt!: Date;

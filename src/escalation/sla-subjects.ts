@@ -1,12 +1,16 @@
+import type { DataSource } from 'typeorm';
+import type { BusinessCalendar } from '../calendar/business-calendar';
 import { rawDate, rawNumber } from '../database/raw-values';
+import { DOCUMENT_SUBJECTS } from './document-subjects';
 
 /**
  * The clocks the scheduler watches, as SQL over the tables that own them: an incident's
  * acknowledge and resolve deadlines, a required action's due time, a refund step's due time.
  * Each one is "open" while its deadline can still be met or missed; a pausable one (the
  * incident's own clocks and its actions) does not run while the incident's clock is paused.
+ * Filed documents add clocks of no incident (document-subjects.ts).
  */
-export const SUBJECT_TYPES = ['INCIDENT', 'ACTION', 'REFUND_STEP'] as const;
+export const SUBJECT_TYPES = ['INCIDENT', 'ACTION', 'REFUND_STEP', 'REPORT_FILING', 'SHIFT_HANDOVER'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export const BREACH_KINDS = ['ACKNOWLEDGE', 'RESOLVE', 'DUE'] as const;
 export type BreachKind = (typeof BREACH_KINDS)[number];
@@ -22,6 +26,15 @@ export interface SubjectSpec {
   subject: string;
   due: string;
   pausable: boolean;
+  /**
+   * What passing the due time does: 'breach' (the default) records a breach that climbs the
+   * ladder; 'warn' gives one `sla.warning` then, and never breaches.
+   */
+  onDue?: 'breach' | 'warn';
+  /** Extra fields of the clock's events, read from its row. */
+  detail?: (row: Record<string, unknown>) => Record<string, unknown>;
+  /** Makes the rows of clocks that start without a write (a month's filing), at the start of each pass. */
+  prepare?: (ds: DataSource, now: Date, calendar: BusinessCalendar) => Promise<void>;
 }
 
 const INCIDENT_SELECT = `SELECT i.id AS subject_id, i.id AS incident_id, NULL AS refund_id, NULL AS code, i.source, i.drill,
@@ -53,6 +66,7 @@ export const SUBJECTS: readonly SubjectSpec[] = [
       FROM refund_steps s JOIN refunds r ON r.id = s.refund_id`,
     open: "s.status = 'PENDING' AND s.due_at IS NOT NULL AND s.attempt = r.attempt AND r.status IN ('IN_APPROVAL', 'PAID')",
   },
+  ...DOCUMENT_SUBJECTS,
 ];
 
 export function subjectSpec(subjectType: string, kind: string): SubjectSpec | undefined {
@@ -64,10 +78,11 @@ export interface ClockRow {
   subjectType: SubjectType;
   kind: BreachKind;
   subjectId: number;
-  incidentId: number;
+  /** Null for a clock of no incident. */
+  incidentId: number | null;
   refundId: number | null;
   code: string | null;
-  source: string;
+  source: string | null;
   drill: boolean;
   dueAt: Date;
   startAt: Date;
@@ -77,6 +92,8 @@ export interface ClockRow {
   pausedAt: Date | null;
   pausedMs: number;
   pausedWorkingMs: number;
+  /** The spec's extra event fields, if it has any. */
+  detail: Record<string, unknown> | null;
 }
 
 const notPaused = (s: SubjectSpec) => (s.pausable ? ' AND c.paused_at IS NULL' : '');
@@ -88,6 +105,15 @@ const notPaused = (s: SubjectSpec) => (s.pausable ? ' AND c.paused_at IS NULL' :
 export function overdueSql(s: SubjectSpec, limit: number): string {
   return `${s.select} LEFT JOIN breaches b ON b.subject_type = '${s.subjectType}' AND b.subject_id = ${s.subject} AND b.kind = '${s.kind}'
     WHERE ${s.open}${notPaused(s)} AND ${s.due} <= ? AND ${s.due} >= ? AND b.id IS NULL ORDER BY ${s.due} LIMIT ${Math.trunc(limit)}`;
+}
+
+/**
+ * Running clocks of an `onDue: 'warn'` spec past due (params: now, the oldest due time still
+ * worth a warning) and not yet warned, most overdue first.
+ */
+export function dueWarnableSql(s: SubjectSpec, limit: number): string {
+  return `${s.select} LEFT JOIN sla_warnings w ON w.subject_type = '${s.subjectType}' AND w.subject_id = ${s.subject} AND w.kind = '${s.kind}'
+    WHERE ${s.open}${notPaused(s)} AND ${s.due} <= ? AND ${s.due} >= ? AND w.id IS NULL ORDER BY ${s.due} LIMIT ${Math.trunc(limit)}`;
 }
 
 /** Running clocks not yet due and not yet warned, soonest due first. */
@@ -113,10 +139,10 @@ export function clockRow(s: SubjectSpec, r: Record<string, unknown>): ClockRow {
     subjectType: s.subjectType,
     kind: s.kind,
     subjectId: rawNumber(r.subject_id),
-    incidentId: rawNumber(r.incident_id),
+    incidentId: r.incident_id === null || r.incident_id === undefined ? null : rawNumber(r.incident_id),
     refundId: r.refund_id === null || r.refund_id === undefined ? null : rawNumber(r.refund_id),
     code: (r.code as string | null) ?? null,
-    source: String(r.source),
+    source: r.source === null || r.source === undefined ? null : String(r.source),
     drill: Boolean(Number(r.drill)),
     dueAt: rawDate(r.due_at)!,
     startAt: rawDate(r.start_at) ?? rawDate(r.due_at)!,
@@ -125,5 +151,6 @@ export function clockRow(s: SubjectSpec, r: Record<string, unknown>): ClockRow {
     pausedAt: rawDate(r.paused_at),
     pausedMs: rawNumber(r.paused_ms),
     pausedWorkingMs: rawNumber(r.paused_working_ms),
+    detail: s.detail ? s.detail(r) : null,
   };
 }

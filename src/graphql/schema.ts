@@ -10,13 +10,14 @@ import { ReportResolver } from '../reports/report.resolver';
 import { IncidentAggregateResolver } from '../reports/incident-aggregate.resolver';
 import { EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver } from '../escalation/escalation.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
+import { FilingResolver } from '../reports/filing.resolver';
 import { StaffResolver } from '../people/staff.resolver';
 import { ContactResolver } from '../people/contact.resolver';
 import { NotificationResolver } from '../people/notification.resolver';
 
 export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver,
   EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver, IncidentAggregateResolver,
-  StaffResolver, ContactResolver, NotificationResolver] as const;
+  FilingResolver, StaffResolver, ContactResolver, NotificationResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -1,5 +1,5 @@
-import type { CustomerServiceRow, FinanceRow } from './monthly-report.rows';
-import type { MonthlyReport } from './monthly-report.service';
+import type { CustomerServiceRow, FinanceRow, MonthlyTables } from './monthly-report.rows';
+import type { ReportTable } from './report-filing.clock';
 
 /**
  * The columns of the exported tables (退单统计表), shared by the .xlsx and .csv writers so
@@ -23,6 +23,8 @@ export type TableName = (typeof TABLES)[number];
 
 export interface ExportTable<R = any> {
   name: TableName;
+  /** The table as filed (RefundReportTable). */
+  table: ReportTable;
   /** Sheet name and file title. */
   title: string;
   columns: Column<R>[];
@@ -66,22 +68,23 @@ export const FINANCE_COLUMNS: Column<FinanceRow>[] = [
 ];
 
 /** Both tables of a report, customer service first. */
-export function exportTables(report: MonthlyReport): ExportTable[] {
+export function exportTables(report: MonthlyTables): ExportTable[] {
   return [
-    { name: 'customer-service', title: '客服退单统计表', columns: CUSTOMER_SERVICE_COLUMNS, rows: report.customerServiceRows },
-    { name: 'finance', title: '财务退单统计表', columns: FINANCE_COLUMNS, rows: report.financeRows },
+    { name: 'customer-service', table: 'CUSTOMER_SERVICE', title: '客服退单统计表', columns: CUSTOMER_SERVICE_COLUMNS, rows: report.customerServiceRows },
+    { name: 'finance', table: 'FINANCE', title: '财务退单统计表', columns: FINANCE_COLUMNS, rows: report.financeRows },
   ];
 }
 
 /**
- * The 合计 row: the label under 序号, the count under 退单编号 ("3笔"), the exact total under
- * 金额, nothing elsewhere.
+ * The 合计 row of the table's own rows (a filed table keeps its own): the label under 序号, the
+ * count under 退单编号 ("3笔"), the exact total under 金额, nothing elsewhere.
  */
-export function totalRow(table: ExportTable, report: MonthlyReport): Cell[] {
+export function totalRow(table: ExportTable<CustomerServiceRow | FinanceRow>): Cell[] {
+  const totalFen = table.rows.reduce((sum, r) => sum + r.amountFen, 0n);
   return table.columns.map((c): Cell => {
     if (c.header === '序号') return { kind: 'text', value: '合计' };
-    if (c.header === '退单编号') return { kind: 'text', value: `${report.totalCount}笔` };
-    if (c.header === '金额') return { kind: 'amount', value: report.totalFen };
+    if (c.header === '退单编号') return { kind: 'text', value: `${table.rows.length}笔` };
+    if (c.header === '金额') return { kind: 'amount', value: totalFen };
     return { kind: 'text', value: null };
   });
 }

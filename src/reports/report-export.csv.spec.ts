@@ -1,8 +1,8 @@
-import type { MonthlyReport } from './monthly-report.service';
+import type { MonthlyTables } from './monthly-report.rows';
 import { exportTables, totalRow } from './report-export.columns';
 import { csvField, csvText, defuse, tableCsv, UTF8_BOM } from './report-export.csv';
 
-const report: MonthlyReport = {
+const report: MonthlyTables & { month: string; dueDate: string } = {
   month: '2026-10',
   dueDate: '2026-11-02',
   totalCount: 2,
@@ -45,7 +45,7 @@ describe('CSV export', () => {
 
   it('writes the customer-service table with a BOM, CRLF lines and the 合计 row', () => {
     const [cs] = exportTables(report);
-    const text = tableCsv(cs, totalRow(cs, report), 'Asia/Shanghai');
+    const text = tableCsv(cs, totalRow(cs), 'Asia/Shanghai');
     expect(text.startsWith(UTF8_BOM)).toBe(true);
     expect(text.slice(1).split('\r\n')).toEqual([
       '序号,提交日期,退单编号,订单号,联系方式,支付银行,金额,提交人,转技术时间,转财务时间,财务回复时间,告知客户时间',

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callerOf, CALLER_REFUSALS, refusalHeaders } from '../auth/caller';
-import { CAN, hasAnyRole } from '../auth/actor';
+import { CAN, canSeePhone, hasAnyRole } from '../auth/actor';
 import { AppError, ErrorCode } from '../common/errors';
 import type { Services } from '../services';
 import type { EdgeLimits } from '../graphql/hardening';
@@ -8,13 +8,16 @@ import { exportTables, TableName, TABLES, totalRow } from './report-export.colum
 import { tableCsv } from './report-export.csv';
 import { monthlyWorkbook } from './report-export.xlsx';
 import { statisticsCsv, statisticsRequest, statisticsWorkbook, STATISTICS_TITLE } from './incident-aggregate.export';
+import { handoverWorkbook } from './shift-handover.xlsx';
 
 /** Every path this handler answers starts with this. */
 export const REPORT_EXPORT_PREFIX = '/reports/';
 
 const MONTHLY = /^\/reports\/refunds\/monthly\/([^/]+)\.(xlsx|csv)$/;
 const STATISTICS = /^\/reports\/incidents\/statistics\.(xlsx|csv)$/;
+const HANDOVER = /^\/reports\/shift-handovers\/([^/]+)\.xlsx$/;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const CSV = 'text/csv; charset=utf-8';
 const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 };
 
 /**
@@ -22,12 +25,16 @@ const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDD
  * (`?table=customer-service|finance`, customer service by default): the monthly 退单统计表
  * for the people who file them, with the same API keys, roles and phone masking as the
  * GraphQL report. Errors answer in the GraphQL error shape with an HTTP status.
+ * GET /reports/shift-handovers/ID.xlsx: a handover record as the paper 客服部值班交接单.
  */
 export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services, limits: EdgeLimits, requestId: string): Promise<void> {
   try {
     const match = MONTHLY.exec(url.pathname);
     const statistics = STATISTICS.exec(url.pathname);
-    if (!match && !statistics) throw new AppError('NOT_FOUND', 'use /reports/refunds/monthly/YYYY-MM.xlsx or .csv, or /reports/incidents/statistics.xlsx or .csv');
+    const handover = HANDOVER.exec(url.pathname);
+    if (!match && !statistics && !handover) {
+      throw new AppError('NOT_FOUND', 'use /reports/refunds/monthly/YYYY-MM.xlsx or .csv, /reports/incidents/statistics.xlsx or .csv, or /reports/shift-handovers/ID.xlsx');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return sendError(res, 405, 'BAD_REQUEST', 'use GET');
@@ -42,7 +49,14 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
       const file = await statisticsFile(url, services, statistics[1] as 'xlsx' | 'csv');
       return sendFile(req, res, file);
     }
-    if (!match) throw new AppError('NOT_FOUND', 'unreachable');
+    if (handover) {
+      if (!hasAnyRole(actor, CAN.shiftHandover)) throw new AppError('FORBIDDEN', `the shift handover needs one of the roles ${CAN.shiftHandover.join(', ')}`);
+      const record = await services.reports.handoverRecords.get(handover[1]);
+      const { engine } = services.ruleSets.current();
+      const body = await handoverWorkbook(record, engine.pack.catalog, engine.calendar.timeZone, canSeePhone(actor));
+      return sendFile(req, res, { type: XLSX, body, ascii: `shift-handover-${record.entity.id}.xlsx`, name: `客服部值班交接单-${record.entity.id}.xlsx` });
+    }
+    if (!match) throw new AppError('NOT_FOUND', 'not found');
     if (!hasAnyRole(actor, CAN.reports)) throw new AppError('FORBIDDEN', `the monthly refund report needs one of the roles ${CAN.reports.join(', ')}`);
     const [, month, format] = match;
     const table = url.searchParams.get('table') ?? 'customer-service';
@@ -53,10 +67,10 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
     const zone = services.ruleSets.current().engine.calendar.timeZone;
     const tables = exportTables(report);
     const chosen = tables.find((t) => t.name === (table as TableName))!;
-    const body = format === 'xlsx' ? await monthlyWorkbook(report, zone) : Buffer.from(tableCsv(chosen, totalRow(chosen, report), zone), 'utf8');
+    const body = format === 'xlsx' ? await monthlyWorkbook(report, zone, services.clock.now()) : Buffer.from(tableCsv(chosen, totalRow(chosen), zone), 'utf8');
     const title = format === 'xlsx' ? '退单统计表' : chosen.title;
     const ascii = format === 'xlsx' ? `refunds-${report.month}.xlsx` : `refunds-${report.month}-${chosen.name}.csv`;
-    sendFile(req, res, { format: format as 'xlsx' | 'csv', body, ascii, name: `${title}-${report.month}.${format}` });
+    sendFile(req, res, { type: format === 'xlsx' ? XLSX : CSV, body, ascii, name: `${title}-${report.month}.${format}` });
   } catch (e) {
     if (!(e instanceof AppError) || !STATUS[e.code]) throw e;
     for (const [name, value] of Object.entries(refusalHeaders(e))) res.setHeader(name, value);
@@ -65,9 +79,9 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
 }
 
 /** A download: `ascii` for old clients, `name` (UTF-8, Chinese) for the others. */
-function sendFile(req: IncomingMessage, res: ServerResponse, f: { format: 'xlsx' | 'csv'; body: Buffer; ascii: string; name: string }): void {
+function sendFile(req: IncomingMessage, res: ServerResponse, f: { type: string; body: Buffer; ascii: string; name: string }): void {
   res.writeHead(200, {
-    'content-type': f.format === 'xlsx' ? XLSX : 'text/csv; charset=utf-8',
+    'content-type': f.type,
     'content-length': f.body.length,
     'content-disposition': `attachment; filename="${f.ascii}"; filename*=UTF-8''${encodeURIComponent(f.name)}`,
     // Customer data: never kept by a shared cache.
@@ -83,7 +97,7 @@ async function statisticsFile(url: URL, services: Services, format: 'xlsx' | 'cs
   const [rows, [total]] = await Promise.all([stats.aggregate(groupBy, filter), stats.aggregate([], filter)]);
   const span = [filter.from?.toISOString() ?? '', filter.to?.toISOString() ?? ''].join('–');
   const body = format === 'xlsx' ? await statisticsWorkbook(groupBy, rows, total, span) : statisticsCsv(groupBy, rows, total);
-  return { format, body, ascii: `incident-statistics.${format}`, name: `${STATISTICS_TITLE}.${format}` };
+  return { type: format === 'xlsx' ? XLSX : CSV, body, ascii: `incident-statistics.${format}`, name: `${STATISTICS_TITLE}.${format}` };
 }
 
 function sendError(res: ServerResponse, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {

@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars';
 import { IncidentGql } from '../incidents/incident.objects';
 import { RefundGql } from '../refunds/refund.objects';
+import { RefundReportFilingGql, RefundReportLateChangeGql, ReportSignOffGql } from './filing.objects';
 
 @ObjectType('RefundAggregate')
 export class RefundAggregateGql {
@@ -66,8 +67,13 @@ export class MonthlyRefundReportGql {
   @Field(() => String, { description: 'YYYY-MM-DD: the 1st of the next month, or the next working day.' }) dueDate!: string;
   @Field(() => [CustomerServiceRefundRowGql]) customerServiceRows!: CustomerServiceRefundRowGql[];
   @Field(() => [FinanceRefundRowGql]) financeRows!: FinanceRefundRowGql[];
-  @Field(() => Int) totalCount!: number;
-  @Field(() => DecimalScalar) totalAmount!: bigint;
+  @Field(() => Int, { description: "The customer-service table's; each table's own in filings." }) totalCount!: number;
+  @Field(() => DecimalScalar, { description: "The customer-service table's; each table's own in filings." }) totalAmount!: bigint;
+  @Field(() => [ReportSignOffGql], { description: '部门主管审核 (REVIEWED) and 存档 (ARCHIVED) of each table, in the order signed.' }) signOffs!: ReportSignOffGql[];
+  // Additions beyond the contract.
+  @Field(() => Boolean, { description: 'Some table is past its due date (the end of dueDate) and not ARCHIVED.' }) overdue!: boolean;
+  @Field(() => [RefundReportFilingGql], { description: 'Each table as a document to file, customer service first.' }) filings!: RefundReportFilingGql[];
+  @Field(() => [RefundReportLateChangeGql], { description: 'Changes since filing to the refunds a filed table lists; the filed table itself does not change.' }) lateChanges!: RefundReportLateChangeGql[];
 }
 
 @ObjectType('HandoverReturn', { description: 'One return by finance (财务退回) in the window, with its reason.' })

@@ -5,7 +5,9 @@ import { RefundGroupByGql } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
 import { incidentGql } from '../incidents/incident.mapper';
 import { RefundFilter } from '../refunds/refund.inputs';
-import { refundFor } from '../refunds/refund.resolver';
+import { refundGql } from '../refunds/refund.mapper';
+import type { RefundView } from '../refunds/refund.reader';
+import { RefundReportTableGql, SignOffStageGql } from './filing.objects';
 import type { RefundAggregate } from './refund-aggregate.groups';
 import type { MonthlyReport } from './monthly-report.service';
 import type { ShiftHandover } from './shift-handover.service';
@@ -39,7 +41,7 @@ export class ReportResolver {
     return monthlyGql(await ctx.services.reports.monthly.report(month));
   }
 
-  @Authorized(CAN.reports)
+  @Authorized(CAN.shiftHandover)
   @Query(() => ShiftHandoverGql)
   async shiftHandover(
     @Arg('from', () => DateTimeScalar) from: Date,
@@ -58,7 +60,7 @@ function aggregateGql(a: RefundAggregate): RefundAggregateGql {
   };
 }
 
-function monthlyGql(r: MonthlyReport): MonthlyRefundReportGql {
+export function monthlyGql(r: MonthlyReport): MonthlyRefundReportGql {
   return {
     month: r.month,
     dueDate: r.dueDate,
@@ -66,22 +68,33 @@ function monthlyGql(r: MonthlyReport): MonthlyRefundReportGql {
     financeRows: r.financeRows.map(({ amountFen, ...row }) => ({ ...row, amount: amountFen })),
     totalCount: r.totalCount,
     totalAmount: r.totalFen,
+    signOffs: r.signOffs.map((s) => ({ ...s, table: s.table as RefundReportTableGql, stage: s.stage as SignOffStageGql })),
+    overdue: r.overdue,
+    filings: r.filings.map(({ totalFen, ...f }) => ({ ...f, table: f.table as RefundReportTableGql, totalAmount: totalFen })),
+    lateChanges: r.lateChanges.map((c) => ({ ...c, table: c.table as RefundReportTableGql })),
   };
 }
 
-/** Refunds and incidents as the caller may see them: phones masked unless the roles allow (注意保密). */
-function handoverGql(h: ShiftHandover, ctx: GqlContext): ShiftHandoverGql {
+/**
+ * Refunds and incidents as the caller may see them: phones masked unless the roles allow (注意保密).
+ * `asOf`: the time overdue flags are read at (a frozen handover: when it was handed over).
+ */
+export function handoverGql(h: ShiftHandover, ctx: GqlContext, asOf?: Date): ShiftHandoverGql {
   const catalog = ctx.services.ruleSets.current().engine.pack.catalog;
-  const now = ctx.services.clock.now();
+  const now = asOf ?? ctx.services.clock.now();
   return {
     from: h.from,
     to: h.to,
-    paid: h.paid.map((v) => refundFor(v, ctx)),
+    paid: h.paid.map((v) => refundAt(v, ctx, now)),
     paidTotalAmount: h.paidTotalFen,
-    submittedToFinance: h.submittedToFinance.map((v) => refundFor(v, ctx)),
-    returnedByFinance: h.returnedByFinance.map((v) => refundFor(v, ctx)),
+    submittedToFinance: h.submittedToFinance.map((v) => refundAt(v, ctx, now)),
+    returnedByFinance: h.returnedByFinance.map((v) => refundAt(v, ctx, now)),
     returns: h.returns.map((r) => ({ ...r, refundId: String(r.refundId) })),
     openIncidents: h.openIncidents.map((v) => incidentGql(v, catalog, actorOf(ctx), now)),
     tasks: h.tasks.map((t) => ({ ...t, incidentId: String(t.incidentId), refundId: t.refundId === null ? null : String(t.refundId) })),
   };
+}
+
+function refundAt(v: RefundView, ctx: GqlContext, now: Date) {
+  return refundGql(v, ctx.services.ruleSets.current().engine.pack.catalog, actorOf(ctx), now);
 }

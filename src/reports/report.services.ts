@@ -9,6 +9,9 @@ import { RefundAggregateService } from './refund-aggregate.service';
 import { IncidentAggregateService } from './incident-aggregate.service';
 import { RefundStageService } from './refund-stages.service';
 import { ShiftHandoverService } from './shift-handover.service';
+import type { Transactions } from '../database/transaction';
+import { ReportFilingService } from './report-filing.service';
+import { ShiftHandoverRecordService } from './shift-handover-record.service';
 
 /**
  * The report services (POLICY.md §7), read-only, on a read replica when there are some (`reads`);
@@ -21,14 +24,21 @@ export interface ReportServices {
   stages: RefundStageService;
   monthly: MonthlyReportService;
   handover: ShiftHandoverService;
+  /** Filed documents: the monthly tables signed off, the handover records. */
+  filing: ReportFilingService;
+  handoverRecords: ShiftHandoverRecordService;
 }
 
-export function createReportServices(ds: DataSource, reads: ReadDb, rules: RuleSetService, clock: Clock, incidents: IncidentReader, refunds: RefundReader): ReportServices {
+export function createReportServices(ds: DataSource, tx: Transactions, reads: ReadDb, rules: RuleSetService, clock: Clock, incidents: IncidentReader, refunds: RefundReader): ReportServices {
+  const monthly = new MonthlyReportService(ds, reads, rules, clock);
+  const handover = new ShiftHandoverService(reads, rules, clock, incidents, refunds);
   return {
     aggregates: new RefundAggregateService(ds, reads, rules, clock),
     incidentAggregates: new IncidentAggregateService(ds, reads, rules),
     stages: new RefundStageService(reads, rules, clock),
-    monthly: new MonthlyReportService(reads, rules),
-    handover: new ShiftHandoverService(reads, rules, clock, incidents, refunds),
+    monthly,
+    handover,
+    filing: new ReportFilingService(tx, rules, clock, monthly),
+    handoverRecords: new ShiftHandoverRecordService(ds, tx, reads, rules, clock, handover),
   };
 }

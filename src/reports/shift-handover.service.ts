@@ -56,10 +56,11 @@ export class ShiftHandoverService {
   async handover(from: Date, to: Date, includeDrills = false): Promise<ShiftHandover> {
     if (from.getTime() >= to.getTime()) throw badInput('to', 'must be after from');
     if (to.getTime() - from.getTime() > MAX_HANDOVER_DAYS * 86_400_000) throw badInput('to', `a handover covers at most ${MAX_HANDOVER_DAYS} days`);
-    return this.reads.read((em) => this.read(em, from, to, includeDrills));
+    return this.reads.read((em) => this.compute(em, from, to, includeDrills));
   }
 
-  private async read(em: EntityManager, from: Date, to: Date, includeDrills: boolean): Promise<ShiftHandover> {
+  /** The handover read with `em`, unchecked (a handover record freezes it inside its own transaction). */
+  async compute(em: EntityManager, from: Date, to: Date, includeDrills: boolean): Promise<ShiftHandover> {
     const window = { from, to };
     const refunds = () => {
       const q = em.getRepository(RefundEntity).createQueryBuilder('r');

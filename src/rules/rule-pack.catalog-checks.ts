@@ -62,6 +62,12 @@ export function checkCatalog({ file, data }: PackFile): RuleProblem[] {
   }
   checkEscalation(data.escalation, codes.departments, add);
   checkFallback(data.fallback, codes.departments, codes.actions, add);
+  if (isObject(data.shiftHandover) && data.shiftHandover.acknowledgeWithin !== undefined) {
+    const within = data.shiftHandover.acknowledgeWithin;
+    const problem = durationProblem(within);
+    if (problem) add('/shiftHandover/acknowledgeWithin', problem);
+    else if (isObject(within) && within.afterResolution === true) add('/shiftHandover/acknowledgeWithin', 'an acknowledgement waits for a time, not for resolution');
+  }
   problems.push(...checkCalendar(file, data.calendar));
   return problems;
 }

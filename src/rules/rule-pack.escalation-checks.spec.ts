@@ -39,3 +39,12 @@ describe('catalog checks: escalation ladder and evidence', () => {
     }))).toEqual(['/actions/POLICE_REPORT/evidence/1/key', '/actions/PRESERVE_CCTV/evidence/0/coversRetention', '/actions/APOLOGIZE/evidence/0/coversRetention']);
   });
 });
+
+describe('catalog checks: shift handover', () => {
+  it('takes a clock for the acknowledgement, not resolution or a bad duration', () => {
+    const within = (acknowledgeWithin: unknown) => pointers(catalog({ shiftHandover: { acknowledgeWithin } }));
+    expect(within({ minutes: 30 })).toEqual([]);
+    expect(within({ afterResolution: true })).toEqual(['/shiftHandover/acknowledgeWithin']);
+    expect(within({ minutes: 0 })).toEqual(['/shiftHandover/acknowledgeWithin']);
+  });
+});

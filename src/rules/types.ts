@@ -119,6 +119,8 @@ export interface Catalog {
   escalation?: CatalogEscalation;
   /** The decision a report gets when deciding it fails (an error in the pack). */
   fallback: CatalogFallback;
+  /** The shift handover (工作交接单); defaults apply when absent. */
+  shiftHandover?: CatalogShiftHandover;
 }
 
 /**
@@ -130,6 +132,11 @@ export interface CatalogFallback {
   ownerDepartment: string;
   notifyDepartments: string[];
   actions: string[];
+}
+
+/** How long the incoming person has to acknowledge a handover before the CS_LEAD on duty is warned (default 30 minutes). */
+export interface CatalogShiftHandover {
+  acknowledgeWithin?: Duration;
 }
 
 /** The events a rule may emit, and what each one does to the decision. */

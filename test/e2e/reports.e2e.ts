@@ -187,7 +187,9 @@ describe('reports', () => {
       expect(wb.worksheets.map((w) => w.name)).toEqual(['客服退单统计表', '财务退单统计表']);
       const cs = wb.getWorksheet('客服退单统计表')!;
       expect((cs.getRow(1).values as unknown[]).slice(1)).toEqual(['序号', '提交日期', '退单编号', '订单号', '联系方式', '支付银行', '金额', '提交人', '转技术时间', '转财务时间', '财务回复时间', '告知客户时间']);
-      expect(cs.rowCount).toBe(1 + 5 + 1);
+      // Header, 5 refunds, 合计, a blank line, and the paper form's two sign-off lines (unsigned yet).
+      expect(cs.rowCount).toBe(1 + 5 + 1 + 1 + 2);
+      expect((cs.getRow(9).values as unknown[]).slice(1, 4)).toEqual(['部门主管审核', '审批人', undefined]);
       const amounts = [2, 3, 4, 5, 6].map((i) => cs.getRow(i).getCell(7));
       expect(amounts.every((c) => typeof c.value === 'number' && c.numFmt === '#,##0.00')).toBe(true);
       expect(amounts.reduce((s, c) => s + fen((c.value as number).toFixed(2)), 0n)).toBe(fen('1261.83'));
@@ -256,8 +258,10 @@ describe('reports', () => {
       expect(later.data.shiftHandover.submittedToFinance.map((x: any) => x.refundNo)).toEqual([r.R8.refundNo]);
     });
 
-    it('refuses roles outside reporting (POLICY.md §9), and a reversed window', async () => {
-      for (const role of ['TECH', 'AGENT', 'CS_LEAD', 'CASHIER'] as const) expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    it('refuses roles outside reporting and the shift staff (the policy), and a reversed window', async () => {
+      for (const role of ['TECH', 'CASHIER', 'PRESIDENT'] as const) expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+      // The shift staff read the handover, phones in clear (注意保密 lets AGENT and CS_LEAD see them).
+      for (const role of ['AGENT', 'CS_LEAD'] as const) expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).data.shiftHandover.paid[0].phone).toBe(PHONE);
       expect((await h.gql(h.keys.FINANCE_DIRECTOR, HANDOVER, WINDOW)).data.shiftHandover.paid).toHaveLength(1);
       const reversed = await h.gql(h.keys.ACCOUNTANT, HANDOVER, { from: WINDOW.to, to: WINDOW.from });
       expect(reversed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });

@@ -14,6 +14,8 @@ const REPORTS: readonly Role[] = ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', '
 const CHANGE: readonly Role[] = ['AGENT', 'CS_LEAD', 'ADMIN'];
 const STATISTICS: readonly Role[] = ['ANALYST', 'CS_LEAD', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'];
 const STAFF: readonly Role[] = ROLES.filter((r) => r !== 'INTEGRATION');
+/** The shift handover: the reporting roles and the shift staff. */
+const HANDOVER: readonly Role[] = [...REPORTS, 'AGENT', 'CS_LEAD'];
 
 interface Fixture {
   incidentId: string;
@@ -53,7 +55,20 @@ const OPS: Op[] = [
   { name: 'refundStageDurations', allowed: REPORTS, run: (h, k) => h.gql(k, `{ refundStageDurations { step } }`) },
   { name: 'monthlyRefundReport', allowed: REPORTS, run: (h, k) => h.gql(k, `{ monthlyRefundReport(month: "2026-10") { totalCount } }`) },
   { name: 'incidentAggregates', allowed: STATISTICS, run: (h, k) => h.gql(k, `{ incidentAggregates(groupBy: [MONTH, CATEGORY]) { count } }`) },
-  { name: 'shiftHandover', allowed: REPORTS, run: (h, k) => h.gql(k, `{ shiftHandover(from: "2026-11-23T00:00:00Z", to: "2026-11-23T12:00:00Z") { from } }`) },
+  { name: 'shiftHandover', allowed: HANDOVER, run: (h, k) => h.gql(k, `{ shiftHandover(from: "2026-11-23T00:00:00Z", to: "2026-11-23T12:00:00Z") { from } }`) },
+  // Filed documents: each table's supervisor reviews it (the month is over), ADMIN archives; the handover records.
+  { name: 'signOffMonthlyRefundReport (CUSTOMER_SERVICE, REVIEWED)', allowed: ['CS_LEAD'],
+    run: (h, k) => h.gql(k, `mutation { signOffMonthlyRefundReport(month: "2026-10", table: CUSTOMER_SERVICE, stage: REVIEWED) { month } }`) },
+  { name: 'signOffMonthlyRefundReport (FINANCE, REVIEWED)', allowed: ['FINANCE_DIRECTOR'],
+    run: (h, k) => h.gql(k, `mutation { signOffMonthlyRefundReport(month: "2026-10", table: FINANCE, stage: REVIEWED) { month } }`) },
+  { name: 'signOffMonthlyRefundReport (ARCHIVED)', allowed: ['ADMIN'],
+    run: (h, k) => h.gql(k, `mutation { signOffMonthlyRefundReport(month: "2026-09", table: FINANCE, stage: ARCHIVED) { month } }`) },
+  { name: 'handOverShift', allowed: HANDOVER,
+    run: (h, k) => h.gql(k, `mutation($i: HandOverShiftInput!) { handOverShift(input: $i) { id } }`, {
+      i: { from: '2026-11-23T00:00:00Z', to: '2026-11-23T02:00:00Z', shift: 'DAY', handedOverTo: 'test-cs_lead', attendance: { expected: 2, present: 2 }, completedWork: ['交接'], cleaningDone: true },
+    }) },
+  { name: 'acknowledgeShiftHandover', allowed: HANDOVER, run: (h, k) => h.gql(k, `mutation { acknowledgeShiftHandover(id: "999999") { id } }`) },
+  { name: 'shiftHandoverRecords', allowed: HANDOVER, run: (h, k) => h.gql(k, `{ shiftHandoverRecords(from: "2026-11-23T00:00:00Z", to: "2026-11-24T00:00:00Z") { id } }`) },
   { name: 'reloadRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { reloadRules { version } }`) },
   { name: 'ruleSetVersions', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `{ ruleSetVersions { version } }`) },
   { name: 'simulateRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `query($d: String!) { simulateRules(draftDir: $d) { draftVersion } }`, { d: rulesDir }) },
