@@ -2,14 +2,13 @@ import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestContextWi
 import type { GraphQLSchema } from 'graphql';
 import { ERROR_CODES } from '../common/errors';
 import type { GqlContext } from '../graphql/context';
-import { REQUEST_TIMEOUT } from '../graphql/request-state';
 import type { Metrics } from './metrics';
 
 /** What a label is when its value is not one of the known ones. */
 export const OTHER = 'other';
 
 /** Every code an answer can carry: the outcome label takes these values only. */
-const OUTCOMES = new Set<string>(['OK', ...ERROR_CODES, REQUEST_TIMEOUT, 'INTERNAL_SERVER_ERROR', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED',
+const OUTCOMES = new Set<string>(['OK', ...ERROR_CODES, 'INTERNAL_SERVER_ERROR', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
 /**

@@ -39,7 +39,7 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
       res.setHeader('allow', 'GET, HEAD');
       return sendError(res, 405, 'BAD_REQUEST', 'use GET');
     }
-    // The same door as GraphQL: one request of the key's budget.
+    // The same door as GraphQL; a download is one operation of the key's budget.
     const actor = await callerOf(req, services.apiKeys, limits.authThrottle, services.log, requestId);
     if (!actor) throw new AppError('UNAUTHENTICATED', 'send "Authorization: Bearer <api key>" with a valid key');
     const retryAfter = await limits.rateLimiter.take(`key:${actor.name}`);

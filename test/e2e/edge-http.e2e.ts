@@ -1,10 +1,14 @@
 import net from 'node:net';
 import { Harness, startHarness } from './support/harness';
 
+/** Every raw connection a test opened: destroyed after it, whatever it asserted. */
+const sockets: net.Socket[] = [];
+
 /** A raw connection to the service; `closed` resolves with the milliseconds it stayed open and what the server sent. */
 function connect(url: string) {
   const { hostname, port } = new URL(url);
   const socket = net.connect(Number(port), hostname);
+  sockets.push(socket);
   const opened = Date.now();
   let received = '';
   socket.on('data', (d) => (received += d.toString('latin1')));
@@ -28,7 +32,10 @@ describe('HTTP timeouts and connection cap', () => {
   beforeAll(async () => {
     h = await startHarness({ env: { HTTP_REQUEST_TIMEOUT_MS: '1500', HTTP_HEADERS_TIMEOUT_MS: '800', HTTP_KEEP_ALIVE_TIMEOUT_MS: '400', HTTP_MAX_CONNECTIONS: '4' } });
   });
-  afterEach(() => timers.splice(0).forEach(clearInterval));
+  afterEach(() => {
+    timers.splice(0).forEach(clearInterval);
+    sockets.splice(0).forEach((s) => s.destroy());
+  });
   afterAll(async () => h.close());
 
   it('answers a trickled body with 408 once the request timeout has passed', async () => {
