@@ -254,11 +254,14 @@ export class RefundService {
    * writes and the history row follow the gate.
    */
   private async change(actor: Actor, id: string, expectedVersion: number | null | undefined, versionField: string, plan: (view: RefundView, now: Date) => Plan): Promise<RefundView> {
+    // A refund's incident never changes: looked up before the transaction, so that its first
+    // statement is the lock and every read after it sees what committed before (MySQL takes a
+    // transaction's snapshot at its first plain read).
+    const n = parseId(id);
+    const owner = n === null ? null : await this.ds.manager.findOne(RefundEntity, { where: { id: n }, select: { id: true, incidentId: true } });
     const refundId = await this.tx.run(async (em) => {
       // The refund's incident row first (the one lock order: a request of another refund of
       // the incident, its events and the rollup come after it), then read the refund.
-      const n = parseId(id);
-      const owner = n === null ? null : await em.findOne(RefundEntity, { where: { id: n }, select: { id: true, incidentId: true } });
       if (owner) await lockIncidentRow(em, owner.incidentId);
       const view = await this.reader.viewFor(em, actor, id);
       const e = view.entity;

@@ -95,6 +95,23 @@ describe('concurrent mutations on one incident', () => {
     expect(count(got, 'BAD_USER_INPUT')).toBe(3);
   });
 
+  it('decideRefundStep, cancelRefund and resubmitRefund on ten refunds of one incident at once, with recordSatisfaction: all move, no CONFLICT', async () => {
+    const { id } = await incident({ amount: '1000.00' });
+    const made = [];
+    for (let i = 0; i < 10; i++) made.push((await h.gql(h.keys.AGENT, REQUEST, { input: { incidentId: id, amount: '10.00', method: 'ORIGINAL_PAYMENT' } })).data.requestRefund);
+    for (const r of made.slice(6)) {
+      const res = await h.gql(h.keys.CASHIER, DECIDE, { input: { refundId: r.id, step: r.currentStep, decision: 'RETURN', comment: '退回' } });
+      expect(res.errors).toBeUndefined();
+    }
+    const answers = await Promise.all([
+      ...made.slice(0, 3).map((r: any) => h.gql(h.keys.CASHIER, DECIDE, { input: { refundId: r.id, step: r.currentStep, decision: 'APPROVE' } })),
+      ...made.slice(3, 6).map((r: any) => h.gql(h.keys.AGENT, CANCEL, { id: r.id, reason: '撤回' })),
+      ...made.slice(6).map((r: any) => h.gql(h.keys.AGENT, RESUBMIT, { id: r.id, comment: '补全' })),
+      h.gql(h.keys.AGENT, SATISFACTION, { id, score: 3 }),
+    ]);
+    expect(codes(answers)).toEqual(Array(answers.length).fill('OK'));
+  });
+
   it('every mutation at once on one incident and its refunds, with the scheduler passing: no INTERNAL_SERVER_ERROR', async () => {
     const { id, actions } = await incident({ amount: '1000.00' });
     const request = (amount: string) => h.gql(h.keys.AGENT, REQUEST, { input: { incidentId: id, amount, method: 'ORIGINAL_PAYMENT' } });
