@@ -8,7 +8,8 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /**
  * A span of time in the catalog. Exactly one key is set.
- * - immediate: due at the report time itself
+ * - immediate: at once; a required action due "immediately" is due the catalog's `immediately`
+ *   after the report (5 minutes by default: nobody records the 119 call in the same second)
  * - minutes / hours: wall-clock time
  * - workingHours / workingDays: on the business calendar (a working day is the length of the
  *   working hours, so 3 working days = 27 working hours with 09:00–18:00)
@@ -29,9 +30,24 @@ export interface CatalogCategory {
   subtypes: Record<string, string>;
 }
 
+/**
+ * Work elsewhere in Triage that fulfils a required action (see src/incidents/action-settlement.ts):
+ * the catalog says which action each one settles, in the transaction of the work itself.
+ */
+export const SETTLING_WORK = ['REFUND_REQUESTED', 'REFUND_PAID', 'SATISFACTION_RECORDED'] as const;
+export type SettlingWork = (typeof SETTLING_WORK)[number];
+
+/** What an action's due time counts from: the report (default) or the incident's resolution. */
+export const DUE_FROM = ['REPORTED', 'RESOLVED'] as const;
+export type DueFrom = (typeof DUE_FROM)[number];
+
 export interface CatalogAction {
   label: string;
   due: Duration;
+  /** RESOLVED: no due time until the incident is resolved, then `due` from then (SATISFACTION_SURVEY). */
+  dueFrom?: DueFrom;
+  /** The work that settles it when it happens (REFUND: REFUND_PAID); it may still be completed by hand. */
+  settledBy?: SettlingWork;
   /** How long evidence must be kept (PRESERVE_CCTV: 30 days). */
   retainDays?: number;
   /** Evidence `completeAction` must be given (POLICE_REPORT: the 报警回执 number). */
@@ -92,6 +108,11 @@ export interface BusinessCalendarConfig {
   holidays: string[];
   /** Local dates (YYYY-MM-DD) on a weekend that are working days (调休). */
   workdays: string[];
+  /**
+   * The last local date the holiday and 调休 lists are known for (YYYY-MM-DD). Past it, days
+   * count as working or not by the weekend alone: a due time counted past it says so.
+   */
+  holidaysKnownUntil?: string;
 }
 
 export interface Catalog {
@@ -115,6 +136,8 @@ export interface Catalog {
   roles: Record<string, string>;
   /** Warnings and the escalation ladder; defaults apply when absent. */
   escalation?: CatalogEscalation;
+  /** When a required action due `{ "immediate": true }` is due after the report (default 5 minutes). */
+  immediately?: Duration;
 }
 
 /** The events a rule may emit, and what each one does to the decision. */
@@ -191,9 +214,11 @@ export const DECIDED_FACTS = ['severity', 'ownerDepartment'] as const;
 
 export interface DecidedAction {
   code: string;
-  /** null for afterResolution actions. */
+  /** null for afterResolution actions and actions counted from the resolution. */
   dueAt: Date | null;
   retainUntil?: Date | null;
+  /** For an action counted from the resolution: its span, counted once the incident is resolved. */
+  dueAfterResolution?: Duration;
 }
 
 export interface FiredRule {
@@ -219,4 +244,9 @@ export interface Decision {
   firedRules: FiredRule[];
   /** The facts the decision was made on, computed ones included (repeatIncidents30d). */
   facts?: Facts;
+  /**
+   * Due times counted past the last date the holiday calendar covers (`holidaysKnownUntil`):
+   * action codes, and `acknowledgeBy` / `resolveBy`. Absent when none.
+   */
+  beyondCalendar?: string[];
 }
