@@ -4,6 +4,8 @@ import { Reports1732300000002 } from './1732300000002-reports';
 import { Shadow1732300000003 } from './1732300000003-shadow';
 import { EscalationWebhooks1732300000004 } from './1732300000004-escalation-webhooks';
 import { RepeatCountIndex1732300000005 } from './1732300000005-repeat-count-index';
+import { IncidentLifecycle1732300000040 } from './1732300000040-incident-lifecycle';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same set. */
-export const MIGRATIONS = [Core1732300000000, Refunds1732300000001, Reports1732300000002, Shadow1732300000003, EscalationWebhooks1732300000004, RepeatCountIndex1732300000005];
+export const MIGRATIONS = [Core1732300000000, Refunds1732300000001, Reports1732300000002, Shadow1732300000003, EscalationWebhooks1732300000004, RepeatCountIndex1732300000005,
+  IncidentLifecycle1732300000040];

@@ -8,6 +8,7 @@ import { ApiKeyService } from './auth/api-key.service';
 import { RuleSetService } from './rulesets/rule-set.service';
 import { IncidentReader } from './incidents/incident.reader';
 import { IncidentService } from './incidents/incident.service';
+import { ActionSettlement } from './incidents/action-settlement';
 import { RefundReader } from './refunds/refund.reader';
 import { RefundService } from './refunds/refund.service';
 import { RefundRollupStore } from './reports/refund-rollup.store';
@@ -50,7 +51,8 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const webhooks = createWebhookServices(config, ds, tx, clock, log, refundReader);
   ruleSets.onReloaded = (active, loadedBy) => webhooks.events.rulesReloaded(active, loadedBy);
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events]);
-  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
+  // Refund work settles the incident's actions it fulfils (REFUND, REFUND_REQUEST) in the same transaction.
+  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new ActionSettlement(incidents.actions, refundReader), new RefundRollupStore(refundReader)]);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
   const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);

@@ -27,6 +27,9 @@ export const CAN = {
   changeIncident: ['AGENT', 'CS_LEAD', 'ADMIN'],
   requestRefund: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'],
   manageRefund: ['AGENT', 'CS_LEAD', 'ADMIN'],
+  /** New or corrected facts; an INTEGRATION only on its own source's incidents (it sees no other). */
+  amendIncident: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'],
+  waiveAction: ['CS_LEAD', 'ADMIN'],
   /** Every report of POLICY.md §7 — aggregates, monthly tables, the shift handover (工作交接单) — as §9 names them. */
   reports: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
   admin: ['ADMIN'],

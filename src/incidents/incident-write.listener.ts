@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { IncidentEntity } from './incident.entity';
 import type { IncidentView } from './incident.reader';
+import type { Amendment } from './incident-amend.service';
 
 /**
  * Told of incident writes inside their transaction (the webhooks outbox), so that what it
@@ -11,4 +12,6 @@ export interface IncidentWriteListener {
   incidentReported(em: EntityManager, view: IncidentView): Promise<void>;
   /** A status change about to pass the incident's version gate. */
   statusChanged(em: EntityManager, incident: IncidentEntity, change: { from: string; to: string; at: Date; note: string | null; actor: string }): Promise<void>;
+  /** An amendment about to pass the version gate; `incident` as it will be (new severity, decision, version). */
+  incidentAmended?(em: EntityManager, incident: IncidentEntity, amendment: Amendment): Promise<void>;
 }
