@@ -15,6 +15,7 @@ import { RefundRollupStore } from './reports/refund-rollup.store';
 import { createReportServices, ReportServices } from './reports/report.services';
 import { createRuleAdminServices, RuleAdminServices } from './rulesets/rule-admin.services';
 import { Metrics } from './observability/metrics';
+import { registerCalendarMetrics } from './observability/calendar.metrics';
 import { createEscalationServices, EscalationServices } from './escalation/escalation.services';
 import { createWebhookServices, WebhookServices } from './webhooks/webhook.services';
 
@@ -56,6 +57,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox);
   const reports = createReportServices(ds, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
+  registerCalendarMetrics(metrics.registry, () => (ruleSets.isLoaded() ? ruleSets.current().engine.calendar : null), clock);
   const ruleAdmin = createRuleAdminServices(config, ds, reads, clock, log, ruleSets);
   incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);
   reads.onRead = (target) => metrics.readReplica.inc({ target });

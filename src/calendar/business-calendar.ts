@@ -145,6 +145,11 @@ export class BusinessCalendar {
     return this.holidaysKnownUntil !== null && this.localDate(at) > this.holidaysKnownUntil;
   }
 
+  /** The instant a local date ends (the next date's midnight in the business zone). */
+  endOfDay(localDate: string): Date {
+    return new Date(this.at(parseDate(localDate).plus({ days: 1 }).toISODate()!, 0));
+  }
+
   /**
    * Whole days from `now`'s local date to `holidaysKnownUntil` (negative once past it), or null
    * when the pack does not say: `rules validate` and the startup log warn below 60.

@@ -43,7 +43,7 @@ export class ActionLifecycle {
     const doneAt = checkDoneAt(c.doneAt ?? null, incident, now);
     const { engine } = this.rules.current();
     // The day evidence must be kept to is a day of the business calendar (its time zone), as the error says.
-    const checked = checkEvidence(code, engine.pack.catalog.actions[code], c.evidence, action.retainUntil ? engine.calendar.localDate(action.retainUntil) : null);
+    const checked = checkEvidence(code, engine.pack.catalog.actions[code], c.evidence, action.retainUntil ? engine.calendar.localDate(action.retainUntil) : null, engine.calendar.timeZone);
     await this.settle(em, action, { status: 'DONE', doneAt, doneBy: actor.name, note: c.note, evidence: checked }, now);
     await history(em, incident.id, now, actor.name, 'ACTION_COMPLETED', c.note, {
       code, doneAt: doneAt.toISOString(), late: lateOf(action.dueAt, doneAt), ...(checked ? { evidence: checked } : {}),

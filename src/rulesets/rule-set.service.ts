@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors';
 import { loadRulePack, RulesInvalidError } from '../rules/rule-pack.loader';
+import { holidayCoverageWarning } from '../calendar/holiday-coverage';
 import { RuleEngine } from '../rules/rule-engine';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { Decision } from '../rules/types';
@@ -118,6 +119,8 @@ export class RuleSetService {
     // --strict-bands` can), but whoever watches the logs should see them.
     const bandWarnings = checkBands(pack.rules).map(formatBandWarning);
     if (bandWarnings.length) this.log.warn({ version: pack.version, warnings: bandWarnings }, `rule pack has ${bandWarnings.length} threshold band warning(s)`);
+    const calendarWarning = holidayCoverageWarning(engine.calendar, loadedAt);
+    if (calendarWarning) this.log.warn({ version: pack.version, holidaysKnownUntil: engine.calendar.holidaysKnownUntil }, calendarWarning);
     for (const listener of this.activatedListeners) {
       try {
         listener(this.active);

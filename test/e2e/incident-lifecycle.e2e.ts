@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { waiveOpenActions } from './support/actions';
 import { Harness, startHarness } from './support/harness';
 import { refundKit } from './support/refunds';
@@ -280,5 +281,40 @@ describe('incidents that evolve', () => {
     const closed = await ok(h.keys.AGENT, STATUS, { id, s: 'CLOSED' });
     expect(closed.status).toBe('CLOSED');
     expect(codes(closed)).toEqual([]);
+  });
+});
+
+describe('small truths of the same walk', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ env: { METRICS_TOKEN: 'scrape-secret' } });
+  });
+  afterEach(() => h.close());
+
+  it('PRESERVE_CCTV is kept 30 days from when it happened, and keptUntil is checked by the day in the business time zone', async () => {
+    const k = refundKit(h);
+    // 01:00 on the 24th in Shanghai is still the 23rd in UTC: the 30 days end on 24 December there.
+    const id = await k.incident({ category: 'PROPERTY_LOSS', subtype: 'LOST', propertyOwner: 'CUSTOMER', amount: '100.00', occurredAt: '2026-11-24T01:00:00+08:00' });
+    const complete = (keptUntil: string) => h.gql(h.keys.AGENT, 'mutation($id: ID!, $ev: JSON) { completeAction(incidentId: $id, code: "PRESERVE_CCTV", evidence: $ev) { actions { code status retainUntil evidence } } }', {
+      id, ev: { storageLocation: '监控室 NVR-1', keptUntil },
+    });
+    const early = await complete('2026-12-23');
+    expect(early.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evidence.keptUntil', minimum: '2026-12-24' });
+    const kept = await complete('2026-12-24');
+    expect(kept.errors).toBeUndefined();
+    expect(kept.data.completeAction.actions.find((a: any) => a.code === 'PRESERVE_CCTV')).toMatchObject({ status: 'DONE', retainUntil: '2026-12-23T17:00:00.000Z' });
+  });
+
+  it('a deadline counted past the last date the holidays are known for says so; /metrics tells how far they go', async () => {
+    h.clock.set(new Date('2026-12-28T10:00:00+08:00'));
+    const res = await h.gql(h.keys.AGENT, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { decision { beyondCalendar calendarNote } } } }`, {
+      i: { source: 'erp', externalRef: 'CAL-1', category: 'OVERCHARGE', amount: '20.00' },
+    });
+    const d = res.data.reportIncident.incident.decision;
+    expect([...d.beyondCalendar].sort()).toEqual(['ACCOUNTABILITY_REVIEW', 'ROOT_CAUSE_ANALYSIS']);
+    expect(d.calendarNote).toContain('2026-12-31');
+    const scrape = (await request(h.app.server).get('/metrics').set('authorization', 'Bearer scrape-secret')).text;
+    expect(scrape).toMatch(/^triage_calendar_holidays_days_left 3$/m);
+    expect(scrape).toContain(`triage_calendar_holidays_known_until_timestamp_seconds ${new Date('2027-01-01T00:00:00+08:00').getTime() / 1000}`);
   });
 });
