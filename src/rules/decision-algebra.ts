@@ -107,7 +107,8 @@ function foldActionSpans(
     const fromResolution = entry.dueFrom === 'RESOLVED';
     const dueAt = fromResolution ? null : clock.addDuration(reportedAt, span);
     const kept = byCode.get(e.params.code);
-    if (kept && (fromResolution ? kept.action.dueAfterResolution !== undefined : !earlier(dueAt, kept.action.dueAt))) continue;
+    // Spans counted from the resolution compare as if counted from the report: the shorter wins.
+    if (kept && !(fromResolution ? earlier(clock.addDuration(reportedAt, span), clock.addDuration(reportedAt, kept.span)) : earlier(dueAt, kept.action.dueAt))) continue;
     const action: DecidedAction = { code: e.params.code, dueAt };
     if (fromResolution) action.dueAfterResolution = span;
     if (entry.retainDays !== undefined) action.retainUntil = new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);

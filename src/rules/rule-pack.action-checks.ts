@@ -30,7 +30,15 @@ export function checkActionLifecycle(data: Record<string, unknown>, add: Add): v
   }
   const calendar = isObject(data.calendar) ? data.calendar : {};
   const until = calendar.holidaysKnownUntil;
-  if (until !== undefined && (typeof until !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(until) || Number.isNaN(Date.parse(`${until}T00:00:00Z`)))) {
+  if (until !== undefined && !isRealDate(until)) {
     add('/calendar/holidaysKnownUntil', `"${String(until)}" is not a date YYYY-MM-DD`);
   }
+}
+
+/** A YYYY-MM-DD that names a day of the calendar (not 2026-02-30). */
+function isRealDate(v: unknown): boolean {
+  const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v) : null;
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
