@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor';
 import { canSeePhone } from '../auth/actor';
-import { maskPhone } from '../money/money';
+import { fenToNumber, maskPhone } from '../money/money';
 import type { Catalog, FiredRule } from '../rules/types';
 import type { IncidentView } from './incident.reader';
 import type { DecisionGql, FiredRuleGql, IncidentGql, RequiredActionGql } from './incident.objects';
@@ -119,7 +119,7 @@ export function incidentGql(view: IncidentView, catalog: Catalog, actor: Actor, 
 /** The rule facts of a stored report, as the decision at the report read them. */
 export function factsOfReport(r: Record<string, any>): Record<string, unknown> {
   return {
-    category: r.category ?? null, subtype: r.subtype ?? null, amount: r.amountFen == null ? null : Number(r.amountFen) / 100,
+    category: r.category ?? null, subtype: r.subtype ?? null, amount: r.amountFen == null ? null : fenToNumber(BigInt(r.amountFen)),
     propertyOwner: r.propertyOwner ?? null, injured: r.injured ?? null, outageMinutes: r.outageMinutes ?? null, escalating: r.escalating ?? null,
     mediaAttention: r.mediaAttention ?? null, legalThreat: r.legalThreat ?? null, channel: r.channel ?? null, customerTier: r.customer?.tier ?? null,
     repeatIncidents30d: Number(r.repeatIncidents30d ?? 0),
