@@ -140,10 +140,15 @@ export class BusinessCalendar {
     this.zone = Info.normalizeZone(this.timeZone);
   }
 
-  /** Is `at` on a local date after `holidaysKnownUntil`? (never, when the pack does not say) */
+  /** Is `at` on a local date after `holidaysKnownUntil`? (never, when the pack does not say) Runs on every decision: one comparison. */
   beyondKnownHolidays(at: Date): boolean {
-    return this.holidaysKnownUntil !== null && this.localDate(at) > this.holidaysKnownUntil;
+    if (this.holidaysKnownUntil === null) return false;
+    this.knownUntilEnd ??= this.endOfDay(this.holidaysKnownUntil).getTime();
+    return at.getTime() >= this.knownUntilEnd;
   }
+
+  /** When `holidaysKnownUntil` ends, computed on first use. */
+  private knownUntilEnd: number | undefined;
 
   /** The instant a local date ends (the next date's midnight in the business zone). */
   endOfDay(localDate: string): Date {
