@@ -8,6 +8,7 @@ import { ApiKeyService } from './auth/api-key.service';
 import { RuleSetService } from './rulesets/rule-set.service';
 import { IncidentReader } from './incidents/incident.reader';
 import { IncidentService } from './incidents/incident.service';
+import { ActionSettlement } from './incidents/action-settlement';
 import { RefundReader } from './refunds/refund.reader';
 import { RefundService } from './refunds/refund.service';
 import { RefundRollupStore } from './reports/refund-rollup.store';
@@ -15,6 +16,7 @@ import { IncidentRollupStore } from './reports/incident-rollup.store';
 import { createReportServices, ReportServices } from './reports/report.services';
 import { createRuleAdminServices, RuleAdminServices } from './rulesets/rule-admin.services';
 import { Metrics } from './observability/metrics';
+import { registerCalendarMetrics } from './observability/calendar.metrics';
 import { createEscalationServices, EscalationServices } from './escalation/escalation.services';
 import { createWebhookServices, WebhookServices } from './webhooks/webhook.services';
 import type { RulePackOptions } from './rules/rule-pack.loader';
@@ -57,7 +59,8 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   // The statistics' rollup last in each incident write, after the events: its rows are the hottest.
   const incidentRollups = new IncidentRollupStore();
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events, incidentRollups]);
-  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new RefundRollupStore(refundReader)]);
+  // Refund work settles the incident's actions it fulfils (REFUND, REFUND_REQUEST) in the same transaction.
+  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new ActionSettlement(incidents.actions, refundReader), new RefundRollupStore(refundReader)]);
   const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
   // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
   webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
@@ -65,6 +68,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, incidentRollups);
   const reports = createReportServices(ds, tx, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
+  registerCalendarMetrics(metrics.registry, () => (ruleSets.isLoaded() ? ruleSets.current().engine.calendar : null), clock);
   const ruleAdmin = createRuleAdminServices(config, ds, reads, clock, log, ruleSets);
   incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);
   incidents.onDecisionFallback = ({ failure, facts, ruleSetVersion }, incidentId) => {

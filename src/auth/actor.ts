@@ -53,6 +53,9 @@ export const CAN = {
   changeIncident: ['AGENT', 'CS_LEAD', 'ADMIN'],
   requestRefund: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'],
   manageRefund: ['AGENT', 'CS_LEAD', 'ADMIN'],
+  /** New or corrected facts; an INTEGRATION only on its own source's incidents (it sees no other). */
+  amendIncident: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'],
+  waiveAction: ['CS_LEAD', 'ADMIN'],
   /** The reports (aggregates, monthly tables) and who reads them, as the policy names them. */
   reports: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
   /** Complaint statistics (客诉统计分析): the reports' roles and the customer-service lead. */

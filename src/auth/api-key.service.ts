@@ -40,6 +40,10 @@ export class ApiKeyService {
     const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
     if (!roles.length || unknown.length) throw badInput('roles', `unknown or no roles (${unknown.join(', ')}); allowed: ${ROLES.join(', ')}`);
     if (roles.includes('INTEGRATION') && !source) throw badInput('source', 'an INTEGRATION key must be bound to a source');
+    // A source binds only an INTEGRATION key (staff see every source): accepting it would promise a limit that is not there.
+    if (source !== null && !roles.includes('INTEGRATION')) {
+      throw badInput('source', `only an INTEGRATION key is bound to a source; a key with roles ${roles.join(',')} sees every source: leave out the source, or add the INTEGRATION role`);
+    }
     if (source !== null && !/^[\w.-]{1,64}$/.test(source)) throw badInput('source', 'use 1–64 letters, digits, . _ -');
     const actForStaff = options.actForStaff ?? false;
     if (actForStaff && (roles.length !== 1 || roles[0] !== 'INTEGRATION')) throw badInput('actForStaff', 'only an INTEGRATION key (and no other role) may act for staff');

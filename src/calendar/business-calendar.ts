@@ -72,6 +72,13 @@ function checkConfig(config: BusinessCalendarConfig): string[] {
   }
   if (!Array.isArray(config.weekend)) problems.push('weekend must be a list of ISO weekdays');
   else for (const d of config.weekend) if (!Number.isInteger(d) || d < 1 || d > 7) problems.push(`weekend day ${d} is not 1..7`);
+  if (config.holidaysKnownUntil !== undefined) {
+    try {
+      parseDate(config.holidaysKnownUntil);
+    } catch {
+      problems.push(`holidaysKnownUntil: "${config.holidaysKnownUntil}" is not a date YYYY-MM-DD`);
+    }
+  }
   for (const list of ['holidays', 'workdays'] as const) {
     const dates: unknown = config[list];
     if (!Array.isArray(dates)) {
@@ -106,6 +113,8 @@ export class BusinessCalendar {
   private readonly weekend: ReadonlySet<number>;
   private readonly holidays: ReadonlySet<string>;
   private readonly workdays: ReadonlySet<string>;
+  /** The last local date the holiday lists are known for, or null when the pack does not say. */
+  readonly holidaysKnownUntil: string | null;
   /** luxon's zone for `timeZone`, as `DateTime.fromJSDate(…, { zone })` resolves it. */
   private readonly zone: Zone;
   /** Local date → working day? (valid dates only: a bad date throws every time). */
@@ -127,7 +136,32 @@ export class BusinessCalendar {
     this.weekend = new Set(config.weekend);
     this.holidays = new Set(config.holidays);
     this.workdays = new Set(config.workdays);
+    this.holidaysKnownUntil = config.holidaysKnownUntil ?? null;
     this.zone = Info.normalizeZone(this.timeZone);
+  }
+
+  /** Is `at` on a local date after `holidaysKnownUntil`? (never, when the pack does not say) Runs on every decision: one comparison. */
+  beyondKnownHolidays(at: Date): boolean {
+    if (this.holidaysKnownUntil === null) return false;
+    this.knownUntilEnd ??= this.endOfDay(this.holidaysKnownUntil).getTime();
+    return at.getTime() >= this.knownUntilEnd;
+  }
+
+  /** When `holidaysKnownUntil` ends, computed on first use. */
+  private knownUntilEnd: number | undefined;
+
+  /** The instant a local date ends (the next date's midnight in the business zone). */
+  endOfDay(localDate: string): Date {
+    return new Date(this.at(parseDate(localDate).plus({ days: 1 }).toISODate()!, 0));
+  }
+
+  /**
+   * Whole days from `now`'s local date to `holidaysKnownUntil` (negative once past it), or null
+   * when the pack does not say: `rules validate` and the startup log warn below 60.
+   */
+  daysOfHolidaysLeft(now: Date): number | null {
+    if (this.holidaysKnownUntil === null) return null;
+    return Math.round((parseDate(this.holidaysKnownUntil).toMillis() - parseDate(this.localDate(now)).toMillis()) / DAY_MS);
   }
 
   /** Length of a working day in hours (9 for 09:00–18:00). */

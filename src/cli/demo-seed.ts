@@ -136,9 +136,13 @@ class World {
     const late = chance(this.rnd, 0.1 * busy);
     if (!this.wait(late ? between(this.rnd, 6 * 24 * 60, 12 * 24 * 60) : between(this.rnd, 30, 24 * 60)) || chance(this.rnd, 0.1)) return status;
     await this.s.escalation.tick();
+    await this.waiveOpen(lead, id, false);
     await this.s.incidents.setStatus(lead, id, 'RESOLVED', null, '处理完毕');
     if (chance(this.rnd, 0.7)) await this.s.incidents.recordSatisfaction(agent, id, pick(this.rnd, late ? [1, 2, 2, 3, 4] : [3, 4, 4, 5, 5, 5]), null);
-    if (this.wait(between(this.rnd, 12 * 60, 3 * 24 * 60)) && chance(this.rnd, 0.6)) await this.s.incidents.setStatus(lead, id, 'CLOSED', null, null);
+    if (this.wait(between(this.rnd, 12 * 60, 3 * 24 * 60)) && chance(this.rnd, 0.6)) {
+      await this.waiveOpen(lead, id, true);
+      await this.s.incidents.setStatus(lead, id, 'CLOSED', null, null);
+    }
     return status;
   }
 
@@ -175,6 +179,15 @@ class World {
       });
     }
     return view.entity.status;
+  }
+
+  /** The lead waives what is still open (RESOLVED and CLOSED wait for every action); the survey only when closing. */
+  private async waiveOpen(lead: Actor, id: string, closing: boolean): Promise<void> {
+    const view = (await this.s.incidentReader.byId(Number(id)))!;
+    for (const a of view.actions) {
+      if (a.status !== 'OPEN' || (!closing && a.code === 'SATISFACTION_SURVEY')) continue;
+      await this.s.incidents.waiveAction(lead, id, a.code, '演示数据:不需要');
+    }
   }
 
   /** Most actions with a due time get done, some late. */

@@ -13,6 +13,9 @@ import { factsOf, normalizeReport } from '../incidents/incident.validation';
 import type { ReportIncidentInput } from '../incidents/incident.inputs';
 import type { Catalog } from '../rules/types';
 import { registerSimulate } from './rules-simulate.command';
+import { BusinessCalendar } from '../calendar/business-calendar';
+import { holidayCoverageWarning } from '../calendar/holiday-coverage';
+import { calendarNote } from '../incidents/incident.mapper';
 
 const defaultDir = () => process.env.RULES_DIR || './rules';
 
@@ -59,6 +62,8 @@ export function registerRules(program: Command) {
       const warnings = checkBands(pack.rules);
       for (const w of warnings) console.log(`${opts.strictBands ? 'error' : 'warning'}: ${formatBandWarning(w)}`);
       if (warnings.length) console.log(`${warnings.length} threshold band warning${warnings.length === 1 ? '' : 's'}${opts.strictBands ? ' (--strict-bands: failing)' : ''}`);
+      const calendarWarning = holidayCoverageWarning(new BusinessCalendar(pack.catalog.calendar), new Date());
+      if (calendarWarning) console.log(`warning: catalog.json:/calendar/holidaysKnownUntil: ${calendarWarning}`);
       if (opts.strictBands && warnings.length) process.exit(1);
     });
 
@@ -114,6 +119,7 @@ export function registerRules(program: Command) {
       console.log(`rule pack ${d.ruleSetVersion}`);
       console.log(`severity ${d.severity}; owner ${d.ownerDepartment}; notify ${d.notifyDepartments.join(', ') || '-'}; police ${d.policeReportRequired ? 'yes' : 'no'}`);
       for (const a of d.actions) console.log(`  action ${a.code} due ${a.dueAt ? a.dueAt.toISOString() : 'after resolution'}`);
+      if (d.beyondCalendar?.length) console.log(`  note: ${calendarNote(d.beyondCalendar, pack.catalog)}`);
       if (d.refundSteps.length) console.log(`  refund chain ${d.refundSteps.join(' → ')}`);
       console.log('fired:');
       for (const r of d.firedRules) {

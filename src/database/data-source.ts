@@ -7,6 +7,7 @@ import { ApiKeyEntity } from '../auth/api-key.entity';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
 import { IncidentEventEntity } from '../incidents/incident-event.entity';
+import { IncidentDecisionEntity } from '../incidents/incident-decision.entity';
 import { RuleSetVersionEntity } from '../rulesets/rule-set-version.entity';
 import { ShadowDivergenceEntity } from '../rulesets/shadow-divergence.entity';
 import { RefundEntity } from '../refunds/refund.entity';
@@ -27,7 +28,7 @@ import { PEOPLE_ENTITIES } from '../people/people.entities';
 export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity, ShadowDivergenceEntity,
   IncidentClockEntity, BreachEntity, SlaWarningEntity, WebhookSubscriptionEntity, WebhookOutboxEntity, WebhookDeliveryEntity, IdempotencyKeyEntity,
   ReportFilingEntity, ReportSignOffEntity, ShiftHandoverRecordEntity,
-  ...PEOPLE_ENTITIES];
+  IncidentDecisionEntity, ...PEOPLE_ENTITIES];
 
 /** TypeORM options for SQLite (embedded default) or MySQL/MariaDB. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

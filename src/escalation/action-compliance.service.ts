@@ -19,15 +19,18 @@ export interface ActionComplianceRow {
   notDone: number;
   /** Not done, and not due yet (or due only after resolution). */
   notYetDue: number;
+  /** Waived: not needed here (an action an amendment withdrew counts nowhere: it was not required after all). */
+  waived: number;
 }
 
 const SQL = `SELECT a.code AS code, COUNT(*) AS total,
-  SUM(CASE WHEN a.done = 1 AND (a.due_at IS NULL OR a.done_at <= a.due_at) THEN 1 ELSE 0 END) AS on_time,
-  SUM(CASE WHEN a.done = 1 AND a.due_at IS NOT NULL AND a.done_at > a.due_at THEN 1 ELSE 0 END) AS late,
-  SUM(CASE WHEN a.done = 0 AND a.due_at IS NOT NULL AND a.due_at <= ? THEN 1 ELSE 0 END) AS not_done,
-  SUM(CASE WHEN a.done = 0 AND (a.due_at IS NULL OR a.due_at > ?) THEN 1 ELSE 0 END) AS not_yet_due
+  SUM(CASE WHEN a.status = 'DONE' AND (a.due_at IS NULL OR a.done_at <= a.due_at) THEN 1 ELSE 0 END) AS on_time,
+  SUM(CASE WHEN a.status = 'DONE' AND a.due_at IS NOT NULL AND a.done_at > a.due_at THEN 1 ELSE 0 END) AS late,
+  SUM(CASE WHEN a.status = 'OPEN' AND a.due_at IS NOT NULL AND a.due_at <= ? THEN 1 ELSE 0 END) AS not_done,
+  SUM(CASE WHEN a.status = 'OPEN' AND (a.due_at IS NULL OR a.due_at > ?) THEN 1 ELSE 0 END) AS not_yet_due,
+  SUM(CASE WHEN a.status = 'WAIVED' THEN 1 ELSE 0 END) AS waived
   FROM incident_actions a JOIN incidents i ON i.id = a.incident_id
-  WHERE i.reported_at >= ? AND i.reported_at < ? {drills}
+  WHERE i.reported_at >= ? AND i.reported_at < ? AND a.status <> 'WITHDRAWN' {drills}
   GROUP BY a.code`;
 
 /**
@@ -50,7 +53,7 @@ export class ActionComplianceService {
     return rows
       .map((r) => ({
         code: String(r.code), label: catalog.actions[String(r.code)]?.label ?? null, total: rawNumber(r.total),
-        onTime: rawNumber(r.on_time), late: rawNumber(r.late), notDone: rawNumber(r.not_done), notYetDue: rawNumber(r.not_yet_due),
+        onTime: rawNumber(r.on_time), late: rawNumber(r.late), notDone: rawNumber(r.not_done), notYetDue: rawNumber(r.not_yet_due), waived: rawNumber(r.waived),
       }))
       .sort((a, b) => rank(a.code) - rank(b.code) || a.code.localeCompare(b.code));
   }

@@ -13,9 +13,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * the retention). Returns it normalised (trimmed strings), or null when none was given and
  * none is required. Throws BAD_USER_INPUT naming the field, e.g. `evidence.receiptNo`.
  *
- * `retainUntilDay` is the local date (business calendar) the action's evidence must be kept to.
+ * `retainUntilDay` is the local date, in the business calendar's time zone `zone`, on which the
+ * action's retention ends (its retainUntil): a date that covers the retention is not before it.
  */
-export function checkEvidence(code: string, action: CatalogAction | undefined, given: unknown, retainUntilDay: string | null): Record<string, string> | null {
+export function checkEvidence(code: string, action: CatalogAction | undefined, given: unknown, retainUntilDay: string | null, zone?: string): Record<string, string> | null {
   const required = action?.evidence ?? [];
   if (given === undefined || given === null) {
     if (!required.length) return null;
@@ -42,7 +43,7 @@ export function checkEvidence(code: string, action: CatalogAction | undefined, g
     if (f.type !== 'date') continue;
     if (!DATE.test(value) || !DateTime.fromISO(value, { zone: 'utc' }).isValid) throw badInput(field, `must be a date YYYY-MM-DD, not "${value}"`);
     if (f.coversRetention && retainUntilDay && value < retainUntilDay) {
-      throw badInput(field, `${f.label} ${value} is before ${retainUntilDay}, the day ${code} must keep it to`, { minimum: retainUntilDay });
+      throw badInput(field, `${f.label} ${value} is before ${retainUntilDay}: ${f.key} must not be before the day${zone ? ` (${zone})` : ''} on which ${code}'s retention ends (retainUntil, ${action!.retainDays ?? ''} days after the incident occurred, or after the report when occurredAt is not known)`, { minimum: retainUntilDay });
     }
   }
   return Object.keys(out).length ? out : null;

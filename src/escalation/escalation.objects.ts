@@ -70,4 +70,5 @@ export class ActionComplianceGql {
   @Field(() => Int, { description: 'Done after the due time.' }) late!: number;
   @Field(() => Int, { description: 'Not done, and past the due time.' }) notDone!: number;
   @Field(() => Int, { description: 'Not done, and not due yet.' }) notYetDue!: number;
+  @Field(() => Int, { description: 'Waived as not needed here (actions an amendment withdrew are not counted at all).' }) waived!: number;
 }

@@ -2,6 +2,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { IncidentResolver } from '../incidents/incident.resolver';
+import { IncidentLifecycleResolver } from '../incidents/incident-lifecycle.resolver';
 import { RuleSetResolver } from '../rulesets/rule-set.resolver';
 import { RuleAdminResolver } from '../rulesets/rule-admin.resolver';
 import { RefundResolver } from '../refunds/refund.resolver';
@@ -17,7 +18,7 @@ import { NotificationResolver } from '../people/notification.resolver';
 
 export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver,
   EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver, IncidentAggregateResolver,
-  FilingResolver, StaffResolver, ContactResolver, NotificationResolver] as const;
+  IncidentLifecycleResolver, FilingResolver, StaffResolver, ContactResolver, NotificationResolver] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

@@ -1,7 +1,11 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { boolTransformer, jsonTransformer, TIMESTAMP } from '../database/column-types';
 
-/** A required action of an incident, with its due time and whether it was done. */
+/** OPEN until settled: DONE (by hand or by the work that fulfils it), WAIVED, or WITHDRAWN by an amendment. */
+export const ACTION_STATUSES = ['OPEN', 'DONE', 'WAIVED', 'WITHDRAWN'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+/** A required action of an incident, with its due time and how it was settled. */
 @Entity('incident_actions')
 @Index('uq_incident_actions_code', ['incidentId', 'code'], { unique: true })
 export class IncidentActionEntity {
@@ -24,9 +28,21 @@ export class IncidentActionEntity {
   @Column({ name: 'retain_until', ...TIMESTAMP, nullable: true })
   retainUntil!: Date | null;
 
+  @Column({ type: 'varchar', length: 16 })
+  status!: ActionStatus;
+
+  /**
+   * Settled: status is not OPEN (done, waived or withdrawn), so nothing is left to do and its
+   * clock no longer runs. Kept beside `status` for every query that asks just that.
+   */
   @Column({ type: 'boolean', transformer: boolTransformer })
   done!: boolean;
 
+  /** Why it was waived or withdrawn. */
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  reason!: string | null;
+
+  /** When it was done (as the caller said: the 119 call came first) or waived. */
   @Column({ name: 'done_at', ...TIMESTAMP, nullable: true })
   doneAt!: Date | null;
 

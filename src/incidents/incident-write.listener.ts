@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { IncidentEntity } from './incident.entity';
 import type { IncidentView } from './incident.reader';
+import type { Amendment } from './incident-amend.service';
 
 /**
  * Told of incident writes inside their transaction (the webhooks outbox, the statistics'
@@ -18,4 +19,6 @@ export interface IncidentWriteListener {
    * an incident's row calls it, whoever makes the change.
    */
   incidentChanged?(em: EntityManager, before: IncidentEntity, after: IncidentEntity): Promise<void>;
+  /** An amendment about to pass the version gate; `incident` as it will be (new severity, decision, version). */
+  incidentAmended?(em: EntityManager, incident: IncidentEntity, amendment: Amendment): Promise<void>;
 }

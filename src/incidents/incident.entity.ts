@@ -3,8 +3,9 @@ import { boolTransformer, fenTransformer, jsonTransformer, TIMESTAMP } from '../
 import type { StoredDecision } from './incident.types';
 
 /**
- * One reported incident with the decision made when it was reported. The decision is stored,
- * never recomputed: a later rule change does not rewrite history.
+ * One reported incident with its current decision: the one made when it was reported, or at its
+ * last amendment (incident_decisions keeps each). A decision is stored, never recomputed: a
+ * later rule change does not rewrite history.
  */
 @Entity('incidents')
 @Index('uq_incidents_source_ref', ['source', 'externalRef'], { unique: true })
@@ -99,6 +100,10 @@ export class IncidentEntity {
 
   @Column({ type: 'text', transformer: jsonTransformer })
   decision!: StoredDecision;
+
+  /** When the facts were last amended (amendIncident), null if never. */
+  @Column({ name: 'amended_at', ...TIMESTAMP, nullable: true })
+  amendedAt!: Date | null;
 
   @Column({ name: 'satisfaction_score', type: 'integer', nullable: true })
   satisfactionScore!: number | null;

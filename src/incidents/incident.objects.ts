@@ -1,19 +1,23 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from '../graphql/scalars';
 import { IncidentStatusGql, SeverityGql } from '../graphql/enums';
+import { ActionStatusGql } from './incident-lifecycle.objects';
 
 @ObjectType('RequiredAction')
 export class RequiredActionGql {
   @Field(() => String) code!: string;
   @Field(() => DateTimeScalar, { nullable: true }) dueAt!: Date | null;
-  @Field(() => Boolean) done!: boolean;
+  @Field(() => Boolean, { description: 'status is DONE.' }) done!: boolean;
+  @Field(() => ActionStatusGql) status!: ActionStatusGql;
   @Field(() => String, { nullable: true, description: 'Catalog label (中文).' }) label?: string | null;
-  @Field(() => DateTimeScalar, { nullable: true }) doneAt?: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was done or waived (done may be given by the caller: the 119 call came before it was recorded).' }) doneAt?: Date | null;
+  @Field(() => Boolean, { nullable: true, description: 'Done or waived after dueAt, or still open past it; null while open and not yet due, or with no due time.' }) late?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'The reason it was waived or withdrawn.' }) reason?: string | null;
   @Field(() => String, { nullable: true }) doneBy?: string | null;
   @Field(() => String, { nullable: true }) note?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Keep the evidence until then (PRESERVE_CCTV: 30 days).' }) retainUntil?: Date | null;
-  @Field(() => Boolean, { description: 'Past its due time and not done.' }) overdue!: boolean;
-  @Field(() => JSONScalar, { nullable: true, description: 'What completed it, as the catalog asks (POLICE_REPORT: receiptNo; PRESERVE_CCTV: storageLocation, keptUntil).' }) evidence?: unknown;
+  @Field(() => Boolean, { description: 'Past its due time and still open.' }) overdue!: boolean;
+  @Field(() => JSONScalar, { nullable: true, description: 'What closed it, e.g. the police receipt number or the refund number that paid it (as the catalog asks: POLICE_REPORT: receiptNo; PRESERVE_CCTV: storageLocation, keptUntil).' }) evidence?: unknown;
 }
 
 @ObjectType('FiredRule')
@@ -40,6 +44,9 @@ export class DecisionGql {
   @Field(() => [FiredRuleGql]) firedRules!: FiredRuleGql[];
   @Field(() => DateTimeScalar, { nullable: true, description: 'When this decision was made.' }) decidedAt!: Date | null;
   @Field(() => Boolean, { description: "True when the rules could not decide (an error in the pack) and the pack's fallback decision was used; the report is stored all the same." }) fallback!: boolean;
+  @Field(() => JSONScalar, { nullable: true, description: 'The facts this decision was made on (repeatIncidents30d as of the report).' }) facts?: unknown;
+  @Field(() => [String], { description: 'Due times counted in working time past the last date the holiday calendar covers (action codes, acknowledgeBy, resolveBy): a holiday after it is not known and counts as a working day.' }) beyondCalendar!: string[];
+  @Field(() => String, { nullable: true, description: 'Says so in words when beyondCalendar is not empty.' }) calendarNote?: string | null;
 }
 
 @ObjectType('Customer', { description: 'The customer as reported; the phone is masked (138****5678) unless your roles may see it.' })
@@ -83,6 +90,7 @@ export class IncidentGql {
   @Field(() => DecisionGql) decision!: DecisionGql;
   @Field(() => Int, { nullable: true }) satisfactionScore!: number | null;
   @Field(() => Int) version!: number;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the facts were last amended.' }) amendedAt!: Date | null;
   // Additions beyond the contract.
   @Field(() => String, { nullable: true }) propertyOwner!: string | null;
   @Field(() => Boolean, { nullable: true }) injured!: boolean | null;

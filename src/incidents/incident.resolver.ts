@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { CAN } from '../auth/actor';
 import { actorOf, GqlContext } from '../graphql/context';
 import { IncidentStatusGql } from '../graphql/enums';
-import { JSONScalar } from '../graphql/scalars';
+import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { IncidentFilter, ReportIncidentInput } from './incident.inputs';
 import { DecisionGql, IncidentConnectionGql, IncidentGql, IncidentHistoryEntryGql, ReportIncidentPayloadGql } from './incident.objects';
 import { decisionGql, incidentGql } from './incident.mapper';
@@ -77,9 +77,10 @@ export class IncidentResolver {
     @Arg('code', () => String) code: string,
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Arg('evidence', () => JSONScalar, { nullable: true, description: 'What the catalog requires to complete this action, e.g. { "receiptNo": "…" } for POLICE_REPORT.' }) evidence: unknown,
+    @Arg('doneAt', () => DateTimeScalar, { nullable: true, description: 'When it was really done, if before now (the 119 call came first): not in the future, not more than 5 minutes before the incident occurred (occurredAt, else the report).' }) doneAt: Date | null,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentGql> {
-    return toGql(await ctx.services.incidents.completeAction(actorOf(ctx), incidentId, code, note, evidence), ctx);
+    return toGql(await ctx.services.incidents.completeAction(actorOf(ctx), incidentId, code, note, evidence, doneAt), ctx);
   }
 
   @Authorized(CAN.changeIncident)

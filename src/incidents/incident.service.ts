@@ -25,6 +25,8 @@ import type { IncidentReader, IncidentView } from './incident.reader';
 import { RepeatIncidentsFact } from './repeat-incidents.fact';
 import type { IncidentWriteListener } from './incident-write.listener';
 import { businessPeriods } from './business-periods';
+import { ActionLifecycle, Completion } from './action-lifecycle';
+import { IncidentAmendService } from './incident-amend.service';
 
 /**
  * Reporting and changing incidents. Every write is one transaction: the incident, its actions
@@ -35,6 +37,10 @@ export class IncidentService {
   private readonly incidentRows: RawInsert<IncidentEntity>;
   private readonly actionRows: RawInsert<IncidentActionEntity>;
   private readonly eventRows: RawInsert<IncidentEventEntity>;
+  /** Completing, waiving and settling actions; the closing guard. */
+  readonly actions: ActionLifecycle;
+  /** amendIncident: the facts decided again. */
+  readonly amendments: IncidentAmendService;
 
   constructor(
     private readonly ds: DataSource,
@@ -49,6 +55,8 @@ export class IncidentService {
     this.incidentRows = new RawInsert(ds, IncidentEntity);
     this.actionRows = new RawInsert(ds, IncidentActionEntity);
     this.eventRows = new RawInsert(ds, IncidentEventEntity);
+    this.actions = new ActionLifecycle(rules);
+    this.amendments = new IncidentAmendService(ds, tx, rules, reader, clock, this.repeatFact, listeners);
   }
 
   /** Decides without storing anything (dry run). */
@@ -99,38 +107,34 @@ export class IncidentService {
       if (status === 'ACKNOWLEDGED') set.acknowledgedAt = now;
       if (status === 'RESOLVED') set.resolvedAt = now;
       if (status === 'OPEN') set.resolvedAt = null;
+      await this.actions.beforeStatusChange(em, incident, status, now);
       await this.event(em, incident.id, now, actor, 'STATUS_CHANGED', { fromStatus: from, toStatus: status, note: checkedNote });
       for (const l of this.listeners) await l.statusChanged(em, incident, { from, to: status, at: now, note: checkedNote, actor: actor.name });
       return set;
     });
   }
 
-  /** Marks a required action done; `evidence` must hold what the catalog requires of it (POLICE_REPORT: receiptNo). */
-  async completeAction(actor: Actor, incidentId: string, code: string, note: string | null | undefined, evidence?: unknown): Promise<IncidentView> {
-    const checkedNote = text('note', note, LIMITS.note);
-    return this.change(actor, incidentId, undefined, async (em, incident, now) => {
-      const actions = await em.getRepository(IncidentActionEntity).find({ where: { incidentId: incident.id } });
-      const action = actions.find((a) => a.code === code);
-      if (!action) {
-        const allowed = actions.map((a) => a.code);
-        throw badInput('code', `this incident requires no action "${code}"; its actions are ${allowed.join(', ') || 'none'}`, { allowed });
-      }
-      if (action.done) return null; // completing twice is a no-op: an ERP may retry
-      if (incident.status === 'CLOSED') throw conflict('the incident is CLOSED');
-      const { engine } = this.rules.current();
-      const checked = checkEvidence(code, engine.pack.catalog.actions[code], evidence, action.retainUntil ? engine.calendar.localDate(action.retainUntil) : null);
-      await em.getRepository(IncidentActionEntity).update({ id: action.id }, { done: true, doneAt: now, doneBy: actor.name, note: checkedNote, evidence: checked });
-      await this.event(em, incident.id, now, actor, 'ACTION_COMPLETED', { note: checkedNote, detail: checked ? { code, evidence: checked } : { code } });
-      return {};
-    });
+  /**
+   * Marks a required action done, at `doneAt` when given (see ActionLifecycle.complete); `evidence`
+   * must hold what the catalog requires of it (POLICE_REPORT: receiptNo).
+   */
+  async completeAction(actor: Actor, incidentId: string, code: string, note: string | null | undefined, evidence?: unknown, doneAt?: Date | null): Promise<IncidentView> {
+    const c: Completion = { note: text('note', note, LIMITS.note), evidence, doneAt };
+    return this.change(actor, incidentId, undefined, (em, incident, now) => this.actions.complete(em, actor, incident, code, c, now));
+  }
+
+  /** Waives a required action with the reason: settled, it never breaches and does not hold up closing. */
+  async waiveAction(actor: Actor, incidentId: string, code: string, reason: string): Promise<IncidentView> {
+    const why = text('reason', reason, LIMITS.note, true)!;
+    return this.change(actor, incidentId, undefined, (em, incident, now) => this.actions.waive(em, actor, incident, code, why, now));
   }
 
   async recordSatisfaction(actor: Actor, incidentId: string, score: number, comment: string | null | undefined): Promise<IncidentView> {
     if (!Number.isInteger(score) || score < 1 || score > 5) throw badInput('score', 'must be a whole number from 1 to 5');
     const checkedComment = text('comment', comment, LIMITS.note);
     return this.change(actor, incidentId, undefined, async (em, incident, now) => {
-      await em.getRepository(IncidentActionEntity).update({ incidentId: incident.id, code: 'SATISFACTION_SURVEY', done: false }, { done: true, doneAt: now, doneBy: actor.name });
       await this.event(em, incident.id, now, actor, 'SATISFACTION_RECORDED', { note: checkedComment, detail: { score } });
+      await this.actions.settleBy(em, incident, 'SATISFACTION_RECORDED', { score: String(score) }, actor.name, now);
       return { satisfactionScore: score, satisfactionComment: checkedComment };
     });
   }
@@ -177,7 +181,7 @@ export class IncidentService {
     const { engine } = this.rules.current();
     const started = process.hrtime.bigint();
     const decision = await engine.decide(
-      { ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt },
+      { ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt, occurredAt: report.occurredAt ? new Date(report.occurredAt) : null },
       { now: reportedAt, dynamicFacts: this.repeatFact },
     );
     this.onDecisionTime?.(Number(process.hrtime.bigint() - started) / 1e9);
@@ -246,6 +250,7 @@ export class IncidentService {
       drill: r.drill,
       ruleSetVersion: d.ruleSetVersion,
       decision: toStoredDecision(d),
+      amendedAt: null,
       satisfactionScore: null,
       satisfactionComment: null,
       version: 1,
@@ -253,7 +258,7 @@ export class IncidentService {
     };
     const [id] = await this.incidentRows.run(em, [row]);
     const actionRows: Array<Omit<IncidentActionEntity, 'id'>> = d.actions.map((a, position) => ({
-      incidentId: id, code: a.code, position, dueAt: a.dueAt, retainUntil: a.retainUntil ?? null, done: false, doneAt: null, doneBy: null, note: null,
+      incidentId: id, code: a.code, position, dueAt: a.dueAt, retainUntil: a.retainUntil ?? null, status: 'OPEN', done: false, reason: null, doneAt: null, doneBy: null, note: null,
     }));
     const actionIds = await this.actionRows.run(em, actionRows);
     await this.event(em, id, reportedAt, actor, 'REPORTED', { toStatus: 'OPEN', detail: { severity: d.severity, ruleSetVersion: d.ruleSetVersion } });

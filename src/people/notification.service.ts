@@ -74,6 +74,12 @@ export class NotificationService {
     const d = e.data as Record<string, any>;
     switch (e.type) {
       case 'incident.reported': await this.notify(em, e.incidentId, 'REPORTED'); break;
+      case 'incident.amended': {
+        // The whole notify set when the severity moved, else only the departments the amendment adds.
+        const departments = (d.fromSeverity !== d.toSeverity ? d.notifyDepartments : d.newlyNotified) as string[];
+        if (departments.length) await this.notify(em, e.incidentId, 'AMENDED', { departments });
+        break;
+      }
       case 'sla.warning': await this.notify(em, e.incidentId, 'WARNING', { detail: this.subjectDetail(d) }); break;
       case 'sla.breached': await this.notify(em, e.incidentId, 'BREACH', { detail: this.subjectDetail(d) }); break;
       case 'incident.escalated':

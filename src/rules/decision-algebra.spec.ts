@@ -14,7 +14,7 @@ const clock: DueClock = {
   },
 };
 
-const catalog: Pick<Catalog, 'actions' | 'departments' | 'deadlines' | 'defaultOwner'> = {
+const catalog: Pick<Catalog, 'actions' | 'departments' | 'deadlines' | 'defaultOwner' | 'immediately'> = {
   defaultOwner: 'CUSTOMER_SERVICE',
   departments: { CUSTOMER_SERVICE: 'cs', FINANCE: 'fin', SECURITY: 'sec', DEPARTMENT_MANAGER: 'dm', GENERAL_MANAGER: 'gm' },
   actions: {
@@ -22,6 +22,7 @@ const catalog: Pick<Catalog, 'actions' | 'departments' | 'deadlines' | 'defaultO
     PRESERVE_CCTV: { label: 'cctv', due: { hours: 1 }, retainDays: 30 },
     REFUND: { label: 'refund', due: { workingDays: 3 } },
     SATISFACTION_SURVEY: { label: 'survey', due: { afterResolution: true } },
+    FOLLOW_UP: { label: 'follow-up', due: { workingDays: 2 }, dueFrom: 'RESOLVED' },
   },
   deadlines: {
     GENERAL: { acknowledge: { workingHours: 4 }, resolve: { workingDays: 5 } },
@@ -86,10 +87,23 @@ describe('foldActions', () => {
   it('gives each action its catalog due, in catalog order, with retention', () => {
     const actions = foldActions([action('SATISFACTION_SURVEY'), action('PRESERVE_CCTV'), action('POLICE_REPORT')], catalog, at, clock);
     expect(actions).toEqual([
-      { code: 'POLICE_REPORT', dueAt: at },
+      { code: 'POLICE_REPORT', dueAt: new Date(at.getTime() + 5 * MIN) },
       { code: 'PRESERVE_CCTV', dueAt: new Date(at.getTime() + 60 * MIN), retainUntil: new Date(at.getTime() + 30 * 24 * 60 * MIN) },
       { code: 'SATISFACTION_SURVEY', dueAt: null },
     ]);
+  });
+
+  it('counts "immediately" as the catalog says (default 5 minutes), the retention from when it happened, and leaves an action counted from the resolution without a due time', () => {
+    const occurred = new Date(at.getTime() - 90 * MIN);
+    const actions = foldActions([action('POLICE_REPORT'), action('PRESERVE_CCTV'), action('FOLLOW_UP')], { ...catalog, immediately: { minutes: 2 } }, at, clock, occurred);
+    expect(actions).toEqual([
+      { code: 'POLICE_REPORT', dueAt: new Date(at.getTime() + 2 * MIN) },
+      { code: 'PRESERVE_CCTV', dueAt: new Date(at.getTime() + 60 * MIN), retainUntil: new Date(occurred.getTime() + 30 * 24 * 60 * MIN) },
+      { code: 'FOLLOW_UP', dueAt: null, dueAfterResolution: { workingDays: 2 } },
+    ]);
+    // A rule may shorten an action counted from the resolution too: the shorter span wins.
+    const overridden = foldActions([action('FOLLOW_UP'), action('FOLLOW_UP', { hours: 4 })], catalog, at, clock);
+    expect(overridden).toEqual([{ code: 'FOLLOW_UP', dueAt: null, dueAfterResolution: { hours: 4 } }]);
   });
 
   it('lets an event override the due, and keeps the earliest due of one code', () => {
@@ -152,7 +166,7 @@ describe('stages and the final decision', () => {
       severity: 'URGENT',
       ownerDepartment: 'FINANCE',
       notifyDepartments: ['SECURITY'],
-      actions: [{ code: 'POLICE_REPORT', dueAt: at }, { code: 'REFUND', dueAt: new Date(at.getTime() + 27 * 60 * MIN) }],
+      actions: [{ code: 'POLICE_REPORT', dueAt: new Date(at.getTime() + 5 * MIN) }, { code: 'REFUND', dueAt: new Date(at.getTime() + 27 * 60 * MIN) }],
       policeReportRequired: true,
       refundSteps: ['CASHIER_CHECK'],
       acknowledgeBy: new Date(at.getTime() + 15 * MIN),

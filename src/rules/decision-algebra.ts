@@ -7,7 +7,9 @@
  *   capped at CRITICAL; recomputed after each stage so the next stage reads it;
  * - owner = the `owner` event of highest rank (ties: the first), else the catalog default;
  * - notify = union of `notify` departments minus the owner, in catalog order;
- * - actions = union by code (the earliest due wins), in catalog order;
+ * - actions = union by code (the earliest due wins), in catalog order; "immediately" is the
+ *   catalog's `immediately` after the report (default 5 minutes); an action counted from the
+ *   resolution has no due time yet;
  * - refundSteps = the highest-rank `refundChain` (ties: the first), then `insertRefundStep`s.
  */
 import type { Catalog, DecidedAction, Decision, Duration, Facts, FiredRule, RuleEvent, Severity } from './types';
@@ -16,7 +18,19 @@ import { SEVERITIES } from './types';
 /** Turns a catalog Duration into a due time (the business calendar implements it). */
 export interface DueClock {
   addDuration(from: Date, d: Duration): Date | null;
+  /** Is this instant past the last date the calendar's holidays are known for? (absent: never) */
+  beyondKnownHolidays?(at: Date): boolean;
 }
+
+/** "Immediately", when the catalog does not say: 5 minutes after the report (POLICY default). */
+export const DEFAULT_IMMEDIATELY: Duration = Object.freeze({ minutes: 5 });
+
+/** The span an action's due time counts: `{ immediate: true }` is the catalog's `immediately`. */
+export function actionSpan(d: Duration, catalog: Pick<Catalog, 'immediately'>): Duration {
+  return d.immediate === true ? (catalog.immediately ?? DEFAULT_IMMEDIATELY) : d;
+}
+
+const isWorkingSpan = (d: Duration) => d.workingDays !== undefined || d.workingHours !== undefined;
 
 /** What the stages so far decided: the events in fold order and the facts later stages read. */
 export interface PartialDecision {
@@ -72,19 +86,33 @@ export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: 
 /**
  * One action per code, due at `reportedAt` + the event's due (or the catalog's); when two
  * events ask for one code the earliest due wins (a null due — after resolution — is latest).
- * Ordered as `catalog.actions`.
+ * An action the catalog counts from the resolution (`dueFrom: RESOLVED`) has no due time yet and
+ * keeps its span for then. `retainUntil` counts `retainDays` from `occurredAt` when known, else
+ * from `reportedAt`. Ordered as `catalog.actions`.
  */
-export function foldActions(events: RuleEvent[], catalog: Pick<Catalog, 'actions'>, reportedAt: Date, clock: DueClock): DecidedAction[] {
-  const byCode = new Map<string, DecidedAction>();
+export function foldActions(
+  events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null,
+): DecidedAction[] {
+  return foldActionSpans(events, catalog, reportedAt, clock, occurredAt).map((x) => x.action);
+}
+
+function foldActionSpans(
+  events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null,
+): Array<{ action: DecidedAction; span: Duration }> {
+  const byCode = new Map<string, { action: DecidedAction; span: Duration }>();
   for (const e of events) {
     if (e.type !== 'action') continue;
     const entry = catalog.actions[e.params.code];
-    const dueAt = clock.addDuration(reportedAt, e.params.due ?? entry.due);
+    const span = actionSpan(e.params.due ?? entry.due, catalog);
+    const fromResolution = entry.dueFrom === 'RESOLVED';
+    const dueAt = fromResolution ? null : clock.addDuration(reportedAt, span);
     const kept = byCode.get(e.params.code);
-    if (kept && !earlier(dueAt, kept.dueAt)) continue;
+    // Spans counted from the resolution compare as if counted from the report: the shorter wins.
+    if (kept && !(fromResolution ? earlier(clock.addDuration(reportedAt, span), clock.addDuration(reportedAt, kept.span)) : earlier(dueAt, kept.action.dueAt))) continue;
     const action: DecidedAction = { code: e.params.code, dueAt };
-    if (entry.retainDays !== undefined) action.retainUntil = new Date(reportedAt.getTime() + entry.retainDays * DAY_MS);
-    byCode.set(e.params.code, action);
+    if (fromResolution) action.dueAfterResolution = span;
+    if (entry.retainDays !== undefined) action.retainUntil = new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);
+    byCode.set(e.params.code, { action, span });
   }
   return orderBy([...byCode.keys()], Object.keys(catalog.actions)).map((code) => byCode.get(code)!);
 }
@@ -112,9 +140,11 @@ export function foldRefundSteps(events: RuleEvent[], fallback: string[] = []): s
 
 /** Everything `finishDecision` needs besides the folded events. */
 export interface DecisionContext {
-  catalog: Pick<Catalog, 'actions' | 'departments' | 'deadlines' | 'defaultOwner'>;
+  catalog: Pick<Catalog, 'actions' | 'departments' | 'deadlines' | 'defaultOwner' | 'immediately'>;
   clock: DueClock;
   reportedAt: Date;
+  /** When it happened, if the report says: evidence retention counts from it. */
+  occurredAt?: Date | null;
   ruleSetVersion: string;
   firedRules: FiredRule[];
   facts?: Facts;
@@ -123,7 +153,8 @@ export interface DecisionContext {
 /** The final decision from all stages' events. */
 export function finishDecision(partial: PartialDecision, ctx: DecisionContext): Decision {
   const { events, severity, ownerDepartment } = partial;
-  const actions = foldActions(events, ctx.catalog, ctx.reportedAt, ctx.clock);
+  const spans = foldActionSpans(events, ctx.catalog, ctx.reportedAt, ctx.clock, ctx.occurredAt);
+  const actions = spans.map((x) => x.action);
   const deadline = ctx.catalog.deadlines[severity];
   const decision: Decision = {
     severity,
@@ -138,7 +169,24 @@ export function finishDecision(partial: PartialDecision, ctx: DecisionContext): 
     firedRules: ctx.firedRules,
   };
   if (ctx.facts) decision.facts = ctx.facts;
+  const beyond = beyondCalendar(ctx.clock, spans, decision, deadline);
+  if (beyond.length) decision.beyondCalendar = beyond;
   return decision;
+}
+
+/**
+ * What was counted in working time past the last date the calendar knows holidays for: those
+ * due times may fall on a holiday nobody has entered yet (a Spring Festival counted as work).
+ */
+function beyondCalendar(
+  clock: DueClock, spans: Array<{ action: DecidedAction; span: Duration }>, d: Decision, deadline: { acknowledge: Duration; resolve: Duration } | undefined,
+): string[] {
+  if (!clock.beyondKnownHolidays) return [];
+  const past = (at: Date | null, span: Duration | undefined) => !!at && !!span && isWorkingSpan(span) && clock.beyondKnownHolidays!(at);
+  const out = spans.filter((x) => past(x.action.dueAt, x.span)).map((x) => x.action.code);
+  if (past(d.acknowledgeBy, deadline?.acknowledge)) out.push('acknowledgeBy');
+  if (past(d.resolveBy, deadline?.resolve)) out.push('resolveBy');
+  return out;
 }
 
 function earlier(a: Date | null, b: Date | null): boolean {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { compileSchemas, parseAndValidate } from './rule-pack.loader';
 import { RuleProblem, RulesFailedError, RulesInvalidError } from './rule-pack.errors';
 import type { DecisionInput, DynamicFacts, RuleEngine } from './rule-engine';
-import type { Decision, Severity } from './types';
+import type { DecidedAction, Decision, Severity } from './types';
 
 export const TESTS_DIR = 'tests';
 /** When a case gives no `reportedAt`: a Monday morning in Shanghai, never "now". */
@@ -16,6 +16,8 @@ export const DEFAULT_REPORTED_AT = '2026-11-23T10:00:00+08:00';
 export interface PackTestInput extends Omit<DecisionInput, 'reportedAt' | 'customerId'> {
   repeatIncidents30d?: number;
   reportedAt?: string;
+  /** When the incident is resolved: `actionDue` then checks the actions counted from the resolution. */
+  resolvedAt?: string;
 }
 
 export interface PackTestExpect {
@@ -29,6 +31,10 @@ export interface PackTestExpect {
   refundChain?: string[];
   firedRules?: string[];
   actionDue?: Record<string, string | null>;
+  /** Action code → the work that settles it (catalog `settledBy`), or null for none; each action must be decided. */
+  settledBy?: Record<string, string | null>;
+  /** The exact set of due times counted past the calendar's `holidaysKnownUntil` (action codes, acknowledgeBy, resolveBy). */
+  beyondCalendar?: string[];
 }
 
 export interface PackTestCase {
@@ -121,7 +127,7 @@ function readTestFiles(packDir: string): Array<{ file: string; cases: PackTestCa
 }
 
 async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine, fired: Set<string>): Promise<PackTestFailure[]> {
-  const { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, ...facts } = testCase.input;
+  const { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, resolvedAt, ...facts } = testCase.input;
   const at = new Date(reportedAt);
   const dynamicFacts: DynamicFacts = { repeatIncidents30d: async () => repeatIncidents30d };
   const input: DecisionInput = { ...facts, customerId: 'pack-test-customer', reportedAt: at };
@@ -160,17 +166,24 @@ async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine
     if (typeof chain === 'string' || !sameList(e.refundChain, chain)) fail('refundChain', e.refundChain, chain);
   }
   if (e.firedRules !== undefined && !e.firedRules.every((n) => firedNames.includes(n))) fail('firedRules', e.firedRules, firedNames);
+  const resolved = resolvedAt ? new Date(resolvedAt) : null;
   for (const [code, due] of Object.entries(e.actionDue ?? {})) {
-    checkDue(decision, code, due, fail);
+    checkDue(decision, code, due, fail, (a) => (resolved && a.dueAfterResolution ? engine.calendar.addDuration(resolved, a.dueAfterResolution) : a.dueAt));
   }
+  for (const [code, work] of Object.entries(e.settledBy ?? {})) {
+    const actual = codes.includes(code) ? (engine.pack.catalog.actions[code]?.settledBy ?? null) : 'absent';
+    if (actual !== work) fail(`settledBy.${code}`, work, actual);
+  }
+  if (e.beyondCalendar !== undefined && !sameSet(e.beyondCalendar, decision.beyondCalendar ?? [])) fail('beyondCalendar', e.beyondCalendar, decision.beyondCalendar ?? []);
   return failures;
 }
 
-function checkDue(decision: Decision, code: string, expected: string | null, fail: (field: string, expected: unknown, actual: unknown) => void): void {
+function checkDue(decision: Decision, code: string, expected: string | null, fail: (field: string, expected: unknown, actual: unknown) => void, dueOf: (a: DecidedAction) => Date | null): void {
   const action = decision.actions.find((a) => a.code === code);
   const field = `actionDue.${code}`;
   if (!action) return fail(field, expected, 'absent');
-  const actual = action.dueAt ? action.dueAt.toISOString() : null;
+  const due = dueOf(action);
+  const actual = due ? due.toISOString() : null;
   const wanted = expected === null ? null : new Date(expected).toISOString();
   if (actual !== wanted) fail(field, wanted, actual);
 }

@@ -36,6 +36,8 @@ export type DecisionInput = Omit<Facts, 'repeatIncidents30d'> & {
   customerId?: string | null;
   /** Due times and deadlines count from here. */
   reportedAt: Date;
+  /** When it happened, if known: evidence retention (PRESERVE_CCTV) counts from it. */
+  occurredAt?: Date | null;
 };
 
 /** A refund's chain is decided on its incident's facts with `amount` = the refund's amount. */
@@ -105,7 +107,7 @@ export class RuleEngine {
     const facts = known instanceof Promise ? await known : known;
     try {
       const { partial, fired } = this.compiled ? this.compiled.evaluate(facts) : await this.runEngines(input, facts, 'fast');
-      return this.finish(partial, fired, facts, input.reportedAt);
+      return this.finish(partial, fired, facts, input.reportedAt, input.occurredAt);
     } catch (error) {
       throw this.failure(error, facts);
     }
@@ -165,18 +167,19 @@ export class RuleEngine {
     const facts = await this.factsOf(input, deps.dynamicFacts);
     try {
       const { partial, fired, runs } = await this.runEngines(input, facts, 'full');
-      const decision = this.finish(partial, fired, facts, input.reportedAt);
+      const decision = this.finish(partial, fired, facts, input.reportedAt, input.occurredAt);
       return { decision, rules: explainRuns(runs, this.byName) };
     } catch (error) {
       throw this.failure(error, facts);
     }
   }
 
-  private finish(partial: PartialDecision, fired: FiredRule[], facts: Facts, reportedAt: Date): Decision {
+  private finish(partial: PartialDecision, fired: FiredRule[], facts: Facts, reportedAt: Date, occurredAt?: Date | null): Decision {
     return finishDecision(partial, {
       catalog: this.pack.catalog,
       clock: memoized(this.calendar),
       reportedAt,
+      occurredAt,
       ruleSetVersion: this.pack.version,
       firedRules: fired,
       facts,
@@ -234,9 +237,10 @@ async function withRepeats(facts: Facts, customerId: string, reportedAt: Date, d
  * One decision asks the calendar for several spans from the report time, some twice (a catalog
  * due time and a deadline may be the same Duration object): count each Duration once per `from`.
  */
-function memoized(calendar: DueClock): DueClock {
+function memoized(calendar: BusinessCalendar): DueClock {
   const seen = new Map<Duration, { at: number; due: Date | null }>();
   return {
+    beyondKnownHolidays: (at: Date) => calendar.beyondKnownHolidays(at),
     addDuration(from: Date, d: Duration) {
       const at = from.getTime();
       let known = seen.get(d);

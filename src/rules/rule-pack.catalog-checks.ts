@@ -4,6 +4,7 @@
  */
 import { pointerJoin, RuleProblem } from './rule-pack.errors';
 import { SEVERITIES } from './types';
+import { checkActionLifecycle } from './rule-pack.action-checks';
 import { Add, codesOf, durationProblem, FACT_TYPES, isObject, keysOf, list, PackFile, STAGE_ONE_FACTS } from './rule-pack.check-helpers';
 
 /** Meaning checks of catalog.json. */
@@ -68,6 +69,7 @@ export function checkCatalog({ file, data }: PackFile): RuleProblem[] {
     if (problem) add('/shiftHandover/acknowledgeWithin', problem);
     else if (isObject(within) && within.afterResolution === true) add('/shiftHandover/acknowledgeWithin', 'an acknowledgement waits for a time, not for resolution');
   }
+  checkActionLifecycle(data, add);
   problems.push(...checkCalendar(file, data.calendar));
   return problems;
 }

@@ -168,6 +168,22 @@ describe('checkCatalog', () => {
     expect(at(broken).map((p) => p.pointer)).toEqual(['/defaultOwner', '/defaultRefundChain/1', '/refundSteps/PAYOUT/role', '/factValues/amount']);
   });
 
+  it('checks the action lifecycle options: immediately, dueFrom, settledBy, holidaysKnownUntil', () => {
+    const broken = {
+      ...catalog,
+      immediately: { immediate: true },
+      actions: {
+        ...catalog.actions,
+        SURVEY: { label: 's', due: { afterResolution: true }, dueFrom: 'RESOLVED', settledBy: 'SATISFACTION_RECORDED' },
+        REMEDY: { label: 'r', due: { hours: 1 }, dueFrom: 'ACKNOWLEDGED', settledBy: 'REMEDY_FINISHED' },
+      },
+      calendar: { ...catalog.calendar, holidaysKnownUntil: '2026-02-30' },
+    };
+    expect(at(broken).map((p) => p.pointer)).toEqual(['/immediately', '/actions/SURVEY/due', '/actions/REMEDY/dueFrom', '/actions/REMEDY/settledBy', '/calendar/holidaysKnownUntil']);
+    const sound = { ...catalog, immediately: { minutes: 3 }, actions: { ...catalog.actions, SURVEY: { label: 's', due: { workingDays: 2 }, dueFrom: 'RESOLVED', settledBy: 'SATISFACTION_RECORDED' } } };
+    expect(at(sound)).toEqual([]);
+  });
+
   it('rejects a phase start (dueFrom) that is no refund step, or that has no due time to count', () => {
     const broken = {
       ...catalog,

@@ -10,7 +10,8 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /**
  * A span of time in the catalog. Exactly one key is set.
- * - immediate: due at the report time itself
+ * - immediate: at once; a required action due "immediately" is due the catalog's `immediately`
+ *   after the report (5 minutes by default: nobody records the 119 call in the same second)
  * - minutes / hours: wall-clock time
  * - workingHours / workingDays: on the business calendar (a working day is the length of the
  *   working hours, so 3 working days = 27 working hours with 09:00–18:00)
@@ -31,9 +32,24 @@ export interface CatalogCategory {
   subtypes: Record<string, string>;
 }
 
+/**
+ * Work elsewhere in Triage that fulfils a required action (see src/incidents/action-settlement.ts):
+ * the catalog says which action each one settles, in the transaction of the work itself.
+ */
+export const SETTLING_WORK = ['REFUND_REQUESTED', 'REFUND_PAID', 'SATISFACTION_RECORDED'] as const;
+export type SettlingWork = (typeof SETTLING_WORK)[number];
+
+/** What an action's due time counts from: the report (default) or the incident's resolution. */
+export const DUE_FROM = ['REPORTED', 'RESOLVED'] as const;
+export type DueFrom = (typeof DUE_FROM)[number];
+
 export interface CatalogAction {
   label: string;
   due: Duration;
+  /** RESOLVED: no due time until the incident is resolved, then `due` from then (SATISFACTION_SURVEY). */
+  dueFrom?: DueFrom;
+  /** The work that settles it when it happens (REFUND: REFUND_PAID); it may still be completed by hand. */
+  settledBy?: SettlingWork;
   /** How long evidence must be kept (PRESERVE_CCTV: 30 days). */
   retainDays?: number;
   /** Evidence `completeAction` must be given (POLICE_REPORT: the 报警回执 number). */
@@ -94,6 +110,11 @@ export interface BusinessCalendarConfig {
   holidays: string[];
   /** Local dates (YYYY-MM-DD) on a weekend that are working days (调休). */
   workdays: string[];
+  /**
+   * The last local date the holiday and 调休 lists are known for (YYYY-MM-DD). Past it, days
+   * count as working or not by the weekend alone: a due time counted past it says so.
+   */
+  holidaysKnownUntil?: string;
 }
 
 export interface Catalog {
@@ -119,6 +140,8 @@ export interface Catalog {
   escalation?: CatalogEscalation;
   /** The decision a report gets when deciding it fails (an error in the pack). */
   fallback: CatalogFallback;
+  /** When a required action due `{ "immediate": true }` is due after the report (default 5 minutes). */
+  immediately?: Duration;
   /** The shift handover (工作交接单); defaults apply when absent. */
   shiftHandover?: CatalogShiftHandover;
 }
@@ -215,9 +238,11 @@ export const DECIDED_FACTS = ['severity', 'ownerDepartment'] as const;
 
 export interface DecidedAction {
   code: string;
-  /** null for afterResolution actions. */
+  /** null for afterResolution actions and actions counted from the resolution. */
   dueAt: Date | null;
   retainUntil?: Date | null;
+  /** For an action counted from the resolution: its span, counted once the incident is resolved. */
+  dueAfterResolution?: Duration;
 }
 
 export interface FiredRule {
@@ -247,6 +272,11 @@ export interface Decision {
   fallback?: true;
   /** Why the rules failed, with a fallback decision: the rule that threw (null when none could be named) and the error. */
   failure?: DecisionFailure;
+  /**
+   * Due times counted past the last date the holiday calendar covers (`holidaysKnownUntil`):
+   * action codes, and `acknowledgeBy` / `resolveBy`. Absent when none.
+   */
+  beyondCalendar?: string[];
 }
 
 /** A rule that threw while deciding. */

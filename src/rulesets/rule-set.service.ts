@@ -5,6 +5,7 @@ import { AppError } from '../common/errors';
 import { RulePackOptions, RulesInvalidError } from '../rules/rule-pack.loader';
 import type { RuleEngine } from '../rules/rule-engine';
 import { activateRulePack } from '../rules/pack-activation';
+import { holidayCoverageWarning } from '../calendar/holiday-coverage';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { Decision } from '../rules/types';
 import { RuleSetVersionEntity } from './rule-set-version.entity';
@@ -121,6 +122,8 @@ export class RuleSetService {
     // --strict-bands` can), but whoever watches the logs should see them.
     const bandWarnings = checkBands(pack.rules).map(formatBandWarning);
     if (bandWarnings.length) this.log.warn({ version: pack.version, warnings: bandWarnings }, `rule pack has ${bandWarnings.length} threshold band warning(s)`);
+    const calendarWarning = holidayCoverageWarning(engine.calendar, loadedAt);
+    if (calendarWarning) this.log.warn({ version: pack.version, holidaysKnownUntil: engine.calendar.holidaysKnownUntil }, calendarWarning);
     for (const listener of this.activatedListeners) {
       try {
         listener(this.active);

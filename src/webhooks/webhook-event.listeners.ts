@@ -5,6 +5,7 @@ import type { Transactions } from '../database/transaction';
 import type { IncidentEntity } from '../incidents/incident.entity';
 import type { IncidentView } from '../incidents/incident.reader';
 import type { IncidentWriteListener } from '../incidents/incident-write.listener';
+import type { Amendment } from '../incidents/incident-amend.service';
 import { formatFen } from '../money/money';
 import type { RefundWriteListener } from '../refunds/refund.service';
 import type { RefundReader, RefundView } from '../refunds/refund.reader';
@@ -60,6 +61,22 @@ export class WebhookEventListeners implements IncidentWriteListener, RefundWrite
         version: incident.version + 1, note: c.note, actor: c.actor, changedAt: iso(c.at), drill: incident.drill,
       },
     });
+  }
+
+  /** incident.amended: the old and new severity, who is told now, the actions added and withdrawn. */
+  async incidentAmended(em: EntityManager, incident: IncidentEntity, a: Amendment): Promise<void> {
+    const notify = incident.decision.notifyDepartments;
+    await this.outbox.add(em, {
+      type: 'incident.amended', incidentId: incident.id, source: incident.source, at: a.at,
+      data: {
+        incidentId: String(incident.id), source: incident.source, externalRef: incident.externalRef, version: incident.version,
+        fromSeverity: a.fromSeverity, toSeverity: incident.severity, fromOwnerDepartment: a.fromOwnerDepartment, ownerDepartment: incident.ownerDepartment,
+        notifyDepartments: notify, newlyNotified: notify.filter((d) => !a.fromNotifyDepartments.includes(d) && d !== a.fromOwnerDepartment),
+        changed: a.changed, actionsAdded: [...a.added, ...a.reopened].map((x) => ({ code: x.code, dueAt: iso(x.dueAt) })), actionsWithdrawn: a.withdrawn,
+        policeReportRequired: incident.policeReportRequired, acknowledgeBy: iso(incident.acknowledgeBy), resolveBy: iso(incident.resolveBy),
+        note: a.note, actor: a.actor, amendedAt: iso(a.at), decision: a.seq, ruleSetVersion: incident.ruleSetVersion, drill: incident.drill,
+      },
+    }, { incidentLocked: true }); // the amendment holds the incident row from its first read
   }
 
   /** refund.step_decided for each step this write decided; refund.paid when it paid the refund. */

@@ -1,7 +1,7 @@
 /** The events integrators may subscribe to (issue 8). */
 export const WEBHOOK_EVENT_TYPES = [
   'incident.reported', 'incident.escalated', 'incident.status_changed', 'sla.warning', 'sla.breached',
-  'refund.step_decided', 'refund.paid', 'rules.reloaded', 'incident.decision_failed',
+  'refund.step_decided', 'refund.paid', 'rules.reloaded', 'incident.decision_failed', 'incident.amended',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -35,10 +35,40 @@ describe('the triage CLI on a database that is missing or not migrated', () => {
 
     expect(await triage(['migrate'])).toMatchObject({ code: 0 });
     expect(await triage(['apikey', 'list'])).toMatchObject({ code: 0, stdout: 'no API keys\n' });
+
+    // A source binds only an INTEGRATION key: for staff roles it is refused, not printed and ignored.
+    const staff = await triage(['apikey', 'create', '--name', 'hall-desk', '--roles', 'AGENT,CS_LEAD', '--source', 'erp']);
+    expect(staff).toMatchObject({ code: 1, stdout: '' });
+    expect(staff.stderr).toMatch(/^triage: source: only an INTEGRATION key is bound to a source/);
+    expect(await triage(['apikey', 'list'])).toMatchObject({ code: 0, stdout: 'no API keys\n' });
+    const erp = await triage(['apikey', 'create', '--name', 'erp-main', '--roles', 'INTEGRATION', '--source', 'erp']);
+    expect(erp.stdout).toMatch(/with roles INTEGRATION for source erp/);
   });
 });
 
 describe('triage rules validate', () => {
+  (built ? it : it.skip)('warns when the holiday calendar runs out within 60 days, not when it reaches further', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-calendar-'));
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const validate = async (until: string) => {
+      const catalog = JSON.parse(fs.readFileSync(path.join(root, 'rules', 'catalog.json'), 'utf8'));
+      catalog.calendar.holidaysKnownUntil = until;
+      fs.writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify(catalog));
+      return promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'validate', dir]);
+    };
+    try {
+      fs.cpSync(path.join(root, 'rules'), dir, { recursive: true });
+      const soon = await validate(day(20));
+      expect(soon.stdout).toMatch(/^warning: catalog\.json:\/calendar\/holidaysKnownUntil: the holiday calendar is known until \d{4}-\d{2}-\d{2} \(in (19|20|21) days\)/m);
+      expect((await validate(day(120))).stdout).not.toMatch(/holidaysKnownUntil/);
+      const bad = await validate('2026-13-01').catch((e) => e);
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toMatch(/catalog\.json:\/calendar\/holidaysKnownUntil: /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   (built ? it : it.skip)('checks the pack\'s test files too: a broken one fails validation, naming the file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-validate-'));
     try {

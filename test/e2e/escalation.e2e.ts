@@ -283,7 +283,10 @@ describe('escalation', () => {
     const kept = await h.gql(h.keys.AGENT, COMPLETE, { id, code: 'PRESERVE_CCTV', ev: { storageLocation: '监控室 NVR-2', keptUntil: '2026-12-23' } });
     expect(kept.errors).toBeUndefined();
     expect((await incident(id)).history.filter((e: any) => e.kind === 'ACTION_COMPLETED').map((e: any) => e.detail))
-      .toEqual([{ code: 'POLICE_REPORT', evidence: { receiptNo: '沪公(2026)110-0042' } }, { code: 'PRESERVE_CCTV', evidence: { storageLocation: '监控室 NVR-2', keptUntil: '2026-12-23' } }]);
+      .toEqual([
+        { code: 'POLICE_REPORT', evidence: { receiptNo: '沪公(2026)110-0042' }, doneAt: '2026-11-23T02:20:00.000Z', late: true },
+        { code: 'PRESERVE_CCTV', evidence: { storageLocation: '监控室 NVR-2', keptUntil: '2026-12-23' }, doneAt: '2026-11-23T02:20:00.000Z', late: false },
+      ]);
 
     h.clock.set(local('2026-11-23T12:00'));
     const q = 'query($from: DateTime!, $to: DateTime!) { actionCompliance(from: $from, to: $to) { code label total onTime late notDone notYetDue } }';

@@ -141,14 +141,18 @@ describe('incidents over GraphQL', () => {
     expect(stale.errors![0].extensions.code).toBe('CONFLICT');
     const back = await h.gql(h.keys.AGENT, m, { id: inc.id, s: 'OPEN', v: 2 });
     expect(back.errors![0].extensions.code).toBe('CONFLICT');
-    const resolved = await h.gql(h.keys.CS_LEAD, m, { id: inc.id, s: 'RESOLVED', v: 2 });
+    // The apology is still open: RESOLVED is held up, naming it (the survey waits for the resolution).
+    const held = await h.gql(h.keys.CS_LEAD, m, { id: inc.id, s: 'RESOLVED', v: 2 });
+    expect(held.errors![0].extensions).toMatchObject({ code: 'ACTIONS_OUTSTANDING', outstanding: ['APOLOGIZE'] });
+    expect((await h.gql(h.keys.AGENT, `mutation($id: ID!) { completeAction(incidentId: $id, code: "APOLOGIZE") { version } }`, { id: inc.id })).data.completeAction.version).toBe(3);
+    const resolved = await h.gql(h.keys.CS_LEAD, m, { id: inc.id, s: 'RESOLVED', v: 3 });
     expect(resolved.data.setIncidentStatus.status).toBe('RESOLVED');
     const analyst = await h.gql(h.keys.ANALYST, m, { id: inc.id, s: 'CLOSED' });
     expect(analyst.errors![0].extensions.code).toBe('FORBIDDEN');
     const missing = await h.gql(h.keys.AGENT, m, { id: '999999', s: 'CLOSED' });
     expect(missing.errors![0].extensions.code).toBe('NOT_FOUND');
     const hist = await h.gql(h.keys.AGENT, `query($id: ID!) { incident(id: $id) { history { kind fromStatus toStatus actor } } }`, { id: inc.id });
-    expect(hist.data.incident.history.map((e: any) => e.kind)).toEqual(['REPORTED', 'STATUS_CHANGED', 'STATUS_CHANGED']);
+    expect(hist.data.incident.history.map((e: any) => e.kind)).toEqual(['REPORTED', 'STATUS_CHANGED', 'ACTION_COMPLETED', 'STATUS_CHANGED']);
   });
 
   it('completes actions and records satisfaction 1..5', async () => {

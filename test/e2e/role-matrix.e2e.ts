@@ -72,6 +72,11 @@ const OPS: Op[] = [
   { name: 'reloadRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `mutation { reloadRules { version } }`) },
   { name: 'ruleSetVersions', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `{ ruleSetVersions { version } }`) },
   { name: 'simulateRules', allowed: ['ADMIN'], run: (h, k) => h.gql(k, `query($d: String!) { simulateRules(draftDir: $d) { draftVersion } }`, { d: rulesDir }) },
+  // Incidents that evolve: amended facts, waived actions.
+  { name: 'amendIncident', allowed: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'], fresh: true,
+    run: (h, k, fx) => h.gql(k, `mutation($i: AmendIncidentInput!) { amendIncident(input: $i) { id } }`, { i: { id: fx.incidentId, amount: '120.00', note: '金额更正' } }) },
+  { name: 'waiveAction', allowed: ['CS_LEAD', 'ADMIN'], fresh: true,
+    run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { waiveAction(incidentId: $id, code: "APOLOGIZE", reason: "顾客已离开") { id } }`, { id: fx.incidentId }) },
   // Issue 8: deadlines that act, and webhooks.
   { name: 'pauseIncidentClock', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { pauseIncidentClock(id: $id, reason: "等待顾客") { id } }`, { id: fx.incidentId }) },
   { name: 'resumeIncidentClock', allowed: CHANGE, fresh: true, run: (h, k, fx) => h.gql(k, `mutation($id: ID!) { resumeIncidentClock(id: $id) { id } }`, { id: fx.incidentId }) },

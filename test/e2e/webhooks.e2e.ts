@@ -2,11 +2,12 @@ import pino from 'pino';
 import { createApp, App } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
 import { verify } from '../../src/webhooks/webhook-signature';
+import { waiveOpenActions } from './support/actions';
 import { Harness, startHarness } from './support/harness';
 import { refundKit } from './support/refunds';
 import { WebhookReceiver } from './support/webhook-receiver';
 
-const ALL_EVENTS = ['incident.reported', 'incident.escalated', 'incident.status_changed', 'sla.warning', 'sla.breached', 'refund.step_decided', 'refund.paid', 'rules.reloaded', 'incident.decision_failed'];
+const ALL_EVENTS = ['incident.reported', 'incident.escalated', 'incident.status_changed', 'sla.warning', 'sla.breached', 'refund.step_decided', 'refund.paid', 'rules.reloaded', 'incident.decision_failed', 'incident.amended'];
 const CREATE = 'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret subscription { id url eventTypes source active secretCount createdBy } } }';
 const UPDATE = 'mutation($id: ID!, $i: UpdateWebhookSubscriptionInput!) { updateWebhookSubscription(id: $id, input: $i) { secret subscription { id url eventTypes active secretCount } } }';
 const DELIVERIES = `query($f: WebhookDeliveryFilter) { webhookDeliveries(filter: $f, first: 200) { totalCount edges { node {
@@ -100,6 +101,7 @@ describe('webhooks', () => {
     await k.approved(h.keys.ACCOUNTANT, refund.id, 'ACCOUNTANT_REVIEW');
     await k.approved(h.keys.FINANCE_DIRECTOR, refund.id, 'FINANCE_DIRECTOR_APPROVAL');
     await k.approved(h.keys.CASHIER, refund.id, 'PAYOUT');
+    await waiveOpenActions(h, b);
     await h.gql(h.keys.AGENT, STATUS, { id: b, s: 'RESOLVED' });
     h.clock.set(new Date('2026-11-23T02:16:00Z')); // b's acknowledge deadline was met; a's refund steps were in time
     await h.app.services.escalation.tick();
@@ -153,6 +155,7 @@ describe('webhooks', () => {
 
     // A secret rotation: while it lasts every delivery carries both signatures.
     const rotated = (await h.gql(h.keys.ADMIN, UPDATE, { id: first.id, i: { rotateSecret: true } })).data.updateWebhookSubscription.secret;
+    await waiveOpenActions(h, a);
     await h.gql(h.keys.AGENT, STATUS, { id: a, s: 'RESOLVED' });
     await drain();
     const last = receiver.requests.at(-1)!;
@@ -193,6 +196,7 @@ describe('webhooks', () => {
     for (let i = 0; i < 6; i++) {
       const id = await k.incident({ category: 'SERVICE', subtype: 'ATTITUDE' });
       await h.gql(h.keys.AGENT, STATUS, { id, s: 'ACKNOWLEDGED' });
+      await waiveOpenActions(h, id);
       await h.gql(h.keys.AGENT, STATUS, { id, s: 'RESOLVED' });
       ids.push(id);
     }
@@ -272,6 +276,7 @@ describe('webhooks', () => {
     await subscribe({ eventTypes: ['incident.reported', 'incident.status_changed'] });
     const id = await k.incident({ category: 'SERVICE', subtype: 'ATTITUDE' });
     await h.gql(h.keys.AGENT, STATUS, { id, s: 'ACKNOWLEDGED' });
+    await waiveOpenActions(h, id);
     await h.gql(h.keys.AGENT, STATUS, { id, s: 'RESOLVED' });
     await receiver.requestsReach(3, 5_000);
     expect(receiver.processed.map((p) => p.data.toStatus ?? p.type)).toEqual(['incident.reported', 'ACKNOWLEDGED', 'RESOLVED']);

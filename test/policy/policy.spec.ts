@@ -40,7 +40,7 @@ describe('POLICY.md, spelled out', () => {
     expect(d.severity).toBe('CRITICAL');
     expect(d.ownerDepartment).toBe('CUSTOMER_SERVICE');
     expect(codes(d)).toEqual(expect.arrayContaining(['CALL_FIRE_SERVICE', 'EVACUATE']));
-    expect(dueOf(d, 'CALL_FIRE_SERVICE')).toEqual(MONDAY);
+    expect(dueOf(d, 'CALL_FIRE_SERVICE')).toEqual(new Date(MONDAY.getTime() + 5 * 60_000)); // "immediately": 5 minutes
     expect(d.notifyDepartments).toEqual(expect.arrayContaining(['FACILITIES', 'DEPARTMENT_MANAGER', 'GENERAL_MANAGER']));
     expect(d.acknowledgeBy).toEqual(new Date(MONDAY.getTime() + 5 * 60_000));
     expect(d.resolveBy).toEqual(new Date(MONDAY.getTime() + 4 * 3_600_000));
@@ -104,5 +104,39 @@ describe('POLICY.md, spelled out', () => {
     for (const [category, subtype] of [['PERSONAL_SAFETY', 'ASSAULT'], ['PROPERTY_LOSS', 'LOST'], ['SYSTEM_FAILURE', 'HOTLINE'], ['ONSITE_EMERGENCY', 'FIRE']]) {
       expect((await decide({ category, subtype })).refundSteps).toEqual([]);
     }
+  });
+
+  it('actions over the incident\'s life: immediately is 5 minutes; the refund request within 10 minutes of a payment fault; the survey 2 working days after resolution; each settled by its work', async () => {
+    const catalog = engine.pack.catalog;
+    expect(catalog.immediately).toEqual({ minutes: 5 });
+    const fault = await decide({ category: 'PAYMENT_FAULT', subtype: 'PAYMENT_TIMEOUT', amount: 30 });
+    expect(dueOf(fault, 'REFUND_REQUEST')).toEqual(new Date(MONDAY.getTime() + 10 * 60_000));
+    const survey = fault.actions.find((a) => a.code === 'SATISFACTION_SURVEY')!;
+    expect(survey).toMatchObject({ dueAt: null, dueAfterResolution: { workingDays: 2 } });
+    expect(Object.fromEntries(Object.entries(catalog.actions).filter(([, a]) => a.settledBy).map(([code, a]) => [code, a.settledBy])))
+      .toEqual({ REFUND_REQUEST: 'REFUND_REQUESTED', REFUND: 'REFUND_PAID', SATISFACTION_SURVEY: 'SATISFACTION_RECORDED' });
+    expect(catalog.actions.SATISFACTION_SURVEY.dueFrom).toBe('RESOLVED');
+    for (const category of ['OVERCHARGE', 'PRODUCT_QUALITY', 'SERVICE', 'LOGISTICS', 'ORDER_ERROR', 'AGITATED_CUSTOMER']) {
+      expect(codes(await decide({ category, subtype: category === 'PRODUCT_QUALITY' ? 'COSMETIC_DEFECT' : null }))).not.toContain('REFUND_REQUEST');
+    }
+  });
+
+  it('OVERCHARGE tells the supervising leader (及时上报公司领导)', async () => {
+    const d = await decide({ category: 'OVERCHARGE', amount: 30 });
+    expect(d).toMatchObject({ ownerDepartment: 'FINANCE', notifyDepartments: ['CUSTOMER_SERVICE', 'SALES', 'SUPERVISING_LEADER'] });
+  });
+
+  it('PRESERVE_CCTV is kept 30 days from when it happened, else from the report', async () => {
+    const occurredAt = new Date('2026-11-22T21:00:00+08:00');
+    const d = await decide({ category: 'PERSONAL_SAFETY', subtype: 'WORK_INJURY', occurredAt });
+    expect(d.actions.find((a) => a.code === 'PRESERVE_CCTV')!.retainUntil).toEqual(new Date(occurredAt.getTime() + 30 * 86_400_000));
+  });
+
+  it('the holiday calendar says how far it is known; working-day deadlines counted past it say so', async () => {
+    expect(engine.calendar.holidaysKnownUntil).toBe('2026-12-31');
+    const d = await decide({ category: 'OVERCHARGE', amount: 30, reportedAt: new Date('2026-12-29T10:00:00+08:00') });
+    expect(d.beyondCalendar).toEqual(expect.arrayContaining(['ACCOUNTABILITY_REVIEW', 'ROOT_CAUSE_ANALYSIS', 'resolveBy']));
+    expect(d.beyondCalendar).not.toContain('APOLOGIZE'); // one wall-clock hour: no calendar in it
+    expect((await decide({ category: 'OVERCHARGE', amount: 30 })).beyondCalendar).toBeUndefined();
   });
 });

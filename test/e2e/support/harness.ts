@@ -91,7 +91,7 @@ function selfReplica(url: string): Record<string, string> {
   return process.env.TEST_DATABASE_REPLICA === 'self' && !url.startsWith('sqlite:') ? { DATABASE_REPLICA_URLS: url } : {};
 }
 
-async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+export async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base || base.startsWith('sqlite:')) {
     const file = path.join(os.tmpdir(), `triage-test-${process.pid}-${crypto.randomBytes(4).toString('hex')}.sqlite`);

@@ -1,0 +1,250 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { Actor } from '../auth/actor';
+import type { Clock } from '../common/clock';
+import { badInput, conflict } from '../common/errors';
+import { lockIncidentRow } from '../database/raw-values';
+import type { Transactions } from '../database/transaction';
+import { IncidentClockEntity } from '../escalation/incident-clock.entity';
+import { modeOf, shiftBy } from '../escalation/sla-clock';
+import { formatFen } from '../money/money';
+import { RefundEntity } from '../refunds/refund.entity';
+import type { RuleSetService } from '../rulesets/rule-set.service';
+import type { RuleEngine } from '../rules/rule-engine';
+import type { Decision } from '../rules/types';
+import { IncidentActionEntity } from './incident-action.entity';
+import { IncidentDecisionEntity } from './incident-decision.entity';
+import { IncidentEntity } from './incident.entity';
+import { IncidentEventEntity } from './incident-event.entity';
+import type { AmendIncidentInput } from './incident-lifecycle.objects';
+import { factsOfReport } from './incident.mapper';
+import type { IncidentReader, IncidentView } from './incident.reader';
+import { toStoredDecision } from './incident.types';
+import { amount, code, factsOf, LIMITS, NormalizedReport, text } from './incident.validation';
+import type { IncidentWriteListener } from './incident-write.listener';
+import { planActions } from './amendment-plan';
+import type { RepeatIncidentsFact } from './repeat-incidents.fact';
+
+/** The facts an amendment may change, in the order they are compared and reported. */
+const AMENDABLE = ['subtype', 'amountFen', 'propertyOwner', 'injured', 'outageMinutes', 'escalating', 'mediaAttention', 'legalThreat', 'description'] as const;
+type Amendable = (typeof AMENDABLE)[number];
+/** The report as stored with the incident: amounts as fen strings, with the computed fact. */
+type StoredReport = Omit<NormalizedReport, 'amountFen'> & { amountFen: string | null; repeatIncidents30d?: number };
+
+/** What an amendment changed, for the history entry, the incident.amended event and the listeners. */
+export interface Amendment {
+  at: Date;
+  actor: string;
+  note: string;
+  /** fact → [before, after] (amounts as yuan strings). */
+  changed: Record<string, [unknown, unknown]>;
+  fromSeverity: string;
+  fromOwnerDepartment: string;
+  fromNotifyDepartments: string[];
+  added: Array<{ code: string; dueAt: Date | null }>;
+  reopened: Array<{ code: string; dueAt: Date | null }>;
+  withdrawn: string[];
+  /** The decision's number in Incident.decisions (1 = at the report). */
+  seq: number;
+}
+
+/**
+ * amendIncident (the policy, "actions over the incident's life"): new or corrected facts on an
+ * incident that is not CLOSED are decided again by the active pack, on the merged facts, with
+ * the repeat count as of the original report. The new decision's severity, owner and notify set
+ * become the incident's; its actions are planned by `planActions`; the acknowledge and resolve
+ * deadlines are counted again from the report for the new severity, moved by the time the
+ * incident's clock was paused. All in one transaction that holds the incident row (MySQL) from
+ * its first read: of two concurrent amendments the second reads the first's result, so an
+ * `expectedVersion` both gave is CONFLICT for the second, and nothing is lost either way.
+ * An amendment that changes no fact is a no-op answered with the incident as it is — a retry
+ * after a lost answer — whatever version it expected: no history entry, no event.
+ */
+export class IncidentAmendService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly rules: RuleSetService,
+    private readonly reader: IncidentReader,
+    private readonly clock: Clock,
+    private readonly repeatFact: RepeatIncidentsFact,
+    private readonly listeners: readonly IncidentWriteListener[],
+  ) {}
+
+  async amend(actor: Actor, input: AmendIncidentInput): Promise<IncidentView> {
+    const note = text('input.note', input.note, LIMITS.note, true)!;
+    if (input.outageMinutes != null && (!Number.isInteger(input.outageMinutes) || input.outageMinutes < 0)) {
+      throw badInput('input.outageMinutes', 'must be a whole number of minutes, 0 or more');
+    }
+    const { engine } = this.rules.current();
+    const incidentId = await this.tx.run(async (em) => {
+      const n = Number(input.id);
+      if (Number.isSafeInteger(n) && n > 0) await lockIncidentRow(em, n);
+      const incident = await this.reader.entityFor(em, actor, String(input.id));
+      if (incident.status === 'CLOSED') throw conflict(`incident ${incident.id} is CLOSED: its facts can no longer be amended`, { field: 'input.id' });
+      const before = incident.report as unknown as StoredReport;
+      const after = merged(before, input, engine, incident.category);
+      const changed = changes(before, after);
+      if (!Object.keys(changed).length) return incident.id;
+      if (input.expectedVersion != null && input.expectedVersion !== incident.version) {
+        throw conflict(`incident ${incident.id} is at version ${incident.version}, not ${input.expectedVersion}`, { field: 'input.expectedVersion', currentVersion: incident.version });
+      }
+      const now = this.clock.now();
+      await this.checkRefunds(em, incident, after.amountFen);
+      const decision = await this.decide(engine, incident, after, now);
+      await this.apply(em, actor, incident, after as unknown as Record<string, unknown>, decision, { at: now, actor: actor.name, note, changed }, engine);
+      return incident.id;
+    });
+    return (await this.reader.byId(incidentId))!;
+  }
+
+  /** The incident's live refunds must still fit in a corrected amount. */
+  private async checkRefunds(em: EntityManager, incident: IncidentEntity, amountFen: string | null): Promise<void> {
+    const row = await em.createQueryBuilder(RefundEntity, 'r').select('COALESCE(SUM(r.amount_fen), 0)', 'total')
+      .where('r.incident_id = :id AND r.status <> :cancelled', { id: incident.id, cancelled: 'CANCELLED' })
+      .getRawOne<{ total: string | number }>();
+    const committed = BigInt(String(row?.total ?? 0).split('.')[0]);
+    if (committed > 0n && (amountFen === null || BigInt(amountFen) < committed)) {
+      throw badInput('input.amount', `the incident's refunds come to ${formatFen(committed)}; its amount cannot be less`);
+    }
+  }
+
+  private decide(engine: RuleEngine, incident: IncidentEntity, r: StoredReport, now: Date): Promise<Decision> {
+    const report = { ...r, amountFen: r.amountFen === null ? null : BigInt(r.amountFen) } as NormalizedReport;
+    // The repeat count as of the original report: an amendment corrects that incident, it is not a new one.
+    const asOfReport = { repeatIncidents30d: (customerId: string) => this.repeatFact.repeatIncidents30d(customerId, incident.reportedAt) };
+    return engine.decide(
+      { ...factsOf(report), customerId: incident.customerId, reportedAt: now, occurredAt: incident.occurredAt ?? incident.reportedAt },
+      { now, dynamicFacts: asOfReport },
+    );
+  }
+
+  private async apply(
+    em: EntityManager, actor: Actor, incident: IncidentEntity, report: Record<string, unknown>, d: Decision,
+    a: Pick<Amendment, 'at' | 'actor' | 'note' | 'changed'>, engine: RuleEngine,
+  ): Promise<void> {
+    const now = a.at;
+    const stored = await em.find(IncidentActionEntity, { where: { incidentId: incident.id }, order: { position: 'ASC' } });
+    const plan = planActions(stored, d.actions);
+    for (const k of plan.keep) if (k.moved) await em.update(IncidentActionEntity, { id: k.id }, { dueAt: k.dueAt, retainUntil: k.retainUntil });
+    for (const r of plan.reopen) {
+      await em.update(IncidentActionEntity, { id: r.id }, { status: 'OPEN', done: false, reason: null, doneAt: null, doneBy: null, dueAt: r.dueAt, retainUntil: r.retainUntil });
+    }
+    const reason = `no longer required after the amendment: ${a.note}`.slice(0, LIMITS.note);
+    for (const w of plan.withdraw) await em.update(IncidentActionEntity, { id: w.id }, { status: 'WITHDRAWN', done: true, reason, doneBy: actor.name });
+    let position = stored.reduce((m, x) => Math.max(m, x.position), -1);
+    if (plan.add.length) {
+      await em.insert(IncidentActionEntity, plan.add.map((x) => ({
+        incidentId: incident.id, code: x.code, position: ++position, dueAt: x.dueAt, retainUntil: x.retainUntil ?? null,
+        status: 'OPEN', done: false, reason: null, doneAt: null, doneBy: null, note: null,
+      })) as QueryDeepPartialEntity<IncidentActionEntity>[]);
+    }
+
+    const clocks = await this.deadlines(em, incident, d, engine);
+    const decision = { ...d, acknowledgeBy: clocks.acknowledgeBy, resolveBy: clocks.resolveBy };
+    const seq = await this.keepDecisions(em, incident, decision, a);
+    const amendment: Amendment = {
+      ...a, fromSeverity: incident.severity, fromOwnerDepartment: incident.ownerDepartment, fromNotifyDepartments: incident.decision.notifyDepartments,
+      added: plan.add.map((x) => ({ code: x.code, dueAt: x.dueAt })), reopened: plan.reopen.map((x) => ({ code: x.code, dueAt: x.dueAt })),
+      withdrawn: plan.withdraw.map((x) => x.code), seq,
+    };
+    await em.insert(IncidentEventEntity, {
+      incidentId: incident.id, at: now, actor: actor.name, kind: 'AMENDED', fromStatus: null, toStatus: null, note: a.note,
+      detail: {
+        changed: a.changed, fromSeverity: incident.severity, toSeverity: d.severity, fromOwnerDepartment: incident.ownerDepartment, toOwnerDepartment: d.ownerDepartment,
+        added: amendment.added.map((x) => x.code), reopened: amendment.reopened.map((x) => x.code), withdrawn: amendment.withdrawn,
+        kept: plan.keep.map((x) => x.code), decision: seq, ruleSetVersion: d.ruleSetVersion,
+      },
+    } as QueryDeepPartialEntity<IncidentEventEntity>);
+
+    const amountFen = report.amountFen === null || report.amountFen === undefined ? null : BigInt(report.amountFen as string);
+    const set: Partial<IncidentEntity> = {
+      subtype: (report.subtype as string | null) ?? null, severity: d.severity, ownerDepartment: d.ownerDepartment, policeReportRequired: d.policeReportRequired,
+      amountFen, report: { ...report, repeatIncidents30d: d.facts?.repeatIncidents30d ?? report.repeatIncidents30d ?? 0 },
+      acknowledgeBy: clocks.acknowledgeBy, resolveBy: clocks.resolveBy, ruleSetVersion: d.ruleSetVersion,
+      decision: toStoredDecision(decision, { decidedAt: now }), amendedAt: now,
+    };
+    const res = await em.createQueryBuilder().update(IncidentEntity)
+      .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
+      .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
+      .execute();
+    if (res.affected === 0) throw conflict(`incident ${incident.id} was changed concurrently; read it again`, { field: 'input.expectedVersion' });
+    // After the row is written, so what the listeners read in this transaction is the amended incident.
+    const amended = Object.assign(new IncidentEntity(), incident, set, { version: incident.version + 1, updatedAt: now });
+    for (const l of this.listeners) await l.incidentAmended?.(em, amended, amendment);
+    for (const l of this.listeners) await l.incidentChanged?.(em, incident, amended);
+  }
+
+  /**
+   * The acknowledge and resolve deadlines for the new severity, counted from the report as if it
+   * had been reported so, then moved by the time the incident's clock was paused (each in its
+   * own mode). A deadline already met (acknowledged, resolved) stays as it was.
+   */
+  private async deadlines(em: EntityManager, incident: IncidentEntity, d: Decision, engine: RuleEngine): Promise<{ acknowledgeBy: Date | null; resolveBy: Date | null }> {
+    const deadline = engine.pack.catalog.deadlines[d.severity];
+    const clock = await em.findOneBy(IncidentClockEntity, { incidentId: incident.id });
+    const paused = { wallMs: clock?.pausedMs ?? 0, workingMs: clock?.pausedWorkingMs ?? 0 };
+    const derive = (span: typeof deadline.acknowledge | undefined) => {
+      const due = span ? engine.calendar.addDuration(incident.reportedAt, span) : null;
+      return due && shiftBy(engine.calendar, due, modeOf(span), paused);
+    };
+    const acknowledging = incident.status === 'OPEN' && !incident.acknowledgedAt;
+    const resolving = incident.status === 'OPEN' || incident.status === 'ACKNOWLEDGED';
+    return {
+      acknowledgeBy: acknowledging ? derive(deadline?.acknowledge) : incident.acknowledgeBy,
+      resolveBy: resolving ? derive(deadline?.resolve) : incident.resolveBy,
+    };
+  }
+
+  /** Appends the new decision to the incident's decisions (the one at the report first, on the first amendment); its seq. */
+  private async keepDecisions(em: EntityManager, incident: IncidentEntity, d: Decision, a: Pick<Amendment, 'at' | 'actor' | 'note'>): Promise<number> {
+    const last = await em.findOne(IncidentDecisionEntity, { where: { incidentId: incident.id }, order: { seq: 'DESC' } });
+    let seq = last?.seq ?? 0;
+    if (!last) {
+      const reported = await em.findOne(IncidentEventEntity, { where: { incidentId: incident.id, kind: 'REPORTED' }, order: { id: 'ASC' } });
+      await em.insert(IncidentDecisionEntity, {
+        incidentId: incident.id, seq: ++seq, decidedAt: incident.reportedAt, kind: 'REPORTED', actor: reported?.actor ?? incident.source, note: null,
+        ruleSetVersion: incident.decision.ruleSetVersion,
+        decision: { ...incident.decision, decidedAt: incident.reportedAt.toISOString(), facts: factsOfReport(incident.report) as never },
+      } as QueryDeepPartialEntity<IncidentDecisionEntity>);
+    }
+    await em.insert(IncidentDecisionEntity, {
+      incidentId: incident.id, seq: ++seq, decidedAt: a.at, kind: 'AMENDED', actor: a.actor, note: a.note, ruleSetVersion: d.ruleSetVersion,
+      decision: toStoredDecision(d, { decidedAt: a.at, facts: true }),
+    } as QueryDeepPartialEntity<IncidentDecisionEntity>);
+    return seq;
+  }
+}
+
+/** The stored report with the amended facts laid over it (a fact left out, or null, stays). */
+function merged(
+  before: StoredReport, input: AmendIncidentInput, engine: RuleEngine, category: string,
+): StoredReport {
+  const catalog = engine.pack.catalog;
+  const out = { ...before };
+  if (input.subtype != null) {
+    const subtypes = Object.keys(catalog.categories[category]?.subtypes ?? {});
+    if (!subtypes.length) throw badInput('input.subtype', `category ${category} has no subtypes`, { allowed: [] });
+    out.subtype = code('input.subtype', input.subtype, subtypes);
+  }
+  if (input.amount != null) out.amountFen = amount('input.amount', input.amount)!.toString();
+  if (input.propertyOwner != null) out.propertyOwner = code('input.propertyOwner', input.propertyOwner, catalog.factValues.propertyOwner ?? []);
+  for (const k of ['injured', 'escalating', 'mediaAttention', 'legalThreat'] as const) if (input[k] != null) out[k] = input[k]!;
+  if (input.outageMinutes != null) out.outageMinutes = input.outageMinutes;
+  if (input.description != null) out.description = text('input.description', input.description, LIMITS.description);
+  return out;
+}
+
+/** The amendable facts that differ, as [before, after]; amounts in yuan. */
+function changes(before: StoredReport, after: StoredReport): Record<string, [unknown, unknown]> {
+  const out: Record<string, [unknown, unknown]> = {};
+  const yuan = (v: unknown) => (v === null || v === undefined ? null : formatFen(v as string));
+  for (const k of AMENDABLE) {
+    const b = before[k] ?? null;
+    const a = after[k] ?? null;
+    if (b === a) continue;
+    if (k === 'amountFen') out.amount = [yuan(b), yuan(a)];
+    else out[k] = [b, a];
+  }
+  return out;
+}
