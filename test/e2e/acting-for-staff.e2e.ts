@@ -11,7 +11,7 @@ describe('integrations acting for staff (X-Triage-Employee)', () => {
   let erpStaff2: string;
 
   beforeAll(async () => {
-    h = await startHarness({ now: new Date('2026-10-12T02:00:00Z') });
+    h = await startHarness({ now: new Date('2026-10-12T02:00:00Z'), env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
     erpStaff = (await h.app.services.apiKeys.create('erp-people', ['INTEGRATION'], 'erp', { actForStaff: true })).key;
     erpStaff2 = (await h.app.services.apiKeys.create('erp-mobile', ['INTEGRATION'], 'erp', { actForStaff: true })).key;
     await addStaff(h, [

@@ -38,7 +38,7 @@ describe('incidents that evolve', () => {
   let k: ReturnType<typeof refundKit>;
   let receiver: WebhookReceiver | null = null;
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } }); // the webhook receiver runs on this machine
     k = refundKit(h);
   });
   afterEach(async () => {

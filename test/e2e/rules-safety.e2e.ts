@@ -106,7 +106,7 @@ describe('a rule that throws at decision time', () => {
     dir = copyPack();
     addLeaf(dir, { fact: 'amount', operator: 'tripwire', value: 0 });
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    h = await startHarness({ rulesDir: dir, rulePack: { operators: [op] }, log: createLogger('info', sink) });
+    h = await startHarness({ rulesDir: dir, rulePack: { operators: [op] }, log: createLogger('info', sink), env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
     receiver = await WebhookReceiver.start();
   });
   afterAll(async () => {
