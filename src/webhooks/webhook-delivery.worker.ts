@@ -181,8 +181,8 @@ export class WebhookDeliveryWorker {
    * than one batch per poll (200 a second at the default interval), and the backlog must not
    * grow for as long as they do. Returns how many events it fanned out.
    */
-  async fanOutBacklog(): Promise<number> {
-    const until = Date.now() + FAN_OUT_BUDGET_MS;
+  async fanOutBacklog(budgetMs = FAN_OUT_BUDGET_MS): Promise<number> {
+    const until = Date.now() + budgetMs;
     let total = 0;
     for (;;) {
       const n = await this.fanOut();
