@@ -8,6 +8,7 @@ import { registerDemo } from './demo.command';
 import { registerRules } from './rules.command';
 import { registerStaff } from './staff.command';
 import { registerNotify } from './notify.command';
+import { registerConfig } from './config.command';
 
 /** `triage` — serve, migrate, manage API keys, print the schema, work on rule packs. */
 export function buildCli(): Command {
@@ -23,6 +24,7 @@ export function buildCli(): Command {
   registerRules(program);
   registerStaff(program);
   registerNotify(program);
+  registerConfig(program);
   return program;
 }
 

@@ -2,6 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { readTracingConfig, TracingConfig } from './tracing.config';
 import { DataLimitsConfig, readDataLimitsConfig } from './data-limits.config';
+import { readInteger } from './config-variables';
 
 /** Log levels pino knows. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -163,14 +164,6 @@ function maskUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number, problems: string[]): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    problems.push(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
-    return fallback;
-  }
-  return Number(raw);
-}
 
 function boolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
   if (raw === undefined || raw === '') return fallback;
@@ -191,7 +184,7 @@ function operationNames(raw: string | undefined, problems: string[]): string[] {
 
 function readOidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig | null {
   const issuer = env.OIDC_ISSUER?.trim();
-  const jwksCooldownMs = integer('OIDC_JWKS_COOLDOWN_MS', env.OIDC_JWKS_COOLDOWN_MS, 30_000, 0, 3_600_000, problems);
+  const jwksCooldownMs = readInteger(env, 'OIDC_JWKS_COOLDOWN_MS', problems);
   if (!issuer) {
     if (env.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE is set but OIDC_ISSUER is not: set both for staff sign-in');
     return null;
@@ -227,7 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (e) {
     problems.push(...(e as Error).message.split('\n'));
   }
-  const port = integer('PORT', env.PORT, 4000, 0, 65535, problems);
+  const port = readInteger(env, 'PORT', problems);
   const host = env.HOST || '127.0.0.1';
   if (!net.isIP(host) && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(host)) {
     problems.push(`HOST="${env.HOST}" must be an IP address (0.0.0.0 for every interface) or a host name`);
@@ -245,44 +238,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host,
     rulesDir: path.resolve(env.RULES_DIR || './rules'),
     rulesDraftsDir: path.resolve(env.RULES_DRAFTS_DIR || './rules-drafts'),
-    shadowQueueSize: integer('SHADOW_QUEUE_SIZE', env.SHADOW_QUEUE_SIZE, 10_000, 1, 1_000_000, problems),
+    shadowQueueSize: readInteger(env, 'SHADOW_QUEUE_SIZE', problems),
     logLevel: (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as LogLevel) : 'info',
-    maxPageSize: integer('MAX_PAGE_SIZE', env.MAX_PAGE_SIZE, 200, 1, 10000, problems),
-    maxBodyBytes: integer('MAX_BODY_BYTES', env.MAX_BODY_BYTES, 1_048_576, 1024, 104_857_600, problems),
+    maxPageSize: readInteger(env, 'MAX_PAGE_SIZE', problems),
+    maxBodyBytes: readInteger(env, 'MAX_BODY_BYTES', problems),
     introspection: boolean('GRAPHQL_INTROSPECTION', env.GRAPHQL_INTROSPECTION, nodeEnv !== 'production', problems),
     nodeEnv,
     graphql: {
-      maxDepth: integer('GRAPHQL_MAX_DEPTH', env.GRAPHQL_MAX_DEPTH, 12, 1, 100, problems),
-      maxCost: integer('GRAPHQL_MAX_COST', env.GRAPHQL_MAX_COST, 50000, 10, 10_000_000, problems),
-      maxAliases: integer('GRAPHQL_MAX_ALIASES', env.GRAPHQL_MAX_ALIASES, 30, 0, 10_000, problems),
-      maxTokens: integer('GRAPHQL_MAX_TOKENS', env.GRAPHQL_MAX_TOKENS, 5000, 100, 1_000_000, problems),
-      maxBatch: integer('GRAPHQL_MAX_BATCH', env.GRAPHQL_MAX_BATCH, 10, 0, 1000, problems),
-      timeoutMs: integer('GRAPHQL_TIMEOUT_MS', env.GRAPHQL_TIMEOUT_MS, 30_000, 0, 3_600_000, problems),
+      maxDepth: readInteger(env, 'GRAPHQL_MAX_DEPTH', problems),
+      maxCost: readInteger(env, 'GRAPHQL_MAX_COST', problems),
+      maxAliases: readInteger(env, 'GRAPHQL_MAX_ALIASES', problems),
+      maxTokens: readInteger(env, 'GRAPHQL_MAX_TOKENS', problems),
+      maxBatch: readInteger(env, 'GRAPHQL_MAX_BATCH', problems),
+      timeoutMs: readInteger(env, 'GRAPHQL_TIMEOUT_MS', problems),
     },
     metrics: {
-      port: integer('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535, problems),
+      port: readInteger(env, 'METRICS_PORT', problems),
       token: env.METRICS_TOKEN || null,
       operationNames: operationNames(env.METRICS_OPERATION_NAMES, problems),
     },
-    rateLimitPerMinute: integer('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 60000, 0, 100_000_000, problems),
-    authFailuresPerMinute: integer('AUTH_FAILURES_PER_MINUTE', env.AUTH_FAILURES_PER_MINUTE, 30, 0, 1_000_000, problems),
+    rateLimitPerMinute: readInteger(env, 'RATE_LIMIT_PER_MINUTE', problems),
+    authFailuresPerMinute: readInteger(env, 'AUTH_FAILURES_PER_MINUTE', problems),
     http: {
-      requestTimeoutMs: integer('HTTP_REQUEST_TIMEOUT_MS', env.HTTP_REQUEST_TIMEOUT_MS, 30_000, 100, 3_600_000, problems),
-      headersTimeoutMs: integer('HTTP_HEADERS_TIMEOUT_MS', env.HTTP_HEADERS_TIMEOUT_MS, 10_000, 100, 3_600_000, problems),
-      keepAliveTimeoutMs: integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', env.HTTP_KEEP_ALIVE_TIMEOUT_MS, 65_000, 100, 3_600_000, problems),
-      maxConnections: integer('HTTP_MAX_CONNECTIONS', env.HTTP_MAX_CONNECTIONS, 1024, 0, 1_000_000, problems),
+      requestTimeoutMs: readInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', problems),
+      headersTimeoutMs: readInteger(env, 'HTTP_HEADERS_TIMEOUT_MS', problems),
+      keepAliveTimeoutMs: readInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', problems),
+      maxConnections: readInteger(env, 'HTTP_MAX_CONNECTIONS', problems),
     },
     escalation: {
-      intervalMs: integer('ESCALATION_INTERVAL_MS', env.ESCALATION_INTERVAL_MS, 30_000, 0, 86_400_000, problems),
-      lookbackHours: integer('ESCALATION_LOOKBACK_HOURS', env.ESCALATION_LOOKBACK_HOURS, 168, 0, 87_600, problems),
+      intervalMs: readInteger(env, 'ESCALATION_INTERVAL_MS', problems),
+      lookbackHours: readInteger(env, 'ESCALATION_LOOKBACK_HOURS', problems),
     },
     webhooks: {
-      intervalMs: integer('WEBHOOK_INTERVAL_MS', env.WEBHOOK_INTERVAL_MS, 1_000, 0, 3_600_000, problems),
-      timeoutMs: integer('WEBHOOK_TIMEOUT_MS', env.WEBHOOK_TIMEOUT_MS, 10_000, 100, 120_000, problems),
-      concurrency: integer('WEBHOOK_CONCURRENCY', env.WEBHOOK_CONCURRENCY, 8, 1, 256, problems),
-      retentionDays: integer('WEBHOOK_RETENTION_DAYS', env.WEBHOOK_RETENTION_DAYS, 30, 0, 3650, problems),
+      intervalMs: readInteger(env, 'WEBHOOK_INTERVAL_MS', problems),
+      timeoutMs: readInteger(env, 'WEBHOOK_TIMEOUT_MS', problems),
+      concurrency: readInteger(env, 'WEBHOOK_CONCURRENCY', problems),
+      retentionDays: readInteger(env, 'WEBHOOK_RETENTION_DAYS', problems),
     },
-    workers: integer('WORKERS', env.WORKERS, 1, 1, 64, problems),
+    workers: readInteger(env, 'WORKERS', problems),
     tracing: readTracingConfig(env, problems),
     ...readDataLimitsConfig(env, problems),
     oidc: readOidcConfig(env, problems),

@@ -1,3 +1,5 @@
+import { readInteger } from './config-variables';
+
 /**
  * The data layer's limits, read with the rest of the configuration (loadConfig spreads them in):
  * how long the database may make a request wait, which webhook destinations inside the network
@@ -21,14 +23,6 @@ export interface DataLimitsConfig {
   jsonInput: { maxDepth: number; maxBytes: number };
 }
 
-function whole(name: string, raw: string | undefined, fallback: number, min: number, max: number, problems: string[]): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    problems.push(`${name}="${raw}" must be a whole number from ${min} to ${max}`);
-    return fallback;
-  }
-  return Number(raw);
-}
 
 /** Reads the data limits; problems are pushed onto `problems`, as loadConfig does. */
 export function readDataLimitsConfig(env: NodeJS.ProcessEnv, problems: string[]): DataLimitsConfig {
@@ -38,14 +32,14 @@ export function readDataLimitsConfig(env: NodeJS.ProcessEnv, problems: string[])
   }
   return {
     databaseLimits: {
-      lockWaitTimeoutMs: whole('DB_LOCK_WAIT_TIMEOUT_MS', env.DB_LOCK_WAIT_TIMEOUT_MS, 5_000, 1, 3_600_000, problems),
-      statementTimeoutMs: whole('DB_STATEMENT_TIMEOUT_MS', env.DB_STATEMENT_TIMEOUT_MS, 60_000, 0, 86_400_000, problems),
-      acquireTimeoutMs: whole('DB_ACQUIRE_TIMEOUT_MS', env.DB_ACQUIRE_TIMEOUT_MS, 5_000, 1, 600_000, problems),
+      lockWaitTimeoutMs: readInteger(env, 'DB_LOCK_WAIT_TIMEOUT_MS', problems),
+      statementTimeoutMs: readInteger(env, 'DB_STATEMENT_TIMEOUT_MS', problems),
+      acquireTimeoutMs: readInteger(env, 'DB_ACQUIRE_TIMEOUT_MS', problems),
     },
     webhookAllowedHosts: allowed,
     jsonInput: {
-      maxDepth: whole('JSON_MAX_DEPTH', env.JSON_MAX_DEPTH, 16, 1, 1_000, problems),
-      maxBytes: whole('JSON_MAX_BYTES', env.JSON_MAX_BYTES, 65_536, 64, 16_777_216, problems),
+      maxDepth: readInteger(env, 'JSON_MAX_DEPTH', problems),
+      maxBytes: readInteger(env, 'JSON_MAX_BYTES', problems),
     },
   };
 }
