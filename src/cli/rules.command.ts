@@ -12,6 +12,7 @@ import { badInput } from '../common/errors';
 import { factsOf, normalizeReport } from '../incidents/incident.validation';
 import type { ReportIncidentInput } from '../incidents/incident.inputs';
 import type { Catalog } from '../rules/types';
+import { renderPolicyDoc } from '../rules/pack-doc';
 import { registerSimulate } from './rules-simulate.command';
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { holidayCoverageWarning } from '../calendar/holiday-coverage';
@@ -133,6 +134,12 @@ export function registerRules(program: Command) {
           console.log(`  [stage ${r.stage}] ${r.name} (${r.file}): ${failedLeaves(r.conditions).join('; ') || 'conditions not met'}`);
         }
       }
+    });
+
+  rules.command('doc [dir]')
+    .description('print the pack as a Markdown policy page (docs/policy.md is this for the shipped pack)')
+    .action((dir?: string) => {
+      process.stdout.write(renderPolicyDoc(loadOrExit(dir ?? defaultDir())));
     });
 
   registerSimulate(rules, loadOrExit);
