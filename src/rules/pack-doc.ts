@@ -22,11 +22,11 @@ const OPERATORS: Record<string, string> = {
 };
 
 /** A due time in words: "immediately", "10 minutes", "3 working days", "after resolution + 2 working days". */
-export function durationText(d: Duration | undefined, immediateMinutes?: number): string {
+export function durationText(d: Duration | undefined): string {
   if (!d) return '–';
   const parts: string[] = [];
   const record = d as Record<string, unknown>;
-  if (record.immediate) parts.push(immediateMinutes ? `immediately (${immediateMinutes} min)` : 'immediately');
+  if (record.immediate) parts.push('immediately');
   if (record.afterResolution) parts.push('after resolution');
   const units: Array<[string, string]> = [
     ['minutes', 'minute'],
@@ -117,16 +117,24 @@ function catalogSections(c: Catalog): string[] {
 }
 
 function deadlineSections(c: Catalog): string[] {
-  const extra = c as Catalog & { immediateMinutes?: number };
   const out: string[] = [];
   out.push('## Required actions');
   out.push(
+    [
+      `Due times count from the report (or, for an action counted from the resolution, from when the incident is RESOLVED).`,
+      `"Immediately" is ${durationText(c.immediately ?? { minutes: 5 })} after the report. An action is settled when it is done,`,
+      'waived (CS_LEAD, ADMIN, with a reason) or withdrawn by an amendment; the work named under "settled by" settles it in',
+      "the same transaction as that work. RESOLVED needs every action settled but those counted from the resolution; CLOSED needs all.",
+    ].join(' '),
+  );
+  out.push(
     table(
-      ['action', '中文', 'due', 'evidence'],
+      ['action', '中文', 'due', 'settled by', 'evidence'],
       Object.entries(c.actions).map(([code, a]) => {
         const evidence = (a.evidence ?? []).map((f) => `\`${f.key}\` ${f.label}${f.type === 'date' ? ' (date)' : ''}`);
-        if (a.retainDays) evidence.push(`kept ${a.retainDays} days`);
-        return [`\`${code}\``, a.label, durationText(a.due, extra.immediateMinutes), evidence.join('; ') || '–'];
+        if (a.retainDays) evidence.push(`kept ${a.retainDays} days after it occurred`);
+        const due = `${durationText(a.due)}${a.dueFrom ? ` after ${a.dueFrom}` : ''}`;
+        return [`\`${code}\``, a.label, due, a.settledBy ? `\`${a.settledBy}\`` : '–', evidence.join('; ') || '–'];
       }),
     ),
   );
@@ -157,6 +165,19 @@ function deadlineSections(c: Catalog): string[] {
       ]),
     ),
   );
+  if (c.fallback) {
+    const f = c.fallback;
+    out.push('## When the rules fail');
+    out.push(
+      `A report the rules cannot decide (an error in the pack) is stored all the same with this fallback decision, marked \`fallback\`: ` +
+        `severity \`${f.severity}\`, owner \`${f.ownerDepartment}\`, notify ${f.notifyDepartments.map((d) => `\`${d}\``).join(', ') || 'nobody'}, ` +
+        `actions ${f.actions.map((a) => `\`${a}\``).join(', ') || 'none'}.`,
+    );
+  }
+  if (c.shiftHandover?.acknowledgeWithin) {
+    out.push('## Shift handover');
+    out.push(`A handover not acknowledged within ${durationText(c.shiftHandover.acknowledgeWithin)} warns the CS_LEAD on duty.`);
+  }
   out.push(`When no rule decides a chain: ${c.defaultRefundChain.map((s) => `\`${s}\``).join(' → ')}.`);
   out.push('Refund methods: ' + Object.entries(c.refundMethods).map(([k, v]) => `\`${k}\` ${v}`).join(', ') + '.');
   const cal = c.calendar;
@@ -168,7 +189,10 @@ function deadlineSections(c: Catalog): string[] {
       `weekend days ${cal.weekend.join(', ')} (ISO weekday numbers).`,
       `${holidays.length} holidays${holidays.length ? ` from ${holidays[0]} to ${holidays[holidays.length - 1]}` : ''},`,
       `${cal.workdays.length} adjusted working weekend days (调休).`,
-    ].join(' '),
+      cal.holidaysKnownUntil ? `The holidays are known until ${cal.holidaysKnownUntil}; a due time counted past it says so.` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
   );
   return out;
 }
