@@ -1,0 +1,53 @@
+/**
+ * Folder boundaries, checked by `npm run lint` (so by `npm test` and CI).
+ * Pure modules stay pure; services stay free of GraphQL; the product never reaches into tests.
+ */
+const IO = '^(node_modules/(typeorm|mysql2|better-sqlite3)/|(node:)?(fs|http|https|net|child_process)$)';
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'A cycle hides which module owns what.', from: {}, to: { circular: true } },
+    {
+      name: 'pure-calendar-money',
+      severity: 'error',
+      comment: 'The business calendar and money are pure: no I/O, no other feature.',
+      from: { path: '^src/(calendar|money)/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: ['^src/(calendar|money)/', '^node_modules/(luxon|@types/luxon)/'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'pure-rules',
+      severity: 'error',
+      comment: 'Deciding is pure: the rule modules do no I/O (the pack loader reads files, nothing else does).',
+      from: { path: '^src/rules/', pathNot: ['\\.spec\\.ts$', '^src/rules/rule-pack\\.loader\\.ts$', '^src/rules/pack-tests\\.ts$'] },
+      to: { path: IO },
+    },
+    {
+      name: 'services-without-graphql',
+      severity: 'error',
+      comment: 'Services throw coded domain errors; only resolvers and src/graphql speak GraphQL.',
+      from: { path: '\\.(service|reader|store|worker|scheduler)\\.ts$' },
+      to: { path: '^node_modules/(graphql|type-graphql|@apollo)/' },
+    },
+    {
+      name: 'product-not-tests',
+      severity: 'error',
+      comment: 'The product never imports tests or benchmarks.',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'migrations-standalone',
+      severity: 'error',
+      comment: 'Migrations are frozen history: they never import the live code they would drift with.',
+      from: { path: '^migrations/' },
+      // Derived tables (rollups) are rebuilt by the code that maintains them: that is the one import allowed.
+      to: { path: '^src/', pathNot: '^src/reports/[a-z-]+-rollup\\.store\\.ts$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
