@@ -106,7 +106,11 @@ describe('a rule that throws at decision time', () => {
     dir = copyPack();
     addLeaf(dir, { fact: 'amount', operator: 'tripwire', value: 0 });
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    h = await startHarness({ rulesDir: dir, rulePack: { operators: [op] }, log: createLogger('info', sink), env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
+    // Drafts are made under the temporary directory, the webhook receiver listens on loopback.
+    h = await startHarness({
+      rulesDir: dir, rulePack: { operators: [op] }, log: createLogger('info', sink),
+      env: { RULES_DRAFTS_DIR: os.tmpdir(), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+    });
     receiver = await WebhookReceiver.start();
   });
   afterAll(async () => {
