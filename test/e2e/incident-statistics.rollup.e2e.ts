@@ -1,6 +1,7 @@
 import { IncidentStatistics1732300000060 } from '../../migrations/1732300000060-incident-statistics';
 import { Harness, REPORT, ref, startHarness } from './support/harness';
 import { rebuildIncidentRollups } from '../../src/reports/incident-rollup.store';
+import { waiveOpenActions } from './support/actions';
 
 /**
  * The statistics' rollup under concurrent incident writes (no lost update, no deadlock, equal
@@ -23,6 +24,7 @@ describe('incident rollup', () => {
     const reported = await Promise.all(Array.from({ length: 24 }, (_, i) => report({ channel: channels[i % 3], amount: `${i + 1}.01`, customer: { id: `RC-${i % 2}` } })));
     expect(reported.flatMap((r) => r.errors ?? [])).toEqual([]);
     const ids = reported.map((r) => r.data.reportIncident.incident.id as string);
+    for (const [i, id] of ids.entries()) if (i % 2 === 0) await waiveOpenActions(h, id); // the closing guard is not what this is about
     h.clock.advance(10 * 60_000);
     const moved = await Promise.all(ids.map((id, i) => h.gql(h.keys.CS_LEAD, 'mutation($id: ID!, $s: IncidentStatus!) { setIncidentStatus(id: $id, status: $s) { id } }', { id, s: i % 2 ? 'ACKNOWLEDGED' : 'RESOLVED' })));
     expect(moved.flatMap((r) => r.errors ?? [])).toEqual([]);
