@@ -49,14 +49,15 @@ export const BoardIncidents = graphql(`
 
 export type BoardIncident = BoardIncidentsQuery['incidents']['edges'][number]['node'];
 
-/** Every open incident (OPEN and ACKNOWLEDGED), page after page. */
-export async function loadOpenIncidents(): Promise<BoardIncident[]> {
+/** Every open incident (OPEN and ACKNOWLEDGED), page after page; `onPage` sees each page as it comes (the board shows the first at once). */
+export async function loadOpenIncidents(onPage?: (soFar: BoardIncident[], total: number) => void): Promise<BoardIncident[]> {
   const all: BoardIncident[] = [];
   let after: string | null | undefined = null;
   for (;;) {
     const data: BoardIncidentsQuery = await gql(BoardIncidents, { after, filter: { status: ['OPEN', 'ACKNOWLEDGED'] } });
     all.push(...data.incidents.edges.map((e) => e.node));
     if (!data.incidents.pageInfo.hasNextPage) return all;
+    onPage?.([...all], data.incidents.totalCount);
     after = data.incidents.pageInfo.endCursor;
   }
 }
@@ -70,7 +71,9 @@ export function nextDue(i: BoardIncident): { what: string; at: string | null } {
 }
 
 export function Board() {
-  const { data, error, loading, reload } = useLoad(loadOpenIncidents, []);
+  const [partial, setPartial] = useState<{ list: BoardIncident[]; total: number } | null>(null);
+  const { data: loaded, error, loading, reload } = useLoad(() => loadOpenIncidents((list, total) => setPartial({ list, total })), []);
+  const data = loaded ?? partial?.list ?? null;
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [category, setCategory] = useState('');
   const [owner, setOwner] = useState('');
@@ -86,6 +89,7 @@ export function Board() {
       <div class="toolbar">
         <h2>
           {t('未结事件')} <span data-testid="open-count">{incidents.length}</span>
+          {!loaded && partial && <span class="muted"> / {partial.total}</span>}
         </h2>
         <select aria-label={t('严重程度')} value={severity} onChange={(e) => setSeverity(e.currentTarget.value as Severity | '')}>
           <option value="">{t('严重程度')}: {t('全部')}</option>
