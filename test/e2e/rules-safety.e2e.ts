@@ -106,7 +106,8 @@ describe('a rule that throws at decision time', () => {
     dir = copyPack();
     addLeaf(dir, { fact: 'amount', operator: 'tripwire', value: 0 });
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    h = await startHarness({ rulesDir: dir, rulePack: { operators: [op] }, log: createLogger('info', sink) });
+    // The receiver is on loopback and the drafts are made under the temp directory: let both through.
+    h = await startHarness({ rulesDir: dir, rulePack: { operators: [op] }, log: createLogger('info', sink), env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', RULES_DRAFTS_DIR: os.tmpdir() } });
     receiver = await WebhookReceiver.start();
   });
   afterAll(async () => {
