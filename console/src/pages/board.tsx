@@ -134,7 +134,8 @@ export function Board() {
 function Card({ i, now }: { i: BoardIncident; now: number }) {
   const due = nextDue(i);
   const c = i.clock.paused ? { text: t('已暂停'), state: 'none' as const } : countdown(due.at, now);
-  const breached = i.breaches.some((b) => !b.settledAt) || i.actions.some((a) => a.overdue);
+  // Breached: a breach the server recorded, an action it marks overdue, or a countdown past zero (before the scheduler's next tick).
+  const breached = i.breaches.some((b) => !b.settledAt) || i.actions.some((a) => a.overdue) || c.state === 'breach';
   const state = breached ? 'breach' : c.state;
   return (
     <a class={`incident state-${state}`} href={`#/incidents/${encodeURIComponent(i.id)}`} data-ref={i.externalRef}>
