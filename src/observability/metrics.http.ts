@@ -5,6 +5,7 @@ import type { Metrics } from './metrics';
 /** Routes as metric labels: known paths only, so label values stay few. */
 export function routeOf(pathname: string): string {
   if (pathname.startsWith('/reports/')) return '/reports';
+  if (pathname === '/console' || pathname.startsWith('/console/')) return '/console';
   return ['/graphql', '/healthz', '/readyz', '/metrics'].includes(pathname) ? pathname : 'other';
 }
 

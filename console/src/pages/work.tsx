@@ -1,0 +1,154 @@
+import { useState } from 'preact/hooks';
+import { gql, GraphQLRequestError } from '../api';
+import type { Session } from '../auth';
+import { graphql } from '../gql';
+import type { WorkRefundsQuery } from '../gql/graphql';
+import { t } from '../i18n';
+import { countdown, ErrorBox, fmtTime, useLoad, useNow } from '../util';
+
+const WorkRefunds = graphql(`
+  query WorkRefunds($after: String) {
+    refunds(first: 200, after: $after, filter: { status: [IN_APPROVAL] }) {
+      pageInfo {
+        endCursor
+        hasNextPage
+      }
+      edges {
+        node {
+          id
+          refundNo
+          amount
+          method
+          category
+          requestedBy
+          requestedAt
+          currentStep
+          version
+          incidentId
+          steps {
+            step
+            label
+            role
+            status
+            actor
+            approval
+            dueAt
+            overdue
+          }
+        }
+      }
+    }
+  }
+`);
+
+const Decide = graphql(`
+  mutation ConsoleDecideRefundStep($input: DecideRefundStepInput!) {
+    decideRefundStep(input: $input) {
+      id
+      status
+      currentStep
+      version
+    }
+  }
+`);
+
+type Refund = WorkRefundsQuery['refunds']['edges'][number]['node'];
+
+async function loadWaiting(): Promise<Refund[]> {
+  const all: Refund[] = [];
+  let after: string | null | undefined = null;
+  for (;;) {
+    const data: WorkRefundsQuery = await gql(WorkRefunds, { after });
+    all.push(...data.refunds.edges.map((e) => e.node));
+    if (!data.refunds.pageInfo.hasNextPage) return all;
+    after = data.refunds.pageInfo.endCursor;
+  }
+}
+
+/** The signing rules the server applies to a refund step (the refund state machine). */
+export const SIGNING_RULES_ZH = ['只有该步骤指定角色的人可以签批', '申请退款的人不能签批本退款的审批步骤', '同一人在一笔退款中最多签批一个审批步骤'];
+const SIGNING_RULES_EN = ['Only a holder of the step’s role decides it', 'Whoever requested the refund may not sign its approval steps', 'One person signs at most one approval step of a refund'];
+
+export function MyWork({ session }: { session: Session }) {
+  const { data, error, reload } = useLoad(loadWaiting, []);
+  const now = useNow();
+  const mine = (data ?? []).filter((r) => {
+    const step = r.steps.find((s) => s.step === r.currentStep && s.status === 'PENDING');
+    return step && (session.roles.length === 0 || session.roles.includes(step.role));
+  });
+  const zh = t('同意') === '同意';
+  return (
+    <section>
+      <h2>{t('待我处理')}</h2>
+      <details class="card rules-help">
+        <summary>{t('签批规则')}</summary>
+        <ul>
+          {(zh ? SIGNING_RULES_ZH : SIGNING_RULES_EN).map((r) => (
+            <li>{r}</li>
+          ))}
+        </ul>
+      </details>
+      <ErrorBox error={error} />
+      {data && mine.length === 0 && <p>{t('没有等待处理的步骤。')}</p>}
+      {mine.map((r) => (
+        <StepCard r={r} session={session} now={now} onDone={reload} />
+      ))}
+    </section>
+  );
+}
+
+function StepCard({ r, session, now, onDone }: { r: Refund; session: Session; now: number; onDone: () => void }) {
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const step = r.steps.find((s) => s.step === r.currentStep)!;
+  const c = countdown(step.dueAt, now);
+  // What the console can tell before asking: the name shown at sign-in against the refund's signers.
+  const me = session.label;
+  const signed = me ? r.steps.find((s) => s.approval && s.status === 'APPROVED' && s.actor === me) : undefined;
+  const blocked = step.approval && me && (r.requestedBy === me ? SIGNING_RULES_ZH[1] : signed ? SIGNING_RULES_ZH[2] : null);
+  const decide = async (decision: 'APPROVE' | 'RETURN') => {
+    setError(null);
+    try {
+      await gql(Decide, { input: { refundId: r.id, step: step.step, decision, comment: comment || undefined, expectedVersion: r.version } });
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const refusedRule = error instanceof GraphQLRequestError && error.code === 'FORBIDDEN';
+  return (
+    <div class="card step" data-refund={r.refundNo} data-step={step.step}>
+      <div class="row">
+        <b>{r.refundNo}</b> ¥{r.amount} · {r.method} · {r.category}
+        <a href={`#/incidents/${encodeURIComponent(r.incidentId)}`}>{t('事件')}</a>
+      </div>
+      <div class="row muted">
+        {t('当前步骤')}: <b>{step.label ?? step.step}</b> · {t('角色')}: {step.role} · {t('到期')}: {fmtTime(step.dueAt)} <span class={`countdown ${c.state}`}>{c.text}</span>
+      </div>
+      <ol class="chain">
+        {r.steps.map((s) => (
+          <li class={`st-${s.status}`}>
+            {s.label ?? s.step}
+            {s.actor ? ` · ${s.actor}` : ''}
+          </li>
+        ))}
+      </ol>
+      <textarea aria-label={t('意见')} placeholder={t('意见')} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+      <div class="row">
+        <button disabled={!!blocked} title={blocked || ''} onClick={() => decide('APPROVE')}>
+          {t('同意')}
+        </button>
+        <button class="secondary" disabled={!!blocked} onClick={() => decide('RETURN')}>
+          {t('退回')}
+        </button>
+        {blocked && <span class="muted">{blocked}</span>}
+      </div>
+      <ErrorBox error={error} />
+      {refusedRule && (
+        <p class="explain" data-testid="signing-rule">
+          {t('签批规则')}: {SIGNING_RULES_ZH.join('；')}
+        </p>
+      )}
+    </div>
+  );
+}
