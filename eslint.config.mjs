@@ -7,7 +7,7 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'console/dist/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'console/dist/', 'console/src/gql/', 'test-results/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,6 +17,8 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  // The console runs in the browser.
+  { files: ['console/src/**'], languageOptions: { globals: { ...globals.browser } } },
   // Tests and benchmarks read untyped JSON answers; the product code stays typed.
   { files: ['test/**', 'bench/**', '**/*.spec.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   prettier,

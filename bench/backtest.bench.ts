@@ -1,5 +1,5 @@
 /**
- * Backtest speed (issue 3 §7: 100,000 stored incidents in seconds). Seeds N incidents into a
+ * Backtest speed (the policy: 100,000 stored incidents in seconds). Seeds N incidents into a
  * fresh database, decided by the shipped pack as the service would (repeat customers, amounts
  * on both sides of 5000), then measures in the same run:
  *   - scan:      streaming the rows as the backtest does (keyset batches, JSON parsing), no decisions
@@ -55,7 +55,7 @@ function yuan(x: number): string {
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function seed(ds: DataSource, pack: RulePack, count: number): Promise<void> {
@@ -68,22 +68,45 @@ async function seed(ds: DataSource, pack: RulePack, count: number): Promise<void
   for (let i = 0; i < count; i++) {
     let pick = r() * total;
     const make = MIX.find(([w]) => (pick -= w) < 0)![1];
-    const customerId = `C-${Math.floor(r() * count / 20)}`;
+    const customerId = `C-${Math.floor((r() * count) / 20)}`;
     const input = { source: 'bench', externalRef: `B-${i}`, ...make(r), customer: { id: customerId }, drill: r() < 0.02 } as ReportIncidentInput;
     const report = normalizeReport(input, pack.catalog);
     const reportedAt = new Date(start + i * 60_000);
     const seen = (history.get(customerId) ?? []).filter((t) => t >= reportedAt.getTime() - 30 * DAY);
     const repeats = seen.length;
-    const decision = await engine.decide({ ...factsOf(report), customerId, reportedAt }, { now: reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeats } });
+    const decision = await engine.decide(
+      { ...factsOf(report), customerId, reportedAt },
+      { now: reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeats } },
+    );
     if (!report.drill) history.set(customerId, [...seen, reportedAt.getTime()]);
     rows.push({
-      source: report.source, externalRef: report.externalRef, inputHash: crypto.createHash('sha256').update(report.externalRef).digest('hex'),
-      category: report.category, subtype: report.subtype, status: 'OPEN', severity: decision.severity, ownerDepartment: decision.ownerDepartment,
-      policeReportRequired: decision.policeReportRequired, amountFen: report.amountFen,
+      source: report.source,
+      externalRef: report.externalRef,
+      inputHash: crypto.createHash('sha256').update(report.externalRef).digest('hex'),
+      category: report.category,
+      subtype: report.subtype,
+      status: 'OPEN',
+      severity: decision.severity,
+      ownerDepartment: decision.ownerDepartment,
+      policeReportRequired: decision.policeReportRequired,
+      amountFen: report.amountFen,
       report: { ...report, amountFen: report.amountFen?.toString() ?? null, repeatIncidents30d: repeats } as never,
-      customerId, customerPhone: null, orderNo: null, occurredAt: null, reportedAt, acknowledgeBy: decision.acknowledgeBy, resolveBy: decision.resolveBy,
-      acknowledgedAt: null, resolvedAt: null, drill: report.drill, ruleSetVersion: decision.ruleSetVersion, decision: toStoredDecision(decision) as never,
-      satisfactionScore: null, satisfactionComment: null, version: 1, updatedAt: reportedAt,
+      customerId,
+      customerPhone: null,
+      orderNo: null,
+      occurredAt: null,
+      reportedAt,
+      acknowledgeBy: decision.acknowledgeBy,
+      resolveBy: decision.resolveBy,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      drill: report.drill,
+      ruleSetVersion: decision.ruleSetVersion,
+      decision: toStoredDecision(decision) as never,
+      satisfactionScore: null,
+      satisfactionComment: null,
+      version: 1,
+      updatedAt: reportedAt,
     });
     if (rows.length === 500 || i === count - 1) {
       const chunk = rows;
@@ -116,7 +139,12 @@ async function database(kind: 'sqlite' | 'mariadb', mariadbUrl: string): Promise
   if (kind === 'sqlite') {
     const file = path.join(os.tmpdir(), `triage-bench-backtest-${process.pid}.sqlite`);
     const ds = createDataSource(parseDatabaseUrl(`sqlite:${file}`));
-    return { ds, cleanup: async () => { for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true }); } };
+    return {
+      ds,
+      cleanup: async () => {
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+      },
+    };
   }
   const parsed = parseDatabaseUrl(mariadbUrl);
   if (parsed.kind !== 'mysql') throw new Error('--mariadb-url must be mariadb://…');
@@ -170,13 +198,20 @@ async function main() {
         await scan(ds, batch); // warm-up: the first read after seeding pays for cold pages
         const base = await timed(() => scan(ds, batch));
         const line = (name: string, rows: number, t: { ms: number; cpuMs: number }, extra = '') =>
-          console.log(`  ${name.padEnd(9)} ${String(rows).padStart(7)} incidents ${(t.ms / 1000).toFixed(2).padStart(6)} s (cpu ${(t.cpuMs / 1000).toFixed(2)} s) ` +
-            `${String(Math.round(rows / (t.ms / 1000))).padStart(7)}/s  ×${(t.ms / base.ms).toFixed(1)} scan${extra}`);
+          console.log(
+            `  ${name.padEnd(9)} ${String(rows).padStart(7)} incidents ${(t.ms / 1000).toFixed(2).padStart(6)} s (cpu ${(t.cpuMs / 1000).toFixed(2)} s) ` +
+              `${String(Math.round(rows / (t.ms / 1000))).padStart(7)}/s  ×${(t.ms / base.ms).toFixed(1)} scan${extra}`,
+          );
         line('scan', base.value.rows, base);
         const identity = await timed(() => service.simulate(pack, { batchSize: batch }));
         line('identity', identity.value.counts.total, identity, `  changed ${identity.value.counts.changed} (must be 0)`);
         const police = await timed(() => service.simulate(loadRulePack(draftDir), { batchSize: batch }));
-        line('police', police.value.counts.total, police, `  changed ${police.value.counts.changed}, police now required ${police.value.counts.policeNowRequired}`);
+        line(
+          'police',
+          police.value.counts.total,
+          police,
+          `  changed ${police.value.counts.changed}, police now required ${police.value.counts.policeNowRequired}`,
+        );
         if (identity.value.counts.changed !== 0) process.exitCode = 1;
       } finally {
         await ds.destroy().catch(() => undefined);

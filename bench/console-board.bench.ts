@@ -17,7 +17,15 @@ import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const CATEGORIES: Array<Record<string, unknown>> = [
   { category: 'OVERCHARGE', amount: '300.00' },
   { category: 'PAYMENT_FAULT', subtype: 'NO_ORDER_ISSUED', amount: '99.90' },
@@ -40,7 +48,17 @@ async function main() {
   const runs = arg('runs', 5);
   const file = path.join(os.tmpdir(), `triage-bench-console-${process.pid}.sqlite`);
   const app = await createApp(
-    { ...loadConfig({ DATABASE_URL: `sqlite:${file}`, PORT: '0', LOG_LEVEL: 'silent', ESCALATION_INTERVAL_MS: '0', WEBHOOK_INTERVAL_MS: '0', RATE_LIMIT_PER_MINUTE: '0' }), rulesDir: path.join(__dirname, '..', '..', 'rules') },
+    {
+      ...loadConfig({
+        DATABASE_URL: `sqlite:${file}`,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        ESCALATION_INTERVAL_MS: '0',
+        WEBHOOK_INTERVAL_MS: '0',
+        RATE_LIMIT_PER_MINUTE: '0',
+      }),
+      rulesDir: path.join(__dirname, '..', '..', 'rules'),
+    },
     { migrate: true, log: pino({ level: 'silent' }) },
   );
   const { chromium } = await import('playwright-core');
@@ -51,7 +69,11 @@ async function main() {
     const REPORT = 'mutation($input: ReportIncidentInput!) { reportIncident(input: $input) { created } }';
     for (let i = 0; i < count; i += 1) {
       const input = { source: 'bench', externalRef: `B-${i}`, ...CATEGORIES[i % CATEGORIES.length] };
-      const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: REPORT, variables: { input } }) });
+      const res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: REPORT, variables: { input } }),
+      });
       const body = (await res.json()) as { errors?: unknown };
       if (body.errors) throw new Error(JSON.stringify(body.errors));
     }
@@ -91,7 +113,9 @@ async function main() {
       filter.push(filtered);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`board with all ${count} open incidents loaded and shown: median ${median(interactive)} ms, worst ${Math.max(...interactive)} ms over ${runs} loads (target under 1000 ms)`);
+    console.log(
+      `board with all ${count} open incidents loaded and shown: median ${median(interactive)} ms, worst ${Math.max(...interactive)} ms over ${runs} loads (target under 1000 ms)`,
+    );
     console.log(`first cards shown (the first page of 200, the board usable): median ${median(firstCards)} ms`);
     console.log(`of which waiting on /graphql (every page of open incidents): median ${median(api)} ms`);
     console.log(`severity filter applied: median ${median(filter)} ms, worst ${Math.max(...filter)} ms`);

@@ -1,5 +1,5 @@
 /**
- * Decisions in process (issue 7, benchmark 1): decisions per second and p50/p99 latency of the
+ * Decisions in process: decisions per second and p50/p99 latency of the
  * shipped rule pack on a fixed, seeded mix of 10,000 incidents, for
  * - compiled: RuleEngine's default evaluator (conditions compiled once per pack);
  * - json-rules-engine plain: one reused Engine per stage of the pack, run() per decision
@@ -104,8 +104,13 @@ async function differences(compiled: RuleEngine, other: Variant, inputs: Decisio
 }
 
 const row = (v: Variant, extra: string[] = []) => [
-  v.label, show(v.latencies.count), show(v.latencies.perCpuSecond), show(v.latencies.perSecond),
-  show(v.latencies.percentileMicros(0.5)), show(v.latencies.percentileMicros(0.99)), ...extra,
+  v.label,
+  show(v.latencies.count),
+  show(v.latencies.perCpuSecond),
+  show(v.latencies.perSecond),
+  show(v.latencies.percentileMicros(0.5)),
+  show(v.latencies.percentileMicros(0.99)),
+  ...extra,
 ];
 
 async function main(): Promise<void> {
@@ -113,19 +118,29 @@ async function main(): Promise<void> {
   const { inputs, dynamicFacts } = incidentMix(pack.catalog, INCIDENTS);
   const ruleCount = pack.rules.length;
   console.log(`# Decisions in process${QUICK ? ' (quick: targets not judged)' : ''}`);
-  console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; `
-    + `pack ${pack.version}, ${ruleCount} rules; ${INCIDENTS.toLocaleString('en-US')} seeded incidents; ${ROUNDS} interleaved rounds. `
-    + 'decisions/s per CPU second is what one core sustains (process CPU time, GC included), robust to other load; '
-    + 'wall-clock decisions/s and the latencies include whatever else the machine was doing.\n');
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; ` +
+      `pack ${pack.version}, ${ruleCount} rules; ${INCIDENTS.toLocaleString('en-US')} seeded incidents; ${ROUNDS} interleaved rounds. ` +
+      'decisions/s per CPU second is what one core sustains (process CPU time, GC included), robust to other load; ' +
+      'wall-clock decisions/s and the latencies include whatever else the machine was doing.\n',
+  );
 
   // 1. The shipped pack: compiled against json-rules-engine three ways.
   const slice1 = Math.ceil(INCIDENTS / ROUNDS);
-  const [compiled, plain, naive, perCategory] = await measure([
-    variant('compiled (default)', pack, {}, INCIDENTS),
-    variant('json-rules-engine plain (reused Engine, run() per decision)', pack, { evaluator: 'json-rules-engine', jsonRulesEngine: 'plain' }, slice1),
-    variant('json-rules-engine naive (new Engine per decision)', pack, { evaluator: 'json-rules-engine', jsonRulesEngine: 'naive' }, Math.ceil(slice1 / 4)),
-    variant('json-rules-engine per category (the evaluator before)', pack, { evaluator: 'json-rules-engine' }, Math.ceil(slice1 / 2)),
-  ], inputs, dynamicFacts, [INCIDENTS, 200, 100, 200]);
+  const [compiled, plain, naive, perCategory] = await measure(
+    [
+      variant('compiled (default)', pack, {}, INCIDENTS),
+      variant('json-rules-engine plain (reused Engine, run() per decision)', pack, { evaluator: 'json-rules-engine', jsonRulesEngine: 'plain' }, slice1),
+      variant('json-rules-engine naive (new Engine per decision)', pack, { evaluator: 'json-rules-engine', jsonRulesEngine: 'naive' }, Math.ceil(slice1 / 4)),
+      variant('json-rules-engine per category (the evaluator before)', pack, { evaluator: 'json-rules-engine' }, Math.ceil(slice1 / 2)),
+    ],
+    inputs,
+    dynamicFacts,
+    [INCIDENTS, 200, 100, 200],
+  );
   if (compiled.engine.evaluator !== 'compiled') throw new Error('the shipped pack did not compile');
   const ratio = compiled.latencies.perCpuSecond / plain.latencies.perCpuSecond;
   const wallRatio = compiled.latencies.perSecond / plain.latencies.perSecond;
@@ -133,18 +148,33 @@ async function main(): Promise<void> {
   const p99 = compiled.latencies.percentileMicros(0.99);
   const times = (v: Variant) => `${show(compiled.latencies.perCpuSecond / v.latencies.perCpuSecond)}×`;
   const header = ['evaluator', 'decisions', 'decisions/s per CPU s', 'decisions/s wall', 'p50 µs', 'p99 µs'];
-  console.log(table([...header, 'compiled ÷ this'], [row(compiled, ['—']), row(plain, [times(plain)]), row(naive, [times(naive)]), row(perCategory, [times(perCategory)])]));
-  const mismatches = (await Promise.all([plain, naive, perCategory].map((v) => differences(compiled.engine, v, inputs, dynamicFacts)))).reduce((a, b) => a + b, 0);
+  console.log(
+    table(
+      [...header, 'compiled ÷ this'],
+      [row(compiled, ['—']), row(plain, [times(plain)]), row(naive, [times(naive)]), row(perCategory, [times(perCategory)])],
+    ),
+  );
+  const mismatches = (await Promise.all([plain, naive, perCategory].map((v) => differences(compiled.engine, v, inputs, dynamicFacts)))).reduce(
+    (a, b) => a + b,
+    0,
+  );
   const compared = plain.decisions.size + naive.decisions.size + perCategory.decisions.size;
   const verdict = (ok: boolean) => (QUICK ? '' : ok ? ' PASS' : ' FAIL');
-  console.log(`\ncompiled ÷ plain: ${show(ratio)}× per CPU second (${show(wallRatio)}× wall-clock, ${show(medianRatio)}× at the median; target ≥ ${TARGET_RATIO}×)${verdict(ratio >= TARGET_RATIO)}; `
-    + `compiled p99 ${show(p99)} µs (target < ${TARGET_P99_MICROS} µs)${verdict(p99 < TARGET_P99_MICROS)}; `
-    + `decisions differing from compiled: ${mismatches} of ${compared.toLocaleString('en-US')} compared\n`);
+  console.log(
+    `\ncompiled ÷ plain: ${show(ratio)}× per CPU second (${show(wallRatio)}× wall-clock, ${show(medianRatio)}× at the median; target ≥ ${TARGET_RATIO}×)${verdict(ratio >= TARGET_RATIO)}; ` +
+      `compiled p99 ${show(p99)} µs (target < ${TARGET_P99_MICROS} µs)${verdict(p99 < TARGET_P99_MICROS)}; ` +
+      `decisions differing from compiled: ${mismatches} of ${compared.toLocaleString('en-US')} compared\n`,
+  );
 
   // 2. Growth with the number of rules: compiled and plain on 10× and 100× the rules.
   const growthRow = (rules: string, c: Variant, p: Variant, note = '') => [
-    rules, show(c.latencies.perCpuSecond), show(c.latencies.percentileMicros(0.5)), show(c.latencies.percentileMicros(0.99)),
-    show(p.latencies.perCpuSecond), show(p.latencies.percentileMicros(0.5)), `${show(c.latencies.perCpuSecond / p.latencies.perCpuSecond)}×`,
+    rules,
+    show(c.latencies.perCpuSecond),
+    show(c.latencies.percentileMicros(0.5)),
+    show(c.latencies.percentileMicros(0.99)),
+    show(p.latencies.perCpuSecond),
+    show(p.latencies.percentileMicros(0.5)),
+    `${show(c.latencies.perCpuSecond / p.latencies.perCpuSecond)}×`,
     `${show(p.latencies.count)}${note}`,
   ];
   const growth = [growthRow(`${ruleCount} (1×)`, compiled, plain)];
@@ -153,16 +183,37 @@ async function main(): Promise<void> {
     const scaled = scaledPack(pack, factor);
     // Plain json-rules-engine costs about `factor` times more per decision: give it fewer.
     const plainPerRound = Math.max(QUICK ? 3 : 6, Math.ceil(slice1 / factor / 3));
-    const [c, p] = await measure([
-      variant(`compiled ×${factor}`, scaled, {}, INCIDENTS),
-      variant(`plain ×${factor}`, scaled, { evaluator: 'json-rules-engine', jsonRulesEngine: 'plain' }, plainPerRound),
-    ], inputs, dynamicFacts, [INCIDENTS, 3]);
+    const [c, p] = await measure(
+      [
+        variant(`compiled ×${factor}`, scaled, {}, INCIDENTS),
+        variant(`plain ×${factor}`, scaled, { evaluator: 'json-rules-engine', jsonRulesEngine: 'plain' }, plainPerRound),
+      ],
+      inputs,
+      dynamicFacts,
+      [INCIDENTS, 3],
+    );
     const different = await differences(compiled.engine, p, inputs, dynamicFacts);
     growth.push(growthRow(`${scaled.rules.length.toLocaleString('en-US')} (${factor}×)`, c, p, different ? ` (${different} differ!)` : ''));
-    slowdown.push(`${factor}× the rules: compiled ${show(compiled.latencies.perCpuSecond / c.latencies.perCpuSecond)}× the cost, `
-      + `plain ${show(plain.latencies.perCpuSecond / p.latencies.perCpuSecond)}×`);
+    slowdown.push(
+      `${factor}× the rules: compiled ${show(compiled.latencies.perCpuSecond / c.latencies.perCpuSecond)}× the cost, ` +
+        `plain ${show(plain.latencies.perCpuSecond / p.latencies.perCpuSecond)}×`,
+    );
   }
-  console.log(table(['rules', 'compiled decisions/s per CPU s', 'compiled p50 µs', 'compiled p99 µs', 'plain decisions/s per CPU s', 'plain p50 µs', 'compiled ÷ plain', 'plain decisions measured'], growth));
+  console.log(
+    table(
+      [
+        'rules',
+        'compiled decisions/s per CPU s',
+        'compiled p50 µs',
+        'compiled p99 µs',
+        'plain decisions/s per CPU s',
+        'plain p50 µs',
+        'compiled ÷ plain',
+        'plain decisions measured',
+      ],
+      growth,
+    ),
+  );
   console.log(`\n${slowdown.join('; ')}. The extra rules are copies for categories no incident has.`);
   console.log(`\nfinished in ${show((performance.now() - started) / 1000)} s`);
   if (!QUICK && (ratio < TARGET_RATIO || p99 >= TARGET_P99_MICROS || mismatches > 0)) process.exitCode = 1;

@@ -32,9 +32,10 @@ const CATEGORIES: Array<[string, Array<string | null>, string, string, number]> 
 ];
 const TOTAL_WEIGHT = CATEGORIES.reduce((s, c) => s + c[4], 0);
 const DEADLINES: Record<string, [number, number]> = { GENERAL: [4 * H, 120 * H], SERIOUS: [H, 72 * H], URGENT: [H / 4, 24 * H], CRITICAL: [H / 12, 4 * H] };
-const COLUMNS = 'id, source, external_ref, input_hash, category, subtype, status, severity, owner_department, police_report_required, amount_fen, report, customer_id, channel, '
-  + 'reported_at, business_month, business_week, business_day, acknowledge_by, resolve_by, acknowledged_at, resolved_at, drill, repeat_incidents_30d, rule_set_version, decision, '
-  + 'satisfaction_score, version, updated_at';
+const COLUMNS =
+  'id, source, external_ref, input_hash, category, subtype, status, severity, owner_department, police_report_required, amount_fen, report, customer_id, channel, ' +
+  'reported_at, business_month, business_week, business_day, acknowledge_by, resolve_by, acknowledged_at, resolved_at, drill, repeat_incidents_30d, rule_set_version, decision, ' +
+  'satisfaction_score, version, updated_at';
 const BREACH_COLUMNS = 'subject_type, subject_id, kind, incident_id, due_at, detected_at, level';
 
 export interface IncidentSeedOptions {
@@ -86,14 +87,40 @@ export async function seedIncidents(pool: Pool, o: IncidentSeedOptions, progress
           const lateAck = rnd() < 0.1;
           const acked = !recent || rnd() < 0.7 ? new Date(reported.getTime() + (lateAck ? ackSpan * (1 + rnd() * 3) : ackSpan * rnd())) : null;
           const lateResolve = rnd() < 0.15;
-          const resolved = acked && (!recent || rnd() < 0.4) ? new Date(reported.getTime() + (lateResolve ? resolveSpan * (1 + rnd() * 2) : resolveSpan * rnd())) : null;
+          const resolved =
+            acked && (!recent || rnd() < 0.4) ? new Date(reported.getTime() + (lateResolve ? resolveSpan * (1 + rnd() * 2) : resolveSpan * rnd())) : null;
           const status = resolved ? (rnd() < 0.6 ? 'CLOSED' : 'RESOLVED') : acked ? 'ACKNOWLEDGED' : 'OPEN';
           const amount = rnd() < 0.7 ? 100 + Math.floor(rnd() * 500_000) : null;
           rows.push([
-            id, SOURCES[Math.floor(rnd() * SOURCES.length)], `BI-${id}`, 'h', category, subtypes[Math.floor(rnd() * subtypes.length)], status, severity, owner, 0, amount, '{}',
-            `CUST-${Math.floor(rnd() * 200_000)}`, CHANNELS[Math.floor(rnd() * CHANNELS.length)],
-            sql(reported), local.toFormat('yyyy-MM'), local.toFormat("kkkk-'W'WW"), local.toFormat('yyyy-MM-dd'), sql(ackBy), sql(resolveBy), sql(acked), sql(resolved),
-            rnd() < 0.01 ? 1 : 0, repeats, 'bench', '{}', resolved && rnd() < 0.6 ? 1 + Math.floor(rnd() * 5) : null, 1, sql(resolved ?? acked ?? reported),
+            id,
+            SOURCES[Math.floor(rnd() * SOURCES.length)],
+            `BI-${id}`,
+            'h',
+            category,
+            subtypes[Math.floor(rnd() * subtypes.length)],
+            status,
+            severity,
+            owner,
+            0,
+            amount,
+            '{}',
+            `CUST-${Math.floor(rnd() * 200_000)}`,
+            CHANNELS[Math.floor(rnd() * CHANNELS.length)],
+            sql(reported),
+            local.toFormat('yyyy-MM'),
+            local.toFormat("kkkk-'W'WW"),
+            local.toFormat('yyyy-MM-dd'),
+            sql(ackBy),
+            sql(resolveBy),
+            sql(acked),
+            sql(resolved),
+            rnd() < 0.01 ? 1 : 0,
+            repeats,
+            'bench',
+            '{}',
+            resolved && rnd() < 0.6 ? 1 + Math.floor(rnd() * 5) : null,
+            1,
+            sql(resolved ?? acked ?? reported),
           ]);
           if (acked && acked > ackBy) breachRows.push(['INCIDENT', id, 'ACKNOWLEDGE', id, sql(ackBy), sql(ackBy), 0]);
           if (resolved && resolved > resolveBy) breachRows.push(['INCIDENT', id, 'RESOLVE', id, sql(resolveBy), sql(resolveBy), 1]);
@@ -116,7 +143,9 @@ export async function seedIncidents(pool: Pool, o: IncidentSeedOptions, progress
 }
 
 async function secondaryIndexes(pool: Pool, table: string): Promise<Array<{ name: string; unique: boolean; columns: string[] }>> {
-  const [rows] = await pool.query(`SHOW INDEX FROM ${table}`) as unknown as [Array<{ Key_name: string; Seq_in_index: number; Column_name: string; Non_unique: number }>];
+  const [rows] = (await pool.query(`SHOW INDEX FROM ${table}`)) as unknown as [
+    Array<{ Key_name: string; Seq_in_index: number; Column_name: string; Non_unique: number }>,
+  ];
   const out = new Map<string, { name: string; unique: boolean; columns: string[] }>();
   for (const r of [...rows].sort((a, b) => a.Seq_in_index - b.Seq_in_index)) {
     if (r.Key_name === 'PRIMARY') continue;

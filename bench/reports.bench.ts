@@ -1,5 +1,5 @@
 /**
- * Reports at scale (issue 5, item 7): a year of monthly refund aggregates over 1,000,000
+ * Reports at scale: a year of monthly refund aggregates over 1,000,000
  * refunds on MariaDB, answered from the monthly rollup, against the same aggregate read from
  * the refunds themselves (the baseline, same run, same data), plus one monthly table.
  *
@@ -77,36 +77,56 @@ async function main() {
   const config = { ...loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), rulesDir: path.join(ROOT, 'rules') };
   const ds = createDataSource(config.database);
   await ds.initialize();
-  const pool = mysql.createPool({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, connectionLimit: 4, timezone: 'Z' });
+  const pool = mysql.createPool({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    database: db.database,
+    connectionLimit: 4,
+    timezone: 'Z',
+  });
   try {
     await migrate(ds);
     const now = new Date('2027-01-05T02:00:00Z');
     const [[server]] = [await ds.query('SELECT VERSION() AS version, @@innodb_buffer_pool_size AS pool')];
-    console.log(`reports bench: ${refunds.toLocaleString('en')} refunds over ${months} months to 2026-12, MariaDB ${server.version} at ${db.host}:${db.port}/${db.database}`);
-    console.log(`  InnoDB buffer pool ${Math.round(Number(server.pool) / 2 ** 20)} MiB; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at start`);
+    console.log(
+      `reports bench: ${refunds.toLocaleString('en')} refunds over ${months} months to 2026-12, MariaDB ${server.version} at ${db.host}:${db.port}/${db.database}`,
+    );
+    console.log(
+      `  InnoDB buffer pool ${Math.round(Number(server.pool) / 2 ** 20)} MiB; ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at start`,
+    );
     let shown = 0;
-    const [seedMs, seeded] = await timed(() => seedRefunds(pool, { refunds, months, lastMonth: '2026-12', now, batch: 2000 }, (done) => {
-      if (done - shown >= refunds / 10) {
-        shown = done;
-        process.stdout.write(`  seeded ${done.toLocaleString('en')}\r`);
-      }
-    }));
+    const [seedMs, seeded] = await timed(() =>
+      seedRefunds(pool, { refunds, months, lastMonth: '2026-12', now, batch: 2000 }, (done) => {
+        if (done - shown >= refunds / 10) {
+          shown = done;
+          process.stdout.write(`  seeded ${done.toLocaleString('en')}\r`);
+        }
+      }),
+    );
     console.log(`\nseed: ${seeded.refunds.toLocaleString('en')} refunds, ${seeded.steps.toLocaleString('en')} steps in ${(seedMs / 1000).toFixed(1)} s`);
     const [rebuildMs] = await timed(() => ds.transaction((em) => rebuildRefundRollups(em)));
     const [[{ cells }]] = [await ds.query('SELECT COUNT(*) AS cells FROM refund_rollups')];
     console.log(`rollup rebuilt from the refunds in ${(rebuildMs / 1000).toFixed(1)} s: ${Number(cells).toLocaleString('en')} cells`);
     shown = 0;
-    const [incidentSeedMs, seededIncidents] = await timed(() => seedIncidents(pool, { incidents: incidentCount, months: 12, lastMonth: '2026-12', now, batch: 2000, firstId: Math.ceil(refunds / 100) + 1 }, (done) => {
-      if (done - shown >= incidentCount / 10) {
-        shown = done;
-        process.stdout.write(`  seeded ${done.toLocaleString('en')} incidents\r`);
-      }
-    }));
-    console.log(`\nseed: ${seededIncidents.incidents.toLocaleString('en')} incidents over 2026, ${seededIncidents.breaches.toLocaleString('en')} breaches in ${(incidentSeedMs / 1000).toFixed(1)} s`);
+    const [incidentSeedMs, seededIncidents] = await timed(() =>
+      seedIncidents(pool, { incidents: incidentCount, months: 12, lastMonth: '2026-12', now, batch: 2000, firstId: Math.ceil(refunds / 100) + 1 }, (done) => {
+        if (done - shown >= incidentCount / 10) {
+          shown = done;
+          process.stdout.write(`  seeded ${done.toLocaleString('en')} incidents\r`);
+        }
+      }),
+    );
+    console.log(
+      `\nseed: ${seededIncidents.incidents.toLocaleString('en')} incidents over 2026, ${seededIncidents.breaches.toLocaleString('en')} breaches in ${(incidentSeedMs / 1000).toFixed(1)} s`,
+    );
     const [incidentRebuildMs] = await timed(() => ds.transaction((em) => rebuildIncidentRollups(em)));
     for (const t of ['incidents', 'refunds', 'refund_steps', 'refund_rollups', 'incident_rollups', 'breaches']) await ds.query(`ANALYZE TABLE ${t}`);
     const [[{ incidentCells }]] = [await ds.query('SELECT COUNT(*) AS incidentCells FROM incident_rollups')];
-    console.log(`incident rollup rebuilt from the incidents in ${(incidentRebuildMs / 1000).toFixed(1)} s: ${Number(incidentCells).toLocaleString('en')} cells`);
+    console.log(
+      `incident rollup rebuilt from the incidents in ${(incidentRebuildMs / 1000).toFixed(1)} s: ${Number(incidentCells).toLocaleString('en')} cells`,
+    );
 
     const clock = new ManualClock(now);
     const services = createServices(config, ds, clock, pino({ level: 'silent' }));
@@ -123,33 +143,89 @@ async function main() {
     const groups = (r: unknown[]) => `${r.length} groups`;
     const byMonth = await measure('year by MONTH, rollup', runs, () => aggregates.aggregate(['MONTH'], year), groups);
     const byMonthBank = await measure('year by MONTH × BANK, rollup', runs, () => aggregates.aggregate(['MONTH', 'BANK'], year), groups);
-    const scanMonth = await measure('year by MONTH, from refunds (baseline)', Math.min(runs, 3), () => aggregates.aggregate(['MONTH'], year, { scan: true }), groups);
-    const scanMonthBank = await measure('year by MONTH × BANK, from refunds (baseline)', Math.min(runs, 3), () => aggregates.aggregate(['MONTH', 'BANK'], year, { scan: true }), groups);
+    const scanMonth = await measure(
+      'year by MONTH, from refunds (baseline)',
+      Math.min(runs, 3),
+      () => aggregates.aggregate(['MONTH'], year, { scan: true }),
+      groups,
+    );
+    const scanMonthBank = await measure(
+      'year by MONTH × BANK, from refunds (baseline)',
+      Math.min(runs, 3),
+      () => aggregates.aggregate(['MONTH', 'BANK'], year, { scan: true }),
+      groups,
+    );
     const pendingSql = aggregates.plan(['MONTH', 'BANK'], year).pending;
-    await measure('  of which steps pending past due now (live)', runs, () => ds.query(pendingSql.sql, pendingSql.params), (r: unknown[]) => `${r.length} groups`);
-    const count = await measure('plain COUNT(*) of the year (index range)', runs, () => ds.query('SELECT COUNT(*) AS n FROM refunds WHERE requested_at >= ? AND requested_at < ?', [year.from, year.to]),
-      (r: Array<{ n: string }>) => `${Number(r[0].n).toLocaleString('en')} refunds`);
-    const october = await measure('monthly table 2026-10 (both tables)', runs, () => monthly.report('2026-10'), (r) => `${r.totalCount.toLocaleString('en')} rows`);
-    const days = await measure('2026-10 by DAY, from refunds', runs, () => aggregates.aggregate(['DAY'], { from: new Date('2026-09-30T16:00:00Z'), to: new Date('2026-10-31T16:00:00Z') }), groups);
+    await measure(
+      '  of which steps pending past due now (live)',
+      runs,
+      () => ds.query(pendingSql.sql, pendingSql.params),
+      (r: unknown[]) => `${r.length} groups`,
+    );
+    const count = await measure(
+      'plain COUNT(*) of the year (index range)',
+      runs,
+      () => ds.query('SELECT COUNT(*) AS n FROM refunds WHERE requested_at >= ? AND requested_at < ?', [year.from, year.to]),
+      (r: Array<{ n: string }>) => `${Number(r[0].n).toLocaleString('en')} refunds`,
+    );
+    const october = await measure(
+      'monthly table 2026-10 (both tables)',
+      runs,
+      () => monthly.report('2026-10'),
+      (r) => `${r.totalCount.toLocaleString('en')} rows`,
+    );
+    const days = await measure(
+      '2026-10 by DAY, from refunds',
+      runs,
+      () => aggregates.aggregate(['DAY'], { from: new Date('2026-09-30T16:00:00Z'), to: new Date('2026-10-31T16:00:00Z') }),
+      groups,
+    );
 
     const stats = services.reports.incidentAggregates;
     const statsMonthCategory = await measure('statistics: year by MONTH × CATEGORY, rollup', runs, () => stats.aggregate(['MONTH', 'CATEGORY'], year), groups);
     const statsMonth = await measure('statistics: year by MONTH, rollup', runs, () => stats.aggregate(['MONTH'], year), groups);
-    const plain = await measure('statistics baseline: plain GROUP BY month, category over the incidents (count, amount)', Math.min(runs, 3),
-      () => ds.query('SELECT business_month, category, COUNT(*) AS n, SUM(amount_fen) AS fen FROM incidents WHERE reported_at >= ? AND reported_at < ? AND drill = 0 GROUP BY business_month, category', [year.from, year.to]),
-      (r: unknown[]) => `${r.length} groups`);
-    const statsScan = await measure('statistics: year by MONTH × CATEGORY, every figure from the incidents', Math.min(runs, 3), () => stats.aggregate(['MONTH', 'CATEGORY'], year, { scan: true }), groups);
-    const statsDays = await measure('statistics: 2026-10 by DAY, from the incidents', runs, () => stats.aggregate(['DAY'], { from: new Date('2026-09-30T16:00:00Z'), to: new Date('2026-10-31T16:00:00Z') }), groups);
+    const plain = await measure(
+      'statistics baseline: plain GROUP BY month, category over the incidents (count, amount)',
+      Math.min(runs, 3),
+      () =>
+        ds.query(
+          'SELECT business_month, category, COUNT(*) AS n, SUM(amount_fen) AS fen FROM incidents WHERE reported_at >= ? AND reported_at < ? AND drill = 0 GROUP BY business_month, category',
+          [year.from, year.to],
+        ),
+      (r: unknown[]) => `${r.length} groups`,
+    );
+    const statsScan = await measure(
+      'statistics: year by MONTH × CATEGORY, every figure from the incidents',
+      Math.min(runs, 3),
+      () => stats.aggregate(['MONTH', 'CATEGORY'], year, { scan: true }),
+      groups,
+    );
+    const statsDays = await measure(
+      'statistics: 2026-10 by DAY, from the incidents',
+      runs,
+      () => stats.aggregate(['DAY'], { from: new Date('2026-09-30T16:00:00Z'), to: new Date('2026-10-31T16:00:00Z') }),
+      groups,
+    );
     const statsSame = JSON.stringify(statsMonthCategory.result, big) === JSON.stringify(statsScan.result, big);
 
-    const same = JSON.stringify(byMonth.result, big) === JSON.stringify(scanMonth.result, big) && JSON.stringify(byMonthBank.result, big) === JSON.stringify(scanMonthBank.result, big);
+    const same =
+      JSON.stringify(byMonth.result, big) === JSON.stringify(scanMonth.result, big) &&
+      JSON.stringify(byMonthBank.result, big) === JSON.stringify(scanMonthBank.result, big);
     console.log('\n| what | median ms | |\n|---|---:|---|');
     for (const [label, ms, note] of rows) console.log(`| ${label} | ${fmt(ms)} | ${note} |`);
-    console.log(`\nrollup vs reading the refunds, same data, same run: MONTH ${(scanMonth.ms / byMonth.ms).toFixed(0)}× faster, MONTH × BANK ${(scanMonthBank.ms / byMonthBank.ms).toFixed(0)}× faster; rollup vs a bare COUNT(*) of the year: ${(count.ms / byMonth.ms).toFixed(1)}×`);
+    console.log(
+      `\nrollup vs reading the refunds, same data, same run: MONTH ${(scanMonth.ms / byMonth.ms).toFixed(0)}× faster, MONTH × BANK ${(scanMonthBank.ms / byMonthBank.ms).toFixed(0)}× faster; rollup vs a bare COUNT(*) of the year: ${(count.ms / byMonth.ms).toFixed(1)}×`,
+    );
     console.log(`both paths give identical groups, counts and fen totals: ${same ? 'yes' : 'NO'}`);
-    console.log(`statistics: a year by MONTH × CATEGORY from the rollup vs a plain GROUP BY over the incidents: ${(plain.ms / statsMonthCategory.ms).toFixed(0)}× faster; vs every figure from the incidents: ${(statsScan.ms / statsMonthCategory.ms).toFixed(0)}× faster`);
-    console.log(`statistics: rollup and incidents give identical groups and figures: ${statsSame ? 'yes' : 'NO'}; ${statsMonth.result.reduce((s, a) => s + a.count, 0).toLocaleString('en')} incidents in 2026 (no drills), ${statsDays.result.length} days in October`);
-    console.log(`year total ${byMonth.result.reduce((s, a) => s + a.count, 0).toLocaleString('en')} refunds; October table ${october.result.totalCount.toLocaleString('en')} rows, ${days.result.length} days`);
+    console.log(
+      `statistics: a year by MONTH × CATEGORY from the rollup vs a plain GROUP BY over the incidents: ${(plain.ms / statsMonthCategory.ms).toFixed(0)}× faster; vs every figure from the incidents: ${(statsScan.ms / statsMonthCategory.ms).toFixed(0)}× faster`,
+    );
+    console.log(
+      `statistics: rollup and incidents give identical groups and figures: ${statsSame ? 'yes' : 'NO'}; ${statsMonth.result.reduce((s, a) => s + a.count, 0).toLocaleString('en')} incidents in 2026 (no drills), ${statsDays.result.length} days in October`,
+    );
+    console.log(
+      `year total ${byMonth.result.reduce((s, a) => s + a.count, 0).toLocaleString('en')} refunds; October table ${october.result.totalCount.toLocaleString('en')} rows, ${days.result.length} days`,
+    );
 
     const explain = async (label: string, q: { sql: string; params: unknown[] }) => {
       console.log(`\nEXPLAIN ${label}:`);
@@ -160,7 +236,11 @@ async function main() {
     await explain('year by MONTH × BANK, steps pending past due now (live, from refund_pending_steps)', plan.pending);
     await explain('year by MONTH × BANK, baseline sums from the refunds', aggregates.plan(['MONTH', 'BANK'], year, { scan: true }).sums);
     console.log('\nEXPLAIN monthly table 2026-10:');
-    console.table(await ds.query("EXPLAIN SELECT r.id FROM refunds r WHERE r.business_month = '2026-10' AND r.drill = 0 AND r.status <> 'CANCELLED' ORDER BY r.requested_at, r.id"));
+    console.table(
+      await ds.query(
+        "EXPLAIN SELECT r.id FROM refunds r WHERE r.business_month = '2026-10' AND r.drill = 0 AND r.status <> 'CANCELLED' ORDER BY r.requested_at, r.id",
+      ),
+    );
     await explain('statistics: year by MONTH × CATEGORY from the rollup', stats.plan(['MONTH', 'CATEGORY'], year).sums);
     if (!same || !statsSame) process.exitCode = 1;
   } finally {

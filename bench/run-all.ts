@@ -15,7 +15,8 @@ function main(): void {
   const split = args.indexOf('--');
   const names = split === -1 ? args : args.slice(0, split);
   const passThrough = split === -1 ? [] : args.slice(split + 1);
-  const benches = fs.readdirSync(__dirname)
+  const benches = fs
+    .readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.js'))
     .filter((f) => names.length === 0 || names.some((n) => f.includes(n)))
     .sort();

@@ -1,5 +1,5 @@
 /**
- * Write path end to end (issue 7, benchmark 2): `reportIncident` over HTTP with autocannon,
+ * Write path end to end: `reportIncident` over HTTP with autocannon,
  * against the ceiling of a bare node:http server doing the same writes in the same
  * transaction shape, in the same run, on MariaDB and on SQLite.
  *
@@ -8,7 +8,7 @@
  *     [--profile DIR]   (V8 CPU profiles of the service processes, for finding the costs)
  *     [--env KEY=VALUE]  (more environment for the service, repeatable)
  *     [--quick]          (3 s runs, targets not judged)
- * Exits 1 when a target of issue 7 is missed (or an acknowledged incident is missing).
+ * Exits 1 when a target is missed (or an acknowledged incident is missing).
  *
  * A GraphQL error still answers HTTP 200, so every run also counts the rows actually stored.
  * Every process the bench starts is stopped (finally, and on exit). Loopback only.
@@ -76,7 +76,8 @@ function parseArgs(argv: string[]): Options {
     profileDir: get('profile') ? path.resolve(get('profile')!) : null,
     serviceEnv: Object.fromEntries(argv.flatMap((a, i) => (a === '--env' && argv[i + 1]?.includes('=') ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : []))),
   };
-  if (!(opts.seconds > 0) || opts.connections.some((c) => !(c > 0)) || opts.workers.some((w) => !(w >= 1))) throw new Error('bad --seconds, --connections or --workers');
+  if (!(opts.seconds > 0) || opts.connections.some((c) => !(c > 0)) || opts.workers.some((w) => !(w >= 1)))
+    throw new Error('bad --seconds, --connections or --workers');
   return opts;
 }
 
@@ -268,7 +269,10 @@ async function mariadb(url: string): Promise<BenchDb> {
       return { incidents: Number(rows[0].incidents), actions: Number(rows[0].actions), events: Number(rows[0].events) };
     },
     async hasTable(name) {
-      const [rows] = (await admin.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [cfg.database, name])) as any;
+      const [rows] = (await admin.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [
+        cfg.database,
+        name,
+      ])) as any;
       return Number(rows[0].n) > 0;
     },
     async drop() {
@@ -287,7 +291,11 @@ async function sqlite(): Promise<BenchDb> {
     async counts() {
       const db = new Database(file, { readonly: true, timeout: 10_000 });
       try {
-        return db.prepare('SELECT (SELECT COUNT(*) FROM incidents) AS incidents, (SELECT COUNT(*) FROM incident_actions) AS actions, (SELECT COUNT(*) FROM incident_events WHERE kind = \'REPORTED\') AS events').get() as Counts;
+        return db
+          .prepare(
+            "SELECT (SELECT COUNT(*) FROM incidents) AS incidents, (SELECT COUNT(*) FROM incident_actions) AS actions, (SELECT COUNT(*) FROM incident_events WHERE kind = 'REPORTED') AS events",
+          )
+          .get() as Counts;
       } finally {
         db.close();
       }
@@ -376,7 +384,16 @@ interface RunResult {
 /** The authenticated request that writes nothing: what one GraphQL request costs before any work. */
 const NOOP_BODY = JSON.stringify({ query: '{ __typename }' });
 
-async function load(server: Server, token: string | null, connections: number, seconds: number, run: string, fixedBody?: string): Promise<Omit<RunResult, 'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy'>> {
+async function load(
+  server: Server,
+  token: string | null,
+  connections: number,
+  seconds: number,
+  run: string,
+  fixedBody?: string,
+): Promise<
+  Omit<RunResult, 'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy'>
+> {
   const builder = new WorkloadBuilder(run, crypto.randomInt(1, 2 ** 31));
   let gqlErrors = 0;
   let acked = 0;
@@ -390,22 +407,24 @@ async function load(server: Server, token: string | null, connections: number, s
     timeout: 30,
     method: 'POST',
     headers,
-    requests: [{
-      method: 'POST',
-      path: '/graphql',
-      headers,
-      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: fixedBody ?? builder.next() }),
-      onResponse: (status: number, body: string) => {
-        if (status !== 200) {
-          if (errorSamples.size < 5) errorSamples.add(`HTTP ${status}: ${body.slice(0, 200)}`);
-          return;
-        }
-        if (body.includes('"errors"')) {
-          gqlErrors++;
-          if (errorSamples.size < 5) errorSamples.add(body.slice(0, 300));
-        } else acked++;
+    requests: [
+      {
+        method: 'POST',
+        path: '/graphql',
+        headers,
+        setupRequest: (req: Record<string, unknown>) => ({ ...req, body: fixedBody ?? builder.next() }),
+        onResponse: (status: number, body: string) => {
+          if (status !== 200) {
+            if (errorSamples.size < 5) errorSamples.add(`HTTP ${status}: ${body.slice(0, 200)}`);
+            return;
+          }
+          if (body.includes('"errors"')) {
+            gqlErrors++;
+            if (errorSamples.size < 5) errorSamples.add(body.slice(0, 300));
+          } else acked++;
+        },
       },
-    }],
+    ],
   });
   return {
     connections,
@@ -420,7 +439,17 @@ async function load(server: Server, token: string | null, connections: number, s
   };
 }
 
-async function measured(what: string, workers: number | null, server: Server, db: BenchDb, token: string | null, connections: number, opts: Options, run: string, noop = false): Promise<RunResult> {
+async function measured(
+  what: string,
+  workers: number | null,
+  server: Server,
+  db: BenchDb,
+  token: string | null,
+  connections: number,
+  opts: Options,
+  run: string,
+  noop = false,
+): Promise<RunResult> {
   const before = await db.counts();
   const rssBefore = rssMb(server.child.pid!);
   const cpuBefore = cpuSeconds(server.child.pid!);
@@ -464,10 +493,21 @@ function printRow(r: RunResult, ceiling: RunResult | undefined, sameSql?: RunRes
   const whole = r.stored.events === r.stored.incidents ? '' : ` (events ${r.stored.events}!)`;
   const ratio = ceiling ? `${Math.round((r.rps / ceiling.rps) * 100)}%` : '';
   const cells = [
-    r.what.padEnd(34), String(r.connections).padStart(5), r.rps.toFixed(0).padStart(7), r.p50.toFixed(1).padStart(6), r.p99.toFixed(1).padStart(6),
-    String(r.non2xx).padStart(6), String(r.gqlErrors).padStart(6), String(r.acked).padStart(7), (String(r.stored.incidents) + whole).padStart(7),
-    perIncident.padStart(6), `${r.rssBefore.toFixed(0)}→${r.rssAfter.toFixed(0)} (max ${r.rssMax.toFixed(0)})`.padStart(20), r.cpuMsPerRequest.toFixed(2).padStart(7),
-    (r.dbCpuMsPerRequest === null ? '-' : r.dbCpuMsPerRequest.toFixed(2)).padStart(6), `${Math.round(r.machineBusy * 100)}%`.padStart(5), ratio.padStart(6),
+    r.what.padEnd(34),
+    String(r.connections).padStart(5),
+    r.rps.toFixed(0).padStart(7),
+    r.p50.toFixed(1).padStart(6),
+    r.p99.toFixed(1).padStart(6),
+    String(r.non2xx).padStart(6),
+    String(r.gqlErrors).padStart(6),
+    String(r.acked).padStart(7),
+    (String(r.stored.incidents) + whole).padStart(7),
+    perIncident.padStart(6),
+    `${r.rssBefore.toFixed(0)}→${r.rssAfter.toFixed(0)} (max ${r.rssMax.toFixed(0)})`.padStart(20),
+    r.cpuMsPerRequest.toFixed(2).padStart(7),
+    (r.dbCpuMsPerRequest === null ? '-' : r.dbCpuMsPerRequest.toFixed(2)).padStart(6),
+    `${Math.round(r.machineBusy * 100)}%`.padStart(5),
+    ratio.padStart(6),
     (sameSql ? `${Math.round((r.rps / sameSql.rps) * 100)}%` : '').padStart(7),
   ];
   console.log(cells.join(' '));
@@ -475,8 +515,26 @@ function printRow(r: RunResult, ceiling: RunResult | undefined, sameSql?: RunRes
 }
 
 function printHeader() {
-  console.log(['what'.padEnd(34), 'conns'.padStart(5), 'req/s'.padStart(7), 'p50ms'.padStart(6), 'p99ms'.padStart(6), 'non2xx'.padStart(6), 'gqlErr'.padStart(6),
-    'acked'.padStart(7), 'stored'.padStart(7), 'act/i'.padStart(6), 'RSS MB before→after'.padStart(20), 'cpu/req'.padStart(7), 'db/req'.padStart(6), 'busy'.padStart(5), '÷ceil'.padStart(6), '÷sameSQL'.padStart(7)].join(' '));
+  console.log(
+    [
+      'what'.padEnd(34),
+      'conns'.padStart(5),
+      'req/s'.padStart(7),
+      'p50ms'.padStart(6),
+      'p99ms'.padStart(6),
+      'non2xx'.padStart(6),
+      'gqlErr'.padStart(6),
+      'acked'.padStart(7),
+      'stored'.padStart(7),
+      'act/i'.padStart(6),
+      'RSS MB before→after'.padStart(20),
+      'cpu/req'.padStart(7),
+      'db/req'.padStart(6),
+      'busy'.padStart(5),
+      '÷ceil'.padStart(6),
+      '÷sameSQL'.padStart(7),
+    ].join(' '),
+  );
 }
 
 // ---------------------------------------------------------------- main
@@ -499,7 +557,9 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   const results: RunResult[] = [];
   const { label, outbox } = await contender(async (db) => ({ label: db.label, outbox: await db.hasTable('webhook_outbox') }));
   console.log(`\n## ${label}`);
-  console.log(`transaction of the ceiling: START, INSERT incident, INSERT actions (one statement), INSERT history${outbox ? ', INSERT webhook outbox (as the service)' : ''}, upsert of the statistics rollup, COMMIT; every contender on a fresh database`);
+  console.log(
+    `transaction of the ceiling: START, INSERT incident, INSERT actions (one statement), INSERT history${outbox ? ', INSERT webhook outbox (as the service)' : ''}, upsert of the statistics rollup, COMMIT; every contender on a fresh database`,
+  );
   printHeader();
   const ceilings = new Map<number, RunResult>();
   const noopConnections = opts.connections.includes(TARGET_CONNECTIONS) ? TARGET_CONNECTIONS : opts.connections[opts.connections.length - 1];
@@ -511,22 +571,52 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   for (const reads of [false, true]) {
     await contender(async (db, token) => {
       const port = await freePort();
-      const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=ceiling${reads ? '-reads' : ''}.${process.pid}.cpuprofile`] : [];
-      const server = await startProcess([...profile, CEILING], {
-        CEILING_DB: db.url, CEILING_TEMPLATES: templatesFile, PORT: String(port), CEILING_POOL: String(poolOf(db.url)), CEILING_OUTBOX: outbox ? '1' : '0', CEILING_READS: reads ? '1' : '0',
-      }, port);
+      const profile = opts.profileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=ceiling${reads ? '-reads' : ''}.${process.pid}.cpuprofile`]
+        : [];
+      const server = await startProcess(
+        [...profile, CEILING],
+        {
+          CEILING_DB: db.url,
+          CEILING_TEMPLATES: templatesFile,
+          PORT: String(port),
+          CEILING_POOL: String(poolOf(db.url)),
+          CEILING_OUTBOX: outbox ? '1' : '0',
+          CEILING_READS: reads ? '1' : '0',
+        },
+        port,
+      );
       try {
         await waitReady(server, '/healthz', 1);
         await load(server, reads ? token : null, 8, opts.warmupSeconds, `cw${crypto.randomBytes(2).toString('hex')}`);
         for (const c of opts.connections) {
           const driver = kind === 'mariadb' ? 'mysql2' : 'better-sqlite3';
-          const r = await measured(reads ? `ceiling + the service's 2 reads` : `ceiling: node:http + ${driver}`, null, server, db, reads ? token : null, c, opts, `c${reads ? 'r' : ''}${c}-${crypto.randomBytes(2).toString('hex')}`);
+          const r = await measured(
+            reads ? `ceiling + the service's 2 reads` : `ceiling: node:http + ${driver}`,
+            null,
+            server,
+            db,
+            reads ? token : null,
+            c,
+            opts,
+            `c${reads ? 'r' : ''}${c}-${crypto.randomBytes(2).toString('hex')}`,
+          );
           (reads ? sameSql : ceilings).set(c, r);
           results.push(r);
           printRow(r, reads ? ceilings.get(c) : undefined);
         }
         if (reads) {
-          const r = await measured('bare: authenticated no-op', null, server, db, token, noopConnections, opts, `cn-${crypto.randomBytes(2).toString('hex')}`, true);
+          const r = await measured(
+            'bare: authenticated no-op',
+            null,
+            server,
+            db,
+            token,
+            noopConnections,
+            opts,
+            `cn-${crypto.randomBytes(2).toString('hex')}`,
+            true,
+          );
           results.push(r);
           printRow(r, undefined);
         }
@@ -545,19 +635,50 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
     await contender(async (db, token) => {
       const port = await freePort();
       const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-      const server = await startProcess([...profile, CLI, 'serve'], {
-        DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', WORKERS: String(workers), RULES_DIR, NODE_ENV: 'production', ...opts.serviceEnv,
-      }, port);
+      const server = await startProcess(
+        [...profile, CLI, 'serve'],
+        {
+          DATABASE_URL: db.url,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          RATE_LIMIT_PER_MINUTE: '0',
+          LOG_LEVEL: 'warn',
+          WORKERS: String(workers),
+          RULES_DIR,
+          NODE_ENV: 'production',
+          ...opts.serviceEnv,
+        },
+        port,
+      );
       try {
         await waitReady(server, '/readyz', workers > 1 ? workers + 1 : 1);
         await load(server, token, 8, opts.warmupSeconds, `sw${workers}-${crypto.randomBytes(2).toString('hex')}`);
         for (const c of opts.connections) {
-          const r = await measured(`service WORKERS=${workers}`, workers, server, db, token, c, opts, `s${workers}-${c}-${crypto.randomBytes(2).toString('hex')}`);
+          const r = await measured(
+            `service WORKERS=${workers}`,
+            workers,
+            server,
+            db,
+            token,
+            c,
+            opts,
+            `s${workers}-${c}-${crypto.randomBytes(2).toString('hex')}`,
+          );
           results.push(r);
           printRow(r, ceilings.get(c), sameSql.get(c));
         }
         if (workers === 1) {
-          const r = await measured('service: authenticated { __typename }', workers, server, db, token, noopConnections, opts, `sn-${crypto.randomBytes(2).toString('hex')}`, true);
+          const r = await measured(
+            'service: authenticated { __typename }',
+            workers,
+            server,
+            db,
+            token,
+            noopConnections,
+            opts,
+            `sn-${crypto.randomBytes(2).toString('hex')}`,
+            true,
+          );
           results.push(r);
           printRow(r, undefined);
         }
@@ -580,9 +701,23 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   for (const f of [CLI, CEILING]) if (!fs.existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
   console.log(`# Write path: reportIncident end to end vs. the bare node:http + driver ceiling`);
-  console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}; ${opts.seconds} s per run after ${opts.warmupSeconds} s warm-up; ${TEMPLATES.length} report templates, 80% naming a customer`);
-  console.log('req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine\'s CPU in use during the run');
-  if (Object.keys(opts.serviceEnv).length) console.log(`service environment: ${Object.entries(opts.serviceEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )}; node ${process.version}; ${opts.seconds} s per run after ${opts.warmupSeconds} s warm-up; ${TEMPLATES.length} report templates, 80% naming a customer`,
+  );
+  console.log(
+    "req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine's CPU in use during the run",
+  );
+  if (Object.keys(opts.serviceEnv).length)
+    console.log(
+      `service environment: ${Object.entries(opts.serviceEnv)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
   const templatesFile = path.join(os.tmpdir(), `triage-bench-templates-${process.pid}.json`);
   fs.writeFileSync(templatesFile, JSON.stringify(await ceilingTemplates()));
   const all: RunResult[] = [];
@@ -592,9 +727,16 @@ async function main() {
     fs.rmSync(templatesFile, { force: true });
   }
   const lost = all.filter((r) => !r.noop && (r.acked > r.stored.incidents || r.stored.events !== r.stored.incidents));
-  console.log(`\nload average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nload average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (lost.length) {
-    console.log(`PROBLEM: ${lost.map((r) => `${r.what}@${r.connections}`).join(', ')} acknowledged more than stored, or stored incidents without their history`);
+    console.log(
+      `PROBLEM: ${lost.map((r) => `${r.what}@${r.connections}`).join(', ')} acknowledged more than stored, or stored incidents without their history`,
+    );
     process.exitCode = 1;
   }
   const missed = opts.quick ? [] : judge(all, opts);
@@ -608,7 +750,7 @@ const TARGET_CONNECTIONS = 32;
 const RSS_GROWTH = 0.15;
 
 /**
- * Issue 7's write-path targets, per database, for the best WORKERS setting measured: at
+ * the write-path targets, per database, for the best WORKERS setting measured: at
  * least 80% of the ceiling at 32 connections with p99 under 30 ms there, no errors, no lost
  * or partial incident, and RSS flat. Prints each with its figure; returns the missed ones.
  */
@@ -628,25 +770,32 @@ function judge(all: RunResult[], opts: Options): string[] {
     const best = at.reduce((a, b) => (b.rps > a.rps ? b : a));
     const ratio = best.rps / ceiling.rps;
     const errors = services.reduce((n, r) => n + r.non2xx + r.gqlErrors, 0);
-    const growth = Math.max(...[...new Set(services.map((r) => r.workers))].map((w) => {
-      const runs = services.filter((r) => r.workers === w);
-      // From the end of the first measured run (the heap has grown to its working size under
-      // load) to the end of the last: growth there is what a leak would show.
-      return runs[runs.length - 1].rssAfter / runs[0].rssAfter - 1;
-    }));
+    const growth = Math.max(
+      ...[...new Set(services.map((r) => r.workers))].map((w) => {
+        const runs = services.filter((r) => r.workers === w);
+        // From the end of the first measured run (the heap has grown to its working size under
+        // load) to the end of the last: growth there is what a leak would show.
+        return runs[runs.length - 1].rssAfter / runs[0].rssAfter - 1;
+      }),
+    );
     const checks: Array<[string, boolean]> = [
       [`throughput ${Math.round(ratio * 100)}% of the ceiling with WORKERS=${best.workers} (target ≥ ${TARGET_RATIO * 100}%)`, ratio >= TARGET_RATIO],
       [`p99 ${best.p99.toFixed(0)} ms (target < ${TARGET_P99_MS} ms)`, best.p99 < TARGET_P99_MS],
       [`errors ${errors} (target 0)`, errors === 0],
-      [`RSS growth from the end of the first run to the end of the last at most ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`, growth <= RSS_GROWTH],
+      [
+        `RSS growth from the end of the first run to the end of the last at most ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`,
+        growth <= RSS_GROWTH,
+      ],
     ];
     for (const [text, ok] of checks) {
       console.log(`${db}: ${text}: ${mark(ok)}`);
       if (!ok) missed.push(`${db}: ${text}`);
     }
     if (sameSql) {
-      console.log(`${db}: (for reading the above) the ceiling doing the service's SQL, its two reads included, reaches ${Math.round((sameSql.rps / ceiling.rps) * 100)}% of the plain ceiling; `
-        + `the service reaches ${Math.round((best.rps / sameSql.rps) * 100)}% of it: what GraphQL, auth and rules cost over the same statements`);
+      console.log(
+        `${db}: (for reading the above) the ceiling doing the service's SQL, its two reads included, reaches ${Math.round((sameSql.rps / ceiling.rps) * 100)}% of the plain ceiling; ` +
+          `the service reaches ${Math.round((best.rps / sameSql.rps) * 100)}% of it: what GraphQL, auth and rules cost over the same statements`,
+      );
       printBound(db, all, ceiling, sameSql, best);
     }
   }
@@ -671,10 +820,12 @@ function printBound(db: 'mariadb' | 'sqlite', all: RunResult[], ceiling: RunResu
   const framework = Math.max(0, cost(noop) - cost(bare));
   const floor = cost(sameSql) + framework;
   const f = (n: number) => n.toFixed(2);
-  console.log(`${db}: (bound) per report, in ${what}: the ceiling ${f(cost(ceiling))}, so ${TARGET_RATIO * 100}% of it allows ${f(budget)}; `
-    + `its SQL with the service's reads costs ${f(cost(sameSql))}; an authenticated { __typename } costs the service ${f(framework)} more than the bare server's key lookup alone; `
-    + `so a report can cost no less than ${f(floor)}: at most ${Math.round((cost(ceiling) / floor) * 100)}% of the ceiling before validation, rules, the outbox event and the answer `
-    + `(the service: ${f(cost(best))}, ${Math.round((cost(ceiling) / cost(best)) * 100)}% by CPU)`);
+  console.log(
+    `${db}: (bound) per report, in ${what}: the ceiling ${f(cost(ceiling))}, so ${TARGET_RATIO * 100}% of it allows ${f(budget)}; ` +
+      `its SQL with the service's reads costs ${f(cost(sameSql))}; an authenticated { __typename } costs the service ${f(framework)} more than the bare server's key lookup alone; ` +
+      `so a report can cost no less than ${f(floor)}: at most ${Math.round((cost(ceiling) / floor) * 100)}% of the ceiling before validation, rules, the outbox event and the answer ` +
+      `(the service: ${f(cost(best))}, ${Math.round((cost(ceiling) / cost(best)) * 100)}% by CPU)`,
+  );
 }
 
 main().catch((e) => {

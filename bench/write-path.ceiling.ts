@@ -45,13 +45,53 @@ interface Row {
 }
 
 const INCIDENT_COLUMNS = [
-  'source', 'external_ref', 'input_hash', 'category', 'subtype', 'status', 'severity', 'owner_department', 'police_report_required',
-  'amount_fen', 'report', 'customer_id', 'customer_phone', 'order_no', 'occurred_at', 'reported_at', 'acknowledge_by', 'resolve_by',
-  'acknowledged_at', 'resolved_at', 'drill', 'rule_set_version', 'decision', 'satisfaction_score', 'satisfaction_comment', 'version', 'updated_at',
-  'business_month', 'business_week', 'business_day', 'channel', 'repeat_incidents_30d',
+  'source',
+  'external_ref',
+  'input_hash',
+  'category',
+  'subtype',
+  'status',
+  'severity',
+  'owner_department',
+  'police_report_required',
+  'amount_fen',
+  'report',
+  'customer_id',
+  'customer_phone',
+  'order_no',
+  'occurred_at',
+  'reported_at',
+  'acknowledge_by',
+  'resolve_by',
+  'acknowledged_at',
+  'resolved_at',
+  'drill',
+  'rule_set_version',
+  'decision',
+  'satisfaction_score',
+  'satisfaction_comment',
+  'version',
+  'updated_at',
+  'business_month',
+  'business_week',
+  'business_day',
+  'channel',
+  'repeat_incidents_30d',
 ];
 const ROLLUP_CELL = ['business_month', 'drill', 'category', 'subtype', 'severity', 'owner_department', 'source', 'channel', 'status'];
-const ROLLUP_AMOUNTS = ['incident_count', 'acknowledged', 'acknowledged_on_time', 'resolved', 'resolved_on_time', 'resolve_ms', 'breaches', 'surveyed', 'satisfaction_sum', 'repeat_customer', 'total_fen'];
+const ROLLUP_AMOUNTS = [
+  'incident_count',
+  'acknowledged',
+  'acknowledged_on_time',
+  'resolved',
+  'resolved_on_time',
+  'resolve_ms',
+  'breaches',
+  'surveyed',
+  'satisfaction_sum',
+  'repeat_customer',
+  'total_fen',
+];
 const ACTION_COLUMNS = ['incident_id', 'code', 'position', 'due_at', 'retain_until', 'done', 'done_at', 'done_by', 'note'];
 const EVENT_COLUMNS = ['incident_id', 'at', 'actor', 'kind', 'from_status', 'to_status', 'note', 'detail'];
 const marks = (n: number) => `(${Array(n).fill('?').join(', ')})`;
@@ -82,23 +122,85 @@ function rowOf(input: Record<string, any>, repeats: number): Row {
   const amountFen = typeof input.amount === 'string' ? String(Math.round(Number(input.amount) * 100)) : null;
   return {
     incident: [
-      input.source, input.externalRef, inputHash, input.category, input.subtype ?? null, 'OPEN', t.severity, t.ownerDepartment, bool(t.policeReportRequired),
-      amountFen, JSON.stringify(input), input.customer?.id ?? null, input.customer?.phone ?? null, input.orderNo ?? null, null, time(now),
-      at(t.acknowledgeByMs), at(t.resolveByMs), null, null, 0, t.ruleSetVersion, t.decision, null, null, 1, time(now),
-      month, local.toFormat("kkkk-'W'WW"), local.toFormat('yyyy-MM-dd'), input.channel ?? null, repeats,
+      input.source,
+      input.externalRef,
+      inputHash,
+      input.category,
+      input.subtype ?? null,
+      'OPEN',
+      t.severity,
+      t.ownerDepartment,
+      bool(t.policeReportRequired),
+      amountFen,
+      JSON.stringify(input),
+      input.customer?.id ?? null,
+      input.customer?.phone ?? null,
+      input.orderNo ?? null,
+      null,
+      time(now),
+      at(t.acknowledgeByMs),
+      at(t.resolveByMs),
+      null,
+      null,
+      0,
+      t.ruleSetVersion,
+      t.decision,
+      null,
+      null,
+      1,
+      time(now),
+      month,
+      local.toFormat("kkkk-'W'WW"),
+      local.toFormat('yyyy-MM-dd'),
+      input.channel ?? null,
+      repeats,
     ],
     rollup: [
-      month, 0, input.category, input.subtype ?? '', t.severity, t.ownerDepartment, input.source, input.channel ?? '', 'OPEN',
-      1, 0, 0, 0, 0, 0, 0, 0, 0, repeats >= 3 ? 1 : 0, amountFen ?? '0',
+      month,
+      0,
+      input.category,
+      input.subtype ?? '',
+      t.severity,
+      t.ownerDepartment,
+      input.source,
+      input.channel ?? '',
+      'OPEN',
+      1,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      repeats >= 3 ? 1 : 0,
+      amountFen ?? '0',
     ],
     actions: (id) => t.actions.map((a, position) => [id, a.code, position, at(a.dueMs), at(a.retainMs), 0, null, null, null]),
     event: (id) => [id, time(now), 'bench-erp', 'REPORTED', null, 'OPEN', null, JSON.stringify({ severity: t.severity, ruleSetVersion: t.ruleSetVersion })],
     outbox: (id) => [
-      `msg_${crypto.randomUUID().replace(/-/g, '')}`, 'incident.reported', id, input.source, JSON.stringify({
-        incidentId: String(id), source: input.source, externalRef: input.externalRef, category: input.category, subtype: input.subtype ?? null, status: 'OPEN',
-        severity: t.severity, ownerDepartment: t.ownerDepartment, policeReportRequired: t.policeReportRequired, amount: input.amount ?? null,
-        reportedAt: now.toISOString(), ruleSetVersion: t.ruleSetVersion, actions: t.actions.map((a) => ({ code: a.code, dueAt: a.dueMs })),
-      }), time(now), 0,
+      `msg_${crypto.randomUUID().replace(/-/g, '')}`,
+      'incident.reported',
+      id,
+      input.source,
+      JSON.stringify({
+        incidentId: String(id),
+        source: input.source,
+        externalRef: input.externalRef,
+        category: input.category,
+        subtype: input.subtype ?? null,
+        status: 'OPEN',
+        severity: t.severity,
+        ownerDepartment: t.ownerDepartment,
+        policeReportRequired: t.policeReportRequired,
+        amount: input.amount ?? null,
+        reportedAt: now.toISOString(),
+        ruleSetVersion: t.ruleSetVersion,
+        actions: t.actions.map((a) => ({ code: a.code, dueAt: a.dueMs })),
+      }),
+      time(now),
+      0,
     ],
   };
 }
@@ -137,9 +239,17 @@ const ROLLUP_SQL = rollupUpsert(false);
 
 function mysqlWriter(url: URL): Writer {
   const pool = mysql.createPool({
-    host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password),
-    database: url.pathname.slice(1), connectionLimit: Number(process.env.CEILING_POOL ?? 10), timezone: 'Z', charset: 'utf8mb4_unicode_ci',
-    supportBigNumbers: true, bigNumberStrings: true, enableKeepAlive: true,
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1),
+    connectionLimit: Number(process.env.CEILING_POOL ?? 10),
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    enableKeepAlive: true,
   });
   // The service prepares its reads (mysql2 execute): so does this ceiling.
   read = async (sql, params) => (await pool.execute(sql, params as mysql.ExecuteValues[]))[0] as unknown[];
@@ -176,7 +286,11 @@ function sqliteWriter(file: string): Writer {
   const rollup = db.prepare(rollupUpsert(true));
   const actionsBy = new Map<number, Database.Statement>();
   const actionsInsert = (n: number) => {
-    if (!actionsBy.has(n)) actionsBy.set(n, db.prepare(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ${Array(n).fill(marks(ACTION_COLUMNS.length)).join(', ')}`));
+    if (!actionsBy.has(n))
+      actionsBy.set(
+        n,
+        db.prepare(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ${Array(n).fill(marks(ACTION_COLUMNS.length)).join(', ')}`),
+      );
     return actionsBy.get(n)!;
   };
   const reads = new Map<string, Database.Statement>();

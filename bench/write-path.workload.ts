@@ -59,7 +59,6 @@ export function templateOf(externalRef: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-
 /**
  * Request bodies for one run: `next()` gives the next JSON body, with a unique externalRef
  * (`<run>-t<template>-<n>`), a customer drawn from a pool (80% of reports name one; some
@@ -71,7 +70,11 @@ export class WorkloadBuilder {
   private readonly total: number;
   private n = 0;
 
-  constructor(private readonly run: string, seed = 7, private readonly customers = 3000) {
+  constructor(
+    private readonly run: string,
+    seed = 7,
+    private readonly customers = 3000,
+  ) {
     this.random = prng(seed);
     let sum = 0;
     this.cumulative = TEMPLATES.map((t) => (sum += t.weight));

@@ -23,15 +23,32 @@ export class IncidentLifecycle1732300000040 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE incident_actions ADD COLUMN reason varchar(2000)${text} NULL`);
     await queryRunner.query(`UPDATE incident_actions SET status = 'DONE' WHERE done = ?`, [true]);
     await queryRunner.query(`ALTER TABLE incidents ADD COLUMN amended_at ${isSqlite ? 'datetime' : 'datetime(3)'} NULL`);
-    await queryRunner.createTable(new Table({
-      name: 'incident_decisions',
-      columns: [
-        c.id(), c.int('incident_id'), c.int('seq'), c.time('decided_at'), c.str('kind', 16), c.str('actor', 128), c.str('note', 2000, true),
-        c.str('rule_set_version', 96), c.longText('decision'),
-      ],
-      indices: [new TableIndex({ name: 'uq_incident_decisions_seq', columnNames: ['incident_id', 'seq'], isUnique: true })],
-      foreignKeys: [new TableForeignKey({ name: 'fk_incident_decisions_incident', columnNames: ['incident_id'], referencedTableName: 'incidents', referencedColumnNames: ['id'], onDelete: 'CASCADE' })],
-    }));
+    await queryRunner.createTable(
+      new Table({
+        name: 'incident_decisions',
+        columns: [
+          c.id(),
+          c.int('incident_id'),
+          c.int('seq'),
+          c.time('decided_at'),
+          c.str('kind', 16),
+          c.str('actor', 128),
+          c.str('note', 2000, true),
+          c.str('rule_set_version', 96),
+          c.longText('decision'),
+        ],
+        indices: [new TableIndex({ name: 'uq_incident_decisions_seq', columnNames: ['incident_id', 'seq'], isUnique: true })],
+        foreignKeys: [
+          new TableForeignKey({
+            name: 'fk_incident_decisions_incident',
+            columnNames: ['incident_id'],
+            referencedTableName: 'incidents',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -40,28 +40,49 @@ export class IncidentStatistics1732300000060 implements MigrationInterface {
     }
     await backfillPeriods(queryRunner);
     // The channel was kept in the report JSON only.
-    await queryRunner.query(isSqlite
-      ? "UPDATE incidents SET channel = json_extract(report, '$.channel') WHERE json_type(report, '$.channel') = 'text'"
-      : "UPDATE incidents SET channel = JSON_UNQUOTE(JSON_EXTRACT(report, '$.channel')) WHERE JSON_TYPE(JSON_EXTRACT(report, '$.channel')) = 'STRING'");
+    await queryRunner.query(
+      isSqlite
+        ? "UPDATE incidents SET channel = json_extract(report, '$.channel') WHERE json_type(report, '$.channel') = 'text'"
+        : "UPDATE incidents SET channel = JSON_UNQUOTE(JSON_EXTRACT(report, '$.channel')) WHERE JSON_TYPE(JSON_EXTRACT(report, '$.channel')) = 'STRING'",
+    );
     await backfillRepeats(queryRunner);
     // DAY and WEEK groupings, and windows that cut a month, read the incidents of the window.
     await queryRunner.createIndex('incidents', new TableIndex({ name: 'ix_incidents_business_day', columnNames: ['business_day', 'drill'] }));
-    await queryRunner.createTable(new Table({
-      name: 'incident_rollups',
-      columns: [
-        c.id(), c.str('business_month', 7), c.bool('drill'), c.str('category', 64), c.str('subtype', 64), c.str('severity', 16), c.str('owner_department', 64),
-        c.str('source', 64), c.str('channel', 64), c.str('status', 16),
-        c.int('incident_count'), c.int('acknowledged'), c.int('acknowledged_on_time'), c.int('resolved'), c.int('resolved_on_time'), c.bigint('resolve_ms'),
-        c.int('breaches'), c.int('surveyed'), c.int('satisfaction_sum'), c.int('repeat_customer'), c.bigint('total_fen'),
-      ],
-      indices: [
-        new TableIndex({
-          name: 'uq_incident_rollups_cell',
-          columnNames: ['business_month', 'drill', 'category', 'subtype', 'severity', 'owner_department', 'source', 'channel', 'status'],
-          isUnique: true,
-        }),
-      ],
-    }));
+    await queryRunner.createTable(
+      new Table({
+        name: 'incident_rollups',
+        columns: [
+          c.id(),
+          c.str('business_month', 7),
+          c.bool('drill'),
+          c.str('category', 64),
+          c.str('subtype', 64),
+          c.str('severity', 16),
+          c.str('owner_department', 64),
+          c.str('source', 64),
+          c.str('channel', 64),
+          c.str('status', 16),
+          c.int('incident_count'),
+          c.int('acknowledged'),
+          c.int('acknowledged_on_time'),
+          c.int('resolved'),
+          c.int('resolved_on_time'),
+          c.bigint('resolve_ms'),
+          c.int('breaches'),
+          c.int('surveyed'),
+          c.int('satisfaction_sum'),
+          c.int('repeat_customer'),
+          c.bigint('total_fen'),
+        ],
+        indices: [
+          new TableIndex({
+            name: 'uq_incident_rollups_cell',
+            columnNames: ['business_month', 'drill', 'category', 'subtype', 'severity', 'owner_department', 'source', 'channel', 'status'],
+            isUnique: true,
+          }),
+        ],
+      }),
+    );
     await rebuildIncidentRollups(queryRunner.manager);
   }
 
@@ -88,10 +109,13 @@ async function backfillPeriods(queryRunner: QueryRunner): Promise<void> {
   const isSqlite = queryRunner.connection.driver.options.type === 'better-sqlite3';
   const at = (d: DateTime) => (isSqlite ? d.toUTC().toFormat('yyyy-MM-dd HH:mm:ss.SSS') : d.toJSDate());
   for (let day = DateTime.fromJSDate(instant(range.first), { zone: BACKFILL_ZONE }).startOf('day'); day.toMillis() <= last; day = day.plus({ days: 1 })) {
-    await queryRunner.query(
-      'UPDATE incidents SET business_month = ?, business_week = ?, business_day = ? WHERE reported_at >= ? AND reported_at < ?',
-      [day.toFormat('yyyy-MM'), day.toFormat("kkkk-'W'WW"), day.toFormat('yyyy-MM-dd'), at(day), at(day.plus({ days: 1 }))],
-    );
+    await queryRunner.query('UPDATE incidents SET business_month = ?, business_week = ?, business_day = ? WHERE reported_at >= ? AND reported_at < ?', [
+      day.toFormat('yyyy-MM'),
+      day.toFormat("kkkk-'W'WW"),
+      day.toFormat('yyyy-MM-dd'),
+      at(day),
+      at(day.plus({ days: 1 })),
+    ]);
   }
 }
 

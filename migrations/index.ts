@@ -12,5 +12,17 @@ import { People1732300000070 } from './1732300000070-people';
 import { Notifications1732300000071 } from './1732300000071-notifications';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same set. */
-export const MIGRATIONS = [Core1732300000000, Refunds1732300000001, Reports1732300000002, Shadow1732300000003, EscalationWebhooks1732300000004, RepeatCountIndex1732300000005,
-  IdempotencyKeys1732300000020, IncidentLifecycle1732300000040, FiledDocuments1732300000050, IncidentStatistics1732300000060, People1732300000070, Notifications1732300000071];
+export const MIGRATIONS = [
+  Core1732300000000,
+  Refunds1732300000001,
+  Reports1732300000002,
+  Shadow1732300000003,
+  EscalationWebhooks1732300000004,
+  RepeatCountIndex1732300000005,
+  IdempotencyKeys1732300000020,
+  IncidentLifecycle1732300000040,
+  FiledDocuments1732300000050,
+  IncidentStatistics1732300000060,
+  People1732300000070,
+  Notifications1732300000071,
+];

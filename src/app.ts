@@ -106,7 +106,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     // Off the request path: deadlines that act, and webhook deliveries (both stop in close()).
     services.escalation.scheduler.start();
     services.webhooks.worker.start();
-    log.info({ url: `${url}/graphql`, metrics: metricsServer ? `port ${config.metrics.port}` : `${url}/metrics`, database: config.databaseUrlForDisplay }, 'triage serving');
+    log.info(
+      { url: `${url}/graphql`, metrics: metricsServer ? `port ${config.metrics.port}` : `${url}/metrics`, database: config.databaseUrlForDisplay },
+      'triage serving',
+    );
     let closed = false;
     return {
       url,

@@ -60,7 +60,11 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const incidentRollups = new IncidentRollupStore();
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events, incidentRollups]);
   // Refund work settles the incident's actions it fulfils (REFUND, REFUND_REQUEST) in the same transaction.
-  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [webhooks.events, new ActionSettlement(incidents.actions, refundReader), new RefundRollupStore(refundReader)]);
+  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [
+    webhooks.events,
+    new ActionSettlement(incidents.actions, refundReader),
+    new RefundRollupStore(refundReader),
+  ]);
   const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
   // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
   webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
@@ -73,7 +77,10 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);
   incidents.onDecisionFallback = ({ failure, facts, ruleSetVersion }, incidentId) => {
     metrics.decisionFallbacks.inc();
-    log.error({ incidentId, rule: failure?.rule, file: failure?.file, error: failure?.message, ruleSetVersion, input: facts }, 'the rules failed on a report: stored with the pack\'s fallback decision');
+    log.error(
+      { incidentId, rule: failure?.rule, file: failure?.file, error: failure?.message, ruleSetVersion, input: facts },
+      "the rules failed on a report: stored with the pack's fallback decision",
+    );
   };
   reads.onRead = (target) => metrics.readReplica.inc({ target });
   escalation.scheduler.onTick = (r) => {
@@ -86,5 +93,24 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   ruleSets.onDecided(({ decision }) => metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' }));
   const apiKeys = new ApiKeyService(ds, clock);
   apiKeys.resolveStaff = (headers, token, keyActor) => people.identity.resolve(headers, token, keyActor);
-  return { config, clock, ds, tx, reads, log, apiKeys, ruleSets, incidentReader, incidents, refundReader, refunds, reports, metrics, ruleAdmin, escalation, webhooks, people };
+  return {
+    config,
+    clock,
+    ds,
+    tx,
+    reads,
+    log,
+    apiKeys,
+    ruleSets,
+    incidentReader,
+    incidents,
+    refundReader,
+    refunds,
+    reports,
+    metrics,
+    ruleAdmin,
+    escalation,
+    webhooks,
+    people,
+  };
 }

@@ -44,9 +44,7 @@ export function incidentMix(catalog: Pick<Catalog, 'categories'>, count = 10_000
     const category = pick(categories);
     const subtypes = Object.keys(catalog.categories[category].subtypes);
     const money = MONEY.has(category);
-    const amount = money || chance(0.2)
-      ? (chance(0.4) ? pick(BOUNDARY_AMOUNTS) : Math.round(Math.exp(rand() * Math.log(200_000)) * 100) / 100)
-      : null;
+    const amount = money || chance(0.2) ? (chance(0.4) ? pick(BOUNDARY_AMOUNTS) : Math.round(Math.exp(rand() * Math.log(200_000)) * 100) / 100) : null;
     return {
       category,
       subtype: subtypes.length ? pick(subtypes) : null,

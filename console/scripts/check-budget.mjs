@@ -16,7 +16,10 @@ while (queue.length) {
   const text = fs.readFileSync(path.join(dist, file), 'utf8');
   for (const m of text.matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w${},\s*]+from\s*)?["']\.\/([^"']+\.js)["']/g)) {
     const dep = `assets/${m[1]}`;
-    if (!initial.has(dep)) { initial.add(dep); queue.push(dep); }
+    if (!initial.has(dep)) {
+      initial.add(dep);
+      queue.push(dep);
+    }
   }
 }
 let total = 0;
@@ -32,7 +35,9 @@ for (const file of initial) {
   }
 }
 const all = fs.readdirSync(path.join(dist, 'assets')).filter((f) => f.endsWith('.js'));
-console.log(`console bundle: initial JS ${(total / 1024).toFixed(1)} KB gzipped of ${(BUDGET / 1024).toFixed(0)} KB budget (${initial.size} of ${all.length} chunks)`);
+console.log(
+  `console bundle: initial JS ${(total / 1024).toFixed(1)} KB gzipped of ${(BUDGET / 1024).toFixed(0)} KB budget (${initial.size} of ${all.length} chunks)`,
+);
 console.log(lines.join('\n'));
 if (total > BUDGET) {
   console.error(`console bundle over budget: ${total} > ${BUDGET} bytes gzipped`);

@@ -32,7 +32,14 @@ export async function gql<R, V>(doc: TypedDocumentString<R, V>, variables?: V, t
     throw new GraphQLRequestError([{ message: `HTTP ${res.status}`, code: 'HTTP_' + res.status, extensions: {} }]);
   }
   if (body.errors?.length) {
-    throw new GraphQLRequestError(body.errors.map((e) => ({ message: e.message, code: String(e.extensions?.code ?? 'UNKNOWN'), field: e.extensions?.field as string | undefined, extensions: e.extensions ?? {} })));
+    throw new GraphQLRequestError(
+      body.errors.map((e) => ({
+        message: e.message,
+        code: String(e.extensions?.code ?? 'UNKNOWN'),
+        field: e.extensions?.field as string | undefined,
+        extensions: e.extensions ?? {},
+      })),
+    );
   }
   return body.data as R;
 }

@@ -44,7 +44,15 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
     setError(null);
     try {
       await gql(Check, {}, key.trim()); // the key answers: it is valid
-      const s: Session = { kind: 'api-key', token: key.trim(), label: name.trim(), roles: roles.split(/[,，\s]+/).map((r) => r.trim().toUpperCase()).filter(Boolean) };
+      const s: Session = {
+        kind: 'api-key',
+        token: key.trim(),
+        label: name.trim(),
+        roles: roles
+          .split(/[,，\s]+/)
+          .map((r) => r.trim().toUpperCase())
+          .filter(Boolean),
+      };
       saveSession(s);
       onSignedIn(s);
     } catch (err) {

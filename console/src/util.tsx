@@ -42,7 +42,11 @@ export function ErrorBox({ error }: { error: unknown }) {
       </div>
     );
   }
-  return <div class="error" role="alert">{String((error as Error)?.message ?? error)}</div>;
+  return (
+    <div class="error" role="alert">
+      {String((error as Error)?.message ?? error)}
+    </div>
+  );
 }
 
 /** Runs a loader on mount (and when deps change): data, error, reload. */
@@ -59,13 +63,25 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, n]);
   return { ...state, reload: () => setN((x) => x + 1) };
 }
 
 export const SEVERITIES = ['CRITICAL', 'SERIOUS', 'URGENT', 'GENERAL'] as const;
 export const SEVERITY_ZH: Record<string, string> = { CRITICAL: '特别重大', SERIOUS: '重大', URGENT: '紧急', GENERAL: '一般' };
-export const STATUS_ZH: Record<string, string> = { OPEN: '待受理', ACKNOWLEDGED: '处理中', RESOLVED: '已办结', CLOSED: '已关闭', IN_APPROVAL: '审批中', RETURNED: '已退回', PAID: '已付款', COMPLETED: '已完成', CANCELLED: '已取消', PENDING: '待签批', WAITING: '未到', APPROVED: '已同意' };
-export const label = (zh: Record<string, string>, code: string) => (lang.get() === 'zh' ? zh[code] ?? code : code);
+export const STATUS_ZH: Record<string, string> = {
+  OPEN: '待受理',
+  ACKNOWLEDGED: '处理中',
+  RESOLVED: '已办结',
+  CLOSED: '已关闭',
+  IN_APPROVAL: '审批中',
+  RETURNED: '已退回',
+  PAID: '已付款',
+  COMPLETED: '已完成',
+  CANCELLED: '已取消',
+  PENDING: '待签批',
+  WAITING: '未到',
+  APPROVED: '已同意',
+};
+export const label = (zh: Record<string, string>, code: string) => (lang.get() === 'zh' ? (zh[code] ?? code) : code);
 export { t };

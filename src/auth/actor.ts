@@ -1,7 +1,5 @@
-/** Roles of POLICY.md §9. */
-export const ROLES = [
-  'ADMIN', 'INTEGRATION', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST',
-] as const;
+/** Roles of the policy. */
+export const ROLES = ['ADMIN', 'INTEGRATION', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The staff member a request acts as (the directory's row when the request came in). */
@@ -47,7 +45,7 @@ export const isBoundDelegate = (actor: Actor) => !!actor.delegatedBy && actor.so
 export const PHONE_ROLES: readonly Role[] = ['AGENT', 'CS_LEAD', 'ADMIN'];
 export const canSeePhone = (actor: Actor) => hasAnyRole(actor, PHONE_ROLES);
 
-/** Role groups of POLICY.md §9, named once so resolvers and the role-matrix test agree. */
+/** Role groups of the policy, named once so resolvers and the role-matrix test agree. */
 export const CAN = {
   report: ['INTEGRATION', 'AGENT', 'ADMIN'],
   changeIncident: ['AGENT', 'CS_LEAD', 'ADMIN'],

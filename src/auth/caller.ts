@@ -7,7 +7,9 @@ import type { ApiKeyService } from './api-key.service';
 import type { AuthFailureThrottle } from './auth-throttle';
 
 /** The HTTP status of each refusal `callerOf` (and the per-operation rate limit) throws. */
-export const CALLER_REFUSALS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 } as const satisfies Partial<Record<AppError['code'], number>>;
+export const CALLER_REFUSALS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 } as const satisfies Partial<
+  Record<AppError['code'], number>
+>;
 
 /** Seconds a client is told to wait while the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -33,7 +35,13 @@ export const clientAddressOf = (req: IncomingMessage): string => req.socket.remo
  * the database cannot be asked), FORBIDDEN (X-Triage-Employee from a key that may not act for
  * staff, or naming no active member). Rate limits per key are counted per operation, elsewhere.
  */
-export async function callerOf(req: IncomingMessage, apiKeys: ApiKeyService, throttle: AuthFailureThrottle, log: Logger, requestId: string): Promise<Actor | null> {
+export async function callerOf(
+  req: IncomingMessage,
+  apiKeys: ApiKeyService,
+  throttle: AuthFailureThrottle,
+  log: Logger,
+  requestId: string,
+): Promise<Actor | null> {
   const header = req.headers.authorization;
   if (!header) return null;
   const address = clientAddressOf(req);
@@ -42,7 +50,7 @@ export async function callerOf(req: IncomingMessage, apiKeys: ApiKeyService, thr
     throw new AppError('RATE_LIMITED', `too many failed authentications from this address; retry after ${wait} s`, { retryAfterSeconds: wait });
   }
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  let actor: Actor | null = null;
+  let actor: Actor | null;
   try {
     actor = match ? await apiKeys.authenticate(match[1]) : null;
     // The person behind it: an integration acting for staff, or a staff sign-in (src/people).

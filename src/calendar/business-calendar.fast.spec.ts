@@ -11,14 +11,17 @@ import { prng } from '../common/prng';
  */
 type Walker = { walkByDate(from: Date, hours: number): Date; localDay(at: Date): number };
 
-
 const base: BusinessCalendarConfig = { timeZone: 'UTC', workingHours: { start: '09:00', end: '18:00' }, weekend: [6, 7], holidays: [], workdays: [] };
 const CALENDARS: Array<[string, BusinessCalendarConfig]> = [
-  ['Shanghai with holidays and 调休', {
-    ...base, timeZone: 'Asia/Shanghai',
-    holidays: ['2026-01-01', '2026-02-16', '2026-02-17', '2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
-    workdays: ['2026-02-14', '2026-10-10'],
-  }],
+  [
+    'Shanghai with holidays and 调休',
+    {
+      ...base,
+      timeZone: 'Asia/Shanghai',
+      holidays: ['2026-01-01', '2026-02-16', '2026-02-17', '2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
+      workdays: ['2026-02-14', '2026-10-10'],
+    },
+  ],
   ['Berlin (DST at 02:00/03:00)', { ...base, timeZone: 'Europe/Berlin', workingHours: { start: '01:30', end: '17:00' }, weekend: [] }],
   ['New York', { ...base, timeZone: 'America/New_York', workingHours: { start: '00:00', end: '23:59' } }],
   ['Lord Howe (half-hour DST)', { ...base, timeZone: 'Australia/Lord_Howe', workingHours: { start: '01:00', end: '03:00' }, weekend: [7] }],
@@ -54,9 +57,10 @@ describe('BusinessCalendar fast walk ≡ luxon walk', () => {
     const differences: unknown[] = [];
     for (let i = 0; i < 300 && differences.length < 5; i++) {
       // Any minute of the span, or near an offset transition (within three days before it); odd seconds sometimes.
-      const start = transitions.length && rand() < 0.4
-        ? transitions[Math.floor(rand() * transitions.length)] - Math.floor(rand() * 3 * 1440) * 60_000 + DAY_MS
-        : FIRST + Math.floor(rand() * SPAN / 60_000) * 60_000;
+      const start =
+        transitions.length && rand() < 0.4
+          ? transitions[Math.floor(rand() * transitions.length)] - Math.floor(rand() * 3 * 1440) * 60_000 + DAY_MS
+          : FIRST + Math.floor((rand() * SPAN) / 60_000) * 60_000;
       const from = new Date(start + (rand() < 0.2 ? Math.floor(rand() * 60_000) : 0));
       const hours = rand() < 0.1 ? 0 : rand() < 0.95 ? Math.floor(rand() * 60 * 4) / 4 : rand() * 200;
       const fast = outcome(() => calendar.addWorkingHours(from, hours).toISOString());
@@ -85,10 +89,14 @@ describe('BusinessCalendar fast walk ≡ luxon walk', () => {
     expect(differences.slice(0, 5)).toEqual([]);
   });
 
-  it('keeps the luxon walk\'s answer outside the four-digit years', () => {
+  it("keeps the luxon walk's answer outside the four-digit years", () => {
     const calendar = new BusinessCalendar(base);
     const reference = calendar as unknown as Walker;
-    for (const [from, hours] of [[new Date('0999-12-31T12:00:00Z'), 30], [new Date('9999-12-31T12:00:00Z'), 30], [new Date('9999-12-30T12:00:00Z'), 3]] as const) {
+    for (const [from, hours] of [
+      [new Date('0999-12-31T12:00:00Z'), 30],
+      [new Date('9999-12-31T12:00:00Z'), 30],
+      [new Date('9999-12-30T12:00:00Z'), 3],
+    ] as const) {
       expect(outcome(() => calendar.addWorkingHours(from, hours).toISOString())).toBe(outcome(() => reference.walkByDate(from, hours).toISOString()));
     }
   });

@@ -295,7 +295,13 @@ describe('BusinessCalendar', () => {
     it('names every problem at once', () => {
       let error: unknown;
       try {
-        new BusinessCalendar({ timeZone: 'Mars/Olympus', workingHours: { start: '18:00', end: '09:00' }, weekend: [8], holidays: ['2026-02-30'], workdays: ['tomorrow'] });
+        new BusinessCalendar({
+          timeZone: 'Mars/Olympus',
+          workingHours: { start: '18:00', end: '09:00' },
+          weekend: [8],
+          holidays: ['2026-02-30'],
+          workdays: ['tomorrow'],
+        });
       } catch (e) {
         error = e;
       }

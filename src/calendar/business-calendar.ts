@@ -97,7 +97,7 @@ function checkConfig(config: BusinessCalendarConfig): string[] {
 }
 
 /**
- * The business calendar of POLICY.md §8: a time zone, working hours, weekends, holidays and
+ * The business calendar of the policy: a time zone, working hours, weekends, holidays and
  * 调休 (weekend days that are working days). Pure: time is always passed in.
  *
  * Working time is counted inside the working hours of working days only. A working day is the
@@ -302,7 +302,9 @@ export class BusinessCalendar {
       if (set.push(k) === 1) value = v;
     }
     if (set.length !== 1) {
-      throw new RangeError(`a duration has exactly one of immediate, minutes, hours, workingHours, workingDays, afterResolution; got ${set.join(', ') || 'none'}`);
+      throw new RangeError(
+        `a duration has exactly one of immediate, minutes, hours, workingHours, workingDays, afterResolution; got ${set.join(', ') || 'none'}`,
+      );
     }
     const key = set[0];
     if (key === 'immediate' && value === true) return new Date(from.getTime());
@@ -311,11 +313,16 @@ export class BusinessCalendar {
       throw new RangeError(`bad duration ${JSON.stringify(d)}`);
     }
     switch (key) {
-      case 'minutes': return new Date(from.getTime() + value * MINUTE_MS);
-      case 'hours': return new Date(from.getTime() + value * 60 * MINUTE_MS);
-      case 'workingHours': return this.addWorkingHours(from, value);
-      case 'workingDays': return this.addWorkingDays(from, value);
-      default: throw new RangeError(`unknown duration ${JSON.stringify(d)}`);
+      case 'minutes':
+        return new Date(from.getTime() + value * MINUTE_MS);
+      case 'hours':
+        return new Date(from.getTime() + value * 60 * MINUTE_MS);
+      case 'workingHours':
+        return this.addWorkingHours(from, value);
+      case 'workingDays':
+        return this.addWorkingDays(from, value);
+      default:
+        throw new RangeError(`unknown duration ${JSON.stringify(d)}`);
     }
   }
 
@@ -340,7 +347,7 @@ export class BusinessCalendar {
     throw new RangeError(`no working day within ${MAX_IDLE_DAYS} days of ${localDate}: check the calendar`);
   }
 
-  /** A monthly report (POLICY.md §7) is due on the 1st of the next month, or the next working day. */
+  /** A monthly report is due on the 1st of the next month, or the next working day. */
   monthDueDate(month: string): string {
     return this.nextWorkingDayOnOrAfter(parseMonth(month).plus({ months: 1 }).toISODate()!);
   }
@@ -365,9 +372,6 @@ export class BusinessCalendar {
    */
   private at(localDate: string, minuteOfDay: number): number {
     const { year, month, day } = parseDate(localDate);
-    return DateTime.fromObject(
-      { year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 },
-      { zone: this.timeZone },
-    ).toMillis();
+    return DateTime.fromObject({ year, month, day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }, { zone: this.timeZone }).toMillis();
   }
 }

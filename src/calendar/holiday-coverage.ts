@@ -13,6 +13,8 @@ export function holidayCoverageWarning(calendar: BusinessCalendar, now: Date): s
   const left = calendar.daysOfHolidaysLeft(now);
   if (left === null || left >= HOLIDAY_WARNING_DAYS) return null;
   const when = left < 0 ? `${-left} days ago` : left === 0 ? 'today' : `in ${left} days`;
-  return `the holiday calendar is known until ${calendar.holidaysKnownUntil} (${when}): add the next year's holidays and 调休 workdays to catalog.json `
-    + '(calendar.holidays, calendar.workdays) and move calendar.holidaysKnownUntil; until then deadlines counted past it take every weekday as a working day';
+  return (
+    `the holiday calendar is known until ${calendar.holidaysKnownUntil} (${when}): add the next year's holidays and 调休 workdays to catalog.json ` +
+    '(calendar.holidays, calendar.workdays) and move calendar.holidaysKnownUntil; until then deadlines counted past it take every weekday as a working day'
+  );
 }

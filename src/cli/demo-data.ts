@@ -7,7 +7,6 @@ import { prng } from '../common/prng';
  * same seed always gives the same data. Pure: no I/O.
  */
 
-
 /** A PRNG of its own per key, so skipping one incident does not change the others. */
 export function prngFor(seed: number, key: string): () => number {
   return prng(crypto.createHash('sha256').update(`${seed}:${key}`).digest().readUInt32LE(0));
@@ -31,8 +30,17 @@ const CHANNELS = ['hotline', 'counter', 'app', 'wechat'];
 
 /** How often each category is reported (per 100). */
 const WEIGHTS: Array<[string, number]> = [
-  ['OVERCHARGE', 18], ['PAYMENT_FAULT', 16], ['PRODUCT_QUALITY', 14], ['LOGISTICS', 12], ['ORDER_ERROR', 9], ['SERVICE', 9],
-  ['AGITATED_CUSTOMER', 6], ['SYSTEM_FAILURE', 5], ['PROPERTY_LOSS', 4], ['PERSONAL_SAFETY', 3], ['ONSITE_EMERGENCY', 4],
+  ['OVERCHARGE', 18],
+  ['PAYMENT_FAULT', 16],
+  ['PRODUCT_QUALITY', 14],
+  ['LOGISTICS', 12],
+  ['ORDER_ERROR', 9],
+  ['SERVICE', 9],
+  ['AGITATED_CUSTOMER', 6],
+  ['SYSTEM_FAILURE', 5],
+  ['PROPERTY_LOSS', 4],
+  ['PERSONAL_SAFETY', 3],
+  ['ONSITE_EMERGENCY', 4],
 ];
 
 export interface DemoIncident {
@@ -67,7 +75,12 @@ export function demoIncident(rnd: Random, externalRef: string, category?: string
     category,
     channel: pick(rnd, CHANNELS),
     orderNo: `SO${between(rnd, 10_000_000, 99_999_999)}`,
-    customer: { id: chance(rnd, 0.07) ? pick(rnd, FREQUENT_CUSTOMERS) : `CUST-${between(rnd, 1, 400)}`, name: `${pick(rnd, SURNAMES)}先生`, phone, tier: pick(rnd, ['regular', 'regular', 'vip']) },
+    customer: {
+      id: chance(rnd, 0.07) ? pick(rnd, FREQUENT_CUSTOMERS) : `CUST-${between(rnd, 1, 400)}`,
+      name: `${pick(rnd, SURNAMES)}先生`,
+      phone,
+      tier: pick(rnd, ['regular', 'regular', 'vip']),
+    },
     drill: false,
   };
   const facts = FACTS[category](rnd);
@@ -84,7 +97,10 @@ export function demoIncident(rnd: Random, externalRef: string, category?: string
 }
 
 function weighted(rnd: Random, month: number): string {
-  const weights = WEIGHTS.map(([c, w]): [string, number] => [c, c === 'LOGISTICS' && month === 11 ? w * 3 : c === 'PRODUCT_QUALITY' && month >= 5 && month <= 7 ? w * 2.5 : w]);
+  const weights = WEIGHTS.map(([c, w]): [string, number] => [
+    c,
+    c === 'LOGISTICS' && month === 11 ? w * 3 : c === 'PRODUCT_QUALITY' && month >= 5 && month <= 7 ? w * 2.5 : w,
+  ]);
   let roll = rnd() * weights.reduce((s, [, w]) => s + w, 0);
   return weights.find(([, w]) => (roll -= w) < 0)?.[0] ?? 'OVERCHARGE';
 }
@@ -111,7 +127,11 @@ interface Facts {
 const FACTS: Record<string, (rnd: Random) => Facts> = {
   // A few overcharge drills (预案演练) with their refunds show that reports leave drills out.
   OVERCHARGE: (rnd) => ({ input: { description: '收银重复扣款', drill: chance(rnd, 0.03) }, amount: yuan(rnd, 5, 900), refundable: true }),
-  PAYMENT_FAULT: (rnd) => ({ input: { subtype: pick(rnd, ['NO_ORDER_ISSUED', 'ORDER_CONFLICT', 'PAYMENT_TIMEOUT']), description: '扣款成功未出单' }, amount: yuan(rnd, 10, 3000), refundable: true }),
+  PAYMENT_FAULT: (rnd) => ({
+    input: { subtype: pick(rnd, ['NO_ORDER_ISSUED', 'ORDER_CONFLICT', 'PAYMENT_TIMEOUT']), description: '扣款成功未出单' },
+    amount: yuan(rnd, 10, 3000),
+    refundable: true,
+  }),
   PRODUCT_QUALITY: (rnd) => ({
     input: { subtype: pick(rnd, ['COSMETIC_DEFECT', 'MINOR_MALFUNCTION', 'FUNCTION_FAILURE', 'SERIOUS_DEFECT']), legalThreat: chance(rnd, 0.05) },
     amount: chance(rnd, 0.03) ? yuan(rnd, 50_001, 80_000) : yuan(rnd, 20, 6000),
@@ -119,14 +139,37 @@ const FACTS: Record<string, (rnd: Random) => Facts> = {
   }),
   LOGISTICS: (rnd) => ({ input: { subtype: pick(rnd, ['DAMAGED', 'LOST', 'DELAYED', 'TRANSPORT_ACCIDENT']) }, amount: yuan(rnd, 15, 2500), refundable: true }),
   ORDER_ERROR: (rnd) => ({ input: { description: '发错货' }, amount: yuan(rnd, 10, 1200), refundable: true }),
-  SERVICE: (rnd) => ({ input: { subtype: pick(rnd, ['SLOW_RESPONSE', 'ATTITUDE', 'MISCOMMUNICATION']) }, ...(chance(rnd, 0.3) ? { amount: yuan(rnd, 5, 200), refundable: true } : {}) }),
+  SERVICE: (rnd) => ({
+    input: { subtype: pick(rnd, ['SLOW_RESPONSE', 'ATTITUDE', 'MISCOMMUNICATION']) },
+    ...(chance(rnd, 0.3) ? { amount: yuan(rnd, 5, 200), refundable: true } : {}),
+  }),
   AGITATED_CUSTOMER: (rnd) => ({ input: { escalating: chance(rnd, 0.3), mediaAttention: chance(rnd, 0.05), location: '客服大厅' } }),
   SYSTEM_FAILURE: (rnd) => ({ input: { subtype: pick(rnd, ['COMPUTER', 'NETWORK', 'POWER_OUTAGE', 'HOTLINE']), outageMinutes: between(rnd, 5, 120) } }),
-  PROPERTY_LOSS: (rnd) => ({ input: { subtype: pick(rnd, ['LOST', 'STOLEN', 'DAMAGED']), propertyOwner: pick(rnd, ['COMPANY', 'CUSTOMER']) }, amount: yuan(rnd, 50, 8000) }),
-  PERSONAL_SAFETY: (rnd) => ({ input: { subtype: pick(rnd, ['TRAFFIC_ACCIDENT', 'ANIMAL_BITE', 'UNLAWFUL_RESTRAINT', 'ASSAULT', 'WORK_INJURY']), injured: chance(rnd, 0.4), location: '门店' } }),
+  PROPERTY_LOSS: (rnd) => ({
+    input: { subtype: pick(rnd, ['LOST', 'STOLEN', 'DAMAGED']), propertyOwner: pick(rnd, ['COMPANY', 'CUSTOMER']) },
+    amount: yuan(rnd, 50, 8000),
+  }),
+  PERSONAL_SAFETY: (rnd) => ({
+    input: {
+      subtype: pick(rnd, ['TRAFFIC_ACCIDENT', 'ANIMAL_BITE', 'UNLAWFUL_RESTRAINT', 'ASSAULT', 'WORK_INJURY']),
+      injured: chance(rnd, 0.4),
+      location: '门店',
+    },
+  }),
   // On-site emergencies are mostly rehearsed (预案演练): flagged as drills, left out of the reports.
   ONSITE_EMERGENCY: (rnd) => ({
-    input: { subtype: pick(rnd, ['CUSTOMER_ILLNESS', 'FAMILY_DISTURBANCE', 'BOMB_OR_POISON_THREAT', 'FIGHT_THEFT_ROBBERY', 'TROUBLEMAKER', 'FIRE', 'ELECTRICAL_FAULT']), drill: chance(rnd, 0.6), location: '客服大厅' },
+    input: {
+      subtype: pick(rnd, [
+        'CUSTOMER_ILLNESS',
+        'FAMILY_DISTURBANCE',
+        'BOMB_OR_POISON_THREAT',
+        'FIGHT_THEFT_ROBBERY',
+        'TROUBLEMAKER',
+        'FIRE',
+        'ELECTRICAL_FAULT',
+      ]),
+      drill: chance(rnd, 0.6),
+      location: '客服大厅',
+    },
   }),
 };
-

@@ -44,7 +44,13 @@ const ROSTER: Array<[string, string[]]> = [
   ['SECURITY', ['SC001', 'SC002']],
 ];
 /** Holds the duty around the clock all week. */
-const ALWAYS: Array<[string, string]> = [['GENERAL_MANAGER', 'GM001'], ['DEPARTMENT_MANAGER', 'DM001'], ['SUPERVISING_LEADER', 'SL001'], ['IT', 'IT001'], ['FINANCE', 'FN003']];
+const ALWAYS: Array<[string, string]> = [
+  ['GENERAL_MANAGER', 'GM001'],
+  ['DEPARTMENT_MANAGER', 'DM001'],
+  ['SUPERVISING_LEADER', 'SL001'],
+  ['IT', 'IT001'],
+  ['FINANCE', 'FN003'],
+];
 
 /**
  * The demo company's people: the staff directory, the contacts (110, 119, 120, property
@@ -68,7 +74,12 @@ export async function seedPeople(services: Services, until: Date): Promise<{ sta
     const day = first.plus({ days: d });
     for (const [department, people] of ROSTER) {
       shifts.push({ department, employeeNo: people[d % 2], from: day.set({ hour: 8 }).toJSDate(), to: day.set({ hour: 20 }).toJSDate() });
-      shifts.push({ department, employeeNo: people[(d + 1) % 2], from: day.set({ hour: 20 }).toJSDate(), to: day.plus({ days: 1 }).set({ hour: 8 }).toJSDate() });
+      shifts.push({
+        department,
+        employeeNo: people[(d + 1) % 2],
+        from: day.set({ hour: 20 }).toJSDate(),
+        to: day.plus({ days: 1 }).set({ hour: 8 }).toJSDate(),
+      });
     }
   }
   for (const [department, employeeNo] of ALWAYS) shifts.push({ department, employeeNo, from: first.toJSDate(), to: first.plus({ days: 14 }).toJSDate() });

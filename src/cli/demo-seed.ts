@@ -33,8 +33,14 @@ const RETURN_REASONS = ['缺少支付凭证', '银行账号与付款账户不一
 
 /** The people the seed acts as: one API key each, created when missing, never printed. */
 const PEOPLE: Array<[string, Role]> = [
-  ['demo.agent.wang', 'AGENT'], ['demo.agent.li', 'AGENT'], ['demo.cslead.zhao', 'CS_LEAD'], ['demo.tech.sun', 'TECH'],
-  ['demo.cashier.qian', 'CASHIER'], ['demo.accountant.zhou', 'ACCOUNTANT'], ['demo.director.wu', 'FINANCE_DIRECTOR'], ['demo.president.zheng', 'PRESIDENT'],
+  ['demo.agent.wang', 'AGENT'],
+  ['demo.agent.li', 'AGENT'],
+  ['demo.cslead.zhao', 'CS_LEAD'],
+  ['demo.tech.sun', 'TECH'],
+  ['demo.cashier.qian', 'CASHIER'],
+  ['demo.accountant.zhou', 'ACCOUNTANT'],
+  ['demo.director.wu', 'FINANCE_DIRECTOR'],
+  ['demo.president.zheng', 'PRESIDENT'],
 ];
 
 /**
@@ -57,15 +63,17 @@ export async function seedDemo(config: AppConfig, opts: DemoSeedOptions): Promis
     const last = DateTime.fromJSDate(opts.until, { zone: calendar.timeZone }).startOf('month');
     const months = Array.from({ length: opts.months }, (_, i) => last.minus({ months: opts.months - 1 - i }).toFormat('yyyy-MM'));
     const counts = spreadOverMonths(opts.incidents, months);
-    const plan = months.flatMap((month, m) => {
-      return Array.from({ length: counts[m] }, (_, i) => {
-        const ref = `DEMO-${month}-${String(i + 1).padStart(4, '0')}`;
-        const rnd = prngFor(opts.seed, ref);
-        // The first month starts with one incident of every category, so every one shows.
-        const category = m === 0 ? DEMO_CATEGORIES[i] : undefined;
-        return { ref, rnd, at: reportTime(rnd, month, calendar.timeZone, opts.until), incident: demoIncident(rnd, ref, category, Number(month.slice(5, 7))) };
-      });
-    }).sort((a, b) => a.at.getTime() - b.at.getTime());
+    const plan = months
+      .flatMap((month, m) => {
+        return Array.from({ length: counts[m] }, (_, i) => {
+          const ref = `DEMO-${month}-${String(i + 1).padStart(4, '0')}`;
+          const rnd = prngFor(opts.seed, ref);
+          // The first month starts with one incident of every category, so every one shows.
+          const category = m === 0 ? DEMO_CATEGORIES[i] : undefined;
+          return { ref, rnd, at: reportTime(rnd, month, calendar.timeZone, opts.until), incident: demoIncident(rnd, ref, category, Number(month.slice(5, 7))) };
+        });
+      })
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
     const result: DemoSeedResult = { months, created: 0, skipped: 0, refunds: {} };
     for (const p of plan) {
       if (await services.incidentReader.byExternalRef('demo', p.ref)) {
@@ -175,7 +183,10 @@ class World {
       const actor = step.role === 'AGENT' ? agent : this.byRole.get(step.role)!;
       const ret = step.canReturn && chance(this.rnd, 0.06);
       view = await this.s.refunds.decide(actor, {
-        refundId, step: step.step, decision: ret ? StepDecisionGql.RETURN : StepDecisionGql.APPROVE, comment: ret ? pick(this.rnd, RETURN_REASONS) : '同意',
+        refundId,
+        step: step.step,
+        decision: ret ? StepDecisionGql.RETURN : StepDecisionGql.APPROVE,
+        comment: ret ? pick(this.rnd, RETURN_REASONS) : '同意',
       });
     }
     return view.entity.status;

@@ -19,8 +19,9 @@ async function withServices<T>(work: (s: Services) => Promise<T>): Promise<T> {
  */
 export function registerNotify(program: Command) {
   const notify = program.command('notify').description('notification channels per department (DingTalk, WeCom, Feishu, webhook)');
-  const channel = notify.command('channel').description('where a department\'s people are told');
-  channel.command('add')
+  const channel = notify.command('channel').description("where a department's people are told");
+  channel
+    .command('add')
     .requiredOption('--department <code>', 'the department (FACILITIES, GENERAL_MANAGER …)')
     .requiredOption('--kind <kind>', 'DINGTALK, WECOM, FEISHU or WEBHOOK')
     .requiredOption('--url <url>', "the robot's webhook URL (or the endpoint's)")
@@ -32,23 +33,35 @@ export function registerNotify(program: Command) {
         console.log(`added channel ${ch.id}: ${ch.kind} for ${ch.department}${ch.secret ? ' (signed)' : ''}`);
       });
     });
-  channel.command('list').description('every channel (secrets not shown)').action(async () => {
-    await withServices(async (s) => {
-      const rows = await s.people.notifications.listChannels();
-      if (!rows.length) console.log('no notification channels');
-      for (const c of rows) console.log([c.id, c.department, c.kind, new URL(c.url).host, c.secret ? 'signed' : '-', c.active ? 'active' : 'removed', c.description ?? ''].join('\t'));
+  channel
+    .command('list')
+    .description('every channel (secrets not shown)')
+    .action(async () => {
+      await withServices(async (s) => {
+        const rows = await s.people.notifications.listChannels();
+        if (!rows.length) console.log('no notification channels');
+        for (const c of rows)
+          console.log(
+            [c.id, c.department, c.kind, new URL(c.url).host, c.secret ? 'signed' : '-', c.active ? 'active' : 'removed', c.description ?? ''].join('\t'),
+          );
+      });
     });
-  });
-  channel.command('remove <id>').description('stops sending through it').action(async (id: string) => {
-    await withServices(async (s) => {
-      if (!(await s.people.notifications.removeChannel(Number(id)))) throw new Error(`no channel ${id}`);
-      console.log(`removed channel ${id}`);
+  channel
+    .command('remove <id>')
+    .description('stops sending through it')
+    .action(async (id: string) => {
+      await withServices(async (s) => {
+        if (!(await s.people.notifications.removeChannel(Number(id)))) throw new Error(`no channel ${id}`);
+        console.log(`removed channel ${id}`);
+      });
     });
-  });
-  notify.command('redeliver <notificationId>').description('sends a DEAD notification again (due now, 24 hours of retries)').action(async (id: string) => {
-    await withServices(async (s) => {
-      const n = await s.people.notifications.redeliver(id);
-      console.log(`notification ${n.id} is due again`);
+  notify
+    .command('redeliver <notificationId>')
+    .description('sends a DEAD notification again (due now, 24 hours of retries)')
+    .action(async (id: string) => {
+      await withServices(async (s) => {
+        const n = await s.people.notifications.redeliver(id);
+        console.log(`notification ${n.id} is due again`);
+      });
     });
-  });
 }

@@ -17,11 +17,12 @@ interface SimulateOptions {
 }
 
 /**
- * `triage rules simulate --draft DIR`: the backtest of issue 3 §7 against DATABASE_URL, read-only.
+ * `triage rules simulate --draft DIR`: the backtest of the policy against DATABASE_URL, read-only.
  * `loadOrExit` loads the draft or prints its problems and exits 1, as `triage rules validate` does.
  */
 export function registerSimulate(rules: Command, loadOrExit: (dir: string) => RulePack) {
-  rules.command('simulate')
+  rules
+    .command('simulate')
     .description('backtest a draft pack: re-decide the stored non-drill incidents of DATABASE_URL (read-only) and report what would change')
     .requiredOption('--draft <dir>', 'the draft rule pack directory')
     .option('--from <iso>', 'incidents reported at or after this time')
@@ -47,28 +48,30 @@ export function registerSimulate(rules: Command, loadOrExit: (dir: string) => Ru
 
 function formatReport(r: BacktestReport): string[] {
   const period = `${r.from ? r.from.toISOString() : 'the first'} to ${r.to ? r.to.toISOString() : 'the last'}`;
-  const lines = [
-    `draft ${r.draftVersion}: ${r.counts.total} stored non-drill incidents re-decided (${period})`,
-    `changed: ${counts(r.counts)}`,
-  ];
+  const lines = [`draft ${r.draftVersion}: ${r.counts.total} stored non-drill incidents re-decided (${period})`, `changed: ${counts(r.counts)}`];
   if (r.byCategory.length) lines.push('by category:');
   for (const c of r.byCategory) lines.push(`  ${c.category.padEnd(18)} ${String(c.counts.total).padStart(7)} incidents, ${counts(c.counts)}`);
   if (r.samples.length) lines.push(`samples (${r.samples.length}, in id order):`);
   for (const s of r.samples) {
-    lines.push(`  #${s.id} ${s.source}/${s.externalRef} ${s.category} ${s.reportedAt.toISOString()} [${s.before.ruleSetVersion}]: ${describeChange(s.before, s.after, s.changed)}`);
+    lines.push(
+      `  #${s.id} ${s.source}/${s.externalRef} ${s.category} ${s.reportedAt.toISOString()} [${s.before.ruleSetVersion}]: ${describeChange(s.before, s.after, s.changed)}`,
+    );
   }
   lines.push(`elapsed ${(r.elapsedMs / 1000).toFixed(2)} s, ${r.incidentsPerSecond} incidents/s`);
   return lines;
 }
 
 function counts(c: ChangeCounts): string {
-  return `${c.changed} changed (severity ${c.severity}, owner ${c.owner}, notify ${c.notify}, actions ${c.actions}, ` +
-    `police ${c.police}: +${c.policeNowRequired} now required, -${c.policeNoLongerRequired} no longer; refund chain ${c.refundChain})`;
+  return (
+    `${c.changed} changed (severity ${c.severity}, owner ${c.owner}, notify ${c.notify}, actions ${c.actions}, ` +
+    `police ${c.police}: +${c.policeNowRequired} now required, -${c.policeNoLongerRequired} no longer; refund chain ${c.refundChain})`
+  );
 }
 
 function isoDate(flag: string, value: string): Date {
   const d = new Date(value);
-  if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(d.getTime())) throw new Error(`${flag} "${value}" is not an ISO date-time such as 2026-11-01T00:00:00+08:00`);
+  if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(d.getTime()))
+    throw new Error(`${flag} "${value}" is not an ISO date-time such as 2026-11-01T00:00:00+08:00`);
   return d;
 }
 

@@ -42,7 +42,8 @@ function printProblems(problems: Array<{ file: string; pointer: string; message:
 export function registerRules(program: Command) {
   const rules = program.command('rules').description('validate, test, explain and backtest rule packs');
 
-  rules.command('validate [dir]')
+  rules
+    .command('validate [dir]')
     .description('schema and meaning checks; prints every problem as file:/json/pointer: message, exit 1 if any; then threshold band warnings (gaps, overlaps)')
     .option('--strict-bands', 'fail (exit 1) when the threshold band check warns', false)
     .action(async (dir: string | undefined, opts: { strictBands: boolean }) => {
@@ -62,13 +63,15 @@ export function registerRules(program: Command) {
       console.log(`ok: ${pack.rules.length} rules, version ${pack.version}`);
       const warnings = checkBands(pack.rules);
       for (const w of warnings) console.log(`${opts.strictBands ? 'error' : 'warning'}: ${formatBandWarning(w)}`);
-      if (warnings.length) console.log(`${warnings.length} threshold band warning${warnings.length === 1 ? '' : 's'}${opts.strictBands ? ' (--strict-bands: failing)' : ''}`);
+      if (warnings.length)
+        console.log(`${warnings.length} threshold band warning${warnings.length === 1 ? '' : 's'}${opts.strictBands ? ' (--strict-bands: failing)' : ''}`);
       const calendarWarning = holidayCoverageWarning(new BusinessCalendar(pack.catalog.calendar), new Date());
       if (calendarWarning) console.log(`warning: catalog.json:/calendar/holidaysKnownUntil: ${calendarWarning}`);
       if (opts.strictBands && warnings.length) process.exit(1);
     });
 
-  rules.command('test [dir]')
+  rules
+    .command('test [dir]')
     .description('run the pack tests in DIR/tests/*.json; one line per failure, a closing "N passed, N failed", exit 1 on failure')
     .action(async (dir?: string) => {
       const packDir = path.resolve(dir ?? defaultDir());
@@ -94,7 +97,8 @@ export function registerRules(program: Command) {
       if (report.failed > 0) process.exit(1);
     });
 
-  rules.command('explain <file>')
+  rules
+    .command('explain <file>')
     .description('decide the report in FILE.json and say why: fired rules with their facts and reasons (--all: why the others did not fire)')
     .option('--dir <dir>', 'the rule pack', defaultDir())
     .option('--all', 'also explain the rules that did not fire', false)
@@ -118,7 +122,9 @@ export function registerRules(program: Command) {
       }
       const d = explanation.decision;
       console.log(`rule pack ${d.ruleSetVersion}`);
-      console.log(`severity ${d.severity}; owner ${d.ownerDepartment}; notify ${d.notifyDepartments.join(', ') || '-'}; police ${d.policeReportRequired ? 'yes' : 'no'}`);
+      console.log(
+        `severity ${d.severity}; owner ${d.ownerDepartment}; notify ${d.notifyDepartments.join(', ') || '-'}; police ${d.policeReportRequired ? 'yes' : 'no'}`,
+      );
       for (const a of d.actions) console.log(`  action ${a.code} due ${a.dueAt ? a.dueAt.toISOString() : 'after resolution'}`);
       if (d.beyondCalendar?.length) console.log(`  note: ${calendarNote(d.beyondCalendar, pack.catalog)}`);
       if (d.refundSteps.length) console.log(`  refund chain ${d.refundSteps.join(' → ')}`);
@@ -136,7 +142,8 @@ export function registerRules(program: Command) {
       }
     });
 
-  rules.command('doc [dir]')
+  rules
+    .command('doc [dir]')
     .description('print the pack as a Markdown policy page (docs/policy.md is this for the shipped pack)')
     .action((dir?: string) => {
       process.stdout.write(renderPolicyDoc(loadOrExit(dir ?? defaultDir())));
@@ -151,7 +158,7 @@ function readReport(file: string): Record<string, unknown> {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`, { cause: e });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file}: must hold one report, a JSON object`);
   return raw as Record<string, unknown>;
@@ -183,6 +190,13 @@ function explainInput(raw: Record<string, unknown>, catalog: Catalog): { input: 
   };
   const repeat = raw.repeatIncidents30d ?? 0;
   if (!Number.isInteger(repeat) || (repeat as number) < 0) throw badInput('report.repeatIncidents30d', 'must be a whole number, 0 or more');
-  const report = normalizeReport({ source: 'explain', externalRef: 'explain', ...raw, occurredAt: time('occurredAt') } as unknown as ReportIncidentInput, catalog, 'report');
-  return { input: { ...factsOf(report), customerId: report.customer?.id ?? 'explain', reportedAt: time('reportedAt') ?? new Date() }, repeat: repeat as number };
+  const report = normalizeReport(
+    { source: 'explain', externalRef: 'explain', ...raw, occurredAt: time('occurredAt') } as unknown as ReportIncidentInput,
+    catalog,
+    'report',
+  );
+  return {
+    input: { ...factsOf(report), customerId: report.customer?.id ?? 'explain', reportedAt: time('reportedAt') ?? new Date() },
+    repeat: repeat as number,
+  };
 }

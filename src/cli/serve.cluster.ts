@@ -7,9 +7,7 @@ import { aggregateWorkerMetrics, joinMetricsAggregation } from '../observability
 
 /** What the primary and the workers of `triage serve` tell each other over IPC. */
 export type ClusterMessage =
-  | { triage: 'reload-rules'; by: string }
-  | { triage: 'rules-reloaded'; ok: boolean }
-  | { triage: 'rules-activated'; checksum: string };
+  { triage: 'reload-rules'; by: string } | { triage: 'rules-reloaded'; ok: boolean } | { triage: 'rules-activated'; checksum: string };
 
 function isClusterMessage(m: unknown): m is ClusterMessage {
   return typeof m === 'object' && m !== null && typeof (m as { triage?: unknown }).triage === 'string';
@@ -58,13 +56,14 @@ export async function servePrimary(config: AppConfig, log: Logger, migrateFirst:
     startedAt.set(worker.id, Date.now());
     return worker;
   };
-  const listening = (worker: Worker) => new Promise<void>((resolve, reject) => {
-    worker.once('listening', () => {
-      listened.add(worker.id);
-      resolve();
+  const listening = (worker: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      worker.once('listening', () => {
+        listened.add(worker.id);
+        resolve();
+      });
+      worker.once('exit', (code, signal) => reject(new Error(`worker ${worker.id} exited while starting (code ${code}, signal ${signal})`)));
     });
-    worker.once('exit', (code, signal) => reject(new Error(`worker ${worker.id} exited while starting (code ${code}, signal ${signal})`)));
-  });
 
   /** Asks each worker (but `except`), one at a time, to reload the pack from disk. */
   const reloadAll = async (by: string, except?: number) => {

@@ -11,7 +11,8 @@ import { joinCluster, servePrimary } from './serve.cluster';
  * With WORKERS=n (n > 1) a primary process forks n workers behind the one port (serve.cluster.ts).
  */
 export function registerServe(program: Command) {
-  program.command('serve')
+  program
+    .command('serve')
     .description('serve the GraphQL API (PORT, HOST, DATABASE_URL, RULES_DIR, LOG_LEVEL, WORKERS)')
     .option('--migrate', 'apply pending migrations first', false)
     .action(async (opts: { migrate: boolean }) => {

@@ -3,8 +3,12 @@ import { ConfigError, loadConfig } from './config';
 describe('staff sign-in configuration (OIDC_*)', () => {
   it('is off unless OIDC_ISSUER is set; the employee claim defaults to sub', () => {
     expect(loadConfig({}).oidc).toBeNull();
-    expect(loadConfig({ OIDC_ISSUER: 'https://id.example.com/', OIDC_AUDIENCE: 'triage' }).oidc)
-      .toEqual({ issuer: 'https://id.example.com', audience: 'triage', employeeClaim: 'sub', jwksCooldownMs: 30_000 });
+    expect(loadConfig({ OIDC_ISSUER: 'https://id.example.com/', OIDC_AUDIENCE: 'triage' }).oidc).toEqual({
+      issuer: 'https://id.example.com',
+      audience: 'triage',
+      employeeClaim: 'sub',
+      jwksCooldownMs: 30_000,
+    });
   });
 
   it('refuses an issuer without an audience, a non-URL issuer, an audience alone', () => {
@@ -19,6 +23,8 @@ describe('staff sign-in configuration (OIDC_*)', () => {
     expect(problems({ OIDC_ISSUER: 'https://id.example.com' })).toEqual([expect.stringMatching(/^OIDC_AUDIENCE/)]);
     expect(problems({ OIDC_ISSUER: 'id.example.com', OIDC_AUDIENCE: 'x' })).toEqual([expect.stringMatching(/^OIDC_ISSUER/)]);
     expect(problems({ OIDC_AUDIENCE: 'x' })).toEqual([expect.stringMatching(/^OIDC_AUDIENCE is set/)]);
-    expect(problems({ OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'x', OIDC_EMPLOYEE_CLAIM: 'a b' })).toEqual([expect.stringMatching(/^OIDC_EMPLOYEE_CLAIM/)]);
+    expect(problems({ OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'x', OIDC_EMPLOYEE_CLAIM: 'a b' })).toEqual([
+      expect.stringMatching(/^OIDC_EMPLOYEE_CLAIM/),
+    ]);
   });
 });

@@ -38,7 +38,10 @@ describe('DATABASE_REPLICA_URLS', () => {
   });
 
   it('names every bad entry on its own line, passwords masked', () => {
-    const p = problems({ DATABASE_URL: PRIMARY, DATABASE_REPLICA_URLS: 'mysql://u:topsecret@h/triage,sqlite:./x.sqlite,postgres://h/db,mysql://h/,not a url,mysql://h/db?pool=0' });
+    const p = problems({
+      DATABASE_URL: PRIMARY,
+      DATABASE_REPLICA_URLS: 'mysql://u:topsecret@h/triage,sqlite:./x.sqlite,postgres://h/db,mysql://h/,not a url,mysql://h/db?pool=0',
+    });
     expect(p).toHaveLength(5);
     for (const [i, line] of p.entries()) expect(line).toMatch(new RegExp(`^DATABASE_REPLICA_URLS entry ${i + 2} `));
     expect(p.join('\n')).not.toContain('topsecret');

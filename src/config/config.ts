@@ -142,7 +142,10 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
  * the primary (empty entries ignored). Throws one message per bad entry, for ConfigError.
  */
 export function parseReplicaUrls(raw: string | undefined, primary: DatabaseConfig): MysqlDatabaseConfig[] {
-  const urls = (raw ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const urls = (raw ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (!urls.length) return [];
   if (primary.kind !== 'mysql') throw new Error('DATABASE_REPLICA_URLS needs a MySQL/MariaDB DATABASE_URL: SQLite has no replicas');
   const problems: string[] = [];
@@ -164,7 +167,6 @@ function maskUrl(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-
 function boolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
@@ -175,7 +177,10 @@ function boolean(name: string, raw: string | undefined, fallback: boolean, probl
 
 /** METRICS_OPERATION_NAMES: comma-separated GraphQL names (at most 200), e.g. `Report,MonthlyReport`. */
 function operationNames(raw: string | undefined, problems: string[]): string[] {
-  const names = (raw ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (raw ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !/^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(n));
   if (bad.length) problems.push(`METRICS_OPERATION_NAMES has names that are not GraphQL names of at most 64 characters: ${bad.slice(0, 3).join(', ')}`);
   if (names.length > 200) problems.push(`METRICS_OPERATION_NAMES lists ${names.length} names; at most 200`);
@@ -195,9 +200,10 @@ function readOidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig 
   } catch {
     // reported below
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) problems.push(`OIDC_ISSUER="${issuer}" must be the issuer's http(s) URL (its discovery document is at /.well-known/openid-configuration)`);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    problems.push(`OIDC_ISSUER="${issuer}" must be the issuer's http(s) URL (its discovery document is at /.well-known/openid-configuration)`);
   const audience = env.OIDC_AUDIENCE?.trim();
-  if (!audience) problems.push('OIDC_AUDIENCE must name this service as the identity provider puts it in the token\'s aud');
+  if (!audience) problems.push("OIDC_AUDIENCE must name this service as the identity provider puts it in the token's aud");
   const employeeClaim = env.OIDC_EMPLOYEE_CLAIM?.trim() || 'sub';
   if (!/^[\w.:-]{1,128}$/.test(employeeClaim)) problems.push(`OIDC_EMPLOYEE_CLAIM="${employeeClaim}" must be a claim name`);
   return { issuer: issuer.replace(/\/+$/, ''), audience: audience ?? '', employeeClaim, jwksCooldownMs };

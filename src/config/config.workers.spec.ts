@@ -10,7 +10,11 @@ describe('WORKERS', () => {
   });
 
   it('refuses several on SQLite (one writer) and nonsense counts', () => {
-    for (const env of [{ DATABASE_URL: 'sqlite::memory:', WORKERS: '2' }, { DATABASE_URL: 'mariadb://root@127.0.0.1:3306/x', WORKERS: '0' }, { WORKERS: 'two' }]) {
+    for (const env of [
+      { DATABASE_URL: 'sqlite::memory:', WORKERS: '2' },
+      { DATABASE_URL: 'mariadb://root@127.0.0.1:3306/x', WORKERS: '0' },
+      { WORKERS: 'two' },
+    ]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
     }
   });

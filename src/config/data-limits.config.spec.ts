@@ -12,8 +12,13 @@ describe('data limits configuration', () => {
 
   it('reads them from the environment', () => {
     const c = loadConfig({
-      DB_LOCK_WAIT_TIMEOUT_MS: '2000', DB_STATEMENT_TIMEOUT_MS: '0', DB_ACQUIRE_TIMEOUT_MS: '250', JSON_MAX_DEPTH: '8', JSON_MAX_BYTES: '1024',
-      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, Hooks.Internal ,10.0.0.0/8', RULES_DRAFTS_DIR: '/srv/drafts',
+      DB_LOCK_WAIT_TIMEOUT_MS: '2000',
+      DB_STATEMENT_TIMEOUT_MS: '0',
+      DB_ACQUIRE_TIMEOUT_MS: '250',
+      JSON_MAX_DEPTH: '8',
+      JSON_MAX_BYTES: '1024',
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1, Hooks.Internal ,10.0.0.0/8',
+      RULES_DRAFTS_DIR: '/srv/drafts',
     });
     expect(c.databaseLimits).toEqual({ lockWaitTimeoutMs: 2000, statementTimeoutMs: 0, acquireTimeoutMs: 250 });
     expect(c.jsonInput).toEqual({ maxDepth: 8, maxBytes: 1024 });
@@ -27,7 +32,12 @@ describe('data limits configuration', () => {
       throw new Error('accepted');
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
-      expect((e as ConfigError).problems.map((p) => p.split(/[= ]/)[0]).sort()).toEqual(['DB_ACQUIRE_TIMEOUT_MS', 'DB_LOCK_WAIT_TIMEOUT_MS', 'JSON_MAX_DEPTH', 'WEBHOOK_ALLOWED_HOSTS']);
+      expect((e as ConfigError).problems.map((p) => p.split(/[= ]/)[0]).sort()).toEqual([
+        'DB_ACQUIRE_TIMEOUT_MS',
+        'DB_LOCK_WAIT_TIMEOUT_MS',
+        'JSON_MAX_DEPTH',
+        'WEBHOOK_ALLOWED_HOSTS',
+      ]);
     }
   });
 });

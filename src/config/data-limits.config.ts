@@ -23,12 +23,15 @@ export interface DataLimitsConfig {
   jsonInput: { maxDepth: number; maxBytes: number };
 }
 
-
 /** Reads the data limits; problems are pushed onto `problems`, as loadConfig does. */
 export function readDataLimitsConfig(env: NodeJS.ProcessEnv, problems: string[]): DataLimitsConfig {
-  const allowed = (env.WEBHOOK_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const allowed = (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   for (const entry of allowed) {
-    if (!/^[a-z0-9.:\-[\]]+(\/\d{1,3})?$/.test(entry)) problems.push(`WEBHOOK_ALLOWED_HOSTS entry "${entry}" must be a host name, an IP address or a CIDR range (10.0.0.0/8)`);
+    if (!/^[a-z0-9.:\-[\]]+(\/\d{1,3})?$/.test(entry))
+      problems.push(`WEBHOOK_ALLOWED_HOSTS entry "${entry}" must be a host name, an IP address or a CIDR range (10.0.0.0/8)`);
   }
   return {
     databaseLimits: {

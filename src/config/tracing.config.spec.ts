@@ -9,8 +9,17 @@ describe('OTEL_* (tracing)', () => {
   });
 
   it('appends /v1/traces to OTEL_EXPORTER_OTLP_ENDPOINT and takes the traces endpoint as it is', () => {
-    expect(loadConfig({ ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({ url: 'http://collector:4318/v1/traces', serviceName: 'triage', sampleRatio: 1 });
-    const both = { ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces', OTEL_SERVICE_NAME: 'triage-eu' };
+    expect(loadConfig({ ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      url: 'http://collector:4318/v1/traces',
+      serviceName: 'triage',
+      sampleRatio: 1,
+    });
+    const both = {
+      ...DB,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://b/otlp/traces',
+      OTEL_SERVICE_NAME: 'triage-eu',
+    };
     expect(loadConfig(both).tracing).toMatchObject({ url: 'https://b/otlp/traces', serviceName: 'triage-eu' });
   });
 
@@ -22,14 +31,22 @@ describe('OTEL_* (tracing)', () => {
 
   it('refuses at boot what it cannot use', () => {
     const on = { ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
-    for (const env of [{ ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, { ...on, OTEL_TRACES_SAMPLER: 'jaeger_remote' },
-      { ...on, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' }, { ...on, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' }]) {
+    for (const env of [
+      { ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
+      { ...on, OTEL_TRACES_SAMPLER: 'jaeger_remote' },
+      { ...on, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' },
+      { ...on, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' },
+    ]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
     }
   });
 
   it('refuses a bad OTEL_SDK_DISABLED or sampler even while tracing is off', () => {
-    for (const env of [{ ...DB, OTEL_SDK_DISABLED: 'maybe' }, { ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'maybe' }, { ...DB, OTEL_TRACES_SAMPLER: 'bogus' }]) {
+    for (const env of [
+      { ...DB, OTEL_SDK_DISABLED: 'maybe' },
+      { ...DB, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'maybe' },
+      { ...DB, OTEL_TRACES_SAMPLER: 'bogus' },
+    ]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
     }
     expect(loadConfig({ ...DB, OTEL_SDK_DISABLED: 'FALSE' }).tracing).toBeNull();

@@ -25,10 +25,29 @@ import { ShiftHandoverRecordEntity } from '../reports/shift-handover-record.enti
 import { PEOPLE_ENTITIES } from '../people/people.entities';
 
 /** Every entity, listed explicitly (no globs: the build and ts-jest see the same set). */
-export const ENTITIES = [ApiKeyEntity, IncidentEntity, IncidentActionEntity, IncidentEventEntity, RuleSetVersionEntity, RefundEntity, RefundStepEntity, RefundTransitionEntity, ShadowDivergenceEntity,
-  IncidentClockEntity, BreachEntity, SlaWarningEntity, WebhookSubscriptionEntity, WebhookOutboxEntity, WebhookDeliveryEntity, IdempotencyKeyEntity,
-  ReportFilingEntity, ReportSignOffEntity, ShiftHandoverRecordEntity,
-  IncidentDecisionEntity, ...PEOPLE_ENTITIES];
+export const ENTITIES = [
+  ApiKeyEntity,
+  IncidentEntity,
+  IncidentActionEntity,
+  IncidentEventEntity,
+  RuleSetVersionEntity,
+  RefundEntity,
+  RefundStepEntity,
+  RefundTransitionEntity,
+  ShadowDivergenceEntity,
+  IncidentClockEntity,
+  BreachEntity,
+  SlaWarningEntity,
+  WebhookSubscriptionEntity,
+  WebhookOutboxEntity,
+  WebhookDeliveryEntity,
+  IdempotencyKeyEntity,
+  ReportFilingEntity,
+  ReportSignOffEntity,
+  ShiftHandoverRecordEntity,
+  IncidentDecisionEntity,
+  ...PEOPLE_ENTITIES,
+];
 
 /** TypeORM options for SQLite (embedded default) or MySQL/MariaDB. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
@@ -86,7 +105,14 @@ export function withReplicas(options: DataSourceOptions, primary: MysqlDatabaseC
   const { host: _host, port: _port, username: _username, password: _password, database: _database, extra, ...rest } = options;
   // `extra` is applied to every server of the cluster: each keeps its own pool size instead.
   const { connectionLimit: _limit, maxIdle: _idle, ...shared } = (extra ?? {}) as Record<string, unknown>;
-  const server = (db: MysqlDatabaseConfig) => ({ host: db.host, port: db.port, username: db.user, password: db.password, database: db.database, poolSize: db.poolSize });
+  const server = (db: MysqlDatabaseConfig) => ({
+    host: db.host,
+    port: db.port,
+    username: db.user,
+    password: db.password,
+    database: db.database,
+    poolSize: db.poolSize,
+  });
   return {
     ...rest,
     extra: shared,
@@ -114,7 +140,9 @@ export async function pendingMigrations(ds: DataSource): Promise<string[]> {
 export async function assertMigrated(ds: DataSource): Promise<void> {
   const pending = await pendingMigrations(ds);
   if (pending.length) {
-    throw new Error(`the database has ${pending.length} migration${pending.length === 1 ? '' : 's'} to apply (${pending.join(', ')}): run \`triage migrate\` first, or \`triage serve --migrate\``);
+    throw new Error(
+      `the database has ${pending.length} migration${pending.length === 1 ? '' : 's'} to apply (${pending.join(', ')}): run \`triage migrate\` first, or \`triage serve --migrate\``,
+    );
   }
 }
 

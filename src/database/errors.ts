@@ -9,7 +9,9 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isConnectionError(error: unknown): boolean {
   const e = error as { driverError?: { code?: string }; code?: string } | null;
   const code = e?.driverError?.code ?? e?.code ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'EPIPE', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'SQLITE_BUSY'].includes(code);
+  return ['ECONNREFUSED', 'ECONNRESET', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'EPIPE', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR', 'SQLITE_BUSY'].includes(
+    code,
+  );
 }
 
 /**

@@ -14,8 +14,15 @@ export async function newestFirstPage<T extends ObjectLiteral>(
   after: { at: Date; id: number } | null,
 ): Promise<{ rows: T[]; hasNextPage: boolean; totalCount: number }> {
   const totalCount = await base.clone().getCount();
-  const page = base.clone().orderBy(time, 'DESC').addOrderBy(id, 'DESC').take(size + 1);
-  if (after) page.andWhere(new Brackets((w) => w.where(`${time} < :cAt`, { cAt: after.at }).orWhere(`${time} = :cAt AND ${id} < :cId`, { cAt: after.at, cId: after.id })));
+  const page = base
+    .clone()
+    .orderBy(time, 'DESC')
+    .addOrderBy(id, 'DESC')
+    .take(size + 1);
+  if (after)
+    page.andWhere(
+      new Brackets((w) => w.where(`${time} < :cAt`, { cAt: after.at }).orWhere(`${time} = :cAt AND ${id} < :cId`, { cAt: after.at, cId: after.id })),
+    );
   const rows = await page.getMany(); // first: 0 too reads one row: whether a page follows
   return { rows: rows.slice(0, size), hasNextPage: rows.length > size, totalCount };
 }

@@ -30,7 +30,10 @@ export class RawInsert<T extends ObjectLiteral> {
   private built: Plan | null = null;
   private readonly sqlByCount = new Map<number, string>();
 
-  constructor(private readonly ds: DataSource, private readonly target: EntityTarget<T>) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly target: EntityTarget<T>,
+  ) {}
 
   /** Inserts the rows (every column but the generated id); their new ids, in the rows' order. */
   async run(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>): Promise<number[]> {

@@ -21,7 +21,11 @@ type MysqlCallbackConnection = {
   execute(sql: string, params: unknown[], cb: (err: unknown, result: unknown) => void): unknown;
   query(sql: string, cb: (err: unknown, result: unknown) => void): unknown;
 };
-type SqliteStatement = { reader: boolean; all(...params: unknown[]): unknown[]; run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint } };
+type SqliteStatement = {
+  reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+};
 type SqliteDatabase = { prepare(sql: string): SqliteStatement };
 
 /** Rows of a reader, or `{ insertId, affectedRows }` of a write (both drivers). */
@@ -81,7 +85,11 @@ export function rawExec(em: EntityManager, sql: string, params: unknown[] = []):
 export async function rawTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
   if (ds.options.type === 'better-sqlite3') {
     await rawQuery(ds, 'BEGIN TRANSACTION');
-    return settle(() => work(ds.manager), () => rawQuery(ds, 'COMMIT'), () => rawQuery(ds, 'ROLLBACK'));
+    return settle(
+      () => work(ds.manager),
+      () => rawQuery(ds, 'COMMIT'),
+      () => rawQuery(ds, 'ROLLBACK'),
+    );
   }
   const runner = ds.createQueryRunner('master');
   try {
@@ -90,7 +98,11 @@ export async function rawTransaction<T>(ds: DataSource, work: (em: EntityManager
     const hook = hooks.get(ds);
     const control = (sql: string) => (hook ? hook(sql, () => mysqlText(conn, sql)) : mysqlText(conn, sql));
     await control('START TRANSACTION');
-    return await settle(() => work(runner.manager), () => control('COMMIT'), () => control('ROLLBACK'));
+    return await settle(
+      () => work(runner.manager),
+      () => control('COMMIT'),
+      () => control('ROLLBACK'),
+    );
   } finally {
     await runner.release();
   }

@@ -27,4 +27,3 @@ export async function lockIncidentRow(em: EntityManager, incidentId: number): Pr
   if (em.connection.options.type === 'better-sqlite3') return;
   await em.query('SELECT id FROM incidents WHERE id = ? FOR UPDATE', [incidentId]);
 }
-

@@ -55,7 +55,11 @@ describe('ReadDb', () => {
   it('falls back to the primary when the replica cannot be reached, logs once, and skips it for a while', async () => {
     jest.useFakeTimers({ now: new Date('2026-11-23T02:00:00Z') });
     let up = false;
-    const { reads, runners, warnings, counted } = fakeDb(1, { connect: async () => { if (!up) throw refused(); } });
+    const { reads, runners, warnings, counted } = fakeDb(1, {
+      connect: async () => {
+        if (!up) throw refused();
+      },
+    });
     expect(await reads.read(where)).toBe('primary');
     expect(await reads.read(where)).toBe('primary');
     expect(runners).toHaveLength(1); // the second read did not try the replica
@@ -77,7 +81,10 @@ describe('ReadDb', () => {
     const result = await reads.read(async (em) => {
       const w = await where(em);
       seen.push(w);
-      if (w === 'replica') throw Object.assign(new Error('Connection lost: The server closed the connection.'), { driverError: { code: 'PROTOCOL_CONNECTION_LOST', fatal: true } });
+      if (w === 'replica')
+        throw Object.assign(new Error('Connection lost: The server closed the connection.'), {
+          driverError: { code: 'PROTOCOL_CONNECTION_LOST', fatal: true },
+        });
       return w;
     });
     expect(result).toBe('primary');
@@ -88,10 +95,12 @@ describe('ReadDb', () => {
   it('passes the work’s own errors through, once, from the replica', async () => {
     const { reads, counted } = fakeDb(1);
     let runs = 0;
-    await expect(reads.read(async () => {
-      runs += 1;
-      throw Object.assign(new Error('bad cursor'), { code: 'BAD_USER_INPUT' });
-    })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(
+      reads.read(async () => {
+        runs += 1;
+        throw Object.assign(new Error('bad cursor'), { code: 'BAD_USER_INPUT' });
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(runs).toBe(1);
     expect(counted).toEqual(['replica']);
   });

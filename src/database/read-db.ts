@@ -29,7 +29,10 @@ export class ReadDb {
   private replicaDownUntil = 0;
   private replicaDown = false;
 
-  constructor(private readonly ds: DataSource, private readonly log?: Logger) {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly log?: Logger,
+  ) {
     const replicas = (ds.options as { replication?: { slaves?: unknown[] } }).replication?.slaves?.length ?? 0;
     this.replicated = replicas > 0;
     if (this.replicated) log?.info({ replicas }, 'reports, list pages and backtests read from the read replicas');
@@ -88,7 +91,10 @@ export class ReadDb {
     if (this.replicaDown) return;
     this.replicaDown = true;
     const err = e as { code?: string; driverError?: { code?: string }; message?: string };
-    this.log?.warn({ code: err.driverError?.code ?? err.code, message: err.message }, `read replica unreachable: reads go to the primary, the replica is tried again every ${REPLICA_RETRY_MS / 1000} s`);
+    this.log?.warn(
+      { code: err.driverError?.code ?? err.code, message: err.message },
+      `read replica unreachable: reads go to the primary, the replica is tried again every ${REPLICA_RETRY_MS / 1000} s`,
+    );
   }
 
   private replicaAnswered(): void {

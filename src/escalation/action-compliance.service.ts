@@ -34,13 +34,18 @@ const SQL = `SELECT a.code AS code, COUNT(*) AS total,
   GROUP BY a.code`;
 
 /**
- * The compliance of required actions (issue 8 §3): per action code, of the incidents reported
+ * The compliance of required actions: per action code, of the incidents reported
  * in [from, to), how many actions were done on time, late, not done although due, or are not
  * due yet. Drills are left out unless asked for. One grouped query, on a read replica when
  * there are some (`reads`).
  */
 export class ActionComplianceService {
-  constructor(private readonly ds: DataSource, private readonly reads: ReadDb, private readonly rules: RuleSetService, private readonly clock: Clock) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly reads: ReadDb,
+    private readonly rules: RuleSetService,
+    private readonly clock: Clock,
+  ) {}
 
   async compliance(from: Date, to: Date, includeDrills: boolean): Promise<ActionComplianceRow[]> {
     if (!(from.getTime() < to.getTime())) throw badInput('to', 'must be after from');
@@ -52,8 +57,14 @@ export class ActionComplianceService {
     const rank = (code: string) => (order.includes(code) ? order.indexOf(code) : order.length);
     return rows
       .map((r) => ({
-        code: String(r.code), label: catalog.actions[String(r.code)]?.label ?? null, total: rawNumber(r.total),
-        onTime: rawNumber(r.on_time), late: rawNumber(r.late), notDone: rawNumber(r.not_done), notYetDue: rawNumber(r.not_yet_due), waived: rawNumber(r.waived),
+        code: String(r.code),
+        label: catalog.actions[String(r.code)]?.label ?? null,
+        total: rawNumber(r.total),
+        onTime: rawNumber(r.on_time),
+        late: rawNumber(r.late),
+        notDone: rawNumber(r.not_done),
+        notYetDue: rawNumber(r.not_yet_due),
+        waived: rawNumber(r.waived),
       }))
       .sort((a, b) => rank(a.code) - rank(b.code) || a.code.localeCompare(b.code));
   }

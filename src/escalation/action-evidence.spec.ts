@@ -4,8 +4,13 @@ import { checkEvidence } from './action-evidence';
 
 const POLICE: CatalogAction = { label: '拨打110报警', due: { immediate: true }, evidence: [{ key: 'receiptNo', label: '报警回执编号' }] };
 const CCTV: CatalogAction = {
-  label: '保留监控视频', due: { hours: 1 }, retainDays: 30,
-  evidence: [{ key: 'storageLocation', label: '监控视频存放位置' }, { key: 'keptUntil', label: '保留至', type: 'date', coversRetention: true }],
+  label: '保留监控视频',
+  due: { hours: 1 },
+  retainDays: 30,
+  evidence: [
+    { key: 'storageLocation', label: '监控视频存放位置' },
+    { key: 'keptUntil', label: '保留至', type: 'date', coversRetention: true },
+  ],
 };
 const APOLOGIZE: CatalogAction = { label: '向顾客道歉', due: { hours: 1 } };
 
@@ -27,8 +32,10 @@ describe('evidence an action requires', () => {
   });
 
   it('keeps what was given, trimmed, extra keys included', () => {
-    expect(checkEvidence('POLICE_REPORT', POLICE, { receiptNo: ' 沪公(2026)110-0042 ', officer: '王警官' }, null))
-      .toEqual({ receiptNo: '沪公(2026)110-0042', officer: '王警官' });
+    expect(checkEvidence('POLICE_REPORT', POLICE, { receiptNo: ' 沪公(2026)110-0042 ', officer: '王警官' }, null)).toEqual({
+      receiptNo: '沪公(2026)110-0042',
+      officer: '王警官',
+    });
   });
 
   it('needs where the CCTV is kept and a keep-until date that covers the retention', () => {

@@ -16,12 +16,20 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * `retainUntilDay` is the local date, in the business calendar's time zone `zone`, on which the
  * action's retention ends (its retainUntil): a date that covers the retention is not before it.
  */
-export function checkEvidence(code: string, action: CatalogAction | undefined, given: unknown, retainUntilDay: string | null, zone?: string): Record<string, string> | null {
+export function checkEvidence(
+  code: string,
+  action: CatalogAction | undefined,
+  given: unknown,
+  retainUntilDay: string | null,
+  zone?: string,
+): Record<string, string> | null {
   const required = action?.evidence ?? [];
   if (given === undefined || given === null) {
     if (!required.length) return null;
     const keys = required.map((f) => f.key);
-    throw badInput(`evidence.${keys[0]}`, `${code} (${action!.label}) is completed with evidence: ${required.map((f) => `${f.key} (${f.label})`).join(', ')}`, { required: keys });
+    throw badInput(`evidence.${keys[0]}`, `${code} (${action!.label}) is completed with evidence: ${required.map((f) => `${f.key} (${f.label})`).join(', ')}`, {
+      required: keys,
+    });
   }
   if (typeof given !== 'object' || Array.isArray(given)) throw badInput('evidence', 'must be a JSON object of named values, e.g. { "receiptNo": "…" }');
   const entries = Object.entries(given as Record<string, unknown>);
@@ -43,7 +51,11 @@ export function checkEvidence(code: string, action: CatalogAction | undefined, g
     if (f.type !== 'date') continue;
     if (!DATE.test(value) || !DateTime.fromISO(value, { zone: 'utc' }).isValid) throw badInput(field, `must be a date YYYY-MM-DD, not "${value}"`);
     if (f.coversRetention && retainUntilDay && value < retainUntilDay) {
-      throw badInput(field, `${f.label} ${value} is before ${retainUntilDay}: ${f.key} must not be before the day${zone ? ` (${zone})` : ''} on which ${code}'s retention ends (retainUntil, ${action!.retainDays ?? ''} days after the incident occurred, or after the report when occurredAt is not known)`, { minimum: retainUntilDay });
+      throw badInput(
+        field,
+        `${f.label} ${value} is before ${retainUntilDay}: ${f.key} must not be before the day${zone ? ` (${zone})` : ''} on which ${code}'s retention ends (retainUntil, ${action!.retainDays ?? ''} days after the incident occurred, or after the report when occurredAt is not known)`,
+        { minimum: retainUntilDay },
+      );
     }
   }
   return Object.keys(out).length ? out : null;

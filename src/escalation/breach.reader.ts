@@ -36,7 +36,11 @@ export interface BreachPage {
  * replica (`reads`).
  */
 export class BreachReader {
-  constructor(private readonly ds: DataSource, private readonly maxPageSize: number, private readonly reads: ReadDb) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly maxPageSize: number,
+    private readonly reads: ReadDb,
+  ) {}
 
   /** Breaches of these incidents (already known visible), oldest first, by incident. */
   async forIncidents(ids: readonly number[]): Promise<Map<number, BreachEntity[]>> {

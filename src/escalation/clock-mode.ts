@@ -9,7 +9,13 @@ import type { BreachKind, SubjectType } from './sla-subjects';
  * in 24 hours, where the catalog says 3 working days). The one that reproduces the due time the
  * decision stored is it; else the catalog's.
  */
-export function actionDuration(catalog: Catalog, decision: StoredDecision | null, code: string, reportedAt: Date, calendar: DurationCalendar): Duration | undefined {
+export function actionDuration(
+  catalog: Catalog,
+  decision: StoredDecision | null,
+  code: string,
+  reportedAt: Date,
+  calendar: DurationCalendar,
+): Duration | undefined {
   const fallback = catalog.actions[code]?.due;
   const stored = decision?.actions.find((a) => a.code === code)?.dueAt;
   if (!decision || !stored) return fallback;

@@ -15,7 +15,11 @@ import type { SubjectSpec } from './sla-subjects';
  */
 export const DOCUMENT_SUBJECTS: readonly SubjectSpec[] = [
   {
-    subjectType: 'REPORT_FILING', kind: 'DUE', subject: 'f.id', due: 'f.due_at', pausable: false,
+    subjectType: 'REPORT_FILING',
+    kind: 'DUE',
+    subject: 'f.id',
+    due: 'f.due_at',
+    pausable: false,
     select: `SELECT f.id AS subject_id, NULL AS incident_id, NULL AS refund_id, f.table_name AS code, NULL AS source, 0 AS drill,
       f.due_at, f.start_at, NULL AS severity, NULL AS decision, NULL AS paused_at, NULL AS paused_ms, NULL AS paused_working_ms, f.month AS filing_month
       FROM report_filings f`,
@@ -24,12 +28,21 @@ export const DOCUMENT_SUBJECTS: readonly SubjectSpec[] = [
     prepare: ensureFilingClocks,
   },
   {
-    subjectType: 'SHIFT_HANDOVER', kind: 'ACKNOWLEDGE', subject: 'h.id', due: 'h.acknowledge_by', pausable: false, onDue: 'warn',
+    subjectType: 'SHIFT_HANDOVER',
+    kind: 'ACKNOWLEDGE',
+    subject: 'h.id',
+    due: 'h.acknowledge_by',
+    pausable: false,
+    onDue: 'warn',
     select: `SELECT h.id AS subject_id, NULL AS incident_id, NULL AS refund_id, h.shift AS code, NULL AS source, 0 AS drill,
       h.acknowledge_by AS due_at, h.handed_over_at AS start_at, NULL AS severity, NULL AS decision, NULL AS paused_at, NULL AS paused_ms, NULL AS paused_working_ms,
       h.handed_over_by, h.handed_over_to
       FROM shift_handover_records h`,
     open: 'h.acknowledged_at IS NULL',
-    detail: (r) => ({ handedOverBy: String(r.handed_over_by), handedOverTo: String(r.handed_over_to), notify: { department: 'CUSTOMER_SERVICE', role: 'CS_LEAD' } }),
+    detail: (r) => ({
+      handedOverBy: String(r.handed_over_by),
+      handedOverTo: String(r.handed_over_to),
+      notify: { department: 'CUSTOMER_SERVICE', role: 'CS_LEAD' },
+    }),
   },
 ];

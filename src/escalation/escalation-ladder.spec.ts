@@ -2,9 +2,15 @@ import { BusinessCalendar } from '../calendar/business-calendar';
 import type { Catalog, EscalationRung } from '../rules/types';
 import { DEFAULT_LADDER, DEFAULT_WARN_AT, ladderOf, nextEscalationAt, rungAbove, warnAtOf } from './escalation-ladder';
 
-const calendar = new BusinessCalendar({ timeZone: 'Asia/Shanghai', workingHours: { start: '09:00', end: '18:00' }, weekend: [6, 7], holidays: [], workdays: [] });
+const calendar = new BusinessCalendar({
+  timeZone: 'Asia/Shanghai',
+  workingHours: { start: '09:00', end: '18:00' },
+  weekend: [6, 7],
+  holidays: [],
+  workdays: [],
+});
 const local = (s: string) => new Date(`${s}+08:00`);
-const catalog = (escalation?: Catalog['escalation']) => ({ escalation } as Catalog);
+const catalog = (escalation?: Catalog['escalation']) => ({ escalation }) as Catalog;
 
 describe('the escalation ladder', () => {
   it('defaults to 部门经理, then 分管领导, then 总经理, warning at 80 %', () => {

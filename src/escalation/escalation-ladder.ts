@@ -1,6 +1,6 @@
 import type { Catalog, Duration, EscalationRung } from '../rules/types';
 
-/** Share of a clock's target at which `sla.warning` fires when the catalog sets none (issue 8). */
+/** Share of a clock's target at which `sla.warning` fires when the catalog sets none. */
 export const DEFAULT_WARN_AT = 0.8;
 
 /** The ladder when the catalog sets none: 部门经理 at once, 分管领导 4 h later, 总经理 24 h after that. */

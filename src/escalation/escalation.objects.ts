@@ -2,9 +2,20 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { DateTimeScalar } from '../graphql/scalars';
 import { PageInfoGql } from '../incidents/incident.objects';
 
-export enum BreachSubjectTypeGql { INCIDENT = 'INCIDENT', ACTION = 'ACTION', REFUND_STEP = 'REFUND_STEP' }
-export enum BreachKindGql { ACKNOWLEDGE = 'ACKNOWLEDGE', RESOLVE = 'RESOLVE', DUE = 'DUE' }
-registerEnumType(BreachSubjectTypeGql, { name: 'BreachSubjectType', description: "What missed its deadline: the incident itself, one of its required actions, or a refund step." });
+export enum BreachSubjectTypeGql {
+  INCIDENT = 'INCIDENT',
+  ACTION = 'ACTION',
+  REFUND_STEP = 'REFUND_STEP',
+}
+export enum BreachKindGql {
+  ACKNOWLEDGE = 'ACKNOWLEDGE',
+  RESOLVE = 'RESOLVE',
+  DUE = 'DUE',
+}
+registerEnumType(BreachSubjectTypeGql, {
+  name: 'BreachSubjectType',
+  description: 'What missed its deadline: the incident itself, one of its required actions, or a refund step.',
+});
 registerEnumType(BreachKindGql, { name: 'BreachKind', description: 'ACKNOWLEDGE and RESOLVE for an incident; DUE for an action or refund step.' });
 
 @ObjectType('Breach', { description: 'A deadline that passed, recorded once, and how far up the escalation ladder it went.' })
@@ -22,7 +33,8 @@ export class BreachGql {
   @Field(() => String, { nullable: true, description: 'The department of the highest rung reached.' }) escalatedTo!: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) escalatedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the next rung is due; null at the top or once settled.' }) nextEscalationAt!: Date | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the scheduler found the subject done after all: no further escalation.' }) settledAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the scheduler found the subject done after all: no further escalation.' })
+  settledAt!: Date | null;
 }
 
 @ObjectType('BreachEdge')

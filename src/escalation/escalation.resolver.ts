@@ -7,21 +7,24 @@ import { IncidentGql } from '../incidents/incident.objects';
 import type { IncidentView } from '../incidents/incident.reader';
 import { RefundStepGql } from '../refunds/refund.objects';
 import type { BreachEntity } from './breach.entity';
-import {
-  ActionComplianceGql, BreachConnectionGql, BreachFilter, BreachGql, BreachKindGql, BreachSubjectTypeGql, IncidentClockGql,
-} from './escalation.objects';
+import { ActionComplianceGql, BreachConnectionGql, BreachFilter, BreachGql, BreachKindGql, BreachSubjectTypeGql, IncidentClockGql } from './escalation.objects';
 
-/** Deadlines that act (issue 8): pausing clocks, breaches, action compliance. Thin: authorise, call, map. */
+/** Deadlines that act: pausing clocks, breaches, action compliance. Thin: authorise, call, map. */
 @Resolver()
 export class EscalationResolver {
   @Authorized(CAN.changeIncident)
-  @Mutation(() => IncidentGql, { description: "Pauses the incident's clock while waiting on the customer: none of its deadlines breaches until resumed. Audited in its history." })
+  @Mutation(() => IncidentGql, {
+    description: "Pauses the incident's clock while waiting on the customer: none of its deadlines breaches until resumed. Audited in its history.",
+  })
   async pauseIncidentClock(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
     return toGql(await ctx.services.escalation.clocks.pause(actorOf(ctx), id, reason), ctx);
   }
 
   @Authorized(CAN.changeIncident)
-  @Mutation(() => IncidentGql, { description: "Resumes the incident's clock: its open deadlines and its actions' due times move later by the time paused (working time for working-time deadlines)." })
+  @Mutation(() => IncidentGql, {
+    description:
+      "Resumes the incident's clock: its open deadlines and its actions' due times move later by the time paused (working time for working-time deadlines).",
+  })
   async resumeIncidentClock(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
     return toGql(await ctx.services.escalation.clocks.resume(actorOf(ctx), id), ctx);
   }
@@ -43,7 +46,9 @@ export class EscalationResolver {
   }
 
   @Authorized(CAN.reports)
-  @Query(() => [ActionComplianceGql], { description: 'Per action code, of the incidents reported in [from, to): done on time, late, not done though due, not due yet.' })
+  @Query(() => [ActionComplianceGql], {
+    description: 'Per action code, of the incidents reported in [from, to): done on time, late, not done though due, not due yet.',
+  })
   async actionCompliance(
     @Arg('from', () => DateTimeScalar) from: Date,
     @Arg('to', () => DateTimeScalar) to: Date,
@@ -67,7 +72,10 @@ export class IncidentEscalationResolver {
     return Math.max(0, ...(await breachesOf(incident, ctx)).map((b) => b.level));
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'The department of that rung (DEPARTMENT_MANAGER, SUPERVISING_LEADER, GENERAL_MANAGER by default).' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The department of that rung (DEPARTMENT_MANAGER, SUPERVISING_LEADER, GENERAL_MANAGER by default).',
+  })
   async escalatedTo(@Root() incident: IncidentGql, @Ctx() ctx: GqlContext): Promise<string | null> {
     const top = (await breachesOf(incident, ctx)).reduce<BreachEntity | null>((a, b) => (b.level > (a?.level ?? 0) ? b : a), null);
     return top?.escalatedTo ?? null;
@@ -77,8 +85,13 @@ export class IncidentEscalationResolver {
   async clock(@Root() incident: IncidentGql, @Ctx() ctx: GqlContext): Promise<IncidentClockGql> {
     const c = await ctx.request.loader('incidentClock', (ids: number[]) => ctx.services.escalation.clocks.states(ids)).load(Number(incident.id));
     return {
-      paused: !!c?.pausedAt, pausedAt: c?.pausedAt ?? null, pausedBy: c?.pausedBy ?? null, reason: c?.pauseReason ?? null,
-      pauses: c?.pauses ?? 0, pausedSeconds: Math.round((c?.pausedMs ?? 0) / 1000), pausedWorkingSeconds: Math.round((c?.pausedWorkingMs ?? 0) / 1000),
+      paused: !!c?.pausedAt,
+      pausedAt: c?.pausedAt ?? null,
+      pausedBy: c?.pausedBy ?? null,
+      reason: c?.pauseReason ?? null,
+      pauses: c?.pauses ?? 0,
+      pausedSeconds: Math.round((c?.pausedMs ?? 0) / 1000),
+      pausedWorkingSeconds: Math.round((c?.pausedWorkingMs ?? 0) / 1000),
     };
   }
 }
@@ -89,23 +102,39 @@ export class RefundStepBreachResolver {
   @FieldResolver(() => Boolean, { description: 'The scheduler recorded this step as past its due time (it may have been decided since).' })
   async breached(@Root() step: RefundStepGql, @Ctx() ctx: GqlContext): Promise<boolean> {
     if (step.stepId === undefined) return false;
-    const breached = await ctx.request.loader('refundStepBreached', async (ids: number[]) => {
-      const set = await ctx.services.escalation.breaches.breachedSteps(ids);
-      return new Map(ids.map((id) => [id, set.has(id)]));
-    }).load(step.stepId);
+    const breached = await ctx.request
+      .loader('refundStepBreached', async (ids: number[]) => {
+        const set = await ctx.services.escalation.breaches.breachedSteps(ids);
+        return new Map(ids.map((id) => [id, set.has(id)]));
+      })
+      .load(step.stepId);
     return breached ?? false;
   }
 }
 
 function breachesOf(incident: IncidentGql, ctx: GqlContext): Promise<BreachEntity[]> {
-  return ctx.request.loader('incidentBreaches', (ids: number[]) => ctx.services.escalation.breaches.forIncidents(ids)).load(Number(incident.id)).then((b) => b ?? []);
+  return ctx.request
+    .loader('incidentBreaches', (ids: number[]) => ctx.services.escalation.breaches.forIncidents(ids))
+    .load(Number(incident.id))
+    .then((b) => b ?? []);
 }
 
 function breachGql(b: BreachEntity): BreachGql {
   return {
-    id: String(b.id), incidentId: String(b.incidentId), subjectType: b.subjectType as BreachSubjectTypeGql, subjectId: String(b.subjectId),
-    kind: b.kind as BreachKindGql, code: b.code, refundId: b.refundId === null ? null : String(b.refundId), dueAt: b.dueAt, detectedAt: b.detectedAt,
-    escalationLevel: b.level, escalatedTo: b.escalatedTo, escalatedAt: b.escalatedAt, nextEscalationAt: b.nextEscalationAt, settledAt: b.settledAt,
+    id: String(b.id),
+    incidentId: String(b.incidentId),
+    subjectType: b.subjectType as BreachSubjectTypeGql,
+    subjectId: String(b.subjectId),
+    kind: b.kind as BreachKindGql,
+    code: b.code,
+    refundId: b.refundId === null ? null : String(b.refundId),
+    dueAt: b.dueAt,
+    detectedAt: b.detectedAt,
+    escalationLevel: b.level,
+    escalatedTo: b.escalatedTo,
+    escalatedAt: b.escalatedAt,
+    nextEscalationAt: b.nextEscalationAt,
+    settledAt: b.settledAt,
   };
 }
 

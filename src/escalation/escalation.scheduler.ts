@@ -32,7 +32,7 @@ export interface EscalationTickResult {
 type EscalateOutcome = 'escalated' | 'settled' | 'none';
 
 /**
- * The escalation scheduler (issue 8), inside the service: every `intervalMs` it
+ * The escalation scheduler, inside the service: every `intervalMs` it
  * 1. records each running clock past its due time as a breach, once (`sla.breached`),
  * 2. settles each breach whose subject got done (it stops climbing and no longer counts as open),
  *    then climbs the others one rung of the catalog's ladder when the rung is due (`incident.escalated`),
@@ -89,8 +89,13 @@ export class EscalationScheduler {
 
   /** One pass over every clock. Ticks of one instance run one after the other. */
   async tick(): Promise<EscalationTickResult> {
-    const run = (this.running ?? Promise.resolve()).catch(() => undefined).then(() => this.pass())
-      .then((r) => { this.onTick?.(r); return r; });
+    const run = (this.running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.pass())
+      .then((r) => {
+        this.onTick?.(r);
+        return r;
+      });
     this.running = run;
     try {
       return await run;
@@ -102,9 +107,13 @@ export class EscalationScheduler {
   private schedule(): void {
     this.timer = setTimeout(() => {
       this.tick()
-        .then((r) => { if (r.breaches || r.escalations || r.warnings) this.log.info(r, 'escalation tick'); })
+        .then((r) => {
+          if (r.breaches || r.escalations || r.warnings) this.log.info(r, 'escalation tick');
+        })
         .catch((e) => this.log.error({ err: e }, 'escalation tick failed'))
-        .finally(() => { if (!this.stopped) this.schedule(); });
+        .finally(() => {
+          if (!this.stopped) this.schedule();
+        });
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -182,15 +191,31 @@ export class EscalationScheduler {
     return spec.pausable && c.pausedAt ? null : c;
   }
 
-  private async recordBreach(spec: SubjectSpec, candidate: ClockRow, now: Date, ladder: readonly EscalationRung[], calendar: BusinessCalendar): Promise<boolean> {
+  private async recordBreach(
+    spec: SubjectSpec,
+    candidate: ClockRow,
+    now: Date,
+    ladder: readonly EscalationRung[],
+    calendar: BusinessCalendar,
+  ): Promise<boolean> {
     return this.tx.run(async (em) => {
       await lockIncident(em, candidate.incidentId);
       const c = await this.recheck(em, spec, candidate.subjectId);
       if (!c || c.dueAt.getTime() > now.getTime()) return false;
       const row: Omit<BreachEntity, 'id'> = {
-        subjectType: c.subjectType, subjectId: c.subjectId, kind: c.kind, incidentId: c.incidentId, refundId: c.refundId, code: c.code,
-        dueAt: c.dueAt, detectedAt: now, level: 0, escalatedTo: null, escalatedAt: null,
-        nextEscalationAt: nextEscalationAt(ladder, 0, now, calendar), settledAt: null,
+        subjectType: c.subjectType,
+        subjectId: c.subjectId,
+        kind: c.kind,
+        incidentId: c.incidentId,
+        refundId: c.refundId,
+        code: c.code,
+        dueAt: c.dueAt,
+        detectedAt: now,
+        level: 0,
+        escalatedTo: null,
+        escalatedAt: null,
+        nextEscalationAt: nextEscalationAt(ladder, 0, now, calendar),
+        settledAt: null,
       };
       const inserted = await em.insert(BreachEntity, row as QueryDeepPartialEntity<BreachEntity>);
       const breachId = Number(inserted.identifiers[0].id);
@@ -202,7 +227,14 @@ export class EscalationScheduler {
     });
   }
 
-  private async escalate(id: number, incidentId: number | null, now: Date, ladder: readonly EscalationRung[], calendar: BusinessCalendar, catalog: Catalog): Promise<EscalateOutcome> {
+  private async escalate(
+    id: number,
+    incidentId: number | null,
+    now: Date,
+    ladder: readonly EscalationRung[],
+    calendar: BusinessCalendar,
+    catalog: Catalog,
+  ): Promise<EscalateOutcome> {
     return this.tx.run(async (em): Promise<EscalateOutcome> => {
       // The lock first, so that what is read next is what committed before it (MySQL).
       await lockIncident(em, incidentId);
@@ -210,10 +242,13 @@ export class EscalationScheduler {
       if (!b || b.settledAt || !b.nextEscalationAt || b.nextEscalationAt.getTime() > now.getTime()) return 'none';
       const spec = subjectSpec(b.subjectType, b.kind);
       const [row] = spec ? await em.query(runningSql(spec), rawParams(this.ds, [b.subjectId])) : [];
-      const gate = (set: Partial<BreachEntity>) => em.createQueryBuilder().update(BreachEntity)
-        .set(set as QueryDeepPartialEntity<BreachEntity>)
-        .where('id = :id AND level = :level AND settled_at IS NULL', { id, level: b.level })
-        .execute();
+      const gate = (set: Partial<BreachEntity>) =>
+        em
+          .createQueryBuilder()
+          .update(BreachEntity)
+          .set(set as QueryDeepPartialEntity<BreachEntity>)
+          .where('id = :id AND level = :level AND settled_at IS NULL', { id, level: b.level })
+          .execute();
       if (!spec || !row) {
         const res = await gate({ settledAt: now, nextEscalationAt: null });
         return res.affected ? 'settled' : 'none';
@@ -225,11 +260,20 @@ export class EscalationScheduler {
         await gate({ nextEscalationAt: null });
         return 'none';
       }
-      const res = await gate({ level: rung.level, escalatedTo: rung.department, escalatedAt: now, nextEscalationAt: nextEscalationAt(ladder, rung.level, now, calendar) });
+      const res = await gate({
+        level: rung.level,
+        escalatedTo: rung.department,
+        escalatedAt: now,
+        nextEscalationAt: nextEscalationAt(ladder, rung.level, now, calendar),
+      });
       if (!res.affected) return 'none'; // another instance climbed this rung
       const data = {
-        ...subjectData(c), breachId: String(b.id), level: rung.level, escalatedTo: rung.department,
-        escalatedToLabel: catalog.departments[rung.department] ?? null, breachedAt: b.detectedAt.toISOString(),
+        ...subjectData(c),
+        breachId: String(b.id),
+        level: rung.level,
+        escalatedTo: rung.department,
+        escalatedToLabel: catalog.departments[rung.department] ?? null,
+        breachedAt: b.detectedAt.toISOString(),
       };
       if (c.incidentId !== null) await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'ESCALATED', null, data);
       await this.event(em, 'incident.escalated', c, now, data);
@@ -246,7 +290,9 @@ export class EscalationScheduler {
       const spec = subjectSpec(b.subjectType, b.kind);
       const [row] = spec ? await em.query(runningSql(spec), rawParams(this.ds, [b.subjectId])) : [];
       if (row) return false;
-      const res = await em.createQueryBuilder().update(BreachEntity)
+      const res = await em
+        .createQueryBuilder()
+        .update(BreachEntity)
         .set({ settledAt: now, nextEscalationAt: null } as QueryDeepPartialEntity<BreachEntity>)
         .where('id = :id AND settled_at IS NULL', { id })
         .execute();
@@ -259,8 +305,15 @@ export class EscalationScheduler {
       await lockIncident(em, candidate.incidentId);
       const c = await this.recheck(em, spec, candidate.subjectId);
       // A clock warns before its due time, or (onDue 'warn') once it has passed.
-      if (!c || (c.dueAt.getTime() <= now.getTime()) === breaches(spec)) return false;
-      const row: Omit<SlaWarningEntity, 'id'> = { subjectType: c.subjectType, subjectId: c.subjectId, kind: c.kind, incidentId: c.incidentId, dueAt: c.dueAt, warnedAt: now };
+      if (!c || c.dueAt.getTime() <= now.getTime() === breaches(spec)) return false;
+      const row: Omit<SlaWarningEntity, 'id'> = {
+        subjectType: c.subjectType,
+        subjectId: c.subjectId,
+        kind: c.kind,
+        incidentId: c.incidentId,
+        dueAt: c.dueAt,
+        warnedAt: now,
+      };
       await em.insert(SlaWarningEntity, row as QueryDeepPartialEntity<SlaWarningEntity>);
       const data = { ...subjectData(c), warnedAt: now.toISOString() };
       if (c.incidentId !== null) await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'SLA_WARNING', null, data);

@@ -13,7 +13,7 @@ import { BreachReader } from './breach.reader';
 import { EscalationScheduler, EscalationTickResult } from './escalation.scheduler';
 import { IncidentClockService } from './incident-clock.service';
 
-/** Deadlines that act (issue 8): clocks, the scheduler, breaches, action compliance. */
+/** Deadlines that act: clocks, the scheduler, breaches, action compliance. */
 export interface EscalationServices {
   clocks: IncidentClockService;
   scheduler: EscalationScheduler;
@@ -24,10 +24,29 @@ export interface EscalationServices {
 }
 
 export function createEscalationServices(
-  config: AppConfig, ds: DataSource, reads: ReadDb, tx: Transactions, clock: Clock, log: Logger,
-  ruleSets: RuleSetService, incidentReader: IncidentReader, outbox: WebhookOutbox, incidentRollups: IncidentRollupStore | null = null,
+  config: AppConfig,
+  ds: DataSource,
+  reads: ReadDb,
+  tx: Transactions,
+  clock: Clock,
+  log: Logger,
+  ruleSets: RuleSetService,
+  incidentReader: IncidentReader,
+  outbox: WebhookOutbox,
+  incidentRollups: IncidentRollupStore | null = null,
 ): EscalationServices {
-  const scheduler = new EscalationScheduler(ds, tx, ruleSets, outbox, clock, log, config.escalation.intervalMs, config.escalation.lookbackHours * 3_600_000, undefined, incidentRollups);
+  const scheduler = new EscalationScheduler(
+    ds,
+    tx,
+    ruleSets,
+    outbox,
+    clock,
+    log,
+    config.escalation.intervalMs,
+    config.escalation.lookbackHours * 3_600_000,
+    undefined,
+    incidentRollups,
+  );
   return {
     clocks: new IncidentClockService(ds, tx, ruleSets, incidentReader, clock, incidentRollups),
     scheduler,

@@ -20,7 +20,7 @@ import { IncidentClockEntity } from './incident-clock.entity';
 import { pauseSpan, shiftBy } from './sla-clock';
 
 /**
- * Pausing an incident's clock while it waits on the customer (issue 8 §1). While paused, none
+ * Pausing an incident's clock while it waits on the customer. While paused, none
  * of the incident's deadlines (acknowledge, resolve, its actions' due times) breaches or warns;
  * on resume each open one moves later by the time paused, counted the way that deadline counts
  * (wall clock, or working time on the business calendar). Both are changes of the incident:
@@ -55,7 +55,11 @@ export class IncidentClockService {
       if (incident.status === 'CLOSED') throw conflict(`incident ${id} is CLOSED; its clock no longer runs`, { field: 'id' });
       const now = this.clock.now();
       const clock = await em.findOneBy(IncidentClockEntity, { incidentId: incident.id });
-      if (clock?.pausedAt) throw conflict(`the clock of incident ${id} is already paused since ${clock.pausedAt.toISOString()}`, { field: 'id', pausedAt: clock.pausedAt.toISOString() });
+      if (clock?.pausedAt)
+        throw conflict(`the clock of incident ${id} is already paused since ${clock.pausedAt.toISOString()}`, {
+          field: 'id',
+          pausedAt: clock.pausedAt.toISOString(),
+        });
       const set = { pausedAt: now, pausedBy: actor.name, pauseReason: why };
       if (clock) await em.update(IncidentClockEntity, { incidentId: incident.id }, set);
       else await em.insert(IncidentClockEntity, { incidentId: incident.id, ...set, pausedMs: 0, pausedWorkingMs: 0, pauses: 0 });
@@ -80,7 +84,12 @@ export class IncidentClockService {
       const set: Partial<IncidentEntity> = {};
       const open = incident.status === 'OPEN' || incident.status === 'ACKNOWLEDGED';
       if (incident.status === 'OPEN' && !incident.acknowledgedAt && incident.acknowledgeBy) {
-        set.acknowledgeBy = shiftBy(calendar, incident.acknowledgeBy, clockMode(catalog, calendar, { ...base, subjectType: 'INCIDENT', kind: 'ACKNOWLEDGE' }), span);
+        set.acknowledgeBy = shiftBy(
+          calendar,
+          incident.acknowledgeBy,
+          clockMode(catalog, calendar, { ...base, subjectType: 'INCIDENT', kind: 'ACKNOWLEDGE' }),
+          span,
+        );
       }
       if (open && incident.resolveBy) {
         set.resolveBy = shiftBy(calendar, incident.resolveBy, clockMode(catalog, calendar, { ...base, subjectType: 'INCIDENT', kind: 'RESOLVE' }), span);
@@ -100,13 +109,25 @@ export class IncidentClockService {
         if (b.subjectType === 'REFUND_STEP' || b.settledAt || !b.nextEscalationAt) continue;
         await em.update(BreachEntity, { id: b.id }, { nextEscalationAt: new Date(b.nextEscalationAt.getTime() + span.wallMs) });
       }
-      await em.update(IncidentClockEntity, { incidentId: incident.id }, {
-        pausedAt: null, pausedBy: null, pauseReason: null,
-        pausedMs: clock.pausedMs + span.wallMs, pausedWorkingMs: clock.pausedWorkingMs + span.workingMs, pauses: clock.pauses + 1,
-      });
+      await em.update(
+        IncidentClockEntity,
+        { incidentId: incident.id },
+        {
+          pausedAt: null,
+          pausedBy: null,
+          pauseReason: null,
+          pausedMs: clock.pausedMs + span.wallMs,
+          pausedWorkingMs: clock.pausedWorkingMs + span.workingMs,
+          pauses: clock.pauses + 1,
+        },
+      );
       await historyEntry(em, incident.id, now, actor.name, 'CLOCK_RESUMED', null, {
-        pausedAt: clock.pausedAt.toISOString(), pausedMs: span.wallMs, pausedWorkingMs: span.workingMs,
-        acknowledgeBy: set.acknowledgeBy?.toISOString() ?? null, resolveBy: set.resolveBy?.toISOString() ?? null, actions: moved,
+        pausedAt: clock.pausedAt.toISOString(),
+        pausedMs: span.wallMs,
+        pausedWorkingMs: span.workingMs,
+        acknowledgeBy: set.acknowledgeBy?.toISOString() ?? null,
+        resolveBy: set.resolveBy?.toISOString() ?? null,
+        actions: moved,
       });
       await this.bump(em, incident, now, set);
       return incident.id;
@@ -126,7 +147,9 @@ export class IncidentClockService {
 
   /** The version gate every incident change goes through. */
   private async bump(em: EntityManager, incident: IncidentEntity, now: Date, set: Partial<IncidentEntity>): Promise<void> {
-    const res = await em.createQueryBuilder().update(IncidentEntity)
+    const res = await em
+      .createQueryBuilder()
+      .update(IncidentEntity)
       .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
       .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
       .execute();

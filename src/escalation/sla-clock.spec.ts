@@ -1,7 +1,13 @@
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { modeOf, pauseSpan, shiftBy, warnTime, workingMsBetween } from './sla-clock';
 
-const calendar = new BusinessCalendar({ timeZone: 'Asia/Shanghai', workingHours: { start: '09:00', end: '18:00' }, weekend: [6, 7], holidays: [], workdays: [] });
+const calendar = new BusinessCalendar({
+  timeZone: 'Asia/Shanghai',
+  workingHours: { start: '09:00', end: '18:00' },
+  weekend: [6, 7],
+  holidays: [],
+  workdays: [],
+});
 /** Shanghai local time (UTC+8, no DST) → Date. */
 const local = (s: string) => new Date(`${s}+08:00`);
 const MIN = 60_000;

@@ -1,7 +1,7 @@
 import type { Duration } from '../rules/types';
 
 /**
- * Clock arithmetic on the business calendar (POLICY.md §5, §8). Pure: the calendar is passed in.
+ * Clock arithmetic on the business calendar. Pure: the calendar is passed in.
  *
  * A clock runs from a start to a due time. A clock whose target was given in working hours or
  * working days runs in working time ("working" mode); the others (minutes, hours, immediate) on

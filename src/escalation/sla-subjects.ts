@@ -43,24 +43,40 @@ const INCIDENT_SELECT = `SELECT i.id AS subject_id, i.id AS incident_id, NULL AS
 
 export const SUBJECTS: readonly SubjectSpec[] = [
   {
-    subjectType: 'INCIDENT', kind: 'ACKNOWLEDGE', subject: 'i.id', due: 'i.acknowledge_by', pausable: true,
+    subjectType: 'INCIDENT',
+    kind: 'ACKNOWLEDGE',
+    subject: 'i.id',
+    due: 'i.acknowledge_by',
+    pausable: true,
     select: INCIDENT_SELECT.replace('{due}', 'i.acknowledge_by'),
     open: "i.status = 'OPEN' AND i.acknowledged_at IS NULL AND i.acknowledge_by IS NOT NULL",
   },
   {
-    subjectType: 'INCIDENT', kind: 'RESOLVE', subject: 'i.id', due: 'i.resolve_by', pausable: true,
+    subjectType: 'INCIDENT',
+    kind: 'RESOLVE',
+    subject: 'i.id',
+    due: 'i.resolve_by',
+    pausable: true,
     select: INCIDENT_SELECT.replace('{due}', 'i.resolve_by'),
     open: "i.status IN ('OPEN', 'ACKNOWLEDGED') AND i.resolve_by IS NOT NULL",
   },
   {
-    subjectType: 'ACTION', kind: 'DUE', subject: 'a.id', due: 'a.due_at', pausable: true,
+    subjectType: 'ACTION',
+    kind: 'DUE',
+    subject: 'a.id',
+    due: 'a.due_at',
+    pausable: true,
     select: `SELECT a.id AS subject_id, i.id AS incident_id, NULL AS refund_id, a.code, i.source, i.drill,
       a.due_at, i.reported_at AS start_at, i.severity, i.decision, c.paused_at, c.paused_ms, c.paused_working_ms
       FROM incident_actions a JOIN incidents i ON i.id = a.incident_id LEFT JOIN incident_clocks c ON c.incident_id = i.id`,
     open: "a.done = 0 AND a.due_at IS NOT NULL AND i.status <> 'CLOSED'",
   },
   {
-    subjectType: 'REFUND_STEP', kind: 'DUE', subject: 's.id', due: 's.due_at', pausable: false,
+    subjectType: 'REFUND_STEP',
+    kind: 'DUE',
+    subject: 's.id',
+    due: 's.due_at',
+    pausable: false,
     select: `SELECT s.id AS subject_id, r.incident_id, r.id AS refund_id, s.step AS code, r.source, r.drill,
       s.due_at, s.pending_since AS start_at, NULL AS severity, NULL AS decision, NULL AS paused_at, NULL AS paused_ms, NULL AS paused_working_ms
       FROM refund_steps s JOIN refunds r ON r.id = s.refund_id`,

@@ -1,6 +1,14 @@
 import {
-  ASTVisitor, getNamedType, GraphQLError, GraphQLInterfaceType, GraphQLObjectType, isInterfaceType, isObjectType, Kind,
-  SelectionSetNode, ValidationContext,
+  ASTVisitor,
+  getNamedType,
+  GraphQLError,
+  GraphQLInterfaceType,
+  GraphQLObjectType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  SelectionSetNode,
+  ValidationContext,
 } from 'graphql';
 
 /**

@@ -71,7 +71,13 @@ function costLimit(schema: GraphQLSchema, maxCost: number, maxPageSize: number):
           let cost = perDocument?.get(key);
           if (cost === undefined) {
             try {
-              cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: operationName ?? undefined, estimators: [pages, simpleEstimator({ defaultComplexity: 1 })] });
+              cost = getComplexity({
+                schema,
+                query: document,
+                variables: request.variables ?? {},
+                operationName: operationName ?? undefined,
+                estimators: [pages, simpleEstimator({ defaultComplexity: 1 })],
+              });
             } catch {
               return; // invalid variables: execution answers them with BAD_USER_INPUT and the field
             }
@@ -142,7 +148,11 @@ function operationRate(rateLimiter: KeyRateLimiter): ApolloServerPlugin<GqlConte
           const retryAfter = await rateLimiter.take(who, operationsIn(operation, fragments));
           if (retryAfter === null) return;
           throw new GraphQLError(`rate limit reached for this ${contextValue.actor ? 'API key' : 'client address'}; retry after ${retryAfter} s`, {
-            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) } },
+            extensions: {
+              code: 'RATE_LIMITED',
+              retryAfterSeconds: retryAfter,
+              http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+            },
           });
         },
       };

@@ -27,9 +27,12 @@ export function inputPathPlugin(): ApolloServerPlugin<GqlContext> {
           if (!document) return;
           for (const error of errors) {
             const code = error.extensions?.code;
-            const path = code === 'GRAPHQL_VALIDATION_FAILED' ? literalPath(document, error.nodes?.[0], error.message)
-              : code === 'BAD_USER_INPUT' ? variablePath(document, operationName ?? null, error.message)
-                : undefined;
+            const path =
+              code === 'GRAPHQL_VALIDATION_FAILED'
+                ? literalPath(document, error.nodes?.[0], error.message)
+                : code === 'BAD_USER_INPUT'
+                  ? variablePath(document, operationName ?? null, error.message)
+                  : undefined;
             if (path) paths.set(error, path);
           }
         },

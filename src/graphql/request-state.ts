@@ -47,10 +47,13 @@ export class RequestState {
   loader<K, V>(name: string, loadMany: (keys: K[]) => Promise<Map<K, V>>): DataLoader<K, V | undefined> {
     let loader = this.loaders.get(name) as DataLoader<K, V | undefined> | undefined;
     if (!loader) {
-      loader = new DataLoader<K, V | undefined>(async (keys) => {
-        const found = await loadMany([...new Set(keys)]);
-        return keys.map((k) => found.get(k));
-      }, { cache: false });
+      loader = new DataLoader<K, V | undefined>(
+        async (keys) => {
+          const found = await loadMany([...new Set(keys)]);
+          return keys.map((k) => found.get(k));
+        },
+        { cache: false },
+      );
       this.loaders.set(name, loader as DataLoader<unknown, unknown>);
     }
     return loader;
@@ -58,7 +61,11 @@ export class RequestState {
 }
 
 export function timeoutError(timeoutMs: number): AppError {
-  return new AppError(REQUEST_TIMEOUT, `the request ran past its time budget of ${timeoutMs} ms and was cancelled: ask for less (smaller pages, fewer fields)`, { timeoutMs });
+  return new AppError(
+    REQUEST_TIMEOUT,
+    `the request ran past its time budget of ${timeoutMs} ms and was cancelled: ask for less (smaller pages, fewer fields)`,
+    { timeoutMs },
+  );
 }
 
 /**
@@ -69,7 +76,8 @@ export function timeoutError(timeoutMs: number): AppError {
  */
 export function withTimeBudget(schema: GraphQLSchema, timeoutMs: number): GraphQLSchema {
   if (timeoutMs <= 0) return schema;
-  const guard = (resolve: GraphQLFieldResolver<unknown, GqlContext>): GraphQLFieldResolver<unknown, GqlContext> =>
+  const guard =
+    (resolve: GraphQLFieldResolver<unknown, GqlContext>): GraphQLFieldResolver<unknown, GqlContext> =>
     (source, args, ctx, info) => {
       ctx.request?.assertTime();
       return resolve(source, args, ctx, info);

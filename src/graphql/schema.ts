@@ -16,9 +16,24 @@ import { StaffResolver } from '../people/staff.resolver';
 import { ContactResolver } from '../people/contact.resolver';
 import { NotificationResolver } from '../people/notification.resolver';
 
-export const RESOLVERS = [IncidentResolver, RuleSetResolver, RuleAdminResolver, RefundResolver, IncidentRefundsResolver, ReportResolver,
-  EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver, WebhookResolver, IncidentAggregateResolver,
-  IncidentLifecycleResolver, FilingResolver, StaffResolver, ContactResolver, NotificationResolver] as const;
+export const RESOLVERS = [
+  IncidentResolver,
+  RuleSetResolver,
+  RuleAdminResolver,
+  RefundResolver,
+  IncidentRefundsResolver,
+  ReportResolver,
+  EscalationResolver,
+  IncidentEscalationResolver,
+  RefundStepBreachResolver,
+  WebhookResolver,
+  IncidentAggregateResolver,
+  IncidentLifecycleResolver,
+  FilingResolver,
+  StaffResolver,
+  ContactResolver,
+  NotificationResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | null = null;
 

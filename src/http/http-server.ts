@@ -95,7 +95,14 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       }
       const tooDeep = queriesOf(req.method === 'POST' ? body : { query: url.searchParams.get('query') }).find((q) => nestingOf(q) > MAX_NESTING);
       if (tooDeep !== undefined) {
-        return send(res, 400, { errors: [{ message: `the document nests braces, brackets or parentheses more than ${MAX_NESTING} deep`, extensions: { code: 'GRAPHQL_PARSE_FAILED', maxNesting: MAX_NESTING } }] });
+        return send(res, 400, {
+          errors: [
+            {
+              message: `the document nests braces, brackets or parentheses more than ${MAX_NESTING} deep`,
+              extensions: { code: 'GRAPHQL_PARSE_FAILED', maxNesting: MAX_NESTING },
+            },
+          ],
+        });
       }
       const headers = new HeaderMap();
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
@@ -115,7 +122,8 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       res.statusCode = answer.status;
       res.end(answer.body);
     } catch (e) {
-      if (e instanceof BodyTooLarge) return send(res, 413, { errors: [{ message: `the request body is larger than ${config.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+      if (e instanceof BodyTooLarge)
+        return send(res, 413, { errors: [{ message: `the request body is larger than ${config.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
       log.error({ err: e, requestId }, 'request failed');
       if (!res.headersSent) send(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else res.end();
@@ -123,23 +131,26 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
   };
   const serve = tracing ? traceRequests(tracing, handle) : handle; // decided once, not per request
   const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs, maxConnections } = config.http;
-  const server = http.createServer({
-    requestTimeout: requestTimeoutMs, // the whole request, body included, must arrive within it (else 408)
-    headersTimeout: headersTimeoutMs,
-    keepAliveTimeout: keepAliveTimeoutMs,
-    // How often node:http looks for requests past those timeouts (its default, 30 s, would let a trickle run long past them).
-    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4))),
-  }, (req, res) => {
-    // Once closing, every answer closes its connection: keep-alive clients cannot hold the drain open.
-    if (drain.closing) res.shouldKeepAlive = false;
-    drain.inFlight.add(res);
-    const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
-    res.setHeader('x-request-id', requestId);
-    void serve(req, res, requestId).finally(() => {
-      drain.inFlight.delete(res);
-      if (drain.inFlight.size === 0) for (const done of drain.idle.splice(0)) done();
-    });
-  });
+  const server = http.createServer(
+    {
+      requestTimeout: requestTimeoutMs, // the whole request, body included, must arrive within it (else 408)
+      headersTimeout: headersTimeoutMs,
+      keepAliveTimeout: keepAliveTimeoutMs,
+      // How often node:http looks for requests past those timeouts (its default, 30 s, would let a trickle run long past them).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4))),
+    },
+    (req, res) => {
+      // Once closing, every answer closes its connection: keep-alive clients cannot hold the drain open.
+      if (drain.closing) res.shouldKeepAlive = false;
+      drain.inFlight.add(res);
+      const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID();
+      res.setHeader('x-request-id', requestId);
+      void serve(req, res, requestId).finally(() => {
+        drain.inFlight.delete(res);
+        if (drain.inFlight.size === 0) for (const done of drain.idle.splice(0)) done();
+      });
+    },
+  );
   if (maxConnections > 0) server.maxConnections = maxConnections; // past it, new connections are closed at once
   drains.set(server, drain);
   return server;
@@ -182,7 +193,12 @@ export async function closeHttpServer(server: http.Server): Promise<void> {
 class RequestContext implements GqlContext {
   private logger: Logger | null = null;
 
-  constructor(readonly actor: Actor | null, readonly requestId: string, readonly services: Services, readonly request: RequestState) {}
+  constructor(
+    readonly actor: Actor | null,
+    readonly requestId: string,
+    readonly services: Services,
+    readonly request: RequestState,
+  ) {}
 
   get log(): Logger {
     return (this.logger ??= this.services.log.child(this.actor ? { requestId: this.requestId, actor: this.actor.name } : { requestId: this.requestId }));
@@ -197,7 +213,9 @@ async function contextFor(req: IncomingMessage, requestId: string, services: Ser
     if (!(e instanceof AppError) || !(e.code in CALLER_REFUSALS)) throw e;
     // Apollo takes the status only with a HeaderMap beside it (undefined headers: the status is dropped, HTTP 500).
     const headers = new HeaderMap(Object.entries(refusalHeaders(e)));
-    throw new GraphQLError(e.message, { extensions: { code: e.code, ...e.extensions, http: { status: CALLER_REFUSALS[e.code as keyof typeof CALLER_REFUSALS], headers } } });
+    throw new GraphQLError(e.message, {
+      extensions: { code: e.code, ...e.extensions, http: { status: CALLER_REFUSALS[e.code as keyof typeof CALLER_REFUSALS], headers } },
+    });
   }
 }
 
@@ -208,7 +226,9 @@ async function ready(res: ServerResponse, services: Services) {
   const checks = { database: false, rules: services.ruleSets.isLoaded() };
   let timer: NodeJS.Timeout | undefined;
   try {
-    const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('database check timed out')), READY_DATABASE_WAIT_MS); });
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('database check timed out')), READY_DATABASE_WAIT_MS);
+    });
     await Promise.race([services.ds.query('SELECT 1'), late]);
     checks.database = true;
   } catch {

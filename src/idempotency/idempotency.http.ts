@@ -25,7 +25,13 @@ const TRANSIENT = ['SERVICE_UNAVAILABLE', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR
  * The same key with another body, or while the first still runs, is HTTP 409 CONFLICT. Keys
  * are scoped to the bearer key that sent them. Queries ignore the header: they change nothing.
  */
-export async function idempotentHttp(req: IncomingMessage, url: URL, body: unknown, store: IdempotencyStore, run: () => Promise<HttpAnswer>): Promise<HttpAnswer> {
+export async function idempotentHttp(
+  req: IncomingMessage,
+  url: URL,
+  body: unknown,
+  store: IdempotencyStore,
+  run: () => Promise<HttpAnswer>,
+): Promise<HttpAnswer> {
   const given = req.headers[IDEMPOTENCY_HEADER];
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
   if (given === undefined || !bearer || req.method !== 'POST' || !holdsMutation(body)) return run();
@@ -45,7 +51,14 @@ export async function idempotentHttp(req: IncomingMessage, url: URL, body: unkno
     throw e;
   }
   if ('replay' in claim) {
-    return { status: claim.replay.responseStatus ?? 200, headers: [['content-type', 'application/json; charset=utf-8'], ['idempotent-replayed', 'true']], body: claim.replay.responseBody ?? '' };
+    return {
+      status: claim.replay.responseStatus ?? 200,
+      headers: [
+        ['content-type', 'application/json; charset=utf-8'],
+        ['idempotent-replayed', 'true'],
+      ],
+      body: claim.replay.responseBody ?? '',
+    };
   }
   let answer: HttpAnswer;
   try {
@@ -54,13 +67,18 @@ export async function idempotentHttp(req: IncomingMessage, url: URL, body: unkno
     await store.release(claim.claimed).catch(() => undefined);
     throw e;
   }
-  if (answer.status === 200 && !TRANSIENT.some((code) => answer.body.includes(`"code":"${code}"`))) await store.finish(claim.claimed, answer.status, answer.body);
+  if (answer.status === 200 && !TRANSIENT.some((code) => answer.body.includes(`"code":"${code}"`)))
+    await store.finish(claim.claimed, answer.status, answer.body);
   else await store.release(claim.claimed);
   return answer;
 }
 
 function refusal(status: number, e: AppError): HttpAnswer {
-  return { status, headers: [['content-type', 'application/json; charset=utf-8']], body: JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code, ...e.extensions } }] }) };
+  return {
+    status,
+    headers: [['content-type', 'application/json; charset=utf-8']],
+    body: JSON.stringify({ errors: [{ message: e.message, extensions: { code: e.code, ...e.extensions } }] }),
+  };
 }
 
 /** True when the request (or one of a batch) is a mutation; unparseable ones are left to Apollo. */

@@ -28,8 +28,11 @@ export function idempotencyHash(value: unknown): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value === undefined ? null : typeof value === 'bigint' ? value.toString() : value) ?? 'null';
 }
@@ -53,7 +56,10 @@ export function checkIdempotencyKey(field: string, key: unknown): string {
 export class IdempotencyStore {
   private lastPrune = 0;
 
-  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** The live row for the key, after checking it was made by the same request (CONFLICT if not); null when there is none. */
   async find(ref: KeyRef, field: string, em: EntityManager = this.ds.manager): Promise<IdempotencyKeyEntity | null> {
@@ -75,7 +81,13 @@ export class IdempotencyStore {
   async record(em: EntityManager, ref: KeyRef, resourceId: string): Promise<void> {
     const now = this.clock.now();
     await em.insert(IdempotencyKeyEntity, {
-      ...ref, state: 'DONE', responseStatus: null, responseBody: null, resourceId, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+      ...ref,
+      state: 'DONE',
+      responseStatus: null,
+      responseBody: null,
+      resourceId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
     });
   }
 
@@ -91,7 +103,13 @@ export class IdempotencyStore {
       if (found) throw conflict('a request with this idempotency key is still in progress; retry when it has answered', { field });
       const now = this.clock.now();
       const row: Omit<IdempotencyKeyEntity, 'id'> = {
-        ...ref, state: 'IN_PROGRESS', responseStatus: null, responseBody: null, resourceId: null, createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+        ...ref,
+        state: 'IN_PROGRESS',
+        responseStatus: null,
+        responseBody: null,
+        resourceId: null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
       };
       try {
         const inserted = await this.ds.manager.insert(IdempotencyKeyEntity, row);

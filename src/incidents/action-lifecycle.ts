@@ -45,10 +45,19 @@ export class ActionLifecycle {
     const doneAt = checkDoneAt(c.doneAt ?? null, incident, now);
     const { engine } = this.rules.current();
     // The day evidence must be kept to is a day of the business calendar (its time zone), as the error says.
-    const checked = checkEvidence(code, engine.pack.catalog.actions[code], c.evidence, action.retainUntil ? engine.calendar.localDate(action.retainUntil) : null, engine.calendar.timeZone);
+    const checked = checkEvidence(
+      code,
+      engine.pack.catalog.actions[code],
+      c.evidence,
+      action.retainUntil ? engine.calendar.localDate(action.retainUntil) : null,
+      engine.calendar.timeZone,
+    );
     await this.settle(em, action, { status: 'DONE', doneAt, doneBy: actor.name, note: c.note, evidence: checked }, now);
     await history(em, incident.id, now, actor.name, 'ACTION_COMPLETED', c.note, {
-      code, doneAt: doneAt.toISOString(), late: lateOf(action.dueAt, doneAt), ...(checked ? { evidence: checked } : {}),
+      code,
+      doneAt: doneAt.toISOString(),
+      late: lateOf(action.dueAt, doneAt),
+      ...(checked ? { evidence: checked } : {}),
     });
     return {};
   }
@@ -70,15 +79,30 @@ export class ActionLifecycle {
    * DONE now with `evidence`. Returns the codes settled; the caller bumps the incident's version
    * when there are any. Closed incidents are left as they are.
    */
-  async settleBy(em: EntityManager, incident: Pick<IncidentEntity, 'id' | 'status'>, work: SettlingWork, evidence: Record<string, string>, actorName: string, now: Date): Promise<string[]> {
+  async settleBy(
+    em: EntityManager,
+    incident: Pick<IncidentEntity, 'id' | 'status'>,
+    work: SettlingWork,
+    evidence: Record<string, string>,
+    actorName: string,
+    now: Date,
+  ): Promise<string[]> {
     if (incident.status === 'CLOSED') return [];
     const catalog = this.rules.current().engine.pack.catalog;
-    const codes = Object.entries(catalog.actions).filter(([, a]) => a.settledBy === work).map(([code]) => code);
+    const codes = Object.entries(catalog.actions)
+      .filter(([, a]) => a.settledBy === work)
+      .map(([code]) => code);
     if (!codes.length) return [];
     const open = (await em.find(IncidentActionEntity, { where: { incidentId: incident.id, status: 'OPEN' } })).filter((a) => codes.includes(a.code));
     for (const action of open) {
       await this.settle(em, action, { status: 'DONE', doneAt: now, doneBy: actorName, note: null, evidence }, now);
-      await history(em, incident.id, now, actorName, 'ACTION_COMPLETED', null, { code: action.code, settledBy: work, evidence, doneAt: now.toISOString(), late: lateOf(action.dueAt, now) });
+      await history(em, incident.id, now, actorName, 'ACTION_COMPLETED', null, {
+        code: action.code,
+        settledBy: work,
+        evidence,
+        doneAt: now.toISOString(),
+        late: lateOf(action.dueAt, now),
+      });
     }
     return open.map((a) => a.code);
   }
@@ -102,9 +126,14 @@ export class ActionLifecycle {
     }
     const outstanding = open.filter((a) => to === 'CLOSED' || !afterResolution(a)).map((a) => a.code);
     if (outstanding.length) {
-      throw new AppError('ACTIONS_OUTSTANDING', `the incident cannot be ${to} while ${outstanding.join(', ')} ${outstanding.length === 1 ? 'is' : 'are'} open: complete or waive ${outstanding.length === 1 ? 'it' : 'them'} first`, {
-        field: 'status', outstanding,
-      });
+      throw new AppError(
+        'ACTIONS_OUTSTANDING',
+        `the incident cannot be ${to} while ${outstanding.join(', ')} ${outstanding.length === 1 ? 'is' : 'are'} open: complete or waive ${outstanding.length === 1 ? 'it' : 'them'} first`,
+        {
+          field: 'status',
+          outstanding,
+        },
+      );
     }
     if (to !== 'RESOLVED') return;
     for (const a of open) {
@@ -132,7 +161,9 @@ export class ActionLifecycle {
   private async settle(em: EntityManager, action: IncidentActionEntity, set: Partial<IncidentActionEntity>, now: Date): Promise<void> {
     await em.update(IncidentActionEntity, { id: action.id }, { ...set, done: true } as QueryDeepPartialEntity<IncidentActionEntity>);
     if (set.status === 'DONE' && action.dueAt && set.doneAt && set.doneAt.getTime() <= action.dueAt.getTime()) {
-      await em.createQueryBuilder().update(BreachEntity)
+      await em
+        .createQueryBuilder()
+        .update(BreachEntity)
         .set({ settledAt: now, nextEscalationAt: null } as QueryDeepPartialEntity<BreachEntity>)
         .where("subject_type = 'ACTION' AND subject_id = :id AND settled_at IS NULL", { id: action.id })
         .execute();
@@ -169,14 +200,26 @@ export function checkDoneAt(doneAt: Date | null, incident: Pick<IncidentEntity, 
   const start = incident.occurredAt ?? incident.reportedAt;
   const earliest = new Date(start.getTime() - DONE_AT_TOLERANCE_MS);
   if (doneAt.getTime() < earliest.getTime()) {
-    throw badInput('doneAt', `${doneAt.toISOString()} is before the incident ${incident.occurredAt ? 'occurred' : 'was reported'} (${start.toISOString()}); at most ${DONE_AT_TOLERANCE_MS / 60_000} minutes earlier is accepted`, {
-      minimum: earliest.toISOString(),
-    });
+    throw badInput(
+      'doneAt',
+      `${doneAt.toISOString()} is before the incident ${incident.occurredAt ? 'occurred' : 'was reported'} (${start.toISOString()}); at most ${DONE_AT_TOLERANCE_MS / 60_000} minutes earlier is accepted`,
+      {
+        minimum: earliest.toISOString(),
+      },
+    );
   }
   return doneAt;
 }
 
-async function history(em: EntityManager, incidentId: number, at: Date, actor: string, kind: string, note: string | null, detail: Record<string, unknown>): Promise<void> {
+async function history(
+  em: EntityManager,
+  incidentId: number,
+  at: Date,
+  actor: string,
+  kind: string,
+  note: string | null,
+  detail: Record<string, unknown>,
+): Promise<void> {
   const row: Omit<IncidentEventEntity, 'id'> = { incidentId, at, actor, kind, fromStatus: null, toStatus: null, note, detail };
   await em.insert(IncidentEventEntity, row as QueryDeepPartialEntity<IncidentEventEntity>);
 }

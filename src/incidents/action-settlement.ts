@@ -15,7 +15,10 @@ import { IncidentEntity } from './incident.entity';
  * The remedy workflow settles REMEDY_STARTED actions the same way, through `settle`.
  */
 export class ActionSettlement implements RefundWriteListener {
-  constructor(private readonly actions: ActionLifecycle, private readonly refundReader: RefundReader) {}
+  constructor(
+    private readonly actions: ActionLifecycle,
+    private readonly refundReader: RefundReader,
+  ) {}
 
   async refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void> {
     if (before?.entity.paidAt) return; // paid before this write: settled then
@@ -37,7 +40,9 @@ export class ActionSettlement implements RefundWriteListener {
     if (!incident) return [];
     const settled = await this.actions.settleBy(em, incident, work, evidence, actorName, at);
     if (settled.length) {
-      await em.createQueryBuilder().update(IncidentEntity)
+      await em
+        .createQueryBuilder()
+        .update(IncidentEntity)
         .set({ version: incident.version + 1, updatedAt: at } as QueryDeepPartialEntity<IncidentEntity>)
         .where('id = :id', { id: incidentId })
         .execute();

@@ -42,7 +42,13 @@ export function planActions(stored: readonly StoredAction[], decided: readonly D
     else if (a.status === 'OPEN') {
       const dueAt = a.dueAt && d.dueAt ? (d.dueAt < a.dueAt ? d.dueAt : a.dueAt) : (a.dueAt ?? d.dueAt);
       const keptRetention = a.retainUntil && retainUntil ? (retainUntil > a.retainUntil ? retainUntil : a.retainUntil) : (a.retainUntil ?? retainUntil);
-      plan.keep.push({ id: a.id, code: a.code, dueAt, retainUntil: keptRetention, moved: time(dueAt) !== time(a.dueAt) || time(keptRetention) !== time(a.retainUntil) });
+      plan.keep.push({
+        id: a.id,
+        code: a.code,
+        dueAt,
+        retainUntil: keptRetention,
+        moved: time(dueAt) !== time(a.dueAt) || time(keptRetention) !== time(a.retainUntil),
+      });
     }
   }
   for (const a of stored) if (a.status === 'OPEN' && !wanted.has(a.code)) plan.withdraw.push({ id: a.id, code: a.code });

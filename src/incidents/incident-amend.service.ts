@@ -27,7 +27,6 @@ import type { RepeatIncidentsFact } from './repeat-incidents.fact';
 
 /** The facts an amendment may change, in the order they are compared and reported. */
 const AMENDABLE = ['subtype', 'amountFen', 'propertyOwner', 'injured', 'outageMinutes', 'escalating', 'mediaAttention', 'legalThreat', 'description'] as const;
-type Amendable = (typeof AMENDABLE)[number];
 /** The report as stored with the incident: amounts as fen strings, with the computed fact. */
 type StoredReport = Omit<NormalizedReport, 'amountFen'> & { amountFen: string | null; repeatIncidents30d?: number };
 
@@ -87,7 +86,10 @@ export class IncidentAmendService {
       const changed = changes(before, after);
       if (!Object.keys(changed).length) return incident.id;
       if (input.expectedVersion != null && input.expectedVersion !== incident.version) {
-        throw conflict(`incident ${incident.id} is at version ${incident.version}, not ${input.expectedVersion}`, { field: 'input.expectedVersion', currentVersion: incident.version });
+        throw conflict(`incident ${incident.id} is at version ${incident.version}, not ${input.expectedVersion}`, {
+          field: 'input.expectedVersion',
+          currentVersion: incident.version,
+        });
       }
       const now = this.clock.now();
       await this.checkRefunds(em, incident, after.amountFen);
@@ -100,7 +102,9 @@ export class IncidentAmendService {
 
   /** The incident's live refunds must still fit in a corrected amount. */
   private async checkRefunds(em: EntityManager, incident: IncidentEntity, amountFen: string | null): Promise<void> {
-    const row = await em.createQueryBuilder(RefundEntity, 'r').select('COALESCE(SUM(r.amount_fen), 0)', 'total')
+    const row = await em
+      .createQueryBuilder(RefundEntity, 'r')
+      .select('COALESCE(SUM(r.amount_fen), 0)', 'total')
       .where('r.incident_id = :id AND r.status <> :cancelled', { id: incident.id, cancelled: 'CANCELLED' })
       .getRawOne<{ total: string | number }>();
     const committed = BigInt(String(row?.total ?? 0).split('.')[0]);
@@ -120,51 +124,100 @@ export class IncidentAmendService {
   }
 
   private async apply(
-    em: EntityManager, actor: Actor, incident: IncidentEntity, report: Record<string, unknown>, d: Decision,
-    a: Pick<Amendment, 'at' | 'actor' | 'note' | 'changed'>, engine: RuleEngine,
+    em: EntityManager,
+    actor: Actor,
+    incident: IncidentEntity,
+    report: Record<string, unknown>,
+    d: Decision,
+    a: Pick<Amendment, 'at' | 'actor' | 'note' | 'changed'>,
+    engine: RuleEngine,
   ): Promise<void> {
     const now = a.at;
     const stored = await em.find(IncidentActionEntity, { where: { incidentId: incident.id }, order: { position: 'ASC' } });
     const plan = planActions(stored, d.actions);
     for (const k of plan.keep) if (k.moved) await em.update(IncidentActionEntity, { id: k.id }, { dueAt: k.dueAt, retainUntil: k.retainUntil });
     for (const r of plan.reopen) {
-      await em.update(IncidentActionEntity, { id: r.id }, { status: 'OPEN', done: false, reason: null, doneAt: null, doneBy: null, dueAt: r.dueAt, retainUntil: r.retainUntil });
+      await em.update(
+        IncidentActionEntity,
+        { id: r.id },
+        { status: 'OPEN', done: false, reason: null, doneAt: null, doneBy: null, dueAt: r.dueAt, retainUntil: r.retainUntil },
+      );
     }
     const reason = `no longer required after the amendment: ${a.note}`.slice(0, LIMITS.note);
     for (const w of plan.withdraw) await em.update(IncidentActionEntity, { id: w.id }, { status: 'WITHDRAWN', done: true, reason, doneBy: actor.name });
     let position = stored.reduce((m, x) => Math.max(m, x.position), -1);
     if (plan.add.length) {
-      await em.insert(IncidentActionEntity, plan.add.map((x) => ({
-        incidentId: incident.id, code: x.code, position: ++position, dueAt: x.dueAt, retainUntil: x.retainUntil ?? null,
-        status: 'OPEN', done: false, reason: null, doneAt: null, doneBy: null, note: null,
-      })) as QueryDeepPartialEntity<IncidentActionEntity>[]);
+      await em.insert(
+        IncidentActionEntity,
+        plan.add.map((x) => ({
+          incidentId: incident.id,
+          code: x.code,
+          position: ++position,
+          dueAt: x.dueAt,
+          retainUntil: x.retainUntil ?? null,
+          status: 'OPEN',
+          done: false,
+          reason: null,
+          doneAt: null,
+          doneBy: null,
+          note: null,
+        })) as QueryDeepPartialEntity<IncidentActionEntity>[],
+      );
     }
 
     const clocks = await this.deadlines(em, incident, d, engine);
     const decision = { ...d, acknowledgeBy: clocks.acknowledgeBy, resolveBy: clocks.resolveBy };
     const seq = await this.keepDecisions(em, incident, decision, a);
     const amendment: Amendment = {
-      ...a, fromSeverity: incident.severity, fromOwnerDepartment: incident.ownerDepartment, fromNotifyDepartments: incident.decision.notifyDepartments,
-      added: plan.add.map((x) => ({ code: x.code, dueAt: x.dueAt })), reopened: plan.reopen.map((x) => ({ code: x.code, dueAt: x.dueAt })),
-      withdrawn: plan.withdraw.map((x) => x.code), seq,
+      ...a,
+      fromSeverity: incident.severity,
+      fromOwnerDepartment: incident.ownerDepartment,
+      fromNotifyDepartments: incident.decision.notifyDepartments,
+      added: plan.add.map((x) => ({ code: x.code, dueAt: x.dueAt })),
+      reopened: plan.reopen.map((x) => ({ code: x.code, dueAt: x.dueAt })),
+      withdrawn: plan.withdraw.map((x) => x.code),
+      seq,
     };
     await em.insert(IncidentEventEntity, {
-      incidentId: incident.id, at: now, actor: actor.name, kind: 'AMENDED', fromStatus: null, toStatus: null, note: a.note,
+      incidentId: incident.id,
+      at: now,
+      actor: actor.name,
+      kind: 'AMENDED',
+      fromStatus: null,
+      toStatus: null,
+      note: a.note,
       detail: {
-        changed: a.changed, fromSeverity: incident.severity, toSeverity: d.severity, fromOwnerDepartment: incident.ownerDepartment, toOwnerDepartment: d.ownerDepartment,
-        added: amendment.added.map((x) => x.code), reopened: amendment.reopened.map((x) => x.code), withdrawn: amendment.withdrawn,
-        kept: plan.keep.map((x) => x.code), decision: seq, ruleSetVersion: d.ruleSetVersion,
+        changed: a.changed,
+        fromSeverity: incident.severity,
+        toSeverity: d.severity,
+        fromOwnerDepartment: incident.ownerDepartment,
+        toOwnerDepartment: d.ownerDepartment,
+        added: amendment.added.map((x) => x.code),
+        reopened: amendment.reopened.map((x) => x.code),
+        withdrawn: amendment.withdrawn,
+        kept: plan.keep.map((x) => x.code),
+        decision: seq,
+        ruleSetVersion: d.ruleSetVersion,
       },
     } as QueryDeepPartialEntity<IncidentEventEntity>);
 
     const amountFen = report.amountFen === null || report.amountFen === undefined ? null : BigInt(report.amountFen as string);
     const set: Partial<IncidentEntity> = {
-      subtype: (report.subtype as string | null) ?? null, severity: d.severity, ownerDepartment: d.ownerDepartment, policeReportRequired: d.policeReportRequired,
-      amountFen, report: { ...report, repeatIncidents30d: d.facts?.repeatIncidents30d ?? report.repeatIncidents30d ?? 0 },
-      acknowledgeBy: clocks.acknowledgeBy, resolveBy: clocks.resolveBy, ruleSetVersion: d.ruleSetVersion,
-      decision: toStoredDecision(decision, { decidedAt: now }), amendedAt: now,
+      subtype: (report.subtype as string | null) ?? null,
+      severity: d.severity,
+      ownerDepartment: d.ownerDepartment,
+      policeReportRequired: d.policeReportRequired,
+      amountFen,
+      report: { ...report, repeatIncidents30d: d.facts?.repeatIncidents30d ?? report.repeatIncidents30d ?? 0 },
+      acknowledgeBy: clocks.acknowledgeBy,
+      resolveBy: clocks.resolveBy,
+      ruleSetVersion: d.ruleSetVersion,
+      decision: toStoredDecision(decision, { decidedAt: now }),
+      amendedAt: now,
     };
-    const res = await em.createQueryBuilder().update(IncidentEntity)
+    const res = await em
+      .createQueryBuilder()
+      .update(IncidentEntity)
       .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
       .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
       .execute();
@@ -180,7 +233,12 @@ export class IncidentAmendService {
    * had been reported so, then moved by the time the incident's clock was paused (each in its
    * own mode). A deadline already met (acknowledged, resolved) stays as it was.
    */
-  private async deadlines(em: EntityManager, incident: IncidentEntity, d: Decision, engine: RuleEngine): Promise<{ acknowledgeBy: Date | null; resolveBy: Date | null }> {
+  private async deadlines(
+    em: EntityManager,
+    incident: IncidentEntity,
+    d: Decision,
+    engine: RuleEngine,
+  ): Promise<{ acknowledgeBy: Date | null; resolveBy: Date | null }> {
     const deadline = engine.pack.catalog.deadlines[d.severity];
     const clock = await em.findOneBy(IncidentClockEntity, { incidentId: incident.id });
     const paused = { wallMs: clock?.pausedMs ?? 0, workingMs: clock?.pausedWorkingMs ?? 0 };
@@ -203,13 +261,24 @@ export class IncidentAmendService {
     if (!last) {
       const reported = await em.findOne(IncidentEventEntity, { where: { incidentId: incident.id, kind: 'REPORTED' }, order: { id: 'ASC' } });
       await em.insert(IncidentDecisionEntity, {
-        incidentId: incident.id, seq: ++seq, decidedAt: incident.reportedAt, kind: 'REPORTED', actor: reported?.actor ?? incident.source, note: null,
+        incidentId: incident.id,
+        seq: ++seq,
+        decidedAt: incident.reportedAt,
+        kind: 'REPORTED',
+        actor: reported?.actor ?? incident.source,
+        note: null,
         ruleSetVersion: incident.decision.ruleSetVersion,
         decision: { ...incident.decision, decidedAt: incident.reportedAt.toISOString(), facts: factsOfReport(incident.report) as never },
       } as QueryDeepPartialEntity<IncidentDecisionEntity>);
     }
     await em.insert(IncidentDecisionEntity, {
-      incidentId: incident.id, seq: ++seq, decidedAt: a.at, kind: 'AMENDED', actor: a.actor, note: a.note, ruleSetVersion: d.ruleSetVersion,
+      incidentId: incident.id,
+      seq: ++seq,
+      decidedAt: a.at,
+      kind: 'AMENDED',
+      actor: a.actor,
+      note: a.note,
+      ruleSetVersion: d.ruleSetVersion,
       decision: toStoredDecision(d, { decidedAt: a.at, facts: true }),
     } as QueryDeepPartialEntity<IncidentDecisionEntity>);
     return seq;
@@ -217,9 +286,7 @@ export class IncidentAmendService {
 }
 
 /** The stored report with the amended facts laid over it (a fact left out, or null, stays). */
-function merged(
-  before: StoredReport, input: AmendIncidentInput, engine: RuleEngine, category: string,
-): StoredReport {
+function merged(before: StoredReport, input: AmendIncidentInput, engine: RuleEngine, category: string): StoredReport {
   const catalog = engine.pack.catalog;
   const out = { ...before };
   if (input.subtype != null) {

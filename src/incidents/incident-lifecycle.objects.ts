@@ -2,7 +2,12 @@ import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { DecimalScalar } from '../graphql/scalars';
 
 /** A required action's state over the incident's life. */
-export enum ActionStatusGql { OPEN = 'OPEN', DONE = 'DONE', WAIVED = 'WAIVED', WITHDRAWN = 'WITHDRAWN' }
+export enum ActionStatusGql {
+  OPEN = 'OPEN',
+  DONE = 'DONE',
+  WAIVED = 'WAIVED',
+  WITHDRAWN = 'WITHDRAWN',
+}
 registerEnumType(ActionStatusGql, { name: 'ActionStatus' });
 
 /** New or corrected facts; a fact left out (or null) stays as it is. */

@@ -12,14 +12,18 @@ import type { IncidentView } from './incident.reader';
 export class IncidentLifecycleResolver {
   @Authorized(CAN.amendIncident)
   @Mutation(() => IncidentGql, {
-    description: 'New or corrected facts on an incident that is not CLOSED: the rules decide again on the merged facts. Done and waived actions stay so; open actions the new decision still requires keep their due time (or an earlier one); newly required actions are due counted from the amendment; open actions no longer required become WITHDRAWN; the new decision\'s severity, owner and notify set become the incident\'s; departments newly notified get the incident.amended event. CONFLICT on an expectedVersion mismatch.',
+    description:
+      "New or corrected facts on an incident that is not CLOSED: the rules decide again on the merged facts. Done and waived actions stay so; open actions the new decision still requires keep their due time (or an earlier one); newly required actions are due counted from the amendment; open actions no longer required become WITHDRAWN; the new decision's severity, owner and notify set become the incident's; departments newly notified get the incident.amended event. CONFLICT on an expectedVersion mismatch.",
   })
   async amendIncident(@Arg('input', () => AmendIncidentInput) input: AmendIncidentInput, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
     return toGql(await ctx.services.incidents.amendments.amend(actorOf(ctx), input), ctx);
   }
 
   @Authorized(CAN.waiveAction)
-  @Mutation(() => IncidentGql, { description: 'Record that a required action is not needed here, with the reason (CS_LEAD, ADMIN). A waived action is settled: it never breaches and does not hold up closing.' })
+  @Mutation(() => IncidentGql, {
+    description:
+      'Record that a required action is not needed here, with the reason (CS_LEAD, ADMIN). A waived action is settled: it never breaches and does not hold up closing.',
+  })
   async waiveAction(
     @Arg('incidentId', () => ID) incidentId: string,
     @Arg('code', () => String) code: string,

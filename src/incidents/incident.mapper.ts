@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor';
 import { canSeePhone, isStaff } from '../auth/actor';
-import { fenToNumber, maskPhone } from '../money/money';
+import { fenToNumber } from '../money/money';
+import { maskPhone } from '../auth/phone-mask';
 import type { Catalog, FiredRule } from '../rules/types';
 import type { IncidentView } from './incident.reader';
 import type { DecisionGql, FiredRuleGql, IncidentGql, RequiredActionGql } from './incident.objects';
@@ -19,8 +20,14 @@ export function firedRuleGql(r: FiredRule): FiredRuleGql {
 /** An action as decided (a dry run, or an earlier decision of the incident): OPEN, as it was then. */
 function decidedActionGql(a: DecidedAction, catalog: Catalog, now: Date): RequiredActionGql {
   return {
-    code: a.code, dueAt: a.dueAt, done: false, status: 'OPEN' as ActionStatusGql, late: null, label: catalog.actions[a.code]?.label ?? null,
-    retainUntil: a.retainUntil ?? null, overdue: !!a.dueAt && a.dueAt < now,
+    code: a.code,
+    dueAt: a.dueAt,
+    done: false,
+    status: 'OPEN' as ActionStatusGql,
+    late: null,
+    label: catalog.actions[a.code]?.label ?? null,
+    retainUntil: a.retainUntil ?? null,
+    overdue: !!a.dueAt && a.dueAt < now,
   };
 }
 
@@ -28,10 +35,19 @@ function storedActionGql(a: IncidentActionEntity, catalog: Catalog, now: Date): 
   const open = a.status === 'OPEN';
   const settledAt = a.status === 'DONE' || a.status === 'WAIVED' ? a.doneAt : null;
   return {
-    code: a.code, dueAt: a.dueAt, done: a.status === 'DONE', status: a.status as ActionStatusGql, label: catalog.actions[a.code]?.label ?? null,
-    doneAt: a.doneAt, doneBy: a.doneBy, note: a.note, reason: a.reason,
+    code: a.code,
+    dueAt: a.dueAt,
+    done: a.status === 'DONE',
+    status: a.status as ActionStatusGql,
+    label: catalog.actions[a.code]?.label ?? null,
+    doneAt: a.doneAt,
+    doneBy: a.doneBy,
+    note: a.note,
+    reason: a.reason,
     late: open ? lateOf(a.dueAt, null, now) : settledAt ? lateOf(a.dueAt, settledAt) : null,
-    retainUntil: a.retainUntil, overdue: open && !!a.dueAt && a.dueAt < now, evidence: a.evidence ?? null,
+    retainUntil: a.retainUntil,
+    overdue: open && !!a.dueAt && a.dueAt < now,
+    evidence: a.evidence ?? null,
   };
 }
 
@@ -45,7 +61,8 @@ export function withoutSharedHistory(r: FiredRuleGql): FiredRuleGql {
   const facts = r.facts as Record<string, unknown> | null;
   if (!facts || !('repeatIncidents30d' in facts)) return r;
   const { repeatIncidents30d: count, ...rest } = facts;
-  const hide = (text: string | null | undefined, word: string) => (text == null ? null : text.replace(new RegExp(`(?<!\\d)${Number(count)}(?!\\d)`, 'g'), word));
+  const hide = (text: string | null | undefined, word: string) =>
+    text == null ? null : text.replace(new RegExp(`(?<!\\d)${Number(count)}(?!\\d)`, 'g'), word);
   return { ...r, facts: rest, reasonZh: hide(r.reasonZh, '多'), reasonEn: hide(r.reasonEn, 'several') };
 }
 
@@ -74,12 +91,22 @@ export function decisionGql(d: Decision, catalog: Catalog, now: Date, actions?: 
 export function calendarNote(beyond: string[] | undefined, catalog: Catalog): string | null {
   if (!beyond?.length) return null;
   const until = catalog.calendar.holidaysKnownUntil;
-  return `${beyond.join(', ')}: counted past ${until ?? 'the last date'} the holiday calendar covers, so a holiday after it is not known and counts as a working day `
-    + `(计算超出节假日日历已知范围${until ? `(至${until})` : ''},其后的节假日未计入)`;
+  return (
+    `${beyond.join(', ')}: counted past ${until ?? 'the last date'} the holiday calendar covers, so a holiday after it is not known and counts as a working day ` +
+    `(计算超出节假日日历已知范围${until ? `(至${until})` : ''},其后的节假日未计入)`
+  );
 }
 
 /** A stored decision of the incident (its current one, or one of its history) for GraphQL, with when it was made. */
-export function storedDecisionGql(stored: StoredDecision, decidedAt: Date, catalog: Catalog, now: Date, facts?: unknown, actions?: RequiredActionGql[], actor?: Actor): DecisionGql {
+export function storedDecisionGql(
+  stored: StoredDecision,
+  decidedAt: Date,
+  catalog: Catalog,
+  now: Date,
+  facts?: unknown,
+  actions?: RequiredActionGql[],
+  actor?: Actor,
+): DecisionGql {
   const d = fromStoredDecision(stored);
   return { ...decisionGql(d, catalog, now, actions, decidedAt, actor), facts: factsSeenBy(actor, stored.facts ?? facts ?? null) };
 }
@@ -94,6 +121,7 @@ function factsSeenBy(actor: Actor | undefined, facts: unknown): unknown {
 /** An incident for GraphQL, with the phone masked unless the actor may see it (注意保密). */
 export function incidentGql(view: IncidentView, catalog: Catalog, actor: Actor, now: Date): IncidentGql {
   const e = view.entity;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stored report JSON, read field by field below
   const r = e.report as Record<string, any>;
   const actions = view.actions.map((a) => storedActionGql(a, catalog, now));
   const customer = r.customer as { id: string | null; name: string | null; phone: string | null; tier: string | null } | null;
@@ -115,7 +143,15 @@ export function incidentGql(view: IncidentView, catalog: Catalog, actor: Actor, 
     acknowledgeBy: e.acknowledgeBy,
     resolveBy: e.resolveBy,
     drill: e.drill,
-    decision: storedDecisionGql(e.decision, e.decision.decidedAt ? new Date(e.decision.decidedAt) : e.reportedAt, catalog, now, factsOfReport(r), actions, actor),
+    decision: storedDecisionGql(
+      e.decision,
+      e.decision.decidedAt ? new Date(e.decision.decidedAt) : e.reportedAt,
+      catalog,
+      now,
+      factsOfReport(r),
+      actions,
+      actor,
+    ),
     satisfactionScore: e.satisfactionScore,
     version: e.version,
     amendedAt: e.amendedAt,
@@ -129,9 +165,7 @@ export function incidentGql(view: IncidentView, catalog: Catalog, actor: Actor, 
     location: r.location ?? null,
     orderNo: r.orderNo ?? null,
     description: r.description ?? null,
-    customer: customer
-      ? { ...customer, phone: canSeePhone(actor) ? customer.phone : maskPhone(customer.phone) }
-      : null,
+    customer: customer ? { ...customer, phone: canSeePhone(actor) ? customer.phone : maskPhone(customer.phone) } : null,
     satisfactionComment: e.satisfactionComment,
     acknowledgedAt: e.acknowledgedAt,
     resolvedAt: e.resolvedAt,
@@ -140,11 +174,20 @@ export function incidentGql(view: IncidentView, catalog: Catalog, actor: Actor, 
 }
 
 /** The rule facts of a stored report, as the decision at the report read them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stored report JSON
 export function factsOfReport(r: Record<string, any>): Record<string, unknown> {
   return {
-    category: r.category ?? null, subtype: r.subtype ?? null, amount: r.amountFen == null ? null : fenToNumber(BigInt(r.amountFen)),
-    propertyOwner: r.propertyOwner ?? null, injured: r.injured ?? null, outageMinutes: r.outageMinutes ?? null, escalating: r.escalating ?? null,
-    mediaAttention: r.mediaAttention ?? null, legalThreat: r.legalThreat ?? null, channel: r.channel ?? null, customerTier: r.customer?.tier ?? null,
+    category: r.category ?? null,
+    subtype: r.subtype ?? null,
+    amount: r.amountFen == null ? null : fenToNumber(BigInt(r.amountFen)),
+    propertyOwner: r.propertyOwner ?? null,
+    injured: r.injured ?? null,
+    outageMinutes: r.outageMinutes ?? null,
+    escalating: r.escalating ?? null,
+    mediaAttention: r.mediaAttention ?? null,
+    legalThreat: r.legalThreat ?? null,
+    channel: r.channel ?? null,
+    customerTier: r.customer?.tier ?? null,
     repeatIncidents30d: Number(r.repeatIncidents30d ?? 0),
   };
 }

@@ -10,14 +10,27 @@ export class RequiredActionGql {
   @Field(() => Boolean, { description: 'status is DONE.' }) done!: boolean;
   @Field(() => ActionStatusGql) status!: ActionStatusGql;
   @Field(() => String, { nullable: true, description: 'Catalog label (中文).' }) label?: string | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When it was done or waived (done may be given by the caller: the 119 call came before it was recorded).' }) doneAt?: Date | null;
-  @Field(() => Boolean, { nullable: true, description: 'Done or waived after dueAt, or still open past it; null while open and not yet due, or with no due time.' }) late?: boolean | null;
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When it was done or waived (done may be given by the caller: the 119 call came before it was recorded).',
+  })
+  doneAt?: Date | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Done or waived after dueAt, or still open past it; null while open and not yet due, or with no due time.',
+  })
+  late?: boolean | null;
   @Field(() => String, { nullable: true, description: 'The reason it was waived or withdrawn.' }) reason?: string | null;
   @Field(() => String, { nullable: true }) doneBy?: string | null;
   @Field(() => String, { nullable: true }) note?: string | null;
   @Field(() => DateTimeScalar, { nullable: true, description: 'Keep the evidence until then (PRESERVE_CCTV: 30 days).' }) retainUntil?: Date | null;
   @Field(() => Boolean, { description: 'Past its due time and still open.' }) overdue!: boolean;
-  @Field(() => JSONScalar, { nullable: true, description: 'What closed it, e.g. the police receipt number or the refund number that paid it (as the catalog asks: POLICE_REPORT: receiptNo; PRESERVE_CCTV: storageLocation, keptUntil).' }) evidence?: unknown;
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description:
+      'What closed it, e.g. the police receipt number or the refund number that paid it (as the catalog asks: POLICE_REPORT: receiptNo; PRESERVE_CCTV: storageLocation, keptUntil).',
+  })
+  evidence?: unknown;
 }
 
 @ObjectType('FiredRule')
@@ -43,9 +56,16 @@ export class DecisionGql {
   @Field(() => String) ruleSetVersion!: string;
   @Field(() => [FiredRuleGql]) firedRules!: FiredRuleGql[];
   @Field(() => DateTimeScalar, { nullable: true, description: 'When this decision was made.' }) decidedAt!: Date | null;
-  @Field(() => Boolean, { description: "True when the rules could not decide (an error in the pack) and the pack's fallback decision was used; the report is stored all the same." }) fallback!: boolean;
+  @Field(() => Boolean, {
+    description: "True when the rules could not decide (an error in the pack) and the pack's fallback decision was used; the report is stored all the same.",
+  })
+  fallback!: boolean;
   @Field(() => JSONScalar, { nullable: true, description: 'The facts this decision was made on (repeatIncidents30d as of the report).' }) facts?: unknown;
-  @Field(() => [String], { description: 'Due times counted in working time past the last date the holiday calendar covers (action codes, acknowledgeBy, resolveBy): a holiday after it is not known and counts as a working day.' }) beyondCalendar!: string[];
+  @Field(() => [String], {
+    description:
+      'Due times counted in working time past the last date the holiday calendar covers (action codes, acknowledgeBy, resolveBy): a holiday after it is not known and counts as a working day.',
+  })
+  beyondCalendar!: string[];
   @Field(() => String, { nullable: true, description: 'Says so in words when beyondCalendar is not empty.' }) calendarNote?: string | null;
 }
 
@@ -106,7 +126,11 @@ export class IncidentGql {
   @Field(() => String, { nullable: true }) satisfactionComment!: string | null;
   @Field(() => DateTimeScalar, { nullable: true }) acknowledgedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
-  @Field(() => Int, { description: "This customer's earlier non-drill incidents in the 30 days before this one, as the rules saw it (over every source). An INTEGRATION key sees only its own source's count." }) repeatIncidents30d!: number;
+  @Field(() => Int, {
+    description:
+      "This customer's earlier non-drill incidents in the 30 days before this one, as the rules saw it (over every source). An INTEGRATION key sees only its own source's count.",
+  })
+  repeatIncidents30d!: number;
 }
 
 @ObjectType('ReportIncidentPayload')

@@ -29,7 +29,11 @@ export interface IncidentPage {
  * from a read replica (`reads`).
  */
 export class IncidentReader {
-  constructor(private readonly ds: DataSource, private readonly maxPageSize: number, private readonly reads: ReadDb) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly maxPageSize: number,
+    private readonly reads: ReadDb,
+  ) {}
 
   async byId(id: number, em: EntityManager = this.ds.manager): Promise<IncidentView | null> {
     const entity = await em.findOneBy(IncidentEntity, { id });
@@ -82,9 +86,14 @@ export class IncidentReader {
   async repeatIncidents30dSeenBy(actor: Actor, customerId: string | null, reportedAt: Date, stored: number): Promise<number> {
     if (isStaff(actor)) return stored;
     if (customerId === null || actor.source === null) return 0;
-    return this.ds.manager.createQueryBuilder(IncidentEntity, 'i')
+    return this.ds.manager
+      .createQueryBuilder(IncidentEntity, 'i')
       .where('i.customer_id = :customerId AND i.drill = :drill AND i.reported_at >= :from AND i.reported_at < :to AND i.source = :source', {
-        customerId, drill: false, from: new Date(reportedAt.getTime() - 30 * 24 * 3600_000), to: reportedAt, source: actor.source,
+        customerId,
+        drill: false,
+        from: new Date(reportedAt.getTime() - 30 * 24 * 3600_000),
+        to: reportedAt,
+        source: actor.source,
       })
       .getCount();
   }
@@ -94,7 +103,12 @@ export class IncidentReader {
   }
 
   /** A page, newest first (reported_at, id), with the total under the same filter (on a replica when there are some). */
-  async list(actor: Actor, filter: IncidentFilter | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<IncidentPage> {
+  async list(
+    actor: Actor,
+    filter: IncidentFilter | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ): Promise<IncidentPage> {
     const size = pageSize(first, this.maxPageSize);
     const c = after ? decodeCursor(after) : null;
     return this.reads.read(async (em) => {

@@ -21,7 +21,11 @@ export class IncidentResolver {
 
   @Authorized()
   @Query(() => IncidentGql, { nullable: true })
-  async incidentByExternalRef(@Arg('source', () => String) source: string, @Arg('externalRef', () => String) externalRef: string, @Ctx() ctx: GqlContext): Promise<IncidentGql | null> {
+  async incidentByExternalRef(
+    @Arg('source', () => String) source: string,
+    @Arg('externalRef', () => String) externalRef: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<IncidentGql | null> {
     const view = await ctx.services.incidentReader.visibleByRef(actorOf(ctx), source, externalRef);
     return view && toGql(view, ctx);
   }
@@ -52,7 +56,10 @@ export class IncidentResolver {
   }
 
   @Authorized(CAN.report)
-  @Mutation(() => ReportIncidentPayloadGql, { description: 'Idempotent on (source, externalRef): a replay returns the first incident with created=false; the same key with a different input is CONFLICT.' })
+  @Mutation(() => ReportIncidentPayloadGql, {
+    description:
+      'Idempotent on (source, externalRef): a replay returns the first incident with created=false; the same key with a different input is CONFLICT.',
+  })
   async reportIncident(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: GqlContext): Promise<ReportIncidentPayloadGql> {
     const { incident, created } = await ctx.services.incidents.report(actorOf(ctx), input);
     return { incident: toGql(incident, ctx), created };
@@ -76,8 +83,17 @@ export class IncidentResolver {
     @Arg('incidentId', () => ID) incidentId: string,
     @Arg('code', () => String) code: string,
     @Arg('note', () => String, { nullable: true }) note: string | null,
-    @Arg('evidence', () => JSONScalar, { nullable: true, description: 'What the catalog requires to complete this action, e.g. { "receiptNo": "…" } for POLICE_REPORT.' }) evidence: unknown,
-    @Arg('doneAt', () => DateTimeScalar, { nullable: true, description: 'When it was really done, if before now (the 119 call came first): not in the future, not more than 5 minutes before the incident occurred (occurredAt, else the report).' }) doneAt: Date | null,
+    @Arg('evidence', () => JSONScalar, {
+      nullable: true,
+      description: 'What the catalog requires to complete this action, e.g. { "receiptNo": "…" } for POLICE_REPORT.',
+    })
+    evidence: unknown,
+    @Arg('doneAt', () => DateTimeScalar, {
+      nullable: true,
+      description:
+        'When it was really done, if before now (the 119 call came first): not in the future, not more than 5 minutes before the incident occurred (occurredAt, else the report).',
+    })
+    doneAt: Date | null,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentGql> {
     return toGql(await ctx.services.incidents.completeAction(actorOf(ctx), incidentId, code, note, evidence, doneAt), ctx);
@@ -85,7 +101,12 @@ export class IncidentResolver {
 
   @Authorized(CAN.changeIncident)
   @Mutation(() => IncidentGql)
-  async recordSatisfaction(@Arg('incidentId', () => ID) incidentId: string, @Arg('score', () => Int) score: number, @Arg('comment', () => String, { nullable: true }) comment: string | null, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
+  async recordSatisfaction(
+    @Arg('incidentId', () => ID) incidentId: string,
+    @Arg('score', () => Int) score: number,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<IncidentGql> {
     return toGql(await ctx.services.incidents.recordSatisfaction(actorOf(ctx), incidentId, score, comment), ctx);
   }
 

@@ -14,7 +14,6 @@ import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { Decision } from '../rules/types';
 import type { RuleEngine } from '../rules/rule-engine';
 import { RulesFailedError } from '../rules/rule-pack.errors';
-import { checkEvidence } from '../escalation/action-evidence';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import { IncidentEventEntity } from './incident-event.entity';
@@ -90,18 +89,30 @@ export class IncidentService {
       const existing = await this.reader.byExternalRef(report.source, report.externalRef);
       if (!existing) throw e;
       if (existing.entity.inputHash !== inputHash) {
-        throw conflict(`externalRef ${report.externalRef} of source ${report.source} was already reported with a different input`, { field: 'input.externalRef', incidentId: String(existing.entity.id) });
+        throw conflict(`externalRef ${report.externalRef} of source ${report.source} was already reported with a different input`, {
+          field: 'input.externalRef',
+          incidentId: String(existing.entity.id),
+        });
       }
       return { incident: existing, created: false };
     }
   }
 
-  async setStatus(actor: Actor, id: string, status: IncidentStatus, expectedVersion: number | null | undefined, note: string | null | undefined): Promise<IncidentView> {
+  async setStatus(
+    actor: Actor,
+    id: string,
+    status: IncidentStatus,
+    expectedVersion: number | null | undefined,
+    note: string | null | undefined,
+  ): Promise<IncidentView> {
     const checkedNote = text('note', note, LIMITS.note);
     return this.change(actor, id, expectedVersion, async (em, incident, now) => {
       const from = incident.status as IncidentStatus;
       if (!INCIDENT_TRANSITIONS[from].includes(status)) {
-        throw conflict(`an incident cannot go from ${from} to ${status}; from ${from} it may go to ${INCIDENT_TRANSITIONS[from].join(', ') || 'nowhere (final)'}`, { field: 'status' });
+        throw conflict(
+          `an incident cannot go from ${from} to ${status}; from ${from} it may go to ${INCIDENT_TRANSITIONS[from].join(', ') || 'nowhere (final)'}`,
+          { field: 'status' },
+        );
       }
       const set: Partial<IncidentEntity> = { status };
       if (status === 'ACKNOWLEDGED') set.acknowledgedAt = now;
@@ -118,7 +129,14 @@ export class IncidentService {
    * Marks a required action done, at `doneAt` when given (see ActionLifecycle.complete); `evidence`
    * must hold what the catalog requires of it (POLICE_REPORT: receiptNo).
    */
-  async completeAction(actor: Actor, incidentId: string, code: string, note: string | null | undefined, evidence?: unknown, doneAt?: Date | null): Promise<IncidentView> {
+  async completeAction(
+    actor: Actor,
+    incidentId: string,
+    code: string,
+    note: string | null | undefined,
+    evidence?: unknown,
+    doneAt?: Date | null,
+  ): Promise<IncidentView> {
     const c: Completion = { note: text('note', note, LIMITS.note), evidence, doneAt };
     return this.change(actor, incidentId, undefined, (em, incident, now) => this.actions.complete(em, actor, incident, code, c, now));
   }
@@ -156,12 +174,17 @@ export class IncidentService {
       if (n !== null) await lockIncidentRow(em, n);
       const incident = await this.reader.entityFor(em, actor, id);
       if (expectedVersion != null && expectedVersion !== incident.version) {
-        throw conflict(`incident ${id} is at version ${incident.version}, not ${expectedVersion}`, { field: 'expectedVersion', currentVersion: incident.version });
+        throw conflict(`incident ${id} is at version ${incident.version}, not ${expectedVersion}`, {
+          field: 'expectedVersion',
+          currentVersion: incident.version,
+        });
       }
       const now = this.clock.now();
       const set = await apply(em, incident, now);
       if (set === null) return incident.id;
-      const res = await em.createQueryBuilder().update(IncidentEntity)
+      const res = await em
+        .createQueryBuilder()
+        .update(IncidentEntity)
         .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
         .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
         .execute();
@@ -222,7 +245,15 @@ export class IncidentService {
    * in the caller's transaction, raw only (and so the listeners': Transactions.runRaw).
    * Returns the view a read after commit would give.
    */
-  private async insert(em: EntityManager, actor: Actor, r: NormalizedReport, inputHash: string, reportedAt: Date, d: Decision, repeats: number): Promise<IncidentView> {
+  private async insert(
+    em: EntityManager,
+    actor: Actor,
+    r: NormalizedReport,
+    inputHash: string,
+    reportedAt: Date,
+    d: Decision,
+    repeats: number,
+  ): Promise<IncidentView> {
     const row: Omit<IncidentEntity, 'id'> = {
       ...businessPeriods(this.rules.current().engine.calendar, reportedAt),
       channel: r.channel,
@@ -258,7 +289,17 @@ export class IncidentService {
     };
     const [id] = await this.incidentRows.run(em, [row]);
     const actionRows: Array<Omit<IncidentActionEntity, 'id'>> = d.actions.map((a, position) => ({
-      incidentId: id, code: a.code, position, dueAt: a.dueAt, retainUntil: a.retainUntil ?? null, status: 'OPEN', done: false, reason: null, doneAt: null, doneBy: null, note: null,
+      incidentId: id,
+      code: a.code,
+      position,
+      dueAt: a.dueAt,
+      retainUntil: a.retainUntil ?? null,
+      status: 'OPEN',
+      done: false,
+      reason: null,
+      doneAt: null,
+      doneBy: null,
+      note: null,
     }));
     const actionIds = await this.actionRows.run(em, actionRows);
     await this.event(em, id, reportedAt, actor, 'REPORTED', { toStatus: 'OPEN', detail: { severity: d.severity, ruleSetVersion: d.ruleSetVersion } });
@@ -270,9 +311,23 @@ export class IncidentService {
     return view;
   }
 
-  private async event(em: EntityManager, incidentId: number, at: Date, actor: Actor, kind: string, e: { fromStatus?: string; toStatus?: string; note?: string | null; detail?: Record<string, unknown> }) {
+  private async event(
+    em: EntityManager,
+    incidentId: number,
+    at: Date,
+    actor: Actor,
+    kind: string,
+    e: { fromStatus?: string; toStatus?: string; note?: string | null; detail?: Record<string, unknown> },
+  ) {
     const row: Omit<IncidentEventEntity, 'id'> = {
-      incidentId, at, actor: actor.name, kind, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, note: e.note ?? null, detail: e.detail ?? null,
+      incidentId,
+      at,
+      actor: actor.name,
+      kind,
+      fromStatus: e.fromStatus ?? null,
+      toStatus: e.toStatus ?? null,
+      note: e.note ?? null,
+      detail: e.detail ?? null,
     };
     await this.eventRows.run(em, [row]);
   }
@@ -298,4 +353,3 @@ export function hashReport(r: NormalizedReport): string {
   const canonical = JSON.stringify({ ...r, amountFen: r.amountFen === null ? null : r.amountFen.toString() });
   return crypto.createHash('sha256').update(canonical).digest('hex');
 }
-

@@ -66,7 +66,12 @@ export function fromStoredDecision(d: StoredDecision): Decision {
   const date = (x: string | null | undefined) => (x ? new Date(x) : null);
   return {
     ...d,
-    actions: d.actions.map((a) => ({ code: a.code, dueAt: date(a.dueAt), retainUntil: date(a.retainUntil), ...(a.dueAfterResolution ? { dueAfterResolution: a.dueAfterResolution } : {}) })),
+    actions: d.actions.map((a) => ({
+      code: a.code,
+      dueAt: date(a.dueAt),
+      retainUntil: date(a.retainUntil),
+      ...(a.dueAfterResolution ? { dueAfterResolution: a.dueAfterResolution } : {}),
+    })),
     acknowledgeBy: date(d.acknowledgeBy),
     resolveBy: date(d.resolveBy),
   };

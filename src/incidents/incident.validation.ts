@@ -5,8 +5,18 @@ import type { ReportIncidentInput } from './incident.inputs';
 
 /** Longest accepted text per field (characters). */
 export const LIMITS = {
-  source: 64, externalRef: 128, code: 64, channel: 64, location: 500, orderNo: 128, description: 4000,
-  customerId: 128, customerName: 200, phone: 32, tier: 32, note: 2000,
+  source: 64,
+  externalRef: 128,
+  code: 64,
+  channel: 64,
+  location: 500,
+  orderNo: 128,
+  description: 4000,
+  customerId: 128,
+  customerName: 200,
+  phone: 32,
+  tier: 32,
+  note: 2000,
 } as const;
 
 /** A report after checking: exact amount in fen, codes known to the catalog, strings bounded. */
@@ -40,6 +50,7 @@ export function text(field: string, value: unknown, max: number, required = fals
   if (required && value.trim() === '') throw badInput(field, 'must not be empty');
   if ([...value].length > max) throw badInput(field, `is longer than ${max} characters`);
   // Control characters other than tab and newlines have no place in a report and break exports.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw badInput(field, 'contains control characters');
   // A lone surrogate is not Unicode: no database would store it back byte for byte.
   if (!value.isWellFormed()) throw badInput(field, 'is not well-formed Unicode');
@@ -81,9 +92,14 @@ export function normalizeReport(input: ReportIncidentInput, catalog: Catalog, pr
   const categories = Object.keys(catalog.categories);
   const category = code(f('category'), input.category, categories, true)!;
   const subtypes = Object.keys(catalog.categories[category].subtypes);
-  const subtype = input.subtype == null ? null : subtypes.length === 0
-    ? (() => { throw badInput(f('subtype'), `category ${category} has no subtypes`, { allowed: [] }); })()
-    : code(f('subtype'), input.subtype, subtypes);
+  const subtype =
+    input.subtype == null
+      ? null
+      : subtypes.length === 0
+        ? (() => {
+            throw badInput(f('subtype'), `category ${category} has no subtypes`, { allowed: [] });
+          })()
+        : code(f('subtype'), input.subtype, subtypes);
   const ownerValues = catalog.factValues.propertyOwner ?? [];
   if (input.outageMinutes != null && (!Number.isInteger(input.outageMinutes) || input.outageMinutes < 0)) {
     throw badInput(f('outageMinutes'), 'must be a whole number of minutes, 0 or more');

@@ -22,11 +22,12 @@ export class RepeatIncidentsFact {
     this.columns ??= { reportedAt: meta.findColumnWithPropertyName('reportedAt')!, drill: meta.findColumnWithPropertyName('drill')! };
     const { driver } = this.ds;
     const at = (d: Date) => driver.preparePersistentValue(d, this.columns!.reportedAt);
-    const rows = (await rawQuery(
-      this.ds,
-      'SELECT COUNT(*) AS n FROM incidents WHERE customer_id = ? AND reported_at >= ? AND reported_at < ? AND drill = ?',
-      [customerId, at(new Date(before.getTime() - 30 * DAY_MS)), at(before), driver.preparePersistentValue(false, this.columns.drill)],
-    )) as Array<{ n: number | string }>;
+    const rows = (await rawQuery(this.ds, 'SELECT COUNT(*) AS n FROM incidents WHERE customer_id = ? AND reported_at >= ? AND reported_at < ? AND drill = ?', [
+      customerId,
+      at(new Date(before.getTime() - 30 * DAY_MS)),
+      at(before),
+      driver.preparePersistentValue(false, this.columns.drill),
+    ])) as Array<{ n: number | string }>;
     return Number(rows[0].n);
   }
 }

@@ -81,6 +81,3 @@ export function averageFen(total: bigint, count: number): bigint {
   const rounded = (abs * 2n + n) / (2n * n);
   return negative ? -rounded : rounded;
 }
-
-/** Phone masking lives with the other privacy rules; re-exported for the callers that import it from here. */
-export { maskPhone } from '../auth/phone-mask';

@@ -26,7 +26,10 @@ export function aggregateWorkerMetrics(): void {
     const answer = (a: Omit<MetricsAnswer, 'triage' | 'id'>) => {
       if (worker.isConnected()) worker.send({ triage: 'metrics', id: message.id, ...a } satisfies MetricsAnswer);
     };
-    aggregator.clusterMetrics().then((text) => answer({ text }), (e: Error) => answer({ error: e.message }));
+    aggregator.clusterMetrics().then(
+      (text) => answer({ text }),
+      (e: Error) => answer({ error: e.message }),
+    );
   });
 }
 

@@ -8,8 +8,17 @@ import type { Metrics } from './metrics';
 export const OTHER = 'other';
 
 /** Every code an answer can carry: the outcome label takes these values only. */
-const OUTCOMES = new Set<string>(['OK', ...ERROR_CODES, 'INTERNAL_SERVER_ERROR', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+const OUTCOMES = new Set<string>([
+  'OK',
+  ...ERROR_CODES,
+  'INTERNAL_SERVER_ERROR',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /**
  * The operation names metrics label as they are: the schema's root fields (`reportIncident`,

@@ -9,8 +9,9 @@ describe('what a database span records of a statement', () => {
   });
 
   it('masks quoted literals and cuts long statements', () => {
-    expect(statementText("SELECT * FROM incidents WHERE customer_phone = '13912345678' AND status = 'OPEN' AND id = ?"))
-      .toBe("SELECT * FROM incidents WHERE customer_phone = '?' AND status = '?' AND id = ?");
+    expect(statementText("SELECT * FROM incidents WHERE customer_phone = '13912345678' AND status = 'OPEN' AND id = ?")).toBe(
+      "SELECT * FROM incidents WHERE customer_phone = '?' AND status = '?' AND id = ?",
+    );
     expect(statementText("SELECT 'it\\'s' AS x")).toBe("SELECT '?' AS x");
     const long = `INSERT INTO t (a) VALUES ${Array(500).fill('(?)').join(', ')}`;
     expect(statementText(long)).toHaveLength(STATEMENT_LIMIT);

@@ -29,10 +29,19 @@ export function traceDatabase(ds: DataSource, tracing: Tracing): void {
     const parent = context.active();
     if (!trace.getSpan(parent)?.isRecording()) return run();
     const operation = operationOf(sql);
-    const span = tracing.tracer.startSpan(operation, {
-      kind: SpanKind.CLIENT,
-      attributes: { 'db.system': system, [ATTR_DB_OPERATION_NAME]: operation, 'db.statement': statementText(sql), ...(replica ? { [ATTR.dbReplica]: true } : {}) },
-    }, parent);
+    const span = tracing.tracer.startSpan(
+      operation,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'db.system': system,
+          [ATTR_DB_OPERATION_NAME]: operation,
+          'db.statement': statementText(sql),
+          ...(replica ? { [ATTR.dbReplica]: true } : {}),
+        },
+      },
+      parent,
+    );
     return run().then(
       (result) => {
         span.end();
@@ -59,7 +68,8 @@ export function traceDatabase(ds: DataSource, tracing: Tracing): void {
     wrapped.add(runner);
     const query = runner.query.bind(runner) as Query;
     const replica = replicated && mode === 'slave';
-    runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) => traced(sql, () => query(sql, parameters, structured as never), replica)) as Query;
+    runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) =>
+      traced(sql, () => query(sql, parameters, structured as never), replica)) as Query;
     return runner;
   };
 }

@@ -18,10 +18,14 @@ export function traceRequests(tracing: Tracing, handle: RequestHandler): Request
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route = routeOf(path);
     const method = req.method ?? 'GET';
-    const span = tracing.tracer.startSpan(`${method} ${route}`, {
-      kind: SpanKind.SERVER,
-      attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_HTTP_ROUTE]: route, [ATTR_URL_PATH]: path, [ATTR.requestId]: requestId },
-    }, parent);
+    const span = tracing.tracer.startSpan(
+      `${method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_HTTP_ROUTE]: route, [ATTR_URL_PATH]: path, [ATTR.requestId]: requestId },
+      },
+      parent,
+    );
     res.once('close', () => {
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -9,19 +9,21 @@ import { ATTR, Tracing } from './tracing';
  * severity and the category; `rules.refund_chain` for each refund's approval chain.
  */
 export function traceRuleEvaluation(tracing: Tracing, incidents: IncidentService, refunds: RefundService): void {
-  incidents.traceDecision = (decide) => tracing.inSpan('rules.decide', {}, async (span) => {
-    const decision = await decide();
-    span.setAttributes({
-      [ATTR.rulesVersion]: decision.ruleSetVersion,
-      [ATTR.rulesFired]: decision.firedRules.length,
-      [ATTR.severity]: decision.severity,
-      [ATTR.category]: decision.facts?.category ?? 'unknown',
+  incidents.traceDecision = (decide) =>
+    tracing.inSpan('rules.decide', {}, async (span) => {
+      const decision = await decide();
+      span.setAttributes({
+        [ATTR.rulesVersion]: decision.ruleSetVersion,
+        [ATTR.rulesFired]: decision.firedRules.length,
+        [ATTR.severity]: decision.severity,
+        [ATTR.category]: decision.facts?.category ?? 'unknown',
+      });
+      return decision;
     });
-    return decision;
-  });
-  refunds.traceRefundChain = (version, category, decide) => tracing.inSpan('rules.refund_chain', { [ATTR.rulesVersion]: version, [ATTR.category]: category }, async (span) => {
-    const chain = await decide();
-    span.setAttribute(ATTR.refundSteps, chain.length);
-    return chain;
-  });
+  refunds.traceRefundChain = (version, category, decide) =>
+    tracing.inSpan('rules.refund_chain', { [ATTR.rulesVersion]: version, [ATTR.category]: category }, async (span) => {
+      const chain = await decide();
+      span.setAttribute(ATTR.refundSteps, chain.length);
+      return chain;
+    });
 }

@@ -1,4 +1,16 @@
-import { Attributes, context, diag, DiagLogLevel, isSpanContextValid, propagation, ROOT_CONTEXT, Span, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
+import {
+  Attributes,
+  context,
+  diag,
+  DiagLogLevel,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  Span,
+  SpanStatusCode,
+  trace,
+  Tracer,
+} from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { TracingConfig } from '../config/tracing.config';
 import { INSTANCE_ID } from '../common/instance';
@@ -39,18 +51,23 @@ export class Tracing {
    */
   static start(config: TracingConfig, log: Logger): Tracing {
     // Required here, not imported at the top: a service that does not trace never loads the SDK.
-    const { TracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { TracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } =
+      require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
     const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
     const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
     const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
     const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
     const semconv = require('@opentelemetry/semantic-conventions') as typeof import('@opentelemetry/semantic-conventions');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const provider = new TracerProvider({
-      resource: defaultResource().merge(resourceFromAttributes({
-        [semconv.ATTR_SERVICE_NAME]: config.serviceName,
-        [semconv.ATTR_SERVICE_VERSION]: serviceVersion,
-        [semconv.ATTR_SERVICE_INSTANCE_ID]: INSTANCE_ID,
-      })),
+      resource: defaultResource().merge(
+        resourceFromAttributes({
+          [semconv.ATTR_SERVICE_NAME]: config.serviceName,
+          [semconv.ATTR_SERVICE_VERSION]: serviceVersion,
+          [semconv.ATTR_SERVICE_INSTANCE_ID]: INSTANCE_ID,
+        }),
+      ),
       sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
       // Headers, timeout and compression come from OTEL_EXPORTER_OTLP_* as the exporter reads them.
       spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: config.url }) })],
@@ -60,7 +77,10 @@ export class Tracing {
       propagation.setGlobalPropagator(new W3CTraceContextPropagator());
       // Outside any span: an export runs in the context of the span that started its batch, whose ids would mislead here.
       const warn = (message: string) => context.with(ROOT_CONTEXT, () => log.warn({ source: 'opentelemetry' }, message));
-      diag.setLogger({ error: warn, warn, info: () => undefined, debug: () => undefined, verbose: () => undefined }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+      diag.setLogger(
+        { error: warn, warn, info: () => undefined, debug: () => undefined, verbose: () => undefined },
+        { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+      );
     }
     log.info({ url: config.url, serviceName: config.serviceName, sampleRatio: config.sampleRatio }, 'tracing: exporting spans over OTLP/HTTP');
     return new Tracing(provider.getTracer('triage', serviceVersion), provider);

@@ -31,7 +31,7 @@ export class ContactResolver {
   }
 
   @Authorized(STAFF_READERS)
-  @Query(() => [StaffMemberGql], { description: 'Who holds the department\'s duty at that time (now by default).' })
+  @Query(() => [StaffMemberGql], { description: "Who holds the department's duty at that time (now by default)." })
   async onCall(
     @Arg('department', () => String) department: string,
     @Arg('at', () => DateTimeScalar, { nullable: true }) at: Date | null,
@@ -46,7 +46,10 @@ export class ContactResolver {
   async setOnCall(@Arg('shifts', () => [OnCallShiftInput]) shifts: OnCallShiftInput[], @Ctx() ctx: GqlContext): Promise<OnCallShiftGql[]> {
     const actor = actorOf(ctx);
     return (await ctx.services.people.onCall.set(shifts, actor.name)).map(({ shift, member }) => ({
-      department: shift.department, staff: staffGql(member, actor), from: shift.fromAt, to: shift.toAt,
+      department: shift.department,
+      staff: staffGql(member, actor),
+      from: shift.fromAt,
+      to: shift.toAt,
     }));
   }
 }

@@ -22,15 +22,24 @@ export interface ContactInputLike {
  * (紧急应变外部联系通信录: 110, 119, 120, property management, IT, the hotline vendor). ADMIN keeps them.
  */
 export class ContactService {
-  constructor(private readonly ds: DataSource, private readonly tx: Transactions, private readonly clock: Clock, private readonly departments: () => Readonly<Record<string, string>>) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    private readonly departments: () => Readonly<Record<string, string>>,
+  ) {}
 
   async upsert(input: ContactInputLike): Promise<ContactEntity> {
-    const kind = String(input.kind ?? '').trim().toUpperCase();
-    if (!(CONTACT_KINDS as readonly string[]).includes(kind)) throw badInput('input.kind', `must be one of ${CONTACT_KINDS.join(', ')}`, { allowed: [...CONTACT_KINDS] });
+    const kind = String(input.kind ?? '')
+      .trim()
+      .toUpperCase();
+    if (!(CONTACT_KINDS as readonly string[]).includes(kind))
+      throw badInput('input.kind', `must be one of ${CONTACT_KINDS.join(', ')}`, { allowed: [...CONTACT_KINDS] });
     const name = String(input.name ?? '').trim();
     if (!name || [...name].length > 128) throw badInput('input.name', 'give a name of 1–128 characters');
     const department = input.department?.trim() ? input.department.trim().toUpperCase() : null;
-    if (department !== null && !Object.hasOwn(this.departments(), department)) throw badInput('input.department', `unknown department ${department}`, { allowed: Object.keys(this.departments()) });
+    if (department !== null && !Object.hasOwn(this.departments(), department))
+      throw badInput('input.department', `unknown department ${department}`, { allowed: Object.keys(this.departments()) });
     if (kind === 'INTERNAL' && department === null) throw badInput('input.department', 'an internal contact (联络人) belongs to a department');
     const role = input.role?.trim() || null;
     if (role !== null && [...role].length > 64) throw badInput('input.role', 'at most 64 characters');

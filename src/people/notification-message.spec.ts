@@ -2,16 +2,33 @@ import crypto from 'node:crypto';
 import { channelRequests, NotificationContent, verdictOf } from './notification-message';
 
 const content: NotificationContent = {
-  incidentId: '7', reason: 'REPORTED', severity: 'CRITICAL', category: 'ONSITE_EMERGENCY', categoryLabel: '现场突发事件', subtypeLabel: '火警',
-  place: '一楼大厅', drill: false, department: 'FACILITIES', departmentLabel: '物业管理部', actions: [{ label: '拨打119火警', due: '11-23 10:00' }],
-  detail: null, link: 'https://desk.example.com/incidents/7', at: '11-23 10:00',
+  incidentId: '7',
+  reason: 'REPORTED',
+  severity: 'CRITICAL',
+  category: 'ONSITE_EMERGENCY',
+  categoryLabel: '现场突发事件',
+  subtypeLabel: '火警',
+  place: '一楼大厅',
+  drill: false,
+  department: 'FACILITIES',
+  departmentLabel: '物业管理部',
+  actions: [{ label: '拨打119火警', due: '11-23 10:00' }],
+  detail: null,
+  link: 'https://desk.example.com/incidents/7',
+  at: '11-23 10:00',
 };
 const now = new Date('2026-11-23T02:00:00.000Z');
 const people = [{ name: '郑强', phone: '13800040001' }];
 
 describe('vendor messages', () => {
   it('DingTalk: 加签 in the URL (ms timestamp, url-encoded base64 HMAC-SHA256 keyed with the secret), markdown, @ by mobile', () => {
-    const [r] = channelRequests({ kind: 'DINGTALK', url: 'https://oapi.dingtalk.com/robot/send?access_token=t', secret: 'SECxyz' }, [content], people, 'ntf_1', now);
+    const [r] = channelRequests(
+      { kind: 'DINGTALK', url: 'https://oapi.dingtalk.com/robot/send?access_token=t', secret: 'SECxyz' },
+      [content],
+      people,
+      'ntf_1',
+      now,
+    );
     const url = new URL(r.url);
     expect(url.searchParams.get('timestamp')).toBe(String(now.getTime()));
     const expected = crypto.createHmac('sha256', 'SECxyz').update(`${now.getTime()}\nSECxyz`).digest('base64');
@@ -35,7 +52,7 @@ describe('vendor messages', () => {
     expect(channelRequests(ch, [content], [], 'ntf_1', now).map((r) => JSON.parse(r.body).msgtype)).toEqual(['markdown']);
   });
 
-  it('reads each vendor\'s answer: ok, throttled, failed', () => {
+  it("reads each vendor's answer: ok, throttled, failed", () => {
     expect(verdictOf('DINGTALK', 200, '{"errcode":0,"errmsg":"ok"}')).toEqual({ ok: true });
     expect(verdictOf('DINGTALK', 200, '{"errcode":130101,"errmsg":"send too fast"}')).toMatchObject({ ok: false, throttled: true });
     expect(verdictOf('WECOM', 200, '{"errcode":45009,"errmsg":"api freq out of limit"}')).toMatchObject({ ok: false, throttled: true });

@@ -30,7 +30,12 @@ export interface MessageRecipient {
 
 export const SEVERITY_LABELS: Record<string, string> = { CRITICAL: '特别紧急', URGENT: '紧急', SERIOUS: '严重', GENERAL: '一般' };
 export const REASON_LABELS: Record<string, string> = {
-  REPORTED: '新事件', AMENDED: '事件更新', WARNING: '即将超时', BREACH: '已超时', ESCALATED: '升级通知', REFUND_STEP: '退款待办',
+  REPORTED: '新事件',
+  AMENDED: '事件更新',
+  WARNING: '即将超时',
+  BREACH: '已超时',
+  ESCALATED: '升级通知',
+  REFUND_STEP: '退款待办',
 };
 
 /** One section per incident and reason; the recipients of the whole message are @-mentioned once at its end. Pure. */
@@ -60,7 +65,10 @@ export function markdownOf(items: readonly NotificationContent[], recipients: re
 
 /** Plain text of the same message (Feishu text, WeCom's mention message). */
 export function textOf(items: readonly NotificationContent[], recipients: readonly MessageRecipient[]): string {
-  return markdownOf(items, recipients, (r) => r.name).replace(/^### /gm, '').replace(/\*\*/g, '').replace(/\[查看事件\]\((.*)\)/g, '查看事件: $1');
+  return markdownOf(items, recipients, (r) => r.name)
+    .replace(/^### /gm, '')
+    .replace(/\*\*/g, '')
+    .replace(/\[查看事件\]\((.*)\)/g, '查看事件: $1');
 }
 
 /** One HTTP request to a channel. */
@@ -88,7 +96,13 @@ export interface ChannelTarget {
  *   `notification.sent`, with the recipients and the contents.
  * Pure but for the message id it is given and the time.
  */
-export function channelRequests(ch: ChannelTarget, items: readonly NotificationContent[], recipients: readonly MessageRecipient[], messageId: string, now: Date): ChannelRequest[] {
+export function channelRequests(
+  ch: ChannelTarget,
+  items: readonly NotificationContent[],
+  recipients: readonly MessageRecipient[],
+  messageId: string,
+  now: Date,
+): ChannelRequest[] {
   const json = { 'content-type': 'application/json; charset=utf-8' };
   const phones = [...new Set(recipients.map((r) => r.phone).filter((p): p is string => !!p))];
   const title = messageTitle(items);
@@ -101,18 +115,40 @@ export function channelRequests(ch: ChannelTarget, items: readonly NotificationC
         const sign = crypto.createHmac('sha256', ch.secret).update(`${timestamp}\n${ch.secret}`, 'utf8').digest('base64');
         url += `${url.includes('?') ? '&' : '?'}timestamp=${timestamp}&sign=${encodeURIComponent(sign)}`;
       }
-      return [{ url, headers: json, body: JSON.stringify({ msgtype: 'markdown', markdown: { title, text: `#### ${title}\n\n${text}` }, at: { atMobiles: phones, isAtAll: false } }) }];
+      return [
+        {
+          url,
+          headers: json,
+          body: JSON.stringify({ msgtype: 'markdown', markdown: { title, text: `#### ${title}\n\n${text}` }, at: { atMobiles: phones, isAtAll: false } }),
+        },
+      ];
     }
     case 'WECOM': {
-      const out: ChannelRequest[] = [{ url: ch.url, headers: json, body: JSON.stringify({ msgtype: 'markdown', markdown: { content: `**${title}**\n${markdownOf(items, [], () => '')}` } }) }];
+      const out: ChannelRequest[] = [
+        {
+          url: ch.url,
+          headers: json,
+          body: JSON.stringify({ msgtype: 'markdown', markdown: { content: `**${title}**\n${markdownOf(items, [], () => '')}` } }),
+        },
+      ];
       if (phones.length) {
-        out.push({ url: ch.url, headers: json, body: JSON.stringify({ msgtype: 'text', text: { content: `${title}: 请 ${recipients.map((r) => r.name).join('、')} 立即处理`, mentioned_mobile_list: phones } }) });
+        out.push({
+          url: ch.url,
+          headers: json,
+          body: JSON.stringify({
+            msgtype: 'text',
+            text: { content: `${title}: 请 ${recipients.map((r) => r.name).join('、')} 立即处理`, mentioned_mobile_list: phones },
+          }),
+        });
       }
       return out;
     }
     case 'FEISHU': {
       const card = {
-        header: { title: { tag: 'plain_text', content: title }, template: items.some((i) => i.severity === 'CRITICAL' || i.reason === 'BREACH' || i.reason === 'ESCALATED') ? 'red' : 'orange' },
+        header: {
+          title: { tag: 'plain_text', content: title },
+          template: items.some((i) => i.severity === 'CRITICAL' || i.reason === 'BREACH' || i.reason === 'ESCALATED') ? 'red' : 'orange',
+        },
         elements: [{ tag: 'div', text: { tag: 'lark_md', content: markdownOf(items, recipients, (r) => r.name).replace(/^### (.*)$/gm, '**$1**') } }],
       };
       const signed: Record<string, string> = {};
@@ -151,10 +187,14 @@ export function verdictOf(kind: string, status: number, body: string): ChannelVe
   } catch {
     return { ok: false, throttled: false, error: `HTTP ${status}, not JSON` };
   }
-  const code = Number(kind === 'FEISHU' ? parsed.code ?? parsed.StatusCode : parsed.errcode);
+  const code = Number(kind === 'FEISHU' ? (parsed.code ?? parsed.StatusCode) : parsed.errcode);
   if (code === 0) return { ok: true };
   const message = String((kind === 'FEISHU' ? parsed.msg : parsed.errmsg) ?? '');
-  return { ok: false, throttled: (THROTTLE_CODES[kind] ?? []).includes(code), error: `${kind} ${Number.isNaN(code) ? 'answered no code' : code} ${message}`.trim() };
+  return {
+    ok: false,
+    throttled: (THROTTLE_CODES[kind] ?? []).includes(code),
+    error: `${kind} ${Number.isNaN(code) ? 'answered no code' : code} ${message}`.trim(),
+  };
 }
 
 /** Messages per minute each kind of robot accepts (DingTalk and WeCom: 20; Feishu: 100); a webhook has no documented limit. */

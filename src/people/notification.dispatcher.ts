@@ -101,17 +101,27 @@ export class NotificationDispatcher implements BackgroundQueue {
     const inWindow = ch.windowStart !== null && now.getTime() - ch.windowStart.getTime() < WINDOW_MS;
     if (inWindow && ch.windowCount >= (RATE_PER_MINUTE[ch.kind] ?? 20)) return null; // merged into the next message once the minute is over
     const until = new Date(now.getTime() + this.options.timeoutMs * 2 + LEASE_MARGIN_MS);
-    const res = await this.tx.run((em) => em.createQueryBuilder().update(NotificationChannelEntity).set({ claimedBy: this.workerId, claimedUntil: until })
-      .where('id = :id AND (claimed_until IS NULL OR claimed_until < :now)', { id, now }).execute());
+    const res = await this.tx.run((em) =>
+      em
+        .createQueryBuilder()
+        .update(NotificationChannelEntity)
+        .set({ claimedBy: this.workerId, claimedUntil: until })
+        .where('id = :id AND (claimed_until IS NULL OR claimed_until < :now)', { id, now })
+        .execute(),
+    );
     return res.affected ? ch : null;
   }
 
   private async send(ch: NotificationChannelEntity): Promise<DispatchOutcome> {
     const now = this.clock.now();
     try {
-      const due = await this.ds.getRepository(NotificationEntity).createQueryBuilder('n')
+      const due = await this.ds
+        .getRepository(NotificationEntity)
+        .createQueryBuilder('n')
         .where("n.channel_id = :id AND n.status = 'PENDING' AND n.next_attempt_at <= :now", { id: ch.id, now })
-        .orderBy('n.id').limit(PER_MESSAGE).getMany();
+        .orderBy('n.id')
+        .limit(PER_MESSAGE)
+        .getMany();
       if (!due.length) return { sent: 0, failed: 0, throttled: 0, dead: 0 };
       const items = new Map<string, NotificationContent>();
       const recipients = new Map<string, MessageRecipient>();
@@ -122,9 +132,13 @@ export class NotificationDispatcher implements BackgroundQueue {
       const messageId = newMessageId();
       const requests = channelRequests(ch, [...items.values()], [...recipients.values()], messageId, now);
       const fresh = ch.windowStart === null || now.getTime() - ch.windowStart.getTime() >= WINDOW_MS;
-      await this.tx.run((em) => em.update(NotificationChannelEntity, { id: ch.id }, fresh
-        ? { windowStart: now, windowCount: requests.length }
-        : { windowCount: ch.windowCount + requests.length }));
+      await this.tx.run((em) =>
+        em.update(
+          NotificationChannelEntity,
+          { id: ch.id },
+          fresh ? { windowStart: now, windowCount: requests.length } : { windowCount: ch.windowCount + requests.length },
+        ),
+      );
       let verdict: ChannelVerdict = { ok: true };
       let status: number | null = null;
       for (const r of requests) {
@@ -135,19 +149,35 @@ export class NotificationDispatcher implements BackgroundQueue {
       }
       return await this.settle(ch, due, messageId, verdict, status);
     } finally {
-      await this.tx.run((em) => em.createQueryBuilder().update(NotificationChannelEntity).set({ claimedBy: null, claimedUntil: null })
-        .where('id = :id AND claimed_by = :me', { id: ch.id, me: this.workerId }).execute());
+      await this.tx.run((em) =>
+        em
+          .createQueryBuilder()
+          .update(NotificationChannelEntity)
+          .set({ claimedBy: null, claimedUntil: null })
+          .where('id = :id AND claimed_by = :me', { id: ch.id, me: this.workerId })
+          .execute(),
+      );
     }
   }
 
-  private async settle(ch: NotificationChannelEntity, due: NotificationEntity[], messageId: string, v: ChannelVerdict, status: number | null): Promise<DispatchOutcome> {
+  private async settle(
+    ch: NotificationChannelEntity,
+    due: NotificationEntity[],
+    messageId: string,
+    v: ChannelVerdict,
+    status: number | null,
+  ): Promise<DispatchOutcome> {
     const now = this.clock.now();
     const out: DispatchOutcome = { sent: 0, failed: 0, throttled: 0, dead: 0 };
     await this.tx.run(async (em) => {
       const common = { lastAttemptAt: now, lastStatus: status, messageId };
       if (v.ok) {
-        await em.createQueryBuilder().update(NotificationEntity).set({ ...common, status: 'SENT', sentAt: now, lastError: null, attempts: () => 'attempts + 1' })
-          .where('id IN (:...ids)', { ids: due.map((n) => n.id) }).execute();
+        await em
+          .createQueryBuilder()
+          .update(NotificationEntity)
+          .set({ ...common, status: 'SENT', sentAt: now, lastError: null, attempts: () => 'attempts + 1' })
+          .where('id IN (:...ids)', { ids: due.map((n) => n.id) })
+          .execute();
         out.sent = 1;
         return;
       }
@@ -155,19 +185,35 @@ export class NotificationDispatcher implements BackgroundQueue {
         // The robot says too fast: its minute is used up here too, and what waits goes out merged after the penalty.
         out.throttled = 1;
         await em.update(NotificationChannelEntity, { id: ch.id }, { windowStart: now, windowCount: RATE_PER_MINUTE[ch.kind] ?? 20 });
-        await em.createQueryBuilder().update(NotificationEntity)
-          .set({ ...common, lastError: v.error.slice(0, 500), attempts: () => 'attempts + 1', nextAttemptAt: new Date(now.getTime() + (THROTTLED_FOR_MS[ch.kind] ?? WINDOW_MS)) })
-          .where('id IN (:...ids)', { ids: due.map((n) => n.id) }).execute();
+        await em
+          .createQueryBuilder()
+          .update(NotificationEntity)
+          .set({
+            ...common,
+            lastError: v.error.slice(0, 500),
+            attempts: () => 'attempts + 1',
+            nextAttemptAt: new Date(now.getTime() + (THROTTLED_FOR_MS[ch.kind] ?? WINDOW_MS)),
+          })
+          .where('id IN (:...ids)', { ids: due.map((n) => n.id) })
+          .execute();
         return;
       }
       out.failed = 1;
       for (const n of due) {
         const next = nextAttempt(n.attempts + 1, now, n.retryUntil, this.random());
         if (!next) out.dead += 1;
-        await em.update(NotificationEntity, { id: n.id }, { ...common, lastError: v.error.slice(0, 500), attempts: n.attempts + 1, status: next ? 'PENDING' : 'DEAD', nextAttemptAt: next ?? now });
+        await em.update(
+          NotificationEntity,
+          { id: n.id },
+          { ...common, lastError: v.error.slice(0, 500), attempts: n.attempts + 1, status: next ? 'PENDING' : 'DEAD', nextAttemptAt: next ?? now },
+        );
       }
     });
-    if (!v.ok) this.log.warn({ channelId: ch.id, kind: ch.kind, error: v.error, notifications: due.length }, v.throttled ? 'notifications: the robot throttled us; waiting' : 'notifications: send failed; retrying later');
+    if (!v.ok)
+      this.log.warn(
+        { channelId: ch.id, kind: ch.kind, error: v.error, notifications: due.length },
+        v.throttled ? 'notifications: the robot throttled us; waiting' : 'notifications: send failed; retrying later',
+      );
     return out;
   }
 

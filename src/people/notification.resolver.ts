@@ -34,9 +34,13 @@ export class NotificationResolver {
 function notificationGql(n: NotificationEntity, actor: Actor): NotificationGql {
   const phone = phoneFor(actor, n.recipientPhone);
   return {
-    id: String(n.id), incidentId: n.incidentId, reason: n.reason,
+    id: String(n.id),
+    incidentId: n.incidentId,
+    reason: n.reason,
     recipient: `${n.recipientName}${n.recipientEmployeeNo ? ` ${n.recipientEmployeeNo}` : ''}${phone ? ` (${phone})` : ''}`,
     channel: n.channelId === null ? n.channelKind : `${n.channelKind} #${n.channelId}`,
-    status: n.status, attempts: n.attempts, sentAt: n.sentAt,
+    status: n.status,
+    attempts: n.attempts,
+    sentAt: n.sentAt,
   };
 }

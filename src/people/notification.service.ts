@@ -71,20 +71,28 @@ export class NotificationService {
   /** Outbox events that tell people (reported, deadline warnings and breaches, escalations), in their transactions. */
   async onOutboxEvent(em: EntityManager, e: OutboxEvent): Promise<void> {
     if (e.incidentId === null) return;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an outbox event's payload, per event type
     const d = e.data as Record<string, any>;
     switch (e.type) {
-      case 'incident.reported': await this.notify(em, e.incidentId, 'REPORTED'); break;
+      case 'incident.reported':
+        await this.notify(em, e.incidentId, 'REPORTED');
+        break;
       case 'incident.amended': {
         // The whole notify set when the severity moved, else only the departments the amendment adds.
         const departments = (d.fromSeverity !== d.toSeverity ? d.notifyDepartments : d.newlyNotified) as string[];
         if (departments.length) await this.notify(em, e.incidentId, 'AMENDED', { departments });
         break;
       }
-      case 'sla.warning': await this.notify(em, e.incidentId, 'WARNING', { detail: this.subjectDetail(d) }); break;
-      case 'sla.breached': await this.notify(em, e.incidentId, 'BREACH', { detail: this.subjectDetail(d) }); break;
+      case 'sla.warning':
+        await this.notify(em, e.incidentId, 'WARNING', { detail: this.subjectDetail(d) });
+        break;
+      case 'sla.breached':
+        await this.notify(em, e.incidentId, 'BREACH', { detail: this.subjectDetail(d) });
+        break;
       case 'incident.escalated':
         await this.notify(em, e.incidentId, 'ESCALATED', {
-          departments: [String(d.escalatedTo)], detail: `${this.subjectDetail(d)}; 升级至${d.escalatedToLabel ?? d.escalatedTo} (第${d.level}级)`,
+          departments: [String(d.escalatedTo)],
+          detail: `${this.subjectDetail(d)}; 升级至${d.escalatedToLabel ?? d.escalatedTo} (第${d.level}级)`,
         });
         break;
       default:
@@ -101,26 +109,50 @@ export class NotificationService {
     const catalog = engine.pack.catalog;
     const zone = engine.calendar.timeZone;
     const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone }).toFormat('MM-dd HH:mm') : null);
-    const actions = await em.getRepository(IncidentActionEntity).createQueryBuilder('a')
-      .where('a.incident_id = :id AND a.done = :done', { id: incidentId, done: false }).orderBy('a.position').getMany();
-    const departments = [...new Set(opts.departments ?? (reason === 'REPORTED' || reason === 'AMENDED' ? incident.decision.notifyDepartments : [incident.ownerDepartment]))];
+    const actions = await em
+      .getRepository(IncidentActionEntity)
+      .createQueryBuilder('a')
+      .where('a.incident_id = :id AND a.done = :done', { id: incidentId, done: false })
+      .orderBy('a.position')
+      .getMany();
+    const departments = [
+      ...new Set(opts.departments ?? (reason === 'REPORTED' || reason === 'AMENDED' ? incident.decision.notifyDepartments : [incident.ownerDepartment])),
+    ];
     const now = this.clock.now();
     const rows: Array<Omit<NotificationEntity, 'id'>> = [];
     for (const department of departments) {
       const content: NotificationContent = {
-        incidentId: String(incident.id), reason, severity: incident.severity, category: incident.category,
+        incidentId: String(incident.id),
+        reason,
+        severity: incident.severity,
+        category: incident.category,
         categoryLabel: catalog.categories[incident.category]?.label ?? incident.category,
-        subtypeLabel: incident.subtype ? catalog.categories[incident.category]?.subtypes[incident.subtype] ?? incident.subtype : null,
+        subtypeLabel: incident.subtype ? (catalog.categories[incident.category]?.subtypes[incident.subtype] ?? incident.subtype) : null,
         place: typeof incident.report.location === 'string' ? incident.report.location : null,
-        drill: incident.drill, department, departmentLabel: catalog.departments[department] ?? department,
+        drill: incident.drill,
+        department,
+        departmentLabel: catalog.departments[department] ?? department,
         actions: actions.map((a) => ({ label: catalog.actions[a.code]?.label ?? a.code, due: local(a.dueAt) })),
-        detail: opts.detail ?? null, link: this.linkTemplate ? this.linkTemplate.replace('{id}', String(incident.id)) : null, at: local(now)!,
+        detail: opts.detail ?? null,
+        link: this.linkTemplate ? this.linkTemplate.replace('{id}', String(incident.id)) : null,
+        at: local(now)!,
       };
       const recipients = await this.recipients(em, department, now);
       const channels = await em.findBy(NotificationChannelEntity, { department, active: true });
       const base = {
-        incidentId: incident.id, reason, department, payload: content, attempts: 0, nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS),
-        lastAttemptAt: null, lastStatus: null, lastError: null, messageId: null, sentAt: null, createdAt: now,
+        incidentId: incident.id,
+        reason,
+        department,
+        payload: content,
+        attempts: 0,
+        nextAttemptAt: now,
+        retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS),
+        lastAttemptAt: null,
+        lastStatus: null,
+        lastError: null,
+        messageId: null,
+        sentAt: null,
+        createdAt: now,
       };
       for (const r of recipients) {
         const who = { recipientKind: r.kind, recipientName: r.name.slice(0, 128), recipientEmployeeNo: r.employeeNo, recipientPhone: r.phone };
@@ -133,7 +165,11 @@ export class NotificationService {
   }
 
   /** On call now, else the department's internal contacts, else the department's group itself. */
-  private async recipients(em: EntityManager, department: string, at: Date): Promise<Array<{ kind: string; name: string; employeeNo: string | null; phone: string | null }>> {
+  private async recipients(
+    em: EntityManager,
+    department: string,
+    at: Date,
+  ): Promise<Array<{ kind: string; name: string; employeeNo: string | null; phone: string | null }>> {
     const onDuty = await this.onCall.at(department, at, em);
     if (onDuty.length) return onDuty.map((m) => ({ kind: 'ON_CALL', name: m.name, employeeNo: m.employeeNo, phone: m.phone }));
     const contacts = await em.findBy(ContactEntity, { department, kind: 'INTERNAL' });
@@ -142,10 +178,11 @@ export class NotificationService {
     return [{ kind: 'GROUP', name: label, employeeNo: null, phone: null }];
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an outbox event's payload
   private subjectDetail(d: Record<string, any>): string {
     const catalog = this.ruleSets.current().engine.pack.catalog;
     const s = (d.subject ?? {}) as { kind?: string; code?: string | null };
-    const what = s.code ? catalog.actions[s.code]?.label ?? catalog.refundSteps[s.code]?.label ?? s.code : KIND_LABELS[s.kind ?? ''] ?? s.kind ?? '';
+    const what = s.code ? (catalog.actions[s.code]?.label ?? catalog.refundSteps[s.code]?.label ?? s.code) : (KIND_LABELS[s.kind ?? ''] ?? s.kind ?? '');
     const zone = this.ruleSets.current().engine.calendar.timeZone;
     const due = d.dueAt ? DateTime.fromISO(String(d.dueAt), { zone }).toFormat('MM-dd HH:mm') : null;
     return `${what}${due ? ` (应于 ${due} 前)` : ''}`;
@@ -170,15 +207,28 @@ export class NotificationService {
     if (!found) throw notFound(`notification ${id}`);
     if (found.channelId === null) throw conflict(`notification ${id} has no channel: configure one for ${found.department}`);
     const now = this.clock.now();
-    await this.tx.run((em) => em.update(NotificationEntity, { id: found.id }, { status: 'PENDING', attempts: 0, nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS) }));
+    await this.tx.run((em) =>
+      em.update(
+        NotificationEntity,
+        { id: found.id },
+        { status: 'PENDING', attempts: 0, nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS) },
+      ),
+    );
     return (await this.ds.manager.findOneBy(NotificationEntity, { id: found.id }))!;
   }
 
   /** Adds a department's channel (ADMIN, from the command line). */
-  async addChannel(input: { department: string; kind: string; url: string; secret?: string | null; description?: string | null }): Promise<NotificationChannelEntity> {
+  async addChannel(input: {
+    department: string;
+    kind: string;
+    url: string;
+    secret?: string | null;
+    description?: string | null;
+  }): Promise<NotificationChannelEntity> {
     const department = input.department.trim().toUpperCase();
     const catalog = this.ruleSets.current().engine.pack.catalog;
-    if (!Object.hasOwn(catalog.departments, department)) throw badInput('department', `unknown department ${department}`, { allowed: Object.keys(catalog.departments) });
+    if (!Object.hasOwn(catalog.departments, department))
+      throw badInput('department', `unknown department ${department}`, { allowed: Object.keys(catalog.departments) });
     const kind = input.kind.trim().toUpperCase();
     if (!(CHANNEL_KINDS as readonly string[]).includes(kind)) throw badInput('kind', `must be one of ${CHANNEL_KINDS.join(', ')}`);
     let url: URL;
@@ -192,7 +242,20 @@ export class NotificationService {
     if (kind === 'WEBHOOK' && secret !== null && !secretKey(secret)) throw badInput('secret', 'a webhook secret is whsec_ + base64 of 24 to 64 bytes');
     if (kind === 'WECOM' && secret !== null) throw badInput('secret', 'a WeCom group robot has no signing secret (its key is in the URL)');
     const now = this.clock.now();
-    const row = { department, kind, url: url.toString(), secret, active: true, description: input.description ?? null, windowStart: null, windowCount: 0, claimedBy: null, claimedUntil: null, createdAt: now, updatedAt: now };
+    const row = {
+      department,
+      kind,
+      url: url.toString(),
+      secret,
+      active: true,
+      description: input.description ?? null,
+      windowStart: null,
+      windowCount: 0,
+      claimedBy: null,
+      claimedUntil: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     const res = await this.tx.run((em) => em.insert(NotificationChannelEntity, row));
     return { id: Number(res.identifiers[0].id), ...row };
   }

@@ -24,14 +24,22 @@ export class OidcVerifier implements SignInVerifier {
   private keys: { getKey: JWTVerifyGetKey; until: number } | null = null;
   private loading: Promise<JWTVerifyGetKey> | null = null;
 
-  constructor(private readonly config: OidcConfig, private readonly clock: Clock, private readonly log: Logger) {}
+  constructor(
+    private readonly config: OidcConfig,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
 
   async employeeNo(token: string): Promise<string> {
     const getKey = await this.keySet();
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, getKey, {
-        issuer: this.config.issuer, audience: this.config.audience, algorithms: ALGORITHMS, currentDate: this.clock.now(), requiredClaims: ['exp'],
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        algorithms: ALGORITHMS,
+        currentDate: this.clock.now(),
+        requiredClaims: ['exp'],
       }));
     } catch (e) {
       if (e instanceof joseErrors.JWKSTimeout || (e instanceof TypeError && /fetch/i.test(e.message))) throw unavailable(e, this.log);
@@ -48,7 +56,9 @@ export class OidcVerifier implements SignInVerifier {
   /** The JWKS of the issuer's discovery document, found again once DISCOVERY_MAX_AGE_MS has passed. */
   private async keySet(): Promise<JWTVerifyGetKey> {
     if (this.keys && this.keys.until > Date.now()) return this.keys.getKey;
-    this.loading ??= this.discover().finally(() => { this.loading = null; });
+    this.loading ??= this.discover().finally(() => {
+      this.loading = null;
+    });
     return this.loading;
   }
 
@@ -68,7 +78,9 @@ export class OidcVerifier implements SignInVerifier {
       throw new AppError('SERVICE_UNAVAILABLE', 'staff sign-in is misconfigured (the identity provider names another issuer); try an API key');
     }
     const getKey = createRemoteJWKSet(new URL(doc.jwks_uri), {
-      cooldownDuration: this.config.jwksCooldownMs, cacheMaxAge: JWKS_MAX_AGE_MS, timeoutDuration: FETCH_TIMEOUT_MS,
+      cooldownDuration: this.config.jwksCooldownMs,
+      cacheMaxAge: JWKS_MAX_AGE_MS,
+      timeoutDuration: FETCH_TIMEOUT_MS,
     });
     this.keys = { getKey, until: Date.now() + DISCOVERY_MAX_AGE_MS };
     return getKey;

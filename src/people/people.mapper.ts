@@ -1,5 +1,5 @@
 import { Actor, canSeePhone } from '../auth/actor';
-import { maskPhone } from '../money/money';
+import { maskPhone } from '../auth/phone-mask';
 import type { StaffMemberGql } from './people.objects';
 import type { StaffMemberEntity } from './staff-member.entity';
 import { rolesOf } from './staff.service';
@@ -8,5 +8,13 @@ import { rolesOf } from './staff.service';
 export const phoneFor = (actor: Actor, phone: string | null) => (canSeePhone(actor) ? phone : maskPhone(phone));
 
 export function staffGql(m: StaffMemberEntity, actor: Actor): StaffMemberGql {
-  return { id: String(m.id), employeeNo: m.employeeNo, name: m.name, department: m.department, roles: rolesOf(m), phone: phoneFor(actor, m.phone), active: m.active };
+  return {
+    id: String(m.id),
+    employeeNo: m.employeeNo,
+    name: m.name,
+    department: m.department,
+    roles: rolesOf(m),
+    phone: phoneFor(actor, m.phone),
+    active: m.active,
+  };
 }

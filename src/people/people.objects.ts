@@ -8,7 +8,7 @@ export class StaffMemberGql {
   @Field(() => String) name!: string;
   @Field(() => String) department!: string;
   @Field(() => [String]) roles!: string[];
-  @Field(() => String, { nullable: true, description: 'Masked as phones are (POLICY §9).' }) phone!: string | null;
+  @Field(() => String, { nullable: true, description: 'Masked as phones are.' }) phone!: string | null;
   @Field(() => Boolean) active!: boolean;
 }
 
@@ -27,7 +27,10 @@ export class CallerGql {
   @Field(() => String, { description: "The API key's name, or the staff member's employee number." }) name!: string;
   @Field(() => [String]) roles!: string[];
   @Field(() => String, { nullable: true }) source!: string | null;
-  @Field(() => StaffMemberGql, { nullable: true, description: 'The staff member this request acts as: a staff sign-in, or an integration acting for one (X-Triage-Employee).' })
+  @Field(() => StaffMemberGql, {
+    nullable: true,
+    description: 'The staff member this request acts as: a staff sign-in, or an integration acting for one (X-Triage-Employee).',
+  })
   staff!: StaffMemberGql | null;
 }
 
@@ -67,7 +70,7 @@ export class OnCallShiftInput {
   @Field(() => DateTimeScalar) to!: Date;
 }
 
-@ObjectType('Notification', { description: 'One person (or a department\'s group) told about an incident through one channel.' })
+@ObjectType('Notification', { description: "One person (or a department's group) told about an incident through one channel." })
 export class NotificationGql {
   @Field(() => ID) id!: string;
   /** Resolved by NotificationIncidentResolver. */

@@ -33,5 +33,6 @@ export function createPeopleServices(config: AppConfig, ds: DataSource, tx: Tran
     onCall,
     notifications: new NotificationService(ds, tx, clock, log, ruleSets, onCall, config.notificationLink, config.maxPageSize),
     dispatcher: new NotificationDispatcher(ds, tx, clock, log, { timeoutMs: config.webhooks.timeoutMs, concurrency: config.webhooks.concurrency }),
-    identity: new StaffIdentity(ds, config.oidc ? new OidcVerifier(config.oidc, clock, log) : null) };
+    identity: new StaffIdentity(ds, config.oidc ? new OidcVerifier(config.oidc, clock, log) : null),
+  };
 }

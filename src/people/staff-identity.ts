@@ -28,7 +28,10 @@ export interface SignInVerifier {
  * request, so a deactivated member fails on the very next one. Roles are the directory's.
  */
 export class StaffIdentity {
-  constructor(private readonly ds: DataSource, private readonly signIn: SignInVerifier | null) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly signIn: SignInVerifier | null,
+  ) {}
 
   /**
    * The actor a request stands for, given the key's actor (null when the token is no API key).
@@ -43,13 +46,21 @@ export class StaffIdentity {
     const employeeNo = await this.signIn.employeeNo(token);
     const m = await this.member(employeeNo);
     if (!m || !m.active) throw new AppError('UNAUTHENTICATED', `employee ${employeeNo} is not an active member of the staff directory`);
-    return { keyId: 0, name: `${m.name} (${m.employeeNo})`, roles: new Set(m.roles), source: null, staff: { id: m.id, employeeNo: m.employeeNo, name: m.name }, delegatedBy: null };
+    return {
+      keyId: 0,
+      name: `${m.name} (${m.employeeNo})`,
+      roles: new Set(m.roles),
+      source: null,
+      staff: { id: m.id, employeeNo: m.employeeNo, name: m.name },
+      delegatedBy: null,
+    };
   }
 
   private async actFor(key: Actor, employeeNo: string): Promise<Actor> {
     if (!key.actForStaff) throw new AppError('FORBIDDEN', `the API key ${key.name} may not act for staff (${EMPLOYEE_HEADER}); create it with --act-for-staff`);
     const m = await this.member(employeeNo);
-    if (!m || !m.active) throw new AppError('FORBIDDEN', `${EMPLOYEE_HEADER}: ${employeeNo} is not an active member of the staff directory`, { field: EMPLOYEE_HEADER });
+    if (!m || !m.active)
+      throw new AppError('FORBIDDEN', `${EMPLOYEE_HEADER}: ${employeeNo} is not an active member of the staff directory`, { field: EMPLOYEE_HEADER });
     return {
       keyId: key.keyId,
       name: `${m.name} (${key.source ?? key.name})`.slice(0, 128),
@@ -61,9 +72,17 @@ export class StaffIdentity {
   }
 
   private async member(employeeNo: string): Promise<MemberRow | null> {
-    const rows = (await rawQuery(this.ds, MEMBER_SQL, [employeeNo])) as Array<{ id: number | string; employee_no: string; name: string; roles: string; active: unknown }>;
+    const rows = (await rawQuery(this.ds, MEMBER_SQL, [employeeNo])) as Array<{
+      id: number | string;
+      employee_no: string;
+      name: string;
+      roles: string;
+      active: unknown;
+    }>;
     const r = rows[0];
-    return r ? { id: Number(r.id), employeeNo: r.employee_no, name: r.name, roles: r.roles.split(',').filter(Boolean) as Role[], active: Boolean(Number(r.active)) } : null;
+    return r
+      ? { id: Number(r.id), employeeNo: r.employee_no, name: r.name, roles: r.roles.split(',').filter(Boolean) as Role[], active: Boolean(Number(r.active)) }
+      : null;
   }
 }
 

@@ -5,7 +5,15 @@ const sheet = (...rows: string[][]) => rows.map((cells, i) => ({ line: i + 1, ce
 
 describe('parseStaffSheet', () => {
   it('reads English or Chinese headers in any order, roles separated by ; | or spaces, blank lines skipped', () => {
-    const rows = parseStaffSheet(sheet(['姓名', '工号', '角色', '部门', '在职'], ['张三', '001', 'cashier|accountant', 'finance', '否'], ['', '', '', '', ''], ['李四', '002', 'AGENT', 'FACILITIES', '']), departments);
+    const rows = parseStaffSheet(
+      sheet(
+        ['姓名', '工号', '角色', '部门', '在职'],
+        ['张三', '001', 'cashier|accountant', 'finance', '否'],
+        ['', '', '', '', ''],
+        ['李四', '002', 'AGENT', 'FACILITIES', ''],
+      ),
+      departments,
+    );
     expect(rows).toEqual([
       { line: 2, fields: { employeeNo: '001', name: '张三', department: 'FINANCE', roles: ['CASHIER', 'ACCOUNTANT'], phone: null, active: false } },
       { line: 4, fields: { employeeNo: '002', name: '李四', department: 'FACILITIES', roles: ['AGENT'], phone: null, active: true } },

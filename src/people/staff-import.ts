@@ -21,7 +21,11 @@ const REQUIRED: Column[] = ['employeeNo', 'name', 'department', 'roles'];
 
 /** A bad row of an import file: the line (row) and column at fault. */
 export class StaffImportError extends AppError {
-  constructor(readonly line: number, readonly column: string, reason: string) {
+  constructor(
+    readonly line: number,
+    readonly column: string,
+    reason: string,
+  ) {
     super('BAD_USER_INPUT', `line ${line}, column ${column}: ${reason}`, { line, column });
   }
 }
@@ -60,7 +64,11 @@ function cellText(v: ExcelJS.CellValue | undefined): string {
   if (typeof v === 'string' || typeof v === 'boolean') return String(v).trim();
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((t) => t.text).join('').trim();
+    if ('richText' in v)
+      return v.richText
+        .map((t) => t.text)
+        .join('')
+        .trim();
     if ('text' in v) return String(v.text).trim();
     if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
   }
@@ -77,14 +85,18 @@ export function parseStaffSheet(rows: Array<{ line: number; cells: string[] }>, 
   const [header, ...body] = rows;
   const index = new Map<Column, number>();
   header.cells.forEach((h, i) => {
-    const key = h.replace(/^\uFEFF/, '').trim().toLowerCase();
+    const key = h
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase();
     for (const [col, names] of Object.entries(IMPORT_COLUMNS) as Array<[Column, readonly string[]]>) if (names.includes(key)) index.set(col, i);
   });
-  for (const col of REQUIRED) if (!index.has(col)) throw new StaffImportError(header.line, col, `no column ${col} (${IMPORT_COLUMNS[col].join(' / ')}) in the header row`);
+  for (const col of REQUIRED)
+    if (!index.has(col)) throw new StaffImportError(header.line, col, `no column ${col} (${IMPORT_COLUMNS[col].join(' / ')}) in the header row`);
   const seen = new Map<string, number>();
   const out: ImportRow[] = [];
   for (const { line, cells } of body) {
-    const cell = (c: Column) => (index.has(c) ? cells[index.get(c)!] ?? '' : '');
+    const cell = (c: Column) => (index.has(c) ? (cells[index.get(c)!] ?? '') : '');
     if ((Object.keys(IMPORT_COLUMNS) as Column[]).every((c) => !cell(c))) continue; // a blank line
     let active = true;
     if (cell('active')) {
@@ -95,10 +107,18 @@ export function parseStaffSheet(rows: Array<{ line: number; cells: string[] }>, 
     }
     let fields: StaffFields;
     try {
-      fields = checkStaff({
-        employeeNo: cell('employeeNo'), name: cell('name'), department: cell('department'),
-        roles: cell('roles').split(/[;|、,\s]+/), phone: cell('phone') || null, active,
-      }, departments, 'row');
+      fields = checkStaff(
+        {
+          employeeNo: cell('employeeNo'),
+          name: cell('name'),
+          department: cell('department'),
+          roles: cell('roles').split(/[;|、,\s]+/),
+          phone: cell('phone') || null,
+          active,
+        },
+        departments,
+        'row',
+      );
     } catch (e) {
       if (!(e instanceof AppError) || typeof e.extensions.field !== 'string') throw e;
       const column = e.extensions.field.replace(/^row\./, '');

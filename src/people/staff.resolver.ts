@@ -34,7 +34,9 @@ export class StaffResolver {
   }
 
   @Authorized(CAN.admin)
-  @Mutation(() => StaffMemberGql, { description: 'Creates or updates by employee number; active: false deactivates (the member can no longer sign in or be acted for).' })
+  @Mutation(() => StaffMemberGql, {
+    description: 'Creates or updates by employee number; active: false deactivates (the member can no longer sign in or be acted for).',
+  })
   async upsertStaffMember(@Arg('input', () => StaffMemberInput) input: StaffMemberInput, @Ctx() ctx: GqlContext): Promise<StaffMemberGql> {
     return staffGql(await ctx.services.people.staff.upsert(input), actorOf(ctx));
   }

@@ -35,7 +35,9 @@ export function checkStaff(input: StaffInputLike, departments: Readonly<Record<s
   if (!EMPLOYEE_NO.test(employeeNo)) throw badInput(`${prefix}.employeeNo`, 'use 1–64 letters, digits, . _ - (starting with a letter or digit)');
   const name = String(input.name ?? '').trim();
   if (!name || [...name].length > 64) throw badInput(`${prefix}.name`, 'give a name of 1–64 characters');
-  const department = String(input.department ?? '').trim().toUpperCase();
+  const department = String(input.department ?? '')
+    .trim()
+    .toUpperCase();
   if (!Object.hasOwn(departments, department)) {
     throw badInput(`${prefix}.department`, `unknown department ${department || '(empty)'}`, { allowed: Object.keys(departments) });
   }

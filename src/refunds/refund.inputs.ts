@@ -15,8 +15,10 @@ export class RequestRefundInput {
   @Field(() => String, { nullable: true }) customerOpinion?: string | null;
   @Field(() => String, {
     nullable: true,
-    description: 'Makes a retry safe: the same key with the same input answers the refund the first request made (kept 24 hours); the same key with another input is CONFLICT. 1–255 visible ASCII characters, e.g. a UUID; scoped to your API key.',
-  }) idempotencyKey?: string | null;
+    description:
+      'Makes a retry safe: the same key with the same input answers the refund the first request made (kept 24 hours); the same key with another input is CONFLICT. 1–255 visible ASCII characters, e.g. a UUID; scoped to your API key.',
+  })
+  idempotencyKey?: string | null;
 }
 
 @InputType()

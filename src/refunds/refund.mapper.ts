@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor';
 import { canSeePhone } from '../auth/actor';
 import type { RefundStatusGql, StepStatusGql } from '../graphql/enums';
-import { maskPhone } from '../money/money';
+import { maskPhone } from '../auth/phone-mask';
 import type { Catalog } from '../rules/types';
 import type { RefundGql, RefundHistoryEntryGql, RefundStepGql } from './refund.objects';
 import type { RefundView } from './refund.reader';
@@ -70,5 +70,15 @@ export function refundGql(view: RefundView, catalog: Catalog, actor: Actor, now:
 }
 
 export function refundHistoryGql(t: RefundTransitionEntity): RefundHistoryEntryGql {
-  return { at: t.at, actor: t.actor, kind: t.kind, fromStatus: t.fromStatus, toStatus: t.toStatus, step: t.step, decision: t.decision, attempt: t.attempt, comment: t.comment };
+  return {
+    at: t.at,
+    actor: t.actor,
+    kind: t.kind,
+    fromStatus: t.fromStatus,
+    toStatus: t.toStatus,
+    step: t.step,
+    decision: t.decision,
+    attempt: t.attempt,
+    comment: t.comment,
+  };
 }

@@ -30,7 +30,11 @@ export interface RefundPage {
  * come from a read replica (`reads`).
  */
 export class RefundReader {
-  constructor(private readonly ds: DataSource, private readonly maxPageSize: number, private readonly reads: ReadDb) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly maxPageSize: number,
+    private readonly reads: ReadDb,
+  ) {}
 
   async byId(id: number, em: EntityManager = this.ds.manager): Promise<RefundView | null> {
     const entity = await em.findOneBy(RefundEntity, { id });

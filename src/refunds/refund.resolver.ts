@@ -52,7 +52,11 @@ export class RefundResolver {
 
   @Authorized(CAN.manageRefund)
   @Mutation(() => RefundGql)
-  async resubmitRefund(@Arg('refundId', () => ID) refundId: string, @Arg('comment', () => String, { nullable: true }) comment: string | null, @Ctx() ctx: GqlContext): Promise<RefundGql> {
+  async resubmitRefund(
+    @Arg('refundId', () => ID) refundId: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<RefundGql> {
     return refundFor(await ctx.services.refunds.resubmit(actorOf(ctx), refundId, comment), ctx);
   }
 

@@ -19,9 +19,7 @@ import { RefundStepEntity } from './refund-step.entity';
 import { RefundTransitionEntity } from './refund-transition.entity';
 import type { DecideRefundStepInput, RequestRefundInput } from './refund.inputs';
 import type { RefundReader, RefundView } from './refund.reader';
-import {
-  assertMove, assertRefundWorkflow, freshSteps, INITIAL_STATUS, outcomeOf, refusal, RefundStatus, StepState, StepStatus,
-} from './refund.state-machine';
+import { assertMove, assertRefundWorkflow, freshSteps, INITIAL_STATUS, outcomeOf, refusal, RefundStatus, StepState, StepStatus } from './refund.state-machine';
 import { normalizeRefundForm, REFUND_LIMITS } from './refund.validation';
 import { checkIdempotencyKey, idempotencyHash, IdempotencyStore, KeyRef } from '../idempotency/idempotency.store';
 import { isUniqueViolation } from '../database/errors';
@@ -44,7 +42,7 @@ interface Plan {
 }
 
 /**
- * The refund workflow (退款执行流程, POLICY.md §6). Every write is one transaction, and every
+ * The refund workflow (退款执行流程, the policy). Every write is one transaction, and every
  * change of a refund goes through one gate: `UPDATE … WHERE id = ? AND version = ?`, so of
  * two concurrent decisions on the same step exactly one moves the refund (the other gets
  * CONFLICT) and a refund is paid once, whatever is retried.
@@ -105,7 +103,10 @@ export class RefundService {
     const found = incidentId === null ? null : await this.ds.manager.findOneBy(IncidentEntity, { id: incidentId });
     if (!found || !maySee(actor, found)) throw notFound(`incident ${input.incidentId}`);
     if (found.amountFen === null) {
-      throw badInput('input.incidentId', `incident ${found.id} was reported without an amount, so nothing can be refunded against it; the amount charged must be on the report`);
+      throw badInput(
+        'input.incidentId',
+        `incident ${found.id} was reported without an amount, so nothing can be refunded against it; the amount charged must be on the report`,
+      );
     }
     const id = await this.tx.run(async (em) => {
       // Lock the incident first (MySQL), so concurrent requests see each other's refunds.
@@ -116,9 +117,13 @@ export class RefundService {
       const committed = await this.liveRefundsFen(em, incident.id);
       if (committed + form.amountFen > incident.amountFen!) {
         const available = incident.amountFen! - committed;
-        throw badInput('input.amount', `refunds of incident ${incident.id} would reach ${formatFen(committed + form.amountFen)}, above its amount ${formatFen(incident.amountFen!)}; at most ${formatFen(available > 0n ? available : 0n)} is left`, {
-          available: formatFen(available > 0n ? available : 0n),
-        });
+        throw badInput(
+          'input.amount',
+          `refunds of incident ${incident.id} would reach ${formatFen(committed + form.amountFen)}, above its amount ${formatFen(incident.amountFen!)}; at most ${formatFen(available > 0n ? available : 0n)} is left`,
+          {
+            available: formatFen(available > 0n ? available : 0n),
+          },
+        );
       }
       // The rules see what the incident's live refunds come to with this one: a refund split in
       // two cannot slip under an approval threshold (amount > 50000: PRESIDENT_APPROVAL).
@@ -163,12 +168,24 @@ export class RefundService {
       // The id makes the number unique whatever runs concurrently; the date makes it readable.
       const businessDate = DateTime.fromJSDate(now).setZone(catalog.calendar.timeZone).toFormat('yyyyMMdd');
       await em.update(RefundEntity, { id: refundId }, { refundNo: `RF${businessDate}${String(refundId).padStart(6, '0')}` });
-      const steps = freshSteps(chain, (step) => {
-        const s = catalog.refundSteps[step];
-        return { role: s.role, approval: s.approval, canReturn: s.canReturn };
-      }, 1);
+      const steps = freshSteps(
+        chain,
+        (step) => {
+          const s = catalog.refundSteps[step];
+          return { role: s.role, approval: s.approval, canReturn: s.canReturn };
+        },
+        1,
+      );
       await this.insertSteps(em, refundId, steps, now);
-      await this.record(em, refundId, now, actor, { kind: 'REQUESTED', fromStatus: null, toStatus: INITIAL_STATUS, step: chain[0], decision: null, comment: null, attempt: 1 });
+      await this.record(em, refundId, now, actor, {
+        kind: 'REQUESTED',
+        fromStatus: null,
+        toStatus: INITIAL_STATUS,
+        step: chain[0],
+        decision: null,
+        comment: null,
+        attempt: 1,
+      });
       for (const l of this.listeners) await l.refundWritten(em, null, refundId);
       if (once) await this.idempotency.record(em, once.ref, String(refundId));
       return refundId;
@@ -185,9 +202,18 @@ export class RefundService {
       const e = view.entity;
       const status = e.status as RefundStatus;
       const all = view.steps.map(stepState);
-      const refused = refusal({ status, currentStep: e.currentStep, attempt: e.attempt, requestedBy: e.requestedBy, requesterPerson: e.requesterPerson }, all, actor, req);
+      const refused = refusal(
+        { status, currentStep: e.currentStep, attempt: e.attempt, requestedBy: e.requestedBy, requesterPerson: e.requesterPerson },
+        all,
+        actor,
+        req,
+      );
       if (refused) throw refused;
-      const out = outcomeOf(status, all.filter((s) => s.attempt === e.attempt), req);
+      const out = outcomeOf(
+        status,
+        all.filter((s) => s.attempt === e.attempt),
+        req,
+      );
       assertMove(status, out.toStatus, 'decide on', true);
       const set: Partial<RefundEntity> = { status: out.toStatus, currentStep: out.currentStep };
       if (out.paid) set.paidAt = now;
@@ -198,7 +224,11 @@ export class RefundService {
         set,
         transition: { kind, fromStatus: status, toStatus: out.toStatus, step, decision: req.decision, comment, attempt: e.attempt },
         write: async (em) => {
-          await em.update(RefundStepEntity, { refundId: e.id, attempt: e.attempt, position: out.decided }, { status: out.decidedStatus, actor: actor.name, signer: personOf(actor), comment, decidedAt: now });
+          await em.update(
+            RefundStepEntity,
+            { refundId: e.id, attempt: e.attempt, position: out.decided },
+            { status: out.decidedStatus, actor: actor.name, signer: personOf(actor), comment, decidedAt: now },
+          );
           if (out.next !== null) {
             const next = view.steps.find((s) => s.attempt === e.attempt && s.position === out.next)!;
             const attempt = view.steps.filter((s) => s.attempt === e.attempt);
@@ -253,7 +283,13 @@ export class RefundService {
    * expected version, plan, then move it only if nobody else did meanwhile; the plan's other
    * writes and the history row follow the gate.
    */
-  private async change(actor: Actor, id: string, expectedVersion: number | null | undefined, versionField: string, plan: (view: RefundView, now: Date) => Plan): Promise<RefundView> {
+  private async change(
+    actor: Actor,
+    id: string,
+    expectedVersion: number | null | undefined,
+    versionField: string,
+    plan: (view: RefundView, now: Date) => Plan,
+  ): Promise<RefundView> {
     // A refund's incident never changes: looked up before the transaction, so that its first
     // statement is the lock and every read after it sees what committed before (MySQL takes a
     // transaction's snapshot at its first plain read).
@@ -270,7 +306,9 @@ export class RefundService {
       }
       const now = this.clock.now();
       const p = plan(view, now);
-      const res = await em.createQueryBuilder().update(RefundEntity)
+      const res = await em
+        .createQueryBuilder()
+        .update(RefundEntity)
         .set({ ...p.set, version: e.version + 1, updatedAt: now } as QueryDeepPartialEntity<RefundEntity>)
         .where('id = :id AND version = :version', { id: e.id, version: e.version })
         .execute();
@@ -291,6 +329,7 @@ export class RefundService {
    * incident's live refunds, this one included), checked against the catalog.
    */
   private async chainFor(engine: RuleEngine, incident: IncidentEntity, amountFen: bigint): Promise<string[]> {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stored report JSON
     const r = incident.report as Record<string, any>;
     const input: Parameters<RuleEngine['refundChainFor']>[0] = {
       category: incident.category,
@@ -325,7 +364,9 @@ export class RefundService {
 
   /** The sum of the incident's refunds that are not cancelled, in fen. */
   private async liveRefundsFen(em: EntityManager, incidentId: number): Promise<bigint> {
-    const row = await em.createQueryBuilder(RefundEntity, 'r').select('COALESCE(SUM(r.amount_fen), 0)', 'total')
+    const row = await em
+      .createQueryBuilder(RefundEntity, 'r')
+      .select('COALESCE(SUM(r.amount_fen), 0)', 'total')
       .where('r.incident_id = :incidentId AND r.status <> :cancelled', { incidentId, cancelled: 'CANCELLED' })
       .getRawOne<{ total: string | number }>();
     return BigInt(String(row?.total ?? 0).split('.')[0]);
@@ -345,12 +386,25 @@ export class RefundService {
   }
 
   private async insertSteps(em: EntityManager, refundId: number, steps: StepState[], now: Date): Promise<void> {
-    await em.insert(RefundStepEntity, steps.map((s) => ({
-      refundId, attempt: s.attempt, position: s.position, step: s.step, role: s.role, approval: s.approval, canReturn: s.canReturn, status: s.status,
-      actor: null, signer: null, comment: null, decidedAt: null,
-      pendingSince: s.status === 'PENDING' ? now : null,
-      dueAt: s.status === 'PENDING' ? this.dueAt(s.step, now) : null,
-    })) as QueryDeepPartialEntity<RefundStepEntity>[]);
+    await em.insert(
+      RefundStepEntity,
+      steps.map((s) => ({
+        refundId,
+        attempt: s.attempt,
+        position: s.position,
+        step: s.step,
+        role: s.role,
+        approval: s.approval,
+        canReturn: s.canReturn,
+        status: s.status,
+        actor: null,
+        signer: null,
+        comment: null,
+        decidedAt: null,
+        pendingSince: s.status === 'PENDING' ? now : null,
+        dueAt: s.status === 'PENDING' ? this.dueAt(s.step, now) : null,
+      })) as QueryDeepPartialEntity<RefundStepEntity>[],
+    );
   }
 
   private async record(em: EntityManager, refundId: number, at: Date, actor: Actor, t: Transition): Promise<void> {
@@ -359,5 +413,15 @@ export class RefundService {
 }
 
 function stepState(s: RefundStepEntity): StepState {
-  return { attempt: s.attempt, position: s.position, step: s.step, role: s.role, approval: s.approval, canReturn: s.canReturn, status: s.status as StepStatus, actor: s.actor, signer: s.signer };
+  return {
+    attempt: s.attempt,
+    position: s.position,
+    step: s.step,
+    role: s.role,
+    approval: s.approval,
+    canReturn: s.canReturn,
+    status: s.status as StepStatus,
+    actor: s.actor,
+    signer: s.signer,
+  };
 }

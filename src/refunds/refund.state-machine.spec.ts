@@ -1,6 +1,15 @@
 import type { Role } from '../auth/actor';
 import {
-  assertMove, assertRefundWorkflow, DecisionRequest, freshSteps, outcomeOf, REFUND_TRANSITIONS, refusal, RefundState, StepRule, StepState,
+  assertMove,
+  assertRefundWorkflow,
+  DecisionRequest,
+  freshSteps,
+  outcomeOf,
+  REFUND_TRANSITIONS,
+  refusal,
+  RefundState,
+  StepRule,
+  StepState,
   transitionProblems,
 } from './refund.state-machine';
 
@@ -20,7 +29,11 @@ const codeOf = (e: { code: string } | null) => e?.code ?? null;
 
 /** Applies an allowed decision to the steps and state, as the service does in the database. */
 function apply(state: RefundState, steps: StepState[], actor: string, req: DecisionRequest): RefundState {
-  const out = outcomeOf(state.status, steps.filter((s) => s.attempt === state.attempt), req);
+  const out = outcomeOf(
+    state.status,
+    steps.filter((s) => s.attempt === state.attempt),
+    req,
+  );
   assertMove(state.status, out.toStatus, 'decide on', true);
   for (const s of steps) {
     if (s.attempt !== state.attempt) continue;
@@ -44,7 +57,9 @@ describe('the refund transition table', () => {
     const broken = { A: ['B'], B: [], C: ['A'], D: ['D'] } as Record<string, string[]>;
     const problems = transitionProblems(broken, 'A', ['B', 'D']);
     expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('C cannot be reached'), expect.stringContaining('D is final')]));
-    expect(transitionProblems({ A: ['X'] } as Record<string, string[]>, 'A', ['A'])).toEqual(expect.arrayContaining([expect.stringContaining('unknown state X')]));
+    expect(transitionProblems({ A: ['X'] } as Record<string, string[]>, 'A', ['A'])).toEqual(
+      expect.arrayContaining([expect.stringContaining('unknown state X')]),
+    );
   });
 
   it('refuses cancelling once paid, and resubmitting what is not returned', () => {
@@ -62,7 +77,9 @@ describe('refund steps', () => {
   });
 
   it('walk to COMPLETED through four people; the cashier may also pay out (not an approval)', () => {
-    let { state, steps } = start();
+    const started = start();
+    let { state } = started;
+    const { steps } = started;
     const walk: Array<[string, ReturnType<typeof who>]> = [
       ['CASHIER_CHECK', who('cashier-1', 'CASHIER')],
       ['ACCOUNTANT_REVIEW', who('accountant-1', 'ACCOUNTANT')],
@@ -82,7 +99,9 @@ describe('refund steps', () => {
   });
 
   it('pays once: after PAYOUT the same decision is the wrong step', () => {
-    let { state, steps } = start(['PAYOUT', 'CUSTOMER_NOTIFIED']);
+    const started = start(['PAYOUT', 'CUSTOMER_NOTIFIED']);
+    let { state } = started;
+    const { steps } = started;
     const cashier = who('cashier-1', 'CASHIER');
     state = apply(state, steps, cashier.name, approve('PAYOUT'));
     expect(state.status).toBe('PAID');
@@ -104,7 +123,9 @@ describe('refund steps', () => {
   });
 
   it('the requester signs no approval step, but may notify the customer', () => {
-    let { state, steps } = start(['CS_REVIEW', 'CUSTOMER_NOTIFIED']);
+    const started = start(['CS_REVIEW', 'CUSTOMER_NOTIFIED']);
+    let { state } = started;
+    const { steps } = started;
     const requester = who('agent-1', 'AGENT', 'CS_LEAD');
     expect(codeOf(refusal(state, steps, requester, approve('CS_REVIEW')))).toBe('FORBIDDEN');
     state = apply(state, steps, 'lead-1', approve('CS_REVIEW'));
@@ -112,7 +133,9 @@ describe('refund steps', () => {
   });
 
   it('one person signs at most one approval step, across attempts, but may sign the same step again', () => {
-    let { state, steps } = start();
+    const started = start();
+    let { state } = started;
+    const { steps } = started;
     const both = who('finance-1', 'CASHIER', 'ACCOUNTANT');
     state = apply(state, steps, both.name, approve('CASHIER_CHECK'));
     expect(codeOf(refusal(state, steps, both, approve('ACCOUNTANT_REVIEW')))).toBe('FORBIDDEN');
@@ -128,11 +151,19 @@ describe('refund steps', () => {
   });
 
   it('RETURN needs a step that may return and a reason', () => {
-    let { state, steps } = start(['CS_REVIEW', 'CASHIER_CHECK']);
+    const started = start(['CS_REVIEW', 'CASHIER_CHECK']);
+    let { state } = started;
+    const { steps } = started;
     const ret = (step: string, comment: string | null): DecisionRequest => ({ step, decision: 'RETURN', comment });
-    expect(refusal(state, steps, who('lead-1', 'CS_LEAD'), ret('CS_REVIEW', '不行'))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'input.decision' } });
+    expect(refusal(state, steps, who('lead-1', 'CS_LEAD'), ret('CS_REVIEW', '不行'))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { field: 'input.decision' },
+    });
     state = apply(state, steps, 'lead-1', approve('CS_REVIEW'));
-    expect(refusal(state, steps, who('cashier-1', 'CASHIER'), ret('CASHIER_CHECK', null))).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { field: 'input.comment' } });
+    expect(refusal(state, steps, who('cashier-1', 'CASHIER'), ret('CASHIER_CHECK', null))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      extensions: { field: 'input.comment' },
+    });
     expect(refusal(state, steps, who('cashier-1', 'CASHIER'), ret('CASHIER_CHECK', '   '))).toMatchObject({ extensions: { field: 'input.comment' } });
     expect(refusal(state, steps, who('cashier-1', 'CASHIER'), ret('CASHIER_CHECK', '银行信息缺失'))).toBeNull();
   });

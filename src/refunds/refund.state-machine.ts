@@ -2,7 +2,7 @@ import { personOf, Role, StaffRef } from '../auth/actor';
 import { AppError, badInput, conflict } from '../common/errors';
 
 /**
- * The refund workflow of POLICY.md §6 as plain data and pure functions (no I/O), so the
+ * The refund workflow of the policy as plain data and pure functions (no I/O), so the
  * service only reads, asks here, and writes.
  */
 export const REFUND_STATUSES = ['IN_APPROVAL', 'RETURNED', 'PAID', 'COMPLETED', 'CANCELLED'] as const;
@@ -46,7 +46,12 @@ export function transitionProblems<S extends string>(table: Record<S, readonly S
   const reach = (from: S): Set<S> => {
     const seen = new Set<S>([from]);
     const todo = [from];
-    while (todo.length) for (const t of table[todo.pop()!] ?? []) if (!seen.has(t)) { seen.add(t); todo.push(t); }
+    while (todo.length)
+      for (const t of table[todo.pop()!] ?? [])
+        if (!seen.has(t)) {
+          seen.add(t);
+          todo.push(t);
+        }
     return seen;
   };
   const fromInitial = reach(initial);
@@ -72,7 +77,9 @@ export function assertRefundWorkflow(): void {
 export function assertMove(from: RefundStatus, to: RefundStatus, what: string, stay = false): void {
   if (stay && from === to && !FINAL_STATUSES.includes(from)) return;
   if (!REFUND_TRANSITIONS[from].includes(to)) {
-    throw conflict(`cannot ${what} a refund that is ${from}; from ${from} it may go to ${REFUND_TRANSITIONS[from].join(', ') || 'nowhere (final)'}`, { status: from });
+    throw conflict(`cannot ${what} a refund that is ${from}; from ${from} it may go to ${REFUND_TRANSITIONS[from].join(', ') || 'nowhere (final)'}`, {
+      status: from,
+    });
   }
 }
 
@@ -125,22 +132,36 @@ export interface DecisionRequest {
  * `steps` are all the refund's steps, every attempt. Order: state (CONFLICT), then who
  * (FORBIDDEN), then the form of the decision (BAD_USER_INPUT).
  */
-export function refusal(refund: RefundState, steps: readonly StepState[], actor: { name: string; roles: ReadonlySet<Role>; staff?: StaffRef | null }, req: DecisionRequest): AppError | null {
+export function refusal(
+  refund: RefundState,
+  steps: readonly StepState[],
+  actor: { name: string; roles: ReadonlySet<Role>; staff?: StaffRef | null },
+  req: DecisionRequest,
+): AppError | null {
   const chain = steps.filter((s) => s.attempt === refund.attempt);
   if (!chain.some((s) => s.step === req.step)) {
-    return badInput('input.step', `${req.step} is not a step of this refund; its steps are ${chain.map((s) => s.step).join(', ')}`, { allowed: chain.map((s) => s.step) });
+    return badInput('input.step', `${req.step} is not a step of this refund; its steps are ${chain.map((s) => s.step).join(', ')}`, {
+      allowed: chain.map((s) => s.step),
+    });
   }
   const current = chain.find((s) => s.status === 'PENDING');
   if (!current || refund.currentStep === null) return conflict(`the refund is ${refund.status}: no step is waiting for a decision`, { status: refund.status });
   if (current.step !== req.step) return conflict(`the refund is at step ${current.step}, not ${req.step}`, { currentStep: current.step });
-  if (!actor.roles.has(current.role as Role)) return new AppError('FORBIDDEN', `step ${current.step} is decided by the role ${current.role}`, { role: current.role });
+  if (!actor.roles.has(current.role as Role))
+    return new AppError('FORBIDDEN', `step ${current.step} is decided by the role ${current.role}`, { role: current.role });
   if (current.approval) {
     // People, not keys: the same person through two integrations, or a key and a sign-in, is one person.
     const person = personOf(actor);
-    if (person === (refund.requesterPerson ?? `key:${refund.requestedBy}`)) return new AppError('FORBIDDEN', `${actor.name} requested this refund and may not sign its approval steps`);
+    if (person === (refund.requesterPerson ?? `key:${refund.requestedBy}`))
+      return new AppError('FORBIDDEN', `${actor.name} requested this refund and may not sign its approval steps`);
     // One person, one approval step: the same step signed again in a later attempt is fine.
-    const other = steps.find((s) => s.approval && s.actor !== null && (s.signer ?? `key:${s.actor}`) === person && s.status !== 'PENDING' && s.step !== current.step);
-    if (other) return new AppError('FORBIDDEN', `${actor.name} already signed ${other.step} of this refund; one person signs at most one approval step`, { signedStep: other.step });
+    const other = steps.find(
+      (s) => s.approval && s.actor !== null && (s.signer ?? `key:${s.actor}`) === person && s.status !== 'PENDING' && s.step !== current.step,
+    );
+    if (other)
+      return new AppError('FORBIDDEN', `${actor.name} already signed ${other.step} of this refund; one person signs at most one approval step`, {
+        signedStep: other.step,
+      });
   }
   if (req.decision === 'RETURN') {
     if (!current.canReturn) return badInput('input.decision', `step ${current.step} cannot return the request; only finance steps may`);

@@ -2,9 +2,19 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars';
 
 /** Filed documents (the policy): the monthly tables signed off (shift handover records: handover-record.objects.ts). */
-export enum RefundReportTableGql { CUSTOMER_SERVICE = 'CUSTOMER_SERVICE', FINANCE = 'FINANCE' }
-export enum SignOffStageGql { REVIEWED = 'REVIEWED', ARCHIVED = 'ARCHIVED' }
-export enum ShiftGql { DAY = 'DAY', MIDDLE = 'MIDDLE', NIGHT = 'NIGHT' }
+export enum RefundReportTableGql {
+  CUSTOMER_SERVICE = 'CUSTOMER_SERVICE',
+  FINANCE = 'FINANCE',
+}
+export enum SignOffStageGql {
+  REVIEWED = 'REVIEWED',
+  ARCHIVED = 'ARCHIVED',
+}
+export enum ShiftGql {
+  DAY = 'DAY',
+  MIDDLE = 'MIDDLE',
+  NIGHT = 'NIGHT',
+}
 
 registerEnumType(RefundReportTableGql, { name: 'RefundReportTable' });
 registerEnumType(SignOffStageGql, { name: 'SignOffStage' });
@@ -41,4 +51,3 @@ export class RefundReportLateChangeGql {
   @Field(() => String, { nullable: true }) filed!: string | null;
   @Field(() => String, { nullable: true }) current!: string | null;
 }
-

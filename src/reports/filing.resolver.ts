@@ -13,7 +13,8 @@ import type { HandoverRecordView } from './shift-handover-record.service';
 export class FilingResolver {
   @Authorized(CAN.signOffReport)
   @Mutation(() => MonthlyRefundReportGql, {
-    description: '部门主管审核 (REVIEWED: CS_LEAD for the customer-service table, FINANCE_DIRECTOR for the finance table), then 行政人事部 verifies and archives (ARCHIVED: ADMIN). REVIEWED freezes the table as filed.',
+    description:
+      '部门主管审核 (REVIEWED: CS_LEAD for the customer-service table, FINANCE_DIRECTOR for the finance table), then 行政人事部 verifies and archives (ARCHIVED: ADMIN). REVIEWED freezes the table as filed.',
   })
   async signOffMonthlyRefundReport(
     @Arg('month', () => String) month: string,
@@ -55,10 +56,19 @@ export class FilingResolver {
 /** A record for GraphQL: the frozen handover as of its handing over, phones masked for the reader. */
 export function recordGql({ entity: e, handover }: HandoverRecordView, ctx: GqlContext): ShiftHandoverRecordGql {
   return {
-    id: String(e.id), shift: e.shift as ShiftGql, handedOverBy: e.handedOverBy, handedOverTo: e.handedOverTo, handedOverAt: e.handedOverAt,
-    acknowledgedAt: e.acknowledgedAt, completedWork: e.completedWork, notes: e.notes, cleaningDone: e.cleaningDone,
+    id: String(e.id),
+    shift: e.shift as ShiftGql,
+    handedOverBy: e.handedOverBy,
+    handedOverTo: e.handedOverTo,
+    handedOverAt: e.handedOverAt,
+    acknowledgedAt: e.acknowledgedAt,
+    completedWork: e.completedWork,
+    notes: e.notes,
+    cleaningDone: e.cleaningDone,
     handover: handoverGql(handover, ctx, e.handedOverAt),
     attendance: { expected: e.expected, present: e.present, late: e.late, leftEarly: e.leftEarly, absent: e.absent },
-    acknowledgeBy: e.acknowledgeBy, acknowledgeNote: e.acknowledgeNote, checksum: e.checksum,
+    acknowledgeBy: e.acknowledgeBy,
+    acknowledgeNote: e.acknowledgeNote,
+    checksum: e.checksum,
   };
 }

@@ -23,7 +23,8 @@ export class HandOverShiftInput {
   @Field(() => String, { description: "Who takes over (接交人): a staff member's id or an API key's name." }) handedOverTo!: string;
   @Field(() => ShiftAttendanceInput) attendance!: ShiftAttendanceInput;
   @Field(() => [String], { description: '完成工作明细, one line each.' }) completedWork!: string[];
-  @Field(() => String, { nullable: true, description: 'What the next shift must follow up beyond the open incidents and refunds listed.' }) notes?: string | null;
+  @Field(() => String, { nullable: true, description: 'What the next shift must follow up beyond the open incidents and refunds listed.' }) notes?:
+    string | null;
   @Field(() => Boolean, { description: '卫生是否打扫.' }) cleaningDone!: boolean;
 }
 

@@ -13,8 +13,16 @@ const SEVERITIES = ['GENERAL', 'SERIOUS', 'URGENT', 'CRITICAL'];
 /** The file title (客诉统计分析表) and the header of each grouping's key column. */
 export const STATISTICS_TITLE = '客诉统计分析表';
 export const KEY_HEADERS: Record<IncidentGroupBy, string> = {
-  MONTH: '月份', WEEK: '周', DAY: '日期', CATEGORY: '类别', SUBTYPE: '子类', SEVERITY: '严重程度',
-  OWNER_DEPARTMENT: '责任部门', SOURCE: '来源', CHANNEL: '渠道', STATUS: '状态',
+  MONTH: '月份',
+  WEEK: '周',
+  DAY: '日期',
+  CATEGORY: '类别',
+  SUBTYPE: '子类',
+  SEVERITY: '严重程度',
+  OWNER_DEPARTMENT: '责任部门',
+  SOURCE: '来源',
+  CHANNEL: '渠道',
+  STATUS: '状态',
 };
 
 /** The figures' columns, after the keys: Chinese headers, and each row's cell. */
@@ -46,7 +54,11 @@ export interface StatisticsRequest {
  * filter); a bad value is BAD_USER_INPUT naming the parameter. `groupBy` defaults to MONTH.
  */
 export function statisticsRequest(params: URLSearchParams, catalog: Catalog): StatisticsRequest {
-  const list = (name: string) => (params.get(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (name: string) =>
+    (params.get(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const codes = (name: string, allowed: readonly string[]) => {
     const values = list(name);
     values.forEach((v, i) => {
@@ -61,7 +73,7 @@ export function statisticsRequest(params: URLSearchParams, catalog: Catalog): St
     if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(at.getTime())) throw badInput(name, 'must be an ISO date-time such as 2025-12-31T16:00:00Z');
     return at;
   };
-  const groupBy = params.has('groupBy') ? codes('groupBy', INCIDENT_GROUP_BYS) ?? [] : ['MONTH'];
+  const groupBy = params.has('groupBy') ? (codes('groupBy', INCIDENT_GROUP_BYS) ?? []) : ['MONTH'];
   const drills = params.get('includeDrills');
   if (drills !== null && drills !== 'true' && drills !== 'false') throw badInput('includeDrills', 'must be true or false');
   const filter: IncidentAggregateFilter = {
@@ -81,7 +93,11 @@ export function statisticsRequest(params: URLSearchParams, catalog: Catalog): St
 
 const nonEmpty = (values: string[]) => (values.length ? values : null);
 
-function rowsOf(groupBy: readonly IncidentGroupBy[], rows: readonly IncidentAggregate[], total: IncidentAggregate): { headers: string[]; widths: number[]; lines: ExportCell[][] } {
+function rowsOf(
+  groupBy: readonly IncidentGroupBy[],
+  rows: readonly IncidentAggregate[],
+  total: IncidentAggregate,
+): { headers: string[]; widths: number[]; lines: ExportCell[][] } {
   const keyCells = (a: IncidentAggregate | null): ExportCell[] => groupBy.map((_, i) => ({ kind: 'text', value: a ? a.keys[i] : i === 0 ? '合计' : null }));
   const headers = [...groupBy.map((g) => KEY_HEADERS[g]), ...FIGURES.map((f) => f.header)];
   const widths = [...groupBy.map((g) => (g === 'CATEGORY' || g === 'OWNER_DEPARTMENT' || g === 'SUBTYPE' ? 20 : 12)), ...FIGURES.map((f) => f.width)];
@@ -97,9 +113,12 @@ const ratioText = (v: number | null) => (v === null ? '' : `${(Math.round(v * 10
 
 function text(cell: ExportCell): string {
   switch (cell.kind) {
-    case 'ratio': return ratioText(cell.value);
-    case 'decimal': return cell.value === null ? '' : cell.value.toFixed(2);
-    default: return csvText(cell, 'UTC');
+    case 'ratio':
+      return ratioText(cell.value);
+    case 'decimal':
+      return cell.value === null ? '' : cell.value.toFixed(2);
+    default:
+      return csvText(cell, 'UTC');
   }
 }
 
@@ -111,7 +130,12 @@ export function statisticsCsv(groupBy: readonly IncidentGroupBy[], rows: readonl
 }
 
 /** The statistics as a workbook of one sheet: rates as percentages, amounts with two decimals, the 合计 row in bold. */
-export async function statisticsWorkbook(groupBy: readonly IncidentGroupBy[], rows: readonly IncidentAggregate[], total: IncidentAggregate, caption: string): Promise<Buffer> {
+export async function statisticsWorkbook(
+  groupBy: readonly IncidentGroupBy[],
+  rows: readonly IncidentAggregate[],
+  total: IncidentAggregate,
+  caption: string,
+): Promise<Buffer> {
   const { headers, widths, lines } = rowsOf(groupBy, rows, total);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Triage';

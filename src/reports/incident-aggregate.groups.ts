@@ -80,7 +80,8 @@ export interface IncidentAggregate {
 export function checkIncidentGroupBy(groupBy: readonly IncidentGroupBy[]): void {
   const seen = new Set<IncidentGroupBy>();
   for (const g of groupBy) {
-    if (!INCIDENT_GROUP_BYS.includes(g)) throw badInput('groupBy', `unknown grouping ${g}; allowed: ${INCIDENT_GROUP_BYS.join(', ')}`, { allowed: INCIDENT_GROUP_BYS });
+    if (!INCIDENT_GROUP_BYS.includes(g))
+      throw badInput('groupBy', `unknown grouping ${g}; allowed: ${INCIDENT_GROUP_BYS.join(', ')}`, { allowed: INCIDENT_GROUP_BYS });
     if (seen.has(g)) throw badInput('groupBy', `${g} is named twice`);
     seen.add(g);
   }
@@ -91,7 +92,11 @@ export function checkIncidentGroupBy(groupBy: readonly IncidentGroupBy[]): void 
  * incidents themselves can answer: a WEEK or DAY grouping, a customer filter, or a window edge
  * that is not the start of a business month. Nulls inside mean "unbounded".
  */
-export function incidentRollupMonths(groupBy: readonly IncidentGroupBy[], filter: IncidentAggregateFilter, calendar: BusinessCalendar): { fromMonth: string | null; toMonth: string | null } | null {
+export function incidentRollupMonths(
+  groupBy: readonly IncidentGroupBy[],
+  filter: IncidentAggregateFilter,
+  calendar: BusinessCalendar,
+): { fromMonth: string | null; toMonth: string | null } | null {
   if (groupBy.some((g) => FINER_THAN_MONTH.includes(g)) || filter.customerId) return null;
   const monthOf = (at: Date | null | undefined): string | null | false => {
     if (!at) return null;
@@ -135,5 +140,18 @@ export function finishIncidentGroups(sums: readonly IncidentGroupSums[], grouped
 }
 
 function emptySums(): IncidentGroupSums {
-  return { keys: [], count: 0, acknowledged: 0, acknowledgedOnTime: 0, resolved: 0, resolvedOnTime: 0, resolveMs: 0, breaches: 0, surveyed: 0, satisfactionSum: 0, repeatCustomer: 0, totalFen: 0n };
+  return {
+    keys: [],
+    count: 0,
+    acknowledged: 0,
+    acknowledgedOnTime: 0,
+    resolved: 0,
+    resolvedOnTime: 0,
+    resolveMs: 0,
+    breaches: 0,
+    surveyed: 0,
+    satisfactionSum: 0,
+    repeatCustomer: 0,
+    totalFen: 0n,
+  };
 }

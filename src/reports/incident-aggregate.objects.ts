@@ -3,8 +3,16 @@ import { DecimalScalar } from '../graphql/scalars';
 
 /** The contract's IncidentGroupBy; values are the contract's names. */
 export enum IncidentGroupByGql {
-  MONTH = 'MONTH', WEEK = 'WEEK', DAY = 'DAY', CATEGORY = 'CATEGORY', SUBTYPE = 'SUBTYPE', SEVERITY = 'SEVERITY',
-  OWNER_DEPARTMENT = 'OWNER_DEPARTMENT', SOURCE = 'SOURCE', CHANNEL = 'CHANNEL', STATUS = 'STATUS',
+  MONTH = 'MONTH',
+  WEEK = 'WEEK',
+  DAY = 'DAY',
+  CATEGORY = 'CATEGORY',
+  SUBTYPE = 'SUBTYPE',
+  SEVERITY = 'SEVERITY',
+  OWNER_DEPARTMENT = 'OWNER_DEPARTMENT',
+  SOURCE = 'SOURCE',
+  CHANNEL = 'CHANNEL',
+  STATUS = 'STATUS',
 }
 registerEnumType(IncidentGroupByGql, { name: 'IncidentGroupBy' });
 
@@ -12,7 +20,8 @@ registerEnumType(IncidentGroupByGql, { name: 'IncidentGroupBy' });
 export class IncidentAggregateGql {
   @Field(() => [String], { description: 'One value per groupBy entry, in the same order.' }) keys!: string[];
   @Field(() => Int) count!: number;
-  @Field(() => Float, { nullable: true, description: 'Of the incidents acknowledged, the share acknowledged by acknowledgeBy (0..1).' }) acknowledgedOnTimeRate!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Of the incidents acknowledged, the share acknowledged by acknowledgeBy (0..1).' })
+  acknowledgedOnTimeRate!: number | null;
   @Field(() => Float, { nullable: true, description: 'Of the incidents resolved, the share resolved by resolveBy (0..1).' }) resolvedOnTimeRate!: number | null;
   @Field(() => Float, { nullable: true }) averageHoursToResolve!: number | null;
   @Field(() => Int) breaches!: number;

@@ -1,8 +1,16 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw SQL rows: the drivers type them as any, each column is read and converted once here */
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { ReadDb } from '../database/read-db';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import {
-  checkIncidentGroupBy, finishIncidentGroups, INCIDENT_GROUP_COLUMNS, IncidentAggregate, IncidentAggregateFilter, IncidentGroupBy, IncidentGroupSums, incidentRollupMonths,
+  checkIncidentGroupBy,
+  finishIncidentGroups,
+  INCIDENT_GROUP_COLUMNS,
+  IncidentAggregate,
+  IncidentAggregateFilter,
+  IncidentGroupBy,
+  IncidentGroupSums,
+  incidentRollupMonths,
 } from './incident-aggregate.groups';
 import { groupIncidentFacts, incidentFacts, SUMMED, whereIncidentRollup } from './incident-facts.query';
 import { checkWindow } from './refund-aggregate.groups';
@@ -24,7 +32,11 @@ const DAY_MS = 86_400_000;
  * recorded. Read on a replica when there are some (`reads`).
  */
 export class IncidentAggregateService {
-  constructor(private readonly ds: DataSource, private readonly reads: ReadDb, private readonly rules: RuleSetService) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly reads: ReadDb,
+    private readonly rules: RuleSetService,
+  ) {}
 
   /**
    * The groups, ordered by their keys. `scan` reads the incidents even when the rollup could
@@ -34,7 +46,10 @@ export class IncidentAggregateService {
     checkIncidentGroupBy(groupBy);
     checkWindow(filter);
     const rows = await this.reads.read((em) => this.sumsQuery(em, groupBy, filter, options).query.getRawMany());
-    return finishIncidentGroups(rows.map((r) => groupSums(r, groupBy.length)), groupBy.length > 0);
+    return finishIncidentGroups(
+      rows.map((r) => groupSums(r, groupBy.length)),
+      groupBy.length > 0,
+    );
   }
 
   /** The SQL of an aggregate and whether the rollup answers it (EXPLAIN in the benchmark). */
@@ -44,7 +59,12 @@ export class IncidentAggregateService {
     return { rollup, sums: { sql, params } };
   }
 
-  private sumsQuery(em: EntityManager, groupBy: readonly IncidentGroupBy[], filter: IncidentAggregateFilter, options: { scan?: boolean }): { query: SelectQueryBuilder<any>; rollup: boolean } {
+  private sumsQuery(
+    em: EntityManager,
+    groupBy: readonly IncidentGroupBy[],
+    filter: IncidentAggregateFilter,
+    options: { scan?: boolean },
+  ): { query: SelectQueryBuilder<any>; rollup: boolean } {
     const d = dialectOf(this.ds);
     const columns = groupBy.map((g) => INCIDENT_GROUP_COLUMNS[g]);
     const { calendar } = this.rules.current().engine;

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw SQL rows: the drivers type them as any, each column is read and converted once here */
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { IncidentAggregateFilter } from './incident-aggregate.groups';
 import { REPEAT_THRESHOLD } from './incident-rollup.cells';
@@ -11,7 +12,8 @@ import { selectGroups } from './refund-facts.query';
  */
 export function incidentFacts(em: EntityManager, d: Dialect, filter: IncidentAggregateFilter, days: BusinessDays = NO_DAYS): SelectQueryBuilder<any> {
   const onTime = (at: string, by: string) => `CASE WHEN i.${at} IS NOT NULL AND (i.${by} IS NULL OR i.${at} <= i.${by}) THEN 1 ELSE 0 END`;
-  const q = em.createQueryBuilder()
+  const q = em
+    .createQueryBuilder()
     .from('incidents', 'i')
     .select('i.business_month', 'business_month')
     .addSelect('i.business_week', 'business_week')
@@ -61,7 +63,12 @@ export function whereIncidents<T extends SelectQueryBuilder<any>>(q: T, a: strin
 }
 
 /** The filter on the rollup: whole business months instead of instants. */
-export function whereIncidentRollup<T extends SelectQueryBuilder<any>>(q: T, a: string, f: IncidentAggregateFilter, months: { fromMonth: string | null; toMonth: string | null }): T {
+export function whereIncidentRollup<T extends SelectQueryBuilder<any>>(
+  q: T,
+  a: string,
+  f: IncidentAggregateFilter,
+  months: { fromMonth: string | null; toMonth: string | null },
+): T {
   if (months.fromMonth) q.andWhere(`${a}.business_month >= :fromMonth`, { fromMonth: months.fromMonth });
   if (months.toMonth) q.andWhere(`${a}.business_month < :toMonth`, { toMonth: months.toMonth });
   return whereCodes(q, a, f);
@@ -79,12 +86,21 @@ function whereCodes<T extends SelectQueryBuilder<any>>(q: T, a: string, f: Incid
 
 /** Groups facts (alias t) by the given columns, with the sums of what each incident contributes. */
 export function groupIncidentFacts(em: EntityManager, d: Dialect, facts: SelectQueryBuilder<any>, columns: readonly string[]): SelectQueryBuilder<any> {
-  const q = em.createQueryBuilder().from(`(${facts.getQuery()})`, 't').setParameters(facts.getParameters())
-    .select('COUNT(*)', 'incident_count');
+  const q = em.createQueryBuilder().from(`(${facts.getQuery()})`, 't').setParameters(facts.getParameters()).select('COUNT(*)', 'incident_count');
   for (const c of SUMMED) q.addSelect(c === 'resolve_ms' ? exactSum(d, `t.${c}`) : `SUM(t.${c})`, c);
   q.addSelect(exactSum(d, 't.amount_fen'), 'total_fen');
   return selectGroups(q, columns, (c) => `t.${c}`);
 }
 
 /** The integer sums after the count, as named in both the facts and the rollup (total_fen last). */
-export const SUMMED = ['acknowledged', 'acknowledged_on_time', 'resolved', 'resolved_on_time', 'resolve_ms', 'breaches', 'surveyed', 'satisfaction_sum', 'repeat_customer'] as const;
+export const SUMMED = [
+  'acknowledged',
+  'acknowledged_on_time',
+  'resolved',
+  'resolved_on_time',
+  'resolve_ms',
+  'breaches',
+  'surveyed',
+  'satisfaction_sum',
+  'repeat_customer',
+] as const;

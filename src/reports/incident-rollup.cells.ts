@@ -51,22 +51,66 @@ export const REPEAT_THRESHOLD = 3;
 export const INCIDENT_CELL_COLUMNS = ['business_month', 'drill', 'category', 'subtype', 'severity', 'owner_department', 'source', 'channel', 'status'] as const;
 /** The summed columns, in the order `incidentDeltaValues` gives them. */
 export const INCIDENT_AMOUNT_COLUMNS = [
-  'incident_count', 'acknowledged', 'acknowledged_on_time', 'resolved', 'resolved_on_time', 'resolve_ms', 'breaches', 'surveyed', 'satisfaction_sum', 'repeat_customer', 'total_fen',
+  'incident_count',
+  'acknowledged',
+  'acknowledged_on_time',
+  'resolved',
+  'resolved_on_time',
+  'resolve_ms',
+  'breaches',
+  'surveyed',
+  'satisfaction_sum',
+  'repeat_customer',
+  'total_fen',
 ] as const;
 
 const ZERO: IncidentAmounts = {
-  incidents: 0, acknowledged: 0, acknowledgedOnTime: 0, resolved: 0, resolvedOnTime: 0, resolveMs: 0, breaches: 0, surveyed: 0, satisfactionSum: 0, repeatCustomer: 0, totalFen: 0n,
+  incidents: 0,
+  acknowledged: 0,
+  acknowledgedOnTime: 0,
+  resolved: 0,
+  resolvedOnTime: 0,
+  resolveMs: 0,
+  breaches: 0,
+  surveyed: 0,
+  satisfactionSum: 0,
+  repeatCustomer: 0,
+  totalFen: 0n,
 };
 
 /** The fields of an incident the statistics read. */
-export type IncidentFigures = Pick<IncidentEntity,
-  'businessMonth' | 'drill' | 'category' | 'subtype' | 'severity' | 'ownerDepartment' | 'source' | 'channel' | 'status' | 'reportedAt'
-  | 'acknowledgeBy' | 'acknowledgedAt' | 'resolveBy' | 'resolvedAt' | 'satisfactionScore' | 'repeatIncidents30d' | 'amountFen'>;
+export type IncidentFigures = Pick<
+  IncidentEntity,
+  | 'businessMonth'
+  | 'drill'
+  | 'category'
+  | 'subtype'
+  | 'severity'
+  | 'ownerDepartment'
+  | 'source'
+  | 'channel'
+  | 'status'
+  | 'reportedAt'
+  | 'acknowledgeBy'
+  | 'acknowledgedAt'
+  | 'resolveBy'
+  | 'resolvedAt'
+  | 'satisfactionScore'
+  | 'repeatIncidents30d'
+  | 'amountFen'
+>;
 
 export function cellOf(e: IncidentFigures): IncidentCell {
   return {
-    businessMonth: e.businessMonth, drill: e.drill, category: e.category, subtype: e.subtype ?? '', severity: e.severity,
-    ownerDepartment: e.ownerDepartment, source: e.source, channel: e.channel ?? '', status: e.status,
+    businessMonth: e.businessMonth,
+    drill: e.drill,
+    category: e.category,
+    subtype: e.subtype ?? '',
+    severity: e.severity,
+    ownerDepartment: e.ownerDepartment,
+    source: e.source,
+    channel: e.channel ?? '',
+    status: e.status,
   };
 }
 
@@ -130,8 +174,26 @@ export function incidentDeltaValues(d: IncidentDelta): Array<string | number> {
   const c = d.cell;
   const a = d.amounts;
   return [
-    c.businessMonth, c.drill ? 1 : 0, c.category, c.subtype, c.severity, c.ownerDepartment, c.source, c.channel, c.status,
-    a.incidents, a.acknowledged, a.acknowledgedOnTime, a.resolved, a.resolvedOnTime, a.resolveMs, a.breaches, a.surveyed, a.satisfactionSum, a.repeatCustomer, a.totalFen.toString(),
+    c.businessMonth,
+    c.drill ? 1 : 0,
+    c.category,
+    c.subtype,
+    c.severity,
+    c.ownerDepartment,
+    c.source,
+    c.channel,
+    c.status,
+    a.incidents,
+    a.acknowledged,
+    a.acknowledgedOnTime,
+    a.resolved,
+    a.resolvedOnTime,
+    a.resolveMs,
+    a.breaches,
+    a.surveyed,
+    a.satisfactionSum,
+    a.repeatCustomer,
+    a.totalFen.toString(),
   ];
 }
 

@@ -5,7 +5,16 @@ import type { IncidentWriteListener } from '../incidents/incident-write.listener
 import { rawNumber } from '../database/raw-values';
 import { rawExec } from '../database/raw-sql';
 import {
-  breachDelta, cellOf, contributionOf, INCIDENT_AMOUNT_COLUMNS, INCIDENT_CELL_COLUMNS, IncidentDelta, incidentCellId, incidentDeltas, incidentDeltaValues, IncidentFigures,
+  breachDelta,
+  cellOf,
+  contributionOf,
+  INCIDENT_AMOUNT_COLUMNS,
+  INCIDENT_CELL_COLUMNS,
+  IncidentDelta,
+  incidentCellId,
+  incidentDeltas,
+  incidentDeltaValues,
+  IncidentFigures,
 } from './incident-rollup.cells';
 import { groupIncidentFacts, incidentFacts } from './incident-facts.query';
 import { Dialect, dialectOf } from './sql-dialect';
@@ -69,11 +78,24 @@ const FIGURES = 'business_month, drill, category, subtype, severity, owner_depar
 
 function figuresOf(r: Record<string, unknown>): IncidentFigures {
   return {
-    businessMonth: String(r.business_month), drill: Boolean(Number(r.drill)), category: String(r.category), subtype: (r.subtype as string | null) ?? null,
-    severity: String(r.severity), ownerDepartment: String(r.owner_department), source: String(r.source), channel: (r.channel as string | null) ?? null,
+    businessMonth: String(r.business_month),
+    drill: Boolean(Number(r.drill)),
+    category: String(r.category),
+    subtype: (r.subtype as string | null) ?? null,
+    severity: String(r.severity),
+    ownerDepartment: String(r.owner_department),
+    source: String(r.source),
+    channel: (r.channel as string | null) ?? null,
     status: String(r.status),
     // Not read by a breach's delta.
-    reportedAt: new Date(0), acknowledgeBy: null, acknowledgedAt: null, resolveBy: null, resolvedAt: null, satisfactionScore: null, repeatIncidents30d: 0, amountFen: null,
+    reportedAt: new Date(0),
+    acknowledgeBy: null,
+    acknowledgedAt: null,
+    resolveBy: null,
+    resolvedAt: null,
+    satisfactionScore: null,
+    repeatIncidents30d: 0,
+    amountFen: null,
   };
 }
 

@@ -2,10 +2,22 @@ import { buildMonthlyTables, checkMonth, MonthlyRefund, MonthlyStep } from './mo
 
 const t = (hhmm: string) => new Date(`2026-10-15T${hhmm}:00Z`);
 const refund = (id: number, amountFen: bigint, extra: Partial<MonthlyRefund> = {}): MonthlyRefund => ({
-  id, requestedAt: t('03:00'), refundNo: `RF${id}`, orderNo: `SO-${id}`, phone: '13812345678', bank: '工商银行', amountFen, requestedBy: 'agent', ...extra,
+  id,
+  requestedAt: t('03:00'),
+  refundNo: `RF${id}`,
+  orderNo: `SO-${id}`,
+  phone: '13812345678',
+  bank: '工商银行',
+  amountFen,
+  requestedBy: 'agent',
+  ...extra,
 });
 const step = (refundId: number, s: string, status: string, pending: string | null, decided: string | null): MonthlyStep => ({
-  refundId, step: s, status, pendingSince: pending ? t(pending) : null, decidedAt: decided ? t(decided) : null,
+  refundId,
+  step: s,
+  status,
+  pendingSince: pending ? t(pending) : null,
+  decidedAt: decided ? t(decided) : null,
 });
 
 describe('monthly refund tables', () => {
@@ -26,10 +38,23 @@ describe('monthly refund tables', () => {
       step(1, 'PAYOUT', 'APPROVED', '03:25', '03:30'),
       step(1, 'CUSTOMER_NOTIFIED', 'APPROVED', '03:30', '03:35'),
     ];
-    const { customerServiceRows: [cs], financeRows: [fin] } = buildMonthlyTables([refund(1, 9990n)], steps);
+    const {
+      customerServiceRows: [cs],
+      financeRows: [fin],
+    } = buildMonthlyTables([refund(1, 9990n)], steps);
     expect(cs).toEqual({
-      rowNo: 1, submittedAt: t('03:00'), refundNo: 'RF1', orderNo: 'SO-1', bank: '工商银行', amountFen: 9990n, submitter: 'agent', contact: '138****5678',
-      sentToTechAt: t('03:05'), sentToFinanceAt: t('03:10'), financeAnsweredAt: t('03:30'), customerToldAt: t('03:35'),
+      rowNo: 1,
+      submittedAt: t('03:00'),
+      refundNo: 'RF1',
+      orderNo: 'SO-1',
+      bank: '工商银行',
+      amountFen: 9990n,
+      submitter: 'agent',
+      contact: '138****5678',
+      sentToTechAt: t('03:05'),
+      sentToFinanceAt: t('03:10'),
+      financeAnsweredAt: t('03:30'),
+      customerToldAt: t('03:35'),
     });
     expect(fin).toMatchObject({ cashierCheckedAt: t('03:15'), accountantReviewedAt: t('03:20'), directorApprovedAt: t('03:25'), customerToldAt: t('03:35') });
     expect(fin).not.toHaveProperty('contact');
@@ -43,7 +68,10 @@ describe('monthly refund tables', () => {
       step(2, 'PAYOUT', 'WAITING', null, null),
       step(2, 'CUSTOMER_NOTIFIED', 'WAITING', null, null),
     ];
-    const { customerServiceRows: [cs], financeRows: [fin] } = buildMonthlyTables([refund(2, 100n, { phone: null })], steps);
+    const {
+      customerServiceRows: [cs],
+      financeRows: [fin],
+    } = buildMonthlyTables([refund(2, 100n, { phone: null })], steps);
     expect(cs).toMatchObject({ contact: null, sentToTechAt: null, sentToFinanceAt: t('03:00'), financeAnsweredAt: t('03:09'), customerToldAt: null });
     expect(fin).toMatchObject({ cashierCheckedAt: t('03:05'), accountantReviewedAt: t('03:09'), directorApprovedAt: null });
   });
@@ -56,7 +84,10 @@ describe('monthly refund tables', () => {
       step(3, 'PAYOUT', 'WAITING', null, null),
       step(3, 'CUSTOMER_NOTIFIED', 'WAITING', null, null),
     ];
-    const { customerServiceRows: [cs], financeRows: [fin] } = buildMonthlyTables([refund(3, 100n)], steps);
+    const {
+      customerServiceRows: [cs],
+      financeRows: [fin],
+    } = buildMonthlyTables([refund(3, 100n)], steps);
     expect(fin).toMatchObject({ accountantReviewedAt: t('03:09'), directorApprovedAt: null });
     expect(cs.financeAnsweredAt).toEqual(t('03:12'));
   });
@@ -64,7 +95,11 @@ describe('monthly refund tables', () => {
   it('numbers rows in the order given and totals them exactly, phones always masked (the filed table)', () => {
     const refunds = [refund(5, 12050n), refund(3, 100033n), refund(9, 1n, { phone: '+8613812345678' })];
     const tables = buildMonthlyTables(refunds, []);
-    expect(tables.customerServiceRows.map((r) => [r.rowNo, r.refundNo, r.contact])).toEqual([[1, 'RF5', '138****5678'], [2, 'RF3', '138****5678'], [3, 'RF9', '+86 138****5678']]);
+    expect(tables.customerServiceRows.map((r) => [r.rowNo, r.refundNo, r.contact])).toEqual([
+      [1, 'RF5', '138****5678'],
+      [2, 'RF3', '138****5678'],
+      [3, 'RF9', '+86 138****5678'],
+    ]);
     expect(tables.financeRows.map((r) => r.rowNo)).toEqual([1, 2, 3]);
     expect([tables.totalCount, tables.totalFen]).toEqual([3, 112084n]);
     expect(buildMonthlyTables([], [])).toEqual({ customerServiceRows: [], financeRows: [], totalCount: 0, totalFen: 0n });

@@ -1,9 +1,9 @@
 import { badInput } from '../common/errors';
-import { maskPhone } from '../money/money';
+import { maskPhone } from '../auth/phone-mask';
 import { REPORT_STEPS } from './report-steps';
 
 /**
- * The two monthly refund tables of POLICY.md §7 (退单统计表), built from plain rows: no I/O.
+ * The two monthly refund tables of the policy (退单统计表), built from plain rows: no I/O.
  * A refund belongs to the month it was requested in (business zone), unless it is a drill or
  * was cancelled. Rows are numbered in request order.
  */
@@ -40,7 +40,7 @@ interface RowBase {
 
 /** 客服退单统计表 */
 export interface CustomerServiceRow extends RowBase {
-  /** The phone, always masked (138****5678): POLICY §7 files the table with "contact (masked phone)", whoever reads it. */
+  /** The phone, always masked (138****5678): the policy files the table with "contact (masked phone)", whoever reads it. */
   contact: string | null;
   sentToTechAt: Date | null;
   sentToFinanceAt: Date | null;
@@ -70,7 +70,8 @@ export const MONTH_YEARS = { min: 2000, max: 2099 } as const;
 export function checkMonth(month: string): string {
   const m = typeof month === 'string' ? MONTH.exec(month) : null;
   if (!m) throw badInput('month', `"${String(month).slice(0, 20)}" is not a month YYYY-MM`);
-  if (Number(m[1]) < MONTH_YEARS.min || Number(m[1]) > MONTH_YEARS.max) throw badInput('month', `must be a month of the years ${MONTH_YEARS.min} to ${MONTH_YEARS.max}`, MONTH_YEARS);
+  if (Number(m[1]) < MONTH_YEARS.min || Number(m[1]) > MONTH_YEARS.max)
+    throw badInput('month', `must be a month of the years ${MONTH_YEARS.min} to ${MONTH_YEARS.max}`, MONTH_YEARS);
   return month;
 }
 

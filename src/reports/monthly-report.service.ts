@@ -51,13 +51,18 @@ export interface MonthlyReport extends MonthlyTables {
 }
 
 /**
- * The monthly refund tables of POLICY.md §7 for customer service and finance. Reads one
+ * The monthly refund tables of the policy for customer service and finance. Reads one
  * business month through ix_refunds_business_month, in request order, and the steps of each
  * refund's latest attempt in one more query, both on a replica when there are some (`reads`),
  * then puts a filed table in place of the computed one.
  */
 export class MonthlyReportService {
-  constructor(private readonly ds: DataSource, private readonly reads: ReadDb, private readonly rules: RuleSetService, private readonly clock: Clock) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly reads: ReadDb,
+    private readonly rules: RuleSetService,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * `primary`: read on the primary (right after a sign-off, to see it).
@@ -91,8 +96,14 @@ export class MonthlyReportService {
       const dueAt = f?.dueAt ?? window.dueAt;
       const rows = tableRows(tables, table);
       return {
-        table, status, dueAt, overdue: status !== 'ARCHIVED' && now.getTime() > dueAt.getTime(), checksum: f?.checksum ?? null, filedAt: f?.filedAt ?? null,
-        totalCount: rows.length, totalFen: rows.reduce((sum, r) => sum + r.amountFen, 0n),
+        table,
+        status,
+        dueAt,
+        overdue: status !== 'ARCHIVED' && now.getTime() > dueAt.getTime(),
+        checksum: f?.checksum ?? null,
+        filedAt: f?.filedAt ?? null,
+        totalCount: rows.length,
+        totalFen: rows.reduce((sum, r) => sum + r.amountFen, 0n),
       };
     });
     return {
@@ -115,7 +126,8 @@ export class MonthlyReportService {
     const refunds = await this.ofMonth(em, month)
       .select(['r.id AS id', 'r.requested_at AS requested_at', 'r.refund_no AS refund_no', 'r.order_no AS order_no', 'r.phone AS phone'])
       .addSelect(['r.bank AS bank', 'r.amount_fen AS amount_fen', 'r.requested_by AS requested_by'])
-      .orderBy('r.requested_at', 'ASC').addOrderBy('r.id', 'ASC')
+      .orderBy('r.requested_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
       .getRawMany();
     const steps = await this.ofMonth(em, month)
       .innerJoin('refund_steps', 's', 's.refund_id = r.id AND s.attempt = r.attempt')
@@ -125,8 +137,11 @@ export class MonthlyReportService {
   }
 
   /** The refunds a month's tables count: requested in that business month, not drills, not cancelled. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a query builder over raw columns
   private ofMonth(em: EntityManager, month: string): SelectQueryBuilder<any> {
-    return em.createQueryBuilder().from('refunds', 'r')
+    return em
+      .createQueryBuilder()
+      .from('refunds', 'r')
       .where('r.business_month = :month AND r.drill = :drill AND r.status <> :cancelled', { month, drill: false, cancelled: 'CANCELLED' });
   }
 }
@@ -145,5 +160,11 @@ function monthlyRefund(r: Record<string, unknown>): MonthlyRefund {
 }
 
 function monthlyStep(s: Record<string, unknown>): MonthlyStep {
-  return { refundId: Number(s.refund_id), step: String(s.step), status: String(s.status), pendingSince: rawDate(s.pending_since), decidedAt: rawDate(s.decided_at) };
+  return {
+    refundId: Number(s.refund_id),
+    step: String(s.step),
+    status: String(s.status),
+    pendingSince: rawDate(s.pending_since),
+    decidedAt: rawDate(s.decided_at),
+  };
 }

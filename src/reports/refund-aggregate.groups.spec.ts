@@ -1,12 +1,20 @@
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { checkGroupBy, checkWindow, compareKeys, finishGroups, groupId, GroupSums, rollupMonths } from './refund-aggregate.groups';
 
-const calendar = new BusinessCalendar({ timeZone: 'Asia/Shanghai', workingHours: { start: '09:00', end: '18:00' }, weekend: [6, 7], holidays: [], workdays: [] });
+const calendar = new BusinessCalendar({
+  timeZone: 'Asia/Shanghai',
+  workingHours: { start: '09:00', end: '18:00' },
+  weekend: [6, 7],
+  holidays: [],
+  workdays: [],
+});
 const sums = (keys: string[], s: Partial<GroupSums> = {}): GroupSums => ({ keys, count: 1, totalFen: 100n, paidCount: 0, payMs: 0, lateSteps: 0, ...s });
 
 describe('refund aggregate groups', () => {
   it('refuses a grouping named twice or unknown, and a reversed window', () => {
-    expect(() => checkGroupBy(['MONTH', 'BANK', 'MONTH'])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', extensions: expect.objectContaining({ field: 'groupBy' }) }));
+    expect(() => checkGroupBy(['MONTH', 'BANK', 'MONTH'])).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', extensions: expect.objectContaining({ field: 'groupBy' }) }),
+    );
     expect(() => checkGroupBy(['WEEK' as never])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
     expect(() => checkGroupBy([])).not.toThrow();
     const at = new Date('2026-10-01T00:00:00Z');
@@ -35,10 +43,21 @@ describe('refund aggregate groups', () => {
       ],
       new Map([[groupId(['2026-11', '招商银行']), 2]]),
     );
-    expect(rows.map((r) => r.keys)).toEqual([['2026-10', ''], ['2026-10', '工商银行'], ['2026-11', '招商银行']]);
+    expect(rows.map((r) => r.keys)).toEqual([
+      ['2026-10', ''],
+      ['2026-10', '工商银行'],
+      ['2026-11', '招商银行'],
+    ]);
     expect(rows[2]).toEqual({
-      keys: ['2026-11', '招商银行'], count: 2, totalFen: 112083n, averageFen: 56042n, paidCount: 2, averageHoursToPay: 1.5,
-      lateSteps: 1, pendingOverdueSteps: 2, overdueSteps: 3,
+      keys: ['2026-11', '招商银行'],
+      count: 2,
+      totalFen: 112083n,
+      averageFen: 56042n,
+      paidCount: 2,
+      averageHoursToPay: 1.5,
+      lateSteps: 1,
+      pendingOverdueSteps: 2,
+      overdueSteps: 3,
     });
     // 100 fen over 3 refunds is 33.33… fen: 33 fen; no refund paid: no average time.
     expect(rows[1]).toMatchObject({ averageFen: 33n, averageHoursToPay: null, overdueSteps: 0 });

@@ -3,7 +3,7 @@ import { badInput } from '../common/errors';
 import { averageFen } from '../money/money';
 
 /**
- * Pure parts of the refund aggregates (POLICY.md §7): which column each grouping reads, when
+ * Pure parts of the refund aggregates: which column each grouping reads, when
  * the monthly rollup can answer, and how partial sums become the answer. No I/O.
  */
 export const GROUP_BYS = ['MONTH', 'DAY', 'CATEGORY', 'BANK', 'METHOD', 'STATUS', 'OWNER_DEPARTMENT'] as const;
@@ -79,7 +79,11 @@ export function checkWindow(filter: AggregateFilter): void {
  * themselves can answer: a DAY grouping, or a window edge that is not the start of a business
  * month. Nulls inside mean "unbounded".
  */
-export function rollupMonths(groupBy: readonly GroupBy[], filter: AggregateFilter, calendar: BusinessCalendar): { fromMonth: string | null; toMonth: string | null } | null {
+export function rollupMonths(
+  groupBy: readonly GroupBy[],
+  filter: AggregateFilter,
+  calendar: BusinessCalendar,
+): { fromMonth: string | null; toMonth: string | null } | null {
   if (groupBy.includes('DAY')) return null;
   const monthOf = (at: Date | null | undefined): string | null | false => {
     if (!at) return null;

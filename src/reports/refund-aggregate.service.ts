@@ -1,15 +1,25 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw SQL rows: the drivers type them as any, each column is read and converted once here */
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Clock } from '../common/clock';
 import type { ReadDb } from '../database/read-db';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import {
-  AggregateFilter, checkGroupBy, checkWindow, finishGroups, GROUP_COLUMNS, GroupBy, groupId, GroupSums, RefundAggregate, rollupMonths,
+  AggregateFilter,
+  checkGroupBy,
+  checkWindow,
+  finishGroups,
+  GROUP_COLUMNS,
+  GroupBy,
+  groupId,
+  GroupSums,
+  RefundAggregate,
+  rollupMonths,
 } from './refund-aggregate.groups';
 import { groupFacts, refundFacts, selectGroups, whereRefunds, whereRollup } from './refund-facts.query';
 import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
 
 /**
- * Refund aggregates for analysts (POLICY.md §7): count, exact total and average, hours from
+ * Refund aggregates for analysts: count, exact total and average, hours from
  * request to payout, and steps that missed their time limit, grouped by any combination of
  * MONTH, DAY, CATEGORY, BANK, METHOD, STATUS and OWNER_DEPARTMENT.
  *
@@ -20,7 +30,12 @@ import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
  * Read on a replica when there are some (`reads`).
  */
 export class RefundAggregateService {
-  constructor(private readonly ds: DataSource, private readonly reads: ReadDb, private readonly rules: RuleSetService, private readonly clock: Clock) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly reads: ReadDb,
+    private readonly rules: RuleSetService,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * The groups, ordered by their keys. `scan` reads the refunds even when the rollup could
@@ -30,8 +45,14 @@ export class RefundAggregateService {
     checkGroupBy(groupBy);
     checkWindow(filter);
     const columns = groupBy.map((g) => GROUP_COLUMNS[g]);
-    const [rows, pending] = await this.reads.read((em) => Promise.all([this.sumsQuery(em, groupBy, filter, options).query.getRawMany(), this.pendingOverdue(em, columns, filter)]));
-    return finishGroups(rows.map((r) => groupSums(r, columns.length)), pending, groupBy.length > 0);
+    const [rows, pending] = await this.reads.read((em) =>
+      Promise.all([this.sumsQuery(em, groupBy, filter, options).query.getRawMany(), this.pendingOverdue(em, columns, filter)]),
+    );
+    return finishGroups(
+      rows.map((r) => groupSums(r, columns.length)),
+      pending,
+      groupBy.length > 0,
+    );
   }
 
   /** The SQL of an aggregate's sums, whether the rollup answers it, and the live query (EXPLAIN in the benchmark). */
@@ -41,16 +62,33 @@ export class RefundAggregateService {
       const [text, params] = q.getQueryAndParameters();
       return { sql: text, params };
     };
-    return { rollup, sums: sql(query), pending: sql(this.pendingQuery(this.ds.manager, groupBy.map((g) => GROUP_COLUMNS[g]), filter)) };
+    return {
+      rollup,
+      sums: sql(query),
+      pending: sql(
+        this.pendingQuery(
+          this.ds.manager,
+          groupBy.map((g) => GROUP_COLUMNS[g]),
+          filter,
+        ),
+      ),
+    };
   }
 
-  private sumsQuery(em: EntityManager, groupBy: readonly GroupBy[], filter: AggregateFilter, options: { scan?: boolean }): { query: SelectQueryBuilder<any>; rollup: boolean } {
+  private sumsQuery(
+    em: EntityManager,
+    groupBy: readonly GroupBy[],
+    filter: AggregateFilter,
+    options: { scan?: boolean },
+  ): { query: SelectQueryBuilder<any>; rollup: boolean } {
     const d = dialectOf(this.ds);
     const columns = groupBy.map((g) => GROUP_COLUMNS[g]);
     const months = options.scan ? null : rollupMonths(groupBy, filter, this.rules.current().engine.calendar);
     if (!months) return { query: groupFacts(em, d, refundFacts(em, d, filter), columns), rollup: false };
     // Each rollup row holds the counts and sums of its cell already: add them up per group.
-    const q = em.createQueryBuilder().from('refund_rollups', 'x')
+    const q = em
+      .createQueryBuilder()
+      .from('refund_rollups', 'x')
       .select('SUM(x.refund_count)', 'refund_count')
       .addSelect(exactSum(d, 'x.total_fen'), 'total_fen')
       .addSelect('SUM(x.paid_count)', 'paid_count')
@@ -71,10 +109,7 @@ export class RefundAggregateService {
   }
 
   private pendingQuery(em: EntityManager, columns: readonly string[], filter: AggregateFilter): SelectQueryBuilder<any> {
-    const q = em.createQueryBuilder()
-      .from('refund_pending_steps', 'p')
-      .select('COUNT(*)', 'n')
-      .where('p.due_at < :now', { now: this.clock.now() });
+    const q = em.createQueryBuilder().from('refund_pending_steps', 'p').select('COUNT(*)', 'n').where('p.due_at < :now', { now: this.clock.now() });
     selectGroups(q, columns, (c) => `p.${c}`);
     return whereRefunds(q, 'p', filter);
   }

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw SQL rows: the drivers type them as any, each column is read and converted once here */
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { AggregateFilter } from './refund-aggregate.groups';
 import { Dialect, exactSum, millisBetween } from './sql-dialect';
@@ -8,7 +9,8 @@ import { Dialect, exactSum, millisBetween } from './sql-dialect';
  * (refund-rollup.cells.ts) adds per refund, so every path gives the same numbers.
  */
 export function refundFacts(em: EntityManager, d: Dialect, filter: AggregateFilter): SelectQueryBuilder<any> {
-  const q = em.createQueryBuilder()
+  const q = em
+    .createQueryBuilder()
     .from('refunds', 'r')
     .select('r.business_month', 'business_month')
     .addSelect('r.business_day', 'business_day')
@@ -35,7 +37,12 @@ export function whereRefunds<T extends SelectQueryBuilder<any>>(q: T, a: string,
 }
 
 /** The filter on the rollup: whole business months instead of instants. */
-export function whereRollup<T extends SelectQueryBuilder<any>>(q: T, a: string, f: AggregateFilter, months: { fromMonth: string | null; toMonth: string | null }): T {
+export function whereRollup<T extends SelectQueryBuilder<any>>(
+  q: T,
+  a: string,
+  f: AggregateFilter,
+  months: { fromMonth: string | null; toMonth: string | null },
+): T {
   if (!f.includeDrills) q.andWhere(`${a}.drill = :drill`, { drill: false });
   if (months.fromMonth) q.andWhere(`${a}.business_month >= :fromMonth`, { fromMonth: months.fromMonth });
   if (months.toMonth) q.andWhere(`${a}.business_month < :toMonth`, { toMonth: months.toMonth });
@@ -57,7 +64,10 @@ export function selectGroups<T extends SelectQueryBuilder<any>>(q: T, columns: r
 
 /** Groups facts (alias t) by the given columns, with the sums of what each refund contributes. */
 export function groupFacts(em: EntityManager, d: Dialect, facts: SelectQueryBuilder<any>, columns: readonly string[]): SelectQueryBuilder<any> {
-  const q = em.createQueryBuilder().from(`(${facts.getQuery()})`, 't').setParameters(facts.getParameters())
+  const q = em
+    .createQueryBuilder()
+    .from(`(${facts.getQuery()})`, 't')
+    .setParameters(facts.getParameters())
     .select('COUNT(*)', 'refund_count')
     .addSelect(exactSum(d, 't.amount_fen'), 'total_fen')
     .addSelect('SUM(t.paid)', 'paid_count')

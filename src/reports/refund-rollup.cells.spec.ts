@@ -6,8 +6,20 @@ import { contributionOf, deltaValues, pendingOf, pendingValues, rollupDeltas } f
 const requestedAt = new Date('2026-10-09T02:00:00Z');
 function view(e: Partial<RefundEntity> = {}, steps: Array<Partial<RefundStepEntity>> = []): RefundView {
   const entity = {
-    businessMonth: '2026-10', drill: false, category: 'OVERCHARGE', bank: '招商银行', method: 'ORIGINAL_PAYMENT', status: 'IN_APPROVAL',
-    ownerDepartment: 'FINANCE', amountFen: 12050n, requestedAt, paidAt: null, id: 5, attempt: 2, businessDay: '2026-10-09', ...e,
+    businessMonth: '2026-10',
+    drill: false,
+    category: 'OVERCHARGE',
+    bank: '招商银行',
+    method: 'ORIGINAL_PAYMENT',
+    status: 'IN_APPROVAL',
+    ownerDepartment: 'FINANCE',
+    amountFen: 12050n,
+    requestedAt,
+    paidAt: null,
+    id: 5,
+    attempt: 2,
+    businessDay: '2026-10-09',
+    ...e,
   } as RefundEntity;
   return { entity, steps: steps as RefundStepEntity[] };
 }
@@ -20,7 +32,15 @@ describe('refund rollup cells', () => {
       { decidedAt: null, dueAt: new Date('2026-10-09T04:00:00Z') },
     ]);
     expect(contributionOf(paid)).toEqual({
-      cell: { businessMonth: '2026-10', drill: false, category: 'OVERCHARGE', bank: '', method: 'ORIGINAL_PAYMENT', status: 'PAID', ownerDepartment: 'FINANCE' },
+      cell: {
+        businessMonth: '2026-10',
+        drill: false,
+        category: 'OVERCHARGE',
+        bank: '',
+        method: 'ORIGINAL_PAYMENT',
+        status: 'PAID',
+        ownerDepartment: 'FINANCE',
+      },
       amounts: { refunds: 1, totalFen: 12050n, paid: 1, payMs: 19_800_000, lateSteps: 1 },
     });
   });
@@ -51,12 +71,28 @@ describe('refund rollup cells', () => {
     expect(deltaValues(d)).toEqual(['2026-10', 1, 'OVERCHARGE', '招商银行', 'ORIGINAL_PAYMENT', 'IN_APPROVAL', 'FINANCE', 1, '900719925474099312', 0, 0, 0]);
   });
 
-  it("keeps the pending step of a refund in progress that has a due time, and nothing else", () => {
+  it('keeps the pending step of a refund in progress that has a due time, and nothing else', () => {
     const due = new Date('2026-10-09T04:00:00Z');
-    const steps = [{ attempt: 1, status: 'PENDING', step: 'CASHIER_CHECK', dueAt: due }, { attempt: 2, status: 'PENDING', step: 'ACCOUNTANT_REVIEW', dueAt: due }];
+    const steps = [
+      { attempt: 1, status: 'PENDING', step: 'CASHIER_CHECK', dueAt: due },
+      { attempt: 2, status: 'PENDING', step: 'ACCOUNTANT_REVIEW', dueAt: due },
+    ];
     const pending = pendingOf(view({ status: 'PAID' }, steps));
     expect(pending).toMatchObject({ refundId: 5, step: 'ACCOUNTANT_REVIEW', dueAt: due, businessDay: '2026-10-09' });
-    expect(pendingValues(pending!)).toEqual([5, 'ACCOUNTANT_REVIEW', '2026-10-09 04:00:00.000', '2026-10-09 02:00:00.000', '2026-10-09', '2026-10', 0, 'OVERCHARGE', '招商银行', 'ORIGINAL_PAYMENT', 'PAID', 'FINANCE']);
+    expect(pendingValues(pending!)).toEqual([
+      5,
+      'ACCOUNTANT_REVIEW',
+      '2026-10-09 04:00:00.000',
+      '2026-10-09 02:00:00.000',
+      '2026-10-09',
+      '2026-10',
+      0,
+      'OVERCHARGE',
+      '招商银行',
+      'ORIGINAL_PAYMENT',
+      'PAID',
+      'FINANCE',
+    ]);
     expect(pendingOf(view({ status: 'CANCELLED' }, steps))).toBeNull();
     expect(pendingOf(view({}, [{ attempt: 2, status: 'PENDING', step: 'CUSTOMER_NOTIFIED', dueAt: null }]))).toBeNull();
     expect(pendingOf(null)).toBeNull();

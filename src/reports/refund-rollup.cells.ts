@@ -61,8 +61,7 @@ export function contributionOf(view: RefundView): RollupDelta {
   };
 }
 
-export const cellId = (c: RollupCell) =>
-  [c.businessMonth, c.drill ? '1' : '0', c.category, c.bank, c.method, c.status, c.ownerDepartment].join('\u0001');
+export const cellId = (c: RollupCell) => [c.businessMonth, c.drill ? '1' : '0', c.category, c.bank, c.method, c.status, c.ownerDepartment].join('\u0001');
 
 /**
  * What a write changes in the rollup: the refund's contribution before it (subtracted) and
@@ -97,7 +96,20 @@ export function rollupDeltas(before: RefundView | null, after: RefundView | null
 export function deltaValues(d: RollupDelta): Array<string | number> {
   const c = d.cell;
   const a = d.amounts;
-  return [c.businessMonth, c.drill ? 1 : 0, c.category, c.bank, c.method, c.status, c.ownerDepartment, a.refunds, a.totalFen.toString(), a.paid, a.payMs, a.lateSteps];
+  return [
+    c.businessMonth,
+    c.drill ? 1 : 0,
+    c.category,
+    c.bank,
+    c.method,
+    c.status,
+    c.ownerDepartment,
+    a.refunds,
+    a.totalFen.toString(),
+    a.paid,
+    a.payMs,
+    a.lateSteps,
+  ];
 }
 
 /**
@@ -116,7 +128,18 @@ export interface PendingStep {
 
 /** The columns of `refund_pending_steps`, in the order `pendingValues` gives them. */
 export const PENDING_COLUMNS = [
-  'refund_id', 'step', 'due_at', 'requested_at', 'business_day', 'business_month', 'drill', 'category', 'bank', 'method', 'status', 'owner_department',
+  'refund_id',
+  'step',
+  'due_at',
+  'requested_at',
+  'business_day',
+  'business_month',
+  'drill',
+  'category',
+  'bank',
+  'method',
+  'status',
+  'owner_department',
 ] as const;
 
 /** The pending step of a refund in progress (IN_APPROVAL or PAID) that has a due time, else null. */
@@ -131,5 +154,18 @@ export function pendingOf(view: RefundView | null): PendingStep | null {
 /** Parameters of one pending-step upsert; times as UTC text, as both databases store them. */
 export function pendingValues(p: PendingStep): Array<string | number> {
   const c = p.cell;
-  return [p.refundId, p.step, utcText(p.dueAt), utcText(p.requestedAt), p.businessDay, c.businessMonth, c.drill ? 1 : 0, c.category, c.bank, c.method, c.status, c.ownerDepartment];
+  return [
+    p.refundId,
+    p.step,
+    utcText(p.dueAt),
+    utcText(p.requestedAt),
+    p.businessDay,
+    c.businessMonth,
+    c.drill ? 1 : 0,
+    c.category,
+    c.bank,
+    c.method,
+    c.status,
+    c.ownerDepartment,
+  ];
 }

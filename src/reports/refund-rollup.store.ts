@@ -61,10 +61,14 @@ export async function rebuildRefundRollups(em: EntityManager): Promise<void> {
   await em.query(`DELETE FROM ${ROLLUP}`);
   // groupFacts selects the sums first, then the keys k0…k6 in CELL_COLUMNS order.
   await em.query(`INSERT INTO ${ROLLUP} (${[...AMOUNT_COLUMNS, ...CELL_COLUMNS].join(', ')}) ${sql}`, params);
-  const pending = em.createQueryBuilder().from('refunds', 'r')
+  const pending = em
+    .createQueryBuilder()
+    .from('refunds', 'r')
     .innerJoin('refund_steps', 's', 's.refund_id = r.id AND s.attempt = r.attempt AND s.status = :pending AND s.due_at IS NOT NULL', { pending: 'PENDING' })
     // One selection string: TypeORM would regroup a list by alias, and the order must be PENDING_COLUMNS'.
-    .select("r.id, s.step, s.due_at, r.requested_at, r.business_day, r.business_month, r.drill, r.category, COALESCE(r.bank, ''), r.method, r.status, r.owner_department")
+    .select(
+      "r.id, s.step, s.due_at, r.requested_at, r.business_day, r.business_month, r.drill, r.category, COALESCE(r.bank, ''), r.method, r.status, r.owner_department",
+    )
     .where('r.status IN (:...active)', { active: ACTIVE_REFUND_STATUSES });
   const [pendingSql, pendingParams] = pending.getQueryAndParameters();
   await em.query(`DELETE FROM ${PENDING}`);

@@ -7,7 +7,7 @@ import { whereRefunds } from './refund-facts.query';
 import { ACTIVE_REFUND_STATUSES } from './report-steps';
 import { dialectOf, exactSum, millisBetween, rawInt } from './sql-dialect';
 
-/** One approval step over the refunds of a window (POLICY.md §7: stage durations and time limits missed). */
+/** One approval step over the refunds of a window. */
 export interface RefundStageStats {
   step: string;
   label: string | null;
@@ -32,7 +32,11 @@ const hours = (ms: number) => Math.round(ms / 36_000) / 100;
  * refund of the window reached is left out. Read on a replica when there are some.
  */
 export class RefundStageService {
-  constructor(private readonly reads: ReadDb, private readonly rules: RuleSetService, private readonly clock: Clock) {}
+  constructor(
+    private readonly reads: ReadDb,
+    private readonly rules: RuleSetService,
+    private readonly clock: Clock,
+  ) {}
 
   async stages(filter: AggregateFilter = {}): Promise<RefundStageStats[]> {
     checkWindow(filter);
@@ -41,7 +45,8 @@ export class RefundStageService {
     const rows = await this.reads.read(async (em) => {
       const d = dialectOf(em);
       const ms = millisBetween(d, 's.pending_since', 's.decided_at');
-      const q = em.createQueryBuilder()
+      const q = em
+        .createQueryBuilder()
         .from('refund_steps', 's')
         .innerJoin('refunds', 'r', 'r.id = s.refund_id')
         .select('s.step', 'step')

@@ -7,10 +7,7 @@ import type { ReportTable } from './report-filing.clock';
  * business time zone.
  */
 export type Cell =
-  | { kind: 'int'; value: number }
-  | { kind: 'text'; value: string | null }
-  | { kind: 'time'; value: Date | null }
-  | { kind: 'amount'; value: bigint };
+  { kind: 'int'; value: number } | { kind: 'text'; value: string | null } | { kind: 'time'; value: Date | null } | { kind: 'amount'; value: bigint };
 
 export interface Column<R> {
   header: string;
@@ -21,6 +18,7 @@ export interface Column<R> {
 export const TABLES = ['customer-service', 'finance'] as const;
 export type TableName = (typeof TABLES)[number];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables of any row type
 export interface ExportTable<R = any> {
   name: TableName;
   /** The table as filed (RefundReportTable). */

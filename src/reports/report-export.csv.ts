@@ -8,10 +8,14 @@ export const UTF8_BOM = '\uFEFF';
 /** A cell as CSV text: amounts exact with two decimals, times as local "yyyy-MM-dd HH:mm". */
 export function csvText(cell: Cell, timeZone: string): string {
   switch (cell.kind) {
-    case 'int': return String(cell.value);
-    case 'amount': return formatFen(cell.value);
-    case 'time': return cell.value ? DateTime.fromJSDate(cell.value, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm') : '';
-    case 'text': return defuse(cell.value ?? '');
+    case 'int':
+      return String(cell.value);
+    case 'amount':
+      return formatFen(cell.value);
+    case 'time':
+      return cell.value ? DateTime.fromJSDate(cell.value, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm') : '';
+    case 'text':
+      return defuse(cell.value ?? '');
   }
 }
 
@@ -34,10 +38,6 @@ export function csvField(text: string): string {
  */
 export function tableCsv(table: ExportTable, total: Cell[], timeZone: string): string {
   const line = (cells: Cell[]) => cells.map((c) => csvField(csvText(c, timeZone))).join(',');
-  const lines = [
-    table.columns.map((c) => csvField(c.header)).join(','),
-    ...table.rows.map((r) => line(table.columns.map((c) => c.cell(r)))),
-    line(total),
-  ];
+  const lines = [table.columns.map((c) => csvField(c.header)).join(','), ...table.rows.map((r) => line(table.columns.map((c) => c.cell(r)))), line(total)];
   return UTF8_BOM + lines.join('\r\n') + '\r\n';
 }

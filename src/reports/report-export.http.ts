@@ -27,13 +27,23 @@ const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDD
  * GraphQL report. Errors answer in the GraphQL error shape with an HTTP status.
  * GET /reports/shift-handovers/ID.xlsx: a handover record as the paper 客服部值班交接单.
  */
-export async function handleReportExport(req: IncomingMessage, res: ServerResponse, url: URL, services: Services, limits: EdgeLimits, requestId: string): Promise<void> {
+export async function handleReportExport(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  services: Services,
+  limits: EdgeLimits,
+  requestId: string,
+): Promise<void> {
   try {
     const match = MONTHLY.exec(url.pathname);
     const statistics = STATISTICS.exec(url.pathname);
     const handover = HANDOVER.exec(url.pathname);
     if (!match && !statistics && !handover) {
-      throw new AppError('NOT_FOUND', 'use /reports/refunds/monthly/YYYY-MM.xlsx or .csv, /reports/incidents/statistics.xlsx or .csv, or /reports/shift-handovers/ID.xlsx');
+      throw new AppError(
+        'NOT_FOUND',
+        'use /reports/refunds/monthly/YYYY-MM.xlsx or .csv, /reports/incidents/statistics.xlsx or .csv, or /reports/shift-handovers/ID.xlsx',
+      );
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
@@ -43,7 +53,8 @@ export async function handleReportExport(req: IncomingMessage, res: ServerRespon
     const actor = await callerOf(req, services.apiKeys, limits.authThrottle, services.log, requestId);
     if (!actor) throw new AppError('UNAUTHENTICATED', 'send "Authorization: Bearer <api key>" with a valid key');
     const retryAfter = await limits.rateLimiter.take(`key:${actor.name}`);
-    if (retryAfter !== null) throw new AppError('RATE_LIMITED', `rate limit reached for this API key; retry after ${retryAfter} s`, { retryAfterSeconds: retryAfter });
+    if (retryAfter !== null)
+      throw new AppError('RATE_LIMITED', `rate limit reached for this API key; retry after ${retryAfter} s`, { retryAfterSeconds: retryAfter });
     if (statistics) {
       if (!hasAnyRole(actor, CAN.statistics)) throw new AppError('FORBIDDEN', `the complaint statistics need one of the roles ${CAN.statistics.join(', ')}`);
       const file = await statisticsFile(url, services, statistics[1] as 'xlsx' | 'csv');

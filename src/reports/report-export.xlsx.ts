@@ -30,10 +30,14 @@ export function wallClock(at: Date, timeZone: string): Date {
  */
 export function cellValue(cell: Cell, timeZone: string): ExcelJS.CellValue {
   switch (cell.kind) {
-    case 'int': return cell.value;
-    case 'amount': return Number(formatFen(cell.value));
-    case 'time': return cell.value ? wallClock(cell.value, timeZone) : null;
-    case 'text': return cell.value;
+    case 'int':
+      return cell.value;
+    case 'amount':
+      return Number(formatFen(cell.value));
+    case 'time':
+      return cell.value ? wallClock(cell.value, timeZone) : null;
+    case 'text':
+      return cell.value;
   }
 }
 

@@ -7,12 +7,32 @@ const at = (iso: string) => new Date(iso);
 const tables: MonthlyTables = {
   customerServiceRows: [
     {
-      rowNo: 1, submittedAt: at('2026-10-09T02:00:00Z'), refundNo: 'RF1', orderNo: 'SO-1', contact: '138****5678', bank: '招商银行', amountFen: 12050n,
-      submitter: 'agent', sentToTechAt: null, sentToFinanceAt: at('2026-10-09T02:00:00Z'), financeAnsweredAt: null, customerToldAt: null,
+      rowNo: 1,
+      submittedAt: at('2026-10-09T02:00:00Z'),
+      refundNo: 'RF1',
+      orderNo: 'SO-1',
+      contact: '138****5678',
+      bank: '招商银行',
+      amountFen: 12050n,
+      submitter: 'agent',
+      sentToTechAt: null,
+      sentToFinanceAt: at('2026-10-09T02:00:00Z'),
+      financeAnsweredAt: null,
+      customerToldAt: null,
     },
     {
-      rowNo: 2, submittedAt: at('2026-10-10T02:00:00Z'), refundNo: 'RF2', orderNo: null, contact: null, bank: null, amountFen: 9_007_199_254_740_993n,
-      submitter: 'agent', sentToTechAt: null, sentToFinanceAt: null, financeAnsweredAt: null, customerToldAt: null,
+      rowNo: 2,
+      submittedAt: at('2026-10-10T02:00:00Z'),
+      refundNo: 'RF2',
+      orderNo: null,
+      contact: null,
+      bank: null,
+      amountFen: 9_007_199_254_740_993n,
+      submitter: 'agent',
+      sentToTechAt: null,
+      sentToFinanceAt: null,
+      financeAnsweredAt: null,
+      customerToldAt: null,
     },
   ],
   financeRows: [],
@@ -49,9 +69,15 @@ describe('a table as filed', () => {
 describe('a handover frozen', () => {
   it('thaws to the same values: dates, bigints, nested entities', () => {
     const h = {
-      from: at('2026-12-02T00:00:00Z'), to: at('2026-12-02T10:00:00Z'), paidTotalFen: 9990n,
+      from: at('2026-12-02T00:00:00Z'),
+      to: at('2026-12-02T10:00:00Z'),
+      paidTotalFen: 9990n,
       paid: [{ entity: { id: 1, amountFen: 9990n, paidAt: at('2026-12-02T03:00:00Z'), report: { $date: 'not a tag: two keys', x: 1 } }, steps: [] }],
-      submittedToFinance: [], returnedByFinance: [], returns: [], openIncidents: [], tasks: [],
+      submittedToFinance: [],
+      returnedByFinance: [],
+      returns: [],
+      openIncidents: [],
+      tasks: [],
     } as unknown as ShiftHandover;
     const text = freezeHandover(h);
     expect(thawHandover(text)).toEqual(h);

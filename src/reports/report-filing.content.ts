@@ -46,7 +46,13 @@ export function fileTable(month: string, table: ReportTable, tables: MonthlyTabl
 
 /** Reads a filed table back. */
 export function parseFiled(content: string): FiledTable {
-  const data = JSON.parse(content) as { month: string; table: ReportTable; rows: Array<Record<string, string | number | null>>; totalCount: number; totalAmountFen: string };
+  const data = JSON.parse(content) as {
+    month: string;
+    table: ReportTable;
+    rows: Array<Record<string, string | number | null>>;
+    totalCount: number;
+    totalAmountFen: string;
+  };
   return { month: data.month, table: data.table, rows: data.rows.map(decodeRow), totalCount: data.totalCount, totalFen: BigInt(data.totalAmountFen) };
 }
 

@@ -31,7 +31,12 @@ const MAX_NOTE = 2000;
  * once, in that order. Nothing updates or deletes a filed table afterwards.
  */
 export class ReportFilingService {
-  constructor(private readonly tx: Transactions, private readonly rules: RuleSetService, private readonly clock: Clock, private readonly monthly: MonthlyReportService) {}
+  constructor(
+    private readonly tx: Transactions,
+    private readonly rules: RuleSetService,
+    private readonly clock: Clock,
+    private readonly monthly: MonthlyReportService,
+  ) {}
 
   /**
    * @throws FORBIDDEN for a role that does not sign this table at this stage; BAD_USER_INPUT
@@ -62,10 +67,23 @@ export class ReportFilingService {
         checksum = filed.checksum;
         Object.assign(set, { content: filed.content, checksum, filedAt: now });
       }
-      const res = await em.createQueryBuilder().update(ReportFilingEntity).set(set as QueryDeepPartialEntity<ReportFilingEntity>)
-        .where('id = :id AND status = :expected', { id: filing.id, expected }).execute();
+      const res = await em
+        .createQueryBuilder()
+        .update(ReportFilingEntity)
+        .set(set as QueryDeepPartialEntity<ReportFilingEntity>)
+        .where('id = :id AND status = :expected', { id: filing.id, expected })
+        .execute();
       if (!res.affected) throw conflict(`${stage} of the ${table} table of ${month} is signed already`, { status: stage });
-      const row: Omit<ReportSignOffEntity, 'id'> = { filingId: filing.id, month, tableName: table, stage, actor: actor.name, at: now, note: note ?? null, checksum };
+      const row: Omit<ReportSignOffEntity, 'id'> = {
+        filingId: filing.id,
+        month,
+        tableName: table,
+        stage,
+        actor: actor.name,
+        at: now,
+        note: note ?? null,
+        checksum,
+      };
       try {
         await em.insert(ReportSignOffEntity, row as QueryDeepPartialEntity<ReportSignOffEntity>);
       } catch (e) {

@@ -1,7 +1,7 @@
 import { PAYOUT_STEP } from '../refunds/refund.state-machine';
 
 /**
- * The refund steps (POLICY.md §6) the report columns of §7 are read from, named once.
+ * The refund steps the report columns of §7 are read from, named once.
  * Every column reads the latest attempt of a refund: a resubmitted request is reported as it
  * went the last time.
  */

@@ -18,12 +18,15 @@ export class RefundAggregateGql {
   @Field(() => Int, { description: 'Steps still pending past their due time now (part of overdueSteps).' }) pendingOverdueSteps!: number;
 }
 
-@ObjectType('RefundStageDuration', { description: 'One approval step over the refunds requested in a window: how long it took, and the time limits missed (POLICY §7).' })
+@ObjectType('RefundStageDuration', {
+  description: 'One approval step over the refunds requested in a window: how long it took, and the time limits missed.',
+})
 export class RefundStageDurationGql {
   @Field(() => String) step!: string;
   @Field(() => String, { nullable: true, description: "The catalog's label (出纳初核…)." }) label!: string | null;
   @Field(() => Int, { description: 'Times it was decided (approved or returned), every attempt.' }) decided!: number;
-  @Field(() => Float, { nullable: true, description: 'Hours from becoming pending to the decision, on average over the decided ones.' }) averageHours!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Hours from becoming pending to the decision, on average over the decided ones.' }) averageHours!:
+    number | null;
   @Field(() => Float, { nullable: true }) maxHours!: number | null;
   @Field(() => Int, { description: 'Decided after their due time.' }) late!: number;
   @Field(() => Int, { description: 'Pending now.' }) pending!: number;
@@ -36,7 +39,7 @@ export class CustomerServiceRefundRowGql {
   @Field(() => DateTimeScalar) submittedAt!: Date;
   @Field(() => String) refundNo!: string;
   @Field(() => String, { nullable: true }) orderNo!: string | null;
-  @Field(() => String, { nullable: true, description: 'The phone, always masked (138****5678): the filed table (POLICY §7).' }) contact!: string | null;
+  @Field(() => String, { nullable: true, description: 'The phone, always masked (138****5678): the filed table.' }) contact!: string | null;
   @Field(() => String, { nullable: true }) bank!: string | null;
   @Field(() => DecimalScalar) amount!: bigint;
   @Field(() => String) submitter!: string;
@@ -69,11 +72,13 @@ export class MonthlyRefundReportGql {
   @Field(() => [FinanceRefundRowGql]) financeRows!: FinanceRefundRowGql[];
   @Field(() => Int, { description: "The customer-service table's; each table's own in filings." }) totalCount!: number;
   @Field(() => DecimalScalar, { description: "The customer-service table's; each table's own in filings." }) totalAmount!: bigint;
-  @Field(() => [ReportSignOffGql], { description: '部门主管审核 (REVIEWED) and 存档 (ARCHIVED) of each table, in the order signed.' }) signOffs!: ReportSignOffGql[];
+  @Field(() => [ReportSignOffGql], { description: '部门主管审核 (REVIEWED) and 存档 (ARCHIVED) of each table, in the order signed.' })
+  signOffs!: ReportSignOffGql[];
   // Additions beyond the contract.
   @Field(() => Boolean, { description: 'Some table is past its due date (the end of dueDate) and not ARCHIVED.' }) overdue!: boolean;
   @Field(() => [RefundReportFilingGql], { description: 'Each table as a document to file, customer service first.' }) filings!: RefundReportFilingGql[];
-  @Field(() => [RefundReportLateChangeGql], { description: 'Changes since filing to the refunds a filed table lists; the filed table itself does not change.' }) lateChanges!: RefundReportLateChangeGql[];
+  @Field(() => [RefundReportLateChangeGql], { description: 'Changes since filing to the refunds a filed table lists; the filed table itself does not change.' })
+  lateChanges!: RefundReportLateChangeGql[];
 }
 
 @ObjectType('HandoverReturn', { description: 'One return by finance (财务退回) in the window, with its reason.' })
@@ -111,5 +116,8 @@ export class ShiftHandoverGql {
   // Additions beyond the contract.
   @Field(() => DecimalScalar, { description: 'Sum of the paid refunds.' }) paidTotalAmount!: bigint;
   @Field(() => [HandoverReturnGql], { description: 'Every return by finance in the window, with step and reason.' }) returns!: HandoverReturnGql[];
-  @Field(() => [HandoverTaskGql], { description: 'What the next shift must do, by due time: acknowledgements, actions, refund steps, returned refunds, resolutions.' }) tasks!: HandoverTaskGql[];
+  @Field(() => [HandoverTaskGql], {
+    description: 'What the next shift must do, by due time: acknowledgements, actions, refund steps, returned refunds, resolutions.',
+  })
+  tasks!: HandoverTaskGql[];
 }

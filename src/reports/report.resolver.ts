@@ -14,7 +14,7 @@ import type { ShiftHandover } from './shift-handover.service';
 import { MonthlyRefundReportGql, RefundAggregateGql, RefundStageDurationGql, ShiftHandoverGql } from './report.objects';
 import { checkFilterCodes } from '../incidents/incident.validation';
 
-/** The reports of POLICY.md §7. Thin: authorise, call one service method, map. */
+/** The reports of the policy. Thin: authorise, call one service method, map. */
 @Resolver()
 export class ReportResolver {
   @Authorized(CAN.reports)
@@ -29,8 +29,13 @@ export class ReportResolver {
   }
 
   @Authorized(CAN.reports)
-  @Query(() => [RefundStageDurationGql], { description: 'Per approval step, in the catalog\'s order: how long the refunds requested in the window spent at it, and the time limits missed.' })
-  async refundStageDurations(@Arg('filter', () => RefundFilter, { nullable: true }) filter: RefundFilter | null, @Ctx() ctx: GqlContext): Promise<RefundStageDurationGql[]> {
+  @Query(() => [RefundStageDurationGql], {
+    description: "Per approval step, in the catalog's order: how long the refunds requested in the window spent at it, and the time limits missed.",
+  })
+  async refundStageDurations(
+    @Arg('filter', () => RefundFilter, { nullable: true }) filter: RefundFilter | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<RefundStageDurationGql[]> {
     checkFilterCodes(filter, ctx.services.ruleSets.current().engine.pack.catalog);
     return ctx.services.reports.stages.stages(filter ?? {});
   }
@@ -55,8 +60,15 @@ export class ReportResolver {
 
 function aggregateGql(a: RefundAggregate): RefundAggregateGql {
   return {
-    keys: a.keys, count: a.count, totalAmount: a.totalFen, averageAmount: a.averageFen, averageHoursToPay: a.averageHoursToPay,
-    overdueSteps: a.overdueSteps, paidCount: a.paidCount, lateSteps: a.lateSteps, pendingOverdueSteps: a.pendingOverdueSteps,
+    keys: a.keys,
+    count: a.count,
+    totalAmount: a.totalFen,
+    averageAmount: a.averageFen,
+    averageHoursToPay: a.averageHoursToPay,
+    overdueSteps: a.overdueSteps,
+    paidCount: a.paidCount,
+    lateSteps: a.lateSteps,
+    pendingOverdueSteps: a.pendingOverdueSteps,
   };
 }
 

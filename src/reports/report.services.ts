@@ -14,7 +14,7 @@ import { ReportFilingService } from './report-filing.service';
 import { ShiftHandoverRecordService } from './shift-handover-record.service';
 
 /**
- * The report services (POLICY.md §7), read-only, on a read replica when there are some (`reads`);
+ * The report services, read-only, on a read replica when there are some (`reads`);
  * the rollup they read is kept by RefundRollupStore.
  */
 export interface ReportServices {
@@ -29,7 +29,15 @@ export interface ReportServices {
   handoverRecords: ShiftHandoverRecordService;
 }
 
-export function createReportServices(ds: DataSource, tx: Transactions, reads: ReadDb, rules: RuleSetService, clock: Clock, incidents: IncidentReader, refunds: RefundReader): ReportServices {
+export function createReportServices(
+  ds: DataSource,
+  tx: Transactions,
+  reads: ReadDb,
+  rules: RuleSetService,
+  clock: Clock,
+  incidents: IncidentReader,
+  refunds: RefundReader,
+): ReportServices {
   const monthly = new MonthlyReportService(ds, reads, rules, clock);
   const handover = new ShiftHandoverService(reads, rules, clock, incidents, refunds);
   return {

@@ -34,8 +34,20 @@ type Handed = Omit<ShiftHandoverRecordEntity, 'id' | 'acknowledgedAt' | 'acknowl
 
 /** sha256 of a record as handed over: the form (in a fixed order) and the frozen handover. */
 export function handoverChecksum(r: Handed): string {
-  return sha256(JSON.stringify([
-    r.shift, r.windowFrom.toISOString(), r.windowTo.toISOString(), r.handedOverBy, r.handedOverTo, r.handedOverAt.toISOString(), r.acknowledgeBy.toISOString(),
-    [r.expected, r.present, r.late, r.leftEarly, r.absent], r.completedWork, r.notes, r.cleaningDone, r.handover,
-  ]));
+  return sha256(
+    JSON.stringify([
+      r.shift,
+      r.windowFrom.toISOString(),
+      r.windowTo.toISOString(),
+      r.handedOverBy,
+      r.handedOverTo,
+      r.handedOverAt.toISOString(),
+      r.acknowledgeBy.toISOString(),
+      [r.expected, r.present, r.late, r.leftEarly, r.absent],
+      r.completedWork,
+      r.notes,
+      r.cleaningDone,
+      r.handover,
+    ]),
+  );
 }

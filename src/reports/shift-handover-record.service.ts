@@ -20,7 +20,6 @@ export type Shift = (typeof SHIFTS)[number];
 /** The handover's default acknowledgement time when the catalog sets none. */
 export const DEFAULT_ACKNOWLEDGE_WITHIN: Duration = { minutes: 30 };
 
-
 const LIMITS = { people: 10_000, lines: 200, line: 500, notes: 4000, note: 2000 };
 
 export interface HandOverInput {
@@ -67,10 +66,22 @@ export class ShiftHandoverRecordService {
       await checkRecipient(em, input.handedOverTo);
       const handover = freezeHandover(await this.handovers.compute(em, input.from, input.to, false));
       const row: Omit<ShiftHandoverRecordEntity, 'id' | 'checksum'> = {
-        shift: input.shift, windowFrom: input.from, windowTo: input.to, handedOverBy: actor.name, handedOverTo: input.handedOverTo,
-        handedOverAt: now, acknowledgeBy, acknowledgedAt: null, acknowledgeNote: null, ...form, handover,
+        shift: input.shift,
+        windowFrom: input.from,
+        windowTo: input.to,
+        handedOverBy: actor.name,
+        handedOverTo: input.handedOverTo,
+        handedOverAt: now,
+        acknowledgeBy,
+        acknowledgedAt: null,
+        acknowledgeNote: null,
+        ...form,
+        handover,
       };
-      const inserted = await em.insert(ShiftHandoverRecordEntity, { ...row, checksum: handoverChecksum(row) } as QueryDeepPartialEntity<ShiftHandoverRecordEntity>);
+      const inserted = await em.insert(ShiftHandoverRecordEntity, {
+        ...row,
+        checksum: handoverChecksum(row),
+      } as QueryDeepPartialEntity<ShiftHandoverRecordEntity>);
       return Number(inserted.identifiers[0].id);
     });
     return this.view(await this.ds.manager.findOneByOrFail(ShiftHandoverRecordEntity, { id }));
@@ -86,9 +97,12 @@ export class ShiftHandoverRecordService {
       const record = await em.findOneBy(ShiftHandoverRecordEntity, { id });
       if (!record) throw notFound('shift handover record');
       if (record.handedOverTo !== actor.name) throw forbidden(`only ${record.handedOverTo}, to whom it was handed over, acknowledges it`);
-      const res = await em.createQueryBuilder().update(ShiftHandoverRecordEntity)
+      const res = await em
+        .createQueryBuilder()
+        .update(ShiftHandoverRecordEntity)
         .set({ acknowledgedAt: now, acknowledgeNote: note ?? null } as QueryDeepPartialEntity<ShiftHandoverRecordEntity>)
-        .where('id = :id AND acknowledged_at IS NULL', { id }).execute();
+        .where('id = :id AND acknowledged_at IS NULL', { id })
+        .execute();
       if (!res.affected) throw conflict('the handover is acknowledged already');
     });
     return this.view(await this.ds.manager.findOneByOrFail(ShiftHandoverRecordEntity, { id }));
@@ -98,8 +112,15 @@ export class ShiftHandoverRecordService {
   async list(from: Date, to: Date): Promise<HandoverRecordView[]> {
     if (from.getTime() >= to.getTime()) throw badInput('to', 'must be after from');
     if (to.getTime() - from.getTime() > MAX_HANDOVER_DAYS * 86_400_000) throw badInput('to', `at most ${MAX_HANDOVER_DAYS} days`);
-    const rows = await this.reads.read((em) => em.getRepository(ShiftHandoverRecordEntity).createQueryBuilder('h')
-      .where('h.handed_over_at >= :from AND h.handed_over_at < :to', { from, to }).orderBy('h.handed_over_at', 'ASC').addOrderBy('h.id', 'ASC').getMany());
+    const rows = await this.reads.read((em) =>
+      em
+        .getRepository(ShiftHandoverRecordEntity)
+        .createQueryBuilder('h')
+        .where('h.handed_over_at >= :from AND h.handed_over_at < :to', { from, to })
+        .orderBy('h.handed_over_at', 'ASC')
+        .addOrderBy('h.id', 'ASC')
+        .getMany(),
+    );
     return rows.map((r) => this.view(r));
   }
 
@@ -122,7 +143,8 @@ type Form = Pick<ShiftHandoverRecordEntity, 'expected' | 'present' | 'late' | 'l
 function checkInput(input: HandOverInput, actor: Actor, now: Date): Form {
   if (!(SHIFTS as readonly string[]).includes(input.shift)) throw badInput('input.shift', `one of ${SHIFTS.join(', ')}`);
   if (input.from.getTime() >= input.to.getTime()) throw badInput('input.to', 'must be after from');
-  if (input.to.getTime() - input.from.getTime() > MAX_HANDOVER_DAYS * 86_400_000) throw badInput('input.to', `a handover covers at most ${MAX_HANDOVER_DAYS} days`);
+  if (input.to.getTime() - input.from.getTime() > MAX_HANDOVER_DAYS * 86_400_000)
+    throw badInput('input.to', `a handover covers at most ${MAX_HANDOVER_DAYS} days`);
   if (input.from.getTime() > now.getTime()) throw badInput('input.from', 'a shift is handed over once it has started');
   const to = input.handedOverTo?.trim();
   if (!to) throw badInput('input.handedOverTo', 'names who takes over');

@@ -38,7 +38,7 @@ export interface ShiftHandover {
 }
 
 /**
- * The shift handover of POLICY.md §7: refunds finance paid, refunds submitted to finance
+ * The shift handover of the policy: refunds finance paid, refunds submitted to finance
  * (CASHIER_CHECK became pending) and refunds finance returned in the window, then what is
  * still open now — incidents not resolved, refunds in progress — with what the next shift
  * must do. Drills are left out unless asked for. Read on a replica when there are some (`reads`).
@@ -69,27 +69,46 @@ export class ShiftHandoverService {
     };
     const paid = await refunds().andWhere('r.paid_at >= :from AND r.paid_at < :to', window).orderBy('r.paid_at', 'ASC').addOrderBy('r.id', 'ASC').getMany();
     const submitted = await refunds()
-      .andWhere((qb) => `r.id IN ${qb.subQuery().select('s.refund_id').from('refund_steps', 's')
-        .where('s.step = :entry AND s.pending_since >= :from AND s.pending_since < :to').getQuery()}`)
+      .andWhere(
+        (qb) =>
+          `r.id IN ${qb
+            .subQuery()
+            .select('s.refund_id')
+            .from('refund_steps', 's')
+            .where('s.step = :entry AND s.pending_since >= :from AND s.pending_since < :to')
+            .getQuery()}`,
+      )
       .setParameters({ entry: REPORT_STEPS.financeEntry, ...window })
-      .orderBy('r.requested_at', 'ASC').addOrderBy('r.id', 'ASC')
+      .orderBy('r.requested_at', 'ASC')
+      .addOrderBy('r.id', 'ASC')
       .getMany();
-    const returnRows = await refunds().innerJoin('refund_transitions', 't', 't.refund_id = r.id')
+    const returnRows = await refunds()
+      .innerJoin('refund_transitions', 't', 't.refund_id = r.id')
       .select(['t.refund_id AS refund_id', 'r.refund_no AS refund_no', 't.step AS step', 't.comment AS reason', 't.at AS at', 't.actor AS actor'])
       .andWhere('t.to_status = :returned AND t.at >= :from AND t.at < :to', { returned: 'RETURNED', ...window })
-      .orderBy('t.at', 'ASC').addOrderBy('t.id', 'ASC')
+      .orderBy('t.at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
       .getRawMany();
     const returns: HandoverReturn[] = returnRows.map((t) => ({
-      refundId: Number(t.refund_id), refundNo: String(t.refund_no), step: t.step ?? null, reason: t.reason ?? null, returnedAt: rawDate(t.at)!, returnedBy: String(t.actor),
+      refundId: Number(t.refund_id),
+      refundNo: String(t.refund_no),
+      step: t.step ?? null,
+      reason: t.reason ?? null,
+      returnedAt: rawDate(t.at)!,
+      returnedBy: String(t.actor),
     }));
     const returnedIds = [...new Set(returns.map((t) => t.refundId))];
     const returned = returnedIds.length ? await em.getRepository(RefundEntity).findBy({ id: In(returnedIds) }) : [];
     const open = await this.openIncidents(em, to, includeDrills);
-    const inProgress = await refunds().andWhere('r.status IN (:...live)', { live: ['IN_APPROVAL', 'PAID', 'RETURNED'] })
-      .andWhere('r.requested_at < :to', { to }).orderBy('r.id', 'ASC').getMany();
+    const inProgress = await refunds()
+      .andWhere('r.status IN (:...live)', { live: ['IN_APPROVAL', 'PAID', 'RETURNED'] })
+      .andWhere('r.requested_at < :to', { to })
+      .orderBy('r.id', 'ASC')
+      .getMany();
     const { catalog } = this.rules.current().engine.pack;
-    const [paidViews, submittedViews, returnedViews, inProgressViews] = await Promise.all([paid, submitted, returnedIds.map((id) => returned.find((r) => r.id === id)!), inProgress]
-      .map((list) => this.refunds.withSteps(list, em)));
+    const [paidViews, submittedViews, returnedViews, inProgressViews] = await Promise.all(
+      [paid, submitted, returnedIds.map((id) => returned.find((r) => r.id === id)!), inProgress].map((list) => this.refunds.withSteps(list, em)),
+    );
     return {
       from,
       to,
@@ -105,7 +124,9 @@ export class ShiftHandoverService {
 
   /** Incidents reported before the end of the window and not RESOLVED or CLOSED, oldest first. */
   private async openIncidents(em: EntityManager, to: Date, includeDrills: boolean): Promise<IncidentView[]> {
-    const q = em.getRepository(IncidentEntity).createQueryBuilder('i')
+    const q = em
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('i')
       .where('i.status IN (:...open) AND i.reported_at < :to', { open: OPEN_INCIDENT_STATUSES, to });
     if (!includeDrills) q.andWhere('i.drill = :drill', { drill: false });
     return this.incidents.withActions(await q.orderBy('i.reported_at', 'ASC').addOrderBy('i.id', 'ASC').getMany(), em);

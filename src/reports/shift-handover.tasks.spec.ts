@@ -15,7 +15,12 @@ function incident(id: number, status: string, actions: Array<{ code: string; due
     actions: actions as IncidentView['actions'],
   };
 }
-function refund(id: number, status: string, steps: Array<{ step: string; status: string; role?: string; dueAt?: Date | null }>, returnReason: string | null = null): RefundView {
+function refund(
+  id: number,
+  status: string,
+  steps: Array<{ step: string; status: string; role?: string; dueAt?: Date | null }>,
+  returnReason: string | null = null,
+): RefundView {
   return {
     entity: { id, incidentId: 7, refundNo: `RF${id}`, status, attempt: 2, returnReason } as RefundView['entity'],
     steps: steps.map((s) => ({ attempt: 2, role: null, dueAt: null, ...s })) as RefundView['steps'],
@@ -34,7 +39,10 @@ describe('shift handover tasks', () => {
         incident(8, 'ACKNOWLEDGED', []),
       ],
       [
-        refund(1, 'IN_APPROVAL', [{ step: 'CASHIER_CHECK', status: 'APPROVED' }, { step: 'ACCOUNTANT_REVIEW', status: 'PENDING', role: 'ACCOUNTANT', dueAt: at('05') }]),
+        refund(1, 'IN_APPROVAL', [
+          { step: 'CASHIER_CHECK', status: 'APPROVED' },
+          { step: 'ACCOUNTANT_REVIEW', status: 'PENDING', role: 'ACCOUNTANT', dueAt: at('05') },
+        ]),
         refund(2, 'RETURNED', [{ step: 'CASHIER_CHECK', status: 'RETURNED' }], '缺少支付凭证'),
         refund(3, 'COMPLETED', []),
       ],

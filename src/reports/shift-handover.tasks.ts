@@ -41,7 +41,8 @@ export function handoverTasks(incidents: readonly IncidentView[], refunds: reado
   for (const { entity: i, actions } of incidents) {
     if (i.status === 'OPEN') task({ kind: 'ACKNOWLEDGE', incidentId: i.id, code: 'ACKNOWLEDGE', label: '确认受理', dueAt: i.acknowledgeBy });
     for (const a of actions) {
-      if (!a.done && a.dueAt) task({ kind: 'ACTION', incidentId: i.id, code: a.code, label: catalog.actions[a.code]?.label ?? null, dueAt: a.dueAt, role: i.ownerDepartment });
+      if (!a.done && a.dueAt)
+        task({ kind: 'ACTION', incidentId: i.id, code: a.code, label: catalog.actions[a.code]?.label ?? null, dueAt: a.dueAt, role: i.ownerDepartment });
     }
     task({ kind: 'RESOLVE', incidentId: i.id, code: 'RESOLVE', label: '处理完毕', dueAt: i.resolveBy, role: i.ownerDepartment });
   }
@@ -49,12 +50,23 @@ export function handoverTasks(incidents: readonly IncidentView[], refunds: reado
     const refund = { incidentId: r.incidentId, refundId: r.id, refundNo: r.refundNo };
     if ((ACTIVE_REFUND_STATUSES as readonly string[]).includes(r.status)) {
       const pending = steps.find((s) => s.attempt === r.attempt && s.status === 'PENDING');
-      if (pending) task({ ...refund, kind: 'REFUND_STEP', code: pending.step, label: catalog.refundSteps[pending.step]?.label ?? null, role: pending.role, dueAt: pending.dueAt });
+      if (pending)
+        task({
+          ...refund,
+          kind: 'REFUND_STEP',
+          code: pending.step,
+          label: catalog.refundSteps[pending.step]?.label ?? null,
+          role: pending.role,
+          dueAt: pending.dueAt,
+        });
     } else if (r.status === 'RETURNED') {
       const returned = steps.find((s) => s.attempt === r.attempt && s.status === 'RETURNED');
       task({ ...refund, kind: 'RESUBMIT_OR_CANCEL', code: returned?.step ?? 'RETURNED', label: '财务退回:重新提交或取消', dueAt: null, note: r.returnReason });
     }
   }
   const time = (t: HandoverTask) => t.dueAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  return tasks.sort((a, b) => time(a) - time(b) || a.incidentId - b.incidentId || TASK_KINDS.indexOf(a.kind) - TASK_KINDS.indexOf(b.kind) || (a.refundId ?? 0) - (b.refundId ?? 0));
+  return tasks.sort(
+    (a, b) =>
+      time(a) - time(b) || a.incidentId - b.incidentId || TASK_KINDS.indexOf(a.kind) - TASK_KINDS.indexOf(b.kind) || (a.refundId ?? 0) - (b.refundId ?? 0),
+  );
 }

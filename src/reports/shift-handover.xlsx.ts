@@ -1,12 +1,19 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
-import { formatFen, maskPhone } from '../money/money';
+import { formatFen } from '../money/money';
+import { maskPhone } from '../auth/phone-mask';
 import type { Catalog } from '../rules/types';
 import { stableWorkbook, wallClock } from './report-export.xlsx';
 import type { HandoverRecordView } from './shift-handover-record.service';
 
 const SHIFT_LABELS: Record<string, string> = { DAY: '白班', MIDDLE: '中班', NIGHT: '夜班' };
-const REFUND_RESULTS: Record<string, string> = { PAID: '已付款', COMPLETED: '已付款并告知顾客', IN_APPROVAL: '审批中', RETURNED: '财务退回', CANCELLED: '已取消' };
+const REFUND_RESULTS: Record<string, string> = {
+  PAID: '已付款',
+  COMPLETED: '已付款并告知顾客',
+  IN_APPROVAL: '审批中',
+  RETURNED: '财务退回',
+  CANCELLED: '已取消',
+};
 const INCIDENT_STATUSES: Record<string, string> = { OPEN: '待受理', ACKNOWLEDGED: '处理中' };
 const TIME_FORMAT = 'yyyy-mm-dd hh:mm';
 const AMOUNT_FORMAT = '#,##0.00';
@@ -60,8 +67,12 @@ export async function handoverWorkbook(record: HandoverRecordView, catalog: Cata
   const incidents = new Map(h.openIncidents.map((v) => [v.entity.id, v.entity]));
   for (const t of h.tasks) {
     const i = incidents.get(t.incidentId);
-    const cause = i ? [catalog.categories[i.category]?.label ?? i.category, i.subtype ? catalog.categories[i.category]?.subtypes[i.subtype] ?? i.subtype : null].filter(Boolean).join(' / ') : null;
-    const stands = t.refundNo ? `退款 ${t.refundNo}` : i ? INCIDENT_STATUSES[i.status] ?? i.status : null;
+    const cause = i
+      ? [catalog.categories[i.category]?.label ?? i.category, i.subtype ? (catalog.categories[i.category]?.subtypes[i.subtype] ?? i.subtype) : null]
+          .filter(Boolean)
+          .join(' / ')
+      : null;
+    const stands = t.refundNo ? `退款 ${t.refundNo}` : i ? (INCIDENT_STATUSES[i.status] ?? i.status) : null;
     const todo = [t.label ?? t.code, t.note].filter(Boolean).join(': ');
     row([String(t.incidentId), cause, stands, todo + (t.overdue ? '(已超时)' : ''), t.role, time(t.dueAt)]);
   }
@@ -70,7 +81,9 @@ export async function handoverWorkbook(record: HandoverRecordView, catalog: Cata
   section('退款单处理情况');
   row(['财务已付款', '文件编号', '电话', '金额', '银行', '结果'], { bold: true });
   for (const { entity: r } of h.paid) {
-    row(['', r.refundNo, showPhones ? r.phone : maskPhone(r.phone), Number(formatFen(r.amountFen)), r.bank, REFUND_RESULTS[r.status] ?? r.status]).getCell(4).numFmt = AMOUNT_FORMAT;
+    row(['', r.refundNo, showPhones ? r.phone : maskPhone(r.phone), Number(formatFen(r.amountFen)), r.bank, REFUND_RESULTS[r.status] ?? r.status]).getCell(
+      4,
+    ).numFmt = AMOUNT_FORMAT;
   }
   row(['合计', `${h.paid.length}笔`, '', Number(formatFen(h.paidTotalFen))], { bold: true }).getCell(4).numFmt = AMOUNT_FORMAT;
   row(['已提交财务', '文件编号', '金额', '银行'], { bold: true });

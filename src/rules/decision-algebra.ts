@@ -22,7 +22,7 @@ export interface DueClock {
   beyondKnownHolidays?(at: Date): boolean;
 }
 
-/** "Immediately", when the catalog does not say: 5 minutes after the report (POLICY default). */
+/** "Immediately", when the catalog does not say: 5 minutes after the report (the default). */
 export const DEFAULT_IMMEDIATELY: Duration = Object.freeze({ minutes: 5 });
 
 /** The span an action's due time counts: `{ immediate: true }` is the catalog's `immediately`. */

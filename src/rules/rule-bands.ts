@@ -1,5 +1,5 @@
 /**
- * Static checks for threshold bands (issue 3 §9). For numeric facts compared with constants
+ * Static checks for threshold bands. For numeric facts compared with constants
  * (amount, outageMinutes, repeatIncidents30d), per category, among the rules that set the same
  * decision, it reports
  * - gaps: values between two bands that no rule of that decision covers while both neighbours do

@@ -74,7 +74,7 @@ export interface EscalationRung {
   after: Duration;
 }
 
-/** Deadlines that act (issue 8): when to warn, whom to escalate to. */
+/** Deadlines that act: when to warn, whom to escalate to. */
 export interface CatalogEscalation {
   /** Share of a clock's target at which `sla.warning` fires, above 0 and below 1 (default 0.8). */
   warnAt?: number;

@@ -39,7 +39,7 @@ export const MAX_API_SAMPLES = 1000;
 const DEFAULT_BATCH = 2000;
 
 /**
- * Backtests (issue 3 §7): re-decides the stored non-drill incidents of a period under a draft
+ * Backtests: re-decides the stored non-drill incidents of a period under a draft
  * rule pack and counts what would change. Read-only. Each incident is decided on its stored
  * facts, with `repeatIncidents30d` as the rules saw it when it was reported and its stored
  * `reportedAt`, so the draft sees the world as the live pack did. No query per incident: rows
@@ -47,7 +47,11 @@ const DEFAULT_BATCH = 2000;
  * are some (`reads`): a backtest's long scan stays off the primary.
  */
 export class BacktestService {
-  constructor(private readonly reads: ReadDb, private readonly draftsRoot: string | null, private readonly packOptions: RulePackOptions = {}) {}
+  constructor(
+    private readonly reads: ReadDb,
+    private readonly draftsRoot: string | null,
+    private readonly packOptions: RulePackOptions = {},
+  ) {}
 
   /**
    * Backtests the pack in `draftDir` (a directory on the server, see resolveDraftDir).
@@ -99,22 +103,28 @@ async function replay(em: EntityManager, engine: RuleEngine, options: BacktestOp
   for await (const batch of storedIncidents(em, { from: options.from, to: options.to, batchSize: options.batchSize ?? DEFAULT_BATCH })) {
     for (const stored of batch) {
       const repeats = stored.repeatIncidents30d;
-      const decision = await engine.decide(stored.input, { now: stored.input.reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeats } }).catch((e: unknown) => {
-        // A backtest reports the failure (which incident, which rule), never a fallback decision.
-        throw e instanceof RulesFailedError ? new RulesFailedError(e.failure, null, { incidentId: String(stored.incident.id) }) : e;
-      });
+      const decision = await engine
+        .decide(stored.input, { now: stored.input.reportedAt, dynamicFacts: { repeatIncidents30d: async () => repeats } })
+        .catch((e: unknown) => {
+          // A backtest reports the failure (which incident, which rule), never a fallback decision.
+          throw e instanceof RulesFailedError ? new RulesFailedError(e.failure, null, { incidentId: String(stored.incident.id) }) : e;
+        });
       tally.add(stored.incident, stored.before, summarizeDecision(decision));
     }
     await yieldToIo(); // let the server answer other requests between batches
   }
   const result = tally.result();
-  const fired = await storedFiredRules(em, result.samples.map((s) => s.id));
+  const fired = await storedFiredRules(
+    em,
+    result.samples.map((s) => s.id),
+  );
   for (const s of result.samples) s.before = { ...s.before, firedRules: fired.get(s.id) ?? [] };
   return result;
 }
 
 function checkOptions(o: BacktestOptions): void {
   if (o.samples !== undefined && (!Number.isInteger(o.samples) || o.samples < 0)) throw badInput('samples', 'must be a whole number, 0 or more');
-  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > 10_000)) throw badInput('batchSize', 'must be a whole number from 1 to 10000');
+  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > 10_000))
+    throw badInput('batchSize', 'must be a whole number from 1 to 10000');
   if (o.from && o.to && o.from.getTime() >= o.to.getTime()) throw badInput('to', 'must be after from');
 }

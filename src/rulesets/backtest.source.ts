@@ -70,9 +70,18 @@ export async function* storedIncidents(em: EntityManager, q: StoredIncidentQuery
 export async function storedFiredRules(em: EntityManager, ids: number[]): Promise<Map<number, string[]>> {
   const out = new Map<number, string[]>();
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = await em.createQueryBuilder().select('i.id', 'id').addSelect('i.decision', 'decision').from('incidents', 'i')
-      .where('i.id IN (:...ids)', { ids: ids.slice(i, i + 500) }).getRawMany<{ id: number | string; decision: string }>();
-    for (const r of rows) out.set(Number(r.id), ((JSON.parse(r.decision) as StoredDecision).firedRules ?? []).map((f) => f.name));
+    const rows = await em
+      .createQueryBuilder()
+      .select('i.id', 'id')
+      .addSelect('i.decision', 'decision')
+      .from('incidents', 'i')
+      .where('i.id IN (:...ids)', { ids: ids.slice(i, i + 500) })
+      .getRawMany<{ id: number | string; decision: string }>();
+    for (const r of rows)
+      out.set(
+        Number(r.id),
+        ((JSON.parse(r.decision) as StoredDecision).firedRules ?? []).map((f) => f.name),
+      );
   }
   return out;
 }
@@ -88,10 +97,17 @@ async function idBounds(em: EntityManager, q: StoredIncidentQuery): Promise<{ fi
 }
 
 function batch(em: EntityManager, q: StoredIncidentQuery, afterId: number, lastId: number): Promise<Row[]> {
-  const query = em.createQueryBuilder()
-    .select('i.id', 'id').addSelect('i.source', 'source').addSelect('i.external_ref', 'externalRef').addSelect('i.category', 'category')
-    .addSelect('i.reported_at', 'reportedAt').addSelect('i.report', 'report')
-    .addSelect('i.severity', 'severity').addSelect('i.owner_department', 'owner').addSelect('i.police_report_required', 'police')
+  const query = em
+    .createQueryBuilder()
+    .select('i.id', 'id')
+    .addSelect('i.source', 'source')
+    .addSelect('i.external_ref', 'externalRef')
+    .addSelect('i.category', 'category')
+    .addSelect('i.reported_at', 'reportedAt')
+    .addSelect('i.report', 'report')
+    .addSelect('i.severity', 'severity')
+    .addSelect('i.owner_department', 'owner')
+    .addSelect('i.police_report_required', 'police')
     .addSelect('i.rule_set_version', 'version')
     // JSON_EXTRACT: SQLite's json1 and MySQL/MariaDB spell it alike.
     .addSelect("JSON_EXTRACT(i.decision, '$.notifyDepartments')", 'notify')

@@ -43,11 +43,25 @@ export interface BacktestTallyResult {
 }
 
 const FIELD_COUNT: Record<DecisionField, keyof ChangeCounts> = {
-  SEVERITY: 'severity', OWNER: 'owner', NOTIFY: 'notify', ACTIONS: 'actions', POLICE: 'police', REFUND_CHAIN: 'refundChain',
+  SEVERITY: 'severity',
+  OWNER: 'owner',
+  NOTIFY: 'notify',
+  ACTIONS: 'actions',
+  POLICE: 'police',
+  REFUND_CHAIN: 'refundChain',
 };
 
 export const emptyCounts = (): ChangeCounts => ({
-  total: 0, changed: 0, severity: 0, owner: 0, notify: 0, actions: 0, police: 0, policeNowRequired: 0, policeNoLongerRequired: 0, refundChain: 0,
+  total: 0,
+  changed: 0,
+  severity: 0,
+  owner: 0,
+  notify: 0,
+  actions: 0,
+  police: 0,
+  policeNowRequired: 0,
+  policeNoLongerRequired: 0,
+  refundChain: 0,
 });
 
 export class BacktestTally {
@@ -59,7 +73,10 @@ export class BacktestTally {
    * @param maxSamples how many changed incidents to keep (the first ones, in the order added)
    * @param only keep as samples only incidents where one of these fields changed (null: any)
    */
-  constructor(private readonly maxSamples: number, private readonly only: readonly DecisionField[] | null = null) {}
+  constructor(
+    private readonly maxSamples: number,
+    private readonly only: readonly DecisionField[] | null = null,
+  ) {}
 
   /**
    * Counts one incident. Returns the sample when it was kept (the caller may complete its

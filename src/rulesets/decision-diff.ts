@@ -69,12 +69,18 @@ export function describeChange(before: DecisionSummary, after: DecisionSummary, 
   const yesNo = (x: boolean) => (x ? 'yes' : 'no');
   const parts = fields.map((f) => {
     switch (f) {
-      case 'SEVERITY': return `severity ${before.severity} → ${after.severity}`;
-      case 'OWNER': return `owner ${before.ownerDepartment} → ${after.ownerDepartment}`;
-      case 'NOTIFY': return `notify ${plusMinus(before.notifyDepartments, after.notifyDepartments)}`;
-      case 'ACTIONS': return `actions ${plusMinus(before.actions, after.actions)}`;
-      case 'POLICE': return `police ${yesNo(before.policeReportRequired)} → ${yesNo(after.policeReportRequired)}`;
-      case 'REFUND_CHAIN': return `refund chain ${before.refundSteps.join('→') || '-'} ⇒ ${after.refundSteps.join('→') || '-'}`;
+      case 'SEVERITY':
+        return `severity ${before.severity} → ${after.severity}`;
+      case 'OWNER':
+        return `owner ${before.ownerDepartment} → ${after.ownerDepartment}`;
+      case 'NOTIFY':
+        return `notify ${plusMinus(before.notifyDepartments, after.notifyDepartments)}`;
+      case 'ACTIONS':
+        return `actions ${plusMinus(before.actions, after.actions)}`;
+      case 'POLICE':
+        return `police ${yesNo(before.policeReportRequired)} → ${yesNo(after.policeReportRequired)}`;
+      case 'REFUND_CHAIN':
+        return `refund chain ${before.refundSteps.join('→') || '-'} ⇒ ${after.refundSteps.join('→') || '-'}`;
     }
   });
   return parts.join('; ');

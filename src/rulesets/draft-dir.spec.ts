@@ -28,7 +28,8 @@ describe('resolveDraftDir', () => {
   });
 
   it('refuses what leaves the drafts root, by .. or by a symlink', () => {
-    for (const p of ['..', '../outside', 'escape', path.join(work, 'outside')]) expect(codeOf(() => resolveDraftDir(p, drafts, 'draftDir'))).toBe('BAD_USER_INPUT:draftDir');
+    for (const p of ['..', '../outside', 'escape', path.join(work, 'outside')])
+      expect(codeOf(() => resolveDraftDir(p, drafts, 'draftDir'))).toBe('BAD_USER_INPUT:draftDir');
   });
 
   it('refuses NUL and control characters, files, missing paths and empty names', () => {
@@ -43,7 +44,11 @@ describe('resolveDraftDir', () => {
 
   it('refuses a draft holding a file or folder that links out of the root, or a dangling link', () => {
     fs.writeFileSync(path.join(work, 'outside', 'secret.json'), '{"password":"hunter2"}');
-    for (const [name, target] of [['file-link', path.join(work, 'outside', 'secret.json')], ['dir-link', path.join(work, 'outside')], ['dangling', path.join(work, 'nothing')]] as const) {
+    for (const [name, target] of [
+      ['file-link', path.join(work, 'outside', 'secret.json')],
+      ['dir-link', path.join(work, 'outside')],
+      ['dangling', path.join(work, 'nothing')],
+    ] as const) {
       const draft = path.join(drafts, name);
       fs.mkdirSync(path.join(draft, 'policy'), { recursive: true });
       fs.symlinkSync(target, path.join(draft, 'policy', 'x.json'));

@@ -18,6 +18,7 @@ const MAX_ENTRIES = 10_000;
 export function resolveDraftDir(input: unknown, draftsRoot: string, field: string): string {
   if (typeof input !== 'string' || input.trim() === '') throw badInput(field, 'must name a directory');
   if (input.length > MAX_PATH) throw badInput(field, `is longer than ${MAX_PATH} characters`);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f]/.test(input)) throw badInput(field, 'contains control characters');
   const root = realDir(draftsRoot);
   if (root === null) throw badInput(field, 'no drafts directory (RULES_DRAFTS_DIR) exists on the server');
@@ -42,7 +43,7 @@ function linkOutOf(root: string, dir: string): string | null {
       if (++seen > MAX_ENTRIES) return `${rel || '.'} (too many entries)`;
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) {
-        let target: string | null = null;
+        let target: string | null;
         try {
           target = fs.realpathSync(path.join(dir, child));
         } catch {

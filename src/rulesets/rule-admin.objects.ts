@@ -4,7 +4,14 @@ import { DateTimeScalar } from '../graphql/scalars';
 import { PageInfoGql } from '../incidents/incident.objects';
 
 /** The parts of a decision backtests and the shadow compare. */
-export enum DecisionFieldGql { SEVERITY = 'SEVERITY', OWNER = 'OWNER', NOTIFY = 'NOTIFY', ACTIONS = 'ACTIONS', POLICE = 'POLICE', REFUND_CHAIN = 'REFUND_CHAIN' }
+export enum DecisionFieldGql {
+  SEVERITY = 'SEVERITY',
+  OWNER = 'OWNER',
+  NOTIFY = 'NOTIFY',
+  ACTIONS = 'ACTIONS',
+  POLICE = 'POLICE',
+  REFUND_CHAIN = 'REFUND_CHAIN',
+}
 registerEnumType(DecisionFieldGql, { name: 'DecisionField', description: 'A part of a decision that two rule packs may decide differently.' });
 
 @ObjectType('DecisionSummary', { description: 'A decision reduced to what is compared: codes, no due times.' })

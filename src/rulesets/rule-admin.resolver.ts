@@ -6,16 +6,15 @@ import { DateTimeScalar } from '../graphql/scalars';
 import type { BacktestReport } from './backtest.service';
 import { DEFAULT_SAMPLES } from './backtest.service';
 import type { DecisionSummary } from './decision-diff';
-import {
-  DecisionFieldGql, DecisionSummaryGql, RuleBacktestGql, ShadowDivergenceConnectionGql, ShadowRulesGql,
-} from './rule-admin.objects';
+import { DecisionFieldGql, DecisionSummaryGql, RuleBacktestGql, ShadowDivergenceConnectionGql, ShadowRulesGql } from './rule-admin.objects';
 
 /** Backtests of draft packs and the shadow pack (ADMIN). Thin: authorise, call one service method, map. */
 @Resolver()
 export class RuleAdminResolver {
   @Authorized(CAN.admin)
   @Query(() => RuleBacktestGql, {
-    description: 'Re-decide the stored non-drill incidents reported in [from, to) under the draft pack in draftDir (a directory on the server: ' +
+    description:
+      'Re-decide the stored non-drill incidents reported in [from, to) under the draft pack in draftDir (a directory on the server: ' +
       'relative to RULES_DRAFTS_DIR when set, else absolute) and count what changes. Read-only. RULES_INVALID lists every problem of a bad draft.',
   })
   async simulateRules(
@@ -23,7 +22,8 @@ export class RuleAdminResolver {
     @Arg('from', () => DateTimeScalar, { nullable: true }) from: Date | null,
     @Arg('to', () => DateTimeScalar, { nullable: true }) to: Date | null,
     @Arg('samples', () => Int, { defaultValue: DEFAULT_SAMPLES, description: 'How many changed incidents to return (at most 1000).' }) samples: number,
-    @Arg('only', () => [DecisionFieldGql], { nullable: true, description: 'Samples only of incidents where one of these changed.' }) only: DecisionFieldGql[] | null,
+    @Arg('only', () => [DecisionFieldGql], { nullable: true, description: 'Samples only of incidents where one of these changed.' })
+    only: DecisionFieldGql[] | null,
     @Ctx() ctx: GqlContext,
   ): Promise<RuleBacktestGql> {
     actorOf(ctx);
@@ -39,7 +39,8 @@ export class RuleAdminResolver {
 
   @Authorized(CAN.admin)
   @Mutation(() => ShadowRulesGql, {
-    description: 'Install the pack in dir (as for simulateRules) as the shadow: it decides every live report too, off the critical path, ' +
+    description:
+      'Install the pack in dir (as for simulateRules) as the shadow: it decides every live report too, off the critical path, ' +
       'and each decision it makes differently is recorded. Replaces any other shadow. Promote it with reloadRules once it is in RULES_DIR.',
   })
   async installShadowRules(@Arg('dir', () => String) dir: string, @Ctx() ctx: GqlContext): Promise<ShadowRulesGql> {
@@ -67,8 +68,14 @@ export class RuleAdminResolver {
       edges: page.rows.map((r, i) => ({
         cursor: page.cursors[i],
         node: {
-          id: String(r.id), incidentId: String(r.incidentId), shadowVersion: r.shadowVersion, liveVersion: r.liveVersion,
-          fields: r.fields.split(',') as DecisionFieldGql[], before: summaryGql(r.live), after: summaryGql(r.shadow), detectedAt: r.detectedAt,
+          id: String(r.id),
+          incidentId: String(r.incidentId),
+          shadowVersion: r.shadowVersion,
+          liveVersion: r.liveVersion,
+          fields: r.fields.split(',') as DecisionFieldGql[],
+          before: summaryGql(r.live),
+          after: summaryGql(r.shadow),
+          detectedAt: r.detectedAt,
         },
       })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
@@ -83,11 +90,22 @@ function summaryGql(s: DecisionSummary): DecisionSummaryGql {
 
 function backtestGql(r: BacktestReport): RuleBacktestGql {
   return {
-    draftVersion: r.draftVersion, from: r.from, to: r.to, counts: r.counts, byCategory: r.byCategory,
+    draftVersion: r.draftVersion,
+    from: r.from,
+    to: r.to,
+    counts: r.counts,
+    byCategory: r.byCategory,
     samples: r.samples.map((s) => ({
-      incidentId: String(s.id), source: s.source, externalRef: s.externalRef, category: s.category, reportedAt: s.reportedAt,
-      changed: s.changed as DecisionFieldGql[], before: summaryGql(s.before), after: summaryGql(s.after),
+      incidentId: String(s.id),
+      source: s.source,
+      externalRef: s.externalRef,
+      category: s.category,
+      reportedAt: s.reportedAt,
+      changed: s.changed as DecisionFieldGql[],
+      before: summaryGql(s.before),
+      after: summaryGql(s.after),
     })),
-    elapsedMs: r.elapsedMs, incidentsPerSecond: r.incidentsPerSecond,
+    elapsedMs: r.elapsedMs,
+    incidentsPerSecond: r.incidentsPerSecond,
   };
 }

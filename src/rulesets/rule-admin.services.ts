@@ -17,9 +17,20 @@ export interface RuleAdminServices {
 }
 
 /** Builds them and hooks the shadow to the live pack: every live decision, every swap. */
-export function createRuleAdminServices(config: AppConfig, ds: DataSource, reads: ReadDb, clock: Clock, log: Logger, ruleSets: RuleSetService): RuleAdminServices {
+export function createRuleAdminServices(
+  config: AppConfig,
+  ds: DataSource,
+  reads: ReadDb,
+  clock: Clock,
+  log: Logger,
+  ruleSets: RuleSetService,
+): RuleAdminServices {
   const shadow = new ShadowRulesService(ds, clock, log, new RepeatIncidentsFact(ds), config.rulesDraftsDir, config.shadowQueueSize, ruleSets.packOptions);
   ruleSets.onDecided((d) => shadow.observe(d));
   ruleSets.onActivated((a) => shadow.activated(a));
-  return { backtest: new BacktestService(reads, config.rulesDraftsDir, ruleSets.packOptions), shadow, divergences: new ShadowDivergenceReader(reads, config.maxPageSize) };
+  return {
+    backtest: new BacktestService(reads, config.rulesDraftsDir, ruleSets.packOptions),
+    shadow,
+    divergences: new ShadowDivergenceReader(reads, config.maxPageSize),
+  };
 }

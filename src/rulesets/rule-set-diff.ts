@@ -14,7 +14,7 @@ interface NamedRule {
 /** Every rule of a pack's files by name, as canonical JSON. Files without a `rules` array are not rule files. */
 export function rulesOf(files: Record<string, string>): Map<string, string> {
   const rules = new Map<string, string>();
-  for (const [file, content] of Object.entries(files)) {
+  for (const content of Object.values(files)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(content);

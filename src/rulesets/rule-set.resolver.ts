@@ -81,7 +81,12 @@ export class RuleSetResolver {
     actorOf(ctx);
     const c = ctx.services.ruleSets.current().engine.pack.catalog;
     return {
-      categories: Object.entries(c.categories).map(([code, cat]: [string, CatalogCategory]) => ({ code, label: cat.label, subtypes: Object.keys(cat.subtypes), subtypeEntries: entries(cat.subtypes) })),
+      categories: Object.entries(c.categories).map(([code, cat]: [string, CatalogCategory]) => ({
+        code,
+        label: cat.label,
+        subtypes: Object.keys(cat.subtypes),
+        subtypeEntries: entries(cat.subtypes),
+      })),
       departments: Object.keys(c.departments),
       actions: Object.keys(c.actions),
       refundSteps: Object.keys(c.refundSteps),
@@ -106,11 +111,21 @@ export class RuleSetResolver {
   @Query(() => [RuleSetVersionRecordGql], { description: 'Rule pack versions loaded, newest first, with what each changed.' })
   async ruleSetVersions(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: GqlContext): Promise<RuleSetVersionRecordGql[]> {
     const rows = await ctx.services.ruleSets.versions(Math.max(0, Math.min(first, 200)));
-    return rows.map((r) => ({ version: r.version, checksum: r.checksum, label: r.label, ruleCount: r.ruleCount, loadedAt: r.loadedAt, loadedBy: r.loadedBy, changes: r.changes }));
+    return rows.map((r) => ({
+      version: r.version,
+      checksum: r.checksum,
+      label: r.label,
+      ruleCount: r.ruleCount,
+      loadedAt: r.loadedAt,
+      loadedBy: r.loadedBy,
+      changes: r.changes,
+    }));
   }
 
   @Authorized(CAN.admin)
-  @Mutation(() => RuleSetVersionGql, { description: 'Reload the rule pack from disk; when it is invalid the active one stays and RULES_INVALID lists every problem.' })
+  @Mutation(() => RuleSetVersionGql, {
+    description: 'Reload the rule pack from disk; when it is invalid the active one stays and RULES_INVALID lists every problem.',
+  })
   async reloadRules(@Ctx() ctx: GqlContext): Promise<RuleSetVersionGql> {
     return ruleSetGql(await ctx.services.ruleSets.reload(actorOf(ctx).name));
   }

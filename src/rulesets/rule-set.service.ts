@@ -135,7 +135,15 @@ export class RuleSetService {
   }
 
   /** Records the version unless it is already the newest one recorded. */
-  private async record(version: string, checksum: string, label: string | null, ruleCount: number, loadedBy: string, loadedAt: Date, files: Record<string, string>) {
+  private async record(
+    version: string,
+    checksum: string,
+    label: string | null,
+    ruleCount: number,
+    loadedBy: string,
+    loadedAt: Date,
+    files: Record<string, string>,
+  ) {
     const repo = this.ds.getRepository(RuleSetVersionEntity);
     const [latest] = await repo.find({ order: { id: 'DESC' }, take: 1, select: { id: true, checksum: true } });
     if (latest?.checksum === checksum) return;

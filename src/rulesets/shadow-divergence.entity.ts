@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonTransformer, TIMESTAMP } from '../database/column-types';
 import type { DecisionSummary } from './decision-diff';
 
-/** A live decision the shadow rule pack would have made differently (issue 3 §8). */
+/** A live decision the shadow rule pack would have made differently. */
 @Entity('rule_shadow_divergences')
 @Index('ix_rule_shadow_divergences_version', ['shadowVersion', 'id'])
 export class ShadowDivergenceEntity {

@@ -11,7 +11,10 @@ export interface ShadowDivergencePage {
 
 /** Reads recorded shadow divergences, newest first (on a read replica when there are some). */
 export class ShadowDivergenceReader {
-  constructor(private readonly reads: ReadDb, private readonly maxPageSize: number) {}
+  constructor(
+    private readonly reads: ReadDb,
+    private readonly maxPageSize: number,
+  ) {}
 
   /** A page, newest first; `shadowVersion` limits it to one shadow pack. */
   async list(first: number | null | undefined, after: string | null | undefined, shadowVersion: string | null | undefined): Promise<ShadowDivergencePage> {
@@ -21,7 +24,10 @@ export class ShadowDivergenceReader {
       const base = em.getRepository(ShadowDivergenceEntity).createQueryBuilder('d');
       if (shadowVersion) base.andWhere('d.shadow_version = :shadowVersion', { shadowVersion });
       const totalCount = await base.clone().getCount();
-      const page = base.clone().orderBy('d.id', 'DESC').take(size + 1);
+      const page = base
+        .clone()
+        .orderBy('d.id', 'DESC')
+        .take(size + 1);
       if (afterId !== null) page.andWhere('d.id < :afterId', { afterId });
       const rows = size === 0 ? [] : await page.getMany();
       const kept = rows.slice(0, size);

@@ -48,7 +48,7 @@ interface Job {
 }
 
 /**
- * Shadow mode (issue 3 §8): a candidate pack decides every live report too, off the request's
+ * Shadow mode: a candidate pack decides every live report too, off the request's
  * critical path, and each decision it makes differently is stored.
  *
  * Invariants: `observe` only enqueues (O(1), never throws, never waits); the queue is bounded
@@ -98,9 +98,18 @@ export class ShadowRulesService {
     if (!s) return null;
     const { pack } = s.engine;
     return {
-      version: pack.version, checksum: pack.checksum, label: pack.catalog.label ?? null, ruleCount: pack.rules.length,
-      installedAt: s.installedAt, installedBy: s.installedBy, decided: s.decided, diverged: s.diverged, dropped: s.dropped, failed: s.failed,
-      pending: this.queue.length, capacity: this.capacity,
+      version: pack.version,
+      checksum: pack.checksum,
+      label: pack.catalog.label ?? null,
+      ruleCount: pack.rules.length,
+      installedAt: s.installedAt,
+      installedBy: s.installedBy,
+      decided: s.decided,
+      diverged: s.diverged,
+      dropped: s.dropped,
+      failed: s.failed,
+      pending: this.queue.length,
+      capacity: this.capacity,
     };
   }
 
@@ -168,8 +177,13 @@ export class ShadowRulesService {
     if (fields.length === 0) return;
     shadow.diverged++;
     await this.ds.getRepository(ShadowDivergenceEntity).insert({
-      incidentId: live.incidentId, shadowVersion: decision.ruleSetVersion, liveVersion: live.decision.ruleSetVersion,
-      fields: fields.join(','), live: before, shadow: after, detectedAt: this.clock.now(),
+      incidentId: live.incidentId,
+      shadowVersion: decision.ruleSetVersion,
+      liveVersion: live.decision.ruleSetVersion,
+      fields: fields.join(','),
+      live: before,
+      shadow: after,
+      detectedAt: this.clock.now(),
     });
   }
 }

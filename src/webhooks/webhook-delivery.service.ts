@@ -33,7 +33,12 @@ export interface DeliveryPage {
 
 /** What ADMIN sees of deliveries, and redelivery of one. */
 export class WebhookDeliveryService {
-  constructor(private readonly ds: DataSource, private readonly tx: Transactions, private readonly clock: Clock, private readonly maxPageSize: number) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    private readonly maxPageSize: number,
+  ) {}
 
   /** A page, newest first (created_at, id), with the total under the same filter. */
   async list(f: DeliveryQuery | null | undefined, first: number | null | undefined, after: string | null | undefined): Promise<DeliveryPage> {
@@ -70,10 +75,14 @@ export class WebhookDeliveryService {
     const found = n === null ? null : await this.ds.manager.findOneBy(WebhookDeliveryEntity, { id: n });
     if (!found) throw notFound(`webhook delivery ${deliveryId}`);
     const now = this.clock.now();
-    const res = await this.tx.run((em) => em.createQueryBuilder().update(WebhookDeliveryEntity)
-      .set({ status: 'PENDING', attempts: 0, nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS), claimedBy: null, claimedUntil: null })
-      .where("id = :id AND status <> 'DELIVERING'", { id: found.id })
-      .execute());
+    const res = await this.tx.run((em) =>
+      em
+        .createQueryBuilder()
+        .update(WebhookDeliveryEntity)
+        .set({ status: 'PENDING', attempts: 0, nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS), claimedBy: null, claimedUntil: null })
+        .where("id = :id AND status <> 'DELIVERING'", { id: found.id })
+        .execute(),
+    );
     if (!res.affected) throw conflict(`webhook delivery ${deliveryId} is being sent right now`, { field: 'deliveryId' });
     const delivery = (await this.ds.manager.findOneBy(WebhookDeliveryEntity, { id: found.id }))!;
     const event = (await this.ds.manager.findOneBy(WebhookOutboxEntity, { id: delivery.outboxId }))!;

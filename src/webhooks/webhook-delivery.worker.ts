@@ -78,7 +78,7 @@ interface InFlight {
 }
 
 /**
- * Delivers the outbox to subscribers, off the request path (issue 8 §4):
+ * Delivers the outbox to subscribers, off the request path:
  * 1. fan-out: each new outbox event gets one delivery row per active subscription that wants
  *    it, in one transaction that marks the event fanned out (a conditional UPDATE, so two
  *    instances never fan out one event twice);
@@ -167,7 +167,9 @@ export class WebhookDeliveryWorker {
       if (this.retention) await this.tracked(this.retention.maybePrune());
     })()
       .catch((e) => this.log.error({ err: e }, 'webhooks: poll failed'))
-      .finally(() => { this.pumping = null; });
+      .finally(() => {
+        this.pumping = null;
+      });
     return this.pumping;
   }
 
@@ -202,8 +204,9 @@ export class WebhookDeliveryWorker {
     if (!subscriptions.length) {
       // Nobody listens: one statement marks the batch (a subscription made later starts with later events).
       const last = rawNumber(events[events.length - 1].id);
-      const res = await this.tx.run((em) => em.createQueryBuilder().update(WebhookOutboxEntity).set({ fannedOut: true })
-        .where('fanned_out = :no AND id <= :last', { no: false, last }).execute());
+      const res = await this.tx.run((em) =>
+        em.createQueryBuilder().update(WebhookOutboxEntity).set({ fannedOut: true }).where('fanned_out = :no AND id <= :last', { no: false, last }).execute(),
+      );
       return res.affected ?? 0;
     }
     const now = this.clock.now();
@@ -211,8 +214,12 @@ export class WebhookDeliveryWorker {
       let count = 0;
       for (const e of events) {
         const outboxId = rawNumber(e.id);
-        const res = await em.createQueryBuilder().update(WebhookOutboxEntity).set({ fannedOut: true })
-          .where('id = :id AND fanned_out = :no', { id: outboxId, no: false }).execute();
+        const res = await em
+          .createQueryBuilder()
+          .update(WebhookOutboxEntity)
+          .set({ fannedOut: true })
+          .where('id = :id AND fanned_out = :no', { id: outboxId, no: false })
+          .execute();
         if (!res.affected) continue; // another instance did it
         count++;
         const source = (e.source as string | null) ?? null;
@@ -220,9 +227,20 @@ export class WebhookDeliveryWorker {
         const rows = subscriptions
           .filter((s) => s.eventTypes.includes(String(e.type)) && (s.source === null || source === null || s.source === source))
           .map((s): Omit<WebhookDeliveryEntity, 'id'> => ({
-            outboxId, subscriptionId: s.id, incidentId, status: 'PENDING', attempts: 0, nextAttemptAt: now,
-            retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS), claimedBy: null, claimedUntil: null, lastAttemptAt: null,
-            lastStatus: null, lastError: null, deliveredAt: null, createdAt: now,
+            outboxId,
+            subscriptionId: s.id,
+            incidentId,
+            status: 'PENDING',
+            attempts: 0,
+            nextAttemptAt: now,
+            retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS),
+            claimedBy: null,
+            claimedUntil: null,
+            lastAttemptAt: null,
+            lastStatus: null,
+            lastError: null,
+            deliveredAt: null,
+            createdAt: now,
           }));
         if (rows.length) await em.insert(WebhookDeliveryEntity, rows as QueryDeepPartialEntity<WebhookDeliveryEntity>[]);
       }
@@ -245,25 +263,40 @@ export class WebhookDeliveryWorker {
       const id = rawNumber(r.id);
       const subscriptionId = rawNumber(r.subscription_id);
       if (this.inflight.has(id) || (perSubscription.get(subscriptionId) ?? 0) >= cap) continue;
-      const res = await this.tx.run((em) => em.createQueryBuilder().update(WebhookDeliveryEntity)
-        .set({ status: 'DELIVERING', claimedBy: this.workerId, claimedUntil: new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS) })
-        .where("id = :id AND ((status = 'PENDING' AND next_attempt_at <= :now) OR (status = 'DELIVERING' AND claimed_until < :now))", { id, now })
-        .execute());
+      const res = await this.tx.run((em) =>
+        em
+          .createQueryBuilder()
+          .update(WebhookDeliveryEntity)
+          .set({ status: 'DELIVERING', claimedBy: this.workerId, claimedUntil: new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS) })
+          .where("id = :id AND ((status = 'PENDING' AND next_attempt_at <= :now) OR (status = 'DELIVERING' AND claimed_until < :now))", { id, now })
+          .execute(),
+      );
       if (!res.affected) continue; // another instance claimed it
       if (this.stopping) {
         // stop() came while this claim was on its way: hand it straight back.
-        await this.tx.run((em) => em.createQueryBuilder().update(WebhookDeliveryEntity).set({ status: 'PENDING', claimedBy: null, claimedUntil: null })
-          .where("id = :id AND status = 'DELIVERING' AND claimed_by = :me", { id, me: this.workerId }).execute());
+        await this.tx.run((em) =>
+          em
+            .createQueryBuilder()
+            .update(WebhookDeliveryEntity)
+            .set({ status: 'PENDING', claimedBy: null, claimedUntil: null })
+            .where("id = :id AND status = 'DELIVERING' AND claimed_by = :me", { id, me: this.workerId })
+            .execute(),
+        );
         break;
       }
       perSubscription.set(subscriptionId, (perSubscription.get(subscriptionId) ?? 0) + 1);
       const abort = new AbortController();
       const f: InFlight = { subscriptionId, abort, done: Promise.resolve('released') };
-      f.done = this.deliver(id, abort).then((outcome) => { this.onOutcome?.(outcome); return outcome; }).finally(() => {
-        this.inflight.delete(id);
-        // Running on its own: a freed slot (or the next event of this incident) need not wait for the next poll.
-        if (this.timer && !this.stopping) setImmediate(() => void this.pump());
-      });
+      f.done = this.deliver(id, abort)
+        .then((outcome) => {
+          this.onOutcome?.(outcome);
+          return outcome;
+        })
+        .finally(() => {
+          this.inflight.delete(id);
+          // Running on its own: a freed slot (or the next event of this incident) need not wait for the next poll.
+          if (this.timer && !this.stopping) setImmediate(() => void this.pump());
+        });
       this.inflight.set(id, f);
       started.push(f);
     }
@@ -279,13 +312,18 @@ export class WebhookDeliveryWorker {
       const body = webhookBody(String(m.type), rawDate(m.occurred_at)!, String(m.payload));
       const timestamp = Math.floor(this.clock.now().getTime() / 1000);
       const secrets = JSON.parse(String(m.secrets)) as string[];
-      const attempt = await this.post(String(m.url), {
-        'content-type': 'application/json',
-        'user-agent': 'triage-webhooks/1',
-        'webhook-id': eventId,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(secrets, eventId, timestamp, body),
-      }, body, stop);
+      const attempt = await this.post(
+        String(m.url),
+        {
+          'content-type': 'application/json',
+          'user-agent': 'triage-webhooks/1',
+          'webhook-id': eventId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(secrets, eventId, timestamp, body),
+        },
+        body,
+        stop,
+      );
       return await this.settle(id, rawDate(m.retry_until)!, attempt);
     } catch (e) {
       this.log.error({ err: e, deliveryId: id }, 'webhooks: delivery bookkeeping failed; the claim expires and it is sent again');
@@ -299,24 +337,40 @@ export class WebhookDeliveryWorker {
    * an IP literal is checked before connecting. A refused destination is not connected to at
    * all (error EDESTINATION), so deliveries never probe internal ports.
    */
-  private async post(url: string, headers: Record<string, string>, body: string, stop: AbortController): Promise<{ status: number | null; error: string | null; stopped: boolean }> {
+  private async post(
+    url: string,
+    headers: Record<string, string>,
+    body: string,
+    stop: AbortController,
+  ): Promise<{ status: number | null; error: string | null; stopped: boolean }> {
     if (stop.signal.aborted) return { status: null, error: null, stopped: true };
     const attempt = new AbortController();
     const onStop = () => attempt.abort();
     stop.signal.addEventListener('abort', onStop);
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; attempt.abort(); }, this.options.timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, this.options.timeoutMs);
     try {
       const target = new URL(url);
       this.destinations.assertConnectable(target);
       const status = await new Promise<number>((resolve, reject) => {
         const send = target.protocol === 'https:' ? https.request : http.request;
-        const req = send(target, {
-          method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal: attempt.signal, lookup: this.destinations.lookup, agent: false,
-        }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = send(
+          target,
+          {
+            method: 'POST',
+            headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+            signal: attempt.signal,
+            lookup: this.destinations.lookup,
+            agent: false,
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
@@ -324,7 +378,11 @@ export class WebhookDeliveryWorker {
     } catch (e) {
       if (stop.signal.aborted) return { status: null, error: null, stopped: true };
       const err = e as { code?: string; message?: string };
-      const error = timedOut ? `no answer within ${this.options.timeoutMs} ms` : err.code === 'EDESTINATION' ? 'refused: not a public destination (WEBHOOK_ALLOWED_HOSTS)' : err.code ?? err.message ?? 'failed';
+      const error = timedOut
+        ? `no answer within ${this.options.timeoutMs} ms`
+        : err.code === 'EDESTINATION'
+          ? 'refused: not a public destination (WEBHOOK_ALLOWED_HOSTS)'
+          : (err.code ?? err.message ?? 'failed');
       return { status: null, error, stopped: false };
     } finally {
       clearTimeout(timer);
@@ -335,10 +393,15 @@ export class WebhookDeliveryWorker {
   /** Records the attempt, only while this worker still holds the claim. */
   private async settle(id: number, retryUntil: Date, a: { status: number | null; error: string | null; stopped: boolean }): Promise<DeliveryOutcome> {
     const now = this.clock.now();
-    const mine = (set: QueryDeepPartialEntity<WebhookDeliveryEntity>) => this.tx.run((em) => em.createQueryBuilder().update(WebhookDeliveryEntity)
-      .set({ ...set, claimedBy: null, claimedUntil: null })
-      .where("id = :id AND status = 'DELIVERING' AND claimed_by = :me", { id, me: this.workerId })
-      .execute());
+    const mine = (set: QueryDeepPartialEntity<WebhookDeliveryEntity>) =>
+      this.tx.run((em) =>
+        em
+          .createQueryBuilder()
+          .update(WebhookDeliveryEntity)
+          .set({ ...set, claimedBy: null, claimedUntil: null })
+          .where("id = :id AND status = 'DELIVERING' AND claimed_by = :me", { id, me: this.workerId })
+          .execute(),
+      );
     if (a.stopped) {
       await mine({ status: 'PENDING' });
       return 'released';
@@ -351,7 +414,10 @@ export class WebhookDeliveryWorker {
     const [row] = await this.ds.query('SELECT attempts FROM webhook_deliveries WHERE id = ?', [id]);
     const next = nextAttempt(rawNumber(row?.attempts) + 1, now, retryUntil, this.random());
     await mine({ ...attempted, status: next ? 'PENDING' : 'DEAD', nextAttemptAt: next ?? now });
-    this.log.warn({ deliveryId: id, status: a.status, error: a.error, retryAt: next?.toISOString() ?? null }, next ? 'webhooks: delivery failed; retrying later' : 'webhooks: delivery failed for 24 hours; parked as dead');
+    this.log.warn(
+      { deliveryId: id, status: a.status, error: a.error, retryAt: next?.toISOString() ?? null },
+      next ? 'webhooks: delivery failed; retrying later' : 'webhooks: delivery failed for 24 hours; parked as dead',
+    );
     return next ? 'failed' : 'dead';
   }
 }

@@ -6,7 +6,22 @@ describe('WebhookDestinations', () => {
   it('tells public addresses from the rest, IPv4-mapped IPv6 included', () => {
     const d = new WebhookDestinations();
     for (const ip of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111']) expect(d.allowsAddress(ip)).toBe(true);
-    for (const ip of ['127.0.0.1', '10.1.2.3', '172.31.255.255', '192.168.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '255.255.255.255', '::1', '::', '::ffff:10.0.0.1', 'fd12::1', 'fe80::1', 'ff02::1']) {
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.31.255.255',
+      '192.168.0.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '::1',
+      '::',
+      '::ffff:10.0.0.1',
+      'fd12::1',
+      'fe80::1',
+      'ff02::1',
+    ]) {
       expect([ip, d.allowsAddress(ip)]).toEqual([ip, false]);
     }
   });
@@ -21,15 +36,19 @@ describe('WebhookDestinations', () => {
     await expect(d.checkUrl('url', 'http://2130706433:9/x')).resolves.toBe('http://127.0.0.1:9/x');
   });
 
-  it("refuses at connect time a name that resolves to a non-public address (the lookup node:http uses)", async () => {
-    const lookup = (d: WebhookDestinations, name: string) => new Promise<string>((resolve) => d.lookup(name, { family: 4 }, (err, address) => resolve(err ? (err as NodeJS.ErrnoException).code! : String(address))));
+  it('refuses at connect time a name that resolves to a non-public address (the lookup node:http uses)', async () => {
+    const lookup = (d: WebhookDestinations, name: string) =>
+      new Promise<string>((resolve) => d.lookup(name, { family: 4 }, (err, address) => resolve(err ? (err as NodeJS.ErrnoException).code! : String(address))));
     expect(await lookup(new WebhookDestinations(), 'localhost')).toBe('EDESTINATION');
     expect(await lookup(new WebhookDestinations(['localhost']), 'localhost')).toBe('127.0.0.1');
   });
 
   it('connects nowhere when node:http is given a refused name', async () => {
     let reached = 0;
-    const server = http.createServer((_req, res) => { reached++; res.end(); });
+    const server = http.createServer((_req, res) => {
+      reached++;
+      res.end();
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const port = (server.address() as AddressInfo).port;
     const d = new WebhookDestinations();

@@ -111,26 +111,61 @@ export function urlForDisplay(url: string): string {
 const MAX_URL = 2048;
 
 /** Names that stand for the machine itself or a cloud metadata service, whatever they resolve to here. */
-const INTERNAL_NAMES = [/^localhost\.?$/, /\.localhost\.?$/, /^metadata\.google\.internal\.?$/, /^metadata\.goog\.?$/, /^metadata\.?$/, /\.internal\.?$/, /^instance-data(\..*)?$/];
+const INTERNAL_NAMES = [
+  /^localhost\.?$/,
+  /\.localhost\.?$/,
+  /^metadata\.google\.internal\.?$/,
+  /^metadata\.goog\.?$/,
+  /^metadata\.?$/,
+  /\.internal\.?$/,
+  /^instance-data(\..*)?$/,
+];
 
 /** Special-purpose ranges (IANA registries): loopback, private, shared, link-local, documentation, multicast, reserved. */
 const NON_PUBLIC = new BlockList();
 for (const [ip, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24],
-  ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) NON_PUBLIC.addSubnet(ip, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  NON_PUBLIC.addSubnet(ip, bits, 'ipv4');
 for (const [ip, bits] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['2002::', 16],
-  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) NON_PUBLIC.addSubnet(ip, bits, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  NON_PUBLIC.addSubnet(ip, bits, 'ipv6');
 
 function hostOf(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
 }
 
 function refused(field: string) {
-  return badInput(field, 'must be a public destination: loopback, private, link-local and metadata addresses are refused (WEBHOOK_ALLOWED_HOSTS lets chosen internal receivers through)');
+  return badInput(
+    field,
+    'must be a public destination: loopback, private, link-local and metadata addresses are refused (WEBHOOK_ALLOWED_HOSTS lets chosen internal receivers through)',
+  );
 }
 
 function destinationError(): Error {
@@ -141,7 +176,9 @@ function destinationError(): Error {
 async function resolveAll(host: string): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    const late = new Promise<dns.LookupAddress[]>((resolve) => { timer = setTimeout(() => resolve([]), 2000); });
+    const late = new Promise<dns.LookupAddress[]>((resolve) => {
+      timer = setTimeout(() => resolve([]), 2000);
+    });
     return (await Promise.race([dns.promises.lookup(host, { all: true }), late])).map((a) => a.address);
   } catch {
     return [];

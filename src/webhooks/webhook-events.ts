@@ -1,7 +1,15 @@
-/** The events integrators may subscribe to (issue 8). */
+/** The events integrators may subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
-  'incident.reported', 'incident.escalated', 'incident.status_changed', 'sla.warning', 'sla.breached',
-  'refund.step_decided', 'refund.paid', 'rules.reloaded', 'incident.decision_failed', 'incident.amended',
+  'incident.reported',
+  'incident.escalated',
+  'incident.status_changed',
+  'sla.warning',
+  'sla.breached',
+  'refund.step_decided',
+  'refund.paid',
+  'rules.reloaded',
+  'incident.decision_failed',
+  'incident.amended',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

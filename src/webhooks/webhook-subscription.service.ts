@@ -43,12 +43,17 @@ export interface SubscriptionResult {
 const MAX_DESCRIPTION = 200;
 
 /**
- * Webhook subscriptions, managed by ADMIN (issue 8 §4). A subscription signs with at most two
+ * Webhook subscriptions, managed by ADMIN. A subscription signs with at most two
  * secrets: during a rotation both sign every delivery (Standard Webhooks: signatures
  * space-separated), so receivers switch secrets without losing one message.
  */
 export class WebhookSubscriptionService {
-  constructor(private readonly ds: DataSource, private readonly tx: Transactions, private readonly clock: Clock, private readonly destinations = new WebhookDestinations()) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    private readonly destinations = new WebhookDestinations(),
+  ) {}
 
   async list(): Promise<WebhookSubscriptionEntity[]> {
     return this.ds.manager.find(WebhookSubscriptionEntity, { order: { id: 'ASC' } });
@@ -90,10 +95,14 @@ export class WebhookSubscriptionService {
       set.secrets = [secret, found.secrets[0]];
     }
     if (input.dropPreviousSecret) set.secrets = [(set.secrets ?? found.secrets)[0]];
-    const res = await this.tx.run((em) => em.createQueryBuilder().update(WebhookSubscriptionEntity)
-      .set({ ...set, version: found.version + 1, updatedAt: this.clock.now() } as Record<string, unknown>)
-      .where('id = :id AND version = :version', { id: found.id, version: found.version })
-      .execute());
+    const res = await this.tx.run((em) =>
+      em
+        .createQueryBuilder()
+        .update(WebhookSubscriptionEntity)
+        .set({ ...set, version: found.version + 1, updatedAt: this.clock.now() } as Record<string, unknown>)
+        .where('id = :id AND version = :version', { id: found.id, version: found.version })
+        .execute(),
+    );
     if (res.affected === 0) throw conflict(`subscription ${id} was changed concurrently; read it again`, { field: 'id' });
     return { subscription: (await this.ds.manager.findOneBy(WebhookSubscriptionEntity, { id: found.id }))!, secret };
   }
@@ -116,13 +125,15 @@ export class WebhookSubscriptionService {
 function checkEventTypes(field: string, types: unknown): string[] {
   if (!Array.isArray(types) || !types.length) throw badInput(field, `at least one of ${WEBHOOK_EVENT_TYPES.join(', ')}`, { allowed: [...WEBHOOK_EVENT_TYPES] });
   types.forEach((t, i) => {
-    if (typeof t !== 'string' || !isWebhookEventType(t)) throw badInput(`${field}.${i}`, `unknown event type "${String(t)}"; one of ${WEBHOOK_EVENT_TYPES.join(', ')}`, { allowed: [...WEBHOOK_EVENT_TYPES] });
+    if (typeof t !== 'string' || !isWebhookEventType(t))
+      throw badInput(`${field}.${i}`, `unknown event type "${String(t)}"; one of ${WEBHOOK_EVENT_TYPES.join(', ')}`, { allowed: [...WEBHOOK_EVENT_TYPES] });
   });
   return WEBHOOK_EVENT_TYPES.filter((t) => types.includes(t));
 }
 
 function checkSecret(field: string, secret: unknown): string {
-  if (typeof secret !== 'string' || !secretKey(secret)) throw badInput(field, 'must be whsec_ followed by base64 of 24 to 64 random bytes (leave it out to have one generated)');
+  if (typeof secret !== 'string' || !secretKey(secret))
+    throw badInput(field, 'must be whsec_ followed by base64 of 24 to 64 random bytes (leave it out to have one generated)');
   return secret;
 }
 

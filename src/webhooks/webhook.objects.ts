@@ -2,14 +2,27 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { PageInfoGql } from '../incidents/incident.objects';
 
-export enum WebhookDeliveryStatusGql { PENDING = 'PENDING', DELIVERING = 'DELIVERING', DELIVERED = 'DELIVERED', DEAD = 'DEAD' }
-registerEnumType(WebhookDeliveryStatusGql, { name: 'WebhookDeliveryStatus', description: 'DEAD: not delivered within 24 hours of retries; redeliverWebhook sends it again.' });
+export enum WebhookDeliveryStatusGql {
+  PENDING = 'PENDING',
+  DELIVERING = 'DELIVERING',
+  DELIVERED = 'DELIVERED',
+  DEAD = 'DEAD',
+}
+registerEnumType(WebhookDeliveryStatusGql, {
+  name: 'WebhookDeliveryStatus',
+  description: 'DEAD: not delivered within 24 hours of retries; redeliverWebhook sends it again.',
+});
 
-@ObjectType('WebhookSubscription', { description: 'Where events are POSTed, signed per Standard Webhooks. The secrets are never shown again after they are made.' })
+@ObjectType('WebhookSubscription', {
+  description: 'Where events are POSTed, signed per Standard Webhooks. The secrets are never shown again after they are made.',
+})
 export class WebhookSubscriptionGql {
   @Field(() => ID) id!: string;
   @Field(() => String) url!: string;
-  @Field(() => [String], { description: 'incident.reported, incident.escalated, incident.status_changed, sla.warning, sla.breached, refund.step_decided, refund.paid, rules.reloaded' }) eventTypes!: string[];
+  @Field(() => [String], {
+    description: 'incident.reported, incident.escalated, incident.status_changed, sla.warning, sla.breached, refund.step_decided, refund.paid, rules.reloaded',
+  })
+  eventTypes!: string[];
   @Field(() => String, { nullable: true, description: "Only this source's incidents (events without an incident still go)." }) source!: string | null;
   @Field(() => Boolean) active!: boolean;
   @Field(() => String, { nullable: true }) description!: string | null;
@@ -42,7 +55,8 @@ export class UpdateWebhookSubscriptionInput {
   @Field(() => String, { nullable: true, description: 'An empty string removes the source binding.' }) source?: string | null;
   @Field(() => Boolean, { nullable: true }) active?: boolean | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'Start a rotation with a generated secret (returned once); the previous one keeps signing too.' }) rotateSecret?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Start a rotation with a generated secret (returned once); the previous one keeps signing too.' })
+  rotateSecret?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Start a rotation with this secret.' }) newSecret?: string | null;
   @Field(() => Boolean, { nullable: true, description: 'End a rotation: only the newest secret signs from now on.' }) dropPreviousSecret?: boolean | null;
 }

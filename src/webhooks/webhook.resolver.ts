@@ -5,12 +5,18 @@ import type { DeliveryView } from './webhook-delivery.service';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events';
 import type { WebhookSubscriptionEntity } from './webhook-subscription.entity';
 import {
-  CreateWebhookSubscriptionInput, UpdateWebhookSubscriptionInput, WebhookDeliveryConnectionGql, WebhookDeliveryFilter, WebhookDeliveryGql,
-  WebhookDeliveryStatusGql, WebhookSubscriptionGql, WebhookSubscriptionPayloadGql,
+  CreateWebhookSubscriptionInput,
+  UpdateWebhookSubscriptionInput,
+  WebhookDeliveryConnectionGql,
+  WebhookDeliveryFilter,
+  WebhookDeliveryGql,
+  WebhookDeliveryStatusGql,
+  WebhookSubscriptionGql,
+  WebhookSubscriptionPayloadGql,
 } from './webhook.objects';
 import { urlForDisplay } from './webhook-destination';
 
-/** Webhook subscriptions and deliveries (issue 8 §4): ADMIN only. Thin: authorise, call, map. */
+/** Webhook subscriptions and deliveries: ADMIN only. Thin: authorise, call, map. */
 @Resolver()
 export class WebhookResolver {
   @Authorized(CAN.admin)
@@ -27,14 +33,21 @@ export class WebhookResolver {
 
   @Authorized(CAN.admin)
   @Mutation(() => WebhookSubscriptionPayloadGql, { description: 'The secret (generated unless given) is in the answer, and never shown again.' })
-  async createWebhookSubscription(@Arg('input', () => CreateWebhookSubscriptionInput) input: CreateWebhookSubscriptionInput, @Ctx() ctx: GqlContext): Promise<WebhookSubscriptionPayloadGql> {
+  async createWebhookSubscription(
+    @Arg('input', () => CreateWebhookSubscriptionInput) input: CreateWebhookSubscriptionInput,
+    @Ctx() ctx: GqlContext,
+  ): Promise<WebhookSubscriptionPayloadGql> {
     const r = await ctx.services.webhooks.subscriptions.create(actorOf(ctx), input);
     return { subscription: subscriptionGql(r.subscription), secret: r.secret };
   }
 
   @Authorized(CAN.admin)
   @Mutation(() => WebhookSubscriptionPayloadGql)
-  async updateWebhookSubscription(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateWebhookSubscriptionInput) input: UpdateWebhookSubscriptionInput, @Ctx() ctx: GqlContext): Promise<WebhookSubscriptionPayloadGql> {
+  async updateWebhookSubscription(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateWebhookSubscriptionInput) input: UpdateWebhookSubscriptionInput,
+    @Ctx() ctx: GqlContext,
+  ): Promise<WebhookSubscriptionPayloadGql> {
     const r = await ctx.services.webhooks.subscriptions.update(id, input);
     return { subscription: subscriptionGql(r.subscription), secret: r.secret };
   }
@@ -62,7 +75,9 @@ export class WebhookResolver {
   }
 
   @Authorized(CAN.admin)
-  @Mutation(() => WebhookDeliveryGql, { description: 'Sends a delivery again (a DEAD one, or one the receiver lost), due now with a fresh 24-hour retry window.' })
+  @Mutation(() => WebhookDeliveryGql, {
+    description: 'Sends a delivery again (a DEAD one, or one the receiver lost), due now with a fresh 24-hour retry window.',
+  })
   async redeliverWebhook(@Arg('deliveryId', () => ID) deliveryId: string, @Ctx() ctx: GqlContext): Promise<WebhookDeliveryGql> {
     return deliveryGql(await ctx.services.webhooks.deliveries.redeliver(deliveryId));
   }
@@ -70,16 +85,35 @@ export class WebhookResolver {
 
 function subscriptionGql(s: WebhookSubscriptionEntity): WebhookSubscriptionGql {
   return {
-    id: String(s.id), url: urlForDisplay(s.url), eventTypes: s.eventTypes, source: s.source, active: s.active, description: s.description,
-    secretCount: s.secrets.length, createdBy: s.createdBy, createdAt: s.createdAt, updatedAt: s.updatedAt,
+    id: String(s.id),
+    url: urlForDisplay(s.url),
+    eventTypes: s.eventTypes,
+    source: s.source,
+    active: s.active,
+    description: s.description,
+    secretCount: s.secrets.length,
+    createdBy: s.createdBy,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
   };
 }
 
 function deliveryGql({ delivery: d, event: e }: DeliveryView): WebhookDeliveryGql {
   return {
-    id: String(d.id), subscriptionId: String(d.subscriptionId), eventId: e.eventId, eventType: e.type,
-    incidentId: d.incidentId === null ? null : String(d.incidentId), status: d.status as WebhookDeliveryStatusGql, attempts: d.attempts,
-    occurredAt: e.occurredAt, nextAttemptAt: d.nextAttemptAt, retryUntil: d.retryUntil, lastAttemptAt: d.lastAttemptAt,
-    lastStatusCode: d.lastStatus, lastError: d.lastError, deliveredAt: d.deliveredAt, data: e.payload,
+    id: String(d.id),
+    subscriptionId: String(d.subscriptionId),
+    eventId: e.eventId,
+    eventType: e.type,
+    incidentId: d.incidentId === null ? null : String(d.incidentId),
+    status: d.status as WebhookDeliveryStatusGql,
+    attempts: d.attempts,
+    occurredAt: e.occurredAt,
+    nextAttemptAt: d.nextAttemptAt,
+    retryUntil: d.retryUntil,
+    lastAttemptAt: d.lastAttemptAt,
+    lastStatusCode: d.lastStatus,
+    lastError: d.lastError,
+    deliveredAt: d.deliveredAt,
+    data: e.payload,
   };
 }

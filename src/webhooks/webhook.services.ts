@@ -12,7 +12,7 @@ import { WebhookSubscriptionService } from './webhook-subscription.service';
 import { WebhookRetention } from './webhook-retention';
 import { WebhookDestinations } from './webhook-destination';
 
-/** Signed webhooks (issue 8): the outbox, what feeds it, subscriptions, deliveries and their worker. */
+/** Signed webhooks: the outbox, what feeds it, subscriptions, deliveries and their worker. */
 export interface WebhookServices {
   outbox: WebhookOutbox;
   /** Incident, refund and rule-pack writes → outbox events, in the writes' transactions. */
@@ -26,7 +26,14 @@ export interface WebhookServices {
   runOnce(): Promise<WorkerRun>;
 }
 
-export function createWebhookServices(config: AppConfig, ds: DataSource, tx: Transactions, clock: Clock, log: Logger, refundReader: RefundReader): WebhookServices {
+export function createWebhookServices(
+  config: AppConfig,
+  ds: DataSource,
+  tx: Transactions,
+  clock: Clock,
+  log: Logger,
+  refundReader: RefundReader,
+): WebhookServices {
   const outbox = new WebhookOutbox();
   const destinations = new WebhookDestinations(config.webhookAllowedHosts);
   const worker = new WebhookDeliveryWorker(ds, tx, clock, log, config.webhooks);

@@ -23,12 +23,14 @@ describe('integrations acting for staff (X-Triage-Employee)', () => {
   });
   afterAll(() => h.close());
 
-  it('me: the key alone, or the member it acts for with the member\'s roles and the key\'s source', async () => {
+  it("me: the key alone, or the member it acts for with the member's roles and the key's source", async () => {
     const alone = await gqlAs(h, erpStaff, null, ME);
     expect(alone.data.me).toEqual({ name: 'erp-people', roles: ['INTEGRATION'], source: 'erp', staff: null });
     const acting = await gqlAs(h, erpStaff, 'F01', ME);
     expect(acting.data.me).toEqual({
-      name: 'erp-people', roles: ['CASHIER', 'ACCOUNTANT'], source: 'erp',
+      name: 'erp-people',
+      roles: ['CASHIER', 'ACCOUNTANT'],
+      source: 'erp',
       staff: { employeeNo: 'F01', name: '张三', department: 'FINANCE', roles: ['CASHIER', 'ACCOUNTANT'], phone: '138****0002', active: true },
     });
     const agent = await gqlAs(h, h.keys.AGENT, null, ME);
@@ -36,13 +38,18 @@ describe('integrations acting for staff (X-Triage-Employee)', () => {
   });
 
   it('a key without the right, an unknown or malformed employee number: FORBIDDEN', async () => {
-    for (const [key, emp] of [[h.keys.ERP, 'F01'], [h.keys.AGENT, 'F01'], [erpStaff, 'NOBODY'], [erpStaff, 'F 01']] as const) {
+    for (const [key, emp] of [
+      [h.keys.ERP, 'F01'],
+      [h.keys.AGENT, 'F01'],
+      [erpStaff, 'NOBODY'],
+      [erpStaff, 'F 01'],
+    ] as const) {
       const res = await gqlAs(h, key, emp, ME);
       expect(res.errors?.[0].extensions.code).toBe('FORBIDDEN');
     }
   });
 
-  it('stays bound to the key\'s source: reports and reads only its own source, even for a staff role that sees all', async () => {
+  it("stays bound to the key's source: reports and reads only its own source, even for a staff role that sees all", async () => {
     const own = await gqlAs(h, erpStaff, 'A01', REPORT, { input: { source: 'erp', externalRef: ref('D'), category: 'SERVICE' } });
     expect(own.errors).toBeUndefined();
     const other = await gqlAs(h, erpStaff, 'A01', REPORT, { input: { source: 'crm', externalRef: ref('D'), category: 'SERVICE' } });
@@ -54,8 +61,13 @@ describe('integrations acting for staff (X-Triage-Employee)', () => {
   });
 
   it('names the person in refund steps, history, reports and webhooks, and counts people when signing', async () => {
-    await h.gql(h.keys.ADMIN, `mutation { createWebhookSubscription(input: { url: "http://127.0.0.1:9/hook", eventTypes: ["refund.step_decided"] }) { secret } }`);
-    const inc = await gqlAs(h, erpStaff, 'A01', REPORT, { input: { source: 'erp', externalRef: ref('R'), category: 'OVERCHARGE', amount: '300.00', customer: { phone: '13912345678' } } });
+    await h.gql(
+      h.keys.ADMIN,
+      `mutation { createWebhookSubscription(input: { url: "http://127.0.0.1:9/hook", eventTypes: ["refund.step_decided"] }) { secret } }`,
+    );
+    const inc = await gqlAs(h, erpStaff, 'A01', REPORT, {
+      input: { source: 'erp', externalRef: ref('R'), category: 'OVERCHARGE', amount: '300.00', customer: { phone: '13912345678' } },
+    });
     const incidentId = inc.data.reportIncident.incident.id;
     const req = await gqlAs(h, erpStaff, 'A01', REQUEST, { i: { incidentId, amount: '100.00', method: 'CASH' } });
     expect(req.data.requestRefund.requestedBy).toBe('赵六 (erp)');
@@ -72,13 +84,21 @@ describe('integrations acting for staff (X-Triage-Employee)', () => {
     const twice = await gqlAs(h, erpStaff2, 'F01', DECIDE, { i: { refundId, step: 'ACCOUNTANT_REVIEW', decision: 'APPROVE' } });
     expect(twice.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', signedStep: 'CASHIER_CHECK' });
     const accountant = await gqlAs(h, erpStaff2, 'F02', DECIDE, { i: { refundId, step: 'ACCOUNTANT_REVIEW', decision: 'APPROVE' } });
-    expect(accountant.data.decideRefundStep.steps.slice(0, 2)).toEqual([{ step: 'CASHIER_CHECK', actor: '张三 (erp)' }, { step: 'ACCOUNTANT_REVIEW', actor: '李四 (erp)' }]);
+    expect(accountant.data.decideRefundStep.steps.slice(0, 2)).toEqual([
+      { step: 'CASHIER_CHECK', actor: '张三 (erp)' },
+      { step: 'ACCOUNTANT_REVIEW', actor: '李四 (erp)' },
+    ]);
     // A bare finance key with a person's name is not that person: two keys are two people.
     const director = await h.gql(h.keys.FINANCE_DIRECTOR, DECIDE, { i: { refundId, step: 'FINANCE_DIRECTOR_APPROVAL', decision: 'APPROVE' } });
     expect(director.errors).toBeUndefined();
 
     const history = await h.app.services.ds.query('SELECT actor, kind FROM refund_transitions WHERE refund_id = ? ORDER BY id', [Number(refundId)]);
-    expect(history.map((r: any) => [r.kind, r.actor])).toEqual([['REQUESTED', '赵六 (erp)'], ['APPROVED', '张三 (erp)'], ['APPROVED', '李四 (erp)'], ['APPROVED', 'test-finance_director']]);
+    expect(history.map((r: any) => [r.kind, r.actor])).toEqual([
+      ['REQUESTED', '赵六 (erp)'],
+      ['APPROVED', '张三 (erp)'],
+      ['APPROVED', '李四 (erp)'],
+      ['APPROVED', 'test-finance_director'],
+    ]);
 
     const report = await h.gql(h.keys.ANALYST, `{ monthlyRefundReport(month: "2026-10") { customerServiceRows { refundNo submitter contact } } }`);
     expect(report.data.monthlyRefundReport.customerServiceRows).toEqual([expect.objectContaining({ submitter: '赵六 (erp)', contact: '139****5678' })]);
@@ -86,7 +106,11 @@ describe('integrations acting for staff (X-Triage-Employee)', () => {
     await h.app.services.webhooks.runOnce();
     const hooks = await h.gql(h.keys.ADMIN, `{ webhookDeliveries(first: 10, filter: { eventType: ["refund.step_decided"] }) { edges { node { data } } } }`);
     const actors = hooks.data.webhookDeliveries.edges.map((e: any) => [e.node.data.step, e.node.data.actor]).reverse();
-    expect(actors).toEqual([['CASHIER_CHECK', '张三 (erp)'], ['ACCOUNTANT_REVIEW', '李四 (erp)'], ['FINANCE_DIRECTOR_APPROVAL', 'test-finance_director']]);
+    expect(actors).toEqual([
+      ['CASHIER_CHECK', '张三 (erp)'],
+      ['ACCOUNTANT_REVIEW', '李四 (erp)'],
+      ['FINANCE_DIRECTOR_APPROVAL', 'test-finance_director'],
+    ]);
   });
 
   it('a deactivated member fails on the next request', async () => {

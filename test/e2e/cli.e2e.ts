@@ -13,8 +13,13 @@ describe('the triage CLI on a database that is missing or not migrated', () => {
   const file = path.join(dir, 'triage.sqlite');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const triage = (args: string[], env: Record<string, string> = {}) =>
-    promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), ...args], { env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 })
-      .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+    promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), ...args], {
+      env: { ...process.env, DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'silent', ...env },
+      timeout: 60_000,
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
+    );
 
   (built ? it : it.skip)('says to run triage migrate instead of failing on a missing table, and leaves no empty file', async () => {
     const keys = await triage(['apikey', 'list']);
@@ -59,7 +64,9 @@ describe('triage rules validate', () => {
     try {
       fs.cpSync(path.join(root, 'rules'), dir, { recursive: true });
       const soon = await validate(day(20));
-      expect(soon.stdout).toMatch(/^warning: catalog\.json:\/calendar\/holidaysKnownUntil: the holiday calendar is known until \d{4}-\d{2}-\d{2} \(in (19|20|21) days\)/m);
+      expect(soon.stdout).toMatch(
+        /^warning: catalog\.json:\/calendar\/holidaysKnownUntil: the holiday calendar is known until \d{4}-\d{2}-\d{2} \(in (19|20|21) days\)/m,
+      );
       expect((await validate(day(120))).stdout).not.toMatch(/holidaysKnownUntil/);
       const bad = await validate('2026-13-01').catch((e) => e);
       expect(bad.code).toBe(1);
@@ -69,7 +76,7 @@ describe('triage rules validate', () => {
     }
   });
 
-  (built ? it : it.skip)('checks the pack\'s test files too: a broken one fails validation, naming the file', async () => {
+  (built ? it : it.skip)("checks the pack's test files too: a broken one fails validation, naming the file", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-validate-'));
     try {
       fs.cpSync(path.join(root, 'rules'), dir, { recursive: true });

@@ -11,18 +11,32 @@ describe('console static files', () => {
 
   it('serves the page with a same-origin CSP, and its hashed assets for a year', async () => {
     await request(h.app.server).get('/console').expect(301).expect('location', '/console/');
-    const page = await request(h.app.server).get('/console/').expect(200).expect('content-type', /text\/html/);
+    const page = await request(h.app.server)
+      .get('/console/')
+      .expect(200)
+      .expect('content-type', /text\/html/);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['cache-control']).toBe('no-cache');
     const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(page.text)![1];
-    const js = await request(h.app.server).get(script).expect(200).expect('content-type', /javascript/);
+    const js = await request(h.app.server)
+      .get(script)
+      .expect(200)
+      .expect('content-type', /javascript/);
     expect(js.headers['cache-control']).toContain('immutable');
     // Another path of the single page answers its index.html (the page's router decides).
-    await request(h.app.server).get('/console/anything').expect(200).expect('content-type', /text\/html/);
+    await request(h.app.server)
+      .get('/console/anything')
+      .expect(200)
+      .expect('content-type', /text\/html/);
   });
 
   it('reaches nothing outside the built console, and only reads', async () => {
-    for (const p of ['/console/assets/../../../package.json', '/console/assets/%2e%2e/%2e%2e/%2e%2e/package.json', '/console/assets/missing.js', '/console/assets/%00']) {
+    for (const p of [
+      '/console/assets/../../../package.json',
+      '/console/assets/%2e%2e/%2e%2e/%2e%2e/package.json',
+      '/console/assets/missing.js',
+      '/console/assets/%00',
+    ]) {
       const res = await request(h.app.server).get(p);
       expect(res.text).not.toContain('"devDependencies"');
       expect([200, 404]).toContain(res.status);

@@ -12,11 +12,18 @@ import { REQUEST } from './support/refunds';
  */
 const root = path.join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const SHOTS = path.join(root, 'test-results', 'console');
 const haveChromium = fs.existsSync(CHROMIUM);
 if (!haveChromium) {
-  // eslint-disable-next-line no-console
   console.warn(`console browser tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 }
 
@@ -103,7 +110,9 @@ if (!haveChromium) {
   });
 
   it('completes an action with the evidence the catalog asks for, shown with why each rule fired', async () => {
-    const [loss] = (await h.gql(leadKey, '{ incidents(filter: { category: ["PROPERTY_LOSS"] }) { edges { node { id externalRef } } } }')).data.incidents.edges.map((e: any) => e.node);
+    const [loss] = (
+      await h.gql(leadKey, '{ incidents(filter: { category: ["PROPERTY_LOSS"] }) { edges { node { id externalRef } } } }')
+    ).data.incidents.edges.map((e: any) => e.node);
     await page.locator(`[data-ref="${loss.externalRef}"]`).click();
     await expect(page.locator('[data-testid="fired-rules"]').textContent()).resolves.toContain('超5000元');
     const action = page.locator('[data-action="POLICE_REPORT"]');
@@ -115,13 +124,16 @@ if (!haveChromium) {
     await action.locator('input[aria-label="evidence value"]').fill('110-2026-0042');
     await action.getByRole('button', { name: '提交' }).click();
     await action.locator('pre.evidence').waitFor();
-    const stored = (await h.gql(h.keys.ADMIN, 'query($id: ID!) { incident(id: $id) { actions { code done doneBy evidence } } }', { id: loss.id })).data.incident.actions;
+    const stored = (await h.gql(h.keys.ADMIN, 'query($id: ID!) { incident(id: $id) { actions { code done doneBy evidence } } }', { id: loss.id })).data.incident
+      .actions;
     expect(stored.find((a: any) => a.code === 'POLICE_REPORT')).toMatchObject({ done: true, doneBy: 'console-lead', evidence: { receiptNo: '110-2026-0042' } });
     await shot('incident');
   });
 
   it('approves a refund step as cashier, and the same person is refused the next step with the signing rules', async () => {
-    const [overcharge] = (await h.gql(leadKey, '{ incidents(filter: { category: ["OVERCHARGE"] }) { edges { node { id } } } }')).data.incidents.edges.map((e: any) => e.node);
+    const [overcharge] = (await h.gql(leadKey, '{ incidents(filter: { category: ["OVERCHARGE"] }) { edges { node { id } } } }')).data.incidents.edges.map(
+      (e: any) => e.node,
+    );
     const res = await h.gql(h.keys.AGENT, REQUEST, { input: { incidentId: overcharge.id, amount: '120.50', method: 'ORIGINAL_PAYMENT' } });
     expect(res.errors).toBeUndefined();
     const refund = res.data.requestRefund;
@@ -136,7 +148,8 @@ if (!haveChromium) {
     await expect(next.locator('.error').getAttribute('data-code')).resolves.toBe('FORBIDDEN');
     await next.locator('[data-testid="signing-rule"]').waitFor();
     await shot('my-work', true);
-    const after = (await h.gql(h.keys.ADMIN, 'query($id: ID!) { refund(id: $id) { currentStep steps { step status actor comment } } }', { id: refund.id })).data.refund;
+    const after = (await h.gql(h.keys.ADMIN, 'query($id: ID!) { refund(id: $id) { currentStep steps { step status actor comment } } }', { id: refund.id })).data
+      .refund;
     expect(after.currentStep).toBe('ACCOUNTANT_REVIEW');
     expect(after.steps.find((s: any) => s.step === 'CASHIER_CHECK')).toMatchObject({ status: 'APPROVED', actor: 'console-cashier', comment: '金额与订单一致' });
     expect(after.steps.find((s: any) => s.step === 'ACCOUNTANT_REVIEW')).toMatchObject({ status: 'PENDING', actor: null });

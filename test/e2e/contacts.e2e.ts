@@ -23,14 +23,17 @@ describe('contacts (联络人, 紧急应变外部联系通信录) and on-call (�
   it('ADMIN keeps contacts; every staff role reads them, phones masked per role', async () => {
     const fire = await h.gql(h.keys.ADMIN, UPSERT, { input: { kind: 'external', name: '火警', role: '119', phone: '119' } });
     expect(fire.data.upsertContact).toMatchObject({ kind: 'EXTERNAL', name: '火警', department: null, phone: '119' });
-    const lead = await h.gql(h.keys.ADMIN, UPSERT, { input: { kind: 'INTERNAL', name: '郑强', department: 'FACILITIES', role: '联络人', phone: '13800040001' } });
+    const lead = await h.gql(h.keys.ADMIN, UPSERT, {
+      input: { kind: 'INTERNAL', name: '郑强', department: 'FACILITIES', role: '联络人', phone: '13800040001' },
+    });
     const id = lead.data.upsertContact.id;
     const renamed = await h.gql(h.keys.ADMIN, UPSERT, { input: { id, kind: 'INTERNAL', name: '郑强 (物业)', department: 'FACILITIES', phone: '13800040001' } });
     expect(renamed.data.upsertContact).toMatchObject({ id, name: '郑强 (物业)' });
     expect((await h.gql(h.keys.AGENT, CONTACTS, { kind: 'INTERNAL' })).data.contacts).toEqual([expect.objectContaining({ id, phone: '13800040001' })]);
     expect((await h.gql(h.keys.ANALYST, CONTACTS, { kind: 'INTERNAL' })).data.contacts).toEqual([expect.objectContaining({ id, phone: '138****0001' })]);
     expect((await h.gql(h.keys.ANALYST, CONTACTS, {})).data.contacts).toHaveLength(2);
-    for (const k of [h.keys.AGENT, h.keys.ERP]) expect((await h.gql(k, UPSERT, { input: { kind: 'EXTERNAL', name: 'x' } })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    for (const k of [h.keys.AGENT, h.keys.ERP])
+      expect((await h.gql(k, UPSERT, { input: { kind: 'EXTERNAL', name: 'x' } })).errors?.[0].extensions.code).toBe('FORBIDDEN');
     expect((await h.gql(h.keys.ERP, CONTACTS, {})).errors?.[0].extensions.code).toBe('FORBIDDEN');
     expect(await h.gql(h.keys.ADMIN, `mutation($id: ID!) { deleteContact(id: $id) }`, { id })).toMatchObject({ data: { deleteContact: true } });
     expect(await h.gql(h.keys.ADMIN, `mutation($id: ID!) { deleteContact(id: $id) }`, { id })).toMatchObject({ data: { deleteContact: false } });
@@ -44,7 +47,8 @@ describe('contacts (联络人, 紧急应变外部联系通信录) and on-call (�
       [{ kind: 'INTERNAL', name: 'x', department: 'MARS' }, 'input.department'],
       [{ kind: 'EXTERNAL', name: 'x', phone: 'call me' }, 'input.phone'],
     ] as const;
-    for (const [input, field] of cases) expect((await h.gql(h.keys.ADMIN, UPSERT, { input })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    for (const [input, field] of cases)
+      expect((await h.gql(h.keys.ADMIN, UPSERT, { input })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect((await h.gql(h.keys.ADMIN, UPSERT, { input: { id: '999999', kind: 'EXTERNAL', name: 'x' } })).errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
@@ -52,12 +56,22 @@ describe('contacts (联络人, 紧急应变外部联系通信录) and on-call (�
     const day = { department: 'FACILITIES', employeeNo: 'FC1', from: '2026-11-23T00:00:00Z', to: '2026-11-23T12:00:00Z' };
     const night = { department: 'facilities', employeeNo: 'FC2', from: '2026-11-23T12:00:00Z', to: '2026-11-24T00:00:00Z' };
     const set = await h.gql(h.keys.ADMIN, SET, { shifts: [day, night] });
-    expect(set.data.setOnCall.map((s: any) => [s.department, s.staff.employeeNo, s.from])).toEqual([['FACILITIES', 'FC1', '2026-11-23T00:00:00.000Z'], ['FACILITIES', 'FC2', '2026-11-23T12:00:00.000Z']]);
+    expect(set.data.setOnCall.map((s: any) => [s.department, s.staff.employeeNo, s.from])).toEqual([
+      ['FACILITIES', 'FC1', '2026-11-23T00:00:00.000Z'],
+      ['FACILITIES', 'FC2', '2026-11-23T12:00:00.000Z'],
+    ]);
     expect((await h.gql(h.keys.AGENT, ON_CALL, { d: 'FACILITIES' })).data.onCall).toEqual([{ employeeNo: 'FC1', name: '郑强', phone: '13800040001' }]);
-    expect((await h.gql(h.keys.CASHIER, ON_CALL, { d: 'FACILITIES', at: '2026-11-23T13:00:00Z' })).data.onCall).toEqual([{ employeeNo: 'FC2', name: '冯伟', phone: '138****0002' }]);
+    expect((await h.gql(h.keys.CASHIER, ON_CALL, { d: 'FACILITIES', at: '2026-11-23T13:00:00Z' })).data.onCall).toEqual([
+      { employeeNo: 'FC2', name: '冯伟', phone: '138****0002' },
+    ]);
     expect((await h.gql(h.keys.AGENT, ON_CALL, { d: 'FACILITIES', at: '2026-11-24T00:00:00Z' })).data.onCall).toEqual([]);
     // Both on duty in the morning from now on: the morning's shift is replaced, the night stays.
-    await h.gql(h.keys.ADMIN, SET, { shifts: [{ ...day, employeeNo: 'FC1' }, { ...day, employeeNo: 'FC2' }] });
+    await h.gql(h.keys.ADMIN, SET, {
+      shifts: [
+        { ...day, employeeNo: 'FC1' },
+        { ...day, employeeNo: 'FC2' },
+      ],
+    });
     expect((await h.gql(h.keys.AGENT, ON_CALL, { d: 'FACILITIES' })).data.onCall.map((m: any) => m.employeeNo)).toEqual(['FC1', 'FC2']);
     expect((await h.gql(h.keys.AGENT, ON_CALL, { d: 'FACILITIES', at: '2026-11-23T13:00:00Z' })).data.onCall.map((m: any) => m.employeeNo)).toEqual(['FC2']);
   });
@@ -70,7 +84,8 @@ describe('contacts (联络人, 紧急应变外部联系通信录) and on-call (�
       [{ ...ok, employeeNo: 'OLD' }, 'shifts.1.employeeNo'],
       [{ ...ok, department: 'MARS' }, 'shifts.1.department'],
     ] as const;
-    for (const [bad, field] of cases) expect((await h.gql(h.keys.ADMIN, SET, { shifts: [ok, bad] })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    for (const [bad, field] of cases)
+      expect((await h.gql(h.keys.ADMIN, SET, { shifts: [ok, bad] })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect((await h.gql(h.keys.AGENT, ON_CALL, { d: 'SECURITY', at: '2026-11-25T01:00:00Z' })).data.onCall).toEqual([]);
     expect((await h.gql(h.keys.AGENT, SET, { shifts: [ok] })).errors?.[0].extensions.code).toBe('FORBIDDEN');
   });

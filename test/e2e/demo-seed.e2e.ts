@@ -20,13 +20,17 @@ describe('demo seed', () => {
     expect(first).toMatchObject({ months: ['2026-09', '2026-10', '2026-11'], created: 45, skipped: 0 });
     expect(await seedDemo(h.app.services.config, opts)).toMatchObject({ created: 0, skipped: 45, refunds: {} });
 
-    const incidents = await h.gql(h.keys.ADMIN, '{ incidents(filter: { includeDrills: true }, first: 200) { totalCount edges { node { category reportedAt } } } }');
+    const incidents = await h.gql(
+      h.keys.ADMIN,
+      '{ incidents(filter: { includeDrills: true }, first: 200) { totalCount edges { node { category reportedAt } } } }',
+    );
     expect(incidents.data.incidents.totalCount).toBe(45);
     expect(new Set(incidents.data.incidents.edges.map((e: any) => e.node.category))).toEqual(new Set(DEMO_CATEGORIES));
     expect(incidents.data.incidents.edges.every((e: any) => Date.parse(e.node.reportedAt) < opts.until.getTime())).toBe(true);
 
     const refunds = await h.gql(h.keys.ADMIN, '{ refunds(first: 200) { edges { node { amount status requestedAt } } } }');
-    const october = refunds.data.refunds.edges.map((e: any) => e.node)
+    const october = refunds.data.refunds.edges
+      .map((e: any) => e.node)
       .filter((r: any) => r.status !== 'CANCELLED' && DateTime.fromISO(r.requestedAt).setZone('Asia/Shanghai').toFormat('yyyy-MM') === '2026-10');
     expect(october.length).toBeGreaterThan(0);
     const fen = (a: string) => BigInt(a.replace('.', ''));
@@ -42,8 +46,12 @@ describe('demo seed', () => {
     const real = await h.gql(h.keys.ADMIN, '{ incidents(first: 1) { totalCount } }');
     expect(byMonth.reduce((s, r) => s + r.count, 0)).toBe(real.data.incidents.totalCount);
     // The rollup kept through every write of the seed (reports, status changes, satisfaction, breaches) equals a rebuild.
-    const cells = () => h.app.services.ds.query('SELECT * FROM incident_rollups WHERE incident_count <> 0 ORDER BY business_month, drill, category, subtype, severity, owner_department, source, channel, status')
-      .then((rows: Array<Record<string, unknown>>) => rows.map(({ id: _id, ...r }) => Object.values(r).map(String).join('|')));
+    const cells = () =>
+      h.app.services.ds
+        .query(
+          'SELECT * FROM incident_rollups WHERE incident_count <> 0 ORDER BY business_month, drill, category, subtype, severity, owner_department, source, channel, status',
+        )
+        .then((rows: Array<Record<string, unknown>>) => rows.map(({ id: _id, ...r }) => Object.values(r).map(String).join('|')));
     const incremental = await cells();
     await h.app.services.tx.run((em) => rebuildIncidentRollups(em));
     expect(await cells()).toEqual(incremental);

@@ -33,7 +33,7 @@ describe('nested reads batched per request', () => {
     expect(edges.reduce((n: number, e: any) => n + e.node.refunds.length, 0)).toBe(12);
     // Each refund's incident is its own, with the same refunds.
     for (const e of edges) for (const r of e.node.refunds) expect(r.incident.id).toBe(e.node.id);
-    if (process.env.SHOW_STATEMENTS) console.log(small.statements.length, large.statements.length, large.statements.join("\n"));
+    if (process.env.SHOW_STATEMENTS) console.log(small.statements.length, large.statements.length, large.statements.join('\n'));
     expect(large.statements.length).toBe(small.statements.length);
     expect(large.statements.length).toBeLessThanOrEqual(20);
   });

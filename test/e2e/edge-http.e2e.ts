@@ -30,7 +30,9 @@ describe('HTTP timeouts and connection cap', () => {
   let h: Harness;
   const timers: NodeJS.Timeout[] = [];
   beforeAll(async () => {
-    h = await startHarness({ env: { HTTP_REQUEST_TIMEOUT_MS: '1500', HTTP_HEADERS_TIMEOUT_MS: '800', HTTP_KEEP_ALIVE_TIMEOUT_MS: '400', HTTP_MAX_CONNECTIONS: '4' } });
+    h = await startHarness({
+      env: { HTTP_REQUEST_TIMEOUT_MS: '1500', HTTP_HEADERS_TIMEOUT_MS: '800', HTTP_KEEP_ALIVE_TIMEOUT_MS: '400', HTTP_MAX_CONNECTIONS: '4' },
+    });
   });
   afterEach(() => {
     timers.splice(0).forEach(clearInterval);

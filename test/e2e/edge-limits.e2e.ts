@@ -34,7 +34,11 @@ describe('documents refused before they run', () => {
       expect(JSON.stringify(res.body)).not.toMatch(/Maximum call stack|stacktrace/);
     }
     expect((await post(h, h.keys.ADMIN, [{ query: '{ __typename }' }, { query: lists }])).status).toBe(400);
-    const get = await request(h.app.server).get('/graphql').query({ query: lists }).set('authorization', `Bearer ${h.keys.ADMIN}`).set('apollo-require-preflight', 'true');
+    const get = await request(h.app.server)
+      .get('/graphql')
+      .query({ query: lists })
+      .set('authorization', `Bearer ${h.keys.ADMIN}`)
+      .set('apollo-require-preflight', 'true');
     expect(get.status).toBe(400);
     // Braces inside strings are text, not nesting.
     const text = await post(h, h.keys.ADMIN, { query: `{ incidents(filter: { category: ["${'{'.repeat(200)}"] }) { totalCount } }` });
@@ -71,7 +75,12 @@ describe('documents refused before they run', () => {
     expect(after).not.toMatch(/Op\d+_x/);
     expect(after).toMatch(/triage_graphql_operations_total\{operation="other",type="query",outcome="OK"\} 41/);
     // Only the counts change: same series, same size within a few bytes per counter.
-    const series = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/ [^ ]+$/, '')).filter((l) => !/process|_seconds_(sum|count|bucket)|_bytes|triage_http/.test(l));
+    const series = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.replace(/ [^ ]+$/, ''))
+        .filter((l) => !/process|_seconds_(sum|count|bucket)|_bytes|triage_http/.test(l));
     expect(series(after).sort()).toEqual(series(before).sort());
     expect(after.length).toBeLessThan(before.length + 2_000);
     // The schema's own operation names stay as they are.
@@ -83,7 +92,9 @@ describe('documents refused before they run', () => {
 describe('budgets per HTTP request', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { GRAPHQL_MAX_COST: '500', MAX_PAGE_SIZE: '100', RATE_LIMIT_PER_MINUTE: '12', GRAPHQL_MAX_BATCH: '10', GRAPHQL_MAX_ALIASES: '10' } });
+    h = await startHarness({
+      env: { GRAPHQL_MAX_COST: '500', MAX_PAGE_SIZE: '100', RATE_LIMIT_PER_MINUTE: '12', GRAPHQL_MAX_BATCH: '10', GRAPHQL_MAX_ALIASES: '10' },
+    });
   });
   afterAll(async () => h.close());
 
@@ -102,7 +113,11 @@ describe('budgets per HTTP request', () => {
   it('counts operations against the rate limit, not HTTP requests: each of a batch, each aliased mutation', async () => {
     const key = await h.key('edge-rate', ['INTEGRATION'], 'erp');
     // 12 a minute: one batch of 10 queries spends 10 of them.
-    const batch = await post(h, key, Array.from({ length: 10 }, () => ({ query: '{ activeRuleSet { version } }' })));
+    const batch = await post(
+      h,
+      key,
+      Array.from({ length: 10 }, () => ({ query: '{ activeRuleSet { version } }' })),
+    );
     expect(batch.status).toBe(200);
     // A mutation with three aliased reports is three: over the remaining two, refused before it runs.
     const aliased = `mutation { ${[1, 2, 3].map((i) => `r${i}: reportIncident(input: { source: "erp", externalRef: "${ref('RATE')}", category: "SERVICE" }) { created }`).join(' ')} }`;
@@ -113,7 +128,10 @@ describe('budgets per HTTP request', () => {
     const [{ n }] = await h.app.services.ds.query(`SELECT COUNT(*) AS n FROM incidents WHERE external_ref LIKE 'RATE-%'`);
     expect(Number(n)).toBe(0);
     // Another key is unaffected.
-    expect((await post(h, h.keys.ERP, { query: aliased.replace(/RATE-[^"]+/g, () => ref('OTHER')) })).body.data).toMatchObject({ r1: { created: true }, r3: { created: true } });
+    expect((await post(h, h.keys.ERP, { query: aliased.replace(/RATE-[^"]+/g, () => ref('OTHER')) })).body.data).toMatchObject({
+      r1: { created: true },
+      r3: { created: true },
+    });
   });
 
   it('throttles keyless requests by client address', async () => {
@@ -133,7 +151,9 @@ describe('a time budget per HTTP request', () => {
   afterAll(async () => h.close());
 
   it('cancels a request that runs past it: 503 REQUEST_TIMEOUT, told once', async () => {
-    const res = await post(h, h.keys.ADMIN, { query: `{ incidents(first: 50) { edges { node { id history { kind } refunds { id } clock { paused } breaches { id } } } } }` });
+    const res = await post(h, h.keys.ADMIN, {
+      query: `{ incidents(first: 50) { edges { node { id history { kind } refunds { id } clock { paused } breaches { id } } } } }`,
+    });
     expect(res.status).toBe(503);
     const codes = res.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code);
     expect(codes).toEqual(['REQUEST_TIMEOUT']);

@@ -18,12 +18,14 @@ const HISTORY = `query($id: ID!) { incident(id: $id) {
   history { kind actor note detail }
 } }`;
 const STATUS = 'mutation($id: ID!, $s: IncidentStatus!) { setIncidentStatus(id: $id, status: $s) { status version } }';
-const COMPLETE = 'mutation($id: ID!, $code: String!, $ev: JSON) { completeAction(incidentId: $id, code: $code, evidence: $ev) { version actions { code done evidence } } }';
+const COMPLETE =
+  'mutation($id: ID!, $code: String!, $ev: JSON) { completeAction(incidentId: $id, code: $code, evidence: $ev) { version actions { code done evidence } } }';
 const PAUSE = 'mutation($id: ID!, $r: String!) { pauseIncidentClock(id: $id, reason: $r) { version acknowledgeBy clock { paused reason pausedBy } } }';
-const RESUME = 'mutation($id: ID!) { resumeIncidentClock(id: $id) { version acknowledgeBy actions { code dueAt } clock { paused pauses pausedSeconds pausedWorkingSeconds } } }';
+const RESUME =
+  'mutation($id: ID!) { resumeIncidentClock(id: $id) { version acknowledgeBy actions { code dueAt } clock { paused pauses pausedSeconds pausedWorkingSeconds } } }';
 const BREACHES = `query($f: BreachFilter) { breaches(filter: $f, first: 100) { totalCount edges { node { id incidentId subjectType kind code escalationLevel escalatedTo settledAt } } } }`;
 
-/** Deadlines that act (issue 8): breaches recorded once, the ladder climbed once per rung, pauses, evidence. */
+/** Deadlines that act: breaches recorded once, the ladder climbed once per rung, pauses, evidence. */
 describe('escalation', () => {
   let h: Harness;
   let k: ReturnType<typeof refundKit>;
@@ -61,9 +63,13 @@ describe('escalation', () => {
     const second = await secondInstance();
     const receiver = await WebhookReceiver.start(['fail', 'fail']);
     try {
-      const sub = await h.gql(h.keys.ADMIN, 'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret subscription { id } } }', {
-        i: { url: receiver.url, eventTypes: ['incident.escalated'] },
-      });
+      const sub = await h.gql(
+        h.keys.ADMIN,
+        'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret subscription { id } } }',
+        {
+          i: { url: receiver.url, eventTypes: ['incident.escalated'] },
+        },
+      );
       const secret: string = sub.data.createWebhookSubscription.secret;
       expect(secret).toMatch(/^whsec_/);
 
@@ -86,13 +92,23 @@ describe('escalation', () => {
       const after = await incident(id);
       expect(after.breaches).toHaveLength(1);
       expect(after.breaches[0]).toMatchObject({
-        subjectType: 'REFUND_STEP', kind: 'DUE', code: 'CASHIER_CHECK', refundId: refund.id, escalationLevel: 1, escalatedTo: 'DEPARTMENT_MANAGER',
-        dueAt: local('2026-11-23T13:00').toISOString(), nextEscalationAt: local('2026-11-23T17:01').toISOString(), settledAt: null,
+        subjectType: 'REFUND_STEP',
+        kind: 'DUE',
+        code: 'CASHIER_CHECK',
+        refundId: refund.id,
+        escalationLevel: 1,
+        escalatedTo: 'DEPARTMENT_MANAGER',
+        dueAt: local('2026-11-23T13:00').toISOString(),
+        nextEscalationAt: local('2026-11-23T17:01').toISOString(),
+        settledAt: null,
       });
       expect(after).toMatchObject({ escalationLevel: 1, escalatedTo: 'DEPARTMENT_MANAGER' });
       const escalated = after.history.filter((e: any) => e.kind === 'ESCALATED');
       expect(escalated).toHaveLength(1);
-      expect(escalated[0]).toMatchObject({ actor: 'system:escalation', detail: { level: 1, escalatedTo: 'DEPARTMENT_MANAGER', escalatedToLabel: '部门经理', subject: { type: 'REFUND_STEP', code: 'CASHIER_CHECK' } } });
+      expect(escalated[0]).toMatchObject({
+        actor: 'system:escalation',
+        detail: { level: 1, escalatedTo: 'DEPARTMENT_MANAGER', escalatedToLabel: '部门经理', subject: { type: 'REFUND_STEP', code: 'CASHIER_CHECK' } },
+      });
       expect(after.history.filter((e: any) => e.kind === 'SLA_BREACHED')).toHaveLength(1);
       const steps = (await h.gql(h.keys.ADMIN, 'query($id: ID!) { refund(id: $id) { steps { step breached } } }', { id: refund.id })).data.refund.steps;
       expect(steps.map((s: any) => s.breached)).toEqual([true, false, false, false, false]);
@@ -112,7 +128,9 @@ describe('escalation', () => {
         data: { incidentId: id, level: 1, escalatedTo: 'DEPARTMENT_MANAGER', subject: { type: 'REFUND_STEP', code: 'CASHIER_CHECK', refundId: refund.id } },
       });
       const deliveries = await h.gql(h.keys.ADMIN, '{ webhookDeliveries { totalCount edges { node { status attempts lastStatusCode eventType } } } }');
-      expect(deliveries.data.webhookDeliveries.edges.map((e: any) => e.node)).toEqual([{ status: 'DELIVERED', attempts: 3, lastStatusCode: 204, eventType: 'incident.escalated' }]);
+      expect(deliveries.data.webhookDeliveries.edges.map((e: any) => e.node)).toEqual([
+        { status: 'DELIVERED', attempts: 3, lastStatusCode: 204, eventType: 'incident.escalated' },
+      ]);
 
       // Up the ladder: 分管领导 four hours later, 总经理 a day after that, each once, then no further.
       const climbs: string[] = [];
@@ -125,8 +143,11 @@ describe('escalation', () => {
       expect(climbs).toEqual(['1:DEPARTMENT_MANAGER', '2:SUPERVISING_LEADER', '2:SUPERVISING_LEADER', '3:GENERAL_MANAGER', '3:GENERAL_MANAGER']);
       const final = await incident(id);
       const stepBreach = final.breaches.find((x: any) => x.subjectType === 'REFUND_STEP');
-      expect(final.history.filter((e: any) => e.kind === 'ESCALATED' && e.detail.breachId === stepBreach.id).map((e: any) => e.detail.escalatedTo))
-        .toEqual(['DEPARTMENT_MANAGER', 'SUPERVISING_LEADER', 'GENERAL_MANAGER']);
+      expect(final.history.filter((e: any) => e.kind === 'ESCALATED' && e.detail.breachId === stepBreach.id).map((e: any) => e.detail.escalatedTo)).toEqual([
+        'DEPARTMENT_MANAGER',
+        'SUPERVISING_LEADER',
+        'GENERAL_MANAGER',
+      ]);
       expect(stepBreach.nextEscalationAt).toBeNull();
       expect(final.escalationLevel).toBe(3);
       expect(errors).toEqual([]);
@@ -209,14 +230,22 @@ describe('escalation', () => {
 
     const resumed = (await h.gql(h.keys.AGENT, RESUME, { id })).data.resumeIncidentClock;
     // Paused 4 h 30 min, all of it working time: 14:00 + 4.5 working hours is Tuesday 09:30; 11:00 + 4.5 h is 15:30.
-    expect(resumed).toMatchObject({ version: 3, acknowledgeBy: local('2026-11-24T09:30').toISOString(), clock: { paused: false, pauses: 1, pausedSeconds: 16200, pausedWorkingSeconds: 16200 } });
+    expect(resumed).toMatchObject({
+      version: 3,
+      acknowledgeBy: local('2026-11-24T09:30').toISOString(),
+      clock: { paused: false, pauses: 1, pausedSeconds: 16200, pausedWorkingSeconds: 16200 },
+    });
     expect(resumed.actions.find((a: any) => a.code === 'APOLOGIZE').dueAt).toBe(local('2026-11-23T15:30').toISOString());
     inc = await incident(id);
     expect(inc.history.filter((e: any) => e.kind.startsWith('CLOCK_')).map((e: any) => [e.kind, e.actor, e.note])).toEqual([
       ['CLOCK_PAUSED', 'test-cs_lead', '等待顾客提供订单截图'],
       ['CLOCK_RESUMED', 'test-agent', null],
     ]);
-    expect(inc.history.find((e: any) => e.kind === 'CLOCK_RESUMED').detail).toMatchObject({ pausedMs: 16200000, pausedWorkingMs: 16200000, actions: { APOLOGIZE: local('2026-11-23T15:30').toISOString() } });
+    expect(inc.history.find((e: any) => e.kind === 'CLOCK_RESUMED').detail).toMatchObject({
+      pausedMs: 16200000,
+      pausedWorkingMs: 16200000,
+      actions: { APOLOGIZE: local('2026-11-23T15:30').toISOString() },
+    });
 
     // The warning at 80 % of the (moved) hour: 15:18 of a clock that now runs 14:30 → 15:30.
     h.clock.set(local('2026-11-23T15:19'));
@@ -232,7 +261,11 @@ describe('escalation', () => {
     const id = await k.incident({ category: 'LOGISTICS', subtype: 'DAMAGED' }); // acknowledge by 10:15
     h.clock.set(local('2026-11-23T10:16'));
     await h.app.services.escalation.tick();
-    expect((await incident(id)).breaches[0]).toMatchObject({ kind: 'ACKNOWLEDGE', escalationLevel: 1, nextEscalationAt: local('2026-11-23T14:16').toISOString() });
+    expect((await incident(id)).breaches[0]).toMatchObject({
+      kind: 'ACKNOWLEDGE',
+      escalationLevel: 1,
+      nextEscalationAt: local('2026-11-23T14:16').toISOString(),
+    });
     h.clock.set(local('2026-11-23T11:00'));
     await h.gql(h.keys.AGENT, PAUSE, { id, r: '顾客联系不上' });
     h.clock.set(local('2026-11-23T13:00'));
@@ -257,8 +290,11 @@ describe('escalation', () => {
     h.clock.set(local('2026-11-23T10:16'));
     expect(await h.app.services.escalation.tick()).toMatchObject({ warnings: 0, breaches: 1, escalations: 1 });
     const inc = await incident(id);
-    expect(inc.history.filter((e: any) => e.kind.startsWith('SLA_') || e.kind === 'ESCALATED').map((e: any) => `${e.kind}:${e.detail.subject.kind}`))
-      .toEqual(['SLA_WARNING:ACKNOWLEDGE', 'SLA_BREACHED:ACKNOWLEDGE', 'ESCALATED:ACKNOWLEDGE']);
+    expect(inc.history.filter((e: any) => e.kind.startsWith('SLA_') || e.kind === 'ESCALATED').map((e: any) => `${e.kind}:${e.detail.subject.kind}`)).toEqual([
+      'SLA_WARNING:ACKNOWLEDGE',
+      'SLA_BREACHED:ACKNOWLEDGE',
+      'ESCALATED:ACKNOWLEDGE',
+    ]);
     const { data } = await h.gql(h.keys.ADMIN, '{ webhookDeliveries { totalCount } }');
     expect(data.webhookDeliveries.totalCount).toBe(0); // no subscription: the events wait in the outbox only
   });
@@ -275,18 +311,21 @@ describe('escalation', () => {
 
     h.clock.set(local('2026-11-23T10:20'));
     const done = await h.gql(h.keys.AGENT, COMPLETE, { id, code: 'POLICE_REPORT', ev: { receiptNo: '沪公(2026)110-0042' } });
-    expect(done.data.completeAction.actions.find((a: any) => a.code === 'POLICE_REPORT')).toEqual({ code: 'POLICE_REPORT', done: true, evidence: { receiptNo: '沪公(2026)110-0042' } });
+    expect(done.data.completeAction.actions.find((a: any) => a.code === 'POLICE_REPORT')).toEqual({
+      code: 'POLICE_REPORT',
+      done: true,
+      evidence: { receiptNo: '沪公(2026)110-0042' },
+    });
     const cctv = before.actions.find((a: any) => a.code === 'PRESERVE_CCTV');
     expect(cctv).toBeDefined();
     const tooShort = await h.gql(h.keys.AGENT, COMPLETE, { id, code: 'PRESERVE_CCTV', ev: { storageLocation: '监控室 NVR-2', keptUntil: '2026-12-01' } });
     expect(tooShort.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evidence.keptUntil', minimum: '2026-12-23' });
     const kept = await h.gql(h.keys.AGENT, COMPLETE, { id, code: 'PRESERVE_CCTV', ev: { storageLocation: '监控室 NVR-2', keptUntil: '2026-12-23' } });
     expect(kept.errors).toBeUndefined();
-    expect((await incident(id)).history.filter((e: any) => e.kind === 'ACTION_COMPLETED').map((e: any) => e.detail))
-      .toEqual([
-        { code: 'POLICE_REPORT', evidence: { receiptNo: '沪公(2026)110-0042' }, doneAt: '2026-11-23T02:20:00.000Z', late: true },
-        { code: 'PRESERVE_CCTV', evidence: { storageLocation: '监控室 NVR-2', keptUntil: '2026-12-23' }, doneAt: '2026-11-23T02:20:00.000Z', late: false },
-      ]);
+    expect((await incident(id)).history.filter((e: any) => e.kind === 'ACTION_COMPLETED').map((e: any) => e.detail)).toEqual([
+      { code: 'POLICE_REPORT', evidence: { receiptNo: '沪公(2026)110-0042' }, doneAt: '2026-11-23T02:20:00.000Z', late: true },
+      { code: 'PRESERVE_CCTV', evidence: { storageLocation: '监控室 NVR-2', keptUntil: '2026-12-23' }, doneAt: '2026-11-23T02:20:00.000Z', late: false },
+    ]);
 
     h.clock.set(local('2026-11-23T12:00'));
     const q = 'query($from: DateTime!, $to: DateTime!) { actionCompliance(from: $from, to: $to) { code label total onTime late notDone notYetDue } }';
@@ -306,11 +345,15 @@ describe('escalation', () => {
     const crm = await k.incident({ category: 'LOGISTICS', subtype: 'DAMAGED', source: 'crm' });
     h.clock.set(local('2026-11-23T10:16'));
     await h.app.services.escalation.tick();
-    const ids = async (key: string, f: Record<string, unknown> = {}) => (await h.gql(key, BREACHES, { f })).data.breaches.edges.map((e: any) => e.node.incidentId);
+    const ids = async (key: string, f: Record<string, unknown> = {}) =>
+      (await h.gql(key, BREACHES, { f })).data.breaches.edges.map((e: any) => e.node.incidentId);
     expect(new Set(await ids(h.keys.ADMIN))).toEqual(new Set([erp, crm]));
     expect(new Set(await ids(h.keys.ERP))).toEqual(new Set([erp]));
     expect(await ids(h.keys.ERP, { incidentId: crm })).toEqual([]);
     expect(await ids(h.keys.ADMIN, { escalated: false })).toEqual([]);
-    expect((await h.gql(h.keys.ADMIN, BREACHES, { f: { incidentId: 'x' } })).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.incidentId' });
+    expect((await h.gql(h.keys.ADMIN, BREACHES, { f: { incidentId: 'x' } })).errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'filter.incidentId',
+    });
   });
 });

@@ -40,19 +40,36 @@ describe('filed documents', () => {
     return res.data.monthlyRefundReport;
   };
   const download = async (path: string, key: string = h.keys.ANALYST): Promise<{ status: number; body: any }> => {
-    const res = await request(h.app.server).get(path).set('authorization', `Bearer ${key}`).buffer(true).parse((response, cb) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await request(h.app.server)
+      .get(path)
+      .set('authorization', `Bearer ${key}`)
+      .buffer(true)
+      .parse((response, cb) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     return { status: res.status, body: res.body as Buffer };
   };
   const sha256 = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
   /** The filed tables as stored: content, checksum. */
-  const stored = async () => (await h.app.services.ds.query(`SELECT table_name, status, content, checksum FROM report_filings WHERE month = '2026-10' ORDER BY table_name`)) as Array<{ table_name: string; status: string; content: string | null; checksum: string | null }>;
-  const outbox = async (subjectType: string) => ((await h.app.services.ds.query('SELECT type, incident_id, payload FROM webhook_outbox ORDER BY id')) as Array<{ type: string; incident_id: unknown; payload: string }>)
-    .map((e) => ({ type: e.type, incidentId: e.incident_id, data: JSON.parse(e.payload) }))
-    .filter((e) => e.data.subject?.type === subjectType);
+  const stored = async () =>
+    (await h.app.services.ds.query(`SELECT table_name, status, content, checksum FROM report_filings WHERE month = '2026-10' ORDER BY table_name`)) as Array<{
+      table_name: string;
+      status: string;
+      content: string | null;
+      checksum: string | null;
+    }>;
+  const outbox = async (subjectType: string) =>
+    (
+      (await h.app.services.ds.query('SELECT type, incident_id, payload FROM webhook_outbox ORDER BY id')) as Array<{
+        type: string;
+        incident_id: unknown;
+        payload: string;
+      }>
+    )
+      .map((e) => ({ type: e.type, incidentId: e.incident_id, data: JSON.parse(e.payload) }))
+      .filter((e) => e.data.subject?.type === subjectType);
 
   describe('the monthly tables (退单统计表)', () => {
     let before: any;
@@ -65,8 +82,26 @@ describe('filed documents', () => {
       expect(m).toMatchObject({ dueDate: '2026-11-02', overdue: true, signOffs: [], lateChanges: [], totalCount: 5 });
       // Due on Monday 2026-11-02 (Shanghai): overdue from the end of that day.
       expect(m.filings).toEqual([
-        { table: 'CUSTOMER_SERVICE', status: 'OPEN', dueAt: '2026-11-02T16:00:00.000Z', overdue: true, checksum: null, filedAt: null, totalCount: 5, totalAmount: '1261.83' },
-        { table: 'FINANCE', status: 'OPEN', dueAt: '2026-11-02T16:00:00.000Z', overdue: true, checksum: null, filedAt: null, totalCount: 5, totalAmount: '1261.83' },
+        {
+          table: 'CUSTOMER_SERVICE',
+          status: 'OPEN',
+          dueAt: '2026-11-02T16:00:00.000Z',
+          overdue: true,
+          checksum: null,
+          filedAt: null,
+          totalCount: 5,
+          totalAmount: '1261.83',
+        },
+        {
+          table: 'FINANCE',
+          status: 'OPEN',
+          dueAt: '2026-11-02T16:00:00.000Z',
+          overdue: true,
+          checksum: null,
+          filedAt: null,
+          totalCount: 5,
+          totalAmount: '1261.83',
+        },
       ]);
       const november = await monthly('2026-11');
       expect(november).toMatchObject({ dueDate: '2026-12-01', overdue: false });
@@ -81,7 +116,8 @@ describe('filed documents', () => {
       expect(code(await sign(h.keys.CS_LEAD, '2026-10', 'FINANCE', 'REVIEWED'))).toBe('FORBIDDEN');
       expect(code(await sign(h.keys.ADMIN, '2026-10', 'CUSTOMER_SERVICE', 'REVIEWED'))).toBe('FORBIDDEN');
       expect(code(await sign(h.keys.CS_LEAD, '2026-10', 'CUSTOMER_SERVICE', 'ARCHIVED'))).toBe('FORBIDDEN');
-      for (const role of ['AGENT', 'ANALYST', 'ACCOUNTANT'] as const) expect(code(await sign(h.keys[role], '2026-10', 'CUSTOMER_SERVICE', 'REVIEWED'))).toBe('FORBIDDEN');
+      for (const role of ['AGENT', 'ANALYST', 'ACCOUNTANT'] as const)
+        expect(code(await sign(h.keys[role], '2026-10', 'CUSTOMER_SERVICE', 'REVIEWED'))).toBe('FORBIDDEN');
       const early = await sign(h.keys.ADMIN, '2026-10', 'CUSTOMER_SERVICE', 'ARCHIVED');
       expect(early.errors![0].extensions).toMatchObject({ code: 'CONFLICT', status: 'OPEN' });
       const long = await sign(h.keys.CS_LEAD, '2026-10', 'CUSTOMER_SERVICE', 'REVIEWED', 'x'.repeat(2001));
@@ -100,7 +136,9 @@ describe('filed documents', () => {
       const [cs] = await stored();
       expect(cs.checksum).toMatch(/^[0-9a-f]{64}$/);
       expect(sha256(cs.content!)).toBe(cs.checksum);
-      expect(m.signOffs).toEqual([{ table: 'CUSTOMER_SERVICE', stage: 'REVIEWED', actor: 'test-cs_lead', at: h.clock.now().toISOString(), note: '已核对', checksum: cs.checksum }]);
+      expect(m.signOffs).toEqual([
+        { table: 'CUSTOMER_SERVICE', stage: 'REVIEWED', actor: 'test-cs_lead', at: h.clock.now().toISOString(), note: '已核对', checksum: cs.checksum },
+      ]);
       expect(m.filings[0]).toMatchObject({ status: 'REVIEWED', checksum: cs.checksum, filedAt: h.clock.now().toISOString(), overdue: true });
       expect(m.customerServiceRows).toEqual(before.customerServiceRows);
       // Twice: refused, and the first signature stands.
@@ -108,7 +146,8 @@ describe('filed documents', () => {
       expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', status: 'REVIEWED' });
       const fin = await sign(h.keys.FINANCE_DIRECTOR, '2026-10', 'FINANCE', 'REVIEWED');
       expect(fin.data.signOffMonthlyRefundReport.signOffs.map((s: any) => [s.table, s.stage, s.actor])).toEqual([
-        ['CUSTOMER_SERVICE', 'REVIEWED', 'test-cs_lead'], ['FINANCE', 'REVIEWED', 'test-finance_director'],
+        ['CUSTOMER_SERVICE', 'REVIEWED', 'test-cs_lead'],
+        ['FINANCE', 'REVIEWED', 'test-finance_director'],
       ]);
       xlsxBefore = (await download('/reports/refunds/monthly/2026-10.xlsx')).body;
       csvBefore = (await download('/reports/refunds/monthly/2026-10.csv')).body;
@@ -136,11 +175,21 @@ describe('filed documents', () => {
       for (const f of await stored()) expect(sha256(f.content!)).toBe(f.checksum);
       expect(after.signOffs.map((s: any) => s.checksum)).toEqual(filed.map((f) => f.checksum));
       const changes = after.lateChanges as any[];
-      const one = (table: string, refundNo: string, field: string | null) => changes.filter((c) => c.table === table && c.refundNo === refundNo && c.field === field);
-      expect(one('CUSTOMER_SERVICE', r.R6.refundNo, null)).toEqual([{ table: 'CUSTOMER_SERVICE', refundNo: r.R6.refundNo, kind: 'REMOVED', field: null, filed: null, current: null }]);
+      const one = (table: string, refundNo: string, field: string | null) =>
+        changes.filter((c) => c.table === table && c.refundNo === refundNo && c.field === field);
+      expect(one('CUSTOMER_SERVICE', r.R6.refundNo, null)).toEqual([
+        { table: 'CUSTOMER_SERVICE', refundNo: r.R6.refundNo, kind: 'REMOVED', field: null, filed: null, current: null },
+      ]);
       expect(one('FINANCE', r.R6.refundNo, null)).toHaveLength(1);
       expect(one('FINANCE', r.R3.refundNo, 'accountantReviewedAt')).toEqual([
-        { table: 'FINANCE', refundNo: r.R3.refundNo, kind: 'CHANGED', field: 'accountantReviewedAt', filed: null, current: expect.stringMatching(/^2026-11-23T/) },
+        {
+          table: 'FINANCE',
+          refundNo: r.R3.refundNo,
+          kind: 'CHANGED',
+          field: 'accountantReviewedAt',
+          filed: null,
+          current: expect.stringMatching(/^2026-11-23T/),
+        },
       ]);
       expect(one('FINANCE', r.R3.refundNo, 'directorApprovedAt')).toHaveLength(1);
       expect(one('FINANCE', r.R4.refundNo, 'cashierCheckedAt')).toHaveLength(1);
@@ -159,7 +208,10 @@ describe('filed documents', () => {
       const archived = await sign(h.keys.ADMIN, '2026-10', 'CUSTOMER_SERVICE', 'ARCHIVED', '存档 A-12');
       expect(archived.errors).toBeUndefined();
       const m = archived.data.signOffMonthlyRefundReport;
-      expect(m.filings.map((f: any) => [f.table, f.status, f.overdue])).toEqual([['CUSTOMER_SERVICE', 'ARCHIVED', false], ['FINANCE', 'REVIEWED', true]]);
+      expect(m.filings.map((f: any) => [f.table, f.status, f.overdue])).toEqual([
+        ['CUSTOMER_SERVICE', 'ARCHIVED', false],
+        ['FINANCE', 'REVIEWED', true],
+      ]);
       expect(m.overdue).toBe(true);
       expect(code(await sign(h.keys.ADMIN, '2026-10', 'CUSTOMER_SERVICE', 'ARCHIVED'))).toBe('CONFLICT');
       expect(code(await sign(h.keys.CS_LEAD, '2026-10', 'CUSTOMER_SERVICE', 'REVIEWED'))).toBe('CONFLICT');
@@ -169,7 +221,10 @@ describe('filed documents', () => {
       const done = both.find((x) => !x.errors)!.data.signOffMonthlyRefundReport;
       expect(done.overdue).toBe(false);
       expect(done.signOffs.map((s: any) => `${s.table}/${s.stage}/${s.actor}`)).toEqual([
-        'CUSTOMER_SERVICE/REVIEWED/test-cs_lead', 'FINANCE/REVIEWED/test-finance_director', 'CUSTOMER_SERVICE/ARCHIVED/test-admin', 'FINANCE/ARCHIVED/test-admin',
+        'CUSTOMER_SERVICE/REVIEWED/test-cs_lead',
+        'FINANCE/REVIEWED/test-finance_director',
+        'CUSTOMER_SERVICE/ARCHIVED/test-admin',
+        'FINANCE/ARCHIVED/test-admin',
       ]);
       // The archive signature carries the checksum of what was reviewed.
       expect(done.signOffs[2].checksum).toBe(done.signOffs[0].checksum);
@@ -217,10 +272,12 @@ describe('filed documents', () => {
       expect(breached.breaches).toBeGreaterThanOrEqual(1);
       const events = (await outbox('REPORT_FILING')).filter((e) => e.type !== 'sla.warning');
       expect(events.map((e) => [e.type, e.data.table, e.data.escalatedTo ?? null])).toEqual([
-        ['sla.breached', 'FINANCE', null], ['incident.escalated', 'FINANCE', 'DEPARTMENT_MANAGER'],
+        ['sla.breached', 'FINANCE', null],
+        ['incident.escalated', 'FINANCE', 'DEPARTMENT_MANAGER'],
       ]);
       expect((await monthly('2026-11')).filings.map((f: any) => f.overdue)).toEqual([false, true]);
-      const breach = async () => (await h.app.services.ds.query(`SELECT level, escalated_to, settled_at, incident_id FROM breaches WHERE subject_type = 'REPORT_FILING'`)) as any[];
+      const breach = async () =>
+        (await h.app.services.ds.query(`SELECT level, escalated_to, settled_at, incident_id FROM breaches WHERE subject_type = 'REPORT_FILING'`)) as any[];
       expect((await breach()).map((b) => [b.level, b.escalated_to, b.settled_at, b.incident_id])).toEqual([[1, 'DEPARTMENT_MANAGER', null, null]]);
       // Filed late, then archived: the breach settles and climbs no further.
       h.clock.set(new Date('2026-12-02T02:00:00Z'));
@@ -242,9 +299,15 @@ describe('filed documents', () => {
     const ACK = `mutation($id: ID!, $n: String) { acknowledgeShiftHandover(id: $id, note: $n) { ${RECORD} } }`;
     const RECORDS = `query($from: DateTime!, $to: DateTime!) { shiftHandoverRecords(from: $from, to: $to) { ${RECORD} } }`;
     const input = (extra: Record<string, unknown> = {}) => ({
-      from: '2026-12-02T00:00:00Z', to: '2026-12-02T10:00:00Z', shift: 'DAY', handedOverTo: 'test-cs_lead',
+      from: '2026-12-02T00:00:00Z',
+      to: '2026-12-02T10:00:00Z',
+      shift: 'DAY',
+      handedOverTo: 'test-cs_lead',
       attendance: { expected: 5, present: 4, late: 1, leftEarly: 0, absent: 1 },
-      completedWork: ['受理退款申请 3 单', '回访顾客 12 位'], notes: '热线故障已报信息中心,待回复', cleaningDone: true, ...extra,
+      completedWork: ['受理退款申请 3 单', '回访顾客 12 位'],
+      notes: '热线故障已报信息中心,待回复',
+      cleaningDone: true,
+      ...extra,
     });
     let record: any;
 
@@ -270,15 +333,24 @@ describe('filed documents', () => {
       expect(res.errors).toBeUndefined();
       record = res.data.handOverShift;
       expect(record).toMatchObject({
-        shift: 'DAY', handedOverBy: 'test-agent', handedOverTo: 'test-cs_lead', handedOverAt: '2026-12-02T10:05:00.000Z', acknowledgedAt: null,
-        acknowledgeBy: '2026-12-02T10:35:00.000Z', completedWork: ['受理退款申请 3 单', '回访顾客 12 位'], cleaningDone: true,
+        shift: 'DAY',
+        handedOverBy: 'test-agent',
+        handedOverTo: 'test-cs_lead',
+        handedOverAt: '2026-12-02T10:05:00.000Z',
+        acknowledgedAt: null,
+        acknowledgeBy: '2026-12-02T10:35:00.000Z',
+        completedWork: ['受理退款申请 3 单', '回访顾客 12 位'],
+        cleaningDone: true,
         attendance: { expected: 5, present: 4, late: 1, leftEarly: 0, absent: 1 },
       });
       expect(record.checksum).toMatch(/^[0-9a-f]{64}$/);
       // The handover as computed for that window: R2 paid, R3 returned by the accountant.
       expect(record.handover.paid).toEqual([{ refundNo: r.R2.refundNo, phone: PHONE, amount: '99.90', bank: '工商银行', status: 'COMPLETED' }]);
       expect(record.handover.returns.map((x: any) => x.refundNo)).toEqual([r.R3.refundNo]);
-      const live = await h.gql(h.keys.AGENT, `query { shiftHandover(from: "2026-10-15T00:00:00Z", to: "2026-10-21T00:00:00Z") { paidTotalAmount tasks { kind incidentId refundNo code dueAt overdue } } }`);
+      const live = await h.gql(
+        h.keys.AGENT,
+        `query { shiftHandover(from: "2026-10-15T00:00:00Z", to: "2026-10-21T00:00:00Z") { paidTotalAmount tasks { kind incidentId refundNo code dueAt overdue } } }`,
+      );
       expect(live.data.shiftHandover.tasks).toEqual(record.handover.tasks);
     });
 
@@ -295,7 +367,8 @@ describe('filed documents', () => {
       // Phones stay masked for roles that may not see them, in the frozen record too.
       const [analyst] = (await h.gql(h.keys.ANALYST, RECORDS, { from: '2026-12-02T00:00:00Z', to: '2026-12-03T00:00:00Z' })).data.shiftHandoverRecords;
       expect(analyst.handover.paid[0].phone).toBe('138****5678');
-      for (const role of ['CASHIER', 'TECH'] as const) expect(code(await h.gql(h.keys[role], RECORDS, { from: '2026-12-02T00:00:00Z', to: '2026-12-03T00:00:00Z' }))).toBe('FORBIDDEN');
+      for (const role of ['CASHIER', 'TECH'] as const)
+        expect(code(await h.gql(h.keys[role], RECORDS, { from: '2026-12-02T00:00:00Z', to: '2026-12-03T00:00:00Z' }))).toBe('FORBIDDEN');
       const reversed = await h.gql(h.keys.AGENT, RECORDS, { from: '2026-12-03T00:00:00Z', to: '2026-12-02T00:00:00Z' });
       expect(reversed.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
     });
@@ -310,13 +383,20 @@ describe('filed documents', () => {
       expect(first.warnings).toBeGreaterThanOrEqual(1);
       await h.app.services.escalation.tick();
       const events = await outbox('SHIFT_HANDOVER');
-      expect(events).toEqual([{
-        type: 'sla.warning', incidentId: null,
-        data: expect.objectContaining({
-          incidentId: null, handedOverBy: 'test-agent', handedOverTo: 'test-cs_lead', notify: { department: 'CUSTOMER_SERVICE', role: 'CS_LEAD' },
-          subject: expect.objectContaining({ type: 'SHIFT_HANDOVER', id: record.id, kind: 'ACKNOWLEDGE', code: 'DAY' }), dueAt: '2026-12-02T10:35:00.000Z',
-        }),
-      }]);
+      expect(events).toEqual([
+        {
+          type: 'sla.warning',
+          incidentId: null,
+          data: expect.objectContaining({
+            incidentId: null,
+            handedOverBy: 'test-agent',
+            handedOverTo: 'test-cs_lead',
+            notify: { department: 'CUSTOMER_SERVICE', role: 'CS_LEAD' },
+            subject: expect.objectContaining({ type: 'SHIFT_HANDOVER', id: record.id, kind: 'ACKNOWLEDGE', code: 'DAY' }),
+            dueAt: '2026-12-02T10:35:00.000Z',
+          }),
+        },
+      ]);
       expect(await h.app.services.ds.query(`SELECT id FROM breaches WHERE subject_type = 'SHIFT_HANDOVER'`)).toEqual([]);
     });
 

@@ -4,7 +4,9 @@ import { Harness, startHarness } from './support/harness';
 describe('GraphQL hardening', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { RATE_LIMIT_PER_MINUTE: '1000', GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_BATCH: '2', MAX_BODY_BYTES: '4096', GRAPHQL_MAX_ALIASES: '3' } });
+    h = await startHarness({
+      env: { RATE_LIMIT_PER_MINUTE: '1000', GRAPHQL_MAX_DEPTH: '6', GRAPHQL_MAX_BATCH: '2', MAX_BODY_BYTES: '4096', GRAPHQL_MAX_ALIASES: '3' },
+    });
   });
   afterAll(async () => h.close());
 
@@ -18,18 +20,32 @@ describe('GraphQL hardening', () => {
   });
 
   it('limits aliases', async () => {
-    const res = await h.gql(h.keys.ADMIN, `{ a: catalog { actions } b: catalog { actions } c: catalog { actions } d: catalog { actions } e: catalog { actions } }`);
+    const res = await h.gql(
+      h.keys.ADMIN,
+      `{ a: catalog { actions } b: catalog { actions } c: catalog { actions } d: catalog { actions } e: catalog { actions } }`,
+    );
     expect(res.errors![0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('limits the body size and the batch length', async () => {
-    const big = await request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${h.keys.ADMIN}`)
+    const big = await request(h.app.server)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${h.keys.ADMIN}`)
       .send({ query: `{ catalog { actions } }`, variables: { pad: 'x'.repeat(10_000) } });
     expect(big.status).toBe(413);
     const batch = [1, 2, 3].map(() => ({ query: '{ activeRuleSet { version } }' }));
-    const tooMany = await request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${h.keys.ADMIN}`).send(batch);
+    const tooMany = await request(h.app.server)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${h.keys.ADMIN}`)
+      .send(batch);
     expect(tooMany.status).toBe(400);
-    const two = await request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${h.keys.ADMIN}`).send(batch.slice(0, 2));
+    const two = await request(h.app.server)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${h.keys.ADMIN}`)
+      .send(batch.slice(0, 2));
     expect(two.status).toBe(200);
     expect(two.body).toHaveLength(2);
   });
@@ -37,7 +53,11 @@ describe('GraphQL hardening', () => {
   it('blocks cross-site simple requests (CSRF prevention)', async () => {
     const res = await request(h.app.server).get('/graphql').query({ query: '{ activeRuleSet { version } }' }).set('authorization', `Bearer ${h.keys.ADMIN}`);
     expect(res.status).toBe(400);
-    const ok = await request(h.app.server).get('/graphql').query({ query: '{ activeRuleSet { version } }' }).set('authorization', `Bearer ${h.keys.ADMIN}`).set('apollo-require-preflight', 'true');
+    const ok = await request(h.app.server)
+      .get('/graphql')
+      .query({ query: '{ activeRuleSet { version } }' })
+      .set('authorization', `Bearer ${h.keys.ADMIN}`)
+      .set('apollo-require-preflight', 'true');
     expect(ok.status).toBe(200);
   });
 
@@ -60,7 +80,12 @@ describe('rate limits per API key', () => {
   afterAll(async () => h.close());
 
   it('answers 429 RATE_LIMITED with a retry hint once a key is over its limit, other keys unaffected', async () => {
-    const send = (key: string) => request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${key}`).send({ query: '{ activeRuleSet { version } }' });
+    const send = (key: string) =>
+      request(h.app.server)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${key}`)
+        .send({ query: '{ activeRuleSet { version } }' });
     for (let i = 0; i < 5; i++) expect((await send(h.keys.ANALYST)).status).toBe(200);
     const limited = await send(h.keys.ANALYST);
     expect(limited.status).toBe(429);
@@ -77,7 +102,11 @@ describe('rate limits per API key', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
     // One budget per key: GraphQL is refused to it as well.
-    const gql = await request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${h.keys.ACCOUNTANT}`).send({ query: '{ activeRuleSet { version } }' });
+    const gql = await request(h.app.server)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${h.keys.ACCOUNTANT}`)
+      .send({ query: '{ activeRuleSet { version } }' });
     expect(gql.status).toBe(429);
   });
 });

@@ -14,7 +14,8 @@ describe('idempotency keys', () => {
     await h.close();
   });
 
-  const refundsOf = async (incidentId: string) => (await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { refunds { id amount } } }`, { id: incidentId })).data.incident.refunds;
+  const refundsOf = async (incidentId: string) =>
+    (await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { refunds { id amount } } }`, { id: incidentId })).data.incident.refunds;
   const post = (key: string, body: unknown, idempotencyKey?: string) => {
     const req = request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${key}`);
     if (idempotencyKey !== undefined) req.set('idempotency-key', idempotencyKey);
@@ -25,7 +26,9 @@ describe('idempotency keys', () => {
     const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '500.00' });
     const input = { incidentId, amount: '100.00', method: 'ORIGINAL_PAYMENT', bank: '招商银行', idempotencyKey: 'refund-5f0c-1' };
     const first = await h.gql(h.keys.AGENT, REQUEST, { input });
-    const again = await h.gql(h.keys.AGENT, REQUEST, { input: { bank: '招商银行', method: 'ORIGINAL_PAYMENT', amount: '100.00', incidentId, idempotencyKey: 'refund-5f0c-1' } });
+    const again = await h.gql(h.keys.AGENT, REQUEST, {
+      input: { bank: '招商银行', method: 'ORIGINAL_PAYMENT', amount: '100.00', incidentId, idempotencyKey: 'refund-5f0c-1' },
+    });
     expect(again.errors).toBeUndefined();
     expect(again.data.requestRefund.id).toBe(first.data.requestRefund.id);
     const other = await h.gql(h.keys.AGENT, REQUEST, { input: { ...input, amount: '120.00' } });

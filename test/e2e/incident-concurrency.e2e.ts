@@ -92,7 +92,9 @@ describe('concurrent mutations on one incident', () => {
 
   it('requestRefund ×10 at once: the incident amount is never exceeded, the rest is BAD_USER_INPUT', async () => {
     const { id } = await incident({ amount: '700.00' });
-    const answers = await Promise.all(Array.from({ length: N }, () => h.gql(h.keys.AGENT, REQUEST, { input: { incidentId: id, amount: '100.00', method: 'ORIGINAL_PAYMENT' } })));
+    const answers = await Promise.all(
+      Array.from({ length: N }, () => h.gql(h.keys.AGENT, REQUEST, { input: { incidentId: id, amount: '100.00', method: 'ORIGINAL_PAYMENT' } })),
+    );
     const got = codes(answers);
     expect(count(got, 'OK')).toBe(7);
     expect(count(got, 'BAD_USER_INPUT')).toBe(3);
@@ -101,7 +103,8 @@ describe('concurrent mutations on one incident', () => {
   it('decideRefundStep, cancelRefund and resubmitRefund on ten refunds of one incident at once, with recordSatisfaction: all move, no CONFLICT', async () => {
     const { id } = await incident({ amount: '1000.00' });
     const made = [];
-    for (let i = 0; i < 10; i++) made.push((await h.gql(h.keys.AGENT, REQUEST, { input: { incidentId: id, amount: '10.00', method: 'ORIGINAL_PAYMENT' } })).data.requestRefund);
+    for (let i = 0; i < 10; i++)
+      made.push((await h.gql(h.keys.AGENT, REQUEST, { input: { incidentId: id, amount: '10.00', method: 'ORIGINAL_PAYMENT' } })).data.requestRefund);
     for (const r of made.slice(6)) {
       const res = await h.gql(h.keys.CASHIER, DECIDE, { input: { refundId: r.id, step: r.currentStep, decision: 'RETURN', comment: '退回' } });
       expect(res.errors).toBeUndefined();

@@ -24,7 +24,16 @@ const RESUME = 'mutation($id: ID!) { resumeIncidentClock(id: $id) { version } }'
 const BREACHES = 'query($f: BreachFilter) { breaches(filter: $f, first: 100) { totalCount edges { node { subjectType kind code incidentId } } } }';
 const SUBSCRIBE = 'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret } }';
 
-type Action = { code: string; status: string; done: boolean; dueAt: string | null; doneAt: string | null; late: boolean | null; reason: string | null; evidence: any };
+type Action = {
+  code: string;
+  status: string;
+  done: boolean;
+  dueAt: string | null;
+  doneAt: string | null;
+  late: boolean | null;
+  reason: string | null;
+  evidence: any;
+};
 const action = (inc: { actions: Action[] }, code: string) => inc.actions.find((a) => a.code === code)!;
 const codes = (inc: { actions: Action[] }, status = 'OPEN') => inc.actions.filter((a) => a.status === status).map((a) => a.code);
 
@@ -98,14 +107,24 @@ describe('incidents that evolve', () => {
     const events = await amendedEvents();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      incidentId: id, fromSeverity: 'SERIOUS', toSeverity: 'SERIOUS', actionsWithdrawn: [],
-      actionsAdded: [{ code: 'INFORM_CUSTOMERS_OF_DELAY', dueAt: local('2026-11-23T10:25') }], note: '热线仍未恢复,已中断35分钟',
+      incidentId: id,
+      fromSeverity: 'SERIOUS',
+      toSeverity: 'SERIOUS',
+      actionsWithdrawn: [],
+      actionsAdded: [{ code: 'INFORM_CUSTOMERS_OF_DELAY', dueAt: local('2026-11-23T10:25') }],
+      note: '热线仍未恢复,已中断35分钟',
     });
   });
 
   it('a loss counted again, 3000 → 8000 yuan: police now, the clocks of an urgent incident with the pause kept; corrected back, open ones withdrawn and done ones kept', async () => {
     await listen();
-    const id = await k.incident({ category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: '3000.00', occurredAt: local('2026-11-23T09:30') });
+    const id = await k.incident({
+      category: 'PROPERTY_LOSS',
+      subtype: 'STOLEN',
+      propertyOwner: 'COMPANY',
+      amount: '3000.00',
+      occurredAt: local('2026-11-23T09:30'),
+    });
     const reported = await get(id);
     expect(reported).toMatchObject({ severity: 'SERIOUS', policeReportRequired: false, acknowledgeBy: local('2026-11-23T11:00') });
     // The CCTV is kept 30 days from when it happened, not from the report.
@@ -139,7 +158,10 @@ describe('incidents that evolve', () => {
     expect(action(down, 'PROTECT_SCENE_AND_PHOTOGRAPH')).toMatchObject({ status: 'WITHDRAWN', done: false, reason: expect.stringContaining('重复计数') });
     expect(down.decisions.map((d: any) => d.severity)).toEqual(['SERIOUS', 'URGENT', 'SERIOUS']);
     const events = await amendedEvents();
-    expect(events.map((e) => [e.fromSeverity, e.toSeverity])).toEqual([['SERIOUS', 'URGENT'], ['URGENT', 'SERIOUS']]);
+    expect(events.map((e) => [e.fromSeverity, e.toSeverity])).toEqual([
+      ['SERIOUS', 'URGENT'],
+      ['URGENT', 'SERIOUS'],
+    ]);
     expect(events[0].newlyNotified).toContain('SECURITY');
     expect(events[1].actionsWithdrawn).toEqual(['PROTECT_SCENE_AND_PHOTOGRAPH']);
 
@@ -178,9 +200,15 @@ describe('incidents that evolve', () => {
     expect(await refusal(h.keys.ANALYST, AMEND, { i: { id, outageMinutes: 40, note: 'x' } })).toMatchObject({ code: 'FORBIDDEN' });
     expect(await refusal(h.keys.AGENT, AMEND, { i: { id, outageMinutes: 40, note: '  ' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.note' });
     expect(await refusal(h.keys.AGENT, AMEND, { i: { id, subtype: 'FIRE', note: 'x' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.subtype' });
-    expect(await refusal(h.keys.AGENT, AMEND, { i: { id, outageMinutes: -1, note: 'x' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.outageMinutes' });
+    expect(await refusal(h.keys.AGENT, AMEND, { i: { id, outageMinutes: -1, note: 'x' } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.outageMinutes',
+    });
     expect(await refusal(h.keys.AGENT, AMEND, { i: { id, amount: 12.5, note: 'x' } })).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(await refusal(h.keys.AGENT, AMEND, { i: { id, outageMinutes: 40, expectedVersion: 7, note: 'x' } })).toMatchObject({ code: 'CONFLICT', field: 'input.expectedVersion' });
+    expect(await refusal(h.keys.AGENT, AMEND, { i: { id, outageMinutes: 40, expectedVersion: 7, note: 'x' } })).toMatchObject({
+      code: 'CONFLICT',
+      field: 'input.expectedVersion',
+    });
     expect((await get(id)).version).toBe(1);
     // The ERP that reported it may amend it.
     const amended = await ok(h.keys.ERP, AMEND, { i: { id, outageMinutes: 40, note: '网络仍未恢复' } });
@@ -197,8 +225,14 @@ describe('incidents that evolve', () => {
     h.clock.set(new Date(local('2026-11-23T10:02')));
     await ok(h.keys.AGENT, STATUS, { id, s: 'ACKNOWLEDGED' });
     h.clock.set(new Date(local('2026-11-23T10:04')));
-    expect(await refusal(h.keys.AGENT, COMPLETE, { id, code: 'CALL_FIRE_SERVICE', doneAt: local('2026-11-23T10:05') })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'doneAt' });
-    expect(await refusal(h.keys.AGENT, COMPLETE, { id, code: 'CALL_FIRE_SERVICE', doneAt: local('2026-11-23T09:54') })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'doneAt' });
+    expect(await refusal(h.keys.AGENT, COMPLETE, { id, code: 'CALL_FIRE_SERVICE', doneAt: local('2026-11-23T10:05') })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'doneAt',
+    });
+    expect(await refusal(h.keys.AGENT, COMPLETE, { id, code: 'CALL_FIRE_SERVICE', doneAt: local('2026-11-23T09:54') })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'doneAt',
+    });
     const called = await ok(h.keys.AGENT, COMPLETE, { id, code: 'CALL_FIRE_SERVICE', doneAt: local('2026-11-23T09:58') });
     expect(action(called, 'CALL_FIRE_SERVICE')).toMatchObject({ status: 'DONE', done: true, doneAt: local('2026-11-23T09:58'), late: false });
     // Recording it twice (a retry) changes nothing.
@@ -216,7 +250,11 @@ describe('incidents that evolve', () => {
   it('a refund paid settles the REFUND action with its number; a refund requested settles REFUND_REQUEST', async () => {
     const over = await k.incident({ category: 'OVERCHARGE', amount: '300.00' });
     const refund = await k.requested(over, '300.00');
-    for (const [key, step] of [[h.keys.CASHIER, 'CASHIER_CHECK'], [h.keys.ACCOUNTANT, 'ACCOUNTANT_REVIEW'], [h.keys.FINANCE_DIRECTOR, 'FINANCE_DIRECTOR_APPROVAL']]) {
+    for (const [key, step] of [
+      [h.keys.CASHIER, 'CASHIER_CHECK'],
+      [h.keys.ACCOUNTANT, 'ACCOUNTANT_REVIEW'],
+      [h.keys.FINANCE_DIRECTOR, 'FINANCE_DIRECTOR_APPROVAL'],
+    ]) {
       expect(action(await get(over), 'REFUND').status).toBe('OPEN');
       await k.approved(key, refund.id, step);
     }
@@ -225,8 +263,17 @@ describe('incidents that evolve', () => {
     await k.approved(h.keys.CASHIER, refund.id, 'PAYOUT');
     const paid = await get(over);
     expect(paid.version).toBe(v + 1);
-    expect(action(paid, 'REFUND')).toMatchObject({ status: 'DONE', late: false, evidence: { refundNo: refund.refundNo }, doneAt: new Date(h.clock.now()).toISOString() });
-    expect(paid.history.find((e: any) => e.kind === 'ACTION_COMPLETED').detail).toMatchObject({ code: 'REFUND', settledBy: 'REFUND_PAID', evidence: { refundNo: refund.refundNo } });
+    expect(action(paid, 'REFUND')).toMatchObject({
+      status: 'DONE',
+      late: false,
+      evidence: { refundNo: refund.refundNo },
+      doneAt: new Date(h.clock.now()).toISOString(),
+    });
+    expect(paid.history.find((e: any) => e.kind === 'ACTION_COMPLETED').detail).toMatchObject({
+      code: 'REFUND',
+      settledBy: 'REFUND_PAID',
+      evidence: { refundNo: refund.refundNo },
+    });
 
     const fault = await k.incident({ category: 'PAYMENT_FAULT', subtype: 'NO_ORDER_ISSUED', amount: '88.80' });
     expect(action(await get(fault), 'REFUND_REQUEST')).toMatchObject({ status: 'OPEN', dueAt: new Date(h.clock.now().getTime() + 10 * MINUTE).toISOString() });
@@ -273,7 +320,13 @@ describe('incidents that evolve', () => {
     await ok(h.keys.AGENT, COMPLETE, { id, code: 'POLICE_REPORT', ev: { receiptNo: 'A-1' } });
     await ok(h.keys.AGENT, COMPLETE, { id, code: 'MEDICAL_AID' });
     const waived = await ok(h.keys.CS_LEAD, WAIVE, { id, code: 'CARE_VISIT', reason: '顾客拒绝慰问' });
-    expect(action(waived, 'CARE_VISIT')).toMatchObject({ status: 'WAIVED', done: false, reason: '顾客拒绝慰问', late: false, doneAt: new Date(h.clock.now()).toISOString() });
+    expect(action(waived, 'CARE_VISIT')).toMatchObject({
+      status: 'WAIVED',
+      done: false,
+      reason: '顾客拒绝慰问',
+      late: false,
+      doneAt: new Date(h.clock.now()).toISOString(),
+    });
     expect(await refusal(h.keys.AGENT, COMPLETE, { id, code: 'CARE_VISIT' })).toMatchObject({ code: 'CONFLICT' });
     const left = await refusal(h.keys.AGENT, STATUS, { id, s: 'CLOSED' });
     expect(left!.outstanding).not.toContain('CARE_VISIT');
@@ -294,22 +347,41 @@ describe('small truths of the same walk', () => {
   it('PRESERVE_CCTV is kept 30 days from when it happened, and keptUntil is checked by the day in the business time zone', async () => {
     const k = refundKit(h);
     // 01:00 on the 24th in Shanghai is still the 23rd in UTC: the 30 days end on 24 December there.
-    const id = await k.incident({ category: 'PROPERTY_LOSS', subtype: 'LOST', propertyOwner: 'CUSTOMER', amount: '100.00', occurredAt: '2026-11-24T01:00:00+08:00' });
-    const complete = (keptUntil: string) => h.gql(h.keys.AGENT, 'mutation($id: ID!, $ev: JSON) { completeAction(incidentId: $id, code: "PRESERVE_CCTV", evidence: $ev) { actions { code status retainUntil evidence } } }', {
-      id, ev: { storageLocation: '监控室 NVR-1', keptUntil },
+    const id = await k.incident({
+      category: 'PROPERTY_LOSS',
+      subtype: 'LOST',
+      propertyOwner: 'CUSTOMER',
+      amount: '100.00',
+      occurredAt: '2026-11-24T01:00:00+08:00',
     });
+    const complete = (keptUntil: string) =>
+      h.gql(
+        h.keys.AGENT,
+        'mutation($id: ID!, $ev: JSON) { completeAction(incidentId: $id, code: "PRESERVE_CCTV", evidence: $ev) { actions { code status retainUntil evidence } } }',
+        {
+          id,
+          ev: { storageLocation: '监控室 NVR-1', keptUntil },
+        },
+      );
     const early = await complete('2026-12-23');
     expect(early.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evidence.keptUntil', minimum: '2026-12-24' });
     const kept = await complete('2026-12-24');
     expect(kept.errors).toBeUndefined();
-    expect(kept.data.completeAction.actions.find((a: any) => a.code === 'PRESERVE_CCTV')).toMatchObject({ status: 'DONE', retainUntil: '2026-12-23T17:00:00.000Z' });
+    expect(kept.data.completeAction.actions.find((a: any) => a.code === 'PRESERVE_CCTV')).toMatchObject({
+      status: 'DONE',
+      retainUntil: '2026-12-23T17:00:00.000Z',
+    });
   });
 
   it('a deadline counted past the last date the holidays are known for says so; /metrics tells how far they go', async () => {
     h.clock.set(new Date('2026-12-28T10:00:00+08:00'));
-    const res = await h.gql(h.keys.AGENT, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { decision { beyondCalendar calendarNote } } } }`, {
-      i: { source: 'erp', externalRef: 'CAL-1', category: 'OVERCHARGE', amount: '20.00' },
-    });
+    const res = await h.gql(
+      h.keys.AGENT,
+      `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { decision { beyondCalendar calendarNote } } } }`,
+      {
+        i: { source: 'erp', externalRef: 'CAL-1', category: 'OVERCHARGE', amount: '20.00' },
+      },
+    );
     const d = res.data.reportIncident.incident.decision;
     expect([...d.beyondCalendar].sort()).toEqual(['ACCOUNTABILITY_REVIEW', 'ROOT_CAUSE_ANALYSIS']);
     expect(d.calendarNote).toContain('2026-12-31');

@@ -4,7 +4,8 @@ import { refundKit } from './support/refunds';
 const local = (s: string) => new Date(`${s}+08:00`);
 const MINUTE = 60_000;
 const STATUS = 'mutation($id: ID!, $s: IncidentStatus!) { setIncidentStatus(id: $id, status: $s) { status } }';
-const COMPLETE = 'mutation($id: ID!, $code: String!, $doneAt: DateTime, $ev: JSON) { completeAction(incidentId: $id, code: $code, doneAt: $doneAt, evidence: $ev) { version } }';
+const COMPLETE =
+  'mutation($id: ID!, $code: String!, $doneAt: DateTime, $ev: JSON) { completeAction(incidentId: $id, code: $code, doneAt: $doneAt, evidence: $ev) { version } }';
 const WAIVE = 'mutation($id: ID!, $code: String!) { waiveAction(incidentId: $id, code: $code, reason: "由分管领导决定不需要") { version } }';
 const AMEND = 'mutation($i: AmendIncidentInput!) { amendIncident(input: $i) { version } }';
 const SURVEY = 'mutation($id: ID!) { recordSatisfaction(incidentId: $id, score: 4) { version } }';
@@ -37,7 +38,9 @@ describe('the scheduler over a day of incidents handled in time', () => {
     const ids: Record<string, string> = {};
 
     // 09:00 a fire: 119 called at once (recorded at 09:03, done at 09:01), evacuated, acknowledged in 5 minutes.
-    at('09:00', async () => { ids.fire = await k.incident({ category: 'ONSITE_EMERGENCY', subtype: 'FIRE' }); });
+    at('09:00', async () => {
+      ids.fire = await k.incident({ category: 'ONSITE_EMERGENCY', subtype: 'FIRE' });
+    });
     at('09:03', () => ok(h.keys.AGENT, COMPLETE, { id: ids.fire, code: 'CALL_FIRE_SERVICE', doneAt: local('2026-11-23T09:01') }));
     at('09:04', async () => {
       await ok(h.keys.AGENT, STATUS, { id: ids.fire, s: 'ACKNOWLEDGED' });
@@ -45,8 +48,12 @@ describe('the scheduler over a day of incidents handled in time', () => {
     });
     // 09:30 a payment fault: the refund request within 10 minutes settles REFUND_REQUEST, the payout REFUND.
     let refund: { id: string };
-    at('09:30', async () => { ids.fault = await k.incident({ category: 'PAYMENT_FAULT', subtype: 'NO_ORDER_ISSUED', amount: '88.80' }); });
-    at('09:36', async () => { refund = await k.requested(ids.fault, '88.80'); });
+    at('09:30', async () => {
+      ids.fault = await k.incident({ category: 'PAYMENT_FAULT', subtype: 'NO_ORDER_ISSUED', amount: '88.80' });
+    });
+    at('09:36', async () => {
+      refund = await k.requested(ids.fault, '88.80');
+    });
     at('09:40', async () => {
       await ok(h.keys.AGENT, STATUS, { id: ids.fault, s: 'ACKNOWLEDGED' });
       await k.approved(h.keys.CS_LEAD, refund.id, 'CS_REVIEW');
@@ -58,7 +65,9 @@ describe('the scheduler over a day of incidents handled in time', () => {
     at('14:00', () => k.approved(h.keys.CASHIER, refund.id, 'PAYOUT'));
     at('14:30', () => k.approved(h.keys.AGENT, refund.id, 'CUSTOMER_NOTIFIED'));
     // 10:00 the hotline is down for 20 minutes; at 10:20 for 35: customers informed by 10:30.
-    at('10:00', async () => { ids.hotline = await k.incident({ category: 'SYSTEM_FAILURE', subtype: 'HOTLINE', outageMinutes: 20 }); });
+    at('10:00', async () => {
+      ids.hotline = await k.incident({ category: 'SYSTEM_FAILURE', subtype: 'HOTLINE', outageMinutes: 20 });
+    });
     at('10:20', () => ok(h.keys.AGENT, AMEND, { i: { id: ids.hotline, outageMinutes: 35, note: '热线中断已35分钟' } }));
     at('10:25', async () => {
       await ok(h.keys.AGENT, STATUS, { id: ids.hotline, s: 'ACKNOWLEDGED' });
@@ -66,7 +75,9 @@ describe('the scheduler over a day of incidents handled in time', () => {
     });
     // 10:40 a loss of 8000: police and the scene at once, CCTV within the hour; then recounted
     // as 3000, which withdraws protecting the scene (not done yet) but keeps the police report.
-    at('10:40', async () => { ids.loss = await k.incident({ category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: '8000.00' }); });
+    at('10:40', async () => {
+      ids.loss = await k.incident({ category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: '8000.00' });
+    });
     at('10:43', async () => {
       await ok(h.keys.AGENT, COMPLETE, { id: ids.loss, code: 'POLICE_REPORT', ev: { receiptNo: '沪公110-7' } });
       await ok(h.keys.AGENT, STATUS, { id: ids.loss, s: 'ACKNOWLEDGED' });
@@ -74,7 +85,9 @@ describe('the scheduler over a day of incidents handled in time', () => {
     });
     at('11:20', () => ok(h.keys.AGENT, COMPLETE, { id: ids.loss, code: 'PRESERVE_CCTV', ev: { storageLocation: '监控室', keptUntil: '2026-12-31' } }));
     // 15:00 an overcharge: apology within the hour, the rest waived or settled, resolved, surveyed.
-    at('15:00', async () => { ids.over = await k.incident({ category: 'OVERCHARGE', amount: '20.00' }); });
+    at('15:00', async () => {
+      ids.over = await k.incident({ category: 'OVERCHARGE', amount: '20.00' });
+    });
     at('15:20', async () => {
       await ok(h.keys.AGENT, STATUS, { id: ids.over, s: 'ACKNOWLEDGED' });
       await ok(h.keys.AGENT, COMPLETE, { id: ids.over, code: 'APOLOGIZE' });
@@ -86,7 +99,8 @@ describe('the scheduler over a day of incidents handled in time', () => {
     at('12:30', async () => {
       for (const id of [ids.fire, ids.hotline, ids.loss]) {
         const inc = (await ok(h.keys.ADMIN, INCIDENT, { id })).incident;
-        for (const a of inc.actions.filter((x: any) => x.status === 'OPEN' && x.code !== 'SATISFACTION_SURVEY')) await ok(h.keys.CS_LEAD, WAIVE, { id, code: a.code });
+        for (const a of inc.actions.filter((x: any) => x.status === 'OPEN' && x.code !== 'SATISFACTION_SURVEY'))
+          await ok(h.keys.CS_LEAD, WAIVE, { id, code: a.code });
         await ok(h.keys.AGENT, STATUS, { id, s: 'RESOLVED' });
       }
     });

@@ -28,7 +28,9 @@ describe('complaint statistics (incidentAggregates)', () => {
 
   async function report(when: string, input: Record<string, unknown>): Promise<string> {
     at(when);
-    const res = await h.gql(h.keys.AGENT, REPORT, { input: { source: 'erp', externalRef: ref('ST'), category: 'PRODUCT_QUALITY', subtype: 'COSMETIC_DEFECT', ...input } });
+    const res = await h.gql(h.keys.AGENT, REPORT, {
+      input: { source: 'erp', externalRef: ref('ST'), category: 'PRODUCT_QUALITY', subtype: 'COSMETIC_DEFECT', ...input },
+    });
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data.reportIncident.incident.id;
   }
@@ -74,7 +76,8 @@ describe('complaint statistics (incidentAggregates)', () => {
   });
   afterAll(async () => h.close());
 
-  const FIELDS = 'keys count acknowledgedOnTimeRate resolvedOnTimeRate averageHoursToResolve breaches surveyed averageSatisfaction repeatCustomerIncidents totalAmount acknowledged resolved';
+  const FIELDS =
+    'keys count acknowledgedOnTimeRate resolvedOnTimeRate averageHoursToResolve breaches surveyed averageSatisfaction repeatCustomerIncidents totalAmount acknowledged resolved';
   const QUERY = `query($g: [IncidentGroupBy!]!, $f: IncidentFilter) { incidentAggregates(groupBy: $g, filter: $f) { ${FIELDS} } }`;
   async function stats(groupBy: string[], filter?: Record<string, unknown>, key = h.keys.ANALYST): Promise<any[]> {
     const res = await h.gql(key, QUERY, { g: groupBy, f: filter });
@@ -91,18 +94,46 @@ describe('complaint statistics (incidentAggregates)', () => {
     const rows = await stats(['MONTH', 'CATEGORY'], YEAR);
     expect(rows).toEqual([
       {
-        keys: ['2026-10', 'PRODUCT_QUALITY'], count: 4,
-        acknowledged: 3, acknowledgedOnTimeRate: 2 / 3, // I1, I2 in time; I3 ten days late
-        resolved: 2, resolvedOnTimeRate: 0.5, averageHoursToResolve: 228.5, // I1 1 h in time, I2 456 h late
-        breaches: 2, surveyed: 2, averageSatisfaction: 3, repeatCustomerIncidents: 1, totalAmount: '360.50',
+        keys: ['2026-10', 'PRODUCT_QUALITY'],
+        count: 4,
+        acknowledged: 3,
+        acknowledgedOnTimeRate: 2 / 3, // I1, I2 in time; I3 ten days late
+        resolved: 2,
+        resolvedOnTimeRate: 0.5,
+        averageHoursToResolve: 228.5, // I1 1 h in time, I2 456 h late
+        breaches: 2,
+        surveyed: 2,
+        averageSatisfaction: 3,
+        repeatCustomerIncidents: 1,
+        totalAmount: '360.50',
       },
       {
-        keys: ['2026-11', 'PRODUCT_QUALITY'], count: 1, acknowledged: 0, acknowledgedOnTimeRate: null, resolved: 0, resolvedOnTimeRate: null,
-        averageHoursToResolve: null, breaches: 0, surveyed: 0, averageSatisfaction: null, repeatCustomerIncidents: 1, totalAmount: '0.01',
+        keys: ['2026-11', 'PRODUCT_QUALITY'],
+        count: 1,
+        acknowledged: 0,
+        acknowledgedOnTimeRate: null,
+        resolved: 0,
+        resolvedOnTimeRate: null,
+        averageHoursToResolve: null,
+        breaches: 0,
+        surveyed: 0,
+        averageSatisfaction: null,
+        repeatCustomerIncidents: 1,
+        totalAmount: '0.01',
       },
       {
-        keys: ['2026-11', 'SERVICE'], count: 1, acknowledged: 1, acknowledgedOnTimeRate: 1, resolved: 1, resolvedOnTimeRate: 1,
-        averageHoursToResolve: 2.5, breaches: 0, surveyed: 1, averageSatisfaction: 5, repeatCustomerIncidents: 0, totalAmount: '20.25',
+        keys: ['2026-11', 'SERVICE'],
+        count: 1,
+        acknowledged: 1,
+        acknowledgedOnTimeRate: 1,
+        resolved: 1,
+        resolvedOnTimeRate: 1,
+        averageHoursToResolve: 2.5,
+        breaches: 0,
+        surveyed: 1,
+        averageSatisfaction: 5,
+        repeatCustomerIncidents: 0,
+        totalAmount: '20.25',
       },
     ]);
   });
@@ -117,26 +148,54 @@ describe('complaint statistics (incidentAggregates)', () => {
   it('puts 2026-10-31T15:59Z and 2026-10-31T16:00Z on two days but in one ISO week', async () => {
     const window = { from: '2026-10-31T00:00:00Z', to: '2026-11-03T00:00:00Z' };
     expect((await stats(['DAY', 'CATEGORY'], window)).map((r) => [...r.keys, r.count, r.totalAmount])).toEqual([
-      ['2026-10-31', 'PRODUCT_QUALITY', 1, '10.00'], ['2026-11-01', 'SERVICE', 1, '20.25'], ['2026-11-02', 'PRODUCT_QUALITY', 1, '0.01'],
+      ['2026-10-31', 'PRODUCT_QUALITY', 1, '10.00'],
+      ['2026-11-01', 'SERVICE', 1, '20.25'],
+      ['2026-11-02', 'PRODUCT_QUALITY', 1, '0.01'],
     ]);
-    expect((await stats(['WEEK'], window)).map((r) => [...r.keys, r.count])).toEqual([['2026-W44', 2], ['2026-W45', 1]]);
+    expect((await stats(['WEEK'], window)).map((r) => [...r.keys, r.count])).toEqual([
+      ['2026-W44', 2],
+      ['2026-W45', 1],
+    ]);
   });
 
   it('groups by SEVERITY (a repeat customer is one level up), SOURCE × CHANNEL, SUBTYPE, OWNER_DEPARTMENT and STATUS', async () => {
     const pick = (rows: any[]) => rows.map((r) => [...r.keys, r.count]);
-    expect(pick(await stats(['SEVERITY']))).toEqual([['GENERAL', 4], ['SERIOUS', 2]]);
-    expect(pick(await stats(['SOURCE', 'CHANNEL']))).toEqual([['crm', 'app', 1], ['erp', 'app', 2], ['erp', 'hotline', 3]]);
-    expect(pick(await stats(['SUBTYPE']))).toEqual([['COSMETIC_DEFECT', 4], ['MINOR_MALFUNCTION', 1], ['SLOW_RESPONSE', 1]]);
-    expect(pick(await stats(['OWNER_DEPARTMENT']))).toEqual([['AFTER_SALES', 5], ['CUSTOMER_SERVICE', 1]]);
-    expect(pick(await stats(['STATUS']))).toEqual([['ACKNOWLEDGED', 1], ['OPEN', 2], ['RESOLVED', 3]]);
+    expect(pick(await stats(['SEVERITY']))).toEqual([
+      ['GENERAL', 4],
+      ['SERIOUS', 2],
+    ]);
+    expect(pick(await stats(['SOURCE', 'CHANNEL']))).toEqual([
+      ['crm', 'app', 1],
+      ['erp', 'app', 2],
+      ['erp', 'hotline', 3],
+    ]);
+    expect(pick(await stats(['SUBTYPE']))).toEqual([
+      ['COSMETIC_DEFECT', 4],
+      ['MINOR_MALFUNCTION', 1],
+      ['SLOW_RESPONSE', 1],
+    ]);
+    expect(pick(await stats(['OWNER_DEPARTMENT']))).toEqual([
+      ['AFTER_SALES', 5],
+      ['CUSTOMER_SERVICE', 1],
+    ]);
+    expect(pick(await stats(['STATUS']))).toEqual([
+      ['ACKNOWLEDGED', 1],
+      ['OPEN', 2],
+      ['RESOLVED', 3],
+    ]);
   });
 
   it('filters like the incident list: status, severity, category, source, customer', async () => {
     expect((await stats([], { status: ['RESOLVED'] }))[0]).toMatchObject({ count: 3, resolved: 3, averageHoursToResolve: 153.17 });
     expect((await stats([], { severity: ['SERIOUS'] }))[0]).toMatchObject({ count: 2, repeatCustomerIncidents: 2 });
     expect((await stats([], { category: ['SERVICE'], source: 'crm' }))[0]).toMatchObject({ count: 1, totalAmount: '20.25' });
-    expect((await stats(['MONTH'], { customerId: 'C1' })).map((r) => [...r.keys, r.count])).toEqual([['2026-10', 4], ['2026-11', 1]]);
-    expect(await stats([], { category: ['ORDER_ERROR'] })).toEqual([expect.objectContaining({ keys: [], count: 0, totalAmount: '0.00', acknowledgedOnTimeRate: null })]);
+    expect((await stats(['MONTH'], { customerId: 'C1' })).map((r) => [...r.keys, r.count])).toEqual([
+      ['2026-10', 4],
+      ['2026-11', 1],
+    ]);
+    expect(await stats([], { category: ['ORDER_ERROR'] })).toEqual([
+      expect.objectContaining({ keys: [], count: 0, totalAmount: '0.00', acknowledgedOnTimeRate: null }),
+    ]);
     expect(await stats(['MONTH'], { category: ['ORDER_ERROR'] })).toEqual([]);
   });
 
@@ -149,8 +208,12 @@ describe('complaint statistics (incidentAggregates)', () => {
     }
     // A window that cuts a month reads the incidents.
     expect(service.plan(['MONTH'], { from: new Date('2026-10-01T00:00:00Z') }).rollup).toBe(false);
-    const cells = () => h.app.services.ds.query('SELECT * FROM incident_rollups WHERE incident_count <> 0 ORDER BY business_month, drill, category, subtype, severity, owner_department, source, channel, status')
-      .then((rows: Array<Record<string, unknown>>) => rows.map(({ id: _id, ...r }) => Object.values(r).map(String).join('|')));
+    const cells = () =>
+      h.app.services.ds
+        .query(
+          'SELECT * FROM incident_rollups WHERE incident_count <> 0 ORDER BY business_month, drill, category, subtype, severity, owner_department, source, channel, status',
+        )
+        .then((rows: Array<Record<string, unknown>>) => rows.map(({ id: _id, ...r }) => Object.values(r).map(String).join('|')));
     const incremental = await cells();
     await h.app.services.tx.run((em) => rebuildIncidentRollups(em));
     expect(await cells()).toEqual(incremental);
@@ -165,7 +228,8 @@ describe('complaint statistics (incidentAggregates)', () => {
   });
 
   it('is for ANALYST, CS_LEAD, FINANCE_DIRECTOR, ACCOUNTANT and ADMIN', async () => {
-    for (const role of ['ANALYST', 'CS_LEAD', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'] as const) expect(await stats(['MONTH'], YEAR, h.keys[role])).toHaveLength(2);
+    for (const role of ['ANALYST', 'CS_LEAD', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'] as const)
+      expect(await stats(['MONTH'], YEAR, h.keys[role])).toHaveLength(2);
     for (const key of [h.keys.AGENT, h.keys.CASHIER, h.keys.TECH, h.keys.PRESIDENT, h.keys.ERP]) {
       expect((await h.gql(key, QUERY, { g: ['MONTH'] })).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
     }
@@ -173,11 +237,14 @@ describe('complaint statistics (incidentAggregates)', () => {
 
   describe('downloads', () => {
     const get = (path: string, key: string | null = h.keys.CS_LEAD) => {
-      const req = request(h.app.server).get(path).buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+      const req = request(h.app.server)
+        .get(path)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
       return key ? req.set('authorization', `Bearer ${key}`) : req;
     };
     const QS = `groupBy=MONTH,CATEGORY&from=${YEAR.from}&to=${YEAR.to}`;
@@ -187,7 +254,11 @@ describe('complaint statistics (incidentAggregates)', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(res.headers['content-disposition']).toContain(encodeURIComponent('客诉统计分析表.csv'));
-      const lines = (res.body as Buffer).toString('utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      const lines = (res.body as Buffer)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
       expect(lines).toEqual([
         '月份,类别,事件数,已受理,按时受理率,已解决,按时解决率,平均解决时长(小时),超时次数,回访数,平均满意度,重复投诉顾客事件数,涉及金额',
         '2026-10,PRODUCT_QUALITY,4,3,66.67%,2,50.00%,228.50,2,2,3.00,1,360.50',
@@ -211,7 +282,13 @@ describe('complaint statistics (incidentAggregates)', () => {
 
     it('without a grouping, one line of totals', async () => {
       const res = await get('/reports/incidents/statistics.csv?groupBy=&severity=SERIOUS');
-      expect((res.body as Buffer).toString('utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n')).toEqual([
+      expect(
+        (res.body as Buffer)
+          .toString('utf8')
+          .replace(/^\uFEFF/, '')
+          .trimEnd()
+          .split('\r\n'),
+      ).toEqual([
         '事件数,已受理,按时受理率,已解决,按时解决率,平均解决时长(小时),超时次数,回访数,平均满意度,重复投诉顾客事件数,涉及金额',
         '2,0,,0,,,0,0,,2,10.01',
       ]);

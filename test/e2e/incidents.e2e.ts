@@ -67,11 +67,18 @@ describe('incidents over GraphQL', () => {
 
   it('evaluate decides without storing', async () => {
     const input = { source: 'erp', externalRef: ref('DRY'), category: 'SYSTEM_FAILURE', subtype: 'NETWORK', outageMinutes: 31 };
-    const res = await h.gql(h.keys.ANALYST, `query($input: ReportIncidentInput!) { evaluate(input: $input) { severity ownerDepartment actions { code dueAt } ruleSetVersion firedRules { name stage event } } }`, { input });
+    const res = await h.gql(
+      h.keys.ANALYST,
+      `query($input: ReportIncidentInput!) { evaluate(input: $input) { severity ownerDepartment actions { code dueAt } ruleSetVersion firedRules { name stage event } } }`,
+      { input },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.evaluate.severity).toBe('SERIOUS');
     expect(res.data.evaluate.actions.map((a: any) => a.code)).toContain('INFORM_CUSTOMERS_OF_DELAY');
-    const found = await h.gql(h.keys.ADMIN, `query($s: String!, $r: String!) { incidentByExternalRef(source: $s, externalRef: $r) { id } }`, { s: 'erp', r: input.externalRef });
+    const found = await h.gql(h.keys.ADMIN, `query($s: String!, $r: String!) { incidentByExternalRef(source: $s, externalRef: $r) { id } }`, {
+      s: 'erp',
+      r: input.externalRef,
+    });
     expect(found.data.incidentByExternalRef).toBeNull();
   });
 
@@ -79,7 +86,10 @@ describe('incidents over GraphQL', () => {
     const mine = (await report(h.keys.ERP, { category: 'ORDER_ERROR' })).data.reportIncident.incident;
     const byId = await h.gql(h.keys.ERP, `query($id: ID!) { incident(id: $id) { id externalRef } }`, { id: mine.id });
     expect(byId.data.incident.id).toBe(mine.id);
-    const byRef = await h.gql(h.keys.ANALYST, `query($s: String!, $r: String!) { incidentByExternalRef(source: $s, externalRef: $r) { id } }`, { s: 'erp', r: mine.externalRef });
+    const byRef = await h.gql(h.keys.ANALYST, `query($s: String!, $r: String!) { incidentByExternalRef(source: $s, externalRef: $r) { id } }`, {
+      s: 'erp',
+      r: mine.externalRef,
+    });
     expect(byRef.data.incidentByExternalRef.id).toBe(mine.id);
     const foreign = await h.gql(h.keys.CRM, `query($id: ID!) { incident(id: $id) { id } }`, { id: mine.id });
     expect(foreign.data.incident).toBeNull();
@@ -126,9 +136,15 @@ describe('incidents over GraphQL', () => {
     const capped = await h.gql(h.keys.ANALYST, `{ incidents(first: 100000) { edges { cursor } } }`);
     expect(capped.errors).toBeUndefined();
     // first: 0 asks only whether there is anything: no edges, but a next page when there is one.
-    const none = await h.gql(h.keys.ANALYST, `{ incidents(first: 0, filter: { category: ["LOGISTICS"] }) { totalCount pageInfo { hasNextPage } edges { cursor } } }`);
+    const none = await h.gql(
+      h.keys.ANALYST,
+      `{ incidents(first: 0, filter: { category: ["LOGISTICS"] }) { totalCount pageInfo { hasNextPage } edges { cursor } } }`,
+    );
     expect(none.data.incidents).toEqual({ totalCount: 5, pageInfo: { hasNextPage: true }, edges: [] });
-    const empty = await h.gql(h.keys.ANALYST, `{ incidents(first: 0, filter: { category: ["LOGISTICS"], from: "2030-01-01T00:00:00Z" }) { pageInfo { hasNextPage } } }`);
+    const empty = await h.gql(
+      h.keys.ANALYST,
+      `{ incidents(first: 0, filter: { category: ["LOGISTICS"], from: "2030-01-01T00:00:00Z" }) { pageInfo { hasNextPage } } }`,
+    );
     expect(empty.data.incidents.pageInfo.hasNextPage).toBe(false);
   });
 
@@ -144,7 +160,10 @@ describe('incidents over GraphQL', () => {
     // The apology is still open: RESOLVED is held up, naming it (the survey waits for the resolution).
     const held = await h.gql(h.keys.CS_LEAD, m, { id: inc.id, s: 'RESOLVED', v: 2 });
     expect(held.errors![0].extensions).toMatchObject({ code: 'ACTIONS_OUTSTANDING', outstanding: ['APOLOGIZE'] });
-    expect((await h.gql(h.keys.AGENT, `mutation($id: ID!) { completeAction(incidentId: $id, code: "APOLOGIZE") { version } }`, { id: inc.id })).data.completeAction.version).toBe(3);
+    expect(
+      (await h.gql(h.keys.AGENT, `mutation($id: ID!) { completeAction(incidentId: $id, code: "APOLOGIZE") { version } }`, { id: inc.id })).data.completeAction
+        .version,
+    ).toBe(3);
     const resolved = await h.gql(h.keys.CS_LEAD, m, { id: inc.id, s: 'RESOLVED', v: 3 });
     expect(resolved.data.setIncidentStatus.status).toBe('RESOLVED');
     const analyst = await h.gql(h.keys.ANALYST, m, { id: inc.id, s: 'CLOSED' });
@@ -157,14 +176,22 @@ describe('incidents over GraphQL', () => {
 
   it('completes actions and records satisfaction 1..5', async () => {
     const inc = (await report(h.keys.AGENT, { category: 'OVERCHARGE', amount: '88.00' })).data.reportIncident.incident;
-    const done = await h.gql(h.keys.AGENT, `mutation($id: ID!) { completeAction(incidentId: $id, code: "APOLOGIZE", note: "道歉") { version actions { code done } } }`, { id: inc.id });
+    const done = await h.gql(
+      h.keys.AGENT,
+      `mutation($id: ID!) { completeAction(incidentId: $id, code: "APOLOGIZE", note: "道歉") { version actions { code done } } }`,
+      { id: inc.id },
+    );
     expect(done.errors).toBeUndefined();
     expect(done.data.completeAction.actions.find((a: any) => a.code === 'APOLOGIZE').done).toBe(true);
     const unknown = await h.gql(h.keys.AGENT, `mutation($id: ID!) { completeAction(incidentId: $id, code: "EVACUATE") { id } }`, { id: inc.id });
     expect(unknown.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'code' });
     const bad = await h.gql(h.keys.AGENT, `mutation($id: ID!) { recordSatisfaction(incidentId: $id, score: 6) { id } }`, { id: inc.id });
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'score' });
-    const ok = await h.gql(h.keys.AGENT, `mutation($id: ID!) { recordSatisfaction(incidentId: $id, score: 4, comment: "满意") { satisfactionScore actions { code done } } }`, { id: inc.id });
+    const ok = await h.gql(
+      h.keys.AGENT,
+      `mutation($id: ID!) { recordSatisfaction(incidentId: $id, score: 4, comment: "满意") { satisfactionScore actions { code done } } }`,
+      { id: inc.id },
+    );
     expect(ok.data.recordSatisfaction.satisfactionScore).toBe(4);
     expect(ok.data.recordSatisfaction.actions.find((a: any) => a.code === 'SATISFACTION_SURVEY').done).toBe(true);
   });
@@ -207,21 +234,45 @@ describe('incidents over GraphQL', () => {
 
   it('names the input path of a bad value however it came: a variable of any name, or written in the query', async () => {
     // A variable is named for the argument it stands for, not for itself.
-    const otherName = await h.gql(h.keys.AGENT, `mutation($x: ReportIncidentInput!) { reportIncident(input: $x) { created } }`, { x: { source: 'erp', externalRef: ref() } });
+    const otherName = await h.gql(h.keys.AGENT, `mutation($x: ReportIncidentInput!) { reportIncident(input: $x) { created } }`, {
+      x: { source: 'erp', externalRef: ref() },
+    });
     expect(otherName.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.category' });
-    const badTime = await h.gql(h.keys.AGENT, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { created } }`, { i: { source: 'erp', externalRef: ref(), category: 'SERVICE', occurredAt: 'yesterday' } });
+    const badTime = await h.gql(h.keys.AGENT, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { created } }`, {
+      i: { source: 'erp', externalRef: ref(), category: 'SERVICE', occurredAt: 'yesterday' },
+    });
     expect(badTime.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.occurredAt' });
-    const nested = await h.gql(h.keys.AGENT, `mutation($t: DateTime) { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", occurredAt: $t }) { created } }`, { t: 'yesterday' });
+    const nested = await h.gql(
+      h.keys.AGENT,
+      `mutation($t: DateTime) { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", occurredAt: $t }) { created } }`,
+      { t: 'yesterday' },
+    );
     expect(nested.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.occurredAt' });
     const status = await h.gql(h.keys.ADMIN, `mutation($s: IncidentStatus!) { setIncidentStatus(id: "1", status: $s) { id } }`, { s: 'DONE' });
     expect(status.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'status' });
     // Written in the query: the same code and path as through variables.
     const inline: Array<[string, string, string]> = [
-      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", occurredAt: "yesterday" }) { created } }`, 'input.occurredAt'],
-      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", outageMinutes: "abc" }) { created } }`, 'input.outageMinutes'],
-      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", subtyp: "X" }) { created } }`, 'input.subtyp'],
+      [
+        h.keys.AGENT,
+        `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", occurredAt: "yesterday" }) { created } }`,
+        'input.occurredAt',
+      ],
+      [
+        h.keys.AGENT,
+        `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", outageMinutes: "abc" }) { created } }`,
+        'input.outageMinutes',
+      ],
+      [
+        h.keys.AGENT,
+        `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", subtyp: "X" }) { created } }`,
+        'input.subtyp',
+      ],
       [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}" }) { created } }`, 'input.category'],
-      [h.keys.AGENT, `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", customer: { id: 7 } }) { created } }`, 'input.customer.id'],
+      [
+        h.keys.AGENT,
+        `mutation { reportIncident(input: { source: "erp", externalRef: "${ref()}", category: "SERVICE", customer: { id: 7 } }) { created } }`,
+        'input.customer.id',
+      ],
       [h.keys.ADMIN, `mutation { setIncidentStatus(id: "1", status: DONE) { id } }`, 'status'],
       [h.keys.ADMIN, `{ incidents(filter: { status: [OPEN, DONE] }) { totalCount } }`, 'filter.status[1]'],
       [h.keys.ADMIN, `{ incidents(first: "ten") { totalCount } }`, 'first'],
@@ -265,7 +316,10 @@ describe('incidents over GraphQL', () => {
   });
 
   it('serves the catalog and the active rule set', async () => {
-    const res = await h.gql(h.keys.ANALYST, `{ catalog { categories { code subtypes label } departments actions refundSteps refundMethods severities } activeRuleSet { version checksum loadedAt ruleCount instance } }`);
+    const res = await h.gql(
+      h.keys.ANALYST,
+      `{ catalog { categories { code subtypes label } departments actions refundSteps refundMethods severities } activeRuleSet { version checksum loadedAt ruleCount instance } }`,
+    );
     expect(res.errors).toBeUndefined();
     const c = res.data.catalog;
     expect(c.categories.find((x: any) => x.code === 'OVERCHARGE').label).toContain('多收');

@@ -31,7 +31,9 @@ describe('input bounds', () => {
 
   const COMPLETE = 'mutation($id: ID!, $e: JSON) { completeAction(incidentId: $id, code: "POLICE_REPORT", evidence: $e) { actions { code done } } }';
   async function policeIncident() {
-    const res = await h.gql(h.keys.AGENT, REPORT, { input: { source: 'erp', externalRef: ref('EV'), category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: '6000.00' } });
+    const res = await h.gql(h.keys.AGENT, REPORT, {
+      input: { source: 'erp', externalRef: ref('EV'), category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: '6000.00' },
+    });
     return res.data.reportIncident.incident.id as string;
   }
   const nested = (depth: number) => {
@@ -40,15 +42,18 @@ describe('input bounds', () => {
     return v;
   };
 
-  it.each([['3,000 deep', () => ({ receiptNo: '沪公(2026)110-0042', more: nested(3000) })], ['17 deep', () => ({ receiptNo: 'R-1', more: nested(16) })],
-    ['over 64 KiB', () => ({ receiptNo: 'R-1', notes: 'x'.repeat(70_000) })], ['3,000 deep in an array', () => ({ receiptNo: 'R-1', list: JSON.parse('['.repeat(3000) + ']'.repeat(3000)) })]])(
-    'evidence %s is BAD_USER_INPUT on evidence, and nothing is written', async (_name, evidence) => {
-      const id = await policeIncident();
-      const res = await h.gql(h.keys.AGENT, COMPLETE, { id, e: evidence() });
-      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evidence' });
-      const after = await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { version actions { code done } } }`, { id });
-      expect(after.data.incident.version).toBe(1);
-    });
+  it.each([
+    ['3,000 deep', () => ({ receiptNo: '沪公(2026)110-0042', more: nested(3000) })],
+    ['17 deep', () => ({ receiptNo: 'R-1', more: nested(16) })],
+    ['over 64 KiB', () => ({ receiptNo: 'R-1', notes: 'x'.repeat(70_000) })],
+    ['3,000 deep in an array', () => ({ receiptNo: 'R-1', list: JSON.parse('['.repeat(3000) + ']'.repeat(3000)) })],
+  ])('evidence %s is BAD_USER_INPUT on evidence, and nothing is written', async (_name, evidence) => {
+    const id = await policeIncident();
+    const res = await h.gql(h.keys.AGENT, COMPLETE, { id, e: evidence() });
+    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evidence' });
+    const after = await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { version actions { code done } } }`, { id });
+    expect(after.data.incident.version).toBe(1);
+  });
 
   it('evidence within the bounds is taken', async () => {
     const id = await policeIncident();

@@ -5,7 +5,12 @@ import { Harness, REPORT, ref, startHarness } from './support/harness';
 
 /** A harness on the service's own logger (redaction included), its lines kept in `lines`. */
 async function withLogs(level: 'trace' | 'info', lines: string[]): Promise<Harness> {
-  const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
   return startHarness({ log: createLogger(level, sink) });
 }
 
@@ -59,8 +64,12 @@ describe('an unexpected error', () => {
   it('answers INTERNAL_SERVER_ERROR without details, and is logged with its stack under the request id', async () => {
     // A table gone from under the service: a failure no input explains.
     await h.app.services.ds.query('DROP TABLE rule_shadow_divergences');
-    const res = await request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${h.keys.ADMIN}`)
-      .set('x-request-id', 'req-unexpected-1').send({ query: '{ shadowDivergences { totalCount } }' });
+    const res = await request(h.app.server)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${h.keys.ADMIN}`)
+      .set('x-request-id', 'req-unexpected-1')
+      .send({ query: '{ shadowDivergences { totalCount } }' });
     expect(res.body.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(JSON.stringify(res.body)).not.toMatch(/rule_shadow_divergences|stack/);
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'unexpected error');

@@ -12,7 +12,9 @@ describe('notifications through DingTalk, WeCom, Feishu and a Standard Webhooks 
   let rx: VendorReceivers;
   const channels: Record<string, number> = {};
   const fire = async () => {
-    const res = await h.gql(h.keys.AGENT, REPORT, { input: { source: 'hall', externalRef: ref('FIRE'), category: 'ONSITE_EMERGENCY', subtype: 'FIRE', location: '一楼服务大厅' } });
+    const res = await h.gql(h.keys.AGENT, REPORT, {
+      input: { source: 'hall', externalRef: ref('FIRE'), category: 'ONSITE_EMERGENCY', subtype: 'FIRE', location: '一楼服务大厅' },
+    });
     expect(res.errors).toBeUndefined();
     return res.data.reportIncident.incident;
   };
@@ -27,10 +29,13 @@ describe('notifications through DingTalk, WeCom, Feishu and a Standard Webhooks 
       { employeeNo: 'FC2', name: '冯伟', department: 'FACILITIES', roles: ['AGENT'], phone: '13800040002' },
       { employeeNo: 'GM1', name: '朱总', department: 'GENERAL_MANAGER', roles: ['PRESIDENT'], phone: '13800099999' },
     ]);
-    await h.app.services.people.onCall.set([
-      { department: 'FACILITIES', employeeNo: 'FC1', from: new Date('2026-11-23T00:00:00Z'), to: new Date('2026-11-23T12:00:00Z') },
-      { department: 'GENERAL_MANAGER', employeeNo: 'GM1', from: new Date('2026-11-22T16:00:00Z'), to: new Date('2026-11-23T16:00:00Z') },
-    ], 'test');
+    await h.app.services.people.onCall.set(
+      [
+        { department: 'FACILITIES', employeeNo: 'FC1', from: new Date('2026-11-23T00:00:00Z'), to: new Date('2026-11-23T12:00:00Z') },
+        { department: 'GENERAL_MANAGER', employeeNo: 'GM1', from: new Date('2026-11-22T16:00:00Z'), to: new Date('2026-11-23T16:00:00Z') },
+      ],
+      'test',
+    );
     const add = async (department: string, kind: string, url: string, secret: string | null) =>
       (await h.app.services.people.notifications.addChannel({ department, kind, url: `${rx.base}${url}`, secret })).id;
     channels.dingtalk = await add('FACILITIES', 'DINGTALK', '/dingtalk/robot/send?access_token=facilities', rx.secrets.dingtalk);
@@ -49,12 +54,19 @@ describe('notifications through DingTalk, WeCom, Feishu and a Standard Webhooks 
     // Written with the report (the outbox), sent later by the worker.
     const pending = (await h.gql(h.keys.AGENT, NOTIFICATIONS, { id: incident.id })).data.notifications;
     const sent = (n: any) => [n.recipient, n.channel, n.status];
-    expect(pending.filter((n: any) => n.status !== 'NO_CHANNEL').map(sent).sort()).toEqual([
-      ['部门经理', `WEBHOOK #${channels.webhook}`, 'PENDING'],
-      ['朱总 GM1 (13800099999)', `WECOM #${channels.wecom}`, 'PENDING'],
-      ['郑强 FC1 (13800040001)', `DINGTALK #${channels.dingtalk}`, 'PENDING'],
-      ['郑强 FC1 (13800040001)', `FEISHU #${channels.feishu}`, 'PENDING'],
-    ].sort());
+    expect(
+      pending
+        .filter((n: any) => n.status !== 'NO_CHANNEL')
+        .map(sent)
+        .sort(),
+    ).toEqual(
+      [
+        ['部门经理', `WEBHOOK #${channels.webhook}`, 'PENDING'],
+        ['朱总 GM1 (13800099999)', `WECOM #${channels.wecom}`, 'PENDING'],
+        ['郑强 FC1 (13800040001)', `DINGTALK #${channels.dingtalk}`, 'PENDING'],
+        ['郑强 FC1 (13800040001)', `FEISHU #${channels.feishu}`, 'PENDING'],
+      ].sort(),
+    );
     expect(pending.every((n: any) => n.reason === 'REPORTED' && n.incident.id === incident.id)).toBe(true);
 
     expect(await dispatch()).toMatchObject({ sent: 4, failed: 0, throttled: 0 });
@@ -65,7 +77,10 @@ describe('notifications through DingTalk, WeCom, Feishu and a Standard Webhooks 
       expect(ding.body.markdown.text).toContain(text);
     }
     const wecom = rx.of('wecom');
-    expect(wecom.map((r) => [r.body.msgtype, r.answer.errcode])).toEqual([['markdown', 0], ['text', 0]]);
+    expect(wecom.map((r) => [r.body.msgtype, r.answer.errcode])).toEqual([
+      ['markdown', 0],
+      ['text', 0],
+    ]);
     expect(wecom[0].body.markdown.content).toContain('一楼服务大厅');
     expect(wecom[1].body.text.mentioned_mobile_list).toEqual(['13800099999']);
     const [feishu] = rx.of('feishu');
@@ -83,7 +98,7 @@ describe('notifications through DingTalk, WeCom, Feishu and a Standard Webhooks 
     expect((await h.gql(h.keys.ERP, NOTIFICATIONS, { id: incident.id })).errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
 
-  it('keeps DingTalk\'s 20 messages a minute per robot by merging what waits into the next message', async () => {
+  it("keeps DingTalk's 20 messages a minute per robot by merging what waits into the next message", async () => {
     h.clock.advance(2 * MINUTE);
     const before = rx.of('dingtalk').length;
     const incidents = [];
@@ -105,7 +120,7 @@ describe('notifications through DingTalk, WeCom, Feishu and a Standard Webhooks 
     expect(rx.received.some((r) => r.answer?.errcode === 130101)).toBe(false);
   });
 
-  it('waits out a robot\'s throttling answer (another sender used its minute up) and sends the merged message after it', async () => {
+  it("waits out a robot's throttling answer (another sender used its minute up) and sends the merged message after it", async () => {
     h.clock.advance(2 * MINUTE);
     rx.saturate('wecom:gm');
     const incident = await fire();
@@ -126,7 +141,8 @@ describe('notifications through DingTalk, WeCom, Feishu and a Standard Webhooks 
     rx.broken.add('webhook:/hooks/managers');
     const incident = await fire();
     expect((await h.gql(h.keys.AGENT, `query($id: ID!) { incident(id: $id) { id status } }`, { id: incident.id })).data.incident.id).toBe(incident.id);
-    const hook = async () => (await h.gql(h.keys.ADMIN, NOTIFICATIONS, { id: incident.id })).data.notifications.find((n: any) => n.channel.startsWith('WEBHOOK'));
+    const hook = async () =>
+      (await h.gql(h.keys.ADMIN, NOTIFICATIONS, { id: incident.id })).data.notifications.find((n: any) => n.channel.startsWith('WEBHOOK'));
     expect(await dispatch()).toMatchObject({ failed: 1 });
     expect(await hook()).toMatchObject({ status: 'PENDING', attempts: 1 });
     for (let i = 0; i < 40 && (await hook()).status !== 'DEAD'; i++) {
@@ -155,7 +171,9 @@ describe('notifications through DingTalk, WeCom, Feishu and a Standard Webhooks 
     expect(escalated.some((n: any) => n.reason === 'ESCALATED' && /升级至部门经理/.test(n.detail))).toBe(true);
 
     // An amendment (or any other change) tells people through the same function, in its own transaction.
-    const written = await h.app.services.tx.run((em) => h.app.services.people.notifications.notify(em, Number(incident.id), 'AMENDED', { departments: ['GENERAL_MANAGER'] }));
+    const written = await h.app.services.tx.run((em) =>
+      h.app.services.people.notifications.notify(em, Number(incident.id), 'AMENDED', { departments: ['GENERAL_MANAGER'] }),
+    );
     expect(written).toBe(1);
     await dispatch();
     expect(rx.of('wecom').at(-2)!.body.markdown.content).toContain('事件更新');

@@ -12,7 +12,8 @@ describe('raw transactions', () => {
 
   const INSERT = 'INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES (?, ?, ?, ?, ?, ?, ?)';
   const row = (id: string) => rawParams(h.app.services.ds, [id, 'rules.reloaded', null, null, '{}', new Date('2026-11-23T02:00:00Z'), false]);
-  const count = async (prefix: string) => Number((await h.app.services.ds.query('SELECT COUNT(*) AS n FROM webhook_outbox WHERE event_id LIKE ?', [`${prefix}%`]))[0].n);
+  const count = async (prefix: string) =>
+    Number((await h.app.services.ds.query('SELECT COUNT(*) AS n FROM webhook_outbox WHERE event_id LIKE ?', [`${prefix}%`]))[0].n);
 
   it('commits every statement of the work, or none when the work fails after some were sent', async () => {
     const { tx } = h.app.services;
@@ -22,17 +23,21 @@ describe('raw transactions', () => {
     });
     expect(await count('msg_rawok')).toBe(2);
 
-    await expect(tx.runRaw(async (em) => {
-      await rawExec(em, INSERT, row('msg_rawfail1'));
-      throw new Error('the work failed');
-    })).rejects.toThrow('the work failed');
+    await expect(
+      tx.runRaw(async (em) => {
+        await rawExec(em, INSERT, row('msg_rawfail1'));
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
     expect(await count('msg_rawfail')).toBe(0);
 
     // A failing statement (a duplicate event id) rolls back the ones before it.
-    await expect(tx.runRaw(async (em) => {
-      await rawExec(em, INSERT, row('msg_rawdup1'));
-      await rawExec(em, INSERT, row('msg_rawok1'));
-    })).rejects.toThrow();
+    await expect(
+      tx.runRaw(async (em) => {
+        await rawExec(em, INSERT, row('msg_rawdup1'));
+        await rawExec(em, INSERT, row('msg_rawok1'));
+      }),
+    ).rejects.toThrow();
     expect(await count('msg_rawdup')).toBe(0);
 
     // And the connection is sound afterwards: TypeORM transactions and raw ones go on.

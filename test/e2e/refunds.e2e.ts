@@ -17,10 +17,29 @@ describe('refunds over GraphQL', () => {
   it('walks an overcharge from request to COMPLETED through four different people', async () => {
     const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '300.00', orderNo: 'SO-1', customer: { id: 'C-R1', phone: '13812345678' } });
     const r = await k.requested(incidentId, '120.50', h.keys.AGENT, {
-      bank: '招商银行', purchasedAt: '2026-11-20T08:00:00Z', faultDescription: '多扣一次', customerOpinion: '要求原路退回',
+      bank: '招商银行',
+      purchasedAt: '2026-11-20T08:00:00Z',
+      faultDescription: '多扣一次',
+      customerOpinion: '要求原路退回',
     });
-    expect(r).toMatchObject({ status: 'IN_APPROVAL', amount: '120.50', method: 'ORIGINAL_PAYMENT', attempt: 1, version: 1, currentStep: 'CASHIER_CHECK', chain: STANDARD_CHAIN });
-    expect(r).toMatchObject({ requestedBy: 'test-agent', orderNo: 'SO-1', bank: '招商银行', phone: '13812345678', drill: false, category: 'OVERCHARGE', incidentId });
+    expect(r).toMatchObject({
+      status: 'IN_APPROVAL',
+      amount: '120.50',
+      method: 'ORIGINAL_PAYMENT',
+      attempt: 1,
+      version: 1,
+      currentStep: 'CASHIER_CHECK',
+      chain: STANDARD_CHAIN,
+    });
+    expect(r).toMatchObject({
+      requestedBy: 'test-agent',
+      orderNo: 'SO-1',
+      bank: '招商银行',
+      phone: '13812345678',
+      drill: false,
+      category: 'OVERCHARGE',
+      incidentId,
+    });
     const businessDate = DateTime.fromISO(r.requestedAt).setZone('Asia/Shanghai').toFormat('yyyyMMdd');
     expect(r.refundNo).toMatch(new RegExp(`^RF${businessDate}\\d{6,}$`));
     expect(r.steps.map((s: any) => s.status)).toEqual(['PENDING', 'WAITING', 'WAITING', 'WAITING', 'WAITING']);
@@ -63,7 +82,9 @@ describe('refunds over GraphQL', () => {
       ['COMPLETED', 'PAID', 'COMPLETED', 'CUSTOMER_NOTIFIED'],
     ]);
     // Visible through the incident; the phone is masked for finance and analysts (注意保密).
-    const viaIncident = await h.gql(h.keys.ANALYST, `query($id: ID!) { incident(id: $id) { refunds { id status phone incident { id } } } }`, { id: incidentId });
+    const viaIncident = await h.gql(h.keys.ANALYST, `query($id: ID!) { incident(id: $id) { refunds { id status phone incident { id } } } }`, {
+      id: incidentId,
+    });
     expect(viaIncident.data.incident.refunds).toEqual([{ id: r.id, status: 'COMPLETED', phone: '138****5678', incident: { id: incidentId } }]);
     expect((await k.get(r.id, h.keys.CASHIER)).phone).toBe('138****5678');
   });
@@ -90,7 +111,11 @@ describe('refunds over GraphQL', () => {
     expect(at.chain).toEqual(STANDARD_CHAIN);
     const over = await k.requested(incidentId, '50000.01');
     expect(over.chain).toEqual(['CASHIER_CHECK', 'ACCOUNTANT_REVIEW', 'FINANCE_DIRECTOR_APPROVAL', 'PRESIDENT_APPROVAL', 'PAYOUT', 'CUSTOMER_NOTIFIED']);
-    for (const [step, key] of [['CASHIER_CHECK', h.keys.CASHIER], ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT], ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR]]) {
+    for (const [step, key] of [
+      ['CASHIER_CHECK', h.keys.CASHIER],
+      ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT],
+      ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR],
+    ]) {
       await k.approved(key, over.id, step);
     }
     const director = await k.decide(h.keys.FINANCE_DIRECTOR, over.id, 'PRESIDENT_APPROVAL');
@@ -100,7 +125,7 @@ describe('refunds over GraphQL', () => {
     expect(signed.steps[3]).toMatchObject({ step: 'PRESIDENT_APPROVAL', status: 'APPROVED', actor: 'test-president', approval: true });
   });
 
-  it('counts the incident\'s earlier live refunds toward the threshold: a split refund still reaches the president', async () => {
+  it("counts the incident's earlier live refunds toward the threshold: a split refund still reaches the president", async () => {
     const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '60000.00' });
     const first = await k.requested(incidentId, '30000.00');
     expect(first.chain).toEqual(STANDARD_CHAIN);
@@ -109,7 +134,9 @@ describe('refunds over GraphQL', () => {
     // A cancelled refund no longer counts.
     const other = await k.incident({ category: 'OVERCHARGE', amount: '60000.00' });
     const cancelled = await k.requested(other, '30000.00');
-    expect((await h.gql(h.keys.AGENT, 'mutation($id: ID!) { cancelRefund(refundId: $id, reason: "顾客撤回") { status } }', { id: cancelled.id })).errors).toBeUndefined();
+    expect(
+      (await h.gql(h.keys.AGENT, 'mutation($id: ID!) { cancelRefund(refundId: $id, reason: "顾客撤回") { status } }', { id: cancelled.id })).errors,
+    ).toBeUndefined();
     expect((await k.requested(other, '30000.00')).chain).toEqual(STANDARD_CHAIN);
   });
 
@@ -122,11 +149,19 @@ describe('refunds over GraphQL', () => {
     expect(returned.steps.map((s: any) => s.status)).toEqual(['APPROVED', 'RETURNED', 'WAITING', 'WAITING', 'WAITING']);
     await k.refused(await k.decide(h.keys.FINANCE_DIRECTOR, r.id, 'FINANCE_DIRECTOR_APPROVAL'), 'CONFLICT', { id: r.id, version: 3 });
 
-    const again = (await h.gql(h.keys.AGENT, `mutation($id: ID!) { resubmitRefund(refundId: $id, comment: "已补凭证") { id status attempt version currentStep steps { attempt step status } } }`, { id: r.id })).data.resubmitRefund;
+    const again = (
+      await h.gql(
+        h.keys.AGENT,
+        `mutation($id: ID!) { resubmitRefund(refundId: $id, comment: "已补凭证") { id status attempt version currentStep steps { attempt step status } } }`,
+        { id: r.id },
+      )
+    ).data.resubmitRefund;
     expect(again).toMatchObject({ status: 'IN_APPROVAL', attempt: 2, version: 4, currentStep: 'CASHIER_CHECK' });
     expect(again.steps.map((s: any) => `${s.attempt}:${s.step}:${s.status}`)).toEqual([
-      ...['1:CASHIER_CHECK:APPROVED', '1:ACCOUNTANT_REVIEW:RETURNED'], ...STANDARD_CHAIN.slice(2).map((s) => `1:${s}:WAITING`),
-      '2:CASHIER_CHECK:PENDING', ...STANDARD_CHAIN.slice(1).map((s) => `2:${s}:WAITING`),
+      ...['1:CASHIER_CHECK:APPROVED', '1:ACCOUNTANT_REVIEW:RETURNED'],
+      ...STANDARD_CHAIN.slice(2).map((s) => `1:${s}:WAITING`),
+      '2:CASHIER_CHECK:PENDING',
+      ...STANDARD_CHAIN.slice(1).map((s) => `2:${s}:WAITING`),
     ]);
     // The same cashier and accountant sign their own steps again in the new attempt.
     await k.approved(h.keys.CASHIER, r.id, 'CASHIER_CHECK');
@@ -135,7 +170,17 @@ describe('refunds over GraphQL', () => {
     await k.approved(h.keys.CASHIER, r.id, 'PAYOUT');
     const done = await k.approved(h.keys.AGENT, r.id, 'CUSTOMER_NOTIFIED');
     expect(done).toMatchObject({ status: 'COMPLETED', attempt: 2 });
-    expect(done.history.map((t: any) => t.kind)).toEqual(['REQUESTED', 'APPROVED', 'RETURNED', 'RESUBMITTED', 'APPROVED', 'APPROVED', 'APPROVED', 'PAID', 'COMPLETED']);
+    expect(done.history.map((t: any) => t.kind)).toEqual([
+      'REQUESTED',
+      'APPROVED',
+      'RETURNED',
+      'RESUBMITTED',
+      'APPROVED',
+      'APPROVED',
+      'APPROVED',
+      'PAID',
+      'COMPLETED',
+    ]);
     expect(done.history[2]).toMatchObject({ decision: 'RETURN', comment: '缺少支付凭证', actor: 'test-accountant', attempt: 1 });
     expect(done.history[3]).toMatchObject({ comment: '已补凭证', actor: 'test-agent', attempt: 2 });
   });
@@ -143,12 +188,24 @@ describe('refunds over GraphQL', () => {
   it('cancels with a reason; a cancelled refund frees its amount and accepts nothing more', async () => {
     const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '50.00' });
     const r = await k.requested(incidentId, '50.00');
-    const cancelled = (await h.gql(h.keys.CS_LEAD, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "顾客撤回") { status cancelReason currentStep version history { kind comment step } } }`, { id: r.id })).data.cancelRefund;
+    const cancelled = (
+      await h.gql(
+        h.keys.CS_LEAD,
+        `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "顾客撤回") { status cancelReason currentStep version history { kind comment step } } }`,
+        { id: r.id },
+      )
+    ).data.cancelRefund;
     expect(cancelled).toMatchObject({ status: 'CANCELLED', cancelReason: '顾客撤回', currentStep: null, version: 2 });
     expect(cancelled.history.at(-1)).toEqual({ kind: 'CANCELLED', comment: '顾客撤回', step: 'CASHIER_CHECK' });
     await k.refused(await k.decide(h.keys.CASHIER, r.id, 'CASHIER_CHECK'), 'CONFLICT', { id: r.id, version: 2 });
-    await k.refused(await h.gql(h.keys.AGENT, `mutation($id: ID!) { resubmitRefund(refundId: $id) { id } }`, { id: r.id }), 'CONFLICT', { id: r.id, version: 2 });
-    await k.refused(await h.gql(h.keys.AGENT, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "again") { id } }`, { id: r.id }), 'CONFLICT', { id: r.id, version: 2 });
+    await k.refused(await h.gql(h.keys.AGENT, `mutation($id: ID!) { resubmitRefund(refundId: $id) { id } }`, { id: r.id }), 'CONFLICT', {
+      id: r.id,
+      version: 2,
+    });
+    await k.refused(await h.gql(h.keys.AGENT, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "again") { id } }`, { id: r.id }), 'CONFLICT', {
+      id: r.id,
+      version: 2,
+    });
     expect((await k.get(r.id)).steps[0].overdue).toBe(false);
     // The step it waited at is no longer pending nor due: nothing of a cancelled refund waits.
     const steps = (await h.gql(h.keys.CS_LEAD, `query($id: ID!) { refund(id: $id) { steps { step status dueAt } } }`, { id: r.id })).data.refund.steps;
@@ -161,11 +218,16 @@ describe('refunds over GraphQL', () => {
     h.clock.set(new Date('2026-11-27T11:30:00Z')); // Friday 19:30 in Shanghai
     const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '66.00' });
     const r = await k.requested(incidentId, '66.00');
-    // POLICY §6: "finance (cashier to payout) 12 hours in all" — wall-clock hours (POLICY says
+    // the policy: "finance (cashier to payout) 12 hours in all" — wall-clock hours (the policy says
     // "working" where it means it), one deadline for the whole phase: Saturday 07:30.
     const financeDue = '2026-11-27T23:30:00.000Z';
     expect(r.steps[0]).toMatchObject({ step: 'CASHIER_CHECK', status: 'PENDING', dueAt: financeDue });
-    for (const [i, [step, key]] of [['CASHIER_CHECK', h.keys.CASHIER], ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT], ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR], ['PAYOUT', h.keys.CASHIER]].entries()) {
+    for (const [i, [step, key]] of [
+      ['CASHIER_CHECK', h.keys.CASHIER],
+      ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT],
+      ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR],
+      ['PAYOUT', h.keys.CASHIER],
+    ].entries()) {
       h.clock.advance(2 * 3600_000); // each step takes two hours: the phase deadline does not move
       const pending = (await k.get(r.id)).steps[i];
       expect(pending).toMatchObject({ step, status: 'PENDING', dueAt: financeDue });
@@ -203,7 +265,12 @@ describe('refunds over GraphQL', () => {
   it('pays once whatever is retried: concurrent payouts move it once', async () => {
     const incidentId = await k.incident({ category: 'OVERCHARGE', amount: '30.00' });
     const r = await k.requested(incidentId, '30.00');
-    for (const [step, key] of [['CASHIER_CHECK', h.keys.CASHIER], ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT], ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR]]) await k.approved(key, r.id, step);
+    for (const [step, key] of [
+      ['CASHIER_CHECK', h.keys.CASHIER],
+      ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT],
+      ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR],
+    ])
+      await k.approved(key, r.id, step);
     const second = await h.key(`cashier-pay-${r.id}`, ['CASHIER']);
     const results = await Promise.all([h.keys.CASHIER, second, h.keys.CASHIER, second].map((key) => k.decide(key, r.id, 'PAYOUT')));
     expect(results.filter((x) => !x.errors)).toHaveLength(1);

@@ -119,7 +119,12 @@ describe('refund refusals', () => {
     const r = await k.requested(incidentId, '1.00', h.keys.ERP);
     await k.refused(await h.gql(h.keys.ERP, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "x") { id } }`, { id: r.id }), 'FORBIDDEN', r);
     await k.refused(await h.gql(h.keys.CASHIER, `mutation($id: ID!) { resubmitRefund(refundId: $id) { id } }`, { id: r.id }), 'FORBIDDEN', r);
-    await k.refused(await h.gql(h.keys.AGENT, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "") { id } }`, { id: r.id }), 'BAD_USER_INPUT', r, 'reason');
+    await k.refused(
+      await h.gql(h.keys.AGENT, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "") { id } }`, { id: r.id }),
+      'BAD_USER_INPUT',
+      r,
+      'reason',
+    );
     await k.refused(await h.gql(h.keys.AGENT, `mutation($id: ID!) { resubmitRefund(refundId: $id) { id } }`, { id: r.id }), 'CONFLICT', r);
     expect((await k.decide(h.keys.CASHIER, '999999', 'CASHIER_CHECK')).errors![0].extensions.code).toBe('NOT_FOUND');
     expect((await k.decide(h.keys.CASHIER, 'abc', 'CASHIER_CHECK')).errors![0].extensions.code).toBe('NOT_FOUND');

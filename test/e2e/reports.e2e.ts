@@ -5,7 +5,7 @@ import { rebuildRefundRollups } from '../../src/reports/refund-rollup.store';
 import { Harness, startHarness } from './support/harness';
 import { buildReportScenario, PHONE, RefundName, RETURN_REASON } from './support/report-scenario';
 
-/** The reports of POLICY.md §7 over HTTP: aggregates, the monthly tables, exports, the shift handover. */
+/** The reports of the policy over HTTP: aggregates, the monthly tables, exports, the shift handover. */
 describe('reports', () => {
   let h: Harness;
   let r: Record<RefundName, any>;
@@ -40,25 +40,50 @@ describe('reports', () => {
       const rows = await aggregates(['MONTH', 'BANK']);
       expect(new Map(rows.map((a) => [a.keys.join('|'), { count: a.count, total: fen(a.totalAmount) }]))).toEqual(expected);
       expect(rows.map((a) => a.keys)).toEqual([
-        ['2026-10', ''], ['2026-10', '工商银行'], ['2026-10', '建设银行'], ['2026-10', '招商银行'], ['2026-11', '招商银行'],
+        ['2026-10', ''],
+        ['2026-10', '工商银行'],
+        ['2026-10', '建设银行'],
+        ['2026-10', '招商银行'],
+        ['2026-11', '招商银行'],
       ]);
       const cmb = rows.find((a) => a.keys.join() === '2026-10,招商银行');
       // R1 120.50 + R3 1000.33; average 560.415 rounds half-up; only R1 was paid, 12.5 h after the request;
       // R1's payout came after finance's 12 hours, R3 waits past its due time.
       expect(cmb).toEqual({
-        keys: ['2026-10', '招商银行'], count: 2, totalAmount: '1120.83', averageAmount: '560.42', averageHoursToPay: 12.5,
-        overdueSteps: 2, paidCount: 1, lateSteps: 1, pendingOverdueSteps: 1,
+        keys: ['2026-10', '招商银行'],
+        count: 2,
+        totalAmount: '1120.83',
+        averageAmount: '560.42',
+        averageHoursToPay: 12.5,
+        overdueSteps: 2,
+        paidCount: 1,
+        lateSteps: 1,
+        pendingOverdueSteps: 1,
       });
-      expect(rows.find((a) => a.keys.join() === '2026-10,工商银行')).toMatchObject({ count: 2, totalAmount: '133.23', averageAmount: '66.62', averageHoursToPay: 0.5, overdueSteps: 1 });
+      expect(rows.find((a) => a.keys.join() === '2026-10,工商银行')).toMatchObject({
+        count: 2,
+        totalAmount: '133.23',
+        averageAmount: '66.62',
+        averageHoursToPay: 0.5,
+        overdueSteps: 1,
+      });
       expect(rows.find((a) => a.keys.join() === '2026-10,')).toMatchObject({ count: 1, totalAmount: '7.77', averageHoursToPay: null });
     });
 
-    it('gives each approval step\'s durations and missed time limits, in the catalog\'s order (POLICY §7 stage durations)', async () => {
+    it("gives each approval step's durations and missed time limits, in the catalog's order", async () => {
       const STAGES = `query($f: RefundFilter) { refundStageDurations(filter: $f) { step label decided averageHours maxHours late pending pendingOverdue } }`;
       const res = await h.gql(h.keys.ANALYST, STAGES, { f: OCTOBER });
       expect(res.errors).toBeUndefined();
       const stages = res.data.refundStageDurations as any[];
-      expect(stages.map((s) => s.step)).toEqual(['CS_REVIEW', 'TECH_VERIFY', 'CASHIER_CHECK', 'ACCOUNTANT_REVIEW', 'FINANCE_DIRECTOR_APPROVAL', 'PAYOUT', 'CUSTOMER_NOTIFIED']);
+      expect(stages.map((s) => s.step)).toEqual([
+        'CS_REVIEW',
+        'TECH_VERIFY',
+        'CASHIER_CHECK',
+        'ACCOUNTANT_REVIEW',
+        'FINANCE_DIRECTOR_APPROVAL',
+        'PAYOUT',
+        'CUSTOMER_NOTIFIED',
+      ]);
       // R2, the only PAYMENT_FAULT: its shift lead and tech each took five minutes, in time.
       expect(stages[0]).toMatchObject({ step: 'CS_REVIEW', label: '当日负责人审核', decided: 1, averageHours: 0.08, maxHours: 0.08, late: 0, pending: 0 });
       expect(stages[1]).toMatchObject({ step: 'TECH_VERIFY', decided: 1, averageHours: 0.08, late: 0 });
@@ -74,7 +99,10 @@ describe('reports', () => {
     it('groups by DAY in Shanghai time: 2026-10-31T16:30Z is November the 1st', async () => {
       const rows = await aggregates(['DAY'], { from: '2026-09-01T00:00:00Z', to: '2026-12-01T00:00:00Z', status: ['IN_APPROVAL'] });
       expect(rows.map((a) => [a.keys[0], a.totalAmount])).toEqual([
-        ['2026-10-01', '7.77'], ['2026-10-20', '1000.33'], ['2026-10-31', '33.33'], ['2026-11-01', '50.00'],
+        ['2026-10-01', '7.77'],
+        ['2026-10-20', '1000.33'],
+        ['2026-10-31', '33.33'],
+        ['2026-11-01', '50.00'],
       ]);
     });
 
@@ -82,14 +110,34 @@ describe('reports', () => {
       const without = await aggregates(['BANK', 'STATUS', 'CATEGORY'], OCTOBER);
       expect(without.some((a) => a.keys[0] === '农业银行')).toBe(false);
       const withDrills = await aggregates(['BANK', 'STATUS', 'CATEGORY'], { ...OCTOBER, includeDrills: true });
-      expect(withDrills.find((a) => a.keys[0] === '农业银行')).toMatchObject({ keys: ['农业银行', 'IN_APPROVAL', 'OVERCHARGE'], count: 1, totalAmount: '500.00' });
+      expect(withDrills.find((a) => a.keys[0] === '农业银行')).toMatchObject({
+        keys: ['农业银行', 'IN_APPROVAL', 'OVERCHARGE'],
+        count: 1,
+        totalAmount: '500.00',
+      });
       const [total] = await aggregates([], OCTOBER);
-      expect(total).toMatchObject({ keys: [], count: 6, totalAmount: yuan(['7.77', '120.50', '99.90', '1000.33', '88.88', '33.33'].reduce((s, a) => s + fen(a), 0n)) });
+      expect(total).toMatchObject({
+        keys: [],
+        count: 6,
+        totalAmount: yuan(['7.77', '120.50', '99.90', '1000.33', '88.88', '33.33'].reduce((s, a) => s + fen(a), 0n)),
+      });
       const methods = await aggregates(['OWNER_DEPARTMENT', 'METHOD'], OCTOBER);
       expect(methods.reduce((s, a) => s + a.count, 0)).toBe(6);
       // No grouping over nothing is still one total row, of zeros; a grouping over nothing has no rows.
       const future = { from: '2030-01-01T00:00:00Z' };
-      expect(await aggregates([], future)).toEqual([{ keys: [], count: 0, totalAmount: '0.00', averageAmount: '0.00', averageHoursToPay: null, overdueSteps: 0, paidCount: 0, lateSteps: 0, pendingOverdueSteps: 0 }]);
+      expect(await aggregates([], future)).toEqual([
+        {
+          keys: [],
+          count: 0,
+          totalAmount: '0.00',
+          averageAmount: '0.00',
+          averageHoursToPay: null,
+          overdueSteps: 0,
+          paidCount: 0,
+          lateSteps: 0,
+          pendingOverdueSteps: 0,
+        },
+      ]);
       expect(await aggregates(['MONTH'], future)).toEqual([]);
     });
 
@@ -104,9 +152,18 @@ describe('reports', () => {
         expect(await service.aggregate(groupBy, { ...filter, includeDrills: true }, { scan: true })).toEqual(viaRollup);
       }
       // The rollup and the pending steps kept write by write equal those rebuilt from the refunds.
-      const cells = async () => (await h.app.services.ds.query('SELECT business_month, drill, category, bank, method, status, owner_department, refund_count, total_fen, paid_count, pay_ms, late_steps FROM refund_rollups WHERE refund_count <> 0 ORDER BY business_month, category, bank, method, status'))
-        .map((c: Record<string, unknown>) => Object.values(c).map(String).join('|'))
-        .concat((await h.app.services.ds.query('SELECT * FROM refund_pending_steps ORDER BY refund_id')).map((p: Record<string, unknown>) => Object.values(p).map(String).join('|')));
+      const cells = async () =>
+        (
+          await h.app.services.ds.query(
+            'SELECT business_month, drill, category, bank, method, status, owner_department, refund_count, total_fen, paid_count, pay_ms, late_steps FROM refund_rollups WHERE refund_count <> 0 ORDER BY business_month, category, bank, method, status',
+          )
+        )
+          .map((c: Record<string, unknown>) => Object.values(c).map(String).join('|'))
+          .concat(
+            (await h.app.services.ds.query('SELECT * FROM refund_pending_steps ORDER BY refund_id')).map((p: Record<string, unknown>) =>
+              Object.values(p).map(String).join('|'),
+            ),
+          );
       const incremental = await cells();
       expect(incremental.length).toBeGreaterThan(10);
       await h.app.services.tx.run((em) => rebuildRefundRollups(em));
@@ -141,16 +198,32 @@ describe('reports', () => {
       expect(m.customerServiceRows.every((x: any) => x.contact === '138****5678')).toBe(true);
       const step = (n: RefundName, s: string, attempt = 1) => r[n].steps.find((x: any) => x.step === s && x.attempt === attempt);
       expect(m.customerServiceRows[2]).toEqual({
-        rowNo: 3, submittedAt: r.R2.requestedAt, refundNo: r.R2.refundNo, orderNo: 'SO-2026-10-15', contact: '138****5678', bank: '工商银行', amount: '99.90',
-        submitter: 'test-agent', sentToTechAt: '2026-10-15T03:05:00.000Z', sentToFinanceAt: '2026-10-15T03:10:00.000Z',
-        financeAnsweredAt: step('R2', 'PAYOUT').decidedAt, customerToldAt: step('R2', 'CUSTOMER_NOTIFIED').decidedAt,
+        rowNo: 3,
+        submittedAt: r.R2.requestedAt,
+        refundNo: r.R2.refundNo,
+        orderNo: 'SO-2026-10-15',
+        contact: '138****5678',
+        bank: '工商银行',
+        amount: '99.90',
+        submitter: 'test-agent',
+        sentToTechAt: '2026-10-15T03:05:00.000Z',
+        sentToFinanceAt: '2026-10-15T03:10:00.000Z',
+        financeAnsweredAt: step('R2', 'PAYOUT').decidedAt,
+        customerToldAt: step('R2', 'CUSTOMER_NOTIFIED').decidedAt,
       });
       expect(m.financeRows[1]).toMatchObject({
-        refundNo: r.R1.refundNo, cashierCheckedAt: '2026-10-09T07:00:00.000Z', accountantReviewedAt: '2026-10-09T07:10:00.000Z',
-        directorApprovedAt: '2026-10-09T07:20:00.000Z', customerToldAt: '2026-10-09T14:40:00.000Z',
+        refundNo: r.R1.refundNo,
+        cashierCheckedAt: '2026-10-09T07:00:00.000Z',
+        accountantReviewedAt: '2026-10-09T07:10:00.000Z',
+        directorApprovedAt: '2026-10-09T07:20:00.000Z',
+        customerToldAt: '2026-10-09T14:40:00.000Z',
       });
       // R3 was returned, then resubmitted: the columns read the latest attempt.
-      expect(m.financeRows[3]).toMatchObject({ cashierCheckedAt: step('R3', 'CASHIER_CHECK', 2).decidedAt, accountantReviewedAt: null, directorApprovedAt: null });
+      expect(m.financeRows[3]).toMatchObject({
+        cashierCheckedAt: step('R3', 'CASHIER_CHECK', 2).decidedAt,
+        accountantReviewedAt: null,
+        directorApprovedAt: null,
+      });
       expect(m.customerServiceRows[3]).toMatchObject({ sentToTechAt: null, financeAnsweredAt: null, customerToldAt: null });
       const admin = await h.gql(h.keys.ADMIN, MONTHLY, { m: '2026-10' });
       // The filed table masks the contact for every reader, ADMIN too (§7 "contact (masked phone)").
@@ -169,11 +242,14 @@ describe('reports', () => {
 
   describe('exports', () => {
     const download = (path: string, key: string | null = h.keys.ANALYST) => {
-      const req = request(h.app.server).get(path).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const req = request(h.app.server)
+        .get(path)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       return key ? req.set('authorization', `Bearer ${key}`) : req;
     };
 
@@ -186,7 +262,20 @@ describe('reports', () => {
       await wb.xlsx.load(res.body);
       expect(wb.worksheets.map((w) => w.name)).toEqual(['客服退单统计表', '财务退单统计表']);
       const cs = wb.getWorksheet('客服退单统计表')!;
-      expect((cs.getRow(1).values as unknown[]).slice(1)).toEqual(['序号', '提交日期', '退单编号', '订单号', '联系方式', '支付银行', '金额', '提交人', '转技术时间', '转财务时间', '财务回复时间', '告知客户时间']);
+      expect((cs.getRow(1).values as unknown[]).slice(1)).toEqual([
+        '序号',
+        '提交日期',
+        '退单编号',
+        '订单号',
+        '联系方式',
+        '支付银行',
+        '金额',
+        '提交人',
+        '转技术时间',
+        '转财务时间',
+        '财务回复时间',
+        '告知客户时间',
+      ]);
       // Header, 5 refunds, 合计, a blank line, and the paper form's two sign-off lines (unsigned yet).
       expect(cs.rowCount).toBe(1 + 5 + 1 + 1 + 2);
       expect((cs.getRow(9).values as unknown[]).slice(1, 4)).toEqual(['部门主管审核', '审批人', undefined]);
@@ -209,10 +298,14 @@ describe('reports', () => {
       expect(cs.status).toBe(200);
       expect(cs.headers['content-type']).toBe('text/csv; charset=utf-8');
       const text = cs.body.toString('utf8');
-      expect(text.startsWith('\uFEFF序号,提交日期,退单编号,订单号,联系方式,支付银行,金额,提交人,转技术时间,转财务时间,财务回复时间,告知客户时间\r\n')).toBe(true);
+      expect(text.startsWith('\uFEFF序号,提交日期,退单编号,订单号,联系方式,支付银行,金额,提交人,转技术时间,转财务时间,财务回复时间,告知客户时间\r\n')).toBe(
+        true,
+      );
       const lines = text.trim().split('\r\n');
       expect(lines).toHaveLength(7);
-      expect(lines[2]).toBe(`2,2026-10-09 10:00,${r.R1.refundNo},SO-2026-10-09,138****5678,招商银行,120.50,test-agent,,2026-10-09 10:00,2026-10-09 22:30,2026-10-09 22:40`);
+      expect(lines[2]).toBe(
+        `2,2026-10-09 10:00,${r.R1.refundNo},SO-2026-10-09,138****5678,招商银行,120.50,test-agent,,2026-10-09 10:00,2026-10-09 22:30,2026-10-09 22:40`,
+      );
       expect(lines[6]).toBe(',,5笔,,,,1261.83,,,,,'.replace(/^/, '合计'));
       const fin = (await download('/reports/refunds/monthly/2026-10.csv?table=finance')).body.toString('utf8');
       expect(fin.split('\r\n')[0]).toBe('\uFEFF序号,提交日期,退单编号,订单号,支付银行,金额,提交人,出纳初核时间,会计复核时间,财务总监审批时间,告知客户时间');
@@ -247,7 +340,9 @@ describe('reports', () => {
       expect(s.returns).toEqual([{ refundNo: r.R3.refundNo, step: 'ACCOUNTANT_REVIEW', reason: RETURN_REASON, returnedBy: 'test-accountant' }]);
       expect(s.openIncidents.map((i: any) => i.category)).toEqual(['OVERCHARGE', 'OVERCHARGE', 'PAYMENT_FAULT', 'SYSTEM_FAILURE', 'OVERCHARGE']);
       expect(s.openIncidents.every((i: any) => i.status === 'OPEN' && !i.drill)).toBe(true);
-      expect(s.tasks).toContainEqual(expect.objectContaining({ kind: 'REFUND_STEP', refundNo: r.R3.refundNo, code: 'ACCOUNTANT_REVIEW', role: 'ACCOUNTANT', overdue: true }));
+      expect(s.tasks).toContainEqual(
+        expect.objectContaining({ kind: 'REFUND_STEP', refundNo: r.R3.refundNo, code: 'ACCOUNTANT_REVIEW', role: 'ACCOUNTANT', overdue: true }),
+      );
       expect(s.tasks.filter((t: any) => t.kind === 'ACKNOWLEDGE')).toHaveLength(5);
       const dues = s.tasks.map((t: any) => t.dueAt).filter(Boolean);
       expect(dues).toEqual([...dues].sort());
@@ -259,7 +354,8 @@ describe('reports', () => {
     });
 
     it('refuses roles outside reporting and the shift staff (the policy), and a reversed window', async () => {
-      for (const role of ['TECH', 'CASHIER', 'PRESIDENT'] as const) expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+      for (const role of ['TECH', 'CASHIER', 'PRESIDENT'] as const)
+        expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).errors?.[0].extensions.code).toBe('FORBIDDEN');
       // The shift staff read the handover, phones in clear (注意保密 lets AGENT and CS_LEAD see them).
       for (const role of ['AGENT', 'CS_LEAD'] as const) expect((await h.gql(h.keys[role], HANDOVER, WINDOW)).data.shiftHandover.paid[0].phone).toBe(PHONE);
       expect((await h.gql(h.keys.FINANCE_DIRECTOR, HANDOVER, WINDOW)).data.shiftHandover.paid).toHaveLength(1);

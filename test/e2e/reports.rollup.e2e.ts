@@ -12,10 +12,18 @@ describe('refund rollup under concurrency', () => {
     await h.close();
   });
 
-  const cells = async () => (await h.app.services.ds.query(
-    'SELECT business_month, drill, category, bank, method, status, owner_department, refund_count, total_fen, paid_count, pay_ms, late_steps FROM refund_rollups WHERE refund_count <> 0 ORDER BY business_month, category, bank, method, status',
-  )).map((c: Record<string, unknown>) => Object.values(c).map(String).join('|'))
-    .concat((await h.app.services.ds.query('SELECT * FROM refund_pending_steps ORDER BY refund_id')).map((p: Record<string, unknown>) => Object.values(p).map(String).join('|')));
+  const cells = async () =>
+    (
+      await h.app.services.ds.query(
+        'SELECT business_month, drill, category, bank, method, status, owner_department, refund_count, total_fen, paid_count, pay_ms, late_steps FROM refund_rollups WHERE refund_count <> 0 ORDER BY business_month, category, bank, method, status',
+      )
+    )
+      .map((c: Record<string, unknown>) => Object.values(c).map(String).join('|'))
+      .concat(
+        (await h.app.services.ds.query('SELECT * FROM refund_pending_steps ORDER BY refund_id')).map((p: Record<string, unknown>) =>
+          Object.values(p).map(String).join('|'),
+        ),
+      );
 
   // New cells are created concurrently too (three banks): the upsert must neither lose an update nor deadlock.
   const BANKS = ['招商银行', '工商银行', '建设银行'];
@@ -24,7 +32,9 @@ describe('refund rollup under concurrency', () => {
     const k = refundKit(h);
     const n = 24;
     const incidents = await Promise.all(Array.from({ length: n }, () => k.incident({ category: 'OVERCHARGE', amount: '100.00' })));
-    const requested = await Promise.all(incidents.map((id, i) => k.request(h.keys.AGENT, { incidentId: id, amount: `${10 + i}.01`, bank: BANKS[i % BANKS.length] })));
+    const requested = await Promise.all(
+      incidents.map((id, i) => k.request(h.keys.AGENT, { incidentId: id, amount: `${10 + i}.01`, bank: BANKS[i % BANKS.length] })),
+    );
     expect(requested.flatMap((r) => r.errors ?? [])).toEqual([]);
     h.clock.advance(10 * 60_000);
     const ids = requested.map((r) => r.data.requestRefund.id);

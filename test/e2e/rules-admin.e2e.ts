@@ -31,9 +31,10 @@ function editRule(dir: string, name: string, edit: (rule: any) => void) {
 }
 
 /** The police threshold from 5000 to 3000, in the police rule only. */
-const police3000 = (dir: string) => editRule(dir, POLICE_RULE, (r) => {
-  r.conditions.all.find((c: any) => c.fact === 'amount').value = 3000;
-});
+const police3000 = (dir: string) =>
+  editRule(dir, POLICE_RULE, (r) => {
+    r.conditions.all.find((c: any) => c.fact === 'amount').value = 3000;
+  });
 
 const SIMULATE = `query($dir: String!, $from: DateTime, $to: DateTime, $samples: Int, $only: [DecisionField!]) {
   simulateRules(draftDir: $dir, from: $from, to: $to, samples: $samples, only: $only) {
@@ -70,9 +71,11 @@ describe('rule administration: backtests and the shadow pack', () => {
     fs.mkdirSync(drafts);
     live = copyPack(work, 'live');
     copyPack(drafts, 'police-3000', police3000);
-    copyPack(drafts, 'broken', (dir) => editRule(dir, POLICE_RULE, (r) => {
-      r.event.params.code = 'CALL_THE_MARINES';
-    }));
+    copyPack(drafts, 'broken', (dir) =>
+      editRule(dir, POLICE_RULE, (r) => {
+        r.event.params.code = 'CALL_THE_MARINES';
+      }),
+    );
     h = await startHarness({ rulesDir: live, env: { RULES_DRAFTS_DIR: drafts } });
     // 02:00Z: the 4000.00 loss alone; from 03:00Z the rest.
     stored.loss4000 = await loss('4000.00');
@@ -93,14 +96,31 @@ describe('rule administration: backtests and the shadow pack', () => {
     expect(res.errors).toBeUndefined();
     const r = res.data.simulateRules;
     expect(r.draftVersion).not.toBe(liveVersion);
-    expect(r.counts).toEqual({ total: 4, changed: 1, severity: 0, owner: 0, notify: 0, actions: 1, police: 1, policeNowRequired: 1, policeNoLongerRequired: 0, refundChain: 0 });
+    expect(r.counts).toEqual({
+      total: 4,
+      changed: 1,
+      severity: 0,
+      owner: 0,
+      notify: 0,
+      actions: 1,
+      police: 1,
+      policeNowRequired: 1,
+      policeNoLongerRequired: 0,
+      refundChain: 0,
+    });
     expect(r.byCategory).toEqual([
       { category: 'ONSITE_EMERGENCY', counts: { total: 1, changed: 0, police: 0 } },
       { category: 'PROPERTY_LOSS', counts: { total: 3, changed: 1, police: 1 } },
     ]);
     expect(r.samples).toHaveLength(1);
     const [s] = r.samples;
-    expect(s).toMatchObject({ incidentId: stored.loss4000.id, externalRef: stored.loss4000.externalRef, source: 'erp', category: 'PROPERTY_LOSS', changed: ['ACTIONS', 'POLICE'] });
+    expect(s).toMatchObject({
+      incidentId: stored.loss4000.id,
+      externalRef: stored.loss4000.externalRef,
+      source: 'erp',
+      category: 'PROPERTY_LOSS',
+      changed: ['ACTIONS', 'POLICE'],
+    });
     expect(s.before).toMatchObject({ policeReportRequired: false, ruleSetVersion: liveVersion });
     expect(s.before.actions).not.toContain('POLICE_REPORT');
     expect(s.before.firedRules).toContain('property-loss-serious');
@@ -112,12 +132,20 @@ describe('rule administration: backtests and the shadow pack', () => {
   });
 
   it('simulateRules reads only the period asked for, and writes nothing', async () => {
-    const before = (await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { policeReportRequired version decision { ruleSetVersion } } }`, { id: stored.loss4000.id })).data.incident;
+    const before = (
+      await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { policeReportRequired version decision { ruleSetVersion } } }`, {
+        id: stored.loss4000.id,
+      })
+    ).data.incident;
     const res = await h.gql(h.keys.ADMIN, SIMULATE, { dir: 'police-3000', from: '2026-11-23T02:30:00Z', to: '2026-11-24T00:00:00Z' });
     expect(res.errors).toBeUndefined();
     expect(res.data.simulateRules.counts).toMatchObject({ total: 3, changed: 0 });
     expect(res.data.simulateRules.samples).toEqual([]);
-    const after = (await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { policeReportRequired version decision { ruleSetVersion } } }`, { id: stored.loss4000.id })).data.incident;
+    const after = (
+      await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { policeReportRequired version decision { ruleSetVersion } } }`, {
+        id: stored.loss4000.id,
+      })
+    ).data.incident;
     expect(after).toEqual(before);
   });
 
@@ -136,8 +164,13 @@ describe('rule administration: backtests and the shadow pack', () => {
     fs.symlinkSync(secret, path.join(linked, 'catalog.json'));
     const notJson = copyPack(drafts, 'not-json');
     fs.writeFileSync(path.join(notJson, 'catalog.json'), 'SECRET-hunter2 not json at all');
-    for (const [query, vars] of [[SIMULATE, { dir: 'linked-out' }], [SIMULATE, { dir: 'not-json' }], [SIMULATE, { dir: '/etc' }], [SIMULATE, { dir: '../../..' }],
-      ['mutation($dir: String!) { installShadowRules(dir: $dir) { version } }', { dir: 'linked-out' }]] as const) {
+    for (const [query, vars] of [
+      [SIMULATE, { dir: 'linked-out' }],
+      [SIMULATE, { dir: 'not-json' }],
+      [SIMULATE, { dir: '/etc' }],
+      [SIMULATE, { dir: '../../..' }],
+      ['mutation($dir: String!) { installShadowRules(dir: $dir) { version } }', { dir: 'linked-out' }],
+    ] as const) {
       const res = await h.gql(h.keys.ADMIN, query, vars);
       expect(['BAD_USER_INPUT', 'RULES_INVALID']).toContain(res.errors![0].extensions.code);
       const text = JSON.stringify(res.errors);
@@ -145,7 +178,9 @@ describe('rule administration: backtests and the shadow pack', () => {
       expect(text).not.toContain(work);
     }
     expect((await h.gql(h.keys.ADMIN, SIMULATE, { dir: 'linked-out' })).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'draftDir' });
-    expect((await h.gql(h.keys.ADMIN, SIMULATE, { dir: 'not-json' })).errors![0].extensions.problems).toEqual([expect.objectContaining({ file: 'catalog.json', pointer: '' })]);
+    expect((await h.gql(h.keys.ADMIN, SIMULATE, { dir: 'not-json' })).errors![0].extensions.problems).toEqual([
+      expect.objectContaining({ file: 'catalog.json', pointer: '' }),
+    ]);
   });
 
   it('refuses draft paths that are not directories inside RULES_DRAFTS_DIR, and callers who are not ADMIN', async () => {
@@ -161,51 +196,65 @@ describe('rule administration: backtests and the shadow pack', () => {
 
   const cli = path.join(root, 'dist', 'src', 'cli', 'rules-simulate.command.js');
   (fs.existsSync(cli) ? it : it.skip)('triage rules simulate --draft … --json reports the same against the database (build first: npm run build)', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'simulate', '--draft', path.join(drafts, 'police-3000'), '--json', '--only', 'police'], {
-      env: { ...process.env, DATABASE_URL: h.app.services.config.databaseUrlForDisplay, LOG_LEVEL: 'silent' },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'bin', 'triage'), 'rules', 'simulate', '--draft', path.join(drafts, 'police-3000'), '--json', '--only', 'police'],
+      {
+        env: { ...process.env, DATABASE_URL: h.app.services.config.databaseUrlForDisplay, LOG_LEVEL: 'silent' },
+      },
+    );
     const r = JSON.parse(stdout);
     expect(r.counts).toMatchObject({ total: 4, changed: 1, police: 1, policeNowRequired: 1 });
     expect(r.samples.map((s: any) => String(s.id))).toEqual([stored.loss4000.id]);
     expect(r.incidentsPerSecond).toBeGreaterThan(0);
   });
 
-  (fs.existsSync(path.join(root, 'dist', 'src', 'rules', 'rule-bands.js')) ? it : it.skip)('triage rules validate prints threshold band warnings after the ok line; --strict-bands fails on them', async () => {
-    const run = promisify(execFile);
-    const { stdout } = await run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'validate', shipped]);
-    const lines = stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^ok: \d+ rules, version /);
-    expect(lines).toContainEqual(expect.stringMatching(/^warning: policy\/severity\.json:\/rules\/\d+: overlap: for PROPERTY_LOSS, amount 5000\.01 and above .*"property-loss-serious".*"property-loss-over-5000-urgent"/));
-    const strict = await run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'validate', '--strict-bands', shipped]).catch((e) => e);
-    expect(strict.code).toBe(1);
-    expect(strict.stdout).toMatch(/^error: policy\/severity\.json:/m);
-  });
+  (fs.existsSync(path.join(root, 'dist', 'src', 'rules', 'rule-bands.js')) ? it : it.skip)(
+    'triage rules validate prints threshold band warnings after the ok line; --strict-bands fails on them',
+    async () => {
+      const run = promisify(execFile);
+      const { stdout } = await run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'validate', shipped]);
+      const lines = stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^ok: \d+ rules, version /);
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^warning: policy\/severity\.json:\/rules\/\d+: overlap: for PROPERTY_LOSS, amount 5000\.01 and above .*"property-loss-serious".*"property-loss-over-5000-urgent"/,
+        ),
+      );
+      const strict = await run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'validate', '--strict-bands', shipped]).catch((e) => e);
+      expect(strict.code).toBe(1);
+      expect(strict.stdout).toMatch(/^error: policy\/severity\.json:/m);
+    },
+  );
 
-  (fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js')) ? it : it.skip)('triage rules explain decides a report file as the API would, and refuses what the API refuses', async () => {
-    const run = promisify(execFile);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-explain-'));
-    const explain = (report: unknown) => {
-      const file = path.join(dir, `r${Math.random().toString(36).slice(2)}.json`);
-      fs.writeFileSync(file, JSON.stringify(report));
-      return run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'explain', '--json', '--dir', shipped, file]).catch((e) => e);
-    };
-    const over = await explain({ category: 'PROPERTY_LOSS', amount: '5000.01', propertyOwner: 'CUSTOMER' });
-    expect(JSON.parse(over.stdout).decision).toMatchObject({ policeReportRequired: true, severity: 'URGENT' });
-    const at = await explain({ category: 'PROPERTY_LOSS', amount: '5000.00', propertyOwner: 'CUSTOMER' });
-    expect(JSON.parse(at.stdout).decision.policeReportRequired).toBe(false);
-    for (const [report, message] of [
-      [{ category: 'PROPERTY_LOST' }, /report\.category: unknown code "PROPERTY_LOST"; allowed: .*PROPERTY_LOSS/],
-      [{ subtype: 'STOLEN' }, /report\.category: is required/],
-      [{ category: 'PROPERTY_LOSS', amount: 5000.01 }, /report\.amount: .*not a number/],
-      [{ category: 'SERVICE', injured: 'yes' }, /report\.injured: must be true or false/],
-    ] as Array<[unknown, RegExp]>) {
-      const refused = await explain(report);
-      expect(refused.code).toBe(1);
-      expect(refused.stdout).toBe('');
-      expect(refused.stderr).toMatch(message);
-      expect(refused.stderr).not.toMatch(/\bat .*\.js:\d+/);
-    }
-  });
+  (fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'main.js')) ? it : it.skip)(
+    'triage rules explain decides a report file as the API would, and refuses what the API refuses',
+    async () => {
+      const run = promisify(execFile);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-explain-'));
+      const explain = (report: unknown) => {
+        const file = path.join(dir, `r${Math.random().toString(36).slice(2)}.json`);
+        fs.writeFileSync(file, JSON.stringify(report));
+        return run(process.execPath, [path.join(root, 'bin', 'triage'), 'rules', 'explain', '--json', '--dir', shipped, file]).catch((e) => e);
+      };
+      const over = await explain({ category: 'PROPERTY_LOSS', amount: '5000.01', propertyOwner: 'CUSTOMER' });
+      expect(JSON.parse(over.stdout).decision).toMatchObject({ policeReportRequired: true, severity: 'URGENT' });
+      const at = await explain({ category: 'PROPERTY_LOSS', amount: '5000.00', propertyOwner: 'CUSTOMER' });
+      expect(JSON.parse(at.stdout).decision.policeReportRequired).toBe(false);
+      for (const [report, message] of [
+        [{ category: 'PROPERTY_LOST' }, /report\.category: unknown code "PROPERTY_LOST"; allowed: .*PROPERTY_LOSS/],
+        [{ subtype: 'STOLEN' }, /report\.category: is required/],
+        [{ category: 'PROPERTY_LOSS', amount: 5000.01 }, /report\.amount: .*not a number/],
+        [{ category: 'SERVICE', injured: 'yes' }, /report\.injured: must be true or false/],
+      ] as Array<[unknown, RegExp]>) {
+        const refused = await explain(report);
+        expect(refused.code).toBe(1);
+        expect(refused.stdout).toBe('');
+        expect(refused.stderr).toMatch(message);
+        expect(refused.stderr).not.toMatch(/\bat .*\.js:\d+/);
+      }
+    },
+  );
 
   it('shadow: divergences of live decisions are recorded and listed; drop stops it', async () => {
     const installed = await h.gql(h.keys.ADMIN, `mutation($dir: String!) { installShadowRules(dir: $dir) { ${SHADOW_FIELDS} } }`, { dir: 'police-3000' });
@@ -222,12 +271,22 @@ describe('rule administration: backtests and the shadow pack', () => {
 
     const status = (await h.gql(h.keys.ADMIN, `{ shadowRules { ${SHADOW_FIELDS} } }`)).data.shadowRules;
     expect(status).toMatchObject({ version: shadowVersion, decided: 3, diverged: 1, dropped: 0, failed: 0, pending: 0 });
-    const list = await h.gql(h.keys.ADMIN, `{ shadowDivergences(first: 10) { totalCount pageInfo { hasNextPage }
-      edges { node { incidentId shadowVersion liveVersion fields before { policeReportRequired actions } after { policeReportRequired actions } detectedAt } } } }`);
+    const list = await h.gql(
+      h.keys.ADMIN,
+      `{ shadowDivergences(first: 10) { totalCount pageInfo { hasNextPage }
+      edges { node { incidentId shadowVersion liveVersion fields before { policeReportRequired actions } after { policeReportRequired actions } detectedAt } } } }`,
+    );
     expect(list.errors).toBeUndefined();
     expect(list.data.shadowDivergences.totalCount).toBe(1);
     const [{ node }] = list.data.shadowDivergences.edges;
-    expect(node).toMatchObject({ incidentId: diverging.id, shadowVersion, liveVersion, fields: ['ACTIONS', 'POLICE'], before: { policeReportRequired: false }, after: { policeReportRequired: true } });
+    expect(node).toMatchObject({
+      incidentId: diverging.id,
+      shadowVersion,
+      liveVersion,
+      fields: ['ACTIONS', 'POLICE'],
+      before: { policeReportRequired: false },
+      after: { policeReportRequired: true },
+    });
     expect(node.after.actions).toContain('POLICE_REPORT');
 
     expect((await h.gql(h.keys.AGENT, `{ shadowDivergences { totalCount } }`)).errors![0].extensions.code).toBe('FORBIDDEN');
@@ -255,7 +314,9 @@ describe('rule administration: backtests and the shadow pack', () => {
     const now = await loss('4000.00');
     expect(now.policeReportRequired).toBe(true);
     expect(now.decision.ruleSetVersion).toBe(shadowVersion);
-    const earlier = await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { policeReportRequired decision { ruleSetVersion } } }`, { id: stored.loss4000.id });
+    const earlier = await h.gql(h.keys.ADMIN, `query($id: ID!) { incident(id: $id) { policeReportRequired decision { ruleSetVersion } } }`, {
+      id: stored.loss4000.id,
+    });
     expect(earlier.data.incident).toEqual({ policeReportRequired: false, decision: { ruleSetVersion: liveVersion } });
     const versions = (await h.gql(h.keys.ADMIN, '{ ruleSetVersions(first: 2) { version changes { changed } } }')).data.ruleSetVersions;
     expect(versions[0]).toEqual({ version: shadowVersion, changes: { changed: [POLICE_RULE] } });

@@ -44,7 +44,11 @@ function addLeaf(dir: string, leaf: unknown): string {
 /** A test-only operator on amounts: always holds, throws for the amount it is armed with. */
 function tripwire(): CustomOperator & { armed: number | null } {
   const op = {
-    name: 'tripwire', factTypes: ['number'] as const, operands: ['scalar'] as const, meaning: 'test only', armed: null as number | null,
+    name: 'tripwire',
+    factTypes: ['number'] as const,
+    operands: ['scalar'] as const,
+    meaning: 'test only',
+    armed: null as number | null,
     evaluate(amount: unknown) {
       if (op.armed !== null && amount === op.armed) throw new Error(`tripped at ${String(amount)}`);
       return true;
@@ -85,8 +89,9 @@ describe('packs outside the condition language are refused', () => {
     try {
       const res = await h.gql(h.keys.ADMIN, 'mutation { reloadRules { version } }');
       expect(res.errors![0].extensions.code).toBe('RULES_INVALID');
-      expect(res.errors![0].extensions.problems.map((p: { file: string; pointer: string }) => `${p.file}:${p.pointer}`))
-        .toEqual(suffixes.map((s) => `${ACTIONS}:${at}${s}`));
+      expect(res.errors![0].extensions.problems.map((p: { file: string; pointer: string }) => `${p.file}:${p.pointer}`)).toEqual(
+        suffixes.map((s) => `${ACTIONS}:${at}${s}`),
+      );
       expect((await h.gql(h.keys.ADMIN, '{ activeRuleSet { version } }')).data.activeRuleSet.version).toBe(before);
       const report = await h.gql(h.keys.ERP, REPORT, { input: { ...LOSS, externalRef: ref('S'), amount: '5000.01' } });
       expect(report.data.reportIncident.incident.policeReportRequired).toBe(true);
@@ -105,10 +110,17 @@ describe('a rule that throws at decision time', () => {
   beforeAll(async () => {
     dir = copyPack();
     addLeaf(dir, { fact: 'amount', operator: 'tripwire', value: 0 });
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     // Drafts are made under the temporary directory, the webhook receiver listens on loopback.
     h = await startHarness({
-      rulesDir: dir, rulePack: { operators: [op] }, log: createLogger('info', sink),
+      rulesDir: dir,
+      rulePack: { operators: [op] },
+      log: createLogger('info', sink),
       env: { RULES_DRAFTS_DIR: os.tmpdir(), WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
     });
     receiver = await WebhookReceiver.start();
@@ -117,11 +129,14 @@ describe('a rule that throws at decision time', () => {
     await receiver.close();
     await h.close();
   });
-  afterEach(() => { op.armed = null; });
+  afterEach(() => {
+    op.armed = null;
+  });
 
   it('stores the report with the fallback decision, logs it, counts it and sends incident.decision_failed', async () => {
-    const sub = await h.gql(h.keys.ADMIN, 'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }',
-      { i: { url: receiver.url, eventTypes: ['incident.decision_failed', 'incident.reported'] } });
+    const sub = await h.gql(h.keys.ADMIN, 'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }', {
+      i: { url: receiver.url, eventTypes: ['incident.decision_failed', 'incident.reported'] },
+    });
     expect(sub.errors).toBeUndefined();
     const metric = async () => {
       const text = (await request(h.app.server).get('/metrics')).text;
@@ -130,20 +145,37 @@ describe('a rule that throws at decision time', () => {
     expect(await metric()).toBe(0);
 
     // Unarmed, the rule decides as ever.
-    const normal = await h.gql(h.keys.ERP, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id severity ${DECISION} } } }`,
-      { i: { ...LOSS, externalRef: ref('N'), amount: '6000.00' } });
+    const normal = await h.gql(h.keys.ERP, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { id severity ${DECISION} } } }`, {
+      i: { ...LOSS, externalRef: ref('N'), amount: '6000.00' },
+    });
     expect(normal.data.reportIncident.incident.decision).toMatchObject({ fallback: false, severity: 'URGENT' });
     expect(normal.data.reportIncident.incident.decision.firedRules.map((r: { name: string }) => r.name)).toContain(POLICE_RULE);
 
     op.armed = 4321.09;
     const externalRef = ref('F');
-    const res = await h.gql(h.keys.ERP, `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { created incident { id severity ownerDepartment notifyDepartments policeReportRequired reportedAt actions { code } ${DECISION} } } }`,
-      { i: { ...LOSS, externalRef, amount: '4321.09' } });
+    const res = await h.gql(
+      h.keys.ERP,
+      `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { created incident { id severity ownerDepartment notifyDepartments policeReportRequired reportedAt actions { code } ${DECISION} } } }`,
+      { i: { ...LOSS, externalRef, amount: '4321.09' } },
+    );
     expect(res.errors).toBeUndefined();
     const incident = res.data.reportIncident.incident;
     expect(res.data.reportIncident.created).toBe(true);
-    expect(incident).toMatchObject({ severity: 'URGENT', ownerDepartment: 'CUSTOMER_SERVICE', notifyDepartments: ['DEPARTMENT_MANAGER'], policeReportRequired: false, actions: [] });
-    expect(incident.decision).toMatchObject({ fallback: true, severity: 'URGENT', ownerDepartment: 'CUSTOMER_SERVICE', notifyDepartments: ['DEPARTMENT_MANAGER'], actions: [], firedRules: [] });
+    expect(incident).toMatchObject({
+      severity: 'URGENT',
+      ownerDepartment: 'CUSTOMER_SERVICE',
+      notifyDepartments: ['DEPARTMENT_MANAGER'],
+      policeReportRequired: false,
+      actions: [],
+    });
+    expect(incident.decision).toMatchObject({
+      fallback: true,
+      severity: 'URGENT',
+      ownerDepartment: 'CUSTOMER_SERVICE',
+      notifyDepartments: ['DEPARTMENT_MANAGER'],
+      actions: [],
+      firedRules: [],
+    });
     expect(incident.decision.decidedAt).toBe(incident.reportedAt);
 
     // Stored as such: read back, and a replay answers the same incident.
@@ -161,15 +193,23 @@ describe('a rule that throws at decision time', () => {
     for (let i = 0; i < 10 && receiver.processed.length < 3; i++) await h.app.services.webhooks.runOnce();
     await receiver.requestsReach(3);
     const failed = receiver.processed.filter((e) => e.type === 'incident.decision_failed');
-    expect(failed).toEqual([expect.objectContaining({ data: expect.objectContaining({ incidentId: incident.id, externalRef, rule: POLICE_RULE, file: ACTIONS, severity: 'URGENT' }) })]);
+    expect(failed).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ incidentId: incident.id, externalRef, rule: POLICE_RULE, file: ACTIONS, severity: 'URGENT' }),
+      }),
+    ]);
   });
 
   it('answers evaluate with RULES_FAILED naming the rule, and stores nothing', async () => {
     op.armed = 1234.56;
-    const res = await h.gql(h.keys.AGENT, `query($i: ReportIncidentInput!) { evaluate(input: $i) { severity fallback } }`, { i: { ...LOSS, externalRef: ref('E'), amount: '1234.56' } });
+    const res = await h.gql(h.keys.AGENT, `query($i: ReportIncidentInput!) { evaluate(input: $i) { severity fallback } }`, {
+      i: { ...LOSS, externalRef: ref('E'), amount: '1234.56' },
+    });
     expect(res.errors![0].extensions).toMatchObject({ code: 'RULES_FAILED', rule: POLICE_RULE, file: ACTIONS });
     op.armed = null;
-    const ok = await h.gql(h.keys.AGENT, `query($i: ReportIncidentInput!) { evaluate(input: $i) { severity fallback decidedAt } }`, { i: { ...LOSS, externalRef: ref('E'), amount: '1234.56' } });
+    const ok = await h.gql(h.keys.AGENT, `query($i: ReportIncidentInput!) { evaluate(input: $i) { severity fallback decidedAt } }`, {
+      i: { ...LOSS, externalRef: ref('E'), amount: '1234.56' },
+    });
     expect(ok.data.evaluate).toEqual({ severity: 'SERIOUS', fallback: false, decidedAt: h.clock.now().toISOString() });
   });
 
@@ -195,6 +235,9 @@ describe('a rule that throws at decision time', () => {
     expectRefused(await h.gql(h.keys.ADMIN, 'mutation { reloadRules { version } }'));
     expectRefused(await h.gql(h.keys.ADMIN, 'mutation($d: String!) { installShadowRules(dir: $d) { version } }', { d: draft }));
     expectRefused(await h.gql(h.keys.ADMIN, 'query($d: String!) { simulateRules(draftDir: $d) { draftVersion } }', { d: draft }));
-    expect((await h.gql(h.keys.ADMIN, '{ activeRuleSet { version } shadowRules { version } }')).data).toEqual({ activeRuleSet: { version: before }, shadowRules: null });
+    expect((await h.gql(h.keys.ADMIN, '{ activeRuleSet { version } shadowRules { version } }')).data).toEqual({
+      activeRuleSet: { version: before },
+      shadowRules: null,
+    });
   });
 });

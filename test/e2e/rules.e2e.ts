@@ -41,7 +41,11 @@ describe('rule pack reload and versions', () => {
   });
 
   const police = async (amount: string) =>
-    (await h.gql(h.keys.AGENT, REPORT, { input: { source: 'erp', externalRef: ref(), category: 'PROPERTY_LOSS', subtype: 'LOST', propertyOwner: 'CUSTOMER', amount } })).data.reportIncident.incident;
+    (
+      await h.gql(h.keys.AGENT, REPORT, {
+        input: { source: 'erp', externalRef: ref(), category: 'PROPERTY_LOSS', subtype: 'LOST', propertyOwner: 'CUSTOMER', amount },
+      })
+    ).data.reportIncident.incident;
 
   it('refuses an invalid pack with RULES_INVALID listing every problem, and keeps serving the old one', async () => {
     const before = (await h.gql(h.keys.ADMIN, `{ activeRuleSet { version checksum } }`)).data.activeRuleSet;

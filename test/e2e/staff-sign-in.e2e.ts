@@ -30,16 +30,25 @@ describe('staff sign-in with OIDC bearer tokens', () => {
     await op.stop();
   });
 
-  it('a token from the provider signs a member in, with the directory\'s roles (not the token\'s)', async () => {
+  it("a token from the provider signs a member in, with the directory's roles (not the token's)", async () => {
     const token = await op.token('F01');
     const me = await gqlAs(h, token, null, ME);
-    expect(me.data.me).toEqual({ name: 'F01', roles: ['CASHIER', 'ACCOUNTANT'], source: null, staff: { employeeNo: 'F01', name: '张三', roles: ['CASHIER', 'ACCOUNTANT'] } });
+    expect(me.data.me).toEqual({
+      name: 'F01',
+      roles: ['CASHIER', 'ACCOUNTANT'],
+      source: null,
+      staff: { employeeNo: 'F01', name: '张三', roles: ['CASHIER', 'ACCOUNTANT'] },
+    });
     await addStaff(h, [{ employeeNo: 'F01', name: '张三', department: 'FINANCE', roles: ['CASHIER'] }]);
     expect((await gqlAs(h, token, null, ME)).data.me.roles).toEqual(['CASHIER']);
     await addStaff(h, [{ employeeNo: 'F01', name: '张三', department: 'FINANCE', roles: ['CASHIER', 'ACCOUNTANT'] }]);
     // The roles decide: an AGENT signed in reports, a CASHIER may not.
-    expect((await gqlAs(h, await op.token('F02'), null, REPORT, { input: { source: 'hall', externalRef: ref('S'), category: 'SERVICE' } })).errors).toBeUndefined();
-    expect((await gqlAs(h, token, null, REPORT, { input: { source: 'hall', externalRef: ref('S'), category: 'SERVICE' } })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect(
+      (await gqlAs(h, await op.token('F02'), null, REPORT, { input: { source: 'hall', externalRef: ref('S'), category: 'SERVICE' } })).errors,
+    ).toBeUndefined();
+    expect((await gqlAs(h, token, null, REPORT, { input: { source: 'hall', externalRef: ref('S'), category: 'SERVICE' } })).errors?.[0].extensions.code).toBe(
+      'FORBIDDEN',
+    );
   });
 
   it('follows a key rotation: a token signed with a new key is verified after the JWKS is fetched again', async () => {
@@ -71,8 +80,13 @@ describe('staff sign-in with OIDC bearer tokens', () => {
 
     // The right claims, signed by a key the provider does not publish (its kid copied).
     const forgedKey = await signingKey('k2');
-    const forged = await new SignJWT({ employee_no: 'F01' }).setProtectedHeader({ alg: 'RS256', kid: 'k2' }).setIssuer(op.issuer).setAudience(AUDIENCE)
-      .setIssuedAt(Math.floor(h.clock.now().getTime() / 1000)).setExpirationTime(Math.floor(h.clock.now().getTime() / 1000) + 300).sign(await importJWK(forgedKey, 'RS256'));
+    const forged = await new SignJWT({ employee_no: 'F01' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k2' })
+      .setIssuer(op.issuer)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(Math.floor(h.clock.now().getTime() / 1000))
+      .setExpirationTime(Math.floor(h.clock.now().getTime() / 1000) + 300)
+      .sign(await importJWK(forgedKey, 'RS256'));
     expect((await gqlAs(h, forged, null, ME)).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     // A sign-in is the person already: it may not name another one.
     expect((await gqlAs(h, token, 'F02', ME)).errors?.[0].extensions.code).toBe('FORBIDDEN');
@@ -82,7 +96,9 @@ describe('staff sign-in with OIDC bearer tokens', () => {
     const erp = (await h.app.services.apiKeys.create('erp-signin', ['INTEGRATION'], 'erp', { actForStaff: true })).key;
     const inc = await gqlAs(h, erp, 'F02', REPORT, { input: { source: 'erp', externalRef: ref('P'), category: 'OVERCHARGE', amount: '80.00' } });
     const incidentId = inc.data.reportIncident.incident.id;
-    const req = await gqlAs(h, erp, 'F02', `mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id } }`, { i: { incidentId, amount: '80.00', method: 'CASH' } });
+    const req = await gqlAs(h, erp, 'F02', `mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id } }`, {
+      i: { incidentId, amount: '80.00', method: 'CASH' },
+    });
     const refundId = req.data.requestRefund.id;
     const DECIDE = `mutation($i: DecideRefundStepInput!) { decideRefundStep(input: $i) { steps { step actor } } }`;
     const viaErp = await gqlAs(h, erp, 'F01', DECIDE, { i: { refundId, step: 'CASHIER_CHECK', decision: 'APPROVE' } });

@@ -12,14 +12,23 @@ const LIST = `query($department: String, $role: String, $includeInactive: Boolea
 
 describe('the staff directory (成员名单) over GraphQL', () => {
   let h: Harness;
-  beforeAll(async () => { h = await startHarness(); });
+  beforeAll(async () => {
+    h = await startHarness();
+  });
   afterAll(() => h.close());
 
   it('ADMIN adds and updates members by employee number; other roles may not', async () => {
     const input = { employeeNo: 'E1001', name: '张三', department: 'facilities', roles: ['cs_lead', 'AGENT'], phone: '138-1234-5678' };
     const made = await h.gql(h.keys.ADMIN, UPSERT, { input });
     expect(made.errors).toBeUndefined();
-    expect(made.data.upsertStaffMember).toMatchObject({ employeeNo: 'E1001', name: '张三', department: 'FACILITIES', roles: ['CS_LEAD', 'AGENT'], phone: '13812345678', active: true });
+    expect(made.data.upsertStaffMember).toMatchObject({
+      employeeNo: 'E1001',
+      name: '张三',
+      department: 'FACILITIES',
+      roles: ['CS_LEAD', 'AGENT'],
+      phone: '13812345678',
+      active: true,
+    });
     const again = await h.gql(h.keys.ADMIN, UPSERT, { input: { ...input, name: '张三丰', roles: ['CS_LEAD'] } });
     expect(again.data.upsertStaffMember).toMatchObject({ id: made.data.upsertStaffMember.id, name: '张三丰', roles: ['CS_LEAD'] });
     for (const k of [h.keys.AGENT, h.keys.CS_LEAD, h.keys.ERP]) {
@@ -72,8 +81,13 @@ describe('triage staff import', () => {
   const db = path.join(dir, 'triage.sqlite');
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const triage = (args: string[]) =>
-    promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), ...args], { env: { ...process.env, DATABASE_URL: `sqlite:${db}`, LOG_LEVEL: 'silent' }, timeout: 60_000 })
-      .then((r) => ({ code: 0, ...r }), (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }));
+    promisify(execFile)(process.execPath, [path.join(root, 'bin', 'triage'), ...args], {
+      env: { ...process.env, DATABASE_URL: `sqlite:${db}`, LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    }).then(
+      (r) => ({ code: 0, ...r }),
+      (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
+    );
   const csv = (name: string, lines: string[]) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, '\uFEFF' + lines.join('\r\n') + '\r\n');
@@ -102,16 +116,15 @@ describe('triage staff import', () => {
     ]);
     const changed = await triage(['staff', 'import', second, '--dry-run']);
     expect(changed.stdout.split('\n')).toEqual([
-      '~ 0012 phone: 138****5678 → 138****0000', '~ F-3 active: true → false', 'would add 0, would change 2, unchanged 1 (dry run: nothing written)', '',
+      '~ 0012 phone: 138****5678 → 138****0000',
+      '~ F-3 active: true → false',
+      'would add 0, would change 2, unchanged 1 (dry run: nothing written)',
+      '',
     ]);
   });
 
   (built ? it : it.skip)('a bad row names its line and column, and nothing is imported', async () => {
-    const bad = csv('bad.csv', [
-      'employeeNo,name,department,roles',
-      'N1,新人,FACILITIES,AGENT',
-      'N2,新人二,NOWHERE,AGENT',
-    ]);
+    const bad = csv('bad.csv', ['employeeNo,name,department,roles', 'N1,新人,FACILITIES,AGENT', 'N2,新人二,NOWHERE,AGENT']);
     const res = await triage(['staff', 'import', bad]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/line 3, column department: unknown department NOWHERE/);
@@ -140,11 +153,28 @@ describe('triage staff import', () => {
 
   (built ? it : it.skip)('triage notify channel add|list|remove configures where a department is told', async () => {
     expect(await triage(['migrate'])).toMatchObject({ code: 0 });
-    const added = await triage(['notify', 'channel', 'add', '--department', 'facilities', '--kind', 'dingtalk', '--url', 'https://oapi.dingtalk.com/robot/send?access_token=abc', '--secret', 'SEC123']);
+    const added = await triage([
+      'notify',
+      'channel',
+      'add',
+      '--department',
+      'facilities',
+      '--kind',
+      'dingtalk',
+      '--url',
+      'https://oapi.dingtalk.com/robot/send?access_token=abc',
+      '--secret',
+      'SEC123',
+    ]);
     expect(added.stdout).toMatch(/^added channel (\d+): DINGTALK for FACILITIES \(signed\)$/m);
     const id = /channel (\d+)/.exec(added.stdout)![1];
-    expect((await triage(['notify', 'channel', 'add', '--department', 'FACILITIES', '--kind', 'WECOM', '--url', 'https://qyapi.weixin.qq.com/x', '--secret', 's'])).stderr).toMatch(/secret: a WeCom group robot has no signing secret/);
-    expect((await triage(['notify', 'channel', 'add', '--department', 'FACILITIES', '--kind', 'SMS', '--url', 'https://x'])).stderr).toMatch(/kind: must be one of/);
+    expect(
+      (await triage(['notify', 'channel', 'add', '--department', 'FACILITIES', '--kind', 'WECOM', '--url', 'https://qyapi.weixin.qq.com/x', '--secret', 's']))
+        .stderr,
+    ).toMatch(/secret: a WeCom group robot has no signing secret/);
+    expect((await triage(['notify', 'channel', 'add', '--department', 'FACILITIES', '--kind', 'SMS', '--url', 'https://x'])).stderr).toMatch(
+      /kind: must be one of/,
+    );
     expect((await triage(['notify', 'channel', 'list'])).stdout).toContain(`${id}\tFACILITIES\tDINGTALK\toapi.dingtalk.com\tsigned\tactive`);
     expect((await triage(['notify', 'channel', 'remove', id])).stdout).toBe(`removed channel ${id}\n`);
     expect((await triage(['notify', 'channel', 'list'])).stdout).toContain('\tremoved');

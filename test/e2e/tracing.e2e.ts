@@ -30,7 +30,12 @@ describe('tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     h = await startHarness({
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'triage-e2e' },
       log: createLogger('debug', sink, { traceIds: true }),
@@ -43,7 +48,12 @@ describe('tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
   /** POST /graphql (as the ERP integration unless `key` says otherwise); the response, with its x-request-id. */
   const post = (body: unknown, { key = h.keys.ERP, headers = {} }: { key?: string; headers?: Record<string, string> } = {}) =>
-    request(h.app.server).post('/graphql').set('content-type', 'application/json').set('authorization', `Bearer ${key}`).set(headers).send(body as object);
+    request(h.app.server)
+      .post('/graphql')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${key}`)
+      .set(headers)
+      .send(body as object);
 
   it('traces one reportIncident: server span → operation → rules.decide and the database statements, under the request id', async () => {
     const input = { source: 'erp', externalRef: ref('TRACE'), category: 'ONSITE_EMERGENCY', subtype: 'FIRE', customer: { id: 'C-TRACE', phone: PHONE } };
@@ -54,18 +64,30 @@ describe('tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
 
     const server = await receiver.waitFor((s) => s.kind === SERVER && s.attributes['triage.request_id'] === requestId, flush);
     const spans = receiver.trace(server.traceId);
-    expect(server).toMatchObject({ name: 'POST /graphql', attributes: { 'http.request.method': 'POST', 'http.route': '/graphql', 'http.response.status_code': 200 } });
+    expect(server).toMatchObject({
+      name: 'POST /graphql',
+      attributes: { 'http.request.method': 'POST', 'http.route': '/graphql', 'http.response.status_code': 200 },
+    });
     expect(server.parentSpanId).toBeUndefined();
 
     const operation = spans.find((s) => s.name === 'graphql.mutation Report')!;
     expect(operation).toBeDefined();
     expect(operation.parentSpanId).toBe(server.spanId);
-    expect(operation.attributes).toMatchObject({ 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'Report', 'triage.request_id': requestId, 'triage.outcome': 'OK' });
+    expect(operation.attributes).toMatchObject({
+      'graphql.operation.type': 'mutation',
+      'graphql.operation.name': 'Report',
+      'triage.request_id': requestId,
+      'triage.outcome': 'OK',
+    });
     expect(operation.status.code).not.toBe(ERROR);
 
     const decide = spans.find((s) => s.name === 'rules.decide')!;
     expect(decide.parentSpanId).toBe(operation.spanId);
-    expect(decide.attributes).toMatchObject({ 'triage.rules.version': h.app.services.ruleSets.current().version, 'triage.severity': 'CRITICAL', 'triage.category': 'ONSITE_EMERGENCY' });
+    expect(decide.attributes).toMatchObject({
+      'triage.rules.version': h.app.services.ruleSets.current().version,
+      'triage.severity': 'CRITICAL',
+      'triage.category': 'ONSITE_EMERGENCY',
+    });
     expect(decide.attributes['triage.rules.fired']).toBeGreaterThan(0);
 
     // The report's transaction, its statements in order of the spans' names, all under the operation.
@@ -76,7 +98,9 @@ describe('tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(statements.some((t) => /^INSERT INTO .incidents. /.test(t))).toBe(true);
     expect(statements.some((t) => /^INSERT INTO .incident_actions. /.test(t))).toBe(true);
     expect(statements.some((t) => /^INSERT INTO .incident_events. /.test(t))).toBe(true);
-    expect(inOperation.map((s) => s.name)).toEqual(expect.arrayContaining([DB_SYSTEM === 'sqlite' ? 'BEGIN TRANSACTION' : 'START TRANSACTION', 'COMMIT', 'INSERT']));
+    expect(inOperation.map((s) => s.name)).toEqual(
+      expect.arrayContaining([DB_SYSTEM === 'sqlite' ? 'BEGIN TRANSACTION' : 'START TRANSACTION', 'COMMIT', 'INSERT']),
+    );
     // The API key lookup ran before the operation, in the request's server span.
     expect(db.some((s) => s.parentSpanId === server.spanId && /api_keys/.test(String(s.attributes['db.statement'])))).toBe(true);
 
@@ -84,17 +108,24 @@ describe('tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     for (const s of receiver.spans) expect(String(s.attributes['db.statement'] ?? '')).not.toContain(PHONE);
     expect(receiver.bodies.join('')).not.toContain(PHONE);
 
-    expect(server.resource).toMatchObject({ 'service.name': 'triage-e2e', 'service.version': serviceVersion, 'service.instance.id': `${os.hostname()}:${process.pid}` });
+    expect(server.resource).toMatchObject({
+      'service.name': 'triage-e2e',
+      'service.version': serviceVersion,
+      'service.instance.id': `${os.hostname()}:${process.pid}`,
+    });
 
     // The request's log line carries its request id and its trace.
     const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request' && l.requestId === requestId);
     expect(logged).toMatchObject({ trace_id: server.traceId });
   });
 
-  it('marks a failed operation as an error with its code and no message, and continues a caller\'s trace', async () => {
+  it("marks a failed operation as an error with its code and no message, and continues a caller's trace", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';
-    const res = await post({ query: REPORT, variables: { input: { source: 'erp', externalRef: ref(), category: 'NOPE', customer: { phone: PHONE } } } }, { headers: { traceparent: `00-${traceId}-${callerSpan}-01` } });
+    const res = await post(
+      { query: REPORT, variables: { input: { source: 'erp', externalRef: ref(), category: 'NOPE', customer: { phone: PHONE } } } },
+      { headers: { traceparent: `00-${traceId}-${callerSpan}-01` } },
+    );
     expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
 
     const server = await receiver.waitFor((s) => s.kind === SERVER && s.traceId === traceId, flush);
@@ -119,7 +150,7 @@ describe('tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     expect(receiver.bodies.join('')).not.toContain(externalRef);
   });
 
-  it('traces a refund request\'s approval chain as a rule evaluation of its operation', async () => {
+  it("traces a refund request's approval chain as a rule evaluation of its operation", async () => {
     const incidentId = await refundKit(h).incident({ category: 'OVERCHARGE', amount: '300.00', customer: { id: 'C-TR', phone: PHONE } });
     const res = await post({ query: REQUEST, variables: { input: { incidentId, amount: '100.00', method: 'ORIGINAL_PAYMENT' } } }, { key: h.keys.AGENT });
     expect(res.body.errors).toBeUndefined();
@@ -128,7 +159,11 @@ describe('tracing over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const operation = spans.find((s) => s.name === 'graphql.mutation anonymous')!;
     const chain = spans.find((s) => s.name === 'rules.refund_chain')!;
     expect(chain.parentSpanId).toBe(operation.spanId);
-    expect(chain.attributes).toMatchObject({ 'triage.rules.version': h.app.services.ruleSets.current().version, 'triage.category': 'OVERCHARGE', 'triage.refund.steps': res.body.data.requestRefund.chain.length });
+    expect(chain.attributes).toMatchObject({
+      'triage.rules.version': h.app.services.ruleSets.current().version,
+      'triage.category': 'OVERCHARGE',
+      'triage.refund.steps': res.body.data.requestRefund.chain.length,
+    });
     expect(receiver.bodies.join('')).not.toContain(PHONE);
   });
 
@@ -155,7 +190,12 @@ describe('tracing off (OTEL_SDK_DISABLED=true, or no endpoint)', () => {
 
   beforeAll(async () => {
     receiver = await OtlpReceiver.start();
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     h = await startHarness({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SDK_DISABLED: 'true' }, log: createLogger('debug', sink) });
   });
   afterAll(async () => {
@@ -173,7 +213,9 @@ describe('tracing off (OTEL_SDK_DISABLED=true, or no endpoint)', () => {
     expect(h.app.services.incidents.traceDecision).toBeUndefined();
     expect(h.app.services.refunds.traceRefundChain).toBeUndefined();
 
-    const res = await h.gql(h.keys.ERP, REPORT, { input: { source: 'erp', externalRef: ref(), category: 'ONSITE_EMERGENCY', subtype: 'FIRE', customer: { phone: PHONE } } });
+    const res = await h.gql(h.keys.ERP, REPORT, {
+      input: { source: 'erp', externalRef: ref(), category: 'ONSITE_EMERGENCY', subtype: 'FIRE', customer: { phone: PHONE } },
+    });
     expect(res.errors).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.bodies).toEqual([]);

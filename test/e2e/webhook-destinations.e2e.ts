@@ -24,11 +24,27 @@ describe('webhook destinations', () => {
   const create = (url: string) => h.gql(h.keys.ADMIN, CREATE, { i: { url, eventTypes: ['incident.reported'] } });
 
   it.each([
-    'http://127.0.0.1:8080/hook', 'http://localhost/hook', 'http://LOCALHOST./hook', 'http://api.localhost/hook',
-    'http://169.254.169.254/latest/meta-data/', 'http://metadata.google.internal/computeMetadata/v1/', 'http://metadata/',
-    'http://10.0.0.5/hook', 'http://172.16.3.4/hook', 'http://192.168.1.1/hook', 'http://100.64.0.1/hook', 'http://0.0.0.0/hook',
-    'http://2130706433/hook', 'http://0x7f000001/hook', 'http://0177.0.0.1/hook', 'http://127.1/hook',
-    'http://[::1]/hook', 'http://[::ffff:127.0.0.1]/hook', 'http://[fd00::1]/hook', 'http://[fe80::1]/hook', 'https://224.0.0.1/hook',
+    'http://127.0.0.1:8080/hook',
+    'http://localhost/hook',
+    'http://LOCALHOST./hook',
+    'http://api.localhost/hook',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://metadata.google.internal/computeMetadata/v1/',
+    'http://metadata/',
+    'http://10.0.0.5/hook',
+    'http://172.16.3.4/hook',
+    'http://192.168.1.1/hook',
+    'http://100.64.0.1/hook',
+    'http://0.0.0.0/hook',
+    'http://2130706433/hook',
+    'http://0x7f000001/hook',
+    'http://0177.0.0.1/hook',
+    'http://127.1/hook',
+    'http://[::1]/hook',
+    'http://[::ffff:127.0.0.1]/hook',
+    'http://[fd00::1]/hook',
+    'http://[fe80::1]/hook',
+    'https://224.0.0.1/hook',
   ])('refuses %s', async (url) => {
     const res = await create(url);
     expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
@@ -49,7 +65,18 @@ describe('webhook destinations', () => {
     // Rows as an older version (or a name that resolved elsewhere at registration) left them.
     const port = new URL(receiver.url).port;
     const now = h.clock.now();
-    const row = (url: string) => ({ url, eventTypes: ['incident.reported'], source: null, secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], active: true, description: null, createdBy: 'test', createdAt: now, updatedAt: now, version: 1 });
+    const row = (url: string) => ({
+      url,
+      eventTypes: ['incident.reported'],
+      source: null,
+      secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+      active: true,
+      description: null,
+      createdBy: 'test',
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    });
     const repo = h.app.services.ds.getRepository('WebhookSubscriptionEntity');
     await repo.insert([row(receiver.url), row(`http://localhost:${port}/hooks/triage`), row(`http://user:pa55word@127.0.0.1:${port}/hooks/triage`)]);
     const listed = await h.gql(h.keys.ADMIN, '{ webhookSubscriptions { url } }');

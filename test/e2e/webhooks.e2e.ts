@@ -7,16 +7,29 @@ import { Harness, startHarness } from './support/harness';
 import { refundKit } from './support/refunds';
 import { WebhookReceiver } from './support/webhook-receiver';
 
-const ALL_EVENTS = ['incident.reported', 'incident.escalated', 'incident.status_changed', 'sla.warning', 'sla.breached', 'refund.step_decided', 'refund.paid', 'rules.reloaded', 'incident.decision_failed', 'incident.amended'];
-const CREATE = 'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret subscription { id url eventTypes source active secretCount createdBy } } }';
-const UPDATE = 'mutation($id: ID!, $i: UpdateWebhookSubscriptionInput!) { updateWebhookSubscription(id: $id, input: $i) { secret subscription { id url eventTypes active secretCount } } }';
+const ALL_EVENTS = [
+  'incident.reported',
+  'incident.escalated',
+  'incident.status_changed',
+  'sla.warning',
+  'sla.breached',
+  'refund.step_decided',
+  'refund.paid',
+  'rules.reloaded',
+  'incident.decision_failed',
+  'incident.amended',
+];
+const CREATE =
+  'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret subscription { id url eventTypes source active secretCount createdBy } } }';
+const UPDATE =
+  'mutation($id: ID!, $i: UpdateWebhookSubscriptionInput!) { updateWebhookSubscription(id: $id, input: $i) { secret subscription { id url eventTypes active secretCount } } }';
 const DELIVERIES = `query($f: WebhookDeliveryFilter) { webhookDeliveries(filter: $f, first: 200) { totalCount edges { node {
   id subscriptionId eventId eventType incidentId status attempts lastStatusCode lastError deliveredAt data } } } }`;
 const STATUS = 'mutation($id: ID!, $s: IncidentStatus!) { setIncidentStatus(id: $id, status: $s) { version } }';
 const MINUTE = 60_000;
 const PHONE = '13912345678';
 
-/** Signed webhooks (issue 8 §4–5) against a real receiver on 127.0.0.1 that fails, hangs and recovers. */
+/** Signed webhooks against a real receiver on 127.0.0.1 that fails, hangs and recovers. */
 describe('webhooks', () => {
   let h: Harness;
   let k: ReturnType<typeof refundKit>;
@@ -60,16 +73,30 @@ describe('webhooks', () => {
   it('lets ADMIN manage subscriptions: secret shown once, rotation, validation', async () => {
     await start();
     expect((await h.gql(h.keys.AGENT, CREATE, { i: { url: receiver.url, eventTypes: ['refund.paid'] } })).errors![0].extensions.code).toBe('FORBIDDEN');
-    const bad = async (i: Record<string, unknown>) => (await h.gql(h.keys.ADMIN, CREATE, { i: { url: receiver.url, eventTypes: ['refund.paid'], ...i } })).errors![0].extensions;
+    const bad = async (i: Record<string, unknown>) =>
+      (await h.gql(h.keys.ADMIN, CREATE, { i: { url: receiver.url, eventTypes: ['refund.paid'], ...i } })).errors![0].extensions;
     expect(await bad({ url: 'ftp://erp.example.com/hook' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
     expect(await bad({ url: 'not a url' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url' });
-    expect(await bad({ eventTypes: ['refund.paid', 'refund.lost'] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.eventTypes.1', allowed: ALL_EVENTS });
+    expect(await bad({ eventTypes: ['refund.paid', 'refund.lost'] })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.eventTypes.1',
+      allowed: ALL_EVENTS,
+    });
     expect(await bad({ eventTypes: [] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.eventTypes' });
     expect(await bad({ secret: 'hunter2' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.secret' });
 
-    const created = (await h.gql(h.keys.ADMIN, CREATE, { i: { url: receiver.url, eventTypes: ['refund.paid', 'incident.reported'], source: 'erp', description: 'ERP 退款' } })).data.createWebhookSubscription;
+    const created = (
+      await h.gql(h.keys.ADMIN, CREATE, { i: { url: receiver.url, eventTypes: ['refund.paid', 'incident.reported'], source: 'erp', description: 'ERP 退款' } })
+    ).data.createWebhookSubscription;
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(created.subscription).toMatchObject({ url: receiver.url, eventTypes: ['incident.reported', 'refund.paid'], source: 'erp', active: true, secretCount: 1, createdBy: 'test-admin' });
+    expect(created.subscription).toMatchObject({
+      url: receiver.url,
+      eventTypes: ['incident.reported', 'refund.paid'],
+      source: 'erp',
+      active: true,
+      secretCount: 1,
+      createdBy: 'test-admin',
+    });
     const list = await h.gql(h.keys.ADMIN, '{ webhookSubscriptions { id secretCount } webhookEventTypes }');
     expect(list.data).toEqual({ webhookSubscriptions: [{ id: created.subscription.id, secretCount: 1 }], webhookEventTypes: ALL_EVENTS });
     expect(JSON.stringify(list)).not.toContain(created.secret);
@@ -110,8 +137,17 @@ describe('webhooks', () => {
     const all = await deliveries();
     expect(all.every((d) => d.status === 'DELIVERED')).toBe(true);
     expect(all.map((d) => d.eventType)).toEqual([
-      'incident.reported', 'incident.reported', 'incident.status_changed', 'refund.step_decided', 'incident.status_changed', 'rules.reloaded',
-      'refund.step_decided', 'refund.step_decided', 'refund.step_decided', 'refund.paid', 'incident.status_changed',
+      'incident.reported',
+      'incident.reported',
+      'incident.status_changed',
+      'refund.step_decided',
+      'incident.status_changed',
+      'rules.reloaded',
+      'refund.step_decided',
+      'refund.step_decided',
+      'refund.step_decided',
+      'refund.paid',
+      'incident.status_changed',
       ...all.slice(11).map((d) => d.eventType), // what the scheduler found at 10:16 (warnings of a's clocks)
     ]);
     expect(all.slice(11).every((d) => d.eventType.startsWith('sla.') || d.eventType === 'incident.escalated')).toBe(true);
@@ -141,15 +177,28 @@ describe('webhooks', () => {
     // What the events say.
     const data = (type: string) => receiver.processed.filter((p) => p.type === type).map((p) => p.data);
     // (Across incidents the order is free: a receiver failing on one incident's event does not hold the others.)
-    expect(data('incident.reported').find((d) => d.incidentId === a)).toMatchObject({ source: 'erp', category: 'OVERCHARGE', severity: 'SERIOUS', amount: '300.00', drill: false });
+    expect(data('incident.reported').find((d) => d.incidentId === a)).toMatchObject({
+      source: 'erp',
+      category: 'OVERCHARGE',
+      severity: 'SERIOUS',
+      amount: '300.00',
+      drill: false,
+    });
     const moves = data('incident.status_changed').map((d) => [d.incidentId, d.fromStatus, d.toStatus]);
     expect(moves.filter(([id]) => id === a)).toEqual([[a, 'OPEN', 'ACKNOWLEDGED']]);
-    expect(moves.filter(([id]) => id === b)).toEqual([[b, 'OPEN', 'ACKNOWLEDGED'], [b, 'ACKNOWLEDGED', 'RESOLVED']]);
-    expect(data('refund.step_decided').map((d) => [d.step, d.decision, d.actor])).toEqual([
-      ['CASHIER_CHECK', 'APPROVE', 'test-cashier'], ['ACCOUNTANT_REVIEW', 'APPROVE', 'test-accountant'],
-      ['FINANCE_DIRECTOR_APPROVAL', 'APPROVE', 'test-finance_director'], ['PAYOUT', 'APPROVE', 'test-cashier'],
+    expect(moves.filter(([id]) => id === b)).toEqual([
+      [b, 'OPEN', 'ACKNOWLEDGED'],
+      [b, 'ACKNOWLEDGED', 'RESOLVED'],
     ]);
-    expect(data('refund.paid')).toEqual([expect.objectContaining({ refundId: refund.id, refundNo: refund.refundNo, incidentId: a, amount: '120.50', method: 'ORIGINAL_PAYMENT' })]);
+    expect(data('refund.step_decided').map((d) => [d.step, d.decision, d.actor])).toEqual([
+      ['CASHIER_CHECK', 'APPROVE', 'test-cashier'],
+      ['ACCOUNTANT_REVIEW', 'APPROVE', 'test-accountant'],
+      ['FINANCE_DIRECTOR_APPROVAL', 'APPROVE', 'test-finance_director'],
+      ['PAYOUT', 'APPROVE', 'test-cashier'],
+    ]);
+    expect(data('refund.paid')).toEqual([
+      expect.objectContaining({ refundId: refund.id, refundNo: refund.refundNo, incidentId: a, amount: '120.50', method: 'ORIGINAL_PAYMENT' }),
+    ]);
     expect(data('rules.reloaded')).toEqual([expect.objectContaining({ loadedBy: 'test-admin', version: expect.any(String) })]);
     expect(JSON.stringify(receiver.requests)).not.toContain(PHONE); // no phone numbers in payloads
 
@@ -212,7 +261,11 @@ describe('webhooks', () => {
     expect(receiver.requests.some((r) => r.duplicate)).toBe(false);
     expect(receiver.allSigned([secret])).toBe(true);
     for (const id of ids) {
-      expect(receiver.processed.filter((p) => p.data.incidentId === id).map((p) => p.data.toStatus ?? 'REPORTED')).toEqual(['REPORTED', 'ACKNOWLEDGED', 'RESOLVED']);
+      expect(receiver.processed.filter((p) => p.data.incidentId === id).map((p) => p.data.toStatus ?? 'REPORTED')).toEqual([
+        'REPORTED',
+        'ACKNOWLEDGED',
+        'RESOLVED',
+      ]);
     }
   });
 
@@ -223,8 +276,19 @@ describe('webhooks', () => {
     const ds = h.app.services.ds;
     const sqlite = ds.options.type === 'better-sqlite3';
     // 449 more incident.reported events in the outbox, as a burst of reports leaves them.
-    const rows = Array.from({ length: 449 }, (_v, i) => [`msg_backlog${i}`, 'incident.reported', Number(incidentId), 'ERP', JSON.stringify({ incidentId }), sqlite ? '2026-11-23 02:00:00.000' : new Date('2026-11-23T02:00:00Z'), 0]);
-    await ds.query(`INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`, rows.flat());
+    const rows = Array.from({ length: 449 }, (_v, i) => [
+      `msg_backlog${i}`,
+      'incident.reported',
+      Number(incidentId),
+      'ERP',
+      JSON.stringify({ incidentId }),
+      sqlite ? '2026-11-23 02:00:00.000' : new Date('2026-11-23T02:00:00Z'),
+      0,
+    ]);
+    await ds.query(
+      `INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.flat(),
+    );
     // Batch after batch in one call; a budget no loaded machine runs out of (the 1 s default is the poll's).
     expect(await h.app.services.webhooks.worker.fanOutBacklog(60_000)).toBe(450);
     const [left] = await ds.query('SELECT COUNT(*) AS n FROM webhook_outbox WHERE fanned_out = ?', [0]);

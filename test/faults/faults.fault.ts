@@ -29,7 +29,8 @@ describe('faults', () => {
   async function partialIncidents(): Promise<number> {
     const rows = await db.query<{ id: number; decision: string; actions: number; events: number }>(
       `SELECT i.id, i.decision, (SELECT COUNT(*) FROM incident_actions a WHERE a.incident_id = i.id) AS actions,
-              (SELECT COUNT(*) FROM incident_events e WHERE e.incident_id = i.id AND e.kind = 'REPORTED') AS events FROM incidents i`);
+              (SELECT COUNT(*) FROM incident_events e WHERE e.incident_id = i.id AND e.kind = 'REPORTED') AS events FROM incidents i`,
+    );
     return rows.filter((r) => Number(r.events) !== 1 || Number(r.actions) !== JSON.parse(r.decision).actions.length).length;
   }
 
@@ -53,7 +54,12 @@ describe('faults', () => {
 
   it(`holds sustained load for ${LOAD_SECONDS} s: no 5xx, every acknowledged incident stored exactly once`, async () => {
     const end = Date.now() + LOAD_SECONDS * 1000;
-    const f = await reportLoad(() => server.url, keys.erp, 32, () => Date.now() > end);
+    const f = await reportLoad(
+      () => server.url,
+      keys.erp,
+      32,
+      () => Date.now() > end,
+    );
     const r = reconcile(f.acked, await storedCounts());
     printFigures('sustained load', f, r, `${Math.round(f.sent / LOAD_SECONDS)} req/s`);
     expect(f.serverErrors).toBe(0);
@@ -64,7 +70,12 @@ describe('faults', () => {
 
   it('survives a database restart mid-load: clear errors while down, /readyz 503, recovery without a restart', async () => {
     let stop = false;
-    const load = reportLoad(() => server.url, keys.erp, 16, () => stop);
+    const load = reportLoad(
+      () => server.url,
+      keys.erp,
+      16,
+      () => stop,
+    );
     await sleep(3000);
     await db.stop('crash');
     await sleep(1500);
@@ -96,7 +107,12 @@ describe('faults', () => {
 
   it('loses no acknowledged incident when the server is killed with SIGKILL mid-load', async () => {
     let stop = false;
-    const load = reportLoad(() => server.url, keys.erp, 16, () => stop);
+    const load = reportLoad(
+      () => server.url,
+      keys.erp,
+      16,
+      () => stop,
+    );
     await sleep(4000);
     await server.stop('SIGKILL');
     stop = true;
@@ -115,20 +131,26 @@ describe('faults', () => {
     const ids = new Set(answers.map((a) => a.body.data?.reportIncident?.incident?.id));
     const created = answers.filter((a) => a.body.data?.reportIncident?.created).length;
     const stored = (await storedCounts()).get(input.externalRef);
-    console.log(`[fault] 50 identical reports: answered ${answers.filter((a) => a.body.data).length}, incidents ${ids.size}, created ${created}, stored ${stored}`);
+    console.log(
+      `[fault] 50 identical reports: answered ${answers.filter((a) => a.body.data).length}, incidents ${ids.size}, created ${created}, stored ${stored}`,
+    );
     expect(ids.size).toBe(1);
     expect(created).toBe(1);
     expect(stored).toBe(1);
 
     const incidentId = [...ids][0];
-    const req = await gql(server.url, keys.agent, `mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id version } }`, { i: { incidentId, amount: '99.00', method: 'ORIGINAL_PAYMENT' } });
+    const req = await gql(server.url, keys.agent, `mutation($i: RequestRefundInput!) { requestRefund(input: $i) { id version } }`, {
+      i: { incidentId, amount: '99.00', method: 'ORIGINAL_PAYMENT' },
+    });
     const refundId = req.body.data.requestRefund.id;
     const cashiers = Array.from({ length: 20 }, (_, i) => apiKey(db.url, `fault-cashier-${Date.now()}-${i}`, 'CASHIER'));
     const decide = `mutation($i: DecideRefundStepInput!) { decideRefundStep(input: $i) { version currentStep } }`;
     const moves = await Promise.all(cashiers.map((k) => gql(server.url, k, decide, { i: { refundId, step: 'CASHIER_CHECK', decision: 'APPROVE' } })));
     const moved = moves.filter((m) => m.body.data?.decideRefundStep).length;
     const conflicts = moves.filter((m) => m.body.errors?.[0]?.extensions?.code === 'CONFLICT').length;
-    const transitions = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM refund_transitions WHERE refund_id = ? AND step = 'CASHIER_CHECK'`, [Number(refundId)]);
+    const transitions = await db.query<{ n: number }>(`SELECT COUNT(*) AS n FROM refund_transitions WHERE refund_id = ? AND step = 'CASHIER_CHECK'`, [
+      Number(refundId),
+    ]);
     console.log(`[fault] 20 concurrent approvals: moved ${moved}, conflicts ${conflicts}, transitions stored ${transitions[0].n}`);
     expect(moved).toBe(1);
     expect(conflicts).toBe(19);
@@ -139,7 +161,12 @@ describe('faults', () => {
     const catalog = path.join(rulesDir, 'catalog.json');
     const original = fs.readFileSync(catalog, 'utf8');
     let stop = false;
-    const load = reportLoad(() => server.url, keys.erp, 16, () => stop);
+    const load = reportLoad(
+      () => server.url,
+      keys.erp,
+      16,
+      () => stop,
+    );
     await sleep(1500);
     fs.writeFileSync(catalog, original.slice(0, original.length / 2)); // truncated: not JSON
     const reload = await gql(server.url, keys.admin, `mutation { reloadRules { version } }`);

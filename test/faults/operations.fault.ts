@@ -76,9 +76,12 @@ describe('operations: two instances on one MariaDB primary, with a read replica'
     keys.analyst = apiKey(primary.url, 'ops-analyst', 'ANALYST');
     fs.cpSync(path.join(root, 'rules'), rulesDir, { recursive: true });
     const env = {
-      DATABASE_URL: primary.url, DATABASE_REPLICA_URLS: replica.url, RULES_DIR: rulesDir,
+      DATABASE_URL: primary.url,
+      DATABASE_REPLICA_URLS: replica.url,
+      RULES_DIR: rulesDir,
       // Both schedulers and both webhook workers busy on the same rows.
-      ESCALATION_INTERVAL_MS: '500', WEBHOOK_INTERVAL_MS: '250',
+      ESCALATION_INTERVAL_MS: '500',
+      WEBHOOK_INTERVAL_MS: '250',
       WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', // the receiver runs on this machine
     };
     // Instance A exports its traces to an OTLP/HTTP receiver, as it would to a collector.
@@ -87,29 +90,45 @@ describe('operations: two instances on one MariaDB primary, with a read replica'
     b = new ServerProcess(env, ['serve']);
     await Promise.all([a.start(), b.start()]);
     receiver = await WebhookReceiver.start();
-    const sub = await gql(a.url, keys.admin, `mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }`,
-      { i: { url: receiver.url, eventTypes: ['incident.escalated'] } });
+    const sub = await gql(a.url, keys.admin, `mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }`, {
+      i: { url: receiver.url, eventTypes: ['incident.escalated'] },
+    });
     expect(sub.body.errors).toBeUndefined();
   });
 
   afterAll(async () => {
     // Every process and directory goes, whatever failed before.
-    const steps = [() => a?.stop('SIGKILL'), () => b?.stop('SIGKILL'), () => receiver?.close(), () => otlp?.close(), () => replica.destroy(), () => primary.destroy(),
-      async () => fs.rmSync(rulesDir, { recursive: true, force: true })];
-    for (const step of steps) await Promise.resolve().then(step).catch((e) => console.error(e));
+    const steps = [
+      () => a?.stop('SIGKILL'),
+      () => b?.stop('SIGKILL'),
+      () => receiver?.close(),
+      () => otlp?.close(),
+      () => replica.destroy(),
+      () => primary.destroy(),
+      async () => fs.rmSync(rulesDir, { recursive: true, force: true }),
+    ];
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch((e) => console.error(e));
   });
 
   it(`takes a ${LOAD_SECONDS} s load on both instances at once: no error, every acknowledged incident stored once, and replicated`, async () => {
     const end = Date.now() + LOAD_SECONDS * 1000;
     const until = () => Date.now() > end;
     const [fa, fb] = await Promise.all([reportLoad(() => a.url, keys.erp, 8, until), reportLoad(() => b.url, keys.erp, 8, until)]);
-    const rows = await primary.query<{ external_ref: string; n: number }>(`SELECT external_ref, COUNT(*) AS n FROM incidents WHERE external_ref LIKE 'LOAD-%' GROUP BY external_ref`);
+    const rows = await primary.query<{ external_ref: string; n: number }>(
+      `SELECT external_ref, COUNT(*) AS n FROM incidents WHERE external_ref LIKE 'LOAD-%' GROUP BY external_ref`,
+    );
     const stored = new Map(rows.map((r) => [r.external_ref, Number(r.n)]));
     const ra = reconcile(fa.acked, stored);
     const rb = reconcile(fb.acked, stored);
     printFigures('two instances, instance A', fa, ra);
     printFigures('two instances, instance B', fb, rb);
-    for (const [f, r] of [[fa, ra], [fb, rb]] as const) {
+    for (const [f, r] of [
+      [fa, ra],
+      [fb, rb],
+    ] as const) {
       expect(f.serverErrors).toBe(0);
       expect(f.refused).toEqual({});
       expect(f.acknowledged).toBe(f.sent);
@@ -128,11 +147,18 @@ describe('operations: two instances on one MariaDB primary, with a read replica'
     const res = await fetch(`${a.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.erp}`, 'x-request-id': requestId },
-      body: JSON.stringify({ query: REPORT, variables: { input: { source: 'erp', externalRef: requestId, category: 'OVERCHARGE', amount: '20.00', customer: { id: 'C-TRACE' } } } }),
+      body: JSON.stringify({
+        query: REPORT,
+        variables: { input: { source: 'erp', externalRef: requestId, category: 'OVERCHARGE', amount: '20.00', customer: { id: 'C-TRACE' } } },
+      }),
     });
     expect(res.status).toBe(200);
     // The service's batch processor sends every 5 s: wait for it, no flushing from outside.
-    const operation = await otlp!.waitFor((s) => s.name.startsWith('graphql.mutation') && s.attributes['triage.request_id'] === requestId, async () => undefined, 20_000);
+    const operation = await otlp!.waitFor(
+      (s) => s.name.startsWith('graphql.mutation') && s.attributes['triage.request_id'] === requestId,
+      async () => undefined,
+      20_000,
+    );
     await sleep(500);
     const trace = otlp!.trace(operation.traceId);
     const decide = trace.find((s) => s.name === 'rules.decide' && s.parentSpanId === operation.spanId);
@@ -151,7 +177,10 @@ describe('operations: two instances on one MariaDB primary, with a read replica'
       expect(answers.every((x) => x.status === 200 && !x.body.errors)).toBe(true);
       const ids = new Set(answers.map((x) => x.body.data.reportIncident.incident.id));
       const created = answers.filter((x) => x.body.data.reportIncident.created).length;
-      const [{ n }] = await primary.query<{ n: number }>('SELECT COUNT(*) AS n FROM incidents WHERE source = ? AND external_ref = ?', ['erp', input.externalRef]);
+      const [{ n }] = await primary.query<{ n: number }>('SELECT COUNT(*) AS n FROM incidents WHERE source = ? AND external_ref = ?', [
+        'erp',
+        input.externalRef,
+      ]);
       console.log(`[ops] 20 identical reports over two instances: ids ${ids.size}, created ${created}, stored ${n}`);
       expect(ids.size).toBe(1);
       expect(created).toBe(1);
@@ -209,7 +238,9 @@ describe('operations: two instances on one MariaDB primary, with a read replica'
       expect(l.totalCount).toBe(listed.totalCount + 1);
       expect(l.refs).toContain(ref);
     }
-    console.log(`[ops] replication stopped: incident(id) found on both instances, the ops list stayed at ${listed.totalCount}; resumed: ${listed.totalCount + 1}`);
+    console.log(
+      `[ops] replication stopped: incident(id) found on both instances, the ops list stayed at ${listed.totalCount}; resumed: ${listed.totalCount + 1}`,
+    );
   });
 
   it('escalates each breach once and delivers each escalation webhook once, with both instances working the same rows', async () => {
@@ -235,7 +266,9 @@ describe('operations: two instances on one MariaDB primary, with a read replica'
       FROM breaches b HAVING n <> b.level`);
     const [{ levels }] = await primary.query<{ levels: number }>('SELECT COALESCE(SUM(level), 0) AS levels FROM breaches');
     const duplicates = receiver!.requests.filter((r) => r.duplicate).length;
-    console.log(`[ops] two schedulers and two webhook workers: breaches ${figures.breaches}, escalation rungs ${levels}, incident.escalated events ${figures.events}, delivered ${figures.delivered}, received ${receiver!.requests.length}, duplicates ${duplicates}, breaches escalated other than once per rung ${mismatched.length}`);
+    console.log(
+      `[ops] two schedulers and two webhook workers: breaches ${figures.breaches}, escalation rungs ${levels}, incident.escalated events ${figures.events}, delivered ${figures.delivered}, received ${receiver!.requests.length}, duplicates ${duplicates}, breaches escalated other than once per rung ${mismatched.length}`,
+    );
     expect(figures.breaches).toBeGreaterThan(0);
     expect(figures.unescalated).toBe(0);
     expect(mismatched).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * The shipped rule pack decides what POLICY.md says: every case of rules/tests/*.json, plus
+ * The shipped rule pack decides what the policy (docs/policy.md) says: every case of rules/tests/*.json, plus
  * the headline cases spelled out here.
  */
 import path from 'node:path';
@@ -34,7 +34,7 @@ describe('the rule pack tests (rules/tests/*.json)', () => {
   });
 });
 
-describe('POLICY.md, spelled out', () => {
+describe('the policy (docs/policy.md), spelled out', () => {
   it('FIRE: critical, customer service owns, fire service and evacuation, facilities and managers told', async () => {
     const d = await decide({ category: 'ONSITE_EMERGENCY', subtype: 'FIRE' });
     expect(d.severity).toBe('CRITICAL');
@@ -93,28 +93,53 @@ describe('POLICY.md, spelled out', () => {
     const small = await decide({ category: 'PAYMENT_FAULT', subtype: 'NO_ORDER_ISSUED', amount: 50000.0 });
     const large = await decide({ category: 'PAYMENT_FAULT', subtype: 'NO_ORDER_ISSUED', amount: 50000.01 });
     expect(small.refundSteps).toEqual(['CS_REVIEW', 'TECH_VERIFY', ...FIN]);
-    expect(large.refundSteps).toEqual(['CS_REVIEW', 'TECH_VERIFY', 'CASHIER_CHECK', 'ACCOUNTANT_REVIEW', 'FINANCE_DIRECTOR_APPROVAL', 'PRESIDENT_APPROVAL', 'PAYOUT', 'CUSTOMER_NOTIFIED']);
+    expect(large.refundSteps).toEqual([
+      'CS_REVIEW',
+      'TECH_VERIFY',
+      'CASHIER_CHECK',
+      'ACCOUNTANT_REVIEW',
+      'FINANCE_DIRECTOR_APPROVAL',
+      'PRESIDENT_APPROVAL',
+      'PAYOUT',
+      'CUSTOMER_NOTIFIED',
+    ]);
     expect(small.ownerDepartment).toBe('CUSTOMER_SERVICE');
     expect(small.notifyDepartments).toEqual(['FINANCE', 'TECH_SUPPORT']);
-    expect(await engine.refundChainFor({ category: 'OVERCHARGE', amount: 50000.01 }))
-      .toEqual(['CASHIER_CHECK', 'ACCOUNTANT_REVIEW', 'FINANCE_DIRECTOR_APPROVAL', 'PRESIDENT_APPROVAL', 'PAYOUT', 'CUSTOMER_NOTIFIED']);
+    expect(await engine.refundChainFor({ category: 'OVERCHARGE', amount: 50000.01 })).toEqual([
+      'CASHIER_CHECK',
+      'ACCOUNTANT_REVIEW',
+      'FINANCE_DIRECTOR_APPROVAL',
+      'PRESIDENT_APPROVAL',
+      'PAYOUT',
+      'CUSTOMER_NOTIFIED',
+    ]);
   });
 
   it('refunds are not expected for personal safety, property loss, system failures and on-site emergencies', async () => {
-    for (const [category, subtype] of [['PERSONAL_SAFETY', 'ASSAULT'], ['PROPERTY_LOSS', 'LOST'], ['SYSTEM_FAILURE', 'HOTLINE'], ['ONSITE_EMERGENCY', 'FIRE']]) {
+    for (const [category, subtype] of [
+      ['PERSONAL_SAFETY', 'ASSAULT'],
+      ['PROPERTY_LOSS', 'LOST'],
+      ['SYSTEM_FAILURE', 'HOTLINE'],
+      ['ONSITE_EMERGENCY', 'FIRE'],
+    ]) {
       expect((await decide({ category, subtype })).refundSteps).toEqual([]);
     }
   });
 
-  it('actions over the incident\'s life: immediately is 5 minutes; the refund request within 10 minutes of a payment fault; the survey 2 working days after resolution; each settled by its work', async () => {
+  it("actions over the incident's life: immediately is 5 minutes; the refund request within 10 minutes of a payment fault; the survey 2 working days after resolution; each settled by its work", async () => {
     const catalog = engine.pack.catalog;
     expect(catalog.immediately).toEqual({ minutes: 5 });
     const fault = await decide({ category: 'PAYMENT_FAULT', subtype: 'PAYMENT_TIMEOUT', amount: 30 });
     expect(dueOf(fault, 'REFUND_REQUEST')).toEqual(new Date(MONDAY.getTime() + 10 * 60_000));
     const survey = fault.actions.find((a) => a.code === 'SATISFACTION_SURVEY')!;
     expect(survey).toMatchObject({ dueAt: null, dueAfterResolution: { workingDays: 2 } });
-    expect(Object.fromEntries(Object.entries(catalog.actions).filter(([, a]) => a.settledBy).map(([code, a]) => [code, a.settledBy])))
-      .toEqual({ REFUND_REQUEST: 'REFUND_REQUESTED', REFUND: 'REFUND_PAID', SATISFACTION_SURVEY: 'SATISFACTION_RECORDED' });
+    expect(
+      Object.fromEntries(
+        Object.entries(catalog.actions)
+          .filter(([, a]) => a.settledBy)
+          .map(([code, a]) => [code, a.settledBy]),
+      ),
+    ).toEqual({ REFUND_REQUEST: 'REFUND_REQUESTED', REFUND: 'REFUND_PAID', SATISFACTION_SURVEY: 'SATISFACTION_RECORDED' });
     expect(catalog.actions.SATISFACTION_SURVEY.dueFrom).toBe('RESOLVED');
     for (const category of ['OVERCHARGE', 'PRODUCT_QUALITY', 'SERVICE', 'LOGISTICS', 'ORDER_ERROR', 'AGITATED_CUSTOMER']) {
       expect(codes(await decide({ category, subtype: category === 'PRODUCT_QUALITY' ? 'COSMETIC_DEFECT' : null }))).not.toContain('REFUND_REQUEST');

@@ -82,7 +82,13 @@ export function Board() {
   const incidents = data ?? [];
   const categories = useMemo(() => [...new Set(incidents.map((i) => i.category))].sort(), [data]);
   const owners = useMemo(() => [...new Set(incidents.map((i) => i.ownerDepartment))].sort(), [data]);
-  const shown = incidents.filter((i) => (!severity || i.severity === severity) && (!category || i.category === category) && (!owner || i.ownerDepartment === owner) && (!query || i.externalRef.includes(query)));
+  const shown = incidents.filter(
+    (i) =>
+      (!severity || i.severity === severity) &&
+      (!category || i.category === category) &&
+      (!owner || i.ownerDepartment === owner) &&
+      (!query || i.externalRef.includes(query)),
+  );
   const bySeverity = SEVERITIES.map((s) => ({ s, list: shown.filter((i) => i.severity === s) }));
   return (
     <section>
@@ -92,19 +98,25 @@ export function Board() {
           {!loaded && partial && <span class="muted"> / {partial.total}</span>}
         </h2>
         <select aria-label={t('严重程度')} value={severity} onChange={(e) => setSeverity(e.currentTarget.value as Severity | '')}>
-          <option value="">{t('严重程度')}: {t('全部')}</option>
+          <option value="">
+            {t('严重程度')}: {t('全部')}
+          </option>
           {SEVERITIES.map((s) => (
             <option value={s}>{label(SEVERITY_ZH, s)}</option>
           ))}
         </select>
         <select aria-label={t('类别')} value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
-          <option value="">{t('类别')}: {t('全部')}</option>
+          <option value="">
+            {t('类别')}: {t('全部')}
+          </option>
           {categories.map((c) => (
             <option value={c}>{c}</option>
           ))}
         </select>
         <select aria-label={t('责任部门')} value={owner} onChange={(e) => setOwner(e.currentTarget.value)}>
-          <option value="">{t('责任部门')}: {t('全部')}</option>
+          <option value="">
+            {t('责任部门')}: {t('全部')}
+          </option>
           {owners.map((c) => (
             <option value={c}>{c}</option>
           ))}

@@ -171,7 +171,7 @@ export function IncidentPage({ id }: { id: string }) {
             {d.firedRules.map((r) => (
               <li>
                 <code>{r.name}</code> <span class="muted">stage {r.stage}</span>
-                <div>{(lang.get() === 'zh' ? r.reasonZh ?? r.reasonEn : r.reasonEn ?? r.reasonZh) ?? ''}</div>
+                <div>{(lang.get() === 'zh' ? (r.reasonZh ?? r.reasonEn) : (r.reasonEn ?? r.reasonZh)) ?? ''}</div>
               </li>
             ))}
           </ol>
@@ -210,7 +210,19 @@ function Countdown({ at, now, paused }: { at: string | null | undefined; now: nu
   return <span class={`countdown ${c.state}`}>{c.text}</span>;
 }
 
-function ActionRow({ incidentId, a, now, paused, onDone }: { incidentId: string; a: Incident['actions'][number]; now: number; paused: boolean; onDone: () => void }) {
+function ActionRow({
+  incidentId,
+  a,
+  now,
+  paused,
+  onDone,
+}: {
+  incidentId: string;
+  a: Incident['actions'][number];
+  now: number;
+  paused: boolean;
+  onDone: () => void;
+}) {
   const [fields, setFields] = useState<Array<[string, string]>>([['', '']]);
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -218,7 +230,10 @@ function ActionRow({ incidentId, a, now, paused, onDone }: { incidentId: string;
   if (a.done) {
     return (
       <div class="action done" data-action={a.code}>
-        ✔ <b>{a.label ?? a.code}</b> <span class="muted">{fmtTime(a.doneAt)} · {a.doneBy}</span>
+        ✔ <b>{a.label ?? a.code}</b>{' '}
+        <span class="muted">
+          {fmtTime(a.doneAt)} · {a.doneBy}
+        </span>
         {a.evidence != null && <pre class="evidence">{JSON.stringify(a.evidence)}</pre>}
       </div>
     );
@@ -248,7 +263,12 @@ function ActionRow({ incidentId, a, now, paused, onDone }: { incidentId: string;
           <div class="muted">{t('证据')}</div>
           {fields.map(([k, v], n) => (
             <div class="row">
-              <input aria-label="evidence key" placeholder="receiptNo" value={k} onInput={(e) => setFields(fields.map((f, m) => (m === n ? [e.currentTarget.value, f[1]] : f)))} />
+              <input
+                aria-label="evidence key"
+                placeholder="receiptNo"
+                value={k}
+                onInput={(e) => setFields(fields.map((f, m) => (m === n ? [e.currentTarget.value, f[1]] : f)))}
+              />
               <input aria-label="evidence value" value={v} onInput={(e) => setFields(fields.map((f, m) => (m === n ? [f[0], e.currentTarget.value] : f)))} />
             </div>
           ))}
@@ -328,7 +348,15 @@ function RefundsBox({ i, methods, onDone }: { i: Incident; methods: Array<{ code
       </table>
       {i.decision.refundSteps.length > 0 && (
         <form class="row" onSubmit={submit}>
-          <input aria-label={t('金额')} placeholder={t('金额')} inputMode="decimal" pattern="\d+(\.\d{1,2})?" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} required />
+          <input
+            aria-label={t('金额')}
+            placeholder={t('金额')}
+            inputMode="decimal"
+            pattern="\d+(\.\d{1,2})?"
+            value={amount}
+            onInput={(e) => setAmount(e.currentTarget.value)}
+            required
+          />
           <select aria-label={t('方式')} value={method} onChange={(e) => setMethod(e.currentTarget.value)}>
             {methods.map((m) => (
               <option value={m.code}>{lang.get() === 'zh' ? m.label : m.code}</option>

@@ -106,7 +106,10 @@ export function Reports() {
                 tooltip: { trigger: 'axis' },
                 legend: {},
                 xAxis: { type: 'category', data: data.refundAggregates.map((a) => a.keys[0]) },
-                yAxis: [{ type: 'value', name: t('金额') }, { type: 'value', name: t('笔数') }],
+                yAxis: [
+                  { type: 'value', name: t('金额') },
+                  { type: 'value', name: t('笔数') },
+                ],
                 series: [
                   { type: 'bar', name: t('金额'), data: data.refundAggregates.map((a) => Number(a.totalAmount)) },
                   { type: 'line', name: t('笔数'), yAxisIndex: 1, data: data.refundAggregates.map((a) => a.count) },
@@ -147,8 +150,15 @@ export function Reports() {
               option={{
                 tooltip: { trigger: 'axis' },
                 legend: {},
-                xAxis: { type: 'category', data: data.refundStageDurations.map((s) => (zh ? s.label ?? s.step : s.step)), axisLabel: { interval: 0, rotate: 20 } },
-                yAxis: [{ type: 'value', name: t('平均用时（小时）') }, { type: 'value', name: t('超时') }],
+                xAxis: {
+                  type: 'category',
+                  data: data.refundStageDurations.map((s) => (zh ? (s.label ?? s.step) : s.step)),
+                  axisLabel: { interval: 0, rotate: 20 },
+                },
+                yAxis: [
+                  { type: 'value', name: t('平均用时（小时）') },
+                  { type: 'value', name: t('超时') },
+                ],
                 series: [
                   { type: 'bar', name: t('平均用时（小时）'), data: data.refundStageDurations.map((s) => s.averageHours ?? 0) },
                   { type: 'line', name: t('超时'), yAxisIndex: 1, data: data.refundStageDurations.map((s) => s.late + s.pendingOverdue) },

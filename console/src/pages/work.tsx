@@ -67,7 +67,11 @@ async function loadWaiting(): Promise<Refund[]> {
 
 /** The signing rules the server applies to a refund step (the refund state machine). */
 export const SIGNING_RULES_ZH = ['只有该步骤指定角色的人可以签批', '申请退款的人不能签批本退款的审批步骤', '同一人在一笔退款中最多签批一个审批步骤'];
-const SIGNING_RULES_EN = ['Only a holder of the step’s role decides it', 'Whoever requested the refund may not sign its approval steps', 'One person signs at most one approval step of a refund'];
+const SIGNING_RULES_EN = [
+  'Only a holder of the step’s role decides it',
+  'Whoever requested the refund may not sign its approval steps',
+  'One person signs at most one approval step of a refund',
+];
 
 export function MyWork({ session }: { session: Session }) {
   const { data, error, reload } = useLoad(loadWaiting, []);
@@ -123,7 +127,8 @@ function StepCard({ r, session, now, onDone }: { r: Refund; session: Session; no
         <a href={`#/incidents/${encodeURIComponent(r.incidentId)}`}>{t('事件')}</a>
       </div>
       <div class="row muted">
-        {t('当前步骤')}: <b>{step.label ?? step.step}</b> · {t('角色')}: {step.role} · {t('到期')}: {fmtTime(step.dueAt)} <span class={`countdown ${c.state}`}>{c.text}</span>
+        {t('当前步骤')}: <b>{step.label ?? step.step}</b> · {t('角色')}: {step.role} · {t('到期')}: {fmtTime(step.dueAt)}{' '}
+        <span class={`countdown ${c.state}`}>{c.text}</span>
       </div>
       <ol class="chain">
         {r.steps.map((s) => (

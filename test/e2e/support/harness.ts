@@ -21,7 +21,11 @@ export interface Harness {
   clock: ManualClock;
   keys: Record<TestRole | 'ERP' | 'CRM', string>;
   /** POST /graphql with a key; returns the parsed body. */
-  gql<T = any>(key: string | null, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: Array<{ message: string; extensions: Record<string, any> }> }>;
+  gql<T = any>(
+    key: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions: Record<string, any> }> }>;
   /** Adds another key (e.g. a second CASHIER). */
   key(name: string, roles: string[], source?: string): Promise<string>;
   /** With `databaseProxy` on MySQL/MariaDB: the proxy the service reaches its database through (cut it for an outage). */
@@ -34,7 +38,9 @@ export interface Harness {
  * TEST_DATABASE_URL names MySQL/MariaDB — a new database created for this test file and
  * dropped after it. Migrations run as in production.
  */
-export async function startHarness(options: { now?: Date; rulesDir?: string; env?: Record<string, string>; log?: pino.Logger; rulePack?: RulePackOptions; databaseProxy?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { now?: Date; rulesDir?: string; env?: Record<string, string>; log?: pino.Logger; rulePack?: RulePackOptions; databaseProxy?: boolean } = {},
+): Promise<Harness> {
   const clock = new ManualClock(options.now ?? new Date('2026-11-23T02:00:00Z'));
   const fresh = await freshDatabase();
   const { cleanup } = fresh;
@@ -51,10 +57,23 @@ export async function startHarness(options: { now?: Date; rulesDir?: string; env
   const config: AppConfig = {
     // The escalation scheduler and the webhook worker run only when a test ticks them
     // (`services.escalation.tick()`, `services.webhooks.runOnce()`), unless `env` turns them on.
-    ...loadConfig({ DATABASE_URL: url, ...selfReplica(url), PORT: '0', LOG_LEVEL: 'silent', ESCALATION_INTERVAL_MS: '0', WEBHOOK_INTERVAL_MS: '0', ...options.env }),
+    ...loadConfig({
+      DATABASE_URL: url,
+      ...selfReplica(url),
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      ESCALATION_INTERVAL_MS: '0',
+      WEBHOOK_INTERVAL_MS: '0',
+      ...options.env,
+    }),
     rulesDir: options.rulesDir ?? path.join(__dirname, '..', '..', '..', 'rules'),
   };
-  const app = await createApp(config, { clock: clock as Clock, migrate: true, log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), rulePack: options.rulePack });
+  const app = await createApp(config, {
+    clock: clock as Clock,
+    migrate: true,
+    log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    rulePack: options.rulePack,
+  });
   const key = async (name: string, roles: string[], source?: string) => (await app.services.apiKeys.create(name, roles, source ?? null)).key;
   const keys = {} as Harness['keys'];
   for (const role of TEST_ROLES) keys[role] = await key(`test-${role.toLowerCase()}`, [role]);

@@ -17,7 +17,11 @@ const issuer = `http://127.0.0.1:${server.address().port}`;
 const provider = new Provider(issuer, {
   jwks: { keys },
   clients: employees.map((no) => ({
-    client_id: `staff-${no}`, client_secret: 'secret', grant_types: ['client_credentials'], redirect_uris: [], response_types: [],
+    client_id: `staff-${no}`,
+    client_secret: 'secret',
+    grant_types: ['client_credentials'],
+    redirect_uris: [],
+    response_types: [],
   })),
   scopes: ['api'],
   features: {
@@ -28,7 +32,11 @@ const provider = new Provider(issuer, {
       defaultResource: () => process.env.OIDC_TEST_AUDIENCE,
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, resource) => ({
-        scope: 'api', audience: resource, accessTokenTTL: 300, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } },
+        scope: 'api',
+        audience: resource,
+        accessTokenTTL: 300,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'RS256' } },
       }),
     },
   },

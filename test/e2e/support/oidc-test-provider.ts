@@ -13,12 +13,22 @@ export class TestOpenIdProvider {
   issuer = '';
   private child: ChildProcess | null = null;
 
-  constructor(private readonly employees: string[], private readonly audience: string) {}
+  constructor(
+    private readonly employees: string[],
+    private readonly audience: string,
+  ) {}
 
   async start(keys: JWK[]): Promise<string> {
     const port = this.issuer ? new URL(this.issuer).port : '0';
     const child = spawn(process.execPath, [path.join(__dirname, 'oidc-provider.mjs')], {
-      env: { ...process.env, OIDC_TEST_KEYS: JSON.stringify(keys), OIDC_TEST_PORT: port, OIDC_TEST_EMPLOYEES: this.employees.join(','), OIDC_TEST_AUDIENCE: this.audience, NODE_ENV: 'test' },
+      env: {
+        ...process.env,
+        OIDC_TEST_KEYS: JSON.stringify(keys),
+        OIDC_TEST_PORT: port,
+        OIDC_TEST_EMPLOYEES: this.employees.join(','),
+        OIDC_TEST_AUDIENCE: this.audience,
+        NODE_ENV: 'test',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -30,7 +40,9 @@ export class TestOpenIdProvider {
         const m = /READY (\S+)/.exec(out);
         if (m) resolve(m[1]);
       });
-      child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
       child.once('exit', (code) => reject(new Error(`the OpenID Provider exited (${code}): ${err}`)));
     });
     return this.issuer;
@@ -53,6 +65,9 @@ export class TestOpenIdProvider {
     this.child = null;
     if (!child || child.exitCode !== null) return;
     child.removeAllListeners('exit');
-    await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   }
 }

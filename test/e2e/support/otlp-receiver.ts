@@ -2,7 +2,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-const OTLP_TRANSPORT = path.join(__dirname, '..', '..', '..', 'node_modules', '@opentelemetry', 'otlp-exporter-base', 'build', 'src', 'transport', 'http-exporter-transport.js');
+const OTLP_TRANSPORT = path.join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'node_modules',
+  '@opentelemetry',
+  'otlp-exporter-base',
+  'build',
+  'src',
+  'transport',
+  'http-exporter-transport.js',
+);
 
 /**
  * Lets the OTLP/HTTP exporter send from inside Jest. It loads node:http with `import('http')`
@@ -51,7 +63,10 @@ export class OtlpReceiver {
   /** Every request body as it arrived, to search for what must never be exported. */
   readonly bodies: string[] = [];
 
-  private constructor(private readonly server: http.Server, readonly endpoint: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly endpoint: string,
+  ) {}
 
   static async start(): Promise<OtlpReceiver> {
     let self: OtlpReceiver | null = null;
@@ -101,7 +116,16 @@ export class OtlpReceiver {
       const resource = plain(rs.resource?.attributes);
       for (const ss of rs.scopeSpans ?? []) {
         for (const s of ss.spans ?? []) {
-          this.spans.push({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, name: s.name, kind: s.kind, attributes: plain(s.attributes), status: s.status ?? {}, resource });
+          this.spans.push({
+            traceId: s.traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId || undefined,
+            name: s.name,
+            kind: s.kind,
+            attributes: plain(s.attributes),
+            status: s.status ?? {},
+            resource,
+          });
         }
       }
     }

@@ -42,7 +42,10 @@ export async function buildReportScenario(h: Harness): Promise<Record<RefundName
     return last;
   };
   const finance: Array<[string, string]> = [
-    ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT], ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR], ['PAYOUT', h.keys.CASHIER], ['CUSTOMER_NOTIFIED', h.keys.AGENT],
+    ['ACCOUNTANT_REVIEW', h.keys.ACCOUNTANT],
+    ['FINANCE_DIRECTOR_APPROVAL', h.keys.FINANCE_DIRECTOR],
+    ['PAYOUT', h.keys.CASHIER],
+    ['CUSTOMER_NOTIFIED', h.keys.AGENT],
   ];
   const r: Partial<Record<RefundName, any>> = {};
 

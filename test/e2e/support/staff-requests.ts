@@ -10,6 +10,9 @@ export async function gqlAs(h: Harness, token: string, employeeNo: string | null
 }
 
 /** Adds staff members straight through the service (the tests of the directory itself go through GraphQL). */
-export async function addStaff(h: Harness, members: Array<{ employeeNo: string; name: string; department: string; roles: string[]; phone?: string; active?: boolean }>) {
+export async function addStaff(
+  h: Harness,
+  members: Array<{ employeeNo: string; name: string; department: string; roles: string[]; phone?: string; active?: boolean }>,
+) {
   for (const m of members) await h.app.services.people.staff.upsert(m);
 }

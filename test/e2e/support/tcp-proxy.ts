@@ -9,7 +9,10 @@ export class TcpProxy {
   private readonly sockets = new Set<net.Socket>();
   port = 0;
 
-  constructor(private readonly host: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly host: string,
+    private readonly targetPort: number,
+  ) {}
 
   async start(port = 0): Promise<void> {
     const server = net.createServer((client) => {

@@ -28,7 +28,10 @@ export class VendorReceivers {
   private server!: http.Server;
   base = '';
 
-  constructor(private readonly now: () => Date, readonly secrets: { dingtalk: string; feishu: string; webhook: string }) {}
+  constructor(
+    private readonly now: () => Date,
+    readonly secrets: { dingtalk: string; feishu: string; webhook: string },
+  ) {}
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
@@ -41,7 +44,9 @@ export class VendorReceivers {
         let body: any = null;
         try {
           body = JSON.parse(raw);
-        } catch { /* kept null */ }
+        } catch {
+          /* kept null */
+        }
         this.received.push({ vendor, robot, body, answer, status });
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer));
@@ -57,7 +62,10 @@ export class VendorReceivers {
 
   /** Another sender used this robot's minute up. */
   saturate(robot: string): void {
-    this.sent.set(robot, Array.from({ length: 20 }, () => this.now().getTime()));
+    this.sent.set(
+      robot,
+      Array.from({ length: 20 }, () => this.now().getTime()),
+    );
   }
 
   of(vendor: Received['vendor'], robot?: string): Received[] {
@@ -88,7 +96,8 @@ export class VendorReceivers {
       if (Math.abs(Number(timestamp) - this.now().getTime()) > 3_600_000 || sign !== expected) return answer(310000, 'sign not match');
       if (this.broken.has(robot)) return { status: 500, answer: {}, vendor: 'dingtalk', robot };
       const body = JSON.parse(raw);
-      if (body.msgtype !== 'markdown' || typeof body.markdown?.title !== 'string' || typeof body.markdown?.text !== 'string') return answer(300001, 'param error');
+      if (body.msgtype !== 'markdown' || typeof body.markdown?.title !== 'string' || typeof body.markdown?.text !== 'string')
+        return answer(300001, 'param error');
       for (const m of body.at?.atMobiles ?? []) if (!body.markdown.text.includes(`@${m}`)) return answer(300001, `@${m} not in text`);
       if (!this.take(robot, 20)) return answer(130101, 'send too fast, exceed 20 times per minute');
       return answer(0, 'ok');
@@ -98,8 +107,11 @@ export class VendorReceivers {
       const answer = (errcode: number, errmsg: string) => ({ status: 200, answer: { errcode, errmsg }, vendor: 'wecom' as const, robot });
       if (this.broken.has(robot)) return { status: 500, answer: {}, vendor: 'wecom', robot };
       const body = JSON.parse(raw);
-      const ok = (body.msgtype === 'markdown' && typeof body.markdown?.content === 'string')
-        || (body.msgtype === 'text' && typeof body.text?.content === 'string' && (body.text.mentioned_mobile_list ?? []).every((m: unknown) => typeof m === 'string'));
+      const ok =
+        (body.msgtype === 'markdown' && typeof body.markdown?.content === 'string') ||
+        (body.msgtype === 'text' &&
+          typeof body.text?.content === 'string' &&
+          (body.text.mentioned_mobile_list ?? []).every((m: unknown) => typeof m === 'string'));
       if (!ok) return answer(40008, 'invalid message type');
       if (!this.take(robot, 20)) return answer(45009, 'api freq out of limit');
       return answer(0, 'ok');
@@ -110,14 +122,21 @@ export class VendorReceivers {
       const body = JSON.parse(raw);
       // timestamp (s) within an hour; sign = base64(HmacSHA256(key = timestamp + "\n" + secret, "")).
       const expected = crypto.createHmac('sha256', `${body.timestamp}\n${this.secrets.feishu}`).update('').digest('base64');
-      if (Math.abs(Number(body.timestamp) * 1000 - this.now().getTime()) > 3_600_000 || body.sign !== expected) return answer(19021, 'sign match fail or timestamp is not within one hour from current time');
+      if (Math.abs(Number(body.timestamp) * 1000 - this.now().getTime()) > 3_600_000 || body.sign !== expected)
+        return answer(19021, 'sign match fail or timestamp is not within one hour from current time');
       if (this.broken.has(robot)) return { status: 500, answer: {}, vendor: 'feishu', robot };
       if (!((body.msg_type === 'interactive' && body.card?.elements) || (body.msg_type === 'text' && body.content?.text))) return answer(9499, 'Bad Request');
       if (!this.take(robot, 100)) return answer(11232, 'frequency limited');
       return answer(0, 'success');
     }
     const robot = `webhook:${url.pathname}`;
-    const ok = verify(this.secrets.webhook, String(headers['webhook-id']), String(headers['webhook-timestamp']), raw, String(headers['webhook-signature'] ?? ''));
+    const ok = verify(
+      this.secrets.webhook,
+      String(headers['webhook-id']),
+      String(headers['webhook-timestamp']),
+      raw,
+      String(headers['webhook-signature'] ?? ''),
+    );
     if (!ok) return { status: 401, answer: { error: 'bad signature' }, vendor: 'webhook', robot };
     if (this.broken.has(robot)) return { status: 500, answer: {}, vendor: 'webhook', robot };
     return { status: 200, answer: { received: true }, vendor: 'webhook', robot };

@@ -33,7 +33,12 @@ export class WebhookReceiver {
   private readonly open = new Set<http.ServerResponse>();
   private waiters: Array<() => void> = [];
 
-  private constructor(private readonly server: http.Server, readonly url: string, private readonly script: Behaviour[], private readonly slowMs: number) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+    private readonly script: Behaviour[],
+    private readonly slowMs: number,
+  ) {}
 
   static async start(script: Behaviour[] = [], slowMs = 2_000): Promise<WebhookReceiver> {
     let self: WebhookReceiver | null = null;
@@ -73,8 +78,12 @@ export class WebhookReceiver {
     req.on('end', () => {
       const behaviour = this.script.shift() ?? 'ok';
       const r: Received = {
-        id: String(req.headers['webhook-id']), timestamp: String(req.headers['webhook-timestamp']), signature: String(req.headers['webhook-signature']),
-        body: Buffer.concat(chunks).toString('utf8'), behaviour, duplicate: this.seen.has(String(req.headers['webhook-id'])),
+        id: String(req.headers['webhook-id']),
+        timestamp: String(req.headers['webhook-timestamp']),
+        signature: String(req.headers['webhook-signature']),
+        body: Buffer.concat(chunks).toString('utf8'),
+        behaviour,
+        duplicate: this.seen.has(String(req.headers['webhook-id'])),
       };
       this.requests.push(r);
       for (const w of this.waiters.splice(0)) w();

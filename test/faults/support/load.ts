@@ -29,7 +29,7 @@ export async function gql(url: string, key: string, query: string, variables: Re
     signal: AbortSignal.timeout(15000),
   });
   const text = await res.text();
-  let body: any = null;
+  let body: any;
   try {
     body = JSON.parse(text);
   } catch {
@@ -42,7 +42,13 @@ export async function gql(url: string, key: string, query: string, variables: Re
  * Sends reportIncident mutations from `connections` concurrent loops until `until()` says
  * stop. Every externalRef is unique; an acknowledgement is an answer with the incident.
  */
-export async function reportLoad(url: () => string, key: string, connections: number, until: () => boolean, prefix = crypto.randomBytes(3).toString('hex')): Promise<LoadFigures> {
+export async function reportLoad(
+  url: () => string,
+  key: string,
+  connections: number,
+  until: () => boolean,
+  prefix = crypto.randomBytes(3).toString('hex'),
+): Promise<LoadFigures> {
   const f: LoadFigures = { sent: 0, acknowledged: 0, refused: {}, serverErrors: 0, acked: [] };
   let n = 0;
   const loop = async () => {
@@ -88,5 +94,7 @@ export function reconcile(acked: string[], stored: Map<string, number>) {
 
 export function printFigures(name: string, f: LoadFigures, r: { found: number; lost: number; duplicated: number }, extra = '') {
   // The figures the README's Reliability section quotes.
-  console.log(`[fault] ${name}: sent ${f.sent}, acknowledged ${f.acknowledged}, found in database ${r.found}, lost ${r.lost}, duplicated ${r.duplicated}, 5xx ${f.serverErrors}, refused ${JSON.stringify(f.refused)}${extra ? `, ${extra}` : ''}`);
+  console.log(
+    `[fault] ${name}: sent ${f.sent}, acknowledged ${f.acknowledged}, found in database ${r.found}, lost ${r.lost}, duplicated ${r.duplicated}, 5xx ${f.serverErrors}, refused ${JSON.stringify(f.refused)}${extra ? `, ${extra}` : ''}`,
+  );
 }

@@ -47,7 +47,11 @@ export class PrivateMariaDb {
   }
 
   async init(): Promise<void> {
-    execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${this.dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root'], { stdio: 'ignore' });
+    execFileSync(
+      'mariadb-install-db',
+      ['--no-defaults', `--datadir=${this.dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root'],
+      { stdio: 'ignore' },
+    );
     this.port = await freePort();
     await this.start();
     // On a primary this is in the binary log from its first statement on: a replica gets it too.
@@ -60,7 +64,9 @@ export class PrivateMariaDb {
    */
   async replicateFrom(primary: PrivateMariaDb): Promise<void> {
     if (this.role !== 'replica' || primary.role !== 'primary') throw new Error('replicateFrom: a replica replicates from a primary');
-    await this.admin(`CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = ${primary.port}, MASTER_USER = 'root', MASTER_PASSWORD = '', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1`);
+    await this.admin(
+      `CHANGE MASTER TO MASTER_HOST = '127.0.0.1', MASTER_PORT = ${primary.port}, MASTER_USER = 'root', MASTER_PASSWORD = '', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1`,
+    );
     await this.admin('START SLAVE');
     await this.caughtUpWith(primary);
   }
@@ -100,10 +106,22 @@ export class PrivateMariaDb {
   }
 
   async start(): Promise<void> {
-    this.proc = spawn('/usr/sbin/mariadbd', [
-      '--no-defaults', `--datadir=${this.dir}/data`, `--port=${this.port}`, '--bind-address=127.0.0.1', `--socket=${this.dir}/sock`,
-      `--pid-file=${this.dir}/pid`, '--user=root', ...ROLE_ARGS[this.role], '--innodb-buffer-pool-size=128M', '--max-connections=500',
-    ], { stdio: 'ignore' });
+    this.proc = spawn(
+      '/usr/sbin/mariadbd',
+      [
+        '--no-defaults',
+        `--datadir=${this.dir}/data`,
+        `--port=${this.port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${this.dir}/sock`,
+        `--pid-file=${this.dir}/pid`,
+        '--user=root',
+        ...ROLE_ARGS[this.role],
+        '--innodb-buffer-pool-size=128M',
+        '--max-connections=500',
+      ],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 120; i++) {
       if (await this.answers()) return;
       await sleep(250);

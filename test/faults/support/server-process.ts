@@ -11,7 +11,10 @@ export class ServerProcess {
   output = '';
 
   /** `args`: the CLI command (`serve --migrate` unless the database is migrated beforehand). */
-  constructor(private readonly env: Record<string, string>, private readonly args: string[] = ['serve', '--migrate']) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly args: string[] = ['serve', '--migrate'],
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -63,8 +66,13 @@ export class ServerProcess {
 
 /** Runs `triage <args>` against a database; its output lines. */
 export function cliRun(dbUrl: string, args: string[]): string[] {
-  return execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' } })
-    .toString().trim().split('\n');
+  return execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' },
+  })
+    .toString()
+    .trim()
+    .split('\n');
 }
 
 /** `triage apikey create`: the new key. */
