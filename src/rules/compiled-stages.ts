@@ -3,7 +3,7 @@
  * then each decision runs synchronously, stage by stage, over only the rules that can hold for
  * the input's category.
  */
-import { applyStage, emptyDecision, PartialDecision } from './decision-algebra';
+import { applyStage, emptyDecision, foldOwner, foldSeverity, PartialDecision } from './decision-algebra';
 import { categoryLimit, compileConditions, ConditionTest } from './condition-compiler';
 import { firedRule, PackRule, stageFactNames, stageFacts, stagesOf } from './pack-rules';
 import type { Catalog, Facts, FiredRule, RuleEvent } from './types';
@@ -38,17 +38,23 @@ export class CompiledStages {
   /** The stages run on `facts`: stage N > 1 also reads the severity and owner decided so far. */
   evaluate(facts: Facts): { partial: PartialDecision; fired: FiredRule[] } {
     let partial = emptyDecision(this.catalog);
+    // One list of events and one of fired rules, appended to stage by stage (applyStage's fold without its copies).
+    const events: RuleEvent[] = [];
     const fired: FiredRule[] = [];
     for (const plan of this.stages) {
       const rules = plan.byCategory.get(facts.category) ?? plan.others;
       if (rules.length === 0) continue;
       // Stage 1 reads the facts themselves (nothing writes to them); later stages a copy with the decided facts.
       const values = plan.stage > 1 ? stageFacts(plan.stage, facts, partial) : (facts as unknown as Record<string, unknown>);
-      const stageFired: FiredRule[] = [];
-      for (const { rule, test } of rules) if (test(values)) stageFired.push(firedRule(rule, values));
-      if (stageFired.length === 0) continue;
-      partial = applyStage(partial, stageFired.map((f) => f.event), this.catalog);
-      fired.push(...stageFired);
+      const before = fired.length;
+      for (const { rule, test } of rules) {
+        if (!test(values)) continue;
+        const f = firedRule(rule, values);
+        fired.push(f);
+        events.push(f.event);
+      }
+      if (fired.length === before) continue;
+      partial = { events, severity: foldSeverity(events), ownerDepartment: foldOwner(events, this.catalog.defaultOwner) };
     }
     return { partial, fired };
   }

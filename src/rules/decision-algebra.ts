@@ -76,9 +76,30 @@ export function foldOwner(events: RuleEvent[], defaultOwner: string): string {
 }
 
 /** The union of `notify` departments without the owner, ordered as `departmentOrder`. */
-export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: string[]): string[] {
+/** Positions in a catalog order (the first one of a repeated code), for sorting without indexOf. */
+export type Positions = ReadonlyMap<string, number>;
+
+/** The catalog's orders as positions, computed once per pack (a decision sorts by them). */
+export interface CatalogOrder {
+  actions: Positions;
+  departments: Positions;
+}
+
+export function positionsOf(order: readonly string[]): Positions {
+  const positions = new Map<string, number>();
+  order.forEach((code, i) => {
+    if (!positions.has(code)) positions.set(code, i);
+  });
+  return positions;
+}
+
+export function catalogOrder(catalog: Pick<Catalog, 'actions' | 'departments'>): CatalogOrder {
+  return { actions: positionsOf(Object.keys(catalog.actions)), departments: positionsOf(Object.keys(catalog.departments)) };
+}
+
+export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: readonly string[] | Positions): string[] {
   const wanted = new Set<string>();
-  for (const e of events) if (e.type === 'notify') e.params.departments.forEach((d) => wanted.add(d));
+  for (const e of events) if (e.type === 'notify') for (const d of e.params.departments) wanted.add(d);
   wanted.delete(owner);
   return orderBy([...wanted], departmentOrder);
 }
@@ -91,13 +112,13 @@ export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: 
  * from `reportedAt`. Ordered as `catalog.actions`.
  */
 export function foldActions(
-  events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null,
+  events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null, order?: Positions,
 ): DecidedAction[] {
-  return foldActionSpans(events, catalog, reportedAt, clock, occurredAt).map((x) => x.action);
+  return foldActionSpans(events, catalog, reportedAt, clock, occurredAt, order).map((x) => x.action);
 }
 
 function foldActionSpans(
-  events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null,
+  events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null, order?: Positions,
 ): Array<{ action: DecidedAction; span: Duration }> {
   const byCode = new Map<string, { action: DecidedAction; span: Duration }>();
   for (const e of events) {
@@ -114,7 +135,8 @@ function foldActionSpans(
     if (entry.retainDays !== undefined) action.retainUntil = new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);
     byCode.set(e.params.code, { action, span });
   }
-  return orderBy([...byCode.keys()], Object.keys(catalog.actions)).map((code) => byCode.get(code)!);
+  if (byCode.size < 2) return [...byCode.values()];
+  return orderBy([...byCode.keys()], order ?? Object.keys(catalog.actions)).map((code) => byCode.get(code)!);
 }
 
 /**
@@ -145,6 +167,8 @@ export interface DecisionContext {
   reportedAt: Date;
   /** When it happened, if the report says: evidence retention counts from it. */
   occurredAt?: Date | null;
+  /** The catalog's orders, when the caller keeps them (else read from the catalog). */
+  order?: CatalogOrder;
   ruleSetVersion: string;
   firedRules: FiredRule[];
   facts?: Facts;
@@ -153,13 +177,13 @@ export interface DecisionContext {
 /** The final decision from all stages' events. */
 export function finishDecision(partial: PartialDecision, ctx: DecisionContext): Decision {
   const { events, severity, ownerDepartment } = partial;
-  const spans = foldActionSpans(events, ctx.catalog, ctx.reportedAt, ctx.clock, ctx.occurredAt);
+  const spans = foldActionSpans(events, ctx.catalog, ctx.reportedAt, ctx.clock, ctx.occurredAt, ctx.order?.actions);
   const actions = spans.map((x) => x.action);
   const deadline = ctx.catalog.deadlines[severity];
   const decision: Decision = {
     severity,
     ownerDepartment,
-    notifyDepartments: foldNotify(events, ownerDepartment, Object.keys(ctx.catalog.departments)),
+    notifyDepartments: foldNotify(events, ownerDepartment, ctx.order?.departments ?? Object.keys(ctx.catalog.departments)),
     actions,
     policeReportRequired: actions.some((a) => a.code === 'POLICE_REPORT'),
     refundSteps: foldRefundSteps(events),
@@ -194,11 +218,10 @@ function earlier(a: Date | null, b: Date | null): boolean {
   return b === null || a.getTime() < b.getTime();
 }
 
-function orderBy(codes: string[], order: string[]): string[] {
+/** `codes` sorted by their position in `order` (stable; codes not in it last). */
+function orderBy(codes: string[], order: readonly string[] | Positions): string[] {
   if (codes.length < 2) return codes;
-  const position = (c: string) => {
-    const i = order.indexOf(c);
-    return i === -1 ? order.length : i;
-  };
-  return codes.sort((a, b) => position(a) - position(b));
+  const positions = Array.isArray(order) ? positionsOf(order) : (order as Positions);
+  const last = Array.isArray(order) ? order.length : Number.MAX_SAFE_INTEGER;
+  return codes.sort((a, b) => (positions.get(a) ?? last) - (positions.get(b) ?? last));
 }

@@ -8,13 +8,14 @@
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { CompiledStages } from './compiled-stages';
 import { UnsupportedConditionError } from './condition-compiler';
-import { applyStage, DueClock, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
+import { applyStage, CatalogOrder, catalogOrder, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
+import { DueTimes } from './due-times';
 import { JsonRulesEngineMode, jsonStages, JsonStage, StageRun } from './json-stages';
 import { firedRule, PackRule, prepareRules, REPEAT_FACT, reportFacts, stageFacts } from './pack-rules';
 import { rootCategories } from './rule-conditions';
 import { explainRuns, Explanation } from './rule-explain';
 import { RulesFailedError } from './rule-pack.errors';
-import type { Decision, Duration, Facts, FiredRule, RuleEvent, RulePack } from './types';
+import type { Decision, Facts, FiredRule, RuleEvent, RulePack } from './types';
 
 export type { JsonRulesEngineMode, StageRun } from './json-stages';
 
@@ -80,8 +81,14 @@ export class RuleEngine {
   /** Categories whose rules read repeatIncidents30d ('*' = rules for any category do). */
   private readonly repeatCategories: Set<string>;
 
+  /** The pack's Durations as functions of the report time, and its orders (read once: the pack is taken as built). */
+  private readonly dueTimes: DueTimes;
+  private readonly order: CatalogOrder;
+
   constructor(readonly pack: RulePack, options: RuleEngineOptions = {}) {
     this.calendar = new BusinessCalendar(pack.catalog.calendar);
+    this.dueTimes = new DueTimes(this.calendar, pack.catalog);
+    this.order = catalogOrder(pack.catalog);
     const rules = prepareRules(pack);
     this.byName = new Map(rules.map((r) => [r.definition.name, r]));
     this.stages = jsonStages(rules, pack.language);
@@ -102,12 +109,33 @@ export class RuleEngine {
 
   /** Decides an incident: severity, owner, notify, actions with due times, refund chain, fired rules. */
   /** @throws RulesFailedError when a rule throws (naming it); errors reading dynamic facts pass as they are. */
-  async decide(input: DecisionInput, deps: DecideDeps): Promise<Decision> {
-    const known = this.factsOf(input, deps.dynamicFacts);
-    const facts = known instanceof Promise ? await known : known;
+  decide(input: DecisionInput, deps: DecideDeps): Promise<Decision> {
+    // No async function: one promise per decision (two when a dynamic fact is read), none awaited
+    // on the compiled path, where everything after the facts is synchronous.
     try {
-      const { partial, fired } = this.compiled ? this.compiled.evaluate(facts) : await this.runEngines(input, facts, 'fast');
-      return this.finish(partial, fired, facts, input.reportedAt, input.occurredAt);
+      const known = this.factsOf(input, deps.dynamicFacts);
+      if (known instanceof Promise) return known.then((facts) => this.decideOn(input, facts));
+      return Promise.resolve(this.decideOn(input, known));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private decideOn(input: DecisionInput, facts: Facts): Decision | Promise<Decision> {
+    if (this.compiled) return this.decideNow(facts, input.reportedAt, input.occurredAt);
+    return this.runEngines(input, facts, 'fast').then(
+      ({ partial, fired }) => this.finish(partial, fired, facts, input.reportedAt, input.occurredAt),
+      (error: unknown) => {
+        throw this.failure(error, facts);
+      },
+    );
+  }
+
+  /** The compiled evaluator's decision on known facts: synchronous. */
+  private decideNow(facts: Facts, reportedAt: Date, occurredAt?: Date | null): Decision {
+    try {
+      const { partial, fired } = this.compiled!.evaluate(facts);
+      return this.finish(partial, fired, facts, reportedAt, occurredAt);
     } catch (error) {
       throw this.failure(error, facts);
     }
@@ -177,7 +205,8 @@ export class RuleEngine {
   private finish(partial: PartialDecision, fired: FiredRule[], facts: Facts, reportedAt: Date, occurredAt?: Date | null): Decision {
     return finishDecision(partial, {
       catalog: this.pack.catalog,
-      clock: memoized(this.calendar),
+      clock: this.dueTimes,
+      order: this.order,
       reportedAt,
       occurredAt,
       ruleSetVersion: this.pack.version,
@@ -233,25 +262,6 @@ async function withRepeats(facts: Facts, customerId: string, reportedAt: Date, d
   return facts;
 }
 
-/**
- * One decision asks the calendar for several spans from the report time, some twice (a catalog
- * due time and a deadline may be the same Duration object): count each Duration once per `from`.
- */
-function memoized(calendar: BusinessCalendar): DueClock {
-  const seen = new Map<Duration, { at: number; due: Date | null }>();
-  return {
-    beyondKnownHolidays: (at: Date) => calendar.beyondKnownHolidays(at),
-    addDuration(from: Date, d: Duration) {
-      const at = from.getTime();
-      let known = seen.get(d);
-      if (!known || known.at !== at) {
-        known = { at, due: calendar.addDuration(from, d) };
-        seen.set(d, known);
-      }
-      return known.due && new Date(known.due.getTime());
-    },
-  };
-}
 
 /** The pack compiled, or null when it holds conditions the compiler does not reproduce exactly. */
 function compile(rules: PackRule[], pack: RulePack): CompiledStages | null {
