@@ -10,6 +10,7 @@ import { FiledDocuments1732300000050 } from './1732300000050-filed-documents';
 import { IncidentStatistics1732300000060 } from './1732300000060-incident-statistics';
 import { People1732300000070 } from './1732300000070-people';
 import { Notifications1732300000071 } from './1732300000071-notifications';
+import { Remedies1732300000080 } from './1732300000080-remedies';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   IncidentStatistics1732300000060,
   People1732300000070,
   Notifications1732300000071,
+  Remedies1732300000080,
 ];

@@ -12,6 +12,9 @@ import { ActionSettlement } from './incidents/action-settlement';
 import { RefundReader } from './refunds/refund.reader';
 import { RefundService } from './refunds/refund.service';
 import { RefundRollupStore } from './reports/refund-rollup.store';
+import { RemedyReader } from './remedies/remedy.reader';
+import { RemedyService } from './remedies/remedy.service';
+import { RemedyRefundListener } from './remedies/remedy-refund.listener';
 import { IncidentRollupStore } from './reports/incident-rollup.store';
 import { createReportServices, ReportServices } from './reports/report.services';
 import { createRuleAdminServices, RuleAdminServices } from './rulesets/rule-admin.services';
@@ -37,6 +40,9 @@ export interface Services {
   incidents: IncidentService;
   refundReader: RefundReader;
   refunds: RefundService;
+  remedyReader: RemedyReader;
+  /** After-sales remedies (货物售后). */
+  remedies: RemedyService;
   reports: ReportServices;
   metrics: Metrics;
   ruleAdmin: RuleAdminServices;
@@ -60,11 +66,16 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   const incidentRollups = new IncidentRollupStore();
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events, incidentRollups]);
   // Refund work settles the incident's actions it fulfils (REFUND, REFUND_REQUEST) in the same transaction.
+  const settlement = new ActionSettlement(incidents.actions, refundReader);
+  const remedyReader = new RemedyReader(ds);
+  // A refund request also does the REFUND_REQUESTED step of the incident's remedies (退货, 赔偿).
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [
     webhooks.events,
-    new ActionSettlement(incidents.actions, refundReader),
+    settlement,
+    new RemedyRefundListener(() => remedies, refundReader),
     new RefundRollupStore(refundReader),
   ]);
+  const remedies = new RemedyService(ds, tx, ruleSets, remedyReader, clock, settlement, webhooks.outbox);
   const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
   // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
   webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
@@ -89,6 +100,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
     metrics.slaEvents.inc({ event: 'escalation' }, r.escalations);
     metrics.slaEvents.inc({ event: 'settled' }, r.settled);
   };
+  remedies.onTransition = (transition, kind) => metrics.remedyTransitions.inc({ kind, transition });
   webhooks.worker.onOutcome = (outcome) => metrics.webhookAttempts.inc({ outcome });
   ruleSets.onDecided(({ decision }) => metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' }));
   const apiKeys = new ApiKeyService(ds, clock);
@@ -106,6 +118,8 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
     incidents,
     refundReader,
     refunds,
+    remedyReader,
+    remedies,
     reports,
     metrics,
     ruleAdmin,

@@ -1,5 +1,17 @@
 /** Roles of the policy. */
-export const ROLES = ['ADMIN', 'INTEGRATION', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST'] as const;
+export const ROLES = [
+  'ADMIN',
+  'INTEGRATION',
+  'AGENT',
+  'CS_LEAD',
+  'TECH',
+  'CASHIER',
+  'ACCOUNTANT',
+  'FINANCE_DIRECTOR',
+  'PRESIDENT',
+  'ANALYST',
+  'LOGISTICS',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The staff member a request acts as (the directory's row when the request came in). */
@@ -54,6 +66,8 @@ export const CAN = {
   /** New or corrected facts; an INTEGRATION only on its own source's incidents (it sees no other). */
   amendIncident: ['AGENT', 'CS_LEAD', 'ADMIN', 'INTEGRATION'],
   waiveAction: ['CS_LEAD', 'ADMIN'],
+  /** Start or cancel an after-sales remedy; its steps are acted on by the role each step names. */
+  manageRemedy: ['AGENT', 'CS_LEAD', 'ADMIN'],
   /** The reports (aggregates, monthly tables) and who reads them, as the policy names them. */
   reports: ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'],
   /** Complaint statistics (客诉统计分析): the reports' roles and the customer-service lead. */

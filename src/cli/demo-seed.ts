@@ -26,6 +26,8 @@ export interface DemoSeedResult {
   created: number;
   skipped: number;
   refunds: Record<string, number>;
+  /** Remedies started, by final status (IN_PROGRESS, COMPLETED, CANCELLED). */
+  remedies: Record<string, number>;
 }
 
 const MINUTE = 60_000;
@@ -41,6 +43,7 @@ const PEOPLE: Array<[string, Role]> = [
   ['demo.accountant.zhou', 'ACCOUNTANT'],
   ['demo.director.wu', 'FINANCE_DIRECTOR'],
   ['demo.president.zheng', 'PRESIDENT'],
+  ['demo.logistics.he', 'LOGISTICS'],
 ];
 
 /**
@@ -74,7 +77,7 @@ export async function seedDemo(config: AppConfig, opts: DemoSeedOptions): Promis
         });
       })
       .sort((a, b) => a.at.getTime() - b.at.getTime());
-    const result: DemoSeedResult = { months, created: 0, skipped: 0, refunds: {} };
+    const result: DemoSeedResult = { months, created: 0, skipped: 0, refunds: {}, remedies: {} };
     for (const p of plan) {
       if (await services.incidentReader.byExternalRef('demo', p.ref)) {
         result.skipped += 1;
@@ -83,6 +86,9 @@ export async function seedDemo(config: AppConfig, opts: DemoSeedOptions): Promis
       const world = new World(services, clock, opts.until, people, p.rnd);
       const status = await world.play(p.at, p.incident);
       if (status) result.refunds[status] = (result.refunds[status] ?? 0) + 1;
+      for (const r of await services.remedyReader.forIncidents([Number(world.incidentId)]).then((m) => m.get(Number(world.incidentId)) ?? [])) {
+        result.remedies[r.entity.status] = (result.remedies[r.entity.status] ?? 0) + 1;
+      }
       result.created += 1;
     }
     return result;
@@ -115,6 +121,8 @@ async function ensurePeople(services: Services): Promise<Map<string, Actor>> {
 /** One incident's story, told through the services while moving the clock (never past `until`). */
 class World {
   private readonly byRole: Map<string, Actor>;
+  /** The incident this world reported, once reported. */
+  incidentId = '';
 
   constructor(
     private readonly s: Services,
@@ -133,13 +141,17 @@ class World {
     const lead = this.byRole.get('CS_LEAD')!;
     const { incident } = await this.s.incidents.report(agent, plan.input);
     const id = String(incident.entity.id);
+    this.incidentId = id;
     // Busy months (November) are worked more slowly: more deadlines missed, lower satisfaction.
     const busy = this.calendarMonth(at) === 11 ? 2 : 1;
     // Mostly within minutes; now and then hours later (a night, a busy shift): acknowledged late.
     if (!this.wait(chance(this.rnd, 0.12 * busy) ? between(this.rnd, 5 * 60, 14 * 60) : between(this.rnd, 2, 40))) return null;
     await this.s.escalation.tick(); // what was missed meanwhile is breached, as the scheduler would have
     await this.s.incidents.setStatus(lead, id, 'ACKNOWLEDGED', null, '已受理');
+    // After-sales: a remedy the rules allow is started before any refund, so a refund request does its REFUND_REQUESTED step.
+    const remedyId = await this.startRemedy(agent, id);
     const status = plan.refund ? await this.refund(agent, id, plan.refund) : null;
+    if (remedyId && !(await this.workRemedy(agent, lead, remedyId))) return status;
     await this.completeActions(agent, incident);
     const late = chance(this.rnd, 0.1 * busy);
     if (!this.wait(late ? between(this.rnd, 6 * 24 * 60, 12 * 24 * 60) : between(this.rnd, 30, 24 * 60)) || chance(this.rnd, 0.1)) return status;
@@ -190,6 +202,52 @@ class World {
       });
     }
     return view.entity.status;
+  }
+
+  /** Starts one of the remedies the decision allows (mostly the preferred one), now and then; its id. */
+  private async startRemedy(agent: Actor, incidentId: string): Promise<string | null> {
+    const view = (await this.s.incidentReader.byId(Number(incidentId)))!;
+    const allowed = view.entity.decision.remedies ?? [];
+    if (!allowed.length || !chance(this.rnd, 0.8) || !this.wait(between(this.rnd, 10, 240))) return null;
+    const kind = chance(this.rnd, 0.7) ? allowed[0] : pick(this.rnd, allowed);
+    const r = await this.s.remedies.start(agent, { incidentId, kind, orderNo: view.entity.orderNo, items: '演示商品 x1', note: null });
+    return String(r.entity.id);
+  }
+
+  /**
+   * Works a remedy's steps, mostly in time, some late; now and then cancelled. False when the
+   * seed's "now" came first (it stays IN_PROGRESS). A REFUND_REQUESTED step no refund did is cancelled.
+   */
+  private async workRemedy(agent: Actor, lead: Actor, remedyId: string): Promise<boolean> {
+    for (let guard = 0; guard < 10; guard++) {
+      const view = (await this.s.remedyReader.byId(Number(remedyId)))!;
+      const e = view.entity;
+      if (e.status !== 'IN_PROGRESS') return true;
+      // Now and then a remedy stalls at a step (the warehouse is waiting): it stays IN_PROGRESS, overdue.
+      if (chance(this.rnd, 0.1)) return false;
+      const gap = chance(this.rnd, 0.8) ? between(this.rnd, 60, 8 * 60) : between(this.rnd, 2 * 24 * 60, 5 * 24 * 60);
+      if (!this.wait(gap)) return false;
+      if (chance(this.rnd, 0.12)) {
+        await this.s.remedies.cancel(lead, remedyId, pick(this.rnd, ['客户改为退款', '客户撤诉', '重复登记']));
+        return true;
+      }
+      const step = view.steps.find((st) => st.status === 'PENDING')!;
+      const actor = step.role === 'AGENT' ? agent : this.byRole.get(step.role)!;
+      try {
+        await this.s.remedies.advance(actor, {
+          remedyId,
+          step: step.step,
+          note: '已处理',
+          trackingNo: step.needsTracking ? `SF${remedyId.padStart(10, '0')}` : null,
+        });
+      } catch (err) {
+        // REFUND_REQUESTED with no refund of the incident requested: the customer settled otherwise.
+        if (!(err instanceof AppError && err.code === 'BAD_USER_INPUT')) throw err;
+        await this.s.remedies.cancel(lead, remedyId, '未申请退款,改为其他处理');
+        return true;
+      }
+    }
+    return true;
   }
 
   /** The lead waives what is still open (RESOLVED and CLOSED wait for every action); the survey only when closing. */

@@ -30,8 +30,12 @@ export function registerDemo(program: Command) {
         Object.entries(r.refunds)
           .map(([status, n]) => `${n} ${status}`)
           .join(', ') || 'none';
+      const remedies =
+        Object.entries(r.remedies)
+          .map(([status, n]) => `${n} ${status}`)
+          .join(', ') || 'none';
       console.log(
-        `months ${r.months.join(', ')}: ${r.created} incidents created, ${r.skipped} already there; refunds: ${refunds} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+        `months ${r.months.join(', ')}: ${r.created} incidents created, ${r.skipped} already there; refunds: ${refunds}; remedies: ${remedies} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
       );
       console.log('the demo people (demo.agent.wang, demo.cashier.qian, …) have API keys that were not shown; for reports create your own:');
       console.log('  npx triage apikey create --name analyst --roles ANALYST');

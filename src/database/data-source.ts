@@ -13,6 +13,9 @@ import { ShadowDivergenceEntity } from '../rulesets/shadow-divergence.entity';
 import { RefundEntity } from '../refunds/refund.entity';
 import { RefundStepEntity } from '../refunds/refund-step.entity';
 import { RefundTransitionEntity } from '../refunds/refund-transition.entity';
+import { RemedyEntity } from '../remedies/remedy.entity';
+import { RemedyStepEntity } from '../remedies/remedy-step.entity';
+import { RemedyTransitionEntity } from '../remedies/remedy-transition.entity';
 import { BreachEntity } from '../escalation/breach.entity';
 import { IncidentClockEntity } from '../escalation/incident-clock.entity';
 import { SlaWarningEntity } from '../escalation/sla-warning.entity';
@@ -34,6 +37,9 @@ export const ENTITIES = [
   RefundEntity,
   RefundStepEntity,
   RefundTransitionEntity,
+  RemedyEntity,
+  RemedyStepEntity,
+  RemedyTransitionEntity,
   ShadowDivergenceEntity,
   IncidentClockEntity,
   BreachEntity,

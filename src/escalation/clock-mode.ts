@@ -2,6 +2,7 @@ import type { Catalog, Duration, FiredRule, Severity } from '../rules/types';
 import type { StoredDecision } from '../incidents/incident.types';
 import type { DurationCalendar } from './escalation-ladder';
 import { ClockMode, modeOf } from './sla-clock';
+import { remedyStepDue } from '../remedies/remedy-subjects';
 import type { BreachKind, SubjectType } from './sla-subjects';
 
 /**
@@ -53,5 +54,7 @@ export function clockMode(
       return 'working';
     case 'SHIFT_HANDOVER':
       return modeOf(catalog.shiftHandover?.acknowledgeWithin);
+    case 'REMEDY_STEP':
+      return modeOf(remedyStepDue(catalog, c.code ?? ''));
   }
 }

@@ -6,6 +6,7 @@ export enum BreachSubjectTypeGql {
   INCIDENT = 'INCIDENT',
   ACTION = 'ACTION',
   REFUND_STEP = 'REFUND_STEP',
+  REMEDY_STEP = 'REMEDY_STEP',
 }
 export enum BreachKindGql {
   ACKNOWLEDGE = 'ACKNOWLEDGE',
@@ -14,7 +15,7 @@ export enum BreachKindGql {
 }
 registerEnumType(BreachSubjectTypeGql, {
   name: 'BreachSubjectType',
-  description: 'What missed its deadline: the incident itself, one of its required actions, or a refund step.',
+  description: 'What missed its deadline: the incident itself, one of its required actions, a refund step, or a remedy step.',
 });
 registerEnumType(BreachKindGql, { name: 'BreachKind', description: 'ACKNOWLEDGE and RESOLVE for an incident; DUE for an action or refund step.' });
 

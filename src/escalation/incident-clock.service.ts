@@ -106,7 +106,7 @@ export class IncidentClockService {
       // Escalations of the incident's own breaches waited too: their next rung moves by the pause.
       const waiting = await em.find(BreachEntity, { where: { incidentId: incident.id } });
       for (const b of waiting) {
-        if (b.subjectType === 'REFUND_STEP' || b.settledAt || !b.nextEscalationAt) continue;
+        if (b.subjectType === 'REFUND_STEP' || b.subjectType === 'REMEDY_STEP' || b.settledAt || !b.nextEscalationAt) continue;
         await em.update(BreachEntity, { id: b.id }, { nextEscalationAt: new Date(b.nextEscalationAt.getTime() + span.wallMs) });
       }
       await em.update(

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { BusinessCalendar } from '../calendar/business-calendar';
 import { rawDate, rawNumber } from '../database/raw-values';
 import { DOCUMENT_SUBJECTS } from './document-subjects';
+import { REMEDY_SUBJECTS } from '../remedies/remedy-subjects';
 
 /**
  * The clocks the scheduler watches, as SQL over the tables that own them: an incident's
@@ -10,7 +11,7 @@ import { DOCUMENT_SUBJECTS } from './document-subjects';
  * incident's own clocks and its actions) does not run while the incident's clock is paused.
  * Filed documents add clocks of no incident (document-subjects.ts).
  */
-export const SUBJECT_TYPES = ['INCIDENT', 'ACTION', 'REFUND_STEP', 'REPORT_FILING', 'SHIFT_HANDOVER'] as const;
+export const SUBJECT_TYPES = ['INCIDENT', 'ACTION', 'REFUND_STEP', 'REPORT_FILING', 'SHIFT_HANDOVER', 'REMEDY_STEP'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export const BREACH_KINDS = ['ACKNOWLEDGE', 'RESOLVE', 'DUE'] as const;
 export type BreachKind = (typeof BREACH_KINDS)[number];
@@ -83,6 +84,7 @@ export const SUBJECTS: readonly SubjectSpec[] = [
     open: "s.status = 'PENDING' AND s.due_at IS NOT NULL AND s.attempt = r.attempt AND r.status IN ('IN_APPROVAL', 'PAID')",
   },
   ...DOCUMENT_SUBJECTS,
+  ...REMEDY_SUBJECTS,
 ];
 
 export function subjectSpec(subjectType: string, kind: string): SubjectSpec | undefined {

@@ -7,6 +7,7 @@ import { RuleSetResolver } from '../rulesets/rule-set.resolver';
 import { RuleAdminResolver } from '../rulesets/rule-admin.resolver';
 import { RefundResolver } from '../refunds/refund.resolver';
 import { IncidentRefundsResolver } from '../refunds/incident-refunds.resolver';
+import { IncidentRemediesResolver, RemedyResolver } from '../remedies/remedy.resolver';
 import { ReportResolver } from '../reports/report.resolver';
 import { IncidentAggregateResolver } from '../reports/incident-aggregate.resolver';
 import { EscalationResolver, IncidentEscalationResolver, RefundStepBreachResolver } from '../escalation/escalation.resolver';
@@ -22,6 +23,8 @@ export const RESOLVERS = [
   RuleAdminResolver,
   RefundResolver,
   IncidentRefundsResolver,
+  RemedyResolver,
+  IncidentRemediesResolver,
   ReportResolver,
   EscalationResolver,
   IncidentEscalationResolver,

@@ -7,6 +7,7 @@ import { checkEvidence } from '../escalation/action-evidence';
 import { BreachEntity } from '../escalation/breach.entity';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { Catalog, Duration, SettlingWork } from '../rules/types';
+import { RemedyEntity } from '../remedies/remedy.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import type { IncidentEntity } from './incident.entity';
 import { IncidentEventEntity } from './incident-event.entity';
@@ -125,6 +126,13 @@ export class ActionLifecycle {
       return;
     }
     const outstanding = open.filter((a) => to === 'CLOSED' || !afterResolution(a)).map((a) => a.code);
+    // A remedy in progress (货物售后) holds the incident open too: named as `remedy:<id>`.
+    const remedies = await em.find(RemedyEntity, {
+      where: { incidentId: incident.id, status: 'IN_PROGRESS' },
+      order: { id: 'ASC' },
+      select: { id: true, kind: true },
+    });
+    outstanding.push(...remedies.map((r) => `remedy:${r.id}`));
     if (outstanding.length) {
       throw new AppError(
         'ACTIONS_OUTSTANDING',
@@ -132,6 +140,7 @@ export class ActionLifecycle {
         {
           field: 'status',
           outstanding,
+          ...(remedies.length ? { remedies: remedies.map((r) => ({ id: String(r.id), kind: r.kind })) } : {}),
         },
       );
     }

@@ -75,6 +75,7 @@ export function decisionGql(d: Decision, catalog: Catalog, now: Date, actions?: 
     actions: actions ?? d.actions.map((a) => decidedActionGql(a, catalog, now)),
     policeReportRequired: d.policeReportRequired,
     refundSteps: d.refundSteps,
+    remedies: d.remedies ?? [],
     acknowledgeBy: d.acknowledgeBy,
     resolveBy: d.resolveBy,
     ruleSetVersion: d.ruleSetVersion,

@@ -51,6 +51,7 @@ export class DecisionGql {
   @Field(() => [RequiredActionGql]) actions!: RequiredActionGql[];
   @Field(() => Boolean) policeReportRequired!: boolean;
   @Field(() => [String], { description: 'The approval chain a refund of this incident follows; empty when refunds are not expected.' }) refundSteps!: string[];
+  @Field(() => [String], { description: 'The remedies the rules allow for this incident, preferred first; empty when none applies.' }) remedies!: string[];
   @Field(() => DateTimeScalar, { nullable: true }) acknowledgeBy!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) resolveBy!: Date | null;
   @Field(() => String) ruleSetVersion!: string;

@@ -22,6 +22,8 @@ export interface StoredDecision {
   actions: Array<{ code: string; dueAt: string | null; retainUntil?: string | null; dueAfterResolution?: Duration }>;
   policeReportRequired: boolean;
   refundSteps: string[];
+  /** Absent on decisions stored before remedies existed: none. */
+  remedies?: string[];
   acknowledgeBy: string | null;
   resolveBy: string | null;
   ruleSetVersion: string;
@@ -50,6 +52,7 @@ export function toStoredDecision(d: Decision, extra: { decidedAt?: Date; facts?:
     }),
     policeReportRequired: d.policeReportRequired,
     refundSteps: d.refundSteps,
+    remedies: d.remedies,
     acknowledgeBy: iso(d.acknowledgeBy),
     resolveBy: iso(d.resolveBy),
     ruleSetVersion: d.ruleSetVersion,
@@ -66,6 +69,7 @@ export function fromStoredDecision(d: StoredDecision): Decision {
   const date = (x: string | null | undefined) => (x ? new Date(x) : null);
   return {
     ...d,
+    remedies: d.remedies ?? [],
     actions: d.actions.map((a) => ({
       code: a.code,
       dueAt: date(a.dueAt),

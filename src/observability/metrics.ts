@@ -67,6 +67,12 @@ export class Metrics {
     labelNames: ['event'],
     registers: [this.registry],
   });
+  readonly remedyTransitions = new Counter({
+    name: 'triage_remedy_transitions_total',
+    help: 'Remedy moves made by this process, by remedy kind and transition (STARTED, ADVANCED, COMPLETED, CANCELLED)',
+    labelNames: ['kind', 'transition'],
+    registers: [this.registry],
+  });
   readonly webhookAttempts = new Counter({
     name: 'triage_webhook_attempts_total',
     help: 'Webhook delivery attempts of this process by outcome (delivered, failed: retried later, dead: given up after 24 h, released: handed back on shutdown)',
@@ -143,6 +149,19 @@ export class Metrics {
       'triage_refund_steps_overdue',
       'Refund steps pending past their due time',
       `SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN ('IN_APPROVAL', 'PAID') AND r.drill = ?`,
+      () => [new Date(), false],
+    );
+    byStatus(
+      'triage_remedies',
+      'After-sales remedies (货物售后) by status (drills excluded)',
+      `SELECT status, COUNT(*) AS n FROM remedies WHERE drill = ? GROUP BY status`,
+      [false],
+      ['IN_PROGRESS', 'COMPLETED', 'CANCELLED'],
+    );
+    rowCount(
+      'triage_remedy_steps_overdue',
+      'Remedy steps pending past their due time (drills excluded)',
+      `SELECT COUNT(*) AS n FROM remedy_steps s JOIN remedies r ON r.id = s.remedy_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status = 'IN_PROGRESS' AND r.drill = ?`,
       () => [new Date(), false],
     );
     rowCount(

@@ -93,7 +93,7 @@ export class HandoverReturnGql {
 
 @ObjectType('HandoverTask', { description: 'Something the next shift must do.' })
 export class HandoverTaskGql {
-  @Field(() => String, { description: 'ACKNOWLEDGE, ACTION, REFUND_STEP, RESUBMIT_OR_CANCEL or RESOLVE.' }) kind!: string;
+  @Field(() => String, { description: 'ACKNOWLEDGE, ACTION, REFUND_STEP, RESUBMIT_OR_CANCEL, REMEDY_STEP or RESOLVE.' }) kind!: string;
   @Field(() => ID) incidentId!: string;
   @Field(() => ID, { nullable: true }) refundId!: string | null;
   @Field(() => String, { nullable: true }) refundNo!: string | null;

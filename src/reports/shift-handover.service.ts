@@ -5,6 +5,9 @@ import type { ReadDb } from '../database/read-db';
 import { IncidentEntity } from '../incidents/incident.entity';
 import type { IncidentReader, IncidentView } from '../incidents/incident.reader';
 import { RefundEntity } from '../refunds/refund.entity';
+import { RemedyEntity } from '../remedies/remedy.entity';
+import type { RemedyView } from '../remedies/remedy.reader';
+import { RemedyStepEntity } from '../remedies/remedy-step.entity';
 import type { RefundReader, RefundView } from '../refunds/refund.reader';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { OPEN_INCIDENT_STATUSES, REPORT_STEPS } from './report-steps';
@@ -118,8 +121,18 @@ export class ShiftHandoverService {
       returnedByFinance: returnedViews,
       returns,
       openIncidents: open,
-      tasks: handoverTasks(open, inProgressViews, catalog, this.clock.now()),
+      tasks: handoverTasks(open, inProgressViews, catalog, this.clock.now(), await this.remediesInProgress(em, to, includeDrills)),
     };
+  }
+
+  /** Remedies in progress started before the end of the window, with their steps, oldest first. */
+  private async remediesInProgress(em: EntityManager, to: Date, includeDrills: boolean): Promise<RemedyView[]> {
+    const q = em.getRepository(RemedyEntity).createQueryBuilder('r').where('r.status = :s AND r.started_at < :to', { s: 'IN_PROGRESS', to });
+    if (!includeDrills) q.andWhere('r.drill = :drill', { drill: false });
+    const rows = await q.orderBy('r.id', 'ASC').getMany();
+    if (!rows.length) return [];
+    const steps = await em.getRepository(RemedyStepEntity).find({ where: { remedyId: In(rows.map((r) => r.id)) }, order: { position: 'ASC' } });
+    return rows.map((entity) => ({ entity, steps: steps.filter((st) => st.remedyId === entity.id) }));
   }
 
   /** Incidents reported before the end of the window and not RESOLVED or CLOSED, oldest first. */

@@ -1,5 +1,6 @@
 import type { IncidentView } from '../incidents/incident.reader';
 import type { RefundView } from '../refunds/refund.reader';
+import type { RemedyView } from '../remedies/remedy.reader';
 import type { Catalog } from '../rules/types';
 import { ACTIVE_REFUND_STATUSES } from './report-steps';
 
@@ -7,7 +8,7 @@ import { ACTIVE_REFUND_STATUSES } from './report-steps';
  * What the next shift must do (工作交接单), from the open incidents and the refunds still in
  * progress. Pure: the caller reads them and passes the time.
  */
-export const TASK_KINDS = ['ACKNOWLEDGE', 'ACTION', 'REFUND_STEP', 'RESUBMIT_OR_CANCEL', 'RESOLVE'] as const;
+export const TASK_KINDS = ['ACKNOWLEDGE', 'ACTION', 'REFUND_STEP', 'RESUBMIT_OR_CANCEL', 'REMEDY_STEP', 'RESOLVE'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export interface HandoverTask {
@@ -23,17 +24,24 @@ export interface HandoverTask {
   role: string | null;
   dueAt: Date | null;
   overdue: boolean;
-  /** For a returned refund: finance's reason. */
+  /** For a returned refund: finance's reason; for a remedy step: the remedy, as `KIND #id`. */
   note: string | null;
 }
 
 /**
  * One task per open duty: acknowledging an OPEN incident, each of its actions not done that
  * has a due time (actions due only after resolution wait), resolving it, each refund's
- * pending step, and each returned refund that customer service must resubmit or cancel.
+ * pending step, each returned refund that customer service must resubmit or cancel, and each
+ * pending step of a remedy in progress (货物售后, `remedies`).
  * Ordered by due time (none last), then incident, then kind.
  */
-export function handoverTasks(incidents: readonly IncidentView[], refunds: readonly RefundView[], catalog: Catalog, now: Date): HandoverTask[] {
+export function handoverTasks(
+  incidents: readonly IncidentView[],
+  refunds: readonly RefundView[],
+  catalog: Catalog,
+  now: Date,
+  remedies: readonly RemedyView[] = [],
+): HandoverTask[] {
   const tasks: HandoverTask[] = [];
   const task = (t: Omit<HandoverTask, 'overdue' | 'refundId' | 'refundNo' | 'note' | 'role'> & Partial<HandoverTask>): void => {
     tasks.push({ refundId: null, refundNo: null, note: null, role: 'CUSTOMER_SERVICE', ...t, overdue: !!t.dueAt && t.dueAt < now });
@@ -63,6 +71,12 @@ export function handoverTasks(incidents: readonly IncidentView[], refunds: reado
       const returned = steps.find((s) => s.attempt === r.attempt && s.status === 'RETURNED');
       task({ ...refund, kind: 'RESUBMIT_OR_CANCEL', code: returned?.step ?? 'RETURNED', label: '财务退回:重新提交或取消', dueAt: null, note: r.returnReason });
     }
+  }
+  for (const { entity: r, steps } of remedies) {
+    const pending = r.status === 'IN_PROGRESS' ? steps.find((s) => s.status === 'PENDING') : undefined;
+    if (!pending) continue;
+    const label = catalog.remedyKinds?.[r.kind]?.steps.find((s) => s.code === pending.step)?.label ?? null;
+    task({ kind: 'REMEDY_STEP', incidentId: r.incidentId, code: pending.step, label, role: pending.role, dueAt: pending.dueAt, note: `${r.kind} #${r.id}` });
   }
   const time = (t: HandoverTask) => t.dueAt?.getTime() ?? Number.POSITIVE_INFINITY;
   return tasks.sort(

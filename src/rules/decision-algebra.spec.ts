@@ -169,6 +169,7 @@ describe('stages and the final decision', () => {
       actions: [{ code: 'POLICE_REPORT', dueAt: new Date(at.getTime() + 5 * MIN) }, { code: 'REFUND', dueAt: new Date(at.getTime() + 27 * 60 * MIN) }],
       policeReportRequired: true,
       refundSteps: ['CASHIER_CHECK'],
+      remedies: [],
       acknowledgeBy: new Date(at.getTime() + 15 * MIN),
       resolveBy: new Date(at.getTime() + 24 * 60 * MIN),
       ruleSetVersion: 'v1',

@@ -10,7 +10,8 @@
  * - actions = union by code (the earliest due wins), in catalog order; "immediately" is the
  *   catalog's `immediately` after the report (default 5 minutes); an action counted from the
  *   resolution has no due time yet;
- * - refundSteps = the highest-rank `refundChain` (ties: the first), then `insertRefundStep`s.
+ * - refundSteps = the highest-rank `refundChain` (ties: the first), then `insertRefundStep`s;
+ * - remedies = the highest-rank `remedies` event's kinds, preferred first (ties: the first).
  */
 import type { Catalog, DecidedAction, Decision, Duration, Facts, FiredRule, RuleEvent, Severity } from './types';
 import { SEVERITIES } from './types';
@@ -160,6 +161,17 @@ export function foldRefundSteps(events: RuleEvent[], fallback: string[] = []): s
   return chain;
 }
 
+/** The remedy kinds of the highest-rank `remedies` event (ties: the first); empty when none fired. */
+export function foldRemedies(events: RuleEvent[]): string[] {
+  let best: { kinds: string[]; rank: number } | null = null;
+  for (const e of events) {
+    if (e.type !== 'remedies') continue;
+    const rank = e.params.rank ?? 0;
+    if (!best || rank > best.rank) best = { kinds: e.params.kinds, rank };
+  }
+  return [...(best?.kinds ?? [])];
+}
+
 /** Everything `finishDecision` needs besides the folded events. */
 export interface DecisionContext {
   catalog: Pick<Catalog, 'actions' | 'departments' | 'deadlines' | 'defaultOwner' | 'immediately'>;
@@ -187,6 +199,7 @@ export function finishDecision(partial: PartialDecision, ctx: DecisionContext): 
     actions,
     policeReportRequired: actions.some((a) => a.code === 'POLICE_REPORT'),
     refundSteps: foldRefundSteps(events),
+    remedies: foldRemedies(events),
     acknowledgeBy: deadline ? ctx.clock.addDuration(ctx.reportedAt, deadline.acknowledge) : null,
     resolveBy: deadline ? ctx.clock.addDuration(ctx.reportedAt, deadline.resolve) : null,
     ruleSetVersion: ctx.ruleSetVersion,

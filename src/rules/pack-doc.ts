@@ -82,6 +82,8 @@ export function eventText(e: RuleEvent): string {
       return `action ${p.code}${p.due ? ` due ${durationText(p.due as Duration)}` : ''}`;
     case 'refundChain':
       return `refund chain ${(p.steps as string[]).join(' → ')}${p.rank !== undefined ? ` (rank ${p.rank})` : ''}`;
+    case 'remedies':
+      return `remedies ${(p.kinds as string[]).join(', ')} (preferred first)${p.rank !== undefined ? ` (rank ${p.rank})` : ''}`;
     case 'insertRefundStep':
       return `insert refund step ${p.step} after ${p.after}`;
     default:
@@ -177,6 +179,20 @@ function deadlineSections(c: Catalog): string[] {
   if (c.shiftHandover?.acknowledgeWithin) {
     out.push('## Shift handover');
     out.push(`A handover not acknowledged within ${durationText(c.shiftHandover.acknowledgeWithin)} warns the CS_LEAD on duty.`);
+  }
+  if (c.remedyKinds && Object.keys(c.remedyKinds).length) {
+    out.push('## After-sales remedies (货物售后)');
+    out.push('Each step is due counted from when the step before it was done (the first: from the start).');
+    out.push(
+      table(
+        ['remedy', '中文', 'steps (role, due)'],
+        Object.entries(c.remedyKinds).map(([code, k]) => [
+          `\`${code}\``,
+          k.label,
+          k.steps.map((st) => `\`${st.code}\` ${st.label} (\`${st.role}\`, ${durationText(st.due)}${st.trackingNo ? ', tracking number' : ''})`).join(' → '),
+        ]),
+      ),
+    );
   }
   out.push(`When no rule decides a chain: ${c.defaultRefundChain.map((s) => `\`${s}\``).join(' → ')}.`);
   out.push('Refund methods: ' + Object.entries(c.refundMethods).map(([k, v]) => `\`${k}\` ${v}`).join(', ') + '.');

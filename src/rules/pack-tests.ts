@@ -29,6 +29,8 @@ export interface PackTestExpect {
   policeReportRequired?: boolean;
   refundSteps?: string[];
   refundChain?: string[];
+  /** The remedy kinds allowed, in order of preference. */
+  remedies?: string[];
   firedRules?: string[];
   actionDue?: Record<string, string | null>;
   /** Action code → the work that settles it (catalog `settledBy`), or null for none; each action must be decided. */
@@ -158,6 +160,7 @@ async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine
     fail('policeReportRequired', e.policeReportRequired, decision.policeReportRequired);
   }
   if (e.refundSteps !== undefined && !sameList(e.refundSteps, decision.refundSteps)) fail('refundSteps', e.refundSteps, decision.refundSteps);
+  if (e.remedies !== undefined && !sameList(e.remedies, decision.remedies)) fail('remedies', e.remedies, decision.remedies);
   if (e.refundChain !== undefined) {
     const chain = await engine.refundChainFor(input, dynamicFacts).catch((err: unknown) => {
       if (!(err instanceof RulesFailedError)) throw err;

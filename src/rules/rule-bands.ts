@@ -144,6 +144,7 @@ function decisionsOf(rule: RuleDefinition): RuleInfo['decisions'] {
     case 'action': return [{ key: `action:${String(p.code)}`, label: `action ${String(p.code)}`, params: JSON.stringify(p.due ?? null) }];
     case 'refundChain': return [{ key: 'refundChain', label: 'refund chain', params: `${JSON.stringify(p.steps)}#${String(p.rank ?? 0)}` }];
     case 'insertRefundStep': return [{ key: `insertRefundStep:${String(p.step)}`, label: `refund step ${String(p.step)}`, params: String(p.after) }];
+    case 'remedies': return [{ key: 'remedies', label: 'remedies', params: `${JSON.stringify(p.kinds)}#${String(p.rank ?? 0)}` }];
     default: return [];
   }
 }

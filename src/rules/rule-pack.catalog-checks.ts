@@ -47,6 +47,7 @@ export function checkCatalog({ file, data }: PackFile): RuleProblem[] {
       if (step.due === undefined) add(pointerJoin('/refundSteps', code, 'dueFrom'), 'a phase start needs a due time to count from it');
     }
   }
+  checkRemedyKinds(data.remedyKinds, roles, add);
   const deadlines = isObject(data.deadlines) ? data.deadlines : {};
   for (const severity of SEVERITIES) {
     const d = deadlines[severity];
@@ -167,3 +168,27 @@ function isoWeekday(date: string): number | null {
   return d.getUTCDay() === 0 ? 7 : d.getUTCDay();
 }
 
+
+/** Remedy kinds: at least one step each, step codes unique within a kind, known roles, valid due times counted in time. */
+function checkRemedyKinds(kinds: unknown, roles: string[], add: Add): void {
+  for (const [kind, def] of Object.entries(isObject(kinds) ? kinds : {})) {
+    if (!isObject(def)) continue;
+    const at = pointerJoin('/remedyKinds', kind, 'steps');
+    if (!Array.isArray(def.steps) || def.steps.length === 0) {
+      add(at, 'a remedy kind needs at least one step');
+      continue;
+    }
+    const seen = new Set<string>();
+    def.steps.forEach((step: unknown, i) => {
+      if (!isObject(step)) return;
+      if (typeof step.code === 'string') {
+        if (seen.has(step.code)) add(`${at}/${i}/code`, `step "${step.code}" is listed twice`);
+        seen.add(step.code);
+      }
+      if (typeof step.role === 'string' && !roles.includes(step.role)) add(`${at}/${i}/role`, `unknown role "${step.role}"; one of ${list(roles)}`);
+      const problem = durationProblem(step.due);
+      if (problem) add(`${at}/${i}/due`, problem);
+      else if (isObject(step.due) && (step.due.afterResolution === true || step.due.immediate === true)) add(`${at}/${i}/due`, 'a remedy step is due a span of time after the previous one, such as { "workingDays": 1 }');
+    });
+  }
+}

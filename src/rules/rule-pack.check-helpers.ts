@@ -48,6 +48,7 @@ export interface CatalogCodes {
   departments: string[];
   actions: string[];
   refundSteps: string[];
+  remedyKinds: string[];
   factValues: Record<string, string[]>;
 }
 
@@ -67,6 +68,7 @@ export function codesOf(catalog: unknown): CatalogCodes {
     departments: keysOf(c.departments),
     actions: keysOf(c.actions),
     refundSteps: keysOf(c.refundSteps),
+    remedyKinds: keysOf(c.remedyKinds),
     factValues,
   };
 }

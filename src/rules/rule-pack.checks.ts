@@ -16,7 +16,7 @@ export type { PackFile };
 /** json-rules-engine's built-in operators (condition-language.ts declares what each accepts). */
 export const OPERATORS = Object.keys(BUILT_IN_OPERATORS);
 
-export const EVENT_TYPES = ['severity', 'escalate', 'owner', 'notify', 'action', 'refundChain', 'insertRefundStep'] as const;
+export const EVENT_TYPES = ['severity', 'escalate', 'owner', 'notify', 'action', 'refundChain', 'insertRefundStep', 'remedies'] as const;
 
 const DECIDED: readonly string[] = DECIDED_FACTS;
 
@@ -256,5 +256,8 @@ function checkEvent(event: unknown, at: string, codes: CatalogCodes, add: Add): 
       code('after', codes.refundSteps, 'refund step');
       if (p.step === p.after) add(`${pa}/after`, 'a step cannot be inserted after itself');
       return;
+    case 'remedies':
+      codeList('kinds', codes.remedyKinds, 'remedy kind', 0);
+      return rank();
   }
 }

@@ -36,7 +36,7 @@ export interface CatalogCategory {
  * Work elsewhere in Triage that fulfils a required action (see src/incidents/action-settlement.ts):
  * the catalog says which action each one settles, in the transaction of the work itself.
  */
-export const SETTLING_WORK = ['REFUND_REQUESTED', 'REFUND_PAID', 'SATISFACTION_RECORDED'] as const;
+export const SETTLING_WORK = ['REFUND_REQUESTED', 'REFUND_PAID', 'SATISFACTION_RECORDED', 'REMEDY_STARTED'] as const;
 export type SettlingWork = (typeof SETTLING_WORK)[number];
 
 /** What an action's due time counts from: the report (default) or the incident's resolution. */
@@ -100,6 +100,25 @@ export interface CatalogRefundStep {
   dueFrom?: string;
 }
 
+/** One step of an after-sales remedy kind (货物售后), in order. */
+export interface CatalogRemedyStep {
+  /** Step code, e.g. PICKUP_ARRANGED. */
+  code: string;
+  label: string;
+  /** The role that may act on this step (LOGISTICS: 仓储物流部). */
+  role: string;
+  /** Time limit, counted from when the previous step was done (the first: from the start). */
+  due: Duration;
+  /** The step is done only with a tracking number (运单号). */
+  trackingNo?: boolean;
+}
+
+/** An after-sales remedy kind (REPAIR 维修, REPLACE 更换, ...): its steps in order. */
+export interface CatalogRemedyKind {
+  label: string;
+  steps: CatalogRemedyStep[];
+}
+
 export interface BusinessCalendarConfig {
   timeZone: string;
   /** "HH:mm" local time. */
@@ -144,6 +163,8 @@ export interface Catalog {
   immediately?: Duration;
   /** The shift handover (工作交接单); defaults apply when absent. */
   shiftHandover?: CatalogShiftHandover;
+  /** After-sales remedy kinds, code → steps; none when absent. */
+  remedyKinds?: Record<string, CatalogRemedyKind>;
 }
 
 /**
@@ -170,7 +191,8 @@ export type RuleEvent =
   | { type: 'notify'; params: { departments: string[] } }
   | { type: 'action'; params: { code: string; due?: Duration } }
   | { type: 'refundChain'; params: { steps: string[]; rank?: number } }
-  | { type: 'insertRefundStep'; params: { step: string; after: string } };
+  | { type: 'insertRefundStep'; params: { step: string; after: string } }
+  | { type: 'remedies'; params: { kinds: string[]; rank?: number } };
 
 export type RuleEventType = RuleEvent['type'];
 
@@ -262,6 +284,8 @@ export interface Decision {
   actions: DecidedAction[];
   policeReportRequired: boolean;
   refundSteps: string[];
+  /** The remedy kinds the rules allow, preferred first; empty when none applies. */
+  remedies: string[];
   acknowledgeBy: Date | null;
   resolveBy: Date | null;
   ruleSetVersion: string;

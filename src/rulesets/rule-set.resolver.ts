@@ -28,6 +28,10 @@ export class CatalogGql {
   @Field(() => [String]) actions!: string[];
   @Field(() => [String]) refundSteps!: string[];
   @Field(() => [String]) refundMethods!: string[];
+  @Field(() => [String], {
+    description: 'The after-sales remedy kinds (REPAIR 维修, REPLACE 更换, RETURN 退货, RESHIP 补发, COMPENSATE 赔偿 in the shipped pack).',
+  })
+  remedyKinds!: string[];
   @Field(() => [SeverityGql]) severities!: SeverityGql[];
   @Field(() => [CatalogEntryGql]) departmentEntries!: CatalogEntryGql[];
   @Field(() => [CatalogEntryGql]) actionEntries!: CatalogEntryGql[];
@@ -91,6 +95,7 @@ export class RuleSetResolver {
       actions: Object.keys(c.actions),
       refundSteps: Object.keys(c.refundSteps),
       refundMethods: Object.keys(c.refundMethods),
+      remedyKinds: Object.keys(c.remedyKinds ?? {}),
       severities: [...SEVERITIES] as SeverityGql[],
       departmentEntries: entries(c.departments),
       actionEntries: entries(c.actions),

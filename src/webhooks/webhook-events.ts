@@ -10,6 +10,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'rules.reloaded',
   'incident.decision_failed',
   'incident.amended',
+  'remedy.started',
+  'remedy.advanced',
+  'remedy.completed',
+  'remedy.cancelled',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

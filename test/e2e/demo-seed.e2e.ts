@@ -18,7 +18,12 @@ describe('demo seed', () => {
     const opts = { incidents: 45, months: 3, seed: 7, until: new Date('2026-11-23T02:00:00Z') };
     const first = await seedDemo(h.app.services.config, opts);
     expect(first).toMatchObject({ months: ['2026-09', '2026-10', '2026-11'], created: 45, skipped: 0 });
-    expect(await seedDemo(h.app.services.config, opts)).toMatchObject({ created: 0, skipped: 45, refunds: {} });
+    expect(await seedDemo(h.app.services.config, opts)).toMatchObject({ created: 0, skipped: 45, refunds: {}, remedies: {} });
+
+    // After-sales remedies in every state, as the API shows them.
+    expect(Object.keys(first.remedies).sort()).toEqual(['CANCELLED', 'COMPLETED', 'IN_PROGRESS']);
+    const stored = await h.app.services.ds.query('SELECT status, COUNT(*) AS n FROM remedies GROUP BY status');
+    expect(Object.fromEntries(stored.map((r: any) => [r.status, Number(r.n)]))).toEqual(first.remedies);
 
     const incidents = await h.gql(
       h.keys.ADMIN,

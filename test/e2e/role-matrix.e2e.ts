@@ -7,7 +7,7 @@ import { addStaff, gqlAs } from './support/staff-requests';
  * role may not do it. "Allowed" means anything but FORBIDDEN/UNAUTHENTICATED (data, or a
  * NOT_FOUND/CONFLICT/BAD_USER_INPUT that comes from the data, not the role).
  */
-const ROLES = ['ADMIN', 'INTEGRATION', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST'] as const;
+const ROLES = ['ADMIN', 'INTEGRATION', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST', 'LOGISTICS'] as const;
 type Role = (typeof ROLES)[number];
 const ALL: readonly Role[] = ROLES;
 const REPORTS: readonly Role[] = ['ANALYST', 'FINANCE_DIRECTOR', 'ACCOUNTANT', 'ADMIN'];
@@ -31,6 +31,13 @@ interface Op {
 }
 
 const rulesDir = path.join(__dirname, '..', '..', 'rules');
+
+/** A fresh RESHIP remedy (its first step is the warehouse's), made through the services so any harness may use it. */
+async function newRemedy(h: Harness): Promise<string> {
+  const admin = { keyId: 0, name: 'matrix-admin', roles: new Set(['ADMIN'] as const), source: null };
+  const { incident } = await h.app.services.incidents.report(admin, { source: 'erp', externalRef: ref('RMR'), category: 'LOGISTICS', subtype: 'LOST' } as any);
+  return String((await h.app.services.remedies.start(admin, { incidentId: String(incident.entity.id), kind: 'RESHIP' })).entity.id);
+}
 
 const OPS: Op[] = [
   {
@@ -213,6 +220,30 @@ const OPS: Op[] = [
       ),
   },
   { name: 'notifications', allowed: STAFF, run: (h, k, fx) => h.gql(k, `query($id: ID) { notifications(incidentId: $id) { id } }`, { id: fx.incidentId }) },
+  { name: 'remedy', allowed: ALL, run: async (h, k) => h.gql(k, `query($id: ID!) { remedy(id: $id) { id } }`, { id: await newRemedy(h) }) },
+  {
+    name: 'startRemedy',
+    allowed: CHANGE,
+    fresh: true,
+    run: async (h, k) => {
+      const admin = { keyId: 0, name: 'matrix-admin', roles: new Set(['ADMIN'] as const), source: null };
+      const { incident } = await h.app.services.incidents.report(admin, { source: 'erp', externalRef: ref('RMS'), category: 'ORDER_ERROR' } as any);
+      return h.gql(k, `mutation($i: StartRemedyInput!) { startRemedy(input: $i) { id } }`, { i: { incidentId: String(incident.entity.id), kind: 'RESHIP' } });
+    },
+  },
+  {
+    name: 'advanceRemedy (RESHIPPED)',
+    allowed: ['LOGISTICS'],
+    run: async (h, k) =>
+      h.gql(k, `mutation($i: AdvanceRemedyInput!) { advanceRemedy(input: $i) { id } }`, {
+        i: { remedyId: await newRemedy(h), step: 'RESHIPPED', trackingNo: 'SF1' },
+      }),
+  },
+  {
+    name: 'cancelRemedy',
+    allowed: CHANGE,
+    run: async (h, k) => h.gql(k, `mutation($id: ID!) { cancelRemedy(remedyId: $id, reason: "test") { id } }`, { id: await newRemedy(h) }),
+  },
   {
     name: 'upsertStaffMember',
     allowed: ['ADMIN'],

@@ -18,6 +18,10 @@ const ALL_EVENTS = [
   'rules.reloaded',
   'incident.decision_failed',
   'incident.amended',
+  'remedy.started',
+  'remedy.advanced',
+  'remedy.completed',
+  'remedy.cancelled',
 ];
 const CREATE =
   'mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret subscription { id url eventTypes source active secretCount createdBy } } }';

@@ -139,7 +139,7 @@ describe('the policy (docs/policy.md), spelled out', () => {
           .filter(([, a]) => a.settledBy)
           .map(([code, a]) => [code, a.settledBy]),
       ),
-    ).toEqual({ REFUND_REQUEST: 'REFUND_REQUESTED', REFUND: 'REFUND_PAID', SATISFACTION_SURVEY: 'SATISFACTION_RECORDED' });
+    ).toEqual({ REFUND_REQUEST: 'REFUND_REQUESTED', REFUND: 'REFUND_PAID', ARRANGE_REMEDY: 'REMEDY_STARTED', SATISFACTION_SURVEY: 'SATISFACTION_RECORDED' });
     expect(catalog.actions.SATISFACTION_SURVEY.dueFrom).toBe('RESOLVED');
     for (const category of ['OVERCHARGE', 'PRODUCT_QUALITY', 'SERVICE', 'LOGISTICS', 'ORDER_ERROR', 'AGITATED_CUSTOMER']) {
       expect(codes(await decide({ category, subtype: category === 'PRODUCT_QUALITY' ? 'COSMETIC_DEFECT' : null }))).not.toContain('REFUND_REQUEST');

@@ -13,7 +13,7 @@ import type { RulePackOptions } from '../../../src/rules/rule-pack.loader';
 import { TcpProxy } from './tcp-proxy';
 
 /** The roles tests get keys for, one key each; plus an INTEGRATION key per source. */
-export const TEST_ROLES = ['ADMIN', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST'] as const;
+export const TEST_ROLES = ['ADMIN', 'AGENT', 'CS_LEAD', 'TECH', 'CASHIER', 'ACCOUNTANT', 'FINANCE_DIRECTOR', 'PRESIDENT', 'ANALYST', 'LOGISTICS'] as const;
 export type TestRole = (typeof TEST_ROLES)[number];
 
 export interface Harness {
