@@ -11,6 +11,7 @@ import { IncidentStatistics1732300000060 } from './1732300000060-incident-statis
 import { People1732300000070 } from './1732300000070-people';
 import { Notifications1732300000071 } from './1732300000071-notifications';
 import { Remedies1732300000080 } from './1732300000080-remedies';
+import { Drills1732300000090 } from './1732300000090-drills';
 
 /** Every migration, in order. Listed explicitly so the build and the tests load the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   People1732300000070,
   Notifications1732300000071,
   Remedies1732300000080,
+  Drills1732300000090,
 ];

@@ -24,6 +24,7 @@ import { createEscalationServices, EscalationServices } from './escalation/escal
 import { createWebhookServices, WebhookServices } from './webhooks/webhook.services';
 import type { RulePackOptions } from './rules/rule-pack.loader';
 import { createPeopleServices, PeopleServices } from './people/people.services';
+import { createDrillServices, DrillServices } from './drills/drill.services';
 
 /** The composition root: every service, built once per process from the config. */
 export interface Services {
@@ -50,6 +51,8 @@ export interface Services {
   webhooks: WebhookServices;
   /** Staff directory, contacts, on-call, notifications. */
   people: PeopleServices;
+  /** Drills (预案演练): runs of the pack's scenarios, injected by the escalation pass. */
+  drills: DrillServices;
 }
 
 export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger, rulePack: RulePackOptions = {}): Services {
@@ -81,6 +84,7 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
   webhooks.worker.queues.push(people.dispatcher);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, incidentRollups);
+  const drills = createDrillServices(ds, ruleSets, incidents, clock, log, escalation.scheduler);
   const reports = createReportServices(ds, tx, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
   registerCalendarMetrics(metrics.registry, () => (ruleSets.isLoaded() ? ruleSets.current().engine.calendar : null), clock);
@@ -126,5 +130,6 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
     escalation,
     webhooks,
     people,
+    drills,
   };
 }

@@ -26,6 +26,7 @@ import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { ReportFilingEntity, ReportSignOffEntity } from '../reports/report-filing.entity';
 import { ShiftHandoverRecordEntity } from '../reports/shift-handover-record.entity';
 import { PEOPLE_ENTITIES } from '../people/people.entities';
+import { DrillDueClockEntity, DrillRunEntity, DrillRunStepEntity } from '../drills/drill-run.entity';
 
 /** Every entity, listed explicitly (no globs: the build and ts-jest see the same set). */
 export const ENTITIES = [
@@ -53,6 +54,9 @@ export const ENTITIES = [
   ShiftHandoverRecordEntity,
   IncidentDecisionEntity,
   ...PEOPLE_ENTITIES,
+  DrillRunEntity,
+  DrillRunStepEntity,
+  DrillDueClockEntity,
 ];
 
 /** TypeORM options for SQLite (embedded default) or MySQL/MariaDB. Never `synchronize`. */

@@ -56,5 +56,7 @@ export function clockMode(
       return modeOf(catalog.shiftHandover?.acknowledgeWithin);
     case 'REMEDY_STEP':
       return modeOf(remedyStepDue(catalog, c.code ?? ''));
+    case 'DRILL_PROCEDURE':
+      return 'wall';
   }
 }

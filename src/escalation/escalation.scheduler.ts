@@ -69,6 +69,13 @@ export class EscalationScheduler {
     private readonly incidentRollups: Pick<IncidentRollupStore, 'breachRecorded'> | null = null,
   ) {}
 
+  /**
+   * Further work each pass does first, after the clocks' rows are prepared (drills inject their
+   * due steps here): one poller for every timed thing. Each returns how much it did; a failure is
+   * logged and the pass goes on.
+   */
+  readonly passSteps: Array<(now: Date) => Promise<number>> = [];
+
   /** Told what each pass did (the metrics count it); must not throw. */
   onTick: ((result: EscalationTickResult) => void) | null = null;
 
@@ -128,6 +135,7 @@ export class EscalationScheduler {
     const oldest = new Date(this.lookbackMs > 0 ? now.getTime() - this.lookbackMs : 0);
 
     for (const spec of SUBJECTS) if (spec.prepare) await this.guard(() => spec.prepare!(this.ds, now, calendar));
+    for (const step of this.passSteps) await this.guard(() => step(now));
 
     for (const spec of SUBJECTS.filter(breaches)) {
       const rows: Array<Record<string, unknown>> = await this.ds.query(overdueSql(spec, this.batch), rawParams(this.ds, [now, oldest]));

@@ -3,6 +3,7 @@ import type { BusinessCalendar } from '../calendar/business-calendar';
 import { rawDate, rawNumber } from '../database/raw-values';
 import { DOCUMENT_SUBJECTS } from './document-subjects';
 import { REMEDY_SUBJECTS } from '../remedies/remedy-subjects';
+import { DRILL_SUBJECTS } from '../drills/drill-subjects';
 
 /**
  * The clocks the scheduler watches, as SQL over the tables that own them: an incident's
@@ -11,7 +12,7 @@ import { REMEDY_SUBJECTS } from '../remedies/remedy-subjects';
  * incident's own clocks and its actions) does not run while the incident's clock is paused.
  * Filed documents add clocks of no incident (document-subjects.ts).
  */
-export const SUBJECT_TYPES = ['INCIDENT', 'ACTION', 'REFUND_STEP', 'REPORT_FILING', 'SHIFT_HANDOVER', 'REMEDY_STEP'] as const;
+export const SUBJECT_TYPES = ['INCIDENT', 'ACTION', 'REFUND_STEP', 'REPORT_FILING', 'SHIFT_HANDOVER', 'REMEDY_STEP', 'DRILL_PROCEDURE'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export const BREACH_KINDS = ['ACKNOWLEDGE', 'RESOLVE', 'DUE'] as const;
 export type BreachKind = (typeof BREACH_KINDS)[number];
@@ -85,6 +86,7 @@ export const SUBJECTS: readonly SubjectSpec[] = [
   },
   ...DOCUMENT_SUBJECTS,
   ...REMEDY_SUBJECTS,
+  ...DRILL_SUBJECTS,
 ];
 
 export function subjectSpec(subjectType: string, kind: string): SubjectSpec | undefined {

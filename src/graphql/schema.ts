@@ -16,6 +16,7 @@ import { FilingResolver } from '../reports/filing.resolver';
 import { StaffResolver } from '../people/staff.resolver';
 import { ContactResolver } from '../people/contact.resolver';
 import { NotificationResolver } from '../people/notification.resolver';
+import { DrillResolver } from '../drills/drill.resolver';
 
 export const RESOLVERS = [
   IncidentResolver,
@@ -36,6 +37,7 @@ export const RESOLVERS = [
   StaffResolver,
   ContactResolver,
   NotificationResolver,
+  DrillResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | null = null;

@@ -219,7 +219,9 @@ export class RefundService {
       if (out.paid) set.paidAt = now;
       if (out.completed) set.completedAt = now;
       if (out.decidedStatus === 'RETURNED') Object.assign(set, { returnedAt: now, returnReason: comment });
-      const kind = out.decidedStatus === 'RETURNED' ? 'RETURNED' : out.completed ? 'COMPLETED' : out.paid ? 'PAID' : 'APPROVED';
+      // A drill moves no money: a step the pack marks simulatedInDrills (PAYOUT) records SIMULATED.
+      const simulated = e.drill && !!this.rules.current().engine.pack.catalog.refundSteps[step]?.simulatedInDrills && out.decidedStatus === 'APPROVED';
+      const kind = out.decidedStatus === 'RETURNED' ? 'RETURNED' : simulated ? 'SIMULATED' : out.completed ? 'COMPLETED' : out.paid ? 'PAID' : 'APPROVED';
       return {
         set,
         transition: { kind, fromStatus: status, toStatus: out.toStatus, step, decision: req.decision, comment, attempt: e.attempt },
@@ -227,7 +229,13 @@ export class RefundService {
           await em.update(
             RefundStepEntity,
             { refundId: e.id, attempt: e.attempt, position: out.decided },
-            { status: out.decidedStatus, actor: actor.name, signer: personOf(actor), comment, decidedAt: now },
+            {
+              status: out.decidedStatus,
+              actor: actor.name,
+              signer: personOf(actor),
+              comment: simulated ? `SIMULATED${comment ? `: ${comment}` : ''}`.slice(0, 2000) : comment,
+              decidedAt: now,
+            },
           );
           if (out.next !== null) {
             const next = view.steps.find((s) => s.attempt === e.attempt && s.position === out.next)!;

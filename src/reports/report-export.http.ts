@@ -9,6 +9,8 @@ import { tableCsv } from './report-export.csv';
 import { monthlyWorkbook } from './report-export.xlsx';
 import { statisticsCsv, statisticsRequest, statisticsWorkbook, STATISTICS_TITLE } from './incident-aggregate.export';
 import { handoverWorkbook } from './shift-handover.xlsx';
+import { drillReportWorkbook } from '../drills/drill-report.xlsx';
+import { DRILL_ROLES } from '../drills/drill.resolver';
 
 /** Every path this handler answers starts with this. */
 export const REPORT_EXPORT_PREFIX = '/reports/';
@@ -16,6 +18,7 @@ export const REPORT_EXPORT_PREFIX = '/reports/';
 const MONTHLY = /^\/reports\/refunds\/monthly\/([^/]+)\.(xlsx|csv)$/;
 const STATISTICS = /^\/reports\/incidents\/statistics\.(xlsx|csv)$/;
 const HANDOVER = /^\/reports\/shift-handovers\/([^/]+)\.xlsx$/;
+const DRILL = /^\/reports\/drills\/([^/]+)\.xlsx$/;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV = 'text/csv; charset=utf-8';
 const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 };
@@ -39,7 +42,8 @@ export async function handleReportExport(
     const match = MONTHLY.exec(url.pathname);
     const statistics = STATISTICS.exec(url.pathname);
     const handover = HANDOVER.exec(url.pathname);
-    if (!match && !statistics && !handover) {
+    const drill = DRILL.exec(url.pathname);
+    if (!match && !statistics && !handover && !drill) {
       throw new AppError(
         'NOT_FOUND',
         'use /reports/refunds/monthly/YYYY-MM.xlsx or .csv, /reports/incidents/statistics.xlsx or .csv, or /reports/shift-handovers/ID.xlsx',
@@ -66,6 +70,13 @@ export async function handleReportExport(
       const { engine } = services.ruleSets.current();
       const body = await handoverWorkbook(record, engine.pack.catalog, engine.calendar.timeZone, canSeePhone(actor));
       return sendFile(req, res, { type: XLSX, body, ascii: `shift-handover-${record.entity.id}.xlsx`, name: `客服部值班交接单-${record.entity.id}.xlsx` });
+    }
+    if (drill) {
+      if (!hasAnyRole(actor, DRILL_ROLES)) throw new AppError('FORBIDDEN', `the drill summary needs one of the roles ${DRILL_ROLES.join(', ')}`);
+      const report = await services.drills.reports.report(drill[1]);
+      const { engine } = services.ruleSets.current();
+      const body = await drillReportWorkbook(report, engine.pack.catalog, engine.calendar.timeZone);
+      return sendFile(req, res, { type: XLSX, body, ascii: `drill-${report.run.id}.xlsx`, name: `演练总结-${report.run.id}.xlsx` });
     }
     if (!match) throw new AppError('NOT_FOUND', 'not found');
     if (!hasAnyRole(actor, CAN.reports)) throw new AppError('FORBIDDEN', `the monthly refund report needs one of the roles ${CAN.reports.join(', ')}`);

@@ -49,7 +49,8 @@ describe('loadRulePack', () => {
     const files = [...new Set(pack.rules.map((r) => r.file))];
     expect(files).toEqual([...files].sort());
     expect(files.every((f) => f.startsWith('policy/'))).toBe(true);
-    expect(Object.keys(pack.files).sort()).toEqual(['catalog.json', ...files].sort());
+    // The drill scenarios are pack files too (drill-scenario.loader.spec.ts).
+    expect(Object.keys(pack.files).sort()).toEqual(['catalog.json', ...files, ...pack.drills!.map((d) => d.file)].sort());
     expect(pack.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(pack.checksum).toBe(checksumOf(pack.files));
     expect(pack.version).toBe(`2026.11-default-policy@${pack.checksum.slice(0, 12)}`);

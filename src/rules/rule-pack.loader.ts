@@ -10,20 +10,24 @@ import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { BusinessCalendar, CalendarConfigError } from '../calendar/business-calendar';
 import { checkCatalog, checkRuleFiles, PackFile } from './rule-pack.checks';
+import { checkDrillScenarios } from './drill-scenario.checks';
 import { RuleProblem, RulesInvalidError } from './rule-pack.errors';
 import { BUILT_IN_LANGUAGE, conditionSchemaDefs, ConditionLanguage, CustomOperator } from './condition-language';
-import type { Catalog, RuleDefinition, RuleFile, RulePack } from './types';
+import type { Catalog, DrillScenario, RuleDefinition, RuleFile, RulePack } from './types';
 
 export { RulesInvalidError } from './rule-pack.errors';
 export type { RuleProblem } from './rule-pack.errors';
 
 export const CATALOG_FILE = 'catalog.json';
 export const POLICY_DIR = 'policy';
+/** Drill scenarios (预案演练); optional: a pack without the directory has none. */
+export const DRILLS_DIR = 'drills';
 export const SCHEMA_DIR = 'schema';
 export const SCHEMA_FILES = {
   catalog: 'catalog.schema.json',
   ruleFile: 'rule-file.schema.json',
   ruleTest: 'rule-test.schema.json',
+  drillScenario: 'drill-scenario.schema.json',
 } as const;
 
 /** How a pack is read. */
@@ -42,13 +46,14 @@ export interface RulePackOptions {
 export function loadRulePack(dir: string, options: RulePackOptions = {}): RulePack {
   const language = options.operators?.length ? new ConditionLanguage(options.operators) : BUILT_IN_LANGUAGE;
   const problems: RuleProblem[] = [];
-  const validators = compileSchemas(dir, ['catalog', 'ruleFile'], problems, language);
+  const drillFiles = fs.existsSync(path.join(dir, DRILLS_DIR)) ? listJsonFiles(dir, DRILLS_DIR, problems, false) : [];
+  const validators = compileSchemas(dir, drillFiles.length ? ['catalog', 'ruleFile', 'drillScenario'] : ['catalog', 'ruleFile'], problems, language);
 
   const catalogRaw = readText(dir, CATALOG_FILE, problems);
   const policyFiles = listJsonFiles(dir, POLICY_DIR, problems);
   const files: Record<string, string> = {};
   if (catalogRaw !== null) files[CATALOG_FILE] = catalogRaw;
-  for (const file of policyFiles) {
+  for (const file of [...policyFiles, ...drillFiles]) {
     const raw = readText(dir, file, problems);
     if (raw !== null) files[file] = raw;
   }
@@ -56,14 +61,15 @@ export function loadRulePack(dir: string, options: RulePackOptions = {}): RulePa
 }
 
 /**
- * The pack made of these file contents (catalog.json and the rule files in `policyFiles`),
+ * The pack made of these file contents (catalog.json, the rule files in `policyFiles`, and the
+ * drill scenarios: every `drills/` file among them),
  * validated with `validators` and checked in `language`; `problems` found while reading them
  * are reported with the others. Throws {@link RulesInvalidError}.
  */
 export function packFromFiles(
   files: Record<string, string>,
   policyFiles: string[],
-  validators: { catalog: ValidateFunction | null; ruleFile: ValidateFunction | null },
+  validators: { catalog: ValidateFunction | null; ruleFile: ValidateFunction | null; drillScenario?: ValidateFunction | null },
   language: ConditionLanguage = BUILT_IN_LANGUAGE,
   problems: RuleProblem[] = [],
 ): RulePack {
@@ -73,18 +79,28 @@ export function packFromFiles(
     const parsed = parseAndValidate(file, files[file], validators.ruleFile, problems);
     if (parsed) ruleFiles.push(parsed);
   }
+  const drillFiles = Object.keys(files).filter((f) => f.startsWith(`${DRILLS_DIR}/`)).sort();
+  const drillData: PackFile[] = [];
+  for (const file of drillFiles) {
+    const parsed = parseAndValidate(file, files[file], validators.drillScenario ?? null, problems);
+    if (parsed) drillData.push(parsed);
+  }
   // Without a readable catalog every code would be "unknown": report only the catalog then.
-  const meaning = catalog ? [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles, language)] : [];
+  const meaning = catalog ? [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles, language), ...checkDrillScenarios(catalog.data as Catalog, drillData)] : [];
   if (catalog && problems.length + meaning.length === 0) meaning.push(...calendarProblems(catalog));
   if (problems.length + meaning.length > 0) {
-    throw new RulesInvalidError(mergeProblems(problems, meaning, [CATALOG_FILE, ...policyFiles]));
+    throw new RulesInvalidError(mergeProblems(problems, meaning, [CATALOG_FILE, ...policyFiles, ...drillFiles]));
   }
 
   const { $schema: _schema, ...catalogData } = catalog!.data as Catalog & { $schema?: string };
   const rules = ruleFiles.flatMap(({ file, data }) =>
     (data as RuleFile).rules.map((rule): RuleDefinition & { file: string } => ({ ...rule, file })));
   const checksum = checksumOf(files);
-  return { catalog: catalogData, rules, checksum, version: versionOf(catalogData.label, checksum), files, language };
+  const drills = drillData.map(({ file, data }): DrillScenario => {
+    const { $schema: _s, ...scenario } = data as DrillScenario & { $schema?: string };
+    return { ...scenario, file };
+  });
+  return { catalog: catalogData, rules, checksum, version: versionOf(catalogData.label, checksum), files, language, drills };
 }
 
 /** The business calendar itself accepts the catalog's calendar (a last guard: the checks cover it). */
@@ -193,7 +209,7 @@ function readText(dir: string, file: string, problems: RuleProblem[]): string | 
 }
 
 /** `*.json` under `sub`, recursively, as sorted pack-relative posix paths. */
-function listJsonFiles(dir: string, sub: string, problems: RuleProblem[]): string[] {
+function listJsonFiles(dir: string, sub: string, problems: RuleProblem[], required = true): string[] {
   const found: string[] = [];
   const walk = (rel: string) => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
@@ -208,7 +224,7 @@ function listJsonFiles(dir: string, sub: string, problems: RuleProblem[]): strin
     problems.push({ file: `${sub}/`, pointer: '', message: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
     return [];
   }
-  if (found.length === 0) problems.push({ file: `${sub}/`, pointer: '', message: 'holds no rule files (*.json)' });
+  if (found.length === 0 && required) problems.push({ file: `${sub}/`, pointer: '', message: 'holds no rule files (*.json)' });
   return found.sort();
 }
 

@@ -90,6 +90,8 @@ export interface CatalogRefundStep {
   approval: boolean;
   /** May this step return the request to customer service (财务退回)? */
   canReturn: boolean;
+  /** In a drill this step moves no real money: a drill refund's step records SIMULATED (PAYOUT). */
+  simulatedInDrills?: boolean;
   /** Time limit for this step, counted from when it became pending (or from `dueFrom`'s start). */
   due?: Duration;
   /**
@@ -165,6 +167,8 @@ export interface Catalog {
   shiftHandover?: CatalogShiftHandover;
   /** After-sales remedy kinds, code → steps; none when absent. */
   remedyKinds?: Record<string, CatalogRemedyKind>;
+  /** The procedures drills exercise (预案演练), code → label and how often each is due a drill. */
+  drillProcedures?: Record<string, { label: string; drillEvery?: { months: number } }>;
 }
 
 /**
@@ -228,6 +232,26 @@ export interface RulePack {
   files: Record<string, string>;
   /** The condition language the pack was checked in (json-rules-engine's built-ins when absent). */
   language?: ConditionLanguage;
+  /** Drill scenarios (`drills/*.json`), by file name order; none when the pack has no drills. */
+  drills?: DrillScenario[];
+}
+
+/** One step of a drill scenario, injected `offsetMinutes` after the drill starts. */
+export type DrillStep =
+  | { id: string; offsetMinutes: number; report: Record<string, unknown> }
+  | { id: string; offsetMinutes: number; amend: { step: string; note: string } & Record<string, unknown> };
+
+/**
+ * A drill scenario (预案演练脚本): a timeline of reports and amendments. What the team must do
+ * and by when is never written here: it comes from the live rules when the drill runs.
+ */
+export interface DrillScenario {
+  code: string;
+  label: string;
+  procedure: string;
+  description?: string;
+  steps: DrillStep[];
+  file: string;
 }
 
 /**

@@ -183,7 +183,8 @@ export class WebhookEventListeners implements IncidentWriteListener, RefundWrite
         },
       });
     }
-    if (!before.entity.paidAt && r.paidAt) {
+    // A drill's simulated payout (the pack's simulatedInDrills) never tells the money side it paid.
+    if (!before.entity.paidAt && r.paidAt && !r.drill) {
       await this.outbox.add(em, {
         type: 'refund.paid',
         incidentId: r.incidentId,

@@ -81,6 +81,7 @@ describe('remedies over GraphQL', () => {
     // 11:00 Monday + 5 working days = 11:00 the next Monday.
     expect(v.steps[1].dueAt).toBe('2026-11-30T03:00:00.000Z');
     v = await advanced(h.keys.TECH, r.id, 'REPAIRED');
+    expect(v).toMatchObject({ currentStep: 'CUSTOMER_CONFIRMED', version: 3 });
     v = await advanced(h.keys.AGENT, r.id, 'CUSTOMER_CONFIRMED', { note: '客户确认已修好' });
     expect(v).toMatchObject({ status: 'COMPLETED', currentStep: null, version: 4 });
     expect(v.completedAt).not.toBeNull();
