@@ -5,9 +5,9 @@
  * decides exactly as the engine does on every input it measures (the policy fields; a
  * hand-written function has no fired rules to explain).
  *
- * Where the shipped pack and the written policy differ, this follows the pack (the bench
- * measures the same work): OVERCHARGE does not notify SUPERVISING_LEADER and no rule requires
- * ARRANGE_REMEDY. "Immediately" is the report time (the catalog's `immediate`).
+ * It follows the shipped pack: "immediately" is 5 minutes after the report (the catalog's
+ * `immediately`), the survey has no due time until the incident is resolved, and evidence is kept
+ * 30 days from when the incident occurred (else the report).
  */
 import type { BusinessCalendar } from '../src/calendar/business-calendar';
 import type { DecisionInput } from '../src/rules/rule-engine';
@@ -64,7 +64,9 @@ const ACTIONS = [
   'INFORM_CUSTOMERS_OF_DELAY',
   'START_MANUAL_PROCESSING',
   'APOLOGIZE',
+  'REFUND_REQUEST',
   'REFUND',
+  'ARRANGE_REMEDY',
   'ACCOUNTABILITY_REVIEW',
   'WRITTEN_REPORT',
   'CARE_VISIT',
@@ -75,6 +77,7 @@ const ACTIONS = [
 const A = Object.fromEntries(ACTIONS.map((a, i) => [a, 1 << i])) as Record<string, number>;
 
 const MINUTE = 60_000;
+const SURVEY_AFTER_RESOLUTION = { workingDays: 2 };
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const FULL_CHAIN = ['CS_REVIEW', 'TECH_VERIFY', 'CASHIER_CHECK', 'ACCOUNTANT_REVIEW', 'FINANCE_DIRECTOR_APPROVAL', 'PAYOUT', 'CUSTOMER_NOTIFIED'];
@@ -100,7 +103,7 @@ export function decideByHand(input: DecisionInput, repeats: number, calendar: Bu
       if (subtype === 'FUNCTION_FAILURE' || subtype === 'SERIOUS_DEFECT') raise(SERIOUS);
       owner = 'AFTER_SALES';
       notify |= D.TECH_SUPPORT | D.QUALITY;
-      actions |= A.SATISFACTION_SURVEY;
+      actions |= A.ARRANGE_REMEDY | A.SATISFACTION_SURVEY;
       chain = FINANCE_CHAIN;
       break;
     case 'SERVICE':
@@ -110,12 +113,12 @@ export function decideByHand(input: DecisionInput, repeats: number, calendar: Bu
       break;
     case 'ORDER_ERROR':
       notify |= D.SALES;
-      actions |= A.APOLOGIZE | A.SATISFACTION_SURVEY;
+      actions |= A.APOLOGIZE | A.ARRANGE_REMEDY | A.SATISFACTION_SURVEY;
       chain = FINANCE_CHAIN;
       break;
     case 'PAYMENT_FAULT':
       notify |= D.TECH_SUPPORT | D.FINANCE;
-      actions |= A.REFUND | A.SATISFACTION_SURVEY;
+      actions |= A.REFUND_REQUEST | A.REFUND | A.SATISFACTION_SURVEY;
       chain = FULL_CHAIN;
       break;
     case 'LOGISTICS':
@@ -124,6 +127,7 @@ export function decideByHand(input: DecisionInput, repeats: number, calendar: Bu
         notify |= D.FINANCE;
       }
       if (subtype === 'DAMAGED' || subtype === 'TRANSPORT_ACCIDENT') raise(URGENT);
+      if (subtype === 'DAMAGED' || subtype === 'LOST' || subtype === 'TRANSPORT_ACCIDENT') actions |= A.ARRANGE_REMEDY;
       owner = 'LOGISTICS';
       notify |= D.CUSTOMER_SERVICE;
       actions |= A.SATISFACTION_SURVEY;
@@ -132,7 +136,7 @@ export function decideByHand(input: DecisionInput, repeats: number, calendar: Bu
     case 'OVERCHARGE':
       raise(SERIOUS);
       owner = 'FINANCE';
-      notify |= D.CUSTOMER_SERVICE | D.SALES;
+      notify |= D.CUSTOMER_SERVICE | D.SALES | D.SUPERVISING_LEADER;
       actions |= A.APOLOGIZE | A.REFUND | A.ACCOUNTABILITY_REVIEW | A.SATISFACTION_SURVEY;
       chain = FINANCE_CHAIN;
       break;
@@ -250,7 +254,8 @@ export function decideByHand(input: DecisionInput, repeats: number, calendar: Bu
     if (!(actions & (1 << i))) continue;
     const code = ACTIONS[i];
     const action: DecidedAction = { code, dueAt: dueOf(code, category, input.reportedAt, at, calendar) };
-    if (code === 'PRESERVE_CCTV') action.retainUntil = new Date(at + 30 * DAY);
+    if (code === 'SATISFACTION_SURVEY') action.dueAfterResolution = SURVEY_AFTER_RESOLUTION;
+    if (code === 'PRESERVE_CCTV') action.retainUntil = new Date((input.occurredAt ?? input.reportedAt).getTime() + 30 * DAY);
     decided.push(action);
   }
   const [acknowledgeBy, resolveBy] = deadlines(level, input.reportedAt, at, calendar);
@@ -273,7 +278,10 @@ function dueOf(code: string, category: string, from: Date, at: number, calendar:
     case 'APOLOGIZE':
       return new Date(at + HOUR);
     case 'INFORM_CUSTOMERS_OF_DELAY':
+    case 'REFUND_REQUEST':
       return new Date(at + 10 * MINUTE);
+    case 'ARRANGE_REMEDY':
+      return calendar.addWorkingDays(from, 1);
     case 'PUBLIC_STATEMENT':
       return new Date(at + 4 * HOUR);
     case 'REFUND':
@@ -287,7 +295,7 @@ function dueOf(code: string, category: string, from: Date, at: number, calendar:
     case 'SATISFACTION_SURVEY':
       return null;
     default:
-      return new Date(at);
+      return new Date(at + 5 * MINUTE); // immediately
   }
 }
 
