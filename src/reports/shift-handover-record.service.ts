@@ -3,6 +3,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Actor } from '../auth/actor';
 import { CAN } from '../auth/actor';
 import { ApiKeyEntity } from '../auth/api-key.entity';
+import { StaffMemberEntity } from '../people/staff-member.entity';
 import type { Clock } from '../common/clock';
 import { badInput, conflict, forbidden, notFound } from '../common/errors';
 import { parseId } from '../common/cursor';
@@ -96,7 +97,7 @@ export class ShiftHandoverRecordService {
     await this.tx.run(async (em) => {
       const record = await em.findOneBy(ShiftHandoverRecordEntity, { id });
       if (!record) throw notFound('shift handover record');
-      if (record.handedOverTo !== actor.name) throw forbidden(`only ${record.handedOverTo}, to whom it was handed over, acknowledges it`);
+      if (!isRecipient(record.handedOverTo, actor)) throw forbidden(`only ${record.handedOverTo}, to whom it was handed over, acknowledges it`);
       const res = await em
         .createQueryBuilder()
         .update(ShiftHandoverRecordEntity)
@@ -172,10 +173,24 @@ function checkInput(input: HandOverInput, actor: Actor, now: Date): Form {
 }
 
 /** The 接交人 must be a key in use that may acknowledge a handover. */
+/**
+ * Who takes over (接交人): an active staff member, named by id or employee number, or an API key,
+ * by name — either with a role that may take over a shift.
+ */
 async function checkRecipient(em: EntityManager, name: string): Promise<void> {
+  const mayTakeOver = (roles: string) => roles.split(',').some((r) => (CAN.shiftHandover as readonly string[]).includes(r.trim()));
+  const staff = /^\d{1,15}$/.test(name)
+    ? ((await em.findOneBy(StaffMemberEntity, { id: Number(name) })) ?? (await em.findOneBy(StaffMemberEntity, { employeeNo: name })))
+    : await em.findOneBy(StaffMemberEntity, { employeeNo: name });
+  if (staff?.active && mayTakeOver(staff.roles)) return;
   const key = await em.findOneBy(ApiKeyEntity, { name });
-  const roles = key?.roles.split(',').map((r) => r.trim()) ?? [];
-  if (!key || key.revokedAt || !roles.some((r) => (CAN.shiftHandover as readonly string[]).includes(r))) {
+  if (!key || key.revokedAt || !mayTakeOver(key.roles)) {
     throw badInput('input.handedOverTo', `"${name.slice(0, 64)}" is nobody who may take over a shift`);
   }
+}
+
+/** Is `actor` the one a handover was handed over to: the key by name, or the staff member by id or employee number? */
+function isRecipient(handedOverTo: string, actor: Actor): boolean {
+  if (handedOverTo === actor.name) return true;
+  return !!actor.staff && (handedOverTo === String(actor.staff.id) || handedOverTo === actor.staff.employeeNo);
 }

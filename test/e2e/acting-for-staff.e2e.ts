@@ -119,4 +119,33 @@ describe('integrations acting for staff (X-Triage-Employee)', () => {
     const res = await gqlAs(h, erpStaff, 'F03', ME);
     expect(res.errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
+  it('hands a shift over to a staff member (接交人 by employee number), who alone acknowledges it, through the ERP acting for them', async () => {
+    await addStaff(h, [
+      { employeeNo: 'C01', name: '钱七', department: 'CUSTOMER_SERVICE', roles: ['CS_LEAD'] },
+      { employeeNo: 'T01', name: '孙八', department: 'TECH_SUPPORT', roles: ['TECH'] },
+    ]);
+    const input = {
+      from: '2026-10-12T00:00:00Z',
+      to: '2026-10-12T02:00:00Z',
+      shift: 'DAY',
+      handedOverTo: 'C01',
+      attendance: { expected: 2, present: 2 },
+      completedWork: ['交接'],
+      cleaningDone: true,
+    };
+    const handed = await gqlAs(h, erpStaff, 'A01', 'mutation($i: HandOverShiftInput!) { handOverShift(input: $i) { id handedOverTo } }', { i: input });
+    expect(handed.errors).toBeUndefined();
+    expect(handed.data.handOverShift.handedOverTo).toBe('C01');
+    const id = handed.data.handOverShift.id;
+    const ACK = 'mutation($id: ID!) { acknowledgeShiftHandover(id: $id) { id acknowledgedAt } }';
+    expect((await gqlAs(h, erpStaff, 'A01', ACK, { id })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect((await h.gql(h.keys.CS_LEAD, ACK, { id })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const ack = await gqlAs(h, erpStaff, 'C01', ACK, { id });
+    expect(ack.errors).toBeUndefined();
+    expect(ack.data.acknowledgeShiftHandover.acknowledgedAt).not.toBeNull();
+    const bad = await gqlAs(h, erpStaff, 'A01', 'mutation($i: HandOverShiftInput!) { handOverShift(input: $i) { id } }', {
+      i: { ...input, handedOverTo: 'T01' }, // TECH takes over no shift
+    });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.handedOverTo' });
+  });
 });
