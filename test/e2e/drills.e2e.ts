@@ -101,9 +101,9 @@ describe('drills', () => {
     const incident = (await ok(h.keys.AGENT, INCIDENT, { id: incidentId })).incident;
     expect(incident).toMatchObject({ drill: true, source: 'drill', outageMinutes: 10 });
     expect(incident.actions.map((a: any) => a.code)).not.toContain('INFORM_CUSTOMERS_OF_DELAY');
-    // Webhooks carry the drill flag the notifications turn into 【演练】.
+    // Webhooks carry the drill flag and the 【演练】 mark the notifications show too.
     const reported = (await outbox()).find((e) => e.type === 'incident.reported' && e.incidentId === incidentId)!;
-    expect(reported.data).toMatchObject({ drill: true, source: 'drill' });
+    expect(reported.data).toMatchObject({ drill: true, source: 'drill', mark: '【演练】' });
 
     // The team acknowledges at 10:03; a second pass in between injects nothing twice.
     h.clock.set(local('2026-11-23T10:03'));
