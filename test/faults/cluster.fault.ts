@@ -36,7 +36,11 @@ describe('WORKERS=2', () => {
     cliRun(db.url, ['migrate']);
     key = apiKey(db.url, 'cluster-erp', 'INTEGRATION', 'erp');
     // No webhook worker: the outbox backlog then equals the reports made, a figure to check sums against.
-    server = new ServerProcess({ DATABASE_URL: db.url, WORKERS: '2', WEBHOOK_INTERVAL_MS: '0', ESCALATION_INTERVAL_MS: '0' }, ['serve']);
+    // The operation name the load sends is labelled as it is only when configured (else 'other').
+    server = new ServerProcess(
+      { DATABASE_URL: db.url, WORKERS: '2', WEBHOOK_INTERVAL_MS: '0', ESCALATION_INTERVAL_MS: '0', METRICS_OPERATION_NAMES: 'Report' },
+      ['serve'],
+    );
     await server.start();
     // /readyz answered once the first worker listens; the second follows.
     for (let i = 0; i < 40 && !/^triage_rule_pack_info\{[^}]*\} 2$/m.test(await scrape()); i++) await sleep(250);
