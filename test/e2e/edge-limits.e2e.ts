@@ -82,7 +82,9 @@ describe('documents refused before they run', () => {
         .map((l) => l.replace(/ [^ ]+$/, ''))
         .filter((l) => !/process|_seconds_(sum|count|bucket)|_bytes|triage_http/.test(l));
     expect(series(after).sort()).toEqual(series(before).sort());
-    expect(after.length).toBeLessThan(before.length + 2_000);
+    // Counters, histogram buckets and process gauges grow by a digit here and there; one label per
+    // request would add 200 KB each.
+    expect(after.length).toBeLessThan(before.length + 20_000);
     // The schema's own operation names stay as they are.
     await post(h, h.keys.ANALYST, { query: 'query activeRuleSet { activeRuleSet { version } }' });
     expect(await scrape()).toMatch(/operation="activeRuleSet"/);
