@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { CAN } from '../auth/actor';
 import { actorOf, GqlContext } from '../graphql/context';
-import { IncidentDecisionEntity } from './incident-decision.entity';
 import { AmendIncidentInput } from './incident-lifecycle.objects';
 import { DecisionGql, IncidentGql } from './incident.objects';
 import { incidentGql, storedDecisionGql } from './incident.mapper';
@@ -38,7 +37,7 @@ export class IncidentLifecycleResolver {
     if (!incident.amendedAt) return [incident.decision];
     const catalog = ctx.services.ruleSets.current().engine.pack.catalog;
     const now = ctx.services.clock.now();
-    const rows = await ctx.services.ds.manager.find(IncidentDecisionEntity, { where: { incidentId: Number(incident.id) }, order: { seq: 'ASC' } });
+    const rows = await ctx.services.incidentReader.decisions(Number(incident.id));
     return rows.map((r) => storedDecisionGql(r.decision, r.decidedAt, catalog, now, undefined, undefined, actorOf(ctx)));
   }
 }

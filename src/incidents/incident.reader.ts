@@ -8,6 +8,7 @@ import { newestFirstPage } from '../database/keyset-page';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import { IncidentEventEntity } from './incident-event.entity';
+import { IncidentDecisionEntity } from './incident-decision.entity';
 import type { IncidentFilter } from './incident.inputs';
 
 /** An incident with its required actions, as read models and resolvers need it. */
@@ -96,6 +97,11 @@ export class IncidentReader {
         source: actor.source,
       })
       .getCount();
+  }
+
+  /** Every decision kept for an incident (the one at the report, then one per amendment), oldest first. */
+  async decisions(incidentId: number): Promise<IncidentDecisionEntity[]> {
+    return this.ds.manager.find(IncidentDecisionEntity, { where: { incidentId }, order: { seq: 'ASC' } });
   }
 
   async history(incidentId: number): Promise<IncidentEventEntity[]> {
