@@ -32,6 +32,7 @@ describe('the fact registry', () => {
     expect(() => new FactRegistry([...FACT_DECLARATIONS, FACT_DECLARATIONS[0]])).toThrow('declared twice');
     expect(() => new FactRegistry([{ name: 'no-dash', type: 'string', origin: 'dynamic', label: { zh: '', en: '' } }])).toThrow('camelCase');
     expect(() => new FactRegistry([{ name: 'x', type: 'string', origin: 'report', label: { zh: '', en: '' } }])).toThrow('declare their input');
+    expect(() => new FactRegistry([{ ...VIP_LINE, field: 'customer.vipLine' }])).toThrow('top of the report');
   });
 
   it("is what the shipped rule-test schema gives as a case's input (the loader puts it in; editors read the file)", () => {

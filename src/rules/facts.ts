@@ -206,6 +206,7 @@ export class FactRegistry {
       if (byName.has(d.name)) throw new Error(`fact "${d.name}" is declared twice`);
       if ((d.origin === 'report') !== (d.input !== undefined)) throw new Error(`fact "${d.name}": report facts, and only they, declare their input`);
       if (d.input?.kind === 'yuan' && d.type !== 'number') throw new Error(`fact "${d.name}": yuan is a number fact`);
+      if (d.amendable && `${d.field ?? ''}${d.stored ?? ''}`.includes('.')) throw new Error(`fact "${d.name}": an amendable fact sits at the top of the report`);
       byName.set(d.name, d);
     }
     this.declarations = declarations;
