@@ -124,8 +124,7 @@ function App() {
   else if (route.startsWith('/incidents/')) {
     const id = decodeURIComponent(route.slice('/incidents/'.length));
     page = <IncidentPage key={id} id={id} />;
-  }
-  else if (route === '/work') page = <MyWork />;
+  } else if (route === '/work') page = <MyWork />;
   else if (route === '/reports') page = <Reports />;
   else if (route === '/handover') page = <HandoverPage />;
   else if (route === '/drills') page = <DrillsPage />;

@@ -10,7 +10,9 @@ describe('staff sign-in configuration (OIDC_*)', () => {
       jwksCooldownMs: 30_000,
       clientId: null,
     });
-    expect(loadConfig({ OIDC_ISSUER: 'https://id.example.com/', OIDC_AUDIENCE: 'triage', OIDC_CLIENT_ID: 'triage-console' }).oidc?.clientId).toBe('triage-console');
+    expect(loadConfig({ OIDC_ISSUER: 'https://id.example.com/', OIDC_AUDIENCE: 'triage', OIDC_CLIENT_ID: 'triage-console' }).oidc?.clientId).toBe(
+      'triage-console',
+    );
   });
 
   it('refuses an issuer without an audience, a non-URL issuer, an audience alone', () => {

@@ -210,7 +210,8 @@ function readOidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig 
   const employeeClaim = env.OIDC_EMPLOYEE_CLAIM?.trim() || 'sub';
   if (!/^[\w.:-]{1,128}$/.test(employeeClaim)) problems.push(`OIDC_EMPLOYEE_CLAIM="${employeeClaim}" must be a claim name`);
   const clientId = env.OIDC_CLIENT_ID?.trim() || null;
-  if (clientId && !/^[\x21-\x7e]{1,200}$/.test(clientId)) problems.push(`OIDC_CLIENT_ID="${clientId}" must be a client id of printable characters without spaces`);
+  if (clientId && !/^[\x21-\x7e]{1,200}$/.test(clientId))
+    problems.push(`OIDC_CLIENT_ID="${clientId}" must be a client id of printable characters without spaces`);
   return { issuer: issuer.replace(/\/+$/, ''), audience: audience ?? '', employeeClaim, jwksCooldownMs, clientId };
 }
 

@@ -16,7 +16,15 @@ import { addStaff } from './support/staff-requests';
  */
 const root = path.join(__dirname, '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const AUDIENCE = 'https://triage.example.com/graphql';
 const SHOTS = path.join(root, 'test-results', 'console');
 const haveChromium = fs.existsSync(CHROMIUM);

@@ -138,7 +138,9 @@ export function DrillsPage() {
               class="card"
               onSubmit={(e) => {
                 e.preventDefault();
-                void run(() => gql(Schedule, { scenario: scenario || data.drillScenarios[0]?.code, startsAt: startsAt ? new Date(startsAt).toISOString() : null }));
+                void run(() =>
+                  gql(Schedule, { scenario: scenario || data.drillScenarios[0]?.code, startsAt: startsAt ? new Date(startsAt).toISOString() : null }),
+                );
               }}
             >
               <h3>{t('安排演练')}</h3>
@@ -252,7 +254,13 @@ function DrillReport({ runId }: { runId: string }) {
                 }
               }}
             >
-              <input aria-label={t('改进措施')} placeholder={t('改进措施')} value={improvements} onInput={(e) => setImprovements(e.currentTarget.value)} required />
+              <input
+                aria-label={t('改进措施')}
+                placeholder={t('改进措施')}
+                value={improvements}
+                onInput={(e) => setImprovements(e.currentTarget.value)}
+                required
+              />
               <button type="submit">{t('签署演练总结')}</button>
             </form>
           )}
@@ -261,4 +269,3 @@ function DrillReport({ runId }: { runId: string }) {
     </div>
   );
 }
-

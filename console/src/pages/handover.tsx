@@ -205,20 +205,20 @@ function HandOverForm({ from, to, onDone }: { from: string; to: string; onDone: 
             <option value={s}>{t(SHIFT_ZH[s])}</option>
           ))}
         </select>
-        <input name="handedOverTo" aria-label={t('接班人')} placeholder={t('接班人')} value={handedOverTo} onInput={(e) => setTo(e.currentTarget.value)} required />
+        <input
+          name="handedOverTo"
+          aria-label={t('接班人')}
+          placeholder={t('接班人')}
+          value={handedOverTo}
+          onInput={(e) => setTo(e.currentTarget.value)}
+          required
+        />
       </div>
       <div class="row attendance">
         {ATT.map(([k, zh]) => (
           <label class="inline">
             {t(zh)}
-            <input
-              type="number"
-              min={0}
-              name={k}
-              value={att[k]}
-              onInput={(e) => setAtt({ ...att, [k]: Number(e.currentTarget.value) })}
-              style="width: 4.5em"
-            />
+            <input type="number" min={0} name={k} value={att[k]} onInput={(e) => setAtt({ ...att, [k]: Number(e.currentTarget.value) })} style="width: 4.5em" />
           </label>
         ))}
       </div>

@@ -164,7 +164,19 @@ export function RemedyCard({ r, now, onDone, showIncident = false }: { r: WorkRe
 }
 
 /** An incident's remedies, and a new one of a kind its decision allows. */
-export function RemediesBox({ incidentId, allowed, remedies, now, onDone }: { incidentId: string; allowed: string[]; remedies: WorkRemedy[]; now: number; onDone: () => void }) {
+export function RemediesBox({
+  incidentId,
+  allowed,
+  remedies,
+  now,
+  onDone,
+}: {
+  incidentId: string;
+  allowed: string[];
+  remedies: WorkRemedy[];
+  now: number;
+  onDone: () => void;
+}) {
   const [kind, setKind] = useState(allowed[0] ?? '');
   const [items, setItems] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -201,4 +213,3 @@ export function RemediesBox({ incidentId, allowed, remedies, now, onDone }: { in
     </div>
   );
 }
-

@@ -305,8 +305,8 @@ export function Reports() {
                       {t('存档')}
                     </button>
                     <span class="muted">
-                      {monthly.data!.monthlyRefundReport.signOffs
-                        .filter((s) => s.table === f.table)
+                      {monthly
+                        .data!.monthlyRefundReport.signOffs.filter((s) => s.table === f.table)
                         .map((s) => `${s.stage === 'REVIEWED' ? t('审核') : t('存档')}: ${s.actor} ${fmtTime(s.at)}`)
                         .join(' · ')}
                     </span>
