@@ -121,7 +121,7 @@ function Chart({ option, name }: { option: echarts.EChartsCoreOption; name: stri
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const chart = echarts.init(el.current!);
-    chart.setOption(option);
+    chart.setOption({ animation: false, ...option }); // drawn at once: an office screen, and a screenshot, see the figures as they are
     const onResize = () => chart.resize();
     addEventListener('resize', onResize);
     return () => {
