@@ -45,6 +45,8 @@ if (!haveChromium) {
   /** Signs in with a key; the header then shows the key's name and roles, as the server says (`me`). */
   const signIn = async (key: string) => {
     await page.goto(`${h.app.url}/console/`);
+    // Signed in already (the header's name comes once `me` answers), or the sign-in form.
+    await page.locator('[data-testid="who"], input[name="apiKey"]').first().waitFor();
     if (await page.locator('[data-testid="who"]').count()) await page.getByRole('button', { name: '退出' }).click();
     await page.locator('input[name="apiKey"]').fill(key);
     await page.getByRole('button', { name: '用密钥登录' }).click();
