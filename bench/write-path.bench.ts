@@ -8,6 +8,8 @@
  *     [--profile DIR]   (V8 CPU profiles of the service processes, for finding the costs)
  *     [--env KEY=VALUE]  (more environment for the service, repeatable)
  *     [--quick]          (3 s runs, targets not judged)
+ *     [--stages]         (the service's CPU per request by stage — HTTP, auth, parse/validate, resolver,
+ *                         validation, decision, SQL, answer — from a CPU profile of each measured run)
  * Exits 1 when a target is missed (or an acknowledged incident is missing).
  *
  * A GraphQL error still answers HTTP 200, so every run also counts the rows actually stored.
@@ -34,6 +36,7 @@ import { toStoredDecision } from '../src/incidents/incident.types';
 import type { ReportIncidentInput } from '../src/incidents/incident.inputs';
 import { SOURCE, TEMPLATES, WorkloadBuilder } from './write-path.workload';
 import type { CeilingTemplate } from './write-path.ceiling';
+import { printStages, readProfile, stagesOf } from './support/cpu-stages';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -53,6 +56,8 @@ interface Options {
   serviceEnv: Record<string, string>;
   /** A smoke run (npm run bench -- --quick): short runs, targets not judged. */
   quick: boolean;
+  /** Print the service's CPU per request by stage (from a CPU profile of its measured runs: --stages). */
+  stages: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -73,7 +78,8 @@ function parseArgs(argv: string[]): Options {
     warmupSeconds: Number(get('warmup') ?? (quick ? 1 : 3)),
     // A database of its own per run: two runs at once must not drop each other's.
     mariadbUrl: get('mariadb-url') ?? `mariadb://root@127.0.0.1:3306/triage_bench_${process.pid}`,
-    profileDir: get('profile') ? path.resolve(get('profile')!) : null,
+    profileDir: get('profile') ? path.resolve(get('profile')!) : argv.includes('--stages') ? fs.mkdtempSync(path.join(os.tmpdir(), 'triage-bench-prof-')) : null,
+    stages: argv.includes('--stages'),
     serviceEnv: Object.fromEntries(argv.flatMap((a, i) => (a === '--env' && argv[i + 1]?.includes('=') ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : []))),
   };
   if (!(opts.seconds > 0) || opts.connections.some((c) => !(c > 0)) || opts.workers.some((w) => !(w >= 1)))
@@ -379,7 +385,11 @@ interface RunResult {
   errorSamples: string[];
   /** An authenticated `{ __typename }` run: nothing stored; CPU is per answered request. */
   noop?: boolean;
+  /** The measured run's span on CLOCK_MONOTONIC (µs), the clock of V8's CPU profiles. */
+  window: { fromMicros: number; toMicros: number };
 }
+
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** The authenticated request that writes nothing: what one GraphQL request costs before any work. */
 const NOOP_BODY = JSON.stringify({ query: '{ __typename }' });
@@ -392,7 +402,7 @@ async function load(
   run: string,
   fixedBody?: string,
 ): Promise<
-  Omit<RunResult, 'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy'>
+  Omit<RunResult, 'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy' | 'window'>
 > {
   const builder = new WorkloadBuilder(run, crypto.randomInt(1, 2 ** 31));
   let gqlErrors = 0;
@@ -459,7 +469,9 @@ async function measured(
   let rssMax = rssBefore;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(server.child.pid!))), 1000);
   try {
+    const fromMicros = monotonicMicros();
     const r = await load(server, token, connections, opts.seconds, run, noop ? NOOP_BODY : undefined);
+    const toMicros = monotonicMicros();
     await sleep(200); // answers in flight land
     const after = await db.counts();
     const rssAfter = rssMb(server.child.pid!);
@@ -470,6 +482,7 @@ async function measured(
     return {
       noop,
       ...r,
+      window: { fromMicros, toMicros },
       what,
       db: db.kind,
       workers,
@@ -571,9 +584,9 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   for (const reads of [false, true]) {
     await contender(async (db, token) => {
       const port = await freePort();
-      const profile = opts.profileDir
-        ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=ceiling${reads ? '-reads' : ''}.${process.pid}.cpuprofile`]
-        : [];
+      const profileName = `ceiling${reads ? '-reads' : ''}-${kind}.${process.pid}.cpuprofile`;
+      const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${profileName}`] : [];
+      const runs: RunResult[] = [];
       const server = await startProcess(
         [...profile, CEILING],
         {
@@ -603,6 +616,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
           );
           (reads ? sameSql : ceilings).set(c, r);
           results.push(r);
+          runs.push(r);
           printRow(r, reads ? ceilings.get(c) : undefined);
         }
         if (reads) {
@@ -618,11 +632,13 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
             true,
           );
           results.push(r);
+          runs.push(r);
           printRow(r, undefined);
         }
       } finally {
         await stopProcess(server);
       }
+      if (opts.stages && reads) printRunStages(path.join(opts.profileDir!, profileName), runs);
     });
   }
 
@@ -634,7 +650,9 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
     }
     await contender(async (db, token) => {
       const port = await freePort();
-      const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
+      const profileName = `service-${kind}-w${workers}.${process.pid}.cpuprofile`;
+      const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${profileName}`] : [];
+      const runs: RunResult[] = [];
       const server = await startProcess(
         [...profile, CLI, 'serve'],
         {
@@ -665,6 +683,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
             `s${workers}-${c}-${crypto.randomBytes(2).toString('hex')}`,
           );
           results.push(r);
+          runs.push(r);
           printRow(r, ceilings.get(c), sameSql.get(c));
         }
         if (workers === 1) {
@@ -680,6 +699,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
             true,
           );
           results.push(r);
+          runs.push(r);
           printRow(r, undefined);
         }
       } catch (e) {
@@ -687,9 +707,24 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
       } finally {
         await stopProcess(server);
       }
+      if (opts.stages && workers === 1) printRunStages(path.join(opts.profileDir!, profileName), runs);
     });
   }
   return results;
+}
+
+/** Each measured run's CPU per request by stage, from the profile its process wrote on exit. */
+function printRunStages(file: string, runs: RunResult[]) {
+  if (!fs.existsSync(file)) {
+    console.log(`    (no CPU profile at ${file})`);
+    return;
+  }
+  const profile = readProfile(file);
+  for (const r of runs) {
+    const requests = r.noop ? r.acked : r.stored.incidents;
+    console.log(`  ${r.what} @ ${r.connections} (profiled, so slower than the row above; read the split):`);
+    printStages(stagesOf(profile, r.window), requests, '    ', !r.noop);
+  }
 }
 
 function poolOf(url: string): number {
