@@ -723,7 +723,7 @@ function printRunStages(file: string, runs: RunResult[]) {
   for (const r of runs) {
     const requests = r.noop ? r.acked : r.stored.incidents;
     console.log(`  ${r.what} @ ${r.connections} (profiled, so slower than the row above; read the split):`);
-    printStages(stagesOf(profile, r.window), requests, '    ', !r.noop);
+    printStages(stagesOf(profile, r.window), requests, '    ');
   }
 }
 

@@ -32,6 +32,7 @@ export const STAGES = [
   'auth',
   'parse/validate',
   'Apollo pipeline',
+  'GraphQL execution',
   'resolver',
   'input validation',
   'decision',
@@ -56,7 +57,8 @@ const RULES: Array<[Stage, RegExp]> = [
   ],
   ['metrics/logs', /\/src\/observability\/|\/node_modules\/(prom-client|pino|tdigest|bintrees)\//],
   ['answer', /\/node_modules\/@apollo\/server\/dist\/cjs\/runHttpQuery|prettyJSONStringify|\/node_modules\/graphql\/execution\/execute\.js.*complete(Leaf|Object|List)|\/src\/graphql\/format-error/],
-  ['resolver', /\/node_modules\/(type-graphql|graphql|dataloader)\/|\/src\/(incidents|webhooks|escalation|refunds|remedies|reports|people|drills|idempotency|rulesets)\/|\/src\/graphql\/|\/src\/services/],
+  ['GraphQL execution', /\/node_modules\/(type-graphql|graphql|dataloader)\/|\/src\/graphql\/request-state/],
+  ['resolver', /\/src\/(incidents|webhooks|escalation|refunds|remedies|reports|people|drills|idempotency|rulesets)\/|\/src\/graphql\/|\/src\/services/],
   ['Apollo pipeline', /\/node_modules\/@apollo\/|\/node_modules\/@graphql-tools\//],
   ['HTTP', /^node:(_http|http|net|stream|internal\/(streams|http|stream_base|net|js_stream))|\/src\/http\/|^node:events|\(program\)/],
 ];
