@@ -6,7 +6,7 @@
  * 32 connections and a few scheduler ticks.
  *
  *   npm run build && node dist/bench/heap.bench.js [--counts 1000,1000000] [--seconds 20]
- *     [--mariadb-url mariadb://root@127.0.0.1:3306/triage_bench_heap_<pid>]
+ *     [--mariadb-url mariadb://root@127.0.0.1:3306/triage_bench_heap_<pid>] [--quick]
  * Exits 1 when the largest count's heap is more than 10% above the smallest's.
  */
 import 'reflect-metadata';
@@ -172,8 +172,11 @@ async function main() {
     await child(option('url', ''), Number(option('count', '0')));
     return;
   }
-  const counts = option('counts', '1000,1000000').split(',').map(Number);
-  const seconds = Number(option('seconds', '20'));
+  const quick = process.argv.includes('--quick'); // a smoke run: small counts
+  const counts = option('counts', quick ? '1000,20000' : '1000,1000000')
+    .split(',')
+    .map(Number);
+  const seconds = Number(option('seconds', quick ? '5' : '20'));
   const url = option('mariadb-url', `mariadb://root@127.0.0.1:3306/triage_bench_heap_${process.pid}`);
   console.log(`# Heap of the serving process against the incidents stored (MariaDB; ${seconds} s of reports at 32 connections, then GC)`);
   console.log(

@@ -8,8 +8,9 @@
  *     [--profile DIR]   (V8 CPU profiles of the service processes, for finding the costs)
  *     [--env KEY=VALUE]  (more environment for the service, repeatable)
  *     [--quick]          (3 s runs, targets not judged)
- *     [--rss-curve]      (each service run's RSS over time, judged flat within 10% after its first tenth;
- *                         the memory target: --db mariadb --seconds 600 --connections 32 --workers 1 --rss-curve)
+ *     [--rss-curve]      (each service run's RSS over time, judged flat within 10% after its first tenth; the
+ *                         memory target: --seconds 600 --connections 32 --workers 1 --rss-curve --service-only)
+ *     [--service-only]   (no ceiling and no no-op runs)
  *     [--stages]         (the service's CPU per request by stage — HTTP, auth, parse/validate, resolver,
  *                         validation, decision, SQL, answer — from a CPU profile of each measured run)
  * Exits 1 when a target is missed (or an acknowledged incident is missing).
@@ -62,6 +63,8 @@ interface Options {
   stages: boolean;
   /** Print each service run's RSS curve and judge it flat (--rss-curve; for long runs: --seconds 600 --connections 32). */
   rssCurve: boolean;
+  /** Only the service's runs, no ceilings and no no-ops (--service-only: a long RSS run). */
+  serviceOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -89,6 +92,7 @@ function parseArgs(argv: string[]): Options {
         : null,
     stages: argv.includes('--stages'),
     rssCurve: argv.includes('--rss-curve'),
+    serviceOnly: argv.includes('--service-only'),
     serviceEnv: Object.fromEntries(argv.flatMap((a, i) => (a === '--env' && argv[i + 1]?.includes('=') ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : []))),
   };
   if (!(opts.seconds > 0) || opts.connections.some((c) => !(c > 0)) || opts.workers.some((w) => !(w >= 1)))
@@ -602,7 +606,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   // (a') the same plus the service's two reads (key lookup, repeat count): the same SQL as the
   //      service, so its ratio shows what GraphQL, auth and rules cost on top of the database.
   const sameSql = new Map<number, RunResult>();
-  for (const reads of [false, true]) {
+  for (const reads of opts.serviceOnly ? [] : [false, true]) {
     await contender(async (db, token) => {
       const port = await freePort();
       const profileName = `ceiling${reads ? '-reads' : ''}-${kind}.${process.pid}.cpuprofile`;
@@ -708,7 +712,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
           printRow(r, ceilings.get(c), sameSql.get(c));
           if (opts.rssCurve) printRssCurve(r);
         }
-        if (workers === 1) {
+        if (workers === 1 && !opts.serviceOnly) {
           const r = await measured(
             'service: authenticated { __typename }',
             workers,
