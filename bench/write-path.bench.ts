@@ -12,7 +12,9 @@
  *                         memory target: --seconds 600 --connections 32 --workers 1 --rss-curve --service-only)
  *     [--service-only]   (no ceiling and no no-op runs)
  *     [--stages]         (the service's CPU per request by stage — HTTP, auth, parse/validate, resolver,
- *                         validation, decision, SQL, answer — from a CPU profile of each measured run)
+ *                         validation, decision, SQL, answer — from a CPU profile of each measured run;
+ *                         without it, one extra profiled run of each at 32 connections prints the same
+ *                         after the judged ones, which run unprofiled; --no-stages skips that)
  * Exits 1 when a target is missed (or an acknowledged incident is missing).
  *
  * A GraphQL error still answers HTTP 200, so every run also counts the rows actually stored.
@@ -59,8 +61,13 @@ interface Options {
   serviceEnv: Record<string, string>;
   /** A smoke run (npm run bench -- --quick): short runs, targets not judged. */
   quick: boolean;
-  /** Print the service's CPU per request by stage (from a CPU profile of its measured runs: --stages). */
+  /** Profile every measured run of the same-SQL ceiling and the service and print their CPU per request by stage (--stages). */
   stages: boolean;
+  /**
+   * After the measured runs, one more profiled run of each at 32 connections for the split by
+   * stage (so profiling never slows a judged run); on unless --no-stages or --stages.
+   */
+  stagesPass: boolean;
   /** Print each service run's RSS curve and judge it flat (--rss-curve; for long runs: --seconds 600 --connections 32). */
   rssCurve: boolean;
   /** Only the service's runs, no ceilings and no no-ops (--service-only: a long RSS run). */
@@ -91,6 +98,7 @@ function parseArgs(argv: string[]): Options {
         ? fs.mkdtempSync(path.join(os.tmpdir(), 'triage-bench-prof-'))
         : null,
     stages: argv.includes('--stages'),
+    stagesPass: !argv.includes('--stages') && !argv.includes('--no-stages'),
     rssCurve: argv.includes('--rss-curve'),
     serviceOnly: argv.includes('--service-only'),
     serviceEnv: Object.fromEntries(argv.flatMap((a, i) => (a === '--env' && argv[i + 1]?.includes('=') ? [argv[i + 1].split(/=(.*)/s).slice(0, 2)] : []))),
@@ -606,7 +614,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   // (a') the same plus the service's two reads (key lookup, repeat count): the same SQL as the
   //      service, so its ratio shows what GraphQL, auth and rules cost on top of the database.
   const sameSql = new Map<number, RunResult>();
-  for (const reads of opts.serviceOnly ? [] : [false, true]) {
+  for (const reads of opts.serviceOnly ? [] : opts.stagesPass && opts.stages ? [true] : [false, true]) {
     await contender(async (db, token) => {
       const port = await freePort();
       const profileName = `ceiling${reads ? '-reads' : ''}-${kind}.${process.pid}.cpuprofile`;
@@ -644,7 +652,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
           runs.push(r);
           printRow(r, reads ? ceilings.get(c) : undefined);
         }
-        if (reads) {
+        if (reads && !(opts.stagesPass && opts.stages)) {
           const r = await measured(
             'bare: authenticated no-op',
             null,
@@ -712,7 +720,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
           printRow(r, ceilings.get(c), sameSql.get(c));
           if (opts.rssCurve) printRssCurve(r);
         }
-        if (workers === 1 && !opts.serviceOnly) {
+        if (workers === 1 && !opts.serviceOnly && !(opts.stagesPass && opts.stages)) {
           const r = await measured(
             'service: authenticated { __typename }',
             workers,
@@ -812,9 +820,23 @@ async function main() {
   fs.writeFileSync(templatesFile, JSON.stringify(await ceilingTemplates()));
   const all: RunResult[] = [];
   try {
-    for (const kind of opts.dbs) all.push(...(await benchDatabase(kind, opts, templatesFile)));
+    for (const kind of opts.dbs) {
+      all.push(...(await benchDatabase(kind, opts, templatesFile)));
+      if (opts.stagesPass && !opts.serviceOnly) {
+        // Not judged: profiling slows what it measures. The split is what it is for.
+        console.log(`\n### ${kind}: where the CPU goes, by stage (one more run of each at ${TARGET_CONNECTIONS} connections, profiled)`);
+        const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-bench-prof-'));
+        try {
+          await benchDatabase(kind, { ...opts, stages: true, profileDir, connections: [TARGET_CONNECTIONS], workers: [1] }, templatesFile);
+        } finally {
+          fs.rmSync(profileDir, { recursive: true, force: true });
+        }
+      }
+    }
   } finally {
     fs.rmSync(templatesFile, { force: true });
+    // A profile directory the bench made itself (--stages without --profile) goes too.
+    if (opts.stages && opts.profileDir && !process.argv.includes('--profile')) fs.rmSync(opts.profileDir, { recursive: true, force: true });
   }
   const lost = all.filter((r) => !r.noop && (r.acked > r.stored.incidents || r.stored.events !== r.stored.incidents));
   console.log(
