@@ -69,8 +69,14 @@ const RULES: Array<[Stage, RegExp]> = [
   ['GraphQL execution', /\/node_modules\/(type-graphql|graphql|dataloader)\/|\/src\/graphql\/request-state/],
   ['resolver', /\/src\/(incidents|webhooks|escalation|refunds|remedies|reports|people|drills|idempotency|rulesets)\/|\/src\/graphql\/|\/src\/services/],
   ['Apollo pipeline', /\/node_modules\/@apollo\/|\/node_modules\/@graphql-tools\//],
-  ['HTTP', /^node:(_http|http|net|stream|internal\/(streams|http|stream_base|net|js_stream))|\/src\/http\/|^node:events|\(program\)/],
+  ['HTTP', /^node:(_http|http)|^node:internal\/http|\/src\/http\//],
 ];
+
+/**
+ * Sockets and streams serve both the HTTP server and the database driver: such a frame is
+ * charged to the first caller above it that has a stage (mysql2's writes are SQL), else to HTTP.
+ */
+const TRANSPORT = /^node:(net|stream|events)|^node:internal\/(streams|stream_base|net|js_stream)|^\(program\)$/;
 
 function stageOf(frame: ProfileNode['callFrame']): Stage | null {
   const key = frame.url || `(${frame.functionName.replace(/^\(|\)$/g, '')})`;
@@ -100,14 +106,14 @@ export function stagesOf(profile: Profile, window?: { fromMicros: number; toMicr
   const stageOfNode = (id: number): Stage => {
     const known = memo.get(id);
     if (known) return known;
-    let stage: Stage = 'other';
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const s = stageOf(byId.get(at)!.callFrame);
-      if (s) {
-        stage = s;
-        break;
-      }
+    let stage: Stage | null = null;
+    let transport = false;
+    for (let at: number | undefined = id; at !== undefined && !stage; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      if (TRANSPORT.test(frame.url || `(${frame.functionName.replace(/^\(|\)$/g, '')})`)) transport = true;
+      else stage = stageOf(frame);
     }
+    stage ??= transport ? 'HTTP' : 'other';
     memo.set(id, stage);
     return stage;
   };
