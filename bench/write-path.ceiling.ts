@@ -6,7 +6,7 @@
  * and the complaint statistics' rollup upsert (the incident's business periods, channel and
  * repeat count go into its row) — with mysql2 or better-sqlite3 directly. No GraphQL, no rules: the decision of each template was
  * made once by the driver and arrives in CEILING_TEMPLATES. No auth either, unless
- * CEILING_READS=1 adds the service's two reads (see readsOf).
+ * CEILING_READS=1 adds the service's reads (see readsOf).
  *
  * Run by write-path.bench.ts as a child process:
  *   CEILING_DB=mariadb://root@127.0.0.1:3306/triage_bench | sqlite:/tmp/x.sqlite
@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import mysql from 'mysql2/promise';
 import Database from 'better-sqlite3';
-import { DateTime } from 'luxon';
+import { businessPeriods } from '../src/incidents/business-periods';
 import { templateOf } from './write-path.workload';
 
 /** One template's decision, as the service would store it (times as offsets from the report). */
@@ -111,12 +111,14 @@ const sqlite = dbUrl.startsWith('sqlite:');
 /** SQLite keeps datetimes as TypeORM writes them: 'YYYY-MM-DD HH:MM:SS.mmm' in UTC. */
 const time = (d: Date | null) => (d === null ? null : sqlite ? d.toISOString().replace('T', ' ').replace('Z', '') : d);
 const bool = (b: boolean) => (b ? 1 : 0);
+const ZONE = { timeZone: 'Asia/Shanghai' };
 
 function rowOf(input: Record<string, any>, repeats: number): Row {
   const t = templates[templateOf(String(input.externalRef))];
   const now = new Date();
-  const local = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' });
-  const month = local.toFormat('yyyy-MM');
+  // The service's own helper (remembered per quarter hour): a bare server would not redo zone math per request either.
+  const periods = businessPeriods(ZONE, now);
+  const month = periods.businessMonth;
   const at = (ms: number | null) => time(ms === null ? null : new Date(now.getTime() + ms));
   const inputHash = crypto.createHash('sha256').update(JSON.stringify(input)).digest('hex');
   const amountFen = typeof input.amount === 'string' ? String(Math.round(Number(input.amount) * 100)) : null;
@@ -150,8 +152,8 @@ function rowOf(input: Record<string, any>, repeats: number): Row {
       1,
       time(now),
       month,
-      local.toFormat("kkkk-'W'WW"),
-      local.toFormat('yyyy-MM-dd'),
+      periods.businessWeek,
+      periods.businessDay,
       input.channel ?? null,
       repeats,
     ],
@@ -208,12 +210,19 @@ function rowOf(input: Record<string, any>, repeats: number): Row {
 type Writer = (row: Row) => Promise<number>;
 
 /**
- * CEILING_READS=1: also the two reads the service makes before its transaction — the API key
+ * CEILING_READS=1: also the reads the service makes — before its transaction the API key
  * lookup (sha256 of the bearer key, unique index) and, when the report names a customer, the
- * `repeatIncidents30d` count — so the ceiling sends exactly the service's statements.
+ * `repeatIncidents30d` count; inside it, whether a notification channel is active — so the
+ * ceiling sends exactly the service's statements.
  */
 const withReads = process.env.CEILING_READS === '1';
-const AUTH_SQL = 'SELECT id, name, roles, source, revoked_at FROM api_keys WHERE key_hash = ?';
+const AUTH_SQL = 'SELECT id, name, roles, source, act_for_staff, revoked_at FROM api_keys WHERE key_hash = ?';
+/**
+ * The service's third read, inside its transaction: whether any notification channel is active
+ * (the incident.reported outbox event tells people only then). Sent as the service sends it: a
+ * text-protocol query on MariaDB (TypeORM's em.query), a prepared statement on SQLite.
+ */
+const NOTIFY_CHANNEL_SQL = 'SELECT id FROM notification_channels WHERE active = ? LIMIT 1';
 const REPEAT_SQL = 'SELECT COUNT(*) AS n FROM incidents WHERE customer_id = ? AND reported_at >= ? AND reported_at < ? AND drill = ?';
 type Reader = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
@@ -263,6 +272,7 @@ function mysqlWriter(url: URL): Writer {
       if (actions.length) await conn.query(`INSERT INTO incident_actions (${ACTION_COLUMNS.join(', ')}) VALUES ?`, [actions]);
       await conn.query(INSERT_EVENT, row.event(id));
       if (withOutbox) await conn.query(INSERT_OUTBOX, row.outbox(id));
+      if (withReads) await conn.query(NOTIFY_CHANNEL_SQL, [true]);
       await conn.query(ROLLUP_SQL, row.rollup);
       await conn.query('COMMIT');
       return id;
@@ -284,6 +294,7 @@ function sqliteWriter(file: string): Writer {
   const event = db.prepare(INSERT_EVENT);
   const outbox = withOutbox ? db.prepare(INSERT_OUTBOX) : null;
   const rollup = db.prepare(rollupUpsert(true));
+  const notifyChannel = withReads ? db.prepare(NOTIFY_CHANNEL_SQL) : null;
   const actionsBy = new Map<number, Database.Statement>();
   const actionsInsert = (n: number) => {
     if (!actionsBy.has(n))
@@ -304,6 +315,7 @@ function sqliteWriter(file: string): Writer {
     if (actions.length) actionsInsert(actions.length).run(...actions.flat());
     event.run(...row.event(id));
     outbox?.run(...row.outbox(id));
+    notifyChannel?.get(1);
     rollup.run(...row.rollup);
     return id;
   });
