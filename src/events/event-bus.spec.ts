@@ -156,5 +156,7 @@ describe('EventBus', () => {
     bus.on('ticked', (n) => void seen.push(`last ${n}`));
     await bus.emit('ticked', 2);
     expect(seen).toEqual(['sync 1', 'sync 2', 'slow 2', 'last 2']);
+    expect(bus.handlerCount('ticked')).toBe(3);
+    expect(bus.handlerCount('written')).toBe(0);
   });
 });

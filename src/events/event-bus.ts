@@ -79,6 +79,11 @@ export class EventBus<T extends object, O extends object> {
     return after && this.runAfter(after.handlers, payload);
   }
 
+  /** How many handlers `name` has, of both phases (what the wiring subscribed). */
+  handlerCount(name: keyof T | keyof O): number {
+    return (this.inTx.get(name as keyof T)?.handlers.length ?? 0) + (this.after.get(name)?.handlers.length ?? 0);
+  }
+
   /** Runs `handlers` from `from` on, synchronously until one returns a promise. Never throws. */
   private readonly runAfter = (handlers: readonly AnyAfterCommit[], payload: unknown, from = 0): void | Promise<void> => {
     for (let i = from; i < handlers.length; i++) {
