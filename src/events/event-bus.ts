@@ -35,7 +35,7 @@ type AnyAfterCommit = AfterCommitHandler<any>;
  *   Transactions transaction, they run at once after the in-transaction handlers.
  * - `on(name, h, order?)` — events of `O`, run when `emit`ted.
  *
- * After-commit and `on` handlers that return nothing stay synchronous (no promise per publish on
+ * After-commit and `on` handlers that return no promise stay synchronous (no promise per publish on
  * the hot paths); one that returns a promise is awaited before the next. Their failures are logged.
  */
 export class EventBus<T extends object, O extends object> {
@@ -94,7 +94,8 @@ export class EventBus<T extends object, O extends object> {
         this.failed(e);
         continue;
       }
-      if (pending) {
+      // A handler written as an expression may return what it called returns (a counter's inc): only a promise is awaited.
+      if (pending instanceof Promise) {
         return pending.then(
           () => this.runAfter(handlers, payload, i + 1),
           (e: unknown) => {

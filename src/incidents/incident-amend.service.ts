@@ -222,7 +222,7 @@ export class IncidentAmendService {
       .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
       .execute();
     if (res.affected === 0) throw conflict(`incident ${incident.id} was changed concurrently; read it again`, { field: 'input.expectedVersion' });
-    // After the row is written, so what the listeners read in this transaction is the amended incident.
+    // After the row is written, so what its handlers read in this transaction is the amended incident.
     const amended = Object.assign(new IncidentEntity(), incident, set, { version: incident.version + 1, updatedAt: now });
     await this.events.publish(em, 'incidentAmended', { incident: amended, amendment });
     await this.events.publish(em, 'incidentChanged', { before: incident, after: amended });
