@@ -1,28 +1,22 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { clearSession, loadSession, saveSession, Session } from './auth';
-import { gql } from './api';
-import { graphql } from './gql';
+import { clearSession, finishSignIn, loadSession, saveSession, Session, signInOptions, SignInOptions, startSignIn } from './auth';
+import { GraphQLRequestError } from './api';
 import { lang, setLang, t } from './i18n';
+import { loadMe, me } from './me';
 import { useSignal } from './signal';
 import { ErrorBox } from './util';
 import { Board } from './pages/board';
 import { IncidentPage } from './pages/incident';
 import { MyWork } from './pages/work';
 import { RulesPage } from './pages/rules';
+import { HandoverPage } from './pages/handover';
+import { DrillsPage } from './pages/drills';
 import { lazy } from './lazy';
 import './styles.css';
 
 // The reports page brings ECharts: loaded only when it is opened.
 const Reports = lazy(() => import('./pages/reports').then((m) => m.Reports));
-
-const Check = graphql(`
-  query ConsoleSignInCheck {
-    activeRuleSet {
-      version
-    }
-  }
-`);
 
 function useRoute(): string {
   const [hash, setHash] = useState(location.hash || '#/');
@@ -34,25 +28,19 @@ function useRoute(): string {
   return hash.slice(1);
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
+function SignIn({ onSignedIn, error: given }: { onSignedIn: (s: Session) => void; error: unknown }) {
   const [key, setKey] = useState('');
-  const [name, setName] = useState('');
-  const [roles, setRoles] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [oidc, setOidc] = useState<SignInOptions | null>(null);
+  useEffect(() => {
+    signInOptions().then(setOidc);
+  }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
     try {
-      await gql(Check, {}, key.trim()); // the key answers: it is valid
-      const s: Session = {
-        kind: 'api-key',
-        token: key.trim(),
-        label: name.trim(),
-        roles: roles
-          .split(/[,，\s]+/)
-          .map((r) => r.trim().toUpperCase())
-          .filter(Boolean),
-      };
+      await loadMe(key.trim()); // the key answers: it is valid, and the server says whose it is
+      const s: Session = { kind: 'api-key', token: key.trim() };
       saveSession(s);
       onSignedIn(s);
     } catch (err) {
@@ -60,42 +48,86 @@ function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
     }
   };
   return (
-    <form class="card signin" onSubmit={submit}>
+    <div class="card signin">
       <h2>{t('登录')}</h2>
-      <label>
-        {t('API 密钥')}
-        <input name="apiKey" type="password" autoComplete="off" value={key} onInput={(e) => setKey(e.currentTarget.value)} required />
-      </label>
-      <label>
-        {t('名称（显示用）')}
-        <input name="label" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
-      <label>
-        {t('我的角色（逗号分隔，可空）')}
-        <input name="roles" placeholder="CASHIER, ACCOUNTANT" value={roles} onInput={(e) => setRoles(e.currentTarget.value)} />
-      </label>
-      <p class="muted">{t('密钥只保存在本标签页的会话中，关闭即清除。')}</p>
-      <ErrorBox error={error} />
-      <button type="submit">{t('登录')}</button>
-    </form>
+      {oidc && (
+        <>
+          <button type="button" data-testid="oidc-sign-in" onClick={() => startSignIn(oidc).catch(setError)}>
+            {t('使用公司统一身份登录')}
+          </button>
+          <p class="muted">
+            {t('身份提供方')}: {oidc.issuer}
+          </p>
+          <hr />
+        </>
+      )}
+      <form onSubmit={submit}>
+        <label>
+          {t('API 密钥')}
+          <input name="apiKey" type="password" autoComplete="off" value={key} onInput={(e) => setKey(e.currentTarget.value)} required />
+        </label>
+        <p class="muted">{t('密钥只保存在本标签页的会话中，关闭即清除。')}</p>
+        <ErrorBox error={error ?? given} />
+        <button type="submit">{t('用密钥登录')}</button>
+      </form>
+    </div>
+  );
+}
+
+/** The header's 当前用户: the name the server knows (staff name and 工号, or the key's name) and the roles it gives. */
+function Who() {
+  const m = useSignal(me);
+  if (!m) return null;
+  const name = m.staff ? `${m.staff.name} (${m.staff.employeeNo})` : m.name;
+  return (
+    <span data-testid="who" title={m.source ? `source: ${m.source}` : ''}>
+      <b>{name}</b> <span class="roles">{m.roles.join(', ')}</span>
+    </span>
   );
 }
 
 function App() {
   useSignal(lang);
   const [session, setSession] = useState<Session | null>(loadSession());
+  const [signInError, setSignInError] = useState<unknown>(null);
+  const [returning, setReturning] = useState(() => new URLSearchParams(location.search).has('state'));
   const route = useRoute();
+  // Back from the identity provider: exchange the code once.
+  useEffect(() => {
+    if (!returning) return;
+    finishSignIn()
+      .then((s) => s && setSession(s), setSignInError)
+      .finally(() => setReturning(false));
+  }, []);
+  // Who the session is; a key revoked or a token expired signs out with the reason.
+  useEffect(() => {
+    if (!session) return void me.set(null);
+    loadMe().catch((err) => {
+      if (err instanceof GraphQLRequestError && err.code === 'UNAUTHENTICATED') {
+        clearSession();
+        setSession(null);
+      }
+      setSignInError(err);
+    });
+  }, [session]);
   const nav: Array<[string, string]> = [
     ['#/', '事件看板'],
     ['#/work', '待我处理'],
     ['#/reports', '报表'],
+    ['#/handover', '交接班'],
+    ['#/drills', '演练'],
     ['#/rules', '规则'],
   ];
   let page;
-  if (!session) page = <SignIn onSignedIn={setSession} />;
-  else if (route.startsWith('/incidents/')) page = <IncidentPage id={decodeURIComponent(route.slice('/incidents/'.length))} />;
-  else if (route === '/work') page = <MyWork session={session} />;
+  if (returning) page = <p>{t('加载中…')}</p>;
+  else if (!session) page = <SignIn onSignedIn={setSession} error={signInError} />;
+  else if (route.startsWith('/incidents/')) {
+    const id = decodeURIComponent(route.slice('/incidents/'.length));
+    page = <IncidentPage key={id} id={id} />;
+  } else if (route === '/work') page = <MyWork />;
   else if (route === '/reports') page = <Reports />;
+  else if (route === '/handover') page = <HandoverPage />;
+  else if (route === '/drills') page = <DrillsPage />;
   else if (route === '/rules') page = <RulesPage />;
   else page = <Board />;
   const current = route.startsWith('/incidents/') ? '#/' : `#${route}`;
@@ -113,13 +145,7 @@ function App() {
           </nav>
         )}
         <div class="who">
-          {session && (
-            <span data-testid="who">
-              {t('已登录')}
-              {session.label ? `: ${session.label}` : ''}
-              {session.roles.length ? ` (${session.roles.join(', ')})` : ''}
-            </span>
-          )}
+          {session && <Who />}
           <button class="link" onClick={() => setLang(lang.get() === 'zh' ? 'en' : 'zh')}>
             {lang.get() === 'zh' ? 'English' : '中文'}
           </button>
@@ -128,6 +154,7 @@ function App() {
               class="link"
               onClick={() => {
                 clearSession();
+                setSignInError(null);
                 setSession(null);
               }}
             >

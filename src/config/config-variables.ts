@@ -402,6 +402,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: 'the token claim holding the employee number (工号), e.g. `employee_no`',
   },
   {
+    name: 'OIDC_CLIENT_ID',
+    group: PEOPLE,
+    kind: 'text',
+    default: null,
+    description:
+      'a public client (no secret) registered at the provider for signing in from a browser, the web console among them (authorization code with PKCE, redirect URI `<this server>/console/`); published with the issuer at `/.well-known/triage-sign-in`',
+  },
+  {
     name: 'OIDC_JWKS_COOLDOWN_MS',
     group: PEOPLE,
     kind: 'integer',

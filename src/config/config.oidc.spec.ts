@@ -8,7 +8,11 @@ describe('staff sign-in configuration (OIDC_*)', () => {
       audience: 'triage',
       employeeClaim: 'sub',
       jwksCooldownMs: 30_000,
+      clientId: null,
     });
+    expect(loadConfig({ OIDC_ISSUER: 'https://id.example.com/', OIDC_AUDIENCE: 'triage', OIDC_CLIENT_ID: 'triage-console' }).oidc?.clientId).toBe(
+      'triage-console',
+    );
   });
 
   it('refuses an issuer without an audience, a non-URL issuer, an audience alone', () => {
@@ -26,5 +30,7 @@ describe('staff sign-in configuration (OIDC_*)', () => {
     expect(problems({ OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'x', OIDC_EMPLOYEE_CLAIM: 'a b' })).toEqual([
       expect.stringMatching(/^OIDC_EMPLOYEE_CLAIM/),
     ]);
+    expect(problems({ OIDC_CLIENT_ID: 'triage-console' })).toEqual([expect.stringMatching(/^OIDC_CLIENT_ID is set/)]);
+    expect(problems({ OIDC_ISSUER: 'https://id.example.com', OIDC_AUDIENCE: 'x', OIDC_CLIENT_ID: 'a b' })).toEqual([expect.stringMatching(/^OIDC_CLIENT_ID=/)]);
   });
 });

@@ -88,6 +88,8 @@ export interface OidcConfig {
   audience: string;
   employeeClaim: string;
   jwksCooldownMs: number;
+  /** The public client browsers sign in with (authorization code with PKCE); null: none published. */
+  clientId: string | null;
 }
 
 export class ConfigError extends Error {
@@ -192,6 +194,7 @@ function readOidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig 
   const jwksCooldownMs = readInteger(env, 'OIDC_JWKS_COOLDOWN_MS', problems);
   if (!issuer) {
     if (env.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE is set but OIDC_ISSUER is not: set both for staff sign-in');
+    if (env.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID is set but OIDC_ISSUER is not: browsers sign in at the issuer');
     return null;
   }
   let url: URL | null = null;
@@ -206,7 +209,10 @@ function readOidcConfig(env: NodeJS.ProcessEnv, problems: string[]): OidcConfig 
   if (!audience) problems.push("OIDC_AUDIENCE must name this service as the identity provider puts it in the token's aud");
   const employeeClaim = env.OIDC_EMPLOYEE_CLAIM?.trim() || 'sub';
   if (!/^[\w.:-]{1,128}$/.test(employeeClaim)) problems.push(`OIDC_EMPLOYEE_CLAIM="${employeeClaim}" must be a claim name`);
-  return { issuer: issuer.replace(/\/+$/, ''), audience: audience ?? '', employeeClaim, jwksCooldownMs };
+  const clientId = env.OIDC_CLIENT_ID?.trim() || null;
+  if (clientId && !/^[\x21-\x7e]{1,200}$/.test(clientId))
+    problems.push(`OIDC_CLIENT_ID="${clientId}" must be a client id of printable characters without spaces`);
+  return { issuer: issuer.replace(/\/+$/, ''), audience: audience ?? '', employeeClaim, jwksCooldownMs, clientId };
 }
 
 /** Reads the configuration; throws ConfigError with one line per bad value. */

@@ -18,14 +18,17 @@ const TYPES: Record<string, string> = {
 
 /**
  * No inline scripts, nothing from another origin: the console talks to this server's /graphql
- * and /reports only. ECharts sets inline styles on its canvases, hence style-src 'unsafe-inline'.
+ * and /reports only, and to the identity provider when staff sign in through it (`connectTo`:
+ * its origin, for discovery and the token endpoint). ECharts sets inline styles on its
+ * canvases, hence style-src 'unsafe-inline'.
  */
-const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+export function consoleHeaders(connectTo: string[] = []): Record<string, string> {
+  return {
+    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src ${["'self'", ...connectTo].join(' ')}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
 
 /** Where `npm run build` writes the console: console/dist beside package.json (from src/ under ts-jest, or dist/src/ when built). */
 export function consoleDir(from = __dirname): string | null {
@@ -44,7 +47,7 @@ export function consoleDir(from = __dirname): string | null {
  * never cached, so a new build is picked up on the next visit. It holds no secret and needs no
  * key: the page asks for one and calls the public GraphQL API with it.
  */
-export function serveConsole(req: IncomingMessage, res: ServerResponse, url: URL, root: string | null): void {
+export function serveConsole(req: IncomingMessage, res: ServerResponse, url: URL, root: string | null, headers = consoleHeaders()): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
     res.end('use GET\n');
@@ -80,7 +83,7 @@ export function serveConsole(req: IncomingMessage, res: ServerResponse, url: URL
     'content-type': TYPES[path.extname(target)] ?? 'application/octet-stream',
     'content-length': body.length,
     'cache-control': asset ? 'public, max-age=31536000, immutable' : 'no-cache',
-    ...SECURITY_HEADERS,
+    ...headers,
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

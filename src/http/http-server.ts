@@ -17,7 +17,8 @@ import { RequestHandler, traceRequests } from '../observability/tracing.http';
 import type { Tracing } from '../observability/tracing';
 import { HttpAnswer, idempotentHttp } from '../idempotency/idempotency.http';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
-import { consoleDir, CONSOLE_PREFIX, serveConsole } from './console.http';
+import { consoleDir, CONSOLE_PREFIX, consoleHeaders, serveConsole } from './console.http';
+import { serveSignIn, SIGN_IN_PATH } from './sign-in.http';
 
 class BodyTooLarge extends Error {}
 
@@ -62,6 +63,8 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
   const idempotency = new IdempotencyStore(services.ds, services.clock);
   const drain: DrainState = { closing: false, inFlight: new Set(), idle: [] };
   const consoleRoot = consoleDir();
+  // The console may talk to the identity provider (discovery, token endpoint) besides this server.
+  const consoleHttp = consoleHeaders(config.oidc?.clientId ? [new URL(config.oidc.issuer).origin] : []);
   const handle: RequestHandler = async (req, res, requestId) => {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -76,9 +79,10 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       if (url.pathname === '/healthz') return send(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') return await ready(res, services);
       if (url.pathname === '/metrics' && !config.metrics.port) return await serveMetrics(req, res, services.metrics, config.metrics.token);
-      if (url.pathname === CONSOLE_PREFIX || url.pathname.startsWith(`${CONSOLE_PREFIX}/`)) return serveConsole(req, res, url, consoleRoot);
+      if (url.pathname === CONSOLE_PREFIX || url.pathname.startsWith(`${CONSOLE_PREFIX}/`)) return serveConsole(req, res, url, consoleRoot, consoleHttp);
+      if (url.pathname === SIGN_IN_PATH) return serveSignIn(req.method, res, config.oidc);
       if (url.pathname.startsWith(REPORT_EXPORT_PREFIX)) return await handleReportExport(req, res, url, services, limits, requestId);
-      if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz'] });
+      if (url.pathname !== '/graphql') return send(res, 404, { error: 'not found', paths: ['/graphql', '/healthz', '/readyz', SIGN_IN_PATH] });
       if (req.method !== 'POST' && req.method !== 'GET') return send(res, 405, { error: 'use POST /graphql' }, { allow: 'GET, POST' });
 
       let body: unknown = undefined;

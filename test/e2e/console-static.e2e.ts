@@ -30,6 +30,13 @@ describe('console static files', () => {
       .expect('content-type', /text\/html/);
   });
 
+  it('says at the public /.well-known/triage-sign-in that only keys sign in when no identity provider is set', async () => {
+    const res = await request(h.app.server).get('/.well-known/triage-sign-in').expect(200).expect('access-control-allow-origin', '*');
+    expect(res.body).toEqual({ oidc: null });
+    await request(h.app.server).post('/.well-known/triage-sign-in').send('{}').expect(405);
+    expect((await request(h.app.server).get('/console/')).headers['content-security-policy']).toContain("connect-src 'self';");
+  });
+
   it('reaches nothing outside the built console, and only reads', async () => {
     for (const p of [
       '/console/assets/../../../package.json',

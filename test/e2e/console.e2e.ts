@@ -33,6 +33,7 @@ if (!haveChromium) {
   let page: Page;
   let work: string;
   let leadKey: string;
+  let cashierKey: string;
   const requested: string[] = [];
 
   const shot = async (name: string, docs = false) => {
@@ -41,13 +42,14 @@ if (!haveChromium) {
     if (docs && process.env.CONSOLE_DOCS_SCREENSHOTS === '1') fs.copyFileSync(file, path.join(root, 'docs', `console-${name}.png`));
   };
 
-  const signIn = async (key: string, label: string, roles = '') => {
+  /** Signs in with a key; the header then shows the key's name and roles, as the server says (`me`). */
+  const signIn = async (key: string) => {
     await page.goto(`${h.app.url}/console/`);
+    // Signed in already (the header's name comes once `me` answers), or the sign-in form.
+    await page.locator('[data-testid="who"], input[name="apiKey"]').first().waitFor();
     if (await page.locator('[data-testid="who"]').count()) await page.getByRole('button', { name: '退出' }).click();
     await page.locator('input[name="apiKey"]').fill(key);
-    await page.locator('input[name="label"]').fill(label);
-    await page.locator('input[name="roles"]').fill(roles);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '用密钥登录' }).click();
     await page.locator('[data-testid="who"]').waitFor();
   };
 
@@ -86,15 +88,17 @@ if (!haveChromium) {
   it('is served by the same process, every file from this origin, and refuses a wrong key', async () => {
     await page.goto(`${h.app.url}/console/`);
     await shot('sign-in');
+    // No identity provider configured: the public sign-in document says so, and only the key form shows.
+    await expect(page.locator('[data-testid="oidc-sign-in"]').count()).resolves.toBe(0);
     await page.locator('input[name="apiKey"]').fill('not-a-key');
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '用密钥登录' }).click();
     await expect(page.locator('.error').getAttribute('data-code')).resolves.toBe('UNAUTHENTICATED');
     expect(requested.every((u) => u.startsWith(h.app.url))).toBe(true);
   });
 
   it('signs in with a key and shows an incident reported through the API on the board', async () => {
-    await signIn(leadKey, 'console-lead', 'AGENT, CS_LEAD');
-    await expect(page.locator('[data-testid="who"]').textContent()).resolves.toContain('console-lead');
+    await signIn(leadKey);
+    await expect(page.locator('[data-testid="who"]').textContent()).resolves.toMatch(/console-lead\s*AGENT, CS_LEAD, ANALYST, ADMIN/);
     const loss = await report({ category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: '6000.00' });
     await report({ category: 'OVERCHARGE', amount: '300.00' });
     await page.getByRole('button', { name: '刷新' }).click();
@@ -137,17 +141,22 @@ if (!haveChromium) {
     const res = await h.gql(h.keys.AGENT, REQUEST, { input: { incidentId: overcharge.id, amount: '120.50', method: 'ORIGINAL_PAYMENT' } });
     expect(res.errors).toBeUndefined();
     const refund = res.data.requestRefund;
-    const both = await h.key('console-cashier', ['CASHIER', 'ACCOUNTANT']);
-    await signIn(both, '', 'CASHIER, ACCOUNTANT');
+    const both = (cashierKey = await h.key('console-cashier', ['CASHIER', 'ACCOUNTANT']));
+    await signIn(both);
     await page.getByRole('link', { name: '待我处理' }).click();
     const cashierStep = page.locator(`[data-refund="${refund.refundNo}"][data-step="CASHIER_CHECK"]`);
     await cashierStep.locator('textarea').fill('金额与订单一致');
     await cashierStep.getByRole('button', { name: '同意' }).click();
     const next = page.locator(`[data-refund="${refund.refundNo}"][data-step="ACCOUNTANT_REVIEW"]`);
-    await next.getByRole('button', { name: '同意' }).click();
-    await expect(next.locator('.error').getAttribute('data-code')).resolves.toBe('FORBIDDEN');
-    await next.locator('[data-testid="signing-rule"]').waitFor();
+    // The console knows who signed (the server's name for this person): the button is disabled, the rule beside it.
+    await expect(next.getByRole('button', { name: '同意' }).isDisabled()).resolves.toBe(true);
+    await expect(next.textContent()).resolves.toContain('同一人在一笔退款中最多签批一个审批步骤');
     await shot('my-work', true);
+    // And the server refuses the same person all the same.
+    const refused = await h.gql(both, 'mutation($i: DecideRefundStepInput!) { decideRefundStep(input: $i) { id } }', {
+      i: { refundId: refund.id, step: 'ACCOUNTANT_REVIEW', decision: 'APPROVE' },
+    });
+    expect(refused.errors?.[0].extensions.code).toBe('FORBIDDEN');
     const after = (await h.gql(h.keys.ADMIN, 'query($id: ID!) { refund(id: $id) { currentStep steps { step status actor comment } } }', { id: refund.id })).data
       .refund;
     expect(after.currentStep).toBe('ACCOUNTANT_REVIEW');
@@ -156,11 +165,14 @@ if (!haveChromium) {
   });
 
   it('opens the charts, loading ECharts only on the reports page', async () => {
-    await signIn(leadKey, 'console-lead');
+    await signIn(leadKey);
     expect(requested.some((u) => /\/assets\/reports-/.test(u))).toBe(false);
     await page.getByRole('link', { name: '报表' }).click();
     await page.locator('[data-chart="refunds-by-month"] canvas').waitFor();
     await page.locator('[data-chart="incidents-by-category"] canvas').waitFor();
+    await page.locator('[data-chart="by-department"] canvas').waitFor();
+    await page.locator('[data-chart="refunds-by-bank"] canvas').waitFor();
+    await page.locator('[data-chart="stage-durations"] canvas').waitFor();
     expect(requested.some((u) => /\/assets\/reports-/.test(u))).toBe(true);
     await expect(page.locator('[data-testid="monthly"]').textContent()).resolves.toContain('120.50');
     await shot('reports');
@@ -180,12 +192,134 @@ if (!haveChromium) {
     await shot('rules');
   });
 
-  it('lays the board out for a phone', async () => {
+  it('amends the facts and waives an action with its reason; the decisions history shows both decisions', async () => {
+    await signIn(leadKey);
+    const loss = await report({ category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: '6000.00' });
+    await page.goto(`${h.app.url}/console/#/incidents/${loss.id}`);
+    await page.locator('[data-testid="amend"] button.link').click();
+    await page.locator('[data-testid="amend"] input[name="amount"]').fill('800.00');
+    await page.locator('[data-testid="amend"] input[name="note"]').fill('核实后损失金额为800元');
+    await page.getByRole('button', { name: '提交更正' }).click();
+    await expect(page.locator('[data-testid="decisions"] li').nth(1).waitFor()).resolves.toBeUndefined();
+    const INCIDENT = 'query($id: ID!) { incident(id: $id) { amount decisions { policeReportRequired } actions { code status reason doneBy } } }';
+    const amended = (await h.gql(h.keys.ADMIN, INCIDENT, { id: loss.id })).data.incident;
+    expect(amended.amount).toBe('800.00');
+    expect(amended.decisions.map((d: any) => d.policeReportRequired)).toEqual([true, false]);
+    const open = amended.actions.find((a: any) => a.status === 'OPEN');
+    const row = page.locator(`[data-action="${open.code}"]`);
+    await row.getByRole('button', { name: '免除…' }).click();
+    await row.locator('input[aria-label="免除原因"]').fill('客户已撤回报失');
+    await row.getByRole('button', { name: '确认免除' }).click();
+    await page.locator(`[data-action="${open.code}"][data-status="WAIVED"]`).waitFor();
+    const waived = (await h.gql(h.keys.ADMIN, INCIDENT, { id: loss.id })).data.incident.actions.find((a: any) => a.code === open.code);
+    expect(waived).toMatchObject({ status: 'WAIVED', reason: '客户已撤回报失', doneBy: 'console-lead' });
+    await shot('incident-amended');
+  });
+
+  it('starts a remedy on the incident page, and logistics does its step from 待我处理 with the tracking number', async () => {
+    const lost = await report({ category: 'LOGISTICS', subtype: 'LOST', orderNo: 'SO-778' });
+    await page.goto(`${h.app.url}/console/#/incidents/${lost.id}`);
+    const box = page.locator('[data-testid="remedies"]');
+    await box.getByRole('button', { name: '开始补救' }).click();
+    await box.locator('[data-remedy]').waitFor();
+    const remedyId = await box.locator('[data-remedy]').getAttribute('data-remedy');
+    await signIn(await h.key('console-logistics', ['LOGISTICS']));
+    await page.getByRole('link', { name: '待我处理' }).click();
+    const card = page.locator(`.remedy[data-remedy="${remedyId}"]`);
+    await card.locator('input[aria-label="运单号"]').fill('SF1234567890');
+    await shot('my-work-remedy');
+    await card.getByRole('button', { name: '完成此步' }).click();
+    await card.waitFor({ state: 'detached' }); // the next step is the agent's
+    const remedy = (await h.gql(h.keys.ADMIN, 'query($id: ID!) { remedy(id: $id) { currentStep steps { step actor trackingNo } } }', { id: remedyId })).data
+      .remedy;
+    expect(remedy.currentStep).toBe('CUSTOMER_CONFIRMED');
+    expect(remedy.steps[0]).toMatchObject({ actor: 'console-logistics', trackingNo: 'SF1234567890' });
+  });
+
+  it('hands a shift over, and only the person it was handed to acknowledges it', async () => {
+    await signIn(leadKey);
+    await page.getByRole('link', { name: '交接班' }).click();
+    await page.locator('[data-testid="handover-summary"]').waitFor();
+    await page.locator('input[name="handedOverTo"]').fill('console-cashier');
+    await page.locator('input[name="expected"]').fill('6');
+    await page.locator('input[name="present"]').fill('6');
+    await page.locator('textarea[name="completedWork"]').fill('受理投诉3起\n退款申请1笔');
+    await page.locator('.handover-form').getByRole('button', { name: '交班' }).click();
+    const record = page.locator('[data-handover]').first();
+    await record.waitFor();
+    await expect(record.getByRole('button', { name: '确认接班' }).isDisabled()).resolves.toBe(true);
+    await shot('handover');
+    await signIn(await h.key('console-cashier-2', ['ACCOUNTANT'])); // another person: still not theirs
+    await page.getByRole('link', { name: '交接班' }).click();
+    await expect(page.locator('[data-handover]').first().getByRole('button', { name: '确认接班' }).isDisabled()).resolves.toBe(true);
+    await signIn(cashierKey);
+    await page.getByRole('link', { name: '交接班' }).click();
+    const mine = page.locator('[data-handover]').first();
+    await mine.locator('input[aria-label="接班备注"]').fill('已核对未结事件');
+    await mine.getByRole('button', { name: '确认接班' }).click();
+    await mine.locator('.badge', { hasText: '已接班' }).waitFor();
+  });
+
+  it("signs off last month's 退单统计表 (部门主管审核) on the reports page", async () => {
+    await signIn(leadKey);
+    await page.getByRole('link', { name: '报表' }).click();
+    const last = new Date(Date.now() + 8 * 3600_000);
+    last.setUTCDate(1);
+    last.setUTCMonth(last.getUTCMonth() - 1);
+    await page.locator('input[name="month"]').fill(last.toISOString().slice(0, 7));
+    const row = page.locator('[data-testid="filings"] tr[data-table="CUSTOMER_SERVICE"]');
+    await row.getByRole('button', { name: '部门主管审核' }).click();
+    await page.locator('[data-testid="filings"] tr[data-table="CUSTOMER_SERVICE"][data-status="REVIEWED"]').waitFor();
+    await expect(row.textContent()).resolves.toContain('console-lead');
+  });
+
+  it('lists the drills and starts one now', async () => {
+    await page.getByRole('link', { name: '演练' }).click();
+    await page.locator('[data-testid="drill-procedures"]').waitFor();
+    const before = await page.locator('[data-testid="drill-runs"] tr[data-run]').count();
+    await page.getByRole('button', { name: '立即开始' }).click();
+    await expect(page.locator('[data-testid="drill-runs"] tr[data-run]').nth(before).waitFor()).resolves.toBeUndefined();
+    await shot('drills');
+  });
+
+  it('switches every page to English and back', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    for (const [link, check] of [
+      ['Incidents', '.lanes'],
+      ['My work', 'details.rules-help'],
+      ['Handover', '[data-testid="handover-summary"]'],
+      ['Drills', '[data-testid="drill-procedures"]'],
+      ['Rules', '[data-testid="active-version"]'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.locator(check).first().waitFor();
+    }
+    await shot('rules-en');
+    await page.getByRole('button', { name: '中文' }).click();
+  });
+
+  it('lays every page out for a phone: one column, nothing wider than the screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: '事件看板' }).click();
     await page.locator('.lane').first().waitFor();
     const widths = await page.locator('.lane').evaluateAll((els) => els.map((e) => (e as unknown as { clientWidth: number }).clientWidth));
     expect(Math.min(...widths)).toBeGreaterThan(300); // one lane per row, not four squeezed columns
     await shot('board-phone');
+    for (const [link, name, check] of [
+      ['待我处理', 'my-work-phone', 'details.rules-help'],
+      ['报表', 'reports-phone', '[data-chart="refunds-by-month"] canvas'],
+      ['交接班', 'handover-phone', '[data-testid="handover-summary"]'],
+      ['演练', 'drills-phone', '[data-testid="drill-procedures"]'],
+      ['规则', 'rules-phone', '[data-testid="active-version"]'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.locator(check).first().waitFor();
+      const overflow = await page.locator('main').evaluate((m) => {
+        const el = m as unknown as { scrollWidth: number; clientWidth: number };
+        return el.scrollWidth - el.clientWidth;
+      });
+      await shot(name);
+      expect({ page: link, overflow }).toEqual({ page: link, overflow: 0 });
+    }
   });
 });

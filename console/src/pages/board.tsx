@@ -6,8 +6,8 @@ import { t } from '../i18n';
 import { countdown, ErrorBox, label, SEVERITIES, SEVERITY_ZH, STATUS_ZH, useLoad, useNow } from '../util';
 
 export const BoardIncidents = graphql(`
-  query BoardIncidents($after: String, $filter: IncidentFilter) {
-    incidents(first: 200, after: $after, filter: $filter) {
+  query BoardIncidents($first: Int!, $after: String, $filter: IncidentFilter) {
+    incidents(first: $first, after: $after, filter: $filter) {
       totalCount
       pageInfo {
         endCursor
@@ -17,13 +17,11 @@ export const BoardIncidents = graphql(`
         node {
           id
           externalRef
-          source
           category
           subtype
           severity
           status
           ownerDepartment
-          reportedAt
           acknowledgeBy
           resolveBy
           acknowledgedAt
@@ -49,13 +47,22 @@ export const BoardIncidents = graphql(`
 
 export type BoardIncident = BoardIncidentsQuery['incidents']['edges'][number]['node'];
 
-/** Every open incident (OPEN and ACKNOWLEDGED), page after page; `onPage` sees each page as it comes (the board shows the first at once). */
+/** The first screen's worth: asked for alone so the board shows it at once, the rest following. */
+export const FIRST_SCREEN = 40;
+/** The server's page size at most (MAX_PAGE_SIZE, 200 by default): what each later request asks for. */
+const PAGE = 200;
+
+/**
+ * Every open incident (OPEN and ACKNOWLEDGED), page after page: a first small page for the
+ * first screen, then pages of PAGE; `onPage` sees what has come so far and the total (the board
+ * renders the first screen while the rest is still on its way).
+ */
 export async function loadOpenIncidents(onPage?: (soFar: BoardIncident[], total: number) => void): Promise<BoardIncident[]> {
   const all: BoardIncident[] = [];
   let after: string | null | undefined = null;
-  for (;;) {
-    const data: BoardIncidentsQuery = await gql(BoardIncidents, { after, filter: { status: ['OPEN', 'ACKNOWLEDGED'] } });
-    all.push(...data.incidents.edges.map((e) => e.node));
+  for (let first = FIRST_SCREEN; ; first = PAGE) {
+    const data: BoardIncidentsQuery = await gql(BoardIncidents, { first, after, filter: { status: ['OPEN', 'ACKNOWLEDGED'] } });
+    for (const e of data.incidents.edges) all.push(e.node);
     if (!data.incidents.pageInfo.hasNextPage) return all;
     onPage?.([...all], data.incidents.totalCount);
     after = data.incidents.pageInfo.endCursor;
@@ -78,6 +85,8 @@ export function Board() {
   const [category, setCategory] = useState('');
   const [owner, setOwner] = useState('');
   const [query, setQuery] = useState('');
+  // Cards rendered per lane (the rest behind 显示更多): the countdowns re-render every second.
+  const [shownPerLane, setShownPerLane] = useState(30);
   const now = useNow();
   const incidents = data ?? [];
   const categories = useMemo(() => [...new Set(incidents.map((i) => i.category))].sort(), [data]);
@@ -89,7 +98,9 @@ export function Board() {
       (!owner || i.ownerDepartment === owner) &&
       (!query || i.externalRef.includes(query)),
   );
-  const bySeverity = SEVERITIES.map((s) => ({ s, list: shown.filter((i) => i.severity === s) }));
+  // Within a lane, the most pressing first: by the next due time (paused clocks last).
+  const dueOf = useMemo(() => new Map(incidents.map((i) => [i.id, i.clock.paused ? Infinity : Date.parse(nextDue(i).at ?? '') || Infinity])), [data]);
+  const bySeverity = SEVERITIES.map((s) => ({ s, list: shown.filter((i) => i.severity === s).sort((a, b) => dueOf.get(a.id)! - dueOf.get(b.id)!) }));
   return (
     <section>
       <div class="toolbar">
@@ -132,10 +143,14 @@ export function Board() {
             <h3>
               {label(SEVERITY_ZH, s)} <span class="count">{list.length}</span>
             </h3>
-            {list.slice(0, 200).map((i) => (
-              <Card i={i} now={now} />
+            {list.slice(0, shownPerLane).map((i) => (
+              <Card key={i.id} i={i} now={now} />
             ))}
-            {list.length > 200 && <p class="muted">+{list.length - 200}</p>}
+            {list.length > shownPerLane && (
+              <button class="link more" onClick={() => setShownPerLane(shownPerLane + 100)}>
+                {t('显示更多')} (+{list.length - shownPerLane})
+              </button>
+            )}
           </div>
         ))}
       </div>

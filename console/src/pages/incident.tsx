@@ -4,6 +4,7 @@ import { graphql } from '../gql';
 import type { IncidentPageQuery } from '../gql/graphql';
 import { lang, t } from '../i18n';
 import { countdown, ErrorBox, fmtTime, label, SEVERITY_ZH, STATUS_ZH, useLoad, useNow } from '../util';
+import { RemediesBox } from './remedies';
 
 const IncidentPageDoc = graphql(`
   query IncidentPage($id: ID!) {
@@ -19,6 +20,13 @@ const IncidentPageDoc = graphql(`
       notifyDepartments
       description
       amount
+      injured
+      legalThreat
+      mediaAttention
+      escalating
+      outageMinutes
+      propertyOwner
+      amendedAt
       reportedAt
       acknowledgeBy
       resolveBy
@@ -39,12 +47,28 @@ const IncidentPageDoc = graphql(`
         ruleSetVersion
         decidedAt
         fallback
+        remedies
         firedRules {
           name
           stage
           reasonZh
           reasonEn
         }
+      }
+      decisions {
+        decidedAt
+        ruleSetVersion
+        severity
+        ownerDepartment
+        policeReportRequired
+        firedRules {
+          name
+          reasonZh
+          reasonEn
+        }
+      }
+      remedies {
+        ...RemedyFields
       }
       actions {
         code
@@ -54,6 +78,8 @@ const IncidentPageDoc = graphql(`
         doneAt
         doneBy
         overdue
+        status
+        reason
         evidence
         note
       }
@@ -107,6 +133,25 @@ const ResumeClock = graphql(`
     resumeIncidentClock(id: $id) {
       id
       version
+    }
+  }
+`);
+
+const WaiveAction = graphql(`
+  mutation ConsoleWaiveAction($incidentId: ID!, $code: String!, $reason: String!) {
+    waiveAction(incidentId: $incidentId, code: $code, reason: $reason) {
+      id
+      version
+    }
+  }
+`);
+
+const AmendIncident = graphql(`
+  mutation ConsoleAmendIncident($input: AmendIncidentInput!) {
+    amendIncident(input: $input) {
+      id
+      version
+      severity
     }
   }
 `);
@@ -185,6 +230,11 @@ export function IncidentPage({ id }: { id: string }) {
         </div>
       </div>
       <div class="grid2">
+        <AmendBox i={i} onDone={reload} />
+        <DecisionsBox i={i} />
+      </div>
+      <RemediesBox incidentId={i.id} allowed={d.remedies} remedies={i.remedies} now={now} onDone={reload} />
+      <div class="grid2">
         <RefundsBox i={i} methods={data.catalog.refundMethodEntries} onDone={reload} />
         <div class="card">
           <h3>{t('历史')}</h3>
@@ -226,7 +276,18 @@ function ActionRow({
   const [fields, setFields] = useState<Array<[string, string]>>([['', '']]);
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<'' | 'complete' | 'waive'>('');
+  const [reason, setReason] = useState('');
+  if (a.status === 'WAIVED' || a.status === 'WITHDRAWN') {
+    return (
+      <div class="action waived" data-action={a.code} data-status={a.status}>
+        — <b>{a.label ?? a.code}</b> <span class="badge">{t(a.status === 'WAIVED' ? '已免除' : '已撤销')}</span>{' '}
+        <span class="muted">
+          {fmtTime(a.doneAt)} · {a.doneBy ?? ''} · {a.reason}
+        </span>
+      </div>
+    );
+  }
   if (a.done) {
     return (
       <div class="action done" data-action={a.code}>
@@ -256,9 +317,31 @@ function ActionRow({
         <b>{a.label ?? a.code}</b> <code class="muted">{a.code}</code>
         {a.overdue && <span class="badge breach">{t('逾期')}</span>}
         <Countdown at={a.dueAt} now={now} paused={paused} />
-        <button onClick={() => setOpen(!open)}>{t('完成')}…</button>
+        <button onClick={() => setOpen(open === 'complete' ? '' : 'complete')}>{t('完成')}…</button>
+        <button class="secondary" onClick={() => setOpen(open === 'waive' ? '' : 'waive')}>
+          {t('免除')}…
+        </button>
       </div>
-      {open && (
+      {open === 'waive' && (
+        <form
+          class="row"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setError(null);
+            try {
+              await gql(WaiveAction, { incidentId, code: a.code, reason });
+              onDone();
+            } catch (err) {
+              setError(err);
+            }
+          }}
+        >
+          <input aria-label={t('免除原因')} placeholder={t('免除原因')} value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />
+          <button type="submit">{t('确认免除')}</button>
+        </form>
+      )}
+      {open === 'waive' && <ErrorBox error={error} />}
+      {open === 'complete' && (
         <form onSubmit={submit} class="evidence-form">
           <div class="muted">{t('证据')}</div>
           {fields.map(([k, v], n) => (
@@ -366,6 +449,98 @@ function RefundsBox({ i, methods, onDone }: { i: Incident; methods: Array<{ code
         </form>
       )}
       <ErrorBox error={error} />
+    </div>
+  );
+}
+
+/** 事实更正: the facts the rules read, amended with a reason; the rules decide again (a new entry in 决定历史). */
+function AmendBox({ i, onDone }: { i: Incident; onDone: () => void }) {
+  const [amount, setAmount] = useState(i.amount ?? '');
+  const [subtype, setSubtype] = useState(i.subtype ?? '');
+  const [flags, setFlags] = useState({ injured: !!i.injured, legalThreat: !!i.legalThreat, mediaAttention: !!i.mediaAttention, escalating: !!i.escalating });
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [open, setOpen] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await gql(AmendIncident, {
+        input: {
+          id: i.id,
+          expectedVersion: i.version,
+          note,
+          ...(amount !== (i.amount ?? '') ? { amount: amount || null } : {}),
+          ...(subtype !== (i.subtype ?? '') ? { subtype: subtype || null } : {}),
+          ...Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== !!i[k as keyof typeof flags])),
+        },
+      });
+      setNote('');
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const FLAGS: Array<[keyof typeof flags, string]> = [
+    ['injured', '有人受伤'],
+    ['legalThreat', '扬言诉讼'],
+    ['mediaAttention', '媒体关注'],
+    ['escalating', '事态升级'],
+  ];
+  return (
+    <div class="card" data-testid="amend">
+      <h3>
+        {t('更正事实')} {i.amendedAt && <span class="muted">({fmtTime(i.amendedAt)})</span>}{' '}
+        <button class="link" onClick={() => setOpen(!open)}>
+          {open ? '−' : '+'}
+        </button>
+      </h3>
+      {open && (
+        <form onSubmit={submit} class="amend-form">
+          <label>
+            {t('金额')}
+            <input name="amount" inputMode="decimal" pattern="\d+(\.\d{1,2})?" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+          </label>
+          <label>
+            {t('子类')}
+            <input name="subtype" value={subtype} onInput={(e) => setSubtype(e.currentTarget.value)} />
+          </label>
+          <div class="row">
+            {FLAGS.map(([k, zh]) => (
+              <label class="check">
+                <input type="checkbox" name={k} checked={flags[k]} onChange={(e) => setFlags({ ...flags, [k]: e.currentTarget.checked })} />
+                {t(zh)}
+              </label>
+            ))}
+          </div>
+          <label>
+            {t('更正原因')}
+            <input name="note" value={note} onInput={(e) => setNote(e.currentTarget.value)} required />
+          </label>
+          <ErrorBox error={error} />
+          <button type="submit">{t('提交更正')}</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** 决定历史: every decision, at the report and after each amendment, with why its rules fired. */
+function DecisionsBox({ i }: { i: Incident }) {
+  const zh = lang.get() === 'zh';
+  return (
+    <div class="card" data-testid="decisions">
+      <h3>{t('决定历史')}</h3>
+      <ol class="history">
+        {i.decisions.map((d) => (
+          <li>
+            {fmtTime(d.decidedAt)} · {d.ruleSetVersion} · {label(SEVERITY_ZH, d.severity)} · {d.ownerDepartment}
+            {d.policeReportRequired ? ' · 110' : ''}
+            <div class="muted">{d.firedRules.map((r) => (zh ? (r.reasonZh ?? r.name) : (r.reasonEn ?? r.name))).join('; ')}</div>
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }

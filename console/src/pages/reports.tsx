@@ -7,7 +7,8 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { download, gql } from '../api';
 import { graphql } from '../gql';
 import { lang, t } from '../i18n';
-import { ErrorBox, fmtTime, useLoad } from '../util';
+import type { RefundReportTable, SignOffStage } from '../gql/graphql';
+import { ErrorBox, fmtTime, label, useLoad } from '../util';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -32,6 +33,29 @@ const ReportsData = graphql(`
       count
       breaches
     }
+    incidentDepartments: incidentAggregates(groupBy: [OWNER_DEPARTMENT]) {
+      keys
+      count
+      breaches
+      resolved
+    }
+    refundBanks: refundAggregates(groupBy: [BANK]) {
+      keys
+      count
+      totalAmount
+    }
+    refundDepartments: refundAggregates(groupBy: [OWNER_DEPARTMENT]) {
+      keys
+      count
+      totalAmount
+      lateSteps
+    }
+    catalog {
+      departmentEntries {
+        code
+        label
+      }
+    }
     refundStageDurations {
       step
       label
@@ -49,8 +73,25 @@ const Monthly = graphql(`
     monthlyRefundReport(month: $month) {
       month
       dueDate
+      overdue
       totalCount
       totalAmount
+      filings {
+        table
+        status
+        dueAt
+        filedAt
+        overdue
+        totalCount
+        totalAmount
+      }
+      signOffs {
+        table
+        stage
+        actor
+        at
+        note
+      }
       customerServiceRows {
         rowNo
         refundNo
@@ -65,11 +106,22 @@ const Monthly = graphql(`
   }
 `);
 
+const SignOff = graphql(`
+  mutation ConsoleSignOffMonthly($month: String!, $table: RefundReportTable!, $stage: SignOffStage!, $note: String) {
+    signOffMonthlyRefundReport(month: $month, table: $table, stage: $stage, note: $note) {
+      month
+    }
+  }
+`);
+
+const TABLE_ZH: Record<RefundReportTable, string> = { CUSTOMER_SERVICE: '客服退单统计表', FINANCE: '财务退单统计表' };
+const FILING_ZH: Record<string, string> = { OPEN: '待审核', REVIEWED: '已审核', ARCHIVED: '已存档' };
+
 function Chart({ option, name }: { option: echarts.EChartsCoreOption; name: string }) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const chart = echarts.init(el.current!);
-    chart.setOption(option);
+    chart.setOption({ animation: false, ...option }); // drawn at once: an office screen, and a screenshot, see the figures as they are
     const onResize = () => chart.resize();
     addEventListener('resize', onResize);
     return () => {
@@ -92,6 +144,17 @@ export function Reports() {
   const [dlError, setDlError] = useState<unknown>(null);
   const zh = lang.get() === 'zh';
   const get = (path: string, name: string) => download(path, name).then(() => setDlError(null), setDlError);
+  const deptLabel = new Map((data?.catalog.departmentEntries ?? []).map((d) => [d.code, d.label]));
+  const dept = (code: string) => (zh ? (deptLabel.get(code) ?? code) : code);
+  const byDept = new Map((data?.incidentDepartments ?? []).map((a) => [a.keys[0], a]));
+  const refundByDept = new Map((data?.refundDepartments ?? []).map((a) => [a.keys[0], a]));
+  const depts = [...new Set([...byDept.keys(), ...refundByDept.keys()])].sort();
+  const [signError, setSignError] = useState<unknown>(null);
+  const sign = (table: RefundReportTable, stage: SignOffStage) =>
+    gql(SignOff, { month, table, stage }).then(() => {
+      setSignError(null);
+      monthly.reload();
+    }, setSignError);
   return (
     <section class="reports">
       <h2>{t('报表')}</h2>
@@ -166,18 +229,93 @@ export function Reports() {
               }}
             />
           </div>
+          <div class="card">
+            <h3>{t('按部门')}</h3>
+            <Chart
+              name="by-department"
+              option={{
+                tooltip: { trigger: 'axis' },
+                legend: {},
+                grid: { left: 8, right: 8, containLabel: true },
+                xAxis: { type: 'category', data: depts.map(dept), axisLabel: { interval: 0, rotate: 20 } },
+                yAxis: [{ type: 'value' }, { type: 'value', name: t('金额') }],
+                series: [
+                  { type: 'bar', name: t('投诉'), data: depts.map((d) => byDept.get(d)?.count ?? 0) },
+                  { type: 'bar', name: t('已超时'), data: depts.map((d) => byDept.get(d)?.breaches ?? 0) },
+                  { type: 'line', name: t('退款金额'), yAxisIndex: 1, data: depts.map((d) => Number(refundByDept.get(d)?.totalAmount ?? 0)) },
+                ],
+              }}
+            />
+          </div>
+          <div class="card">
+            <h3>{t('退款（按银行）')}</h3>
+            <Chart
+              name="refunds-by-bank"
+              option={{
+                tooltip: { trigger: 'axis' },
+                legend: {},
+                grid: { left: 8, right: 8, containLabel: true },
+                xAxis: { type: 'category', data: data.refundBanks.map((a) => a.keys[0] || t('未填')) },
+                yAxis: [
+                  { type: 'value', name: t('金额') },
+                  { type: 'value', name: t('笔数') },
+                ],
+                series: [
+                  { type: 'bar', name: t('金额'), data: data.refundBanks.map((a) => Number(a.totalAmount)) },
+                  { type: 'line', name: t('笔数'), yAxisIndex: 1, data: data.refundBanks.map((a) => a.count) },
+                ],
+              }}
+            />
+          </div>
         </div>
       )}
       <div class="card">
         <div class="toolbar">
           <h3>{t('月度退单统计表')}</h3>
           <label>
-            {t('月份')} <input type="month" name="month" value={month} onChange={(e) => setMonth(e.currentTarget.value)} />
+            {t('月份')} <input type="month" name="month" value={month} onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />
           </label>
           <button onClick={() => get(`/reports/refunds/monthly/${month}.xlsx`, `退单统计表-${month}.xlsx`)}>{t('下载 Excel')}</button>
           <button onClick={() => get(`/reports/refunds/monthly/${month}.csv`, `退单统计表-${month}.csv`)}>{t('下载 CSV')}</button>
+          <span class="muted">
+            {t('报送期限')}: {monthly.data?.monthlyRefundReport.dueDate ?? ''}
+          </span>
         </div>
-        <ErrorBox error={monthly.error ?? dlError} />
+        <ErrorBox error={monthly.error ?? dlError ?? signError} />
+        {monthly.data && (
+          <table data-testid="filings" class="filings">
+            <tbody>
+              {monthly.data.monthlyRefundReport.filings.map((f) => (
+                <tr data-table={f.table} data-status={f.status}>
+                  <td>{t(TABLE_ZH[f.table])}</td>
+                  <td>
+                    {f.totalCount} · ¥{f.totalAmount}
+                  </td>
+                  <td>
+                    {label(FILING_ZH, f.status)} {f.overdue && <span class="badge breach">{t('逾期')}</span>}
+                  </td>
+                  <td>
+                    {t('到期')}: {fmtTime(f.dueAt)}
+                  </td>
+                  <td class="row">
+                    <button disabled={f.status !== 'OPEN'} onClick={() => sign(f.table, 'REVIEWED')}>
+                      {t('部门主管审核')}
+                    </button>
+                    <button disabled={f.status !== 'REVIEWED'} onClick={() => sign(f.table, 'ARCHIVED')}>
+                      {t('存档')}
+                    </button>
+                    <span class="muted">
+                      {monthly
+                        .data!.monthlyRefundReport.signOffs.filter((s) => s.table === f.table)
+                        .map((s) => `${s.stage === 'REVIEWED' ? t('审核') : t('存档')}: ${s.actor} ${fmtTime(s.at)}`)
+                        .join(' · ')}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         {monthly.data && (
           <table data-testid="monthly">
             <thead>

@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
 import { gql, GraphQLRequestError } from '../api';
-import type { Session } from '../auth';
 import { graphql } from '../gql';
-import type { WorkRefundsQuery } from '../gql/graphql';
+import type { WorkRefundsQuery, WorkRemediesQuery } from '../gql/graphql';
 import { t } from '../i18n';
+import { actorName, me, Me } from '../me';
+import { useSignal } from '../signal';
 import { countdown, ErrorBox, fmtTime, useLoad, useNow } from '../util';
+import { RemedyCard, WorkRemedies, type WorkRemedy } from './remedies';
 
 const WorkRefunds = graphql(`
   query WorkRefunds($after: String) {
@@ -67,49 +69,70 @@ async function loadWaiting(): Promise<Refund[]> {
 
 /** The signing rules the server applies to a refund step (the refund state machine). */
 export const SIGNING_RULES_ZH = ['只有该步骤指定角色的人可以签批', '申请退款的人不能签批本退款的审批步骤', '同一人在一笔退款中最多签批一个审批步骤'];
-const SIGNING_RULES_EN = [
-  'Only a holder of the step’s role decides it',
-  'Whoever requested the refund may not sign its approval steps',
-  'One person signs at most one approval step of a refund',
-];
 
-export function MyWork({ session }: { session: Session }) {
+/** The remedies of unresolved incidents (OPEN, ACKNOWLEDGED) still in progress, page after page. */
+async function loadRemedies(): Promise<WorkRemedy[]> {
+  const all: WorkRemedy[] = [];
+  let after: string | null | undefined = null;
+  for (;;) {
+    const data: WorkRemediesQuery = await gql(WorkRemedies, { after });
+    for (const e of data.incidents.edges) for (const r of e.node.remedies) if (r.status === 'IN_PROGRESS') all.push({ ...r, incident: e.node });
+    if (!data.incidents.pageInfo.hasNextPage) return all;
+    after = data.incidents.pageInfo.endCursor;
+  }
+}
+
+export function MyWork() {
+  const m = useSignal(me);
   const { data, error, reload } = useLoad(loadWaiting, []);
+  const remedies = useLoad(loadRemedies, []);
   const now = useNow();
+  const roles = m?.roles ?? [];
   const mine = (data ?? []).filter((r) => {
     const step = r.steps.find((s) => s.step === r.currentStep && s.status === 'PENDING');
-    return step && (session.roles.length === 0 || session.roles.includes(step.role));
+    return step && (roles.includes(step.role) || roles.includes('ADMIN'));
   });
-  const zh = t('同意') === '同意';
+  const myRemedies = (remedies.data ?? []).filter((r) => {
+    const step = r.steps.find((s) => s.step === r.currentStep);
+    return step?.role && (roles.includes(step.role) || roles.includes('ADMIN'));
+  });
   return (
     <section>
       <h2>{t('待我处理')}</h2>
       <details class="card rules-help">
         <summary>{t('签批规则')}</summary>
         <ul>
-          {(zh ? SIGNING_RULES_ZH : SIGNING_RULES_EN).map((r) => (
-            <li>{r}</li>
+          {SIGNING_RULES_ZH.map((r) => (
+            <li>{t(r)}</li>
           ))}
         </ul>
       </details>
+      <h3>{t('退款')}</h3>
       <ErrorBox error={error} />
       {data && mine.length === 0 && <p>{t('没有等待处理的步骤。')}</p>}
       {mine.map((r) => (
-        <StepCard r={r} session={session} now={now} onDone={reload} />
+        <StepCard r={r} me={m} now={now} onDone={reload} />
+      ))}
+      <h3>{t('售后补救')}</h3>
+      <ErrorBox error={remedies.error} />
+      {remedies.data && myRemedies.length === 0 && <p>{t('没有等待处理的步骤。')}</p>}
+      {myRemedies.map((r) => (
+        <RemedyCard r={r} now={now} onDone={remedies.reload} showIncident />
       ))}
     </section>
   );
 }
 
-function StepCard({ r, session, now, onDone }: { r: Refund; session: Session; now: number; onDone: () => void }) {
+function StepCard({ r, me, now, onDone }: { r: Refund; me: Me | null; now: number; onDone: () => void }) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const step = r.steps.find((s) => s.step === r.currentStep)!;
   const c = countdown(step.dueAt, now);
-  // What the console can tell before asking: the name shown at sign-in against the refund's signers.
-  const me = session.label;
-  const signed = me ? r.steps.find((s) => s.approval && s.status === 'APPROVED' && s.actor === me) : undefined;
-  const blocked = step.approval && me && (r.requestedBy === me ? SIGNING_RULES_ZH[1] : signed ? SIGNING_RULES_ZH[2] : null);
+  // What the console can tell before asking: the name the server writes for me against the refund's signers.
+  const name = actorName(me);
+  const signed = name ? r.steps.find((s) => s.approval && s.status === 'APPROVED' && s.actor === name) : undefined;
+  const rule = step.approval && name ? (r.requestedBy === name ? 1 : signed ? 2 : null) : null;
+  const blocked = rule === null ? null : t(SIGNING_RULES_ZH[rule]);
   const decide = async (decision: 'APPROVE' | 'RETURN') => {
     setError(null);
     try {
@@ -151,7 +174,7 @@ function StepCard({ r, session, now, onDone }: { r: Refund; session: Session; no
       <ErrorBox error={error} />
       {refusedRule && (
         <p class="explain" data-testid="signing-rule">
-          {t('签批规则')}: {SIGNING_RULES_ZH.join('；')}
+          {t('签批规则')}: {SIGNING_RULES_ZH.map(t).join('; ')}
         </p>
       )}
     </div>

@@ -16,6 +16,8 @@ export class TestOpenIdProvider {
   constructor(
     private readonly employees: string[],
     private readonly audience: string,
+    /** A public client for the authorization code flow with PKCE from a browser, and its redirect URI. */
+    private readonly browser: { clientId: string; redirectUri: string } | null = null,
   ) {}
 
   async start(keys: JWK[]): Promise<string> {
@@ -27,6 +29,7 @@ export class TestOpenIdProvider {
         OIDC_TEST_PORT: port,
         OIDC_TEST_EMPLOYEES: this.employees.join(','),
         OIDC_TEST_AUDIENCE: this.audience,
+        ...(this.browser ? { OIDC_TEST_BROWSER_CLIENT: this.browser.clientId, OIDC_TEST_BROWSER_REDIRECT: this.browser.redirectUri } : {}),
         NODE_ENV: 'test',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
