@@ -20,7 +20,6 @@ import { createMetricsServer } from './observability/metrics.http';
 import { Tracing } from './observability/tracing';
 import { traceDatabase } from './observability/tracing.database';
 import { tracingPlugin, withOperationSpans } from './observability/tracing.graphql';
-import { traceRuleEvaluation } from './observability/tracing.rules';
 import type { GqlContext } from './graphql/context';
 import { closeHttpServer, createHttpServer } from './http/http-server';
 import { createServices, Services } from './services';
@@ -64,8 +63,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     }
     await applyDatabaseLimits(ds, config.databaseLimits); // after migrations, which may run long
     setJsonInputLimits(config.jsonInput);
-    const services = createServices(config, ds, options.clock ?? systemClock, log, options.rulePack);
-    if (tracing) traceRuleEvaluation(tracing, services.incidents, services.refunds);
+    const services = createServices(config, ds, options.clock ?? systemClock, log, options.rulePack, tracing);
     await services.ruleSets.init();
     const schema = await createSchema();
     const limits = armor(config, schema);

@@ -3,6 +3,10 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/config';
 import type { Clock } from './common/clock';
 import { Transactions } from './database/transaction';
+import { EventBus } from './events/event-bus';
+import { HANDLER_ORDER, TriageEventBus } from './events/triage-events';
+import type { Tracing } from './observability/tracing';
+import { traceRuleEvaluation } from './observability/tracing.rules';
 import { ReadDb } from './database/read-db';
 import { ApiKeyService } from './auth/api-key.service';
 import { RuleSetService } from './rulesets/rule-set.service';
@@ -32,6 +36,8 @@ export interface Services {
   clock: Clock;
   ds: DataSource;
   tx: Transactions;
+  /** The one event bus: who publishes what, and in which phase, is in events/triage-events.ts; every subscription is below. */
+  events: TriageEventBus;
   /** Read-only work that may run on a read replica (reports, lists, backtests). */
   reads: ReadDb;
   log: Logger;
@@ -55,65 +61,91 @@ export interface Services {
   drills: DrillServices;
 }
 
-export function createServices(config: AppConfig, ds: DataSource, clock: Clock, log: Logger, rulePack: RulePackOptions = {}): Services {
+export function createServices(
+  config: AppConfig,
+  ds: DataSource,
+  clock: Clock,
+  log: Logger,
+  rulePack: RulePackOptions = {},
+  /** Null when tracing is off: the rule evaluations get no spans. */
+  tracing: Tracing | null = null,
+): Services {
   const tx = new Transactions(ds);
-  const reads = new ReadDb(ds, log);
-  const ruleSets = new RuleSetService(ds, clock, config.rulesDir, log, rulePack);
+  const events: TriageEventBus = new EventBus(tx, log);
+  const reads = new ReadDb(ds, log, events);
+  const ruleSets = new RuleSetService(ds, clock, config.rulesDir, log, rulePack, events);
   const incidentReader = new IncidentReader(ds, config.maxPageSize, reads);
   const refundReader = new RefundReader(ds, config.maxPageSize, reads);
-  // Webhook events and the reports' monthly rollup are written in each write's own transaction
-  // (events first: they lock the incident row before the rollup rows, as a refund request does).
-  const webhooks = createWebhookServices(config, ds, tx, clock, log, refundReader);
-  ruleSets.onReloaded = (active, loadedBy) => webhooks.events.rulesReloaded(active, loadedBy);
-  // The statistics' rollup last in each incident write, after the events: its rows are the hottest.
+  const webhooks = createWebhookServices(config, ds, tx, clock, log, refundReader, events);
   const incidentRollups = new IncidentRollupStore();
-  const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, [webhooks.events, incidentRollups]);
-  // Refund work settles the incident's actions it fulfils (REFUND, REFUND_REQUEST) in the same transaction.
+  const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, events);
   const settlement = new ActionSettlement(incidents.actions, refundReader);
   const remedyReader = new RemedyReader(ds);
-  // A refund request also does the REFUND_REQUESTED step of the incident's remedies (退货, 赔偿).
-  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, [
-    webhooks.events,
-    settlement,
-    new RemedyRefundListener(() => remedies, refundReader),
-    new RefundRollupStore(refundReader),
-  ]);
-  const remedies = new RemedyService(ds, tx, ruleSets, remedyReader, clock, settlement, webhooks.outbox);
+  const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, events);
+  const remedies = new RemedyService(ds, tx, ruleSets, remedyReader, clock, settlement, webhooks.outbox, events);
   const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
-  // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
-  webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
   webhooks.worker.queues.push(people.dispatcher);
-  const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, incidentRollups);
+  const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, events);
   const drills = createDrillServices(ds, ruleSets, incidents, clock, log, escalation.scheduler);
   const reports = createReportServices(ds, tx, reads, ruleSets, clock, incidentReader, refundReader);
   const metrics = new Metrics(ds, () => (ruleSets.isLoaded() ? ruleSets.current() : null), reads);
   registerCalendarMetrics(metrics.registry, () => (ruleSets.isLoaded() ? ruleSets.current().engine.calendar : null), clock);
   const ruleAdmin = createRuleAdminServices(config, ds, reads, clock, log, ruleSets);
-  incidents.onDecisionTime = (seconds) => metrics.ruleEvaluation.observe(seconds);
-  incidents.onDecisionFallback = ({ failure, facts, ruleSetVersion }, incidentId) => {
+  const apiKeys = new ApiKeyService(ds, clock);
+  apiKeys.resolveStaff = (headers, token, keyActor) => people.identity.resolve(headers, token, keyActor);
+
+  // Every subscription to the event bus, by event. In a write's transaction, the webhook outbox
+  // first (an event locks the incident row before the rollup rows: one lock order for every
+  // writer), the rollups last (their rows are the hottest).
+  const remedySteps = new RemedyRefundListener(remedies, refundReader);
+  const refundRollups = new RefundRollupStore(refundReader);
+  events.inTransaction('incidentReported', HANDLER_ORDER.webhookOutbox, (em, e) => webhooks.events.incidentReported(em, e.view));
+  events.inTransaction('incidentReported', HANDLER_ORDER.rollups, (em, e) => incidentRollups.incidentReported(em, e.view));
+  events.afterCommit('incidentReported', ({ view, decision }) => {
+    const { id: incidentId, customerId, reportedAt } = view.entity;
+    ruleAdmin.shadow.observe({ incidentId, customerId, reportedAt, decision }); // returns at once
+    metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' });
+    if (!decision.fallback) return;
+    const { failure, facts, ruleSetVersion } = decision;
     metrics.decisionFallbacks.inc();
     log.error(
       { incidentId, rule: failure?.rule, file: failure?.file, error: failure?.message, ruleSetVersion, input: facts },
       "the rules failed on a report: stored with the pack's fallback decision",
     );
-  };
-  reads.onRead = (target) => metrics.readReplica.inc({ target });
-  escalation.scheduler.onTick = (r) => {
+  });
+  events.inTransaction('incidentStatusChanged', HANDLER_ORDER.webhookOutbox, (em, e) => webhooks.events.statusChanged(em, e.incident, e));
+  events.inTransaction('incidentAmended', HANDLER_ORDER.webhookOutbox, (em, e) => webhooks.events.incidentAmended(em, e.incident, e.amendment));
+  events.inTransaction('incidentChanged', HANDLER_ORDER.rollups, (em, e) => incidentRollups.incidentChanged(em, e.before, e.after));
+  events.inTransaction('breachRecorded', HANDLER_ORDER.rollups, (em, e) => incidentRollups.breachRecorded(em, e.incidentId));
+  // A refund write settles the incident's actions it fulfils (REFUND_REQUEST, REFUND) and a
+  // request does the REFUND_REQUESTED step of the incident's remedies (退货, 赔偿), in its transaction.
+  events.inTransaction('refundWritten', HANDLER_ORDER.webhookOutbox, (em, e) => webhooks.events.refundWritten(em, e.before, e.refundId));
+  events.inTransaction('refundWritten', HANDLER_ORDER.actionSettlement, (em, e) => settlement.refundWritten(em, e.before, e.refundId));
+  events.inTransaction('refundWritten', HANDLER_ORDER.remedySteps, (em, e) => remedySteps.refundWritten(em, e.before, e.refundId));
+  events.inTransaction('refundWritten', HANDLER_ORDER.rollups, (em, e) => refundRollups.refundWritten(em, e.before, e.refundId));
+  // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
+  events.inTransaction('outboxEventAdded', HANDLER_ORDER.notifications, (em, e) => people.notifications.onOutboxEvent(em, e));
+  events.afterCommit('remedyTransitioned', ({ transition, kind }) => metrics.remedyTransitions.inc({ kind, transition }));
+  events.on('ruleSetReloaded', ({ active, loadedBy }) => webhooks.events.rulesReloaded(active, loadedBy)); // awaited by reload()
+  events.on('ruleSetActivated', (active) => ruleAdmin.shadow.activated(active));
+  events.on('decisionEvaluated', ({ decision, started, ended }) => {
+    if (decision) metrics.ruleEvaluation.observe((ended - started) / 1000);
+  });
+  events.on('databaseRead', (target) => metrics.readReplica.inc({ target }));
+  events.on('escalationTicked', (r) => {
     metrics.slaEvents.inc({ event: 'warning' }, r.warnings);
     metrics.slaEvents.inc({ event: 'breach' }, r.breaches);
     metrics.slaEvents.inc({ event: 'escalation' }, r.escalations);
     metrics.slaEvents.inc({ event: 'settled' }, r.settled);
-  };
-  remedies.onTransition = (transition, kind) => metrics.remedyTransitions.inc({ kind, transition });
-  webhooks.worker.onOutcome = (outcome) => metrics.webhookAttempts.inc({ outcome });
-  ruleSets.onDecided(({ decision }) => metrics.decisions.inc({ severity: decision.severity, category: decision.facts?.category ?? 'unknown' }));
-  const apiKeys = new ApiKeyService(ds, clock);
-  apiKeys.resolveStaff = (headers, token, keyActor) => people.identity.resolve(headers, token, keyActor);
+  });
+  events.on('webhookAttempted', (outcome) => metrics.webhookAttempts.inc({ outcome }));
+  if (tracing) traceRuleEvaluation(tracing, events);
   return {
     config,
     clock,
     ds,
     tx,
+    events,
     reads,
     log,
     apiKeys,

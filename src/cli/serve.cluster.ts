@@ -161,7 +161,7 @@ export function joinCluster(app: App, log: Logger): void {
   };
   const { ruleSets } = app.services;
   joinMetricsAggregation(app.services.metrics);
-  ruleSets.onActivated((active) => send({ triage: 'rules-activated', checksum: active.checksum }));
+  app.services.events.on('ruleSetActivated', (active) => send({ triage: 'rules-activated', checksum: active.checksum }));
   send({ triage: 'rules-activated', checksum: ruleSets.current().checksum });
   process.on('message', (message) => {
     if (!isClusterMessage(message) || message.triage !== 'reload-rules') return;

@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { ReadDb, REPLICA_RETRY_MS, ReadTarget } from './read-db';
+import { EventBus } from '../events/event-bus';
+import type { ProcessEvents, TransactionEvents } from '../events/triage-events';
 
 /** A data source with or without replicas whose replica runner does what `replica` says. */
 function fakeDb(replicas: number, replica: { connect?: () => Promise<void> } = {}) {
@@ -26,9 +28,10 @@ function fakeDb(replicas: number, replica: { connect?: () => Promise<void> } = {
   } as unknown as DataSource;
   const warnings: string[] = [];
   const log = { info: () => undefined, warn: (_o: unknown, m: string) => warnings.push(m) } as unknown as Logger;
-  const reads = new ReadDb(ds, log);
+  const events = new EventBus<TransactionEvents, ProcessEvents>({ afterCommit: () => undefined }, log);
   const counted: ReadTarget[] = [];
-  reads.onRead = (t) => counted.push(t);
+  events.on('databaseRead', (t) => void counted.push(t));
+  const reads = new ReadDb(ds, log, events);
   return { reads, runners, warnings, counted };
 }
 

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Logger } from 'pino';
 import { isConnectionError } from './errors';
+import type { TriageEventBus } from '../events/triage-events';
 
 /** Where a read ran. */
 export type ReadTarget = 'replica' | 'primary';
@@ -23,8 +24,6 @@ export const REPLICA_RETRY_MS = 5_000;
  * REPLICA_RETRY_MS, and one warning is logged per outage. Every read counts once, by target.
  */
 export class ReadDb {
-  /** Counts each read by where it ran (the `triage_db_queries_total` counter). */
-  onRead: (target: ReadTarget) => void = () => undefined;
   private readonly replicated: boolean;
   private replicaDownUntil = 0;
   private replicaDown = false;
@@ -32,6 +31,8 @@ export class ReadDb {
   constructor(
     private readonly ds: DataSource,
     private readonly log?: Logger,
+    /** databaseRead for each read, by where it ran (the `triage_db_queries_total` counter). */
+    private readonly events?: TriageEventBus,
   ) {
     const replicas = (ds.options as { replication?: { slaves?: unknown[] } }).replication?.slaves?.length ?? 0;
     this.replicated = replicas > 0;
@@ -54,7 +55,7 @@ export class ReadDb {
         await runner.release().catch(() => undefined);
       }
     }
-    this.onRead('primary');
+    void this.events?.emit('databaseRead', 'primary');
     return work(this.ds.manager);
   }
 
@@ -74,11 +75,11 @@ export class ReadDb {
     try {
       const result = await work(runner.manager);
       this.replicaAnswered();
-      this.onRead('replica');
+      void this.events?.emit('databaseRead', 'replica');
       return result;
     } catch (e) {
       if (!lostConnection(e)) {
-        this.onRead('replica');
+        void this.events?.emit('databaseRead', 'replica');
         throw e;
       }
       this.replicaFailed(e);

@@ -21,13 +21,18 @@ export const DEADLOCK_ATTEMPTS = 4;
 export class Transactions {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly serial: boolean;
+  /**
+   * The managers of the transactions open now, each with its after-commit queue (flat triples
+   * run, a, b; null until something is queued: most transactions queue nothing).
+   */
+  private readonly open = new WeakMap<EntityManager, unknown[] | null>();
 
   constructor(private readonly ds: DataSource) {
     this.serial = ds.options.type === 'better-sqlite3';
   }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.retrying(() => this.enqueue(() => this.ds.transaction(work)));
+    return this.committed((scoped) => this.ds.transaction(scoped), work);
   }
 
   /**
@@ -35,7 +40,48 @@ export class Transactions {
    * is given): the hot write path, without TypeORM's transaction machinery.
    */
   runRaw<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.retrying(() => this.enqueue(() => rawTransaction(this.ds, work)));
+    return this.committed((scoped) => rawTransaction(this.ds, scoped), work);
+  }
+
+  /**
+   * Runs `run(a, b)` once the transaction `em` belongs to has committed, before its caller goes
+   * on; never when it rolls back (nor for an attempt a deadlock retry replaced). Outside any
+   * transaction of these, runs it now. The event bus queues its after-commit handlers here.
+   */
+  afterCommit<A, B>(em: EntityManager, run: (a: A, b: B) => void | Promise<void>, a: A, b: B): void | Promise<void> {
+    const queued = this.open.get(em);
+    if (queued === undefined) return run(a, b);
+    if (queued === null) this.open.set(em, [run, a, b]);
+    else queued.push(run, a, b);
+  }
+
+  /** Opens `work`'s transaction with `begin` (retried, serialised on SQLite), then runs what it queued for after commit. */
+  private async committed<T>(begin: (scoped: (em: EntityManager) => Promise<T>) => Promise<T>, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    let em: EntityManager | null = null;
+    let queued: unknown[] | null = null;
+    const scoped = (m: EntityManager) => {
+      em = m;
+      this.open.set(m, null);
+      return work(m);
+    };
+    const attempt = async () => {
+      queued = null;
+      try {
+        return await begin(scoped);
+      } finally {
+        // Committed or rolled back: what the attempt queued is kept only if it committed (the result is returned).
+        if (em) {
+          queued = this.open.get(em) ?? null;
+          this.open.delete(em);
+          em = null;
+        }
+      }
+    };
+    const result = await this.retrying(() => this.enqueue(attempt));
+    // Outside the SQLite queue: an after-commit handler may open a transaction of its own.
+    const after = queued as unknown[] | null;
+    if (after) for (let i = 0; i < after.length; i += 3) await (after[i] as (a: unknown, b: unknown) => unknown)(after[i + 1], after[i + 2]);
+    return result;
   }
 
   /** Told of every deadlock retried (the metrics). */

@@ -11,7 +11,7 @@ import type { BusinessCalendar } from '../calendar/business-calendar';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { Catalog, EscalationRung } from '../rules/types';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox';
-import type { IncidentRollupStore } from '../reports/incident-rollup.store';
+import type { TriageEventBus } from '../events/triage-events';
 import type { WebhookEventType } from '../webhooks/webhook-events';
 import { BreachEntity } from './breach.entity';
 import { clockMode } from './clock-mode';
@@ -65,8 +65,8 @@ export class EscalationScheduler {
     /** Deadlines missed longer ago than this are history, not news: not breached (0: no limit). */
     private readonly lookbackMs: number,
     private readonly batch = 200,
-    /** The statistics' rollup, told of each breach in its transaction. */
-    private readonly incidentRollups: Pick<IncidentRollupStore, 'breachRecorded'> | null = null,
+    /** breachRecorded in each breach's transaction; escalationTicked after each pass. */
+    private readonly events: TriageEventBus,
   ) {}
 
   /**
@@ -75,9 +75,6 @@ export class EscalationScheduler {
    * logged and the pass goes on.
    */
   readonly passSteps: Array<(now: Date) => Promise<number>> = [];
-
-  /** Told what each pass did (the metrics count it); must not throw. */
-  onTick: ((result: EscalationTickResult) => void) | null = null;
 
   /** Starts ticking every intervalMs (0: never; ticks are then run by hand, as the tests do). */
   start(): void {
@@ -100,7 +97,7 @@ export class EscalationScheduler {
       .catch(() => undefined)
       .then(() => this.pass())
       .then((r) => {
-        this.onTick?.(r);
+        this.events.emit('escalationTicked', r);
         return r;
       });
     this.running = run;
@@ -230,7 +227,7 @@ export class EscalationScheduler {
       const data = { ...subjectData(c), breachId: String(breachId), detectedAt: now.toISOString() };
       if (c.incidentId !== null) await historyEntry(em, c.incidentId, now, SCHEDULER_ACTOR, 'SLA_BREACHED', null, data);
       await this.event(em, 'sla.breached', c, now, data);
-      if (c.incidentId !== null) await this.incidentRollups?.breachRecorded(em, c.incidentId);
+      if (c.incidentId !== null) await this.events.publish(em, 'breachRecorded', { incidentId: c.incidentId });
       return true;
     });
   }

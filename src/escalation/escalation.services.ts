@@ -7,7 +7,7 @@ import type { Transactions } from '../database/transaction';
 import type { IncidentReader } from '../incidents/incident.reader';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox';
-import type { IncidentRollupStore } from '../reports/incident-rollup.store';
+import type { TriageEventBus } from '../events/triage-events';
 import { ActionComplianceService } from './action-compliance.service';
 import { BreachReader } from './breach.reader';
 import { EscalationScheduler, EscalationTickResult } from './escalation.scheduler';
@@ -33,7 +33,7 @@ export function createEscalationServices(
   ruleSets: RuleSetService,
   incidentReader: IncidentReader,
   outbox: WebhookOutbox,
-  incidentRollups: IncidentRollupStore | null = null,
+  events: TriageEventBus,
 ): EscalationServices {
   const scheduler = new EscalationScheduler(
     ds,
@@ -45,10 +45,10 @@ export function createEscalationServices(
     config.escalation.intervalMs,
     config.escalation.lookbackHours * 3_600_000,
     undefined,
-    incidentRollups,
+    events,
   );
   return {
-    clocks: new IncidentClockService(ds, tx, ruleSets, incidentReader, clock, incidentRollups),
+    clocks: new IncidentClockService(ds, tx, ruleSets, incidentReader, clock, events),
     scheduler,
     breaches: new BreachReader(ds, config.maxPageSize, reads),
     compliance: new ActionComplianceService(ds, reads, ruleSets, clock),

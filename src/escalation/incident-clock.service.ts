@@ -10,9 +10,9 @@ import type { Transactions } from '../database/transaction';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
 import type { IncidentReader, IncidentView } from '../incidents/incident.reader';
-import type { IncidentWriteListener } from '../incidents/incident-write.listener';
 import { LIMITS, text } from '../incidents/incident.validation';
 import type { RuleSetService } from '../rulesets/rule-set.service';
+import type { TriageEventBus } from '../events/triage-events';
 import { BreachEntity } from './breach.entity';
 import { clockMode } from './clock-mode';
 import { historyEntry } from './escalation.events';
@@ -33,8 +33,8 @@ export class IncidentClockService {
     private readonly rules: RuleSetService,
     private readonly reader: IncidentReader,
     private readonly clock: Clock,
-    /** Told of each change of the incident's row in its transaction (the statistics' rollup). */
-    private readonly changes: Pick<IncidentWriteListener, 'incidentChanged'> | null = null,
+    /** incidentChanged for each change of the incident's row, in its transaction. */
+    private readonly events: TriageEventBus,
   ) {}
 
   /** The clock row of an incident, or null when it was never paused. */
@@ -154,6 +154,6 @@ export class IncidentClockService {
       .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
       .execute();
     if (res.affected === 0) throw conflict(`incident ${incident.id} was changed concurrently; try again`, { field: 'id' });
-    await this.changes?.incidentChanged?.(em, incident, Object.assign(new IncidentEntity(), incident, set));
+    await this.events.publish(em, 'incidentChanged', { before: incident, after: Object.assign(new IncidentEntity(), incident, set) });
   }
 }

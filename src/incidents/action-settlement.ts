@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { lockIncidentRow } from '../database/raw-values';
 import type { RefundReader, RefundView } from '../refunds/refund.reader';
-import type { RefundWriteListener } from '../refunds/refund.service';
 import type { SettlingWork } from '../rules/types';
 import type { ActionLifecycle } from './action-lifecycle';
 import { IncidentEntity } from './incident.entity';
@@ -14,12 +13,13 @@ import { IncidentEntity } from './incident.entity';
  * evidence — so a paid refund never breaches as undone. The incident's version moves with it.
  * The remedy workflow settles REMEDY_STARTED actions the same way, through `settle`.
  */
-export class ActionSettlement implements RefundWriteListener {
+export class ActionSettlement {
   constructor(
     private readonly actions: ActionLifecycle,
     private readonly refundReader: RefundReader,
   ) {}
 
+  /** Of a refundWritten event, in its transaction. */
   async refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void> {
     if (before?.entity.paidAt) return; // paid before this write: settled then
     const after = await this.refundReader.byId(refundId, em);

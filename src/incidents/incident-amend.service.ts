@@ -22,14 +22,14 @@ import type { IncidentReader, IncidentView } from './incident.reader';
 import { toStoredDecision } from './incident.types';
 import { checkFact, factsOf, LIMITS, NormalizedReport, text } from './incident.validation';
 import { FactDeclaration, FACTS } from '../rules/facts';
-import type { IncidentWriteListener } from './incident-write.listener';
+import type { TriageEventBus } from '../events/triage-events';
 import { planActions } from './amendment-plan';
 import type { RepeatIncidentsFact } from './repeat-incidents.fact';
 
 /** The report as stored with the incident: amounts as fen strings, with the computed fact. */
 type StoredReport = Omit<NormalizedReport, 'amountFen'> & { amountFen: string | null; repeatIncidents30d?: number };
 
-/** What an amendment changed, for the history entry, the incident.amended event and the listeners. */
+/** What an amendment changed, for the history entry, the incident.amended event and the incidentAmended event's handlers. */
 export interface Amendment {
   at: Date;
   actor: string;
@@ -66,7 +66,7 @@ export class IncidentAmendService {
     private readonly reader: IncidentReader,
     private readonly clock: Clock,
     private readonly repeatFact: RepeatIncidentsFact,
-    private readonly listeners: readonly IncidentWriteListener[],
+    private readonly events: TriageEventBus,
   ) {}
 
   async amend(actor: Actor, input: AmendIncidentInput): Promise<IncidentView> {
@@ -223,10 +223,10 @@ export class IncidentAmendService {
       .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
       .execute();
     if (res.affected === 0) throw conflict(`incident ${incident.id} was changed concurrently; read it again`, { field: 'input.expectedVersion' });
-    // After the row is written, so what the listeners read in this transaction is the amended incident.
+    // After the row is written, so what its handlers read in this transaction is the amended incident.
     const amended = Object.assign(new IncidentEntity(), incident, set, { version: incident.version + 1, updatedAt: now });
-    for (const l of this.listeners) await l.incidentAmended?.(em, amended, amendment);
-    for (const l of this.listeners) await l.incidentChanged?.(em, incident, amended);
+    await this.events.publish(em, 'incidentAmended', { incident: amended, amendment });
+    await this.events.publish(em, 'incidentChanged', { before: incident, after: amended });
   }
 
   /**

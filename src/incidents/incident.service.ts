@@ -22,7 +22,7 @@ import { INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incide
 import { factsOf, LIMITS, normalizeReport, NormalizedReport, text } from './incident.validation';
 import type { IncidentReader, IncidentView } from './incident.reader';
 import { RepeatIncidentsFact } from './repeat-incidents.fact';
-import type { IncidentWriteListener } from './incident-write.listener';
+import type { TriageEventBus } from '../events/triage-events';
 import { businessPeriods } from './business-periods';
 import { ActionLifecycle, Completion } from './action-lifecycle';
 import { IncidentAmendService } from './incident-amend.service';
@@ -47,15 +47,15 @@ export class IncidentService {
     private readonly rules: RuleSetService,
     private readonly reader: IncidentReader,
     private readonly clock: Clock,
-    /** Told of writes in their transaction (the webhooks outbox). */
-    private readonly listeners: readonly IncidentWriteListener[] = [],
+    /** incidentReported, incidentStatusChanged, incidentChanged in each write's transaction; decisionEvaluated. */
+    private readonly events: TriageEventBus,
   ) {
     this.repeatFact = new RepeatIncidentsFact(ds);
     this.incidentRows = new RawInsert(ds, IncidentEntity);
     this.actionRows = new RawInsert(ds, IncidentActionEntity);
     this.eventRows = new RawInsert(ds, IncidentEventEntity);
     this.actions = new ActionLifecycle(rules);
-    this.amendments = new IncidentAmendService(ds, tx, rules, reader, clock, this.repeatFact, listeners);
+    this.amendments = new IncidentAmendService(ds, tx, rules, reader, clock, this.repeatFact, events);
   }
 
   /** Decides without storing anything (dry run). */
@@ -80,9 +80,8 @@ export class IncidentService {
     const repeats = await this.repeatsOf(report, reportedAt, decision);
     try {
       // The answer is what this transaction stored, as stored: no second read of it.
+      // Its after-commit handlers (the shadow pack, the decision metrics) have run when it returns.
       const incident = await this.tx.runRaw((em) => this.insert(em, actor, report, inputHash, reportedAt, decision, repeats));
-      this.rules.decided({ incidentId: incident.entity.id, customerId: report.customer?.id ?? null, reportedAt, decision }); // shadow pack; returns at once
-      if (decision.fallback) this.onDecisionFallback?.(decision, incident.entity.id);
       return { incident, created: true };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
@@ -120,7 +119,7 @@ export class IncidentService {
       if (status === 'OPEN') set.resolvedAt = null;
       await this.actions.beforeStatusChange(em, incident, status, now);
       await this.event(em, incident.id, now, actor, 'STATUS_CHANGED', { fromStatus: from, toStatus: status, note: checkedNote });
-      for (const l of this.listeners) await l.statusChanged(em, incident, { from, to: status, at: now, note: checkedNote, actor: actor.name });
+      await this.events.publish(em, 'incidentStatusChanged', { incident, from, to: status, at: now, note: checkedNote, actor: actor.name });
       return set;
     });
   }
@@ -190,24 +189,27 @@ export class IncidentService {
         .execute();
       if (res.affected === 0) throw conflict(`incident ${id} was changed concurrently; read it again`, { field: 'expectedVersion' });
       const after = Object.assign(new IncidentEntity(), incident, set);
-      for (const l of this.listeners) await l.incidentChanged?.(em, incident, after);
+      await this.events.publish(em, 'incidentChanged', { before: incident, after });
       return incident.id;
     });
     return (await this.reader.byId(incidentId))!;
   }
 
-  private decide(report: NormalizedReport, reportedAt: Date): Promise<Decision> {
-    return this.traceDecision ? this.traceDecision(() => this.evaluateRules(report, reportedAt)) : this.evaluateRules(report, reportedAt);
-  }
-
-  private async evaluateRules(report: NormalizedReport, reportedAt: Date): Promise<Decision> {
+  /** Decides with the active pack, dynamic facts included; tells decisionEvaluated how it went and how long it took. */
+  private async decide(report: NormalizedReport, reportedAt: Date): Promise<Decision> {
     const { engine } = this.rules.current();
-    const started = process.hrtime.bigint();
-    const decision = await engine.decide(
-      { ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt, occurredAt: report.occurredAt ? new Date(report.occurredAt) : null },
-      { now: reportedAt, dynamicFacts: this.repeatFact },
-    );
-    this.onDecisionTime?.(Number(process.hrtime.bigint() - started) / 1e9);
+    const started = performance.now();
+    let decision: Decision;
+    try {
+      decision = await engine.decide(
+        { ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt, occurredAt: report.occurredAt ? new Date(report.occurredAt) : null },
+        { now: reportedAt, dynamicFacts: this.repeatFact },
+      );
+    } catch (error) {
+      this.events.emit('decisionEvaluated', { decision: null, error, started, ended: performance.now() });
+      throw error;
+    }
+    this.events.emit('decisionEvaluated', { decision, error: null, started, ended: performance.now() });
     return decision;
   }
 
@@ -220,9 +222,6 @@ export class IncidentService {
     return engine.fallbackDecision({ ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt }, e);
   }
 
-  /** Told of each fallback decision stored (logged at error and counted); a replay stores none. */
-  onDecisionFallback?: (decision: Decision, incidentId: number) => void;
-
   /**
    * The customer's earlier non-drill incidents in the 30 days before (the statistics' repeat
    * customers): as the rules read it, else counted here when no rule of the category reads it.
@@ -234,15 +233,9 @@ export class IncidentService {
     return this.repeatFact.repeatIncidents30d(customerId, reportedAt);
   }
 
-  /** Told how long each decision took (dynamic facts included): the rule-evaluation metric. */
-  onDecisionTime?: (seconds: number) => void;
-
-  /** Runs each decision when tracing is on (the `rules.decide` span); unset, decisions run bare. */
-  traceDecision?: (decide: () => Promise<Decision>) => Promise<Decision>;
-
   /**
    * The incident, its actions and its REPORTED event: three statements (the actions in one),
-   * in the caller's transaction, raw only (and so the listeners': Transactions.runRaw).
+   * in the caller's transaction, raw only (and so incidentReported's in-transaction handlers: Transactions.runRaw).
    * Returns the view a read after commit would give.
    */
   private async insert(
@@ -307,7 +300,7 @@ export class IncidentService {
       entity: Object.assign(new IncidentEntity(), row, { id }),
       actions: actionRows.map((a, i) => Object.assign(new IncidentActionEntity(), a, { id: actionIds[i] })),
     };
-    for (const l of this.listeners) await l.incidentReported(em, view);
+    await this.events.publish(em, 'incidentReported', { view, decision: d });
     return view;
   }
 

@@ -1,29 +1,33 @@
-import type { IncidentService } from '../incidents/incident.service';
-import type { RefundService } from '../refunds/refund.service';
-import { ATTR, Tracing } from './tracing';
+import type { TriageEventBus } from '../events/triage-events';
+import { ATTR, markFailed, Tracing } from './tracing';
 
 /**
- * Spans around the rule evaluations of the request path, children of the operation's span and
- * parents of the statements that read dynamic facts: `rules.decide` for each incident decision
- * (reportIncident, evaluateIncident) with the pack's version, the number of rules fired, the
- * severity and the category; `rules.refund_chain` for each refund's approval chain.
+ * Spans for the rule evaluations of the request path, children of the operation's span, from
+ * the bus's evaluation events (their start and end times as measured): `rules.decide` for each
+ * incident decision (reportIncident, evaluateIncident) with the pack's version, the number of
+ * rules fired, the severity and the category; `rules.refund_chain` for each refund's approval
+ * chain. The statements that read dynamic facts are the operation's children beside them.
  */
-export function traceRuleEvaluation(tracing: Tracing, incidents: IncidentService, refunds: RefundService): void {
-  incidents.traceDecision = (decide) =>
-    tracing.inSpan('rules.decide', {}, async (span) => {
-      const decision = await decide();
+export function traceRuleEvaluation(tracing: Tracing, events: TriageEventBus): void {
+  events.on('decisionEvaluated', ({ decision, error, started, ended }) => {
+    const span = tracing.tracer.startSpan('rules.decide', { startTime: started });
+    if (decision) {
       span.setAttributes({
         [ATTR.rulesVersion]: decision.ruleSetVersion,
         [ATTR.rulesFired]: decision.firedRules.length,
         [ATTR.severity]: decision.severity,
         [ATTR.category]: decision.facts?.category ?? 'unknown',
       });
-      return decision;
+    } else markFailed(span, error);
+    span.end(ended);
+  });
+  events.on('refundChainEvaluated', ({ version, category, steps, error, started, ended }) => {
+    const span = tracing.tracer.startSpan('rules.refund_chain', {
+      startTime: started,
+      attributes: { [ATTR.rulesVersion]: version, [ATTR.category]: category },
     });
-  refunds.traceRefundChain = (version, category, decide) =>
-    tracing.inSpan('rules.refund_chain', { [ATTR.rulesVersion]: version, [ATTR.category]: category }, async (span) => {
-      const chain = await decide();
-      span.setAttribute(ATTR.refundSteps, chain.length);
-      return chain;
-    });
+    if (steps !== null) span.setAttribute(ATTR.refundSteps, steps);
+    else markFailed(span, error);
+    span.end(ended);
+  });
 }

@@ -24,16 +24,9 @@ import { assertMove, assertRefundWorkflow, freshSteps, INITIAL_STATUS, outcomeOf
 import { normalizeRefundForm, REFUND_LIMITS } from './refund.validation';
 import { checkIdempotencyKey, idempotencyHash, IdempotencyStore, KeyRef } from '../idempotency/idempotency.store';
 import { isUniqueViolation } from '../database/errors';
+import type { TriageEventBus } from '../events/triage-events';
 
 type Transition = Pick<RefundTransitionEntity, 'kind' | 'fromStatus' | 'toStatus' | 'step' | 'decision' | 'comment' | 'attempt'>;
-
-/**
- * Told of every refund write inside its transaction, after the refund's rows are written
- * (the reports' rollup). `before` is the refund as the write found it, null for a new one.
- */
-export interface RefundWriteListener {
-  refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void>;
-}
 
 /** What a change does once the version gate let it through. */
 interface Plan {
@@ -55,7 +48,8 @@ export class RefundService {
     private readonly rules: RuleSetService,
     private readonly reader: RefundReader,
     private readonly clock: Clock,
-    private readonly listeners: readonly RefundWriteListener[] = [],
+    /** refundWritten in each write's transaction, after the refund's rows; refundChainEvaluated. */
+    private readonly events: TriageEventBus,
   ) {
     assertRefundWorkflow();
     this.idempotency = new IdempotencyStore(ds, clock);
@@ -187,7 +181,7 @@ export class RefundService {
         comment: null,
         attempt: 1,
       });
-      for (const l of this.listeners) await l.refundWritten(em, null, refundId);
+      await this.events.publish(em, 'refundWritten', { before: null, refundId });
       if (once) await this.idempotency.record(em, once.ref, String(refundId));
       return refundId;
     });
@@ -324,14 +318,11 @@ export class RefundService {
       if (res.affected === 0) throw conflict(`refund ${id} was changed concurrently; read it again`, { field: versionField });
       await p.write?.(em);
       await this.record(em, e.id, now, actor, p.transition);
-      for (const l of this.listeners) await l.refundWritten(em, view, e.id);
+      await this.events.publish(em, 'refundWritten', { before: view, refundId: e.id });
       return e.id;
     });
     return (await this.reader.byId(refundId))!;
   }
-
-  /** Runs each refund chain decision when tracing is on (the `rules.refund_chain` span); unset, they run bare. */
-  traceRefundChain?: (version: string, category: string, decide: () => Promise<string[]>) => Promise<string[]>;
 
   /**
    * The chain the rules give for this incident's facts with `amountFen` as the amount (the
@@ -348,8 +339,22 @@ export class RefundService {
     };
     // The computed fact as the rules saw it when the incident was reported, not as it is today.
     const stored = Number((incident.report as Record<string, unknown>).repeatIncidents30d ?? 0);
-    const decide = () => engine.refundChainFor(input, { repeatIncidents30d: async () => stored });
-    const chain = await (this.traceRefundChain ? this.traceRefundChain(engine.version, incident.category, decide) : decide());
+    const started = performance.now();
+    let chain: string[];
+    try {
+      chain = await engine.refundChainFor(input, { repeatIncidents30d: async () => stored });
+    } catch (error) {
+      this.events.emit('refundChainEvaluated', { version: engine.version, category: incident.category, steps: null, error, started, ended: performance.now() });
+      throw error;
+    }
+    this.events.emit('refundChainEvaluated', {
+      version: engine.version,
+      category: incident.category,
+      steps: chain.length,
+      error: null,
+      started,
+      ended: performance.now(),
+    });
     if (!chain.length) throw badInput('input.incidentId', `the rules give no approval chain for a refund of a ${incident.category} incident`);
     const unknown = chain.filter((s) => !engine.pack.catalog.refundSteps[s]);
     if (unknown.length) throw new Error(`rule pack ${engine.version} gives refund steps missing from its catalog: ${unknown.join(', ')}`);

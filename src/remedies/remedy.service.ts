@@ -13,6 +13,7 @@ import { LIMITS, text } from '../incidents/incident.validation';
 import { RefundEntity } from '../refunds/refund.entity';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { Duration } from '../rules/types';
+import type { TriageEventBus } from '../events/triage-events';
 import type { WebhookOutbox } from '../webhooks/webhook-outbox';
 import { RemedyEntity } from './remedy.entity';
 import type { AdvanceRemedyInput, StartRemedyInput } from './remedy.inputs';
@@ -58,12 +59,11 @@ export class RemedyService {
     private readonly clock: Clock,
     private readonly settlement: ActionSettlement,
     private readonly outbox: WebhookOutbox,
+    /** remedyTransitioned in each transition's transaction (the metrics count it once committed). */
+    private readonly events: TriageEventBus,
   ) {
     assertRemedyWorkflow();
   }
-
-  /** Metrics hook: told of each transition kind once it committed. */
-  onTransition?: (kind: string, remedyKind: string) => void;
 
   /** Starts a remedy of a kind the incident's decision allows; settles ARRANGE_REMEDY (REMEDY_STARTED). */
   async start(actor: Actor, input: StartRemedyInput): Promise<RemedyView> {
@@ -132,9 +132,9 @@ export class RemedyService {
       await this.record(em, remedyId, now, actor.name, { kind: 'STARTED', fromStatus: null, toStatus: 'IN_PROGRESS', step: steps[0].step, note });
       await this.settlement.settle(em, incident.id, 'REMEDY_STARTED', { remedyId: String(remedyId), kind }, actor.name, now);
       await this.event(em, 'remedy.started', remedyId, now, { actor: actor.name });
+      await this.events.publish(em, 'remedyTransitioned', { transition: 'STARTED', kind });
       return remedyId;
     });
-    this.onTransition?.('STARTED', kind);
     return (await this.reader.byId(id))!;
   }
 
@@ -232,7 +232,7 @@ export class RemedyService {
   ): Promise<RemedyView> {
     const n = parseId(id);
     const owner = n === null ? null : await this.ds.manager.findOne(RemedyEntity, { where: { id: n }, select: { id: true, incidentId: true } });
-    const done = await this.tx.run(async (em) => {
+    const remedyId = await this.tx.run(async (em) => {
       if (owner) await lockIncidentRow(em, owner.incidentId);
       const view = await this.reader.viewFor(em, actor, id);
       if (expectedVersion != null && expectedVersion !== view.entity.version) {
@@ -244,10 +244,10 @@ export class RemedyService {
       const now = this.clock.now();
       const p = await plan(em, view, now);
       await this.apply(em, view, p, now, actor.name);
-      return { id: view.entity.id, kind: p.transition.kind, remedyKind: view.entity.kind };
+      await this.events.publish(em, 'remedyTransitioned', { transition: p.transition.kind, kind: view.entity.kind });
+      return view.entity.id;
     });
-    this.onTransition?.(done.kind, done.remedyKind);
-    return (await this.reader.byId(done.id))!;
+    return (await this.reader.byId(remedyId))!;
   }
 
   private async apply(em: EntityManager, view: RemedyView, p: Plan, now: Date, actorName: string): Promise<void> {

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { IncidentEntity } from '../incidents/incident.entity';
 import type { IncidentView } from '../incidents/incident.reader';
-import type { IncidentWriteListener } from '../incidents/incident-write.listener';
 import { rawNumber } from '../database/raw-values';
 import { rawExec } from '../database/raw-sql';
 import {
@@ -27,20 +26,17 @@ const ROLLUP = 'incident_rollups';
  * each write's transaction, as its last statements: a year of monthly statistics reads a few
  * thousand rows instead of every incident.
  *
- * Every write that changes what an incident contributes must call it:
- * - `incidentReported` — a new incident (IncidentService, as a write listener);
+ * Its methods handle, in the write's transaction, the events of every write that changes what
+ * an incident contributes (services.ts subscribes them, after every other handler):
+ * - `incidentReported` — a new incident;
  * - `incidentChanged(em, before, after)` — any change of the incident's row: status,
  *   acknowledge/resolve times, deadlines (a resumed clock moves them), severity or owner (an
- *   amendment), satisfaction. IncidentService.change calls it for every change it makes;
+ *   amendment), satisfaction;
  * - `breachRecorded(em, incidentId)` — a breach of any of its deadlines (the escalation scheduler).
  */
-export class IncidentRollupStore implements IncidentWriteListener {
+export class IncidentRollupStore {
   async incidentReported(em: EntityManager, view: IncidentView): Promise<void> {
     await this.apply(em, incidentDeltas(null, contributionOf(view.entity, 0)));
-  }
-
-  async statusChanged(): Promise<void> {
-    // The row is not written yet: incidentChanged follows with the change applied.
   }
 
   async incidentChanged(em: EntityManager, before: IncidentFigures, after: IncidentFigures & Pick<IncidentEntity, 'id'>): Promise<void> {

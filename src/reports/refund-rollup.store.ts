@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { RefundReader, RefundView } from '../refunds/refund.reader';
-import type { RefundWriteListener } from '../refunds/refund.service';
 import { AMOUNT_COLUMNS, CELL_COLUMNS, deltaValues, PENDING_COLUMNS, pendingOf, pendingValues, rollupDeltas } from './refund-rollup.cells';
 import { groupFacts, refundFacts } from './refund-facts.query';
 import { ACTIVE_REFUND_STATUSES } from './report-steps';
@@ -10,16 +9,16 @@ const ROLLUP = 'refund_rollups';
 const PENDING = 'refund_pending_steps';
 
 /**
- * Keeps the report tables in step with the refunds; the refund service calls it inside each
- * write's transaction, after the refund's rows are written, so they commit or roll back with
- * the refund:
+ * Keeps the report tables in step with the refunds, as a handler of each refundWritten event:
+ * inside the write's transaction, after the refund's rows are written, so they commit or roll
+ * back with the refund:
  * - `refund_rollups`: counts and sums per business month × drill × category × bank × method
  *   × status × owner department. A year of monthly aggregates reads a few thousand rows
  *   instead of every refund.
  * - `refund_pending_steps`: the step each refund in progress waits at, with its due time, for
  *   the live count of overdue steps.
  */
-export class RefundRollupStore implements RefundWriteListener {
+export class RefundRollupStore {
   constructor(private readonly reader: RefundReader) {}
 
   async refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void> {

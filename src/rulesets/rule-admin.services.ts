@@ -16,7 +16,7 @@ export interface RuleAdminServices {
   divergences: ShadowDivergenceReader;
 }
 
-/** Builds them and hooks the shadow to the live pack: every live decision, every swap. */
+/** Builds them; services.ts subscribes the shadow to the live pack's events (every live decision, every swap). */
 export function createRuleAdminServices(
   config: AppConfig,
   ds: DataSource,
@@ -26,8 +26,6 @@ export function createRuleAdminServices(
   ruleSets: RuleSetService,
 ): RuleAdminServices {
   const shadow = new ShadowRulesService(ds, clock, log, new RepeatIncidentsFact(ds), config.rulesDraftsDir, config.shadowQueueSize, ruleSets.packOptions);
-  ruleSets.onDecided((d) => shadow.observe(d));
-  ruleSets.onActivated((a) => shadow.activated(a));
   return {
     backtest: new BacktestService(reads, config.rulesDraftsDir, ruleSets.packOptions),
     shadow,

@@ -8,10 +8,11 @@ import { activateRulePack } from '../rules/pack-activation';
 import { holidayCoverageWarning } from '../calendar/holiday-coverage';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import type { Decision } from '../rules/types';
+import type { TriageEventBus } from '../events/triage-events';
 import { RuleSetVersionEntity } from './rule-set-version.entity';
 import { diffRuleSets, RuleSetChanges } from './rule-set-diff';
 
-/** A live decision, just stored: its report's transaction has committed. */
+/** A live decision, just stored (the shadow pack's input): its report's transaction has committed. */
 export interface LiveDecision {
   incidentId: number;
   customerId: string | null;
@@ -36,8 +37,6 @@ export interface ActiveRuleSet {
  */
 export class RuleSetService {
   private active: ActiveRuleSet | null = null;
-  private readonly decidedListeners: Array<(d: LiveDecision) => void> = [];
-  private readonly activatedListeners: Array<(a: ActiveRuleSet) => void> = [];
 
   constructor(
     private readonly ds: DataSource,
@@ -46,6 +45,8 @@ export class RuleSetService {
     private readonly log: Logger,
     /** How packs are read (custom operators): the shadow and backtest drafts are read so too. */
     readonly packOptions: RulePackOptions = {},
+    /** ruleSetActivated after each swap (start, reload, SIGHUP); ruleSetReloaded after each reload. Null: nobody listens (a pack checked on its own). */
+    private readonly events: TriageEventBus | null = null,
   ) {}
 
   /** Loads the pack at boot; throws RulesInvalidError (naming every problem) when it is bad. */
@@ -65,35 +66,8 @@ export class RuleSetService {
       }
       throw e;
     }
-    await this.onReloaded?.(active, loadedBy); // the webhooks outbox: rules.reloaded
+    await this.events?.emit('ruleSetReloaded', { active, loadedBy }); // the webhooks outbox: rules.reloaded
     return active;
-  }
-
-  /** Called after each successful reload (not at startup), before reload() returns; must not throw. */
-  onReloaded: ((active: ActiveRuleSet, loadedBy: string) => Promise<void>) | null = null;
-
-  /** Subscribes to live decisions (the shadow pack listens). A listener must return at once. */
-  onDecided(listener: (d: LiveDecision) => void): void {
-    this.decidedListeners.push(listener);
-  }
-
-  /** Subscribes to pack swaps: called after each pack becomes active (start, reload, SIGHUP). */
-  onActivated(listener: (a: ActiveRuleSet) => void): void {
-    this.activatedListeners.push(listener);
-  }
-
-  /**
-   * Called by IncidentService once a report is stored. Returns at once and never throws: a
-   * listener may neither slow down nor fail the report.
-   */
-  decided(d: LiveDecision): void {
-    for (const listener of this.decidedListeners) {
-      try {
-        listener(d);
-      } catch (e) {
-        this.log.error({ err: e }, 'a live-decision listener failed');
-      }
-    }
   }
 
   current(): ActiveRuleSet {
@@ -124,13 +98,7 @@ export class RuleSetService {
     if (bandWarnings.length) this.log.warn({ version: pack.version, warnings: bandWarnings }, `rule pack has ${bandWarnings.length} threshold band warning(s)`);
     const calendarWarning = holidayCoverageWarning(engine.calendar, loadedAt);
     if (calendarWarning) this.log.warn({ version: pack.version, holidaysKnownUntil: engine.calendar.holidaysKnownUntil }, calendarWarning);
-    for (const listener of this.activatedListeners) {
-      try {
-        listener(this.active);
-      } catch (e) {
-        this.log.error({ err: e }, 'a rule-pack listener failed');
-      }
-    }
+    await this.events?.emit('ruleSetActivated', this.active);
     return this.active;
   }
 

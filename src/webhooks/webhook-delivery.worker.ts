@@ -9,6 +9,7 @@ import type { Clock } from '../common/clock';
 import { rawParams } from '../database/raw-params';
 import { rawDate, rawNumber } from '../database/raw-values';
 import type { Transactions } from '../database/transaction';
+import type { TriageEventBus } from '../events/triage-events';
 import { nextAttempt, RETRY_WINDOW_MS } from './webhook-backoff';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { webhookBody } from './webhook-events';
@@ -106,6 +107,8 @@ export class WebhookDeliveryWorker {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly options: WebhookWorkerOptions,
+    /** webhookAttempted: the outcome of every attempt (the metrics count them). */
+    private readonly events: TriageEventBus,
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -117,9 +120,6 @@ export class WebhookDeliveryWorker {
 
   /** Other outboxes this poll also delivers (set by the composition root). */
   readonly queues: BackgroundQueue[] = [];
-
-  /** Told the outcome of every attempt (the metrics count them); must not throw. */
-  onOutcome: ((outcome: DeliveryOutcome) => void) | null = null;
 
   start(): void {
     if (this.options.intervalMs <= 0 || this.timer) return;
@@ -289,7 +289,7 @@ export class WebhookDeliveryWorker {
       const f: InFlight = { subscriptionId, abort, done: Promise.resolve('released') };
       f.done = this.deliver(id, abort)
         .then((outcome) => {
-          this.onOutcome?.(outcome);
+          this.events.emit('webhookAttempted', outcome);
           return outcome;
         })
         .finally(() => {

@@ -4,10 +4,8 @@ import type { Clock } from '../common/clock';
 import type { Transactions } from '../database/transaction';
 import type { IncidentEntity } from '../incidents/incident.entity';
 import type { IncidentView } from '../incidents/incident.reader';
-import type { IncidentWriteListener } from '../incidents/incident-write.listener';
 import type { Amendment } from '../incidents/incident-amend.service';
 import { formatFen } from '../money/money';
-import type { RefundWriteListener } from '../refunds/refund.service';
 import type { RefundReader, RefundView } from '../refunds/refund.reader';
 import type { ActiveRuleSet } from '../rulesets/rule-set.service';
 import type { WebhookOutbox } from './webhook-outbox';
@@ -16,9 +14,10 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /**
  * Turns incident, refund and rule-pack changes into outbox events, in the transaction of the
- * change. Payloads carry ids, codes and times, never the customer's phone.
+ * change: handlers of the bus's events, subscribed first in each write (services.ts). Payloads
+ * carry ids, codes and times, never the customer's phone.
  */
-export class WebhookEventListeners implements IncidentWriteListener, RefundWriteListener {
+export class WebhookEventListeners {
   constructor(
     private readonly outbox: WebhookOutbox,
     private readonly refundReader: RefundReader,

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { rawParams } from '../database/raw-params';
 import { rawExec } from '../database/raw-sql';
 import { lockIncidentRow } from '../database/raw-values';
+import type { TriageEventBus } from '../events/triage-events';
 import type { OutboxEvent } from './webhook-events';
 
 /** The mark a drill's webhook payloads carry beside `drill: true` (预案演练). */
@@ -20,8 +21,8 @@ const INSERT = 'INSERT INTO webhook_outbox (event_id, type, incident_id, source,
  * incident's events. SQLite runs one transaction at a time anyway.
  */
 export class WebhookOutbox {
-  /** Told of every event in its transaction, after it is written (notifications to people); set by the composition root. */
-  readonly observers: Array<(em: EntityManager, e: OutboxEvent) => Promise<void>> = [];
+  /** `events`: outboxEventAdded for every event, in its transaction, after it is written (notifications to people). */
+  constructor(private readonly events: TriageEventBus) {}
 
   /** Adds an event. `incidentLocked`: the transaction already holds (or created) the incident row. */
   async add(em: EntityManager, e: OutboxEvent, opts: { incidentLocked?: boolean } = {}): Promise<string> {
@@ -34,7 +35,7 @@ export class WebhookOutbox {
     // A drill's events say so in words too (【演练】), not only with `drill: true`: a receiver that shows them to people must not mistake one for the real thing.
     const data = (e.data as { drill?: unknown } | null)?.drill === true ? { ...(e.data as object), mark: DRILL_MARK } : e.data;
     await rawExec(em, INSERT, rawParams(ds, [eventId, e.type, e.incidentId, e.source, JSON.stringify(data), e.at, false]));
-    for (const observe of this.observers) await observe(em, e);
+    await this.events.publish(em, 'outboxEventAdded', e);
     return eventId;
   }
 }

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config';
 import type { Clock } from '../common/clock';
 import type { Transactions } from '../database/transaction';
 import type { RefundReader } from '../refunds/refund.reader';
+import type { TriageEventBus } from '../events/triage-events';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookDeliveryWorker, WorkerRun } from './webhook-delivery.worker';
 import { WebhookEventListeners } from './webhook-event.listeners';
@@ -33,10 +34,11 @@ export function createWebhookServices(
   clock: Clock,
   log: Logger,
   refundReader: RefundReader,
+  events: TriageEventBus,
 ): WebhookServices {
-  const outbox = new WebhookOutbox();
+  const outbox = new WebhookOutbox(events);
   const destinations = new WebhookDestinations(config.webhookAllowedHosts);
-  const worker = new WebhookDeliveryWorker(ds, tx, clock, log, config.webhooks);
+  const worker = new WebhookDeliveryWorker(ds, tx, clock, log, config.webhooks, events);
   worker.destinations = destinations;
   const retention = new WebhookRetention(ds, clock, log, config.webhooks.retentionDays);
   worker.retention = retention;
