@@ -11,7 +11,7 @@ import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
 import type { IncidentReader, IncidentView } from '../incidents/incident.reader';
 import type { IncidentWriteListener } from '../incidents/incident-write.listener';
-import { LIMITS, text } from '../incidents/incident.validation';
+import { LIMITS, text } from '../common/text-input';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { BreachEntity } from './breach.entity';
 import { clockMode } from './clock-mode';

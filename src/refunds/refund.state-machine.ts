@@ -16,6 +16,13 @@ export type StepDecision = 'APPROVE' | 'RETURN';
 export const INITIAL_STATUS: RefundStatus = 'IN_APPROVAL';
 export const FINAL_STATUSES: readonly RefundStatus[] = ['COMPLETED', 'CANCELLED'];
 
+/** Refunds whose pending step is still waiting on someone: only their steps can be overdue or breach. */
+export const LIVE_REFUND_STATUSES = ['IN_APPROVAL', 'PAID'] as const satisfies readonly RefundStatus[];
+/** The same, as an SQL list for statements that name it inline: `r.status IN (${LIVE_REFUND_STATUSES_SQL})`. */
+export const LIVE_REFUND_STATUSES_SQL = LIVE_REFUND_STATUSES.map((s) => `'${s}'`).join(', ');
+/** Refunds not yet finished (a RETURNED one waits on its requester to resubmit or cancel). */
+export const UNFINISHED_REFUND_STATUSES: readonly RefundStatus[] = REFUND_STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
+
 /**
  * Status moves a refund may make; anything else is a CONFLICT. Approving a step that leads to
  * another one keeps the status (not a move). Cancelling is possible until the money has left
