@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../auth/actor';
 import { AppError, badInput, conflict } from '../common/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { lockIncidentRow } from '../database/locks';
 import { checkEvidence } from '../escalation/action-evidence';
 import { BreachEntity } from '../escalation/breach.entity';
 import type { RuleSetService } from '../rulesets/rule-set.service';

@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../auth/actor';
 import { hasAnyRole, isBoundDelegate } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { AppError, badInput, conflict, forbidden } from '../common/errors';
 import { isUniqueViolation } from '../database/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
 import { parseId } from '../common/cursor';
 import { RawInsert } from '../database/raw-insert';
 import type { Transactions } from '../database/transaction';
@@ -171,25 +170,13 @@ export class IncidentService {
   ): Promise<IncidentView> {
     const incidentId = await this.tx.run(async (em) => {
       // The incident row first (the one lock order), then read it: what is read is current.
-      const n = parseId(id);
-      if (n !== null) await lockIncidentRow(em, n);
+      await lockIncidentRow(em, parseId(id));
       const incident = await this.reader.entityFor(em, actor, id);
-      if (expectedVersion != null && expectedVersion !== incident.version) {
-        throw conflict(`incident ${id} is at version ${incident.version}, not ${expectedVersion}`, {
-          field: 'expectedVersion',
-          currentVersion: incident.version,
-        });
-      }
+      expectVersion('incident', incident, expectedVersion, 'expectedVersion');
       const now = this.clock.now();
       const set = await apply(em, incident, now);
       if (set === null) return incident.id;
-      const res = await em
-        .createQueryBuilder()
-        .update(IncidentEntity)
-        .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
-        .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
-        .execute();
-      if (res.affected === 0) throw conflict(`incident ${id} was changed concurrently; read it again`, { field: 'expectedVersion' });
+      await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'expectedVersion');
       const after = Object.assign(new IncidentEntity(), incident, set);
       for (const l of this.listeners) await l.incidentChanged?.(em, incident, after);
       return incident.id;

@@ -5,8 +5,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { Actor, personOf } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
-import { badInput, conflict, notFound } from '../common/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { badInput, notFound } from '../common/errors';
+import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
 import type { Transactions } from '../database/transaction';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { maySee } from '../auth/actor';
@@ -110,7 +110,8 @@ export class RefundService {
     }
     const id = await this.tx.run(async (em) => {
       // Lock the incident first (MySQL), so concurrent requests see each other's refunds.
-      const incident = await this.lockIncident(em, found.id);
+      await lockIncidentRow(em, found.id);
+      const incident = (await em.findOneBy(IncidentEntity, { id: found.id }))!;
       // A duplicate that waited for the lock sees the first's key now, before any check of its own.
       const done = once ? await this.idempotency.find(once.ref, once.field, em) : null;
       if (done?.resourceId) return Number(done.resourceId);
@@ -306,21 +307,13 @@ export class RefundService {
     const refundId = await this.tx.run(async (em) => {
       // The refund's incident row first (the one lock order: a request of another refund of
       // the incident, its events and the rollup come after it), then read the refund.
-      if (owner) await lockIncidentRow(em, owner.incidentId);
+      await lockIncidentRow(em, owner?.incidentId ?? null);
       const view = await this.reader.viewFor(em, actor, id);
       const e = view.entity;
-      if (expectedVersion != null && expectedVersion !== e.version) {
-        throw conflict(`refund ${id} is at version ${e.version}, not ${expectedVersion}`, { field: versionField, currentVersion: e.version });
-      }
+      expectVersion('refund', e, expectedVersion, versionField);
       const now = this.clock.now();
       const p = plan(view, now);
-      const res = await em
-        .createQueryBuilder()
-        .update(RefundEntity)
-        .set({ ...p.set, version: e.version + 1, updatedAt: now } as QueryDeepPartialEntity<RefundEntity>)
-        .where('id = :id AND version = :version', { id: e.id, version: e.version })
-        .execute();
-      if (res.affected === 0) throw conflict(`refund ${id} was changed concurrently; read it again`, { field: versionField });
+      await updateVersioned(em, RefundEntity, 'refund', e, p.set, now, versionField);
       await p.write?.(em);
       await this.record(em, e.id, now, actor, p.transition);
       for (const l of this.listeners) await l.refundWritten(em, view, e.id);
@@ -362,12 +355,6 @@ export class RefundService {
     const unknown = chain.filter((s) => !engine.pack.catalog.refundSteps[s]);
     if (unknown.length) throw new Error(`rule pack ${engine.version} gives refund steps missing from its catalog: ${unknown.join(', ')}`);
     return chain;
-  }
-
-  /** The incident row, locked for the rest of the transaction on MySQL (SQLite transactions are serial anyway), then read. */
-  private async lockIncident(em: EntityManager, id: number): Promise<IncidentEntity> {
-    await lockIncidentRow(em, id);
-    return (await em.findOneBy(IncidentEntity, { id }))!;
   }
 
   /** The sum of the incident's refunds that are not cancelled, in fen. */

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
 import type { Transactions } from '../database/transaction';
 import type { ActionSettlement } from '../incidents/action-settlement';
 import { IncidentEntity } from '../incidents/incident.entity';
@@ -233,14 +233,9 @@ export class RemedyService {
     const n = parseId(id);
     const owner = n === null ? null : await this.ds.manager.findOne(RemedyEntity, { where: { id: n }, select: { id: true, incidentId: true } });
     const done = await this.tx.run(async (em) => {
-      if (owner) await lockIncidentRow(em, owner.incidentId);
+      await lockIncidentRow(em, owner?.incidentId ?? null);
       const view = await this.reader.viewFor(em, actor, id);
-      if (expectedVersion != null && expectedVersion !== view.entity.version) {
-        throw conflict(`remedy ${id} is at version ${view.entity.version}, not ${expectedVersion}`, {
-          field: 'input.expectedVersion',
-          currentVersion: view.entity.version,
-        });
-      }
+      expectVersion('remedy', view.entity, expectedVersion, 'input.expectedVersion');
       const now = this.clock.now();
       const p = await plan(em, view, now);
       await this.apply(em, view, p, now, actor.name);
@@ -252,13 +247,7 @@ export class RemedyService {
 
   private async apply(em: EntityManager, view: RemedyView, p: Plan, now: Date, actorName: string): Promise<void> {
     const e = view.entity;
-    const res = await em
-      .createQueryBuilder()
-      .update(RemedyEntity)
-      .set({ ...p.set, version: e.version + 1, updatedAt: now } as QueryDeepPartialEntity<RemedyEntity>)
-      .where('id = :id AND version = :version', { id: e.id, version: e.version })
-      .execute();
-    if (res.affected === 0) throw conflict(`remedy ${e.id} was changed concurrently; read it again`, { field: 'input.expectedVersion' });
+    await updateVersioned(em, RemedyEntity, 'remedy', e, p.set, now, 'input.expectedVersion');
     await p.write?.(em);
     await this.record(em, e.id, now, actorName, p.transition);
     const type = p.transition.kind === 'CANCELLED' ? 'remedy.cancelled' : p.transition.kind === 'COMPLETED' ? 'remedy.completed' : 'remedy.advanced';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { rawParams } from '../database/raw-params';
 import { rawExec } from '../database/raw-sql';
-import { lockIncidentRow } from '../database/raw-values';
+import { lockIncidentRow } from '../database/locks';
 import type { OutboxEvent } from './webhook-events';
 
 /** The mark a drill's webhook payloads carry beside `drill: true` (预案演练). */
