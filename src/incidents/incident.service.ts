@@ -17,7 +17,7 @@ import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import { IncidentEventEntity } from './incident-event.entity';
 import type { ReportIncidentInput } from './incident.inputs';
-import { INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incident.types';
+import { assertIncidentWorkflow, INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incident.types';
 import { LIMITS, text } from '../common/text-input';
 import { factsOf, normalizeReport, NormalizedReport } from './incident.validation';
 import type { IncidentReader, IncidentView } from './incident.reader';
@@ -50,6 +50,7 @@ export class IncidentService {
     /** Told of writes in their transaction (the webhooks outbox). */
     private readonly listeners: readonly IncidentWriteListener[] = [],
   ) {
+    assertIncidentWorkflow();
     this.repeatFact = new RepeatIncidentsFact(ds);
     this.incidentRows = new RawInsert(ds, IncidentEntity);
     this.actionRows = new RawInsert(ds, IncidentActionEntity);
