@@ -26,6 +26,7 @@ import { amount, code, factsOf, NormalizedReport } from './incident.validation';
 import type { IncidentWriteListener } from './incident-write.listener';
 import { planActions } from './amendment-plan';
 import type { RepeatIncidentsFact } from './repeat-incidents.fact';
+import { writeHistory } from '../history/history.writer';
 
 /** The facts an amendment may change, in the order they are compared and reported. */
 const AMENDABLE = ['subtype', 'amountFen', 'propertyOwner', 'injured', 'outageMinutes', 'escalating', 'mediaAttention', 'legalThreat', 'description'] as const;
@@ -174,13 +175,12 @@ export class IncidentAmendService {
       withdrawn: plan.withdraw.map((x) => x.code),
       seq,
     };
-    await em.insert(IncidentEventEntity, {
-      incidentId: incident.id,
+    await writeHistory(em, {
+      entity: 'INCIDENT',
+      subjectId: incident.id,
       at: now,
       actor: actor.name,
       kind: 'AMENDED',
-      fromStatus: null,
-      toStatus: null,
       note: a.note,
       detail: {
         changed: a.changed,
@@ -195,7 +195,7 @@ export class IncidentAmendService {
         decision: seq,
         ruleSetVersion: d.ruleSetVersion,
       },
-    } as QueryDeepPartialEntity<IncidentEventEntity>);
+    });
 
     const amountFen = report.amountFen === null || report.amountFen === undefined ? null : BigInt(report.amountFen as string);
     const set: Partial<IncidentEntity> = {

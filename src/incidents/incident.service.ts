@@ -15,7 +15,6 @@ import type { RuleEngine } from '../rules/rule-engine';
 import { RulesFailedError } from '../rules/rule-pack.errors';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
-import { IncidentEventEntity } from './incident-event.entity';
 import type { ReportIncidentInput } from './incident.inputs';
 import { assertIncidentWorkflow, INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incident.types';
 import { LIMITS, text } from '../common/text-input';
@@ -26,6 +25,7 @@ import type { IncidentWriteListener } from './incident-write.listener';
 import { businessPeriods } from './business-periods';
 import { ActionLifecycle, Completion } from './action-lifecycle';
 import { IncidentAmendService } from './incident-amend.service';
+import { type IncidentHistoryKind, writeHistory } from '../history/history.writer';
 
 /**
  * Reporting and changing incidents. Every write is one transaction: the incident, its actions
@@ -35,7 +35,6 @@ export class IncidentService {
   private readonly repeatFact: RepeatIncidentsFact;
   private readonly incidentRows: RawInsert<IncidentEntity>;
   private readonly actionRows: RawInsert<IncidentActionEntity>;
-  private readonly eventRows: RawInsert<IncidentEventEntity>;
   /** Completing, waiving and settling actions; the closing guard. */
   readonly actions: ActionLifecycle;
   /** amendIncident: the facts decided again. */
@@ -54,7 +53,6 @@ export class IncidentService {
     this.repeatFact = new RepeatIncidentsFact(ds);
     this.incidentRows = new RawInsert(ds, IncidentEntity);
     this.actionRows = new RawInsert(ds, IncidentActionEntity);
-    this.eventRows = new RawInsert(ds, IncidentEventEntity);
     this.actions = new ActionLifecycle(rules);
     this.amendments = new IncidentAmendService(ds, tx, rules, reader, clock, this.repeatFact, listeners);
   }
@@ -300,25 +298,16 @@ export class IncidentService {
     return view;
   }
 
-  private async event(
+  /** An entry of the incident's history (the one history writer). */
+  private event(
     em: EntityManager,
     incidentId: number,
     at: Date,
     actor: Actor,
-    kind: string,
+    kind: IncidentHistoryKind,
     e: { fromStatus?: string; toStatus?: string; note?: string | null; detail?: Record<string, unknown> },
-  ) {
-    const row: Omit<IncidentEventEntity, 'id'> = {
-      incidentId,
-      at,
-      actor: actor.name,
-      kind,
-      fromStatus: e.fromStatus ?? null,
-      toStatus: e.toStatus ?? null,
-      note: e.note ?? null,
-      detail: e.detail ?? null,
-    };
-    await this.eventRows.run(em, [row]);
+  ): Promise<void> {
+    return writeHistory(em, { entity: 'INCIDENT', subjectId: incidentId, at, actor: actor.name, kind, ...e });
   }
 }
 

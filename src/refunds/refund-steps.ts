@@ -3,12 +3,15 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Actor } from '../auth/actor';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { RefundStepEntity } from './refund-step.entity';
-import { RefundTransitionEntity } from './refund-transition.entity';
+import type { RefundTransitionEntity } from './refund-transition.entity';
+import { type RefundHistoryKind, writeHistory } from '../history/history.writer';
 import type { StepState, StepStatus } from './refund.state-machine';
 
 /** The writes a request and a change of a refund share: its steps, their due times, its history. */
 
-export type RefundTransition = Pick<RefundTransitionEntity, 'kind' | 'fromStatus' | 'toStatus' | 'step' | 'decision' | 'comment' | 'attempt'>;
+export type RefundTransition = Pick<RefundTransitionEntity, 'fromStatus' | 'toStatus' | 'step' | 'decision' | 'comment' | 'attempt'> & {
+  kind: RefundHistoryKind;
+};
 
 /**
  * Due time of a step that becomes pending at `now`: its catalog time limit on the business
@@ -51,8 +54,19 @@ export async function insertRefundSteps(em: EntityManager, rules: RuleSetService
 }
 
 /** One row of the refund's history. */
-export async function recordRefundTransition(em: EntityManager, refundId: number, at: Date, actor: Actor, t: RefundTransition): Promise<void> {
-  await em.insert(RefundTransitionEntity, { refundId, at, actor: actor.name, ...t } as QueryDeepPartialEntity<RefundTransitionEntity>);
+export function recordRefundTransition(em: EntityManager, refundId: number, at: Date, actor: Actor, t: RefundTransition): Promise<void> {
+  return writeHistory(em, {
+    entity: 'REFUND',
+    subjectId: refundId,
+    at,
+    actor: actor.name,
+    kind: t.kind,
+    fromStatus: t.fromStatus,
+    toStatus: t.toStatus,
+    step: t.step,
+    note: t.comment,
+    detail: { decision: t.decision, attempt: t.attempt },
+  });
 }
 
 /** A step row as the state machine reads it. */

@@ -28,11 +28,12 @@ import {
   RemedyStatus,
   RemedyStepStatus,
 } from './remedy.state-machine';
+import { type RemedyHistoryKind, writeHistory } from '../history/history.writer';
 
 /** The step a refund request of the incident does (RETURN, COMPENSATE): done by `requestRefund`, not by hand alone. */
 export const REFUND_REQUESTED_STEP = 'REFUND_REQUESTED';
 
-type Transition = Pick<RemedyTransitionEntity, 'kind' | 'fromStatus' | 'toStatus' | 'step' | 'note'>;
+type Transition = Pick<RemedyTransitionEntity, 'fromStatus' | 'toStatus' | 'step' | 'note'> & { kind: RemedyHistoryKind };
 
 /** What a change does once the version gate let it through. */
 interface Plan {
@@ -267,8 +268,9 @@ export class RemedyService {
     return this.rules.current().engine.calendar.addDuration(from, span);
   }
 
-  private async record(em: EntityManager, remedyId: number, at: Date, actorName: string, t: Transition): Promise<void> {
-    await em.insert(RemedyTransitionEntity, { remedyId, at, actor: actorName, ...t } as QueryDeepPartialEntity<RemedyTransitionEntity>);
+  /** One row of the remedy's history (the one history writer). */
+  private record(em: EntityManager, remedyId: number, at: Date, actorName: string, t: Transition): Promise<void> {
+    return writeHistory(em, { entity: 'REMEDY', subjectId: remedyId, at, actor: actorName, ...t });
   }
 
   /** A remedy.* webhook event with the remedy as it now is, in the change's transaction. */
