@@ -1,7 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { CurrentActor } from '../graphql/current-actor';
 import type { Actor } from '../auth/actor';
-import type { Role } from '../auth/actor';
 import type { GqlContext } from '../graphql/context';
 import { DateTimeScalar } from '../graphql/scalars';
 import type { DrillRunEntity, DrillRunStepEntity } from './drill-run.entity';
@@ -16,9 +15,7 @@ import {
   DrillStepKindGql,
   DrillVerdictGql,
 } from './drill.objects';
-
-/** Who plans, runs, scores and signs drills: the day's lead and the administrators. */
-export const DRILL_ROLES: Role[] = ['CS_LEAD', 'ADMIN'];
+import { DRILL_ROLES } from './drill.roles';
 
 /** Drills (预案演练). Thin: authorise, call one service method, map. */
 @Resolver()

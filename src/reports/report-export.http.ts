@@ -11,7 +11,7 @@ import { monthlyWorkbook } from './report-export.xlsx';
 import { statisticsCsv, statisticsRequest, statisticsWorkbook, STATISTICS_TITLE } from './incident-aggregate.export';
 import { handoverWorkbook } from './shift-handover.xlsx';
 import { drillReportWorkbook } from '../drills/drill-report.xlsx';
-import { DRILL_ROLES } from '../drills/drill.resolver';
+import { DRILL_ROLES } from '../drills/drill.roles';
 
 /** Every path this handler answers starts with this. */
 export const REPORT_EXPORT_PREFIX = '/reports/';
