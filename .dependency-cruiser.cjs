@@ -3,6 +3,23 @@
  * Pure modules stay pure; services stay free of GraphQL; the product never reaches into tests.
  */
 const IO = '^(node_modules/(typeorm|mysql2|better-sqlite3)/|(node:)?(fs|http|https|net|child_process)$)';
+
+/** The features: folders of src/ that own a part of the domain. */
+const FEATURES = '(incidents|refunds|remedies|reports|escalation|webhooks|people|drills|rulesets|idempotency)';
+/**
+ * What a feature offers the others (docs/architecture.md, "Feature boundaries"): files named by
+ * their role — services, readers, stores, entities, types, errors, the state machine, the
+ * GraphQL objects/inputs/mappers other resolvers compose, validation, listeners/events it
+ * announces, roles, the SLA subjects it contributes — and a few files per feature named here.
+ */
+const FEATURE_PUBLIC = [
+  '(\\.(service|services|reader|store|entity|entities|types|errors|state-machine|objects|inputs|mapper|validation|listener|events|roles)|-subjects)\\.ts$',
+  '^src/webhooks/webhook-(outbox|events|signature|backoff)\\.ts$',
+  '^src/escalation/(sla-clock|action-evidence)\\.ts$',
+  '^src/incidents/(action-settlement|repeat-incidents\\.fact)\\.ts$',
+  '^src/reports/(report-export\\.xlsx|report-filing\\.clock)\\.ts$',
+  '^src/drills/drill-report\\.xlsx\\.ts$',
+];
 module.exports = {
   forbidden: [
     {
@@ -32,6 +49,13 @@ module.exports = {
       comment: 'Services throw coded domain errors; only resolvers and src/graphql speak GraphQL.',
       from: { path: '\\.(service|reader|store|worker|scheduler)\\.ts$' },
       to: { path: '^node_modules/(graphql|type-graphql|@apollo)/' },
+    },
+    {
+      name: 'feature-boundaries',
+      severity: 'error',
+      comment: 'A feature uses another only through what that one offers (FEATURE_PUBLIC), never its internals (type-only imports vanish at run time).',
+      from: { path: `^src/${FEATURES}/`, pathNot: '\\.spec\\.ts$' },
+      to: { path: `^src/${FEATURES}/`, pathNot: ['^src/$1/', ...FEATURE_PUBLIC], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'product-not-tests',

@@ -50,6 +50,9 @@ export const hasAnyRole = (actor: Actor, roles: readonly Role[]) => roles.some((
  */
 export const isStaff = (actor: Actor) => !isBoundDelegate(actor) && [...actor.roles].some((r) => r !== 'INTEGRATION');
 
+/** Staff see everything; an INTEGRATION key (or one acting for staff) only its own source's incidents and refunds. */
+export const maySee = (actor: Actor, subject: { source: string }) => isStaff(actor) || subject.source === actor.source;
+
 /** An integration acting for staff: the member's roles, bounded by the key's source where integrations are bound. */
 export const isBoundDelegate = (actor: Actor) => !!actor.delegatedBy && actor.source !== null;
 

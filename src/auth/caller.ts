@@ -6,11 +6,6 @@ import type { Actor } from './actor';
 import type { ApiKeyService } from './api-key.service';
 import type { AuthFailureThrottle } from './auth-throttle';
 
-/** The HTTP status of each refusal `callerOf` (and the per-operation rate limit) throws. */
-export const CALLER_REFUSALS = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 } as const satisfies Partial<
-  Record<AppError['code'], number>
->;
-
 /** Seconds a client is told to wait while the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 

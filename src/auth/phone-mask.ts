@@ -23,11 +23,6 @@ export function maskPhone(phone: string | null | undefined): string | null {
   return chars.map((c, i) => (isSeparator(c) || visible.has(i) ? c : '*')).join('');
 }
 
-/** How many characters at most a masked number shows of its `n` signs (the mobile format aside). */
-export function shownSignsAtMost(n: number): number {
-  return Math.min(4, Math.floor(n / 3));
-}
-
 const SEPARATOR = /^[\s\-().+/]$/u;
 function isSeparator(c: string): boolean {
   return SEPARATOR.test(c);

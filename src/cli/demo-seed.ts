@@ -12,6 +12,7 @@ import { StepDecisionGql } from '../graphql/enums';
 import { createServices, Services } from '../services';
 import { seedPeople } from './demo-people';
 import { between, chance, DEMO_CATEGORIES, DemoIncident, demoIncident, pick, prngFor, Random, spreadOverMonths } from './demo-data';
+import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
 
 export interface DemoSeedOptions {
   incidents: number;
@@ -188,7 +189,7 @@ class World {
       }
       const step = pending(view.steps, e.attempt);
       // Now and then a refund stalls at a step: the reports then show it overdue.
-      if (!step || !['IN_APPROVAL', 'PAID'].includes(e.status) || chance(this.rnd, 0.03)) break;
+      if (!step || !(LIVE_REFUND_STATUSES as readonly string[]).includes(e.status) || chance(this.rnd, 0.03)) break;
       // Mostly in time; now and then hours, or a day or two, late.
       const gap = chance(this.rnd, 0.75) ? between(this.rnd, 3, 50) : chance(this.rnd, 0.7) ? between(this.rnd, 60, 360) : between(this.rnd, 1440, 2880);
       if (!this.wait(gap)) break;

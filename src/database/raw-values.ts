@@ -1,5 +1,3 @@
-import type { EntityManager } from 'typeorm';
-
 /**
  * Values of raw `query()` rows: mysql2 gives DATETIME as a Date (UTC, timezone 'Z'), SQLite as
  * the text TypeORM stored ("2026-11-23 02:00:00.000", UTC); BIGINT/COUNT may come as strings.
@@ -13,17 +11,4 @@ export function rawDate(v: unknown): Date | null {
 
 export function rawNumber(v: unknown): number {
   return v === null || v === undefined ? 0 : Number(v);
-}
-
-/**
- * Locks an incident row to the end of the transaction on MySQL (SQLite transactions are
- * serial anyway). The one lock order: every transaction that writes anything of an incident
- * (its row, actions, history, clock, breaches, refunds, outbox events) takes this lock before
- * any other row lock of that incident, and before reading what it will change — so writers of
- * one incident queue here instead of deadlocking (two readers each holding a shared lock the
- * other's update waits for), and each reads what the one before it committed.
- */
-export async function lockIncidentRow(em: EntityManager, incidentId: number): Promise<void> {
-  if (em.connection.options.type === 'better-sqlite3') return;
-  await em.query('SELECT id FROM incidents WHERE id = ? FOR UPDATE', [incidentId]);
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { Role } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import { CurrentActor } from '../graphql/current-actor';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import { DateTimeScalar } from '../graphql/scalars';
 import type { DrillRunEntity, DrillRunStepEntity } from './drill-run.entity';
 import type { DrillReport } from './drill-report.service';
@@ -14,9 +15,7 @@ import {
   DrillStepKindGql,
   DrillVerdictGql,
 } from './drill.objects';
-
-/** Who plans, runs, scores and signs drills: the day's lead and the administrators. */
-export const DRILL_ROLES: Role[] = ['CS_LEAD', 'ADMIN'];
+import { DRILL_ROLES } from './drill.roles';
 
 /** Drills (预案演练). Thin: authorise, call one service method, map. */
 @Resolver()
@@ -61,9 +60,10 @@ export class DrillResolver {
   async scheduleDrill(
     @Arg('scenario', () => String) scenario: string,
     @Arg('startsAt', () => DateTimeScalar, { nullable: true }) startsAt: Date | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<DrillRunGql> {
-    return runGql(await ctx.services.drills.runs.schedule(actorOf(ctx), scenario, startsAt), ctx);
+    return runGql(await ctx.services.drills.runs.schedule(actor, scenario, startsAt), ctx);
   }
 
   @Authorized(DRILL_ROLES)
@@ -71,9 +71,10 @@ export class DrillResolver {
   async abortDrill(
     @Arg('id', () => ID) id: string,
     @Arg('note', () => String, { nullable: true }) note: string | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<DrillRunGql> {
-    return runGql(await ctx.services.drills.runs.abort(actorOf(ctx), id, note ?? null), ctx);
+    return runGql(await ctx.services.drills.runs.abort(actor, id, note ?? null), ctx);
   }
 
   @Authorized(DRILL_ROLES)
@@ -104,9 +105,10 @@ export class DrillResolver {
   async signDrillReport(
     @Arg('runId', () => ID) runId: string,
     @Arg('improvements', () => String) improvements: string,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<DrillReportGql> {
-    return reportGql(await ctx.services.drills.reports.sign(actorOf(ctx), runId, improvements), ctx);
+    return reportGql(await ctx.services.drills.reports.sign(actor, runId, improvements), ctx);
   }
 
   @Authorized(DRILL_ROLES)

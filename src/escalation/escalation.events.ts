@@ -1,14 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { IncidentEventEntity } from '../incidents/incident-event.entity';
+import { type IncidentHistoryKind, writeHistory } from '../history/history.writer';
 
 /** Who the incident history names for what the scheduler did. */
 export const SCHEDULER_ACTOR = 'system:escalation';
 
 /** Kinds the escalation feature adds to an incident's history (incident_events.kind). */
-export type EscalationEventKind = 'SLA_WARNING' | 'SLA_BREACHED' | 'ESCALATED' | 'CLOCK_PAUSED' | 'CLOCK_RESUMED';
+export type EscalationEventKind = Extract<IncidentHistoryKind, 'SLA_WARNING' | 'SLA_BREACHED' | 'ESCALATED' | 'CLOCK_PAUSED' | 'CLOCK_RESUMED'>;
 
-/** Appends an entry to the incident's history, in the caller's transaction. */
+/** Appends an entry to the incident's history, in the caller's transaction (the one history writer). */
 export async function historyEntry(
   em: EntityManager,
   incidentId: number,
@@ -18,6 +17,5 @@ export async function historyEntry(
   note: string | null,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  const row: Omit<IncidentEventEntity, 'id'> = { incidentId, at, actor, kind, fromStatus: null, toStatus: null, note, detail };
-  await em.insert(IncidentEventEntity, row as QueryDeepPartialEntity<IncidentEventEntity>);
+  await writeHistory(em, { entity: 'INCIDENT', subjectId: incidentId, at, actor, kind, note, detail });
 }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars';
-import { PageInfoGql } from '../incidents/incident.objects';
+import { PageInfoGql } from '../graphql/page-info';
 
 export enum BreachSubjectTypeGql {
   INCIDENT = 'INCIDENT',

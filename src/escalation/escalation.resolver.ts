@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import { DateTimeScalar } from '../graphql/scalars';
 import { incidentGql } from '../incidents/incident.mapper';
 import { IncidentGql } from '../incidents/incident.objects';
@@ -16,8 +18,13 @@ export class EscalationResolver {
   @Mutation(() => IncidentGql, {
     description: "Pauses the incident's clock while waiting on the customer: none of its deadlines breaches until resumed. Audited in its history.",
   })
-  async pauseIncidentClock(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
-    return toGql(await ctx.services.escalation.clocks.pause(actorOf(ctx), id, reason), ctx);
+  async pauseIncidentClock(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String) reason: string,
+    @CurrentActor() actor: Actor,
+    @Ctx() ctx: GqlContext,
+  ): Promise<IncidentGql> {
+    return toGql(await ctx.services.escalation.clocks.pause(actor, id, reason), ctx, actor);
   }
 
   @Authorized(CAN.changeIncident)
@@ -25,8 +32,8 @@ export class EscalationResolver {
     description:
       "Resumes the incident's clock: its open deadlines and its actions' due times move later by the time paused (working time for working-time deadlines).",
   })
-  async resumeIncidentClock(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
-    return toGql(await ctx.services.escalation.clocks.resume(actorOf(ctx), id), ctx);
+  async resumeIncidentClock(@Arg('id', () => ID) id: string, @CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
+    return toGql(await ctx.services.escalation.clocks.resume(actor, id), ctx, actor);
   }
 
   @Authorized()
@@ -35,9 +42,10 @@ export class EscalationResolver {
     @Arg('filter', () => BreachFilter, { nullable: true }) filter: BreachFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<BreachConnectionGql> {
-    const page = await ctx.services.escalation.breaches.list(actorOf(ctx), filter, first, after);
+    const page = await ctx.services.escalation.breaches.list(actor, filter, first, after);
     return {
       edges: page.rows.map((b, i) => ({ cursor: page.cursors[i], node: breachGql(b) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
@@ -138,6 +146,6 @@ function breachGql(b: BreachEntity): BreachGql {
   };
 }
 
-function toGql(view: IncidentView, ctx: GqlContext): IncidentGql {
-  return incidentGql(view, ctx.services.ruleSets.current().engine.pack.catalog, actorOf(ctx), ctx.services.clock.now());
+function toGql(view: IncidentView, ctx: GqlContext, actor: Actor): IncidentGql {
+  return incidentGql(view, ctx.services.ruleSets.current().engine.pack.catalog, actor, ctx.services.clock.now());
 }

@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../common/clock';
 import { isUniqueViolation } from '../database/errors';
 import { rawParams } from '../database/raw-params';
-import { lockIncidentRow, rawNumber } from '../database/raw-values';
+import { lockIncidentRow } from '../database/locks';
+import { rawNumber } from '../database/raw-values';
 import type { Transactions } from '../database/transaction';
 import type { StoredDecision } from '../incidents/incident.types';
 import type { BusinessCalendar } from '../calendar/business-calendar';
@@ -204,7 +205,7 @@ export class EscalationScheduler {
     calendar: BusinessCalendar,
   ): Promise<boolean> {
     return this.tx.run(async (em) => {
-      await lockIncident(em, candidate.incidentId);
+      await lockIncidentRow(em, candidate.incidentId);
       const c = await this.recheck(em, spec, candidate.subjectId);
       if (!c || c.dueAt.getTime() > now.getTime()) return false;
       const row: Omit<BreachEntity, 'id'> = {
@@ -242,7 +243,7 @@ export class EscalationScheduler {
   ): Promise<EscalateOutcome> {
     return this.tx.run(async (em): Promise<EscalateOutcome> => {
       // The lock first, so that what is read next is what committed before it (MySQL).
-      await lockIncident(em, incidentId);
+      await lockIncidentRow(em, incidentId);
       const b = await em.findOneBy(BreachEntity, { id });
       if (!b || b.settledAt || !b.nextEscalationAt || b.nextEscalationAt.getTime() > now.getTime()) return 'none';
       const spec = subjectSpec(b.subjectType, b.kind);
@@ -289,7 +290,7 @@ export class EscalationScheduler {
   /** Settles one breach whose subject is done, unless it runs again or another instance did it. */
   private async settle(id: number, incidentId: number | null, now: Date): Promise<boolean> {
     return this.tx.run(async (em) => {
-      await lockIncident(em, incidentId);
+      await lockIncidentRow(em, incidentId);
       const b = await em.findOneBy(BreachEntity, { id });
       if (!b || b.settledAt) return false;
       const spec = subjectSpec(b.subjectType, b.kind);
@@ -307,7 +308,7 @@ export class EscalationScheduler {
 
   private async recordWarning(spec: SubjectSpec, candidate: ClockRow, now: Date): Promise<boolean> {
     return this.tx.run(async (em) => {
-      await lockIncident(em, candidate.incidentId);
+      await lockIncidentRow(em, candidate.incidentId);
       const c = await this.recheck(em, spec, candidate.subjectId);
       // A clock warns before its due time, or (onDue 'warn') once it has passed.
       if (!c || c.dueAt.getTime() <= now.getTime() === breaches(spec)) return false;
@@ -353,11 +354,6 @@ function breaches(spec: SubjectSpec): boolean {
 
 function incidentIdOf(v: unknown): number | null {
   return v === null || v === undefined ? null : rawNumber(v);
-}
-
-/** The incident row lock of a clock that has an incident (clocks of filed documents have none). */
-async function lockIncident(em: EntityManager, incidentId: number | null): Promise<void> {
-  if (incidentId !== null) await lockIncidentRow(em, incidentId);
 }
 
 /** What every sla.* and incident.escalated event says about its clock. */

@@ -5,12 +5,12 @@ import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { conflict } from '../common/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { lockIncidentRow } from '../database/locks';
 import type { Transactions } from '../database/transaction';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
 import type { IncidentReader, IncidentView } from '../incidents/incident.reader';
-import { LIMITS, text } from '../incidents/incident.validation';
+import { LIMITS, text } from '../common/text-input';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { TriageEventBus } from '../events/triage-events';
 import { BreachEntity } from './breach.entity';
@@ -140,8 +140,7 @@ export class IncidentClockService {
    * what is read is current: the incident row first, as every writer of an incident takes it.
    */
   private async locked(em: EntityManager, actor: Actor, id: string): Promise<IncidentEntity> {
-    const n = parseId(id);
-    if (n !== null) await lockIncidentRow(em, n);
+    await lockIncidentRow(em, parseId(id));
     return this.reader.entityFor(em, actor, id);
   }
 

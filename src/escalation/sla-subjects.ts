@@ -4,6 +4,7 @@ import { rawDate, rawNumber } from '../database/raw-values';
 import { DOCUMENT_SUBJECTS } from './document-subjects';
 import { REMEDY_SUBJECTS } from '../remedies/remedy-subjects';
 import { DRILL_SUBJECTS } from '../drills/drill-subjects';
+import { LIVE_REFUND_STATUSES_SQL } from '../refunds/refund.state-machine';
 
 /**
  * The clocks the scheduler watches, as SQL over the tables that own them: an incident's
@@ -82,7 +83,7 @@ export const SUBJECTS: readonly SubjectSpec[] = [
     select: `SELECT s.id AS subject_id, r.incident_id, r.id AS refund_id, s.step AS code, r.source, r.drill,
       s.due_at, s.pending_since AS start_at, NULL AS severity, NULL AS decision, NULL AS paused_at, NULL AS paused_ms, NULL AS paused_working_ms
       FROM refund_steps s JOIN refunds r ON r.id = s.refund_id`,
-    open: "s.status = 'PENDING' AND s.due_at IS NOT NULL AND s.attempt = r.attempt AND r.status IN ('IN_APPROVAL', 'PAID')",
+    open: `s.status = 'PENDING' AND s.due_at IS NOT NULL AND s.attempt = r.attempt AND r.status IN (${LIVE_REFUND_STATUSES_SQL})`,
   },
   ...DOCUMENT_SUBJECTS,
   ...REMEDY_SUBJECTS,

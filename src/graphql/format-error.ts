@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GqlContext } from './context';
-import { AppError, ERROR_CODES } from '../common/errors';
+import { AppError, ERROR_ANSWERS, ERROR_CODES } from '../common/errors';
 import { isDatabaseUnavailable } from '../database/errors';
 import { fieldOf, inputPathOf } from './input-paths';
 
@@ -45,7 +45,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   switch (kindOf(formatted, error)) {
     case 'domain': {
       const original = unwrapResolverError(error) as AppError;
-      return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
+      return { ...base, message: original.message, extensions: { code: ERROR_ANSWERS[original.code].code, ...original.extensions } };
     }
     case 'known-code': {
       // A bad value written in the query itself fails validation: it is bad input all the same.
@@ -59,11 +59,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       return { ...base, extensions };
     }
     case 'input':
-      return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+      return { ...base, extensions: { code: ERROR_ANSWERS.BAD_USER_INPUT.code } };
     case 'database-down':
-      return { ...base, message: 'the database is unavailable; try again shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      return { ...base, message: 'the database is unavailable; try again shortly', extensions: { code: ERROR_ANSWERS.SERVICE_UNAVAILABLE.code } };
     case 'unexpected':
-      return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      return { ...base, message: 'Internal server error', extensions: { code: ERROR_ANSWERS.INTERNAL_SERVER_ERROR.code } };
   }
 }
 

@@ -8,6 +8,7 @@ import { AuthFailureThrottle } from '../auth/auth-throttle';
 import type { GqlContext } from './context';
 import { noCyclicSelectionRule } from './document-limits';
 import { REQUEST_TIMEOUT } from './request-state';
+import { httpStatusOf } from '../common/errors';
 
 /** Deepest nesting of braces, brackets and parentheses a document may have (checked on its text, before parsing). */
 export const MAX_NESTING = 64;
@@ -89,7 +90,9 @@ function costLimit(schema: GraphQLSchema, maxCost: number, maxPageSize: number):
             const message = spent
               ? `the request's operations cost ${spent + cost} together, more than the limit ${maxCost}: send fewer operations, fields or smaller pages`
               : `the query costs ${cost}, more than the limit ${maxCost}: ask for fewer fields or smaller pages`;
-            throw new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost: spent + cost, maxCost, http: { status: 400 } } });
+            throw new GraphQLError(message, {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost: spent + cost, maxCost, http: { status: httpStatusOf('GRAPHQL_VALIDATION_FAILED') } },
+            });
           }
           contextValue.request.cost = spent + cost;
         },
@@ -151,7 +154,7 @@ function operationRate(rateLimiter: KeyRateLimiter): ApolloServerPlugin<GqlConte
             extensions: {
               code: 'RATE_LIMITED',
               retryAfterSeconds: retryAfter,
-              http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
+              http: { status: httpStatusOf('RATE_LIMITED'), headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
             },
           });
         },
@@ -176,7 +179,7 @@ function timeBudget(): ApolloServerPlugin<GqlContext> {
           const first = errors.findIndex((e) => e.extensions?.code === REQUEST_TIMEOUT);
           if (first < 0) return;
           result.errors = errors.filter((e, i) => i === first || e.extensions?.code !== REQUEST_TIMEOUT);
-          response.http.status = 503;
+          response.http.status = httpStatusOf('REQUEST_TIMEOUT');
         },
       };
     },

@@ -5,8 +5,9 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GqlContext } from '../graphql/context';
 import type { Actor } from '../auth/actor';
-import { callerOf, CALLER_REFUSALS, clientAddressOf, refusalHeaders } from '../auth/caller';
-import { AppError } from '../common/errors';
+import { callerOf, clientAddressOf, refusalHeaders } from '../auth/caller';
+import { sendError } from './http-errors';
+import { AppError, ERROR_ANSWERS, httpStatusOf } from '../common/errors';
 import type { Services } from '../services';
 import { handleReportExport, REPORT_EXPORT_PREFIX } from '../reports/report-export.http';
 import { EdgeLimits, MAX_NESTING } from '../graphql/hardening';
@@ -91,21 +92,16 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
         try {
           body = raw ? JSON.parse(raw) : undefined;
         } catch {
-          return send(res, 400, { errors: [{ message: 'the request body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
+          return sendError(res, 'BAD_REQUEST', 'the request body is not JSON');
         }
         if (Array.isArray(body) && body.length > config.graphql.maxBatch) {
-          return send(res, 400, { errors: [{ message: `at most ${config.graphql.maxBatch} operations per batch`, extensions: { code: 'BAD_REQUEST' } }] });
+          return sendError(res, 'BAD_REQUEST', `at most ${config.graphql.maxBatch} operations per batch`);
         }
       }
       const tooDeep = queriesOf(req.method === 'POST' ? body : { query: url.searchParams.get('query') }).find((q) => nestingOf(q) > MAX_NESTING);
       if (tooDeep !== undefined) {
-        return send(res, 400, {
-          errors: [
-            {
-              message: `the document nests braces, brackets or parentheses more than ${MAX_NESTING} deep`,
-              extensions: { code: 'GRAPHQL_PARSE_FAILED', maxNesting: MAX_NESTING },
-            },
-          ],
+        return sendError(res, 'GRAPHQL_PARSE_FAILED', `the document nests braces, brackets or parentheses more than ${MAX_NESTING} deep`, {
+          maxNesting: MAX_NESTING,
         });
       }
       const headers = new HeaderMap();
@@ -126,10 +122,9 @@ export function createHttpServer(apollo: ApolloServer<GqlContext>, services: Ser
       res.statusCode = answer.status;
       res.end(answer.body);
     } catch (e) {
-      if (e instanceof BodyTooLarge)
-        return send(res, 413, { errors: [{ message: `the request body is larger than ${config.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+      if (e instanceof BodyTooLarge) return sendError(res, 'BAD_REQUEST', `the request body is larger than ${config.maxBodyBytes} bytes`, {}, { status: 413 });
       log.error({ err: e, requestId }, 'request failed');
-      if (!res.headersSent) send(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.end();
     }
   };
@@ -214,11 +209,11 @@ async function contextFor(req: IncomingMessage, requestId: string, services: Ser
   try {
     return new RequestContext(await callerOf(req, services.apiKeys, limits.authThrottle, services.log, requestId), requestId, services, state);
   } catch (e) {
-    if (!(e instanceof AppError) || !(e.code in CALLER_REFUSALS)) throw e;
+    if (!(e instanceof AppError)) throw e;
     // Apollo takes the status only with a HeaderMap beside it (undefined headers: the status is dropped, HTTP 500).
     const headers = new HeaderMap(Object.entries(refusalHeaders(e)));
     throw new GraphQLError(e.message, {
-      extensions: { code: e.code, ...e.extensions, http: { status: CALLER_REFUSALS[e.code as keyof typeof CALLER_REFUSALS], headers } },
+      extensions: { code: ERROR_ANSWERS[e.code].code, ...e.extensions, http: { status: httpStatusOf(e.code), headers } },
     });
   }
 }

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../auth/actor';
 import { AppError, badInput, conflict } from '../common/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { lockIncidentRow } from '../database/locks';
 import { checkEvidence } from '../escalation/action-evidence';
 import { BreachEntity } from '../escalation/breach.entity';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -10,8 +10,8 @@ import type { Catalog, Duration, SettlingWork } from '../rules/types';
 import { RemedyEntity } from '../remedies/remedy.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import type { IncidentEntity } from './incident.entity';
-import { IncidentEventEntity } from './incident-event.entity';
 import type { IncidentStatus } from './incident.types';
+import { type IncidentHistoryKind, writeHistory } from '../history/history.writer';
 
 /**
  * How far before the incident (its `occurredAt`, else the report) a `doneAt` may lie: the
@@ -220,15 +220,15 @@ export function checkDoneAt(doneAt: Date | null, incident: Pick<IncidentEntity, 
   return doneAt;
 }
 
-async function history(
+/** An entry of the incident's history (the one history writer). */
+function history(
   em: EntityManager,
   incidentId: number,
   at: Date,
   actor: string,
-  kind: string,
+  kind: IncidentHistoryKind,
   note: string | null,
   detail: Record<string, unknown>,
 ): Promise<void> {
-  const row: Omit<IncidentEventEntity, 'id'> = { incidentId, at, actor, kind, fromStatus: null, toStatus: null, note, detail };
-  await em.insert(IncidentEventEntity, row as QueryDeepPartialEntity<IncidentEventEntity>);
+  return writeHistory(em, { entity: 'INCIDENT', subjectId: incidentId, at, actor, kind, note, detail });
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { lockIncidentRow } from '../database/raw-values';
+import { lockIncidentRow } from '../database/locks';
 import type { RefundReader, RefundView } from '../refunds/refund.reader';
 import type { SettlingWork } from '../rules/types';
 import type { ActionLifecycle } from './action-lifecycle';

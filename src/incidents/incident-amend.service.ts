@@ -3,7 +3,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { badInput, conflict } from '../common/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
 import type { Transactions } from '../database/transaction';
 import { IncidentClockEntity } from '../escalation/incident-clock.entity';
 import { modeOf, shiftBy } from '../escalation/sla-clock';
@@ -20,11 +20,14 @@ import type { AmendIncidentInput } from './incident-lifecycle.objects';
 import { factsOfReport } from './incident.mapper';
 import type { IncidentReader, IncidentView } from './incident.reader';
 import { toStoredDecision } from './incident.types';
-import { checkFact, factsOf, LIMITS, NormalizedReport, text } from './incident.validation';
+import { parseId } from '../common/cursor';
+import { LIMITS, text } from '../common/text-input';
+import { checkFact, factsOf, NormalizedReport } from './incident.validation';
 import { FactDeclaration, FACTS } from '../rules/facts';
 import type { TriageEventBus } from '../events/triage-events';
 import { planActions } from './amendment-plan';
 import type { RepeatIncidentsFact } from './repeat-incidents.fact';
+import { writeHistory } from '../history/history.writer';
 
 /** The report as stored with the incident: amounts as fen strings, with the computed fact. */
 type StoredReport = Omit<NormalizedReport, 'amountFen'> & { amountFen: string | null; repeatIncidents30d?: number };
@@ -78,20 +81,14 @@ export class IncidentAmendService {
     }
     const { engine } = this.rules.current();
     const incidentId = await this.tx.run(async (em) => {
-      const n = Number(input.id);
-      if (Number.isSafeInteger(n) && n > 0) await lockIncidentRow(em, n);
+      await lockIncidentRow(em, parseId(String(input.id)));
       const incident = await this.reader.entityFor(em, actor, String(input.id));
       if (incident.status === 'CLOSED') throw conflict(`incident ${incident.id} is CLOSED: its facts can no longer be amended`, { field: 'input.id' });
       const before = incident.report as unknown as StoredReport;
       const after = merged(before, input, engine, incident.category);
       const changed = changes(before, after);
       if (!Object.keys(changed).length) return incident.id;
-      if (input.expectedVersion != null && input.expectedVersion !== incident.version) {
-        throw conflict(`incident ${incident.id} is at version ${incident.version}, not ${input.expectedVersion}`, {
-          field: 'input.expectedVersion',
-          currentVersion: incident.version,
-        });
-      }
+      expectVersion('incident', incident, input.expectedVersion, 'input.expectedVersion');
       const now = this.clock.now();
       await this.checkRefunds(em, incident, after.amountFen);
       const decision = await this.decide(engine, incident, after, now);
@@ -179,13 +176,12 @@ export class IncidentAmendService {
       withdrawn: plan.withdraw.map((x) => x.code),
       seq,
     };
-    await em.insert(IncidentEventEntity, {
-      incidentId: incident.id,
+    await writeHistory(em, {
+      entity: 'INCIDENT',
+      subjectId: incident.id,
       at: now,
       actor: actor.name,
       kind: 'AMENDED',
-      fromStatus: null,
-      toStatus: null,
       note: a.note,
       detail: {
         changed: a.changed,
@@ -200,7 +196,7 @@ export class IncidentAmendService {
         decision: seq,
         ruleSetVersion: d.ruleSetVersion,
       },
-    } as QueryDeepPartialEntity<IncidentEventEntity>);
+    });
 
     const amountFen = report.amountFen === null || report.amountFen === undefined ? null : BigInt(report.amountFen as string);
     const set: Partial<IncidentEntity> = {
@@ -216,13 +212,7 @@ export class IncidentAmendService {
       decision: toStoredDecision(decision, { decidedAt: now }),
       amendedAt: now,
     };
-    const res = await em
-      .createQueryBuilder()
-      .update(IncidentEntity)
-      .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
-      .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
-      .execute();
-    if (res.affected === 0) throw conflict(`incident ${incident.id} was changed concurrently; read it again`, { field: 'input.expectedVersion' });
+    await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'input.expectedVersion');
     // After the row is written, so what its handlers read in this transaction is the amended incident.
     const amended = Object.assign(new IncidentEntity(), incident, set, { version: incident.version + 1, updatedAt: now });
     await this.events.publish(em, 'incidentAmended', { incident: amended, amendment });

@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import { AmendIncidentInput } from './incident-lifecycle.objects';
 import { DecisionGql, IncidentGql } from './incident.objects';
 import { incidentGql, storedDecisionGql } from './incident.mapper';
@@ -14,8 +16,12 @@ export class IncidentLifecycleResolver {
     description:
       "New or corrected facts on an incident that is not CLOSED: the rules decide again on the merged facts. Done and waived actions stay so; open actions the new decision still requires keep their due time (or an earlier one); newly required actions are due counted from the amendment; open actions no longer required become WITHDRAWN; the new decision's severity, owner and notify set become the incident's; departments newly notified get the incident.amended event. CONFLICT on an expectedVersion mismatch.",
   })
-  async amendIncident(@Arg('input', () => AmendIncidentInput) input: AmendIncidentInput, @Ctx() ctx: GqlContext): Promise<IncidentGql> {
-    return toGql(await ctx.services.incidents.amendments.amend(actorOf(ctx), input), ctx);
+  async amendIncident(
+    @Arg('input', () => AmendIncidentInput) input: AmendIncidentInput,
+    @CurrentActor() actor: Actor,
+    @Ctx() ctx: GqlContext,
+  ): Promise<IncidentGql> {
+    return toGql(await ctx.services.incidents.amendments.amend(actor, input), ctx, actor);
   }
 
   @Authorized(CAN.waiveAction)
@@ -27,21 +33,22 @@ export class IncidentLifecycleResolver {
     @Arg('incidentId', () => ID) incidentId: string,
     @Arg('code', () => String) code: string,
     @Arg('reason', () => String) reason: string,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentGql> {
-    return toGql(await ctx.services.incidents.waiveAction(actorOf(ctx), incidentId, code, reason), ctx);
+    return toGql(await ctx.services.incidents.waiveAction(actor, incidentId, code, reason), ctx, actor);
   }
 
   @FieldResolver(() => [DecisionGql], { description: 'Every decision made for this incident, oldest first: at the report, then one per amendment.' })
-  async decisions(@Root() incident: IncidentGql, @Ctx() ctx: GqlContext): Promise<DecisionGql[]> {
+  async decisions(@Root() incident: IncidentGql, @CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<DecisionGql[]> {
     if (!incident.amendedAt) return [incident.decision];
     const catalog = ctx.services.ruleSets.current().engine.pack.catalog;
     const now = ctx.services.clock.now();
     const rows = await ctx.services.incidentReader.decisions(Number(incident.id));
-    return rows.map((r) => storedDecisionGql(r.decision, r.decidedAt, catalog, now, undefined, undefined, actorOf(ctx)));
+    return rows.map((r) => storedDecisionGql(r.decision, r.decidedAt, catalog, now, undefined, undefined, actor));
   }
 }
 
-function toGql(view: IncidentView, ctx: GqlContext): IncidentGql {
-  return incidentGql(view, ctx.services.ruleSets.current().engine.pack.catalog, actorOf(ctx), ctx.services.clock.now());
+function toGql(view: IncidentView, ctx: GqlContext, actor: Actor): IncidentGql {
+  return incidentGql(view, ctx.services.ruleSets.current().engine.pack.catalog, actor, ctx.services.clock.now());
 }

@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from '../graphql/scalars';
 import { IncidentStatusGql, SeverityGql } from '../graphql/enums';
 import { ActionStatusGql } from './incident-lifecycle.objects';
+import { PageInfoGql } from '../graphql/page-info';
 
 @ObjectType('RequiredAction')
 export class RequiredActionGql {
@@ -138,12 +139,6 @@ export class IncidentGql {
 export class ReportIncidentPayloadGql {
   @Field(() => IncidentGql) incident!: IncidentGql;
   @Field(() => Boolean) created!: boolean;
-}
-
-@ObjectType('PageInfo')
-export class PageInfoGql {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
 @ObjectType('IncidentEdge')

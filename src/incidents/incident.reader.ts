@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import { isStaff } from '../auth/actor';
+import { isStaff, maySee } from '../auth/actor';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { notFound } from '../common/errors';
 import type { ReadDb } from '../database/read-db';
@@ -147,9 +147,4 @@ export class IncidentReader {
     for (const a of actions) byIncident.set(a.incidentId, [...(byIncident.get(a.incidentId) ?? []), a]);
     return entities.map((entity) => ({ entity, actions: byIncident.get(entity.id) ?? [] }));
   }
-}
-
-/** Staff see everything; an INTEGRATION key only its own source. */
-export function maySee(actor: Actor, incident: { source: string }): boolean {
-  return isStaff(actor) || incident.source === actor.source;
 }

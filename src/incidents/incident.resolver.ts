@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import { IncidentStatusGql } from '../graphql/enums';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { IncidentFilter, ReportIncidentInput } from './incident.inputs';
@@ -14,9 +16,9 @@ import { checkFilterCodes } from './incident.validation';
 export class IncidentResolver {
   @Authorized()
   @Query(() => IncidentGql, { nullable: true })
-  async incident(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<IncidentGql | null> {
-    const view = await ctx.services.incidentReader.visible(actorOf(ctx), id);
-    return view && toGql(view, ctx);
+  async incident(@Arg('id', () => ID) id: string, @CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<IncidentGql | null> {
+    const view = await ctx.services.incidentReader.visible(actor, id);
+    return view && toGql(view, ctx, actor);
   }
 
   @Authorized()
@@ -24,10 +26,11 @@ export class IncidentResolver {
   async incidentByExternalRef(
     @Arg('source', () => String) source: string,
     @Arg('externalRef', () => String) externalRef: string,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentGql | null> {
-    const view = await ctx.services.incidentReader.visibleByRef(actorOf(ctx), source, externalRef);
-    return view && toGql(view, ctx);
+    const view = await ctx.services.incidentReader.visibleByRef(actor, source, externalRef);
+    return view && toGql(view, ctx, actor);
   }
 
   @Authorized()
@@ -36,12 +39,13 @@ export class IncidentResolver {
     @Arg('filter', () => IncidentFilter, { nullable: true }) filter: IncidentFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentConnectionGql> {
     checkFilterCodes(filter, ctx.services.ruleSets.current().engine.pack.catalog);
-    const page = await ctx.services.incidentReader.list(actorOf(ctx), filter, first, after);
+    const page = await ctx.services.incidentReader.list(actor, filter, first, after);
     return {
-      edges: page.views.map((v, i) => ({ cursor: page.cursors[i], node: toGql(v, ctx) })),
+      edges: page.views.map((v, i) => ({ cursor: page.cursors[i], node: toGql(v, ctx, actor) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.cursors.at(-1) ?? null },
       totalCount: page.totalCount,
     };
@@ -49,10 +53,13 @@ export class IncidentResolver {
 
   @Authorized()
   @Query(() => DecisionGql, { description: 'Decide an incident without storing anything (dry run).' })
-  async evaluate(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: GqlContext): Promise<DecisionGql> {
-    actorOf(ctx);
+  async evaluate(
+    @Arg('input', () => ReportIncidentInput) input: ReportIncidentInput,
+    @CurrentActor() actor: Actor,
+    @Ctx() ctx: GqlContext,
+  ): Promise<DecisionGql> {
     const decision = await ctx.services.incidents.evaluate(input);
-    return decisionGql(decision, ctx.services.ruleSets.current().engine.pack.catalog, ctx.services.clock.now(), undefined, undefined, actorOf(ctx));
+    return decisionGql(decision, ctx.services.ruleSets.current().engine.pack.catalog, ctx.services.clock.now(), undefined, undefined, actor);
   }
 
   @Authorized(CAN.report)
@@ -60,9 +67,13 @@ export class IncidentResolver {
     description:
       'Idempotent on (source, externalRef): a replay returns the first incident with created=false; the same key with a different input is CONFLICT.',
   })
-  async reportIncident(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: GqlContext): Promise<ReportIncidentPayloadGql> {
-    const { incident, created } = await ctx.services.incidents.report(actorOf(ctx), input);
-    return { incident: toGql(incident, ctx), created };
+  async reportIncident(
+    @Arg('input', () => ReportIncidentInput) input: ReportIncidentInput,
+    @CurrentActor() actor: Actor,
+    @Ctx() ctx: GqlContext,
+  ): Promise<ReportIncidentPayloadGql> {
+    const { incident, created } = await ctx.services.incidents.report(actor, input);
+    return { incident: toGql(incident, ctx, actor), created };
   }
 
   @Authorized(CAN.changeIncident)
@@ -72,9 +83,10 @@ export class IncidentResolver {
     @Arg('status', () => IncidentStatusGql) status: IncidentStatusGql,
     @Arg('expectedVersion', () => Int, { nullable: true }) expectedVersion: number | null,
     @Arg('note', () => String, { nullable: true }) note: string | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentGql> {
-    return toGql(await ctx.services.incidents.setStatus(actorOf(ctx), id, status, expectedVersion, note), ctx);
+    return toGql(await ctx.services.incidents.setStatus(actor, id, status, expectedVersion, note), ctx, actor);
   }
 
   @Authorized(CAN.changeIncident)
@@ -94,9 +106,10 @@ export class IncidentResolver {
         'When it was really done, if before now (the 119 call came first): not in the future, not more than 5 minutes before the incident occurred (occurredAt, else the report).',
     })
     doneAt: Date | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentGql> {
-    return toGql(await ctx.services.incidents.completeAction(actorOf(ctx), incidentId, code, note, evidence, doneAt), ctx);
+    return toGql(await ctx.services.incidents.completeAction(actor, incidentId, code, note, evidence, doneAt), ctx, actor);
   }
 
   @Authorized(CAN.changeIncident)
@@ -105,15 +118,16 @@ export class IncidentResolver {
     @Arg('incidentId', () => ID) incidentId: string,
     @Arg('score', () => Int) score: number,
     @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<IncidentGql> {
-    return toGql(await ctx.services.incidents.recordSatisfaction(actorOf(ctx), incidentId, score, comment), ctx);
+    return toGql(await ctx.services.incidents.recordSatisfaction(actor, incidentId, score, comment), ctx, actor);
   }
 
   /** The count decided over every source; an INTEGRATION key sees only its own source's (the customer's history elsewhere is not its to see). */
   @FieldResolver(() => Int)
-  async repeatIncidents30d(@Root() incident: IncidentGql, @Ctx() ctx: GqlContext): Promise<number> {
-    return ctx.services.incidentReader.repeatIncidents30dSeenBy(actorOf(ctx), incident.customer?.id ?? null, incident.reportedAt, incident.repeatIncidents30d);
+  async repeatIncidents30d(@Root() incident: IncidentGql, @CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<number> {
+    return ctx.services.incidentReader.repeatIncidents30dSeenBy(actor, incident.customer?.id ?? null, incident.reportedAt, incident.repeatIncidents30d);
   }
 
   @FieldResolver(() => [IncidentHistoryEntryGql], { description: 'Everything that happened to the incident, oldest first.' })
@@ -123,6 +137,6 @@ export class IncidentResolver {
   }
 }
 
-function toGql(view: IncidentView, ctx: GqlContext): IncidentGql {
-  return incidentGql(view, ctx.services.ruleSets.current().engine.pack.catalog, actorOf(ctx), ctx.services.clock.now());
+function toGql(view: IncidentView, ctx: GqlContext, actor: Actor): IncidentGql {
+  return incidentGql(view, ctx.services.ruleSets.current().engine.pack.catalog, actor, ctx.services.clock.now());
 }

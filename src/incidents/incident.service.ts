@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../auth/actor';
 import { hasAnyRole, isBoundDelegate } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { AppError, badInput, conflict, forbidden } from '../common/errors';
 import { isUniqueViolation } from '../database/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
 import { parseId } from '../common/cursor';
 import { RawInsert } from '../database/raw-insert';
 import type { Transactions } from '../database/transaction';
@@ -16,16 +15,17 @@ import type { RuleEngine } from '../rules/rule-engine';
 import { RulesFailedError } from '../rules/rule-pack.errors';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
-import { IncidentEventEntity } from './incident-event.entity';
 import type { ReportIncidentInput } from './incident.inputs';
-import { INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incident.types';
-import { factsOf, LIMITS, normalizeReport, NormalizedReport, text } from './incident.validation';
+import { assertIncidentWorkflow, INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incident.types';
+import { LIMITS, text } from '../common/text-input';
+import { factsOf, normalizeReport, NormalizedReport } from './incident.validation';
 import type { IncidentReader, IncidentView } from './incident.reader';
 import { RepeatIncidentsFact } from './repeat-incidents.fact';
 import type { TriageEventBus } from '../events/triage-events';
 import { businessPeriods } from './business-periods';
 import { ActionLifecycle, Completion } from './action-lifecycle';
 import { IncidentAmendService } from './incident-amend.service';
+import { type IncidentHistoryKind, writeHistory } from '../history/history.writer';
 
 /**
  * Reporting and changing incidents. Every write is one transaction: the incident, its actions
@@ -35,7 +35,6 @@ export class IncidentService {
   private readonly repeatFact: RepeatIncidentsFact;
   private readonly incidentRows: RawInsert<IncidentEntity>;
   private readonly actionRows: RawInsert<IncidentActionEntity>;
-  private readonly eventRows: RawInsert<IncidentEventEntity>;
   /** Completing, waiving and settling actions; the closing guard. */
   readonly actions: ActionLifecycle;
   /** amendIncident: the facts decided again. */
@@ -50,10 +49,10 @@ export class IncidentService {
     /** incidentReported, incidentStatusChanged, incidentChanged in each write's transaction; decisionEvaluated. */
     private readonly events: TriageEventBus,
   ) {
+    assertIncidentWorkflow();
     this.repeatFact = new RepeatIncidentsFact(ds);
     this.incidentRows = new RawInsert(ds, IncidentEntity);
     this.actionRows = new RawInsert(ds, IncidentActionEntity);
-    this.eventRows = new RawInsert(ds, IncidentEventEntity);
     this.actions = new ActionLifecycle(rules);
     this.amendments = new IncidentAmendService(ds, tx, rules, reader, clock, this.repeatFact, events);
   }
@@ -169,25 +168,13 @@ export class IncidentService {
   ): Promise<IncidentView> {
     const incidentId = await this.tx.run(async (em) => {
       // The incident row first (the one lock order), then read it: what is read is current.
-      const n = parseId(id);
-      if (n !== null) await lockIncidentRow(em, n);
+      await lockIncidentRow(em, parseId(id));
       const incident = await this.reader.entityFor(em, actor, id);
-      if (expectedVersion != null && expectedVersion !== incident.version) {
-        throw conflict(`incident ${id} is at version ${incident.version}, not ${expectedVersion}`, {
-          field: 'expectedVersion',
-          currentVersion: incident.version,
-        });
-      }
+      expectVersion('incident', incident, expectedVersion, 'expectedVersion');
       const now = this.clock.now();
       const set = await apply(em, incident, now);
       if (set === null) return incident.id;
-      const res = await em
-        .createQueryBuilder()
-        .update(IncidentEntity)
-        .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
-        .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
-        .execute();
-      if (res.affected === 0) throw conflict(`incident ${id} was changed concurrently; read it again`, { field: 'expectedVersion' });
+      await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'expectedVersion');
       const after = Object.assign(new IncidentEntity(), incident, set);
       await this.events.publish(em, 'incidentChanged', { before: incident, after });
       return incident.id;
@@ -304,25 +291,16 @@ export class IncidentService {
     return view;
   }
 
-  private async event(
+  /** An entry of the incident's history (the one history writer). */
+  private event(
     em: EntityManager,
     incidentId: number,
     at: Date,
     actor: Actor,
-    kind: string,
+    kind: IncidentHistoryKind,
     e: { fromStatus?: string; toStatus?: string; note?: string | null; detail?: Record<string, unknown> },
-  ) {
-    const row: Omit<IncidentEventEntity, 'id'> = {
-      incidentId,
-      at,
-      actor: actor.name,
-      kind,
-      fromStatus: e.fromStatus ?? null,
-      toStatus: e.toStatus ?? null,
-      note: e.note ?? null,
-      detail: e.detail ?? null,
-    };
-    await this.eventRows.run(em, [row]);
+  ): Promise<void> {
+    return writeHistory(em, { entity: 'INCIDENT', subjectId: incidentId, at, actor: actor.name, kind, ...e });
   }
 }
 

@@ -1,3 +1,4 @@
+import { assertWorkflow } from '../common/workflow-table';
 import type { Decision, DecisionFailure, Duration, Facts, FiredRule, Severity } from '../rules/types';
 
 export const INCIDENT_STATUSES = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED', 'CLOSED'] as const;
@@ -13,6 +14,11 @@ export const INCIDENT_TRANSITIONS: Record<IncidentStatus, readonly IncidentStatu
   RESOLVED: ['CLOSED', 'OPEN'],
   CLOSED: [],
 };
+
+/** Called once at boot (IncidentService): a broken incident workflow table refuses to start. */
+export function assertIncidentWorkflow(table: Record<IncidentStatus, readonly IncidentStatus[]> = INCIDENT_TRANSITIONS): void {
+  assertWorkflow('incident', table, INCIDENT_STATUSES, 'OPEN', ['CLOSED']);
+}
 
 /** The decision as stored with the incident (dates as ISO strings in JSON). */
 export interface StoredDecision {

@@ -1,22 +1,9 @@
 import type { Catalog, Facts } from '../rules/types';
 import { FactDeclaration, FACTS, FactRegistry, valueAt } from '../rules/facts';
 import { badInput } from '../common/errors';
+import { LIMITS, phone, text } from '../common/text-input';
 import { AMOUNT_PATTERN, parseYuan } from '../money/money';
 import type { ReportIncidentInput } from './incident.inputs';
-
-/** Longest accepted text per field (characters); a text fact's limit is declared with it (facts.ts). */
-export const LIMITS = {
-  source: 64,
-  externalRef: 128,
-  code: 64,
-  location: 500,
-  orderNo: 128,
-  description: 4000,
-  customerId: 128,
-  customerName: 200,
-  phone: 32,
-  note: 2000,
-} as const;
 
 /** A report after checking: exact amount in fen, codes known to the catalog, strings bounded. */
 export interface NormalizedReport {
@@ -38,22 +25,6 @@ export interface NormalizedReport {
   description: string | null;
   customer: { id: string | null; name: string | null; phone: string | null; tier: string | null } | null;
   drill: boolean;
-}
-
-export function text(field: string, value: unknown, max: number, required = false): string | null {
-  if (value === undefined || value === null) {
-    if (required) throw badInput(field, 'is required');
-    return null;
-  }
-  if (typeof value !== 'string') throw badInput(field, 'must be a string');
-  if (required && value.trim() === '') throw badInput(field, 'must not be empty');
-  if ([...value].length > max) throw badInput(field, `is longer than ${max} characters`);
-  // Control characters other than tab and newlines have no place in a report and break exports.
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw badInput(field, 'contains control characters');
-  // A lone surrogate is not Unicode: no database would store it back byte for byte.
-  if (!value.isWellFormed()) throw badInput(field, 'is not well-formed Unicode');
-  return value;
 }
 
 /** A code from a catalog list; the error lists the allowed codes. */
@@ -181,13 +152,6 @@ function reference(field: string, value: unknown): string {
 function identifier(field: string, value: unknown, max: number): string {
   const v = text(field, value, max, true)!;
   if (!/^[\w.:-]+$/.test(v)) throw badInput(field, 'use letters, digits and . _ : - only');
-  return v;
-}
-
-export function phone(field: string, value: unknown): string | null {
-  const v = text(field, value, LIMITS.phone);
-  if (v === null) return null;
-  if (!/^\+?[\d\s-]{3,32}$/.test(v)) throw badInput(field, 'is not a phone number');
   return v;
 }
 

@@ -1,6 +1,7 @@
 import http, { IncomingMessage, ServerResponse } from 'node:http';
 import crypto from 'node:crypto';
 import type { Metrics } from './metrics';
+import { httpStatusOf } from '../common/errors';
 
 /** Routes as metric labels: known paths only, so label values stay few. */
 export function routeOf(pathname: string): string {
@@ -15,7 +16,7 @@ export async function serveMetrics(req: IncomingMessage, res: ServerResponse, me
     const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
     const wanted = Buffer.from(token);
     if (given.length !== wanted.length || !crypto.timingSafeEqual(given, wanted)) {
-      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
+      res.writeHead(httpStatusOf('UNAUTHENTICATED'), { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' });
       res.end('metrics need "Authorization: Bearer <METRICS_TOKEN>"\n');
       return;
     }

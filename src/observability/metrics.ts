@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { DataSource } from 'typeorm';
 import { rawParams } from '../database/raw-params';
 import type { ReadDb } from '../database/read-db';
+import { LIVE_REFUND_STATUSES_SQL } from '../refunds/refund.state-machine';
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -148,7 +149,7 @@ export class Metrics {
     rowCount(
       'triage_refund_steps_overdue',
       'Refund steps pending past their due time',
-      `SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN ('IN_APPROVAL', 'PAID') AND r.drill = ?`,
+      `SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN (${LIVE_REFUND_STATUSES_SQL}) AND r.drill = ?`,
       () => [new Date(), false],
     );
     byStatus(

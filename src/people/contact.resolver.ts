@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import { DateTimeScalar } from '../graphql/scalars';
 import type { ContactEntity } from './contact.entity';
 import { phoneFor, staffGql } from './people.mapper';
@@ -12,15 +14,17 @@ import { STAFF_READERS } from './people.roles';
 export class ContactResolver {
   @Authorized(STAFF_READERS)
   @Query(() => [ContactGql])
-  async contacts(@Arg('kind', () => String, { nullable: true }) kind: string | null, @Ctx() ctx: GqlContext): Promise<ContactGql[]> {
-    const actor = actorOf(ctx);
+  async contacts(
+    @Arg('kind', () => String, { nullable: true }) kind: string | null,
+    @CurrentActor() actor: Actor,
+    @Ctx() ctx: GqlContext,
+  ): Promise<ContactGql[]> {
     return (await ctx.services.people.contacts.list(kind)).map((c) => contactGql(c, (p) => phoneFor(actor, p)));
   }
 
   @Authorized(CAN.admin)
   @Mutation(() => ContactGql, { description: 'Creates a contact, or updates the one with this id.' })
-  async upsertContact(@Arg('input', () => ContactInput) input: ContactInput, @Ctx() ctx: GqlContext): Promise<ContactGql> {
-    const actor = actorOf(ctx);
+  async upsertContact(@Arg('input', () => ContactInput) input: ContactInput, @CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<ContactGql> {
     return contactGql(await ctx.services.people.contacts.upsert(input), (p) => phoneFor(actor, p));
   }
 
@@ -35,16 +39,19 @@ export class ContactResolver {
   async onCall(
     @Arg('department', () => String) department: string,
     @Arg('at', () => DateTimeScalar, { nullable: true }) at: Date | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<StaffMemberGql[]> {
-    const actor = actorOf(ctx);
     return (await ctx.services.people.onCall.at(department, at ?? undefined)).map((m) => staffGql(m, actor));
   }
 
   @Authorized(CAN.admin)
   @Mutation(() => [OnCallShiftGql], { description: 'For each department named, these shifts replace the ones overlapping the time they span.' })
-  async setOnCall(@Arg('shifts', () => [OnCallShiftInput]) shifts: OnCallShiftInput[], @Ctx() ctx: GqlContext): Promise<OnCallShiftGql[]> {
-    const actor = actorOf(ctx);
+  async setOnCall(
+    @Arg('shifts', () => [OnCallShiftInput]) shifts: OnCallShiftInput[],
+    @CurrentActor() actor: Actor,
+    @Ctx() ctx: GqlContext,
+  ): Promise<OnCallShiftGql[]> {
     return (await ctx.services.people.onCall.set(shifts, actor.name)).map(({ shift, member }) => ({
       department: shift.department,
       staff: staffGql(member, actor),

@@ -63,14 +63,6 @@ export function markdownOf(items: readonly NotificationContent[], recipients: re
   return sections.join('\n\n') + (names.length ? `\n\n请 ${names.join(' ')} 立即处理` : '');
 }
 
-/** Plain text of the same message (Feishu text, WeCom's mention message). */
-export function textOf(items: readonly NotificationContent[], recipients: readonly MessageRecipient[]): string {
-  return markdownOf(items, recipients, (r) => r.name)
-    .replace(/^### /gm, '')
-    .replace(/\*\*/g, '')
-    .replace(/\[查看事件\]\((.*)\)/g, '查看事件: $1');
-}
-
 /** One HTTP request to a channel. */
 export interface ChannelRequest {
   url: string;

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { actorOf, GqlContext } from '../graphql/context';
+import { CurrentActor } from '../graphql/current-actor';
+import type { GqlContext } from '../graphql/context';
 import { incidentGql } from '../incidents/incident.mapper';
 import { IncidentGql } from '../incidents/incident.objects';
 import type { NotificationEntity } from './notification.entity';
@@ -16,16 +17,15 @@ export class NotificationResolver {
   async notifications(
     @Arg('incidentId', () => ID, { nullable: true }) incidentId: string | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<NotificationGql[]> {
-    const actor = actorOf(ctx);
     return (await ctx.services.people.notifications.list(actor, incidentId, first)).map((n) => notificationGql(n, actor));
   }
 
   @FieldResolver(() => IncidentGql, { nullable: true })
-  async incident(@Root() n: NotificationGql, @Ctx() ctx: GqlContext): Promise<IncidentGql | null> {
+  async incident(@Root() n: NotificationGql, @CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<IncidentGql | null> {
     if (n.incidentId === null) return null;
-    const actor = actorOf(ctx);
     const view = await ctx.services.incidentReader.visible(actor, String(n.incidentId));
     return view ? incidentGql(view, ctx.services.ruleSets.current().engine.pack.catalog, actor, ctx.services.clock.now()) : null;
   }

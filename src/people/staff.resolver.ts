@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import { STAFF_READERS } from './people.roles';
 import { CallerGql, StaffMemberGql, StaffMemberInput } from './people.objects';
 import { staffGql } from './people.mapper';
@@ -10,8 +12,7 @@ import { staffGql } from './people.mapper';
 export class StaffResolver {
   @Authorized()
   @Query(() => CallerGql)
-  async me(@Ctx() ctx: GqlContext): Promise<CallerGql> {
-    const actor = actorOf(ctx);
+  async me(@CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<CallerGql> {
     const member = actor.staff ? await ctx.services.people.staff.byEmployeeNo(actor.staff.employeeNo) : null;
     return {
       name: actor.staff && !actor.delegatedBy ? actor.staff.employeeNo : (actor.delegatedBy ?? actor.name),
@@ -27,9 +28,9 @@ export class StaffResolver {
     @Arg('department', () => String, { nullable: true }) department: string | null,
     @Arg('role', () => String, { nullable: true }) role: string | null,
     @Arg('includeInactive', () => Boolean, { nullable: true }) includeInactive: boolean | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<StaffMemberGql[]> {
-    const actor = actorOf(ctx);
     return (await ctx.services.people.staff.list({ department, role, includeInactive })).map((m) => staffGql(m, actor));
   }
 
@@ -37,7 +38,11 @@ export class StaffResolver {
   @Mutation(() => StaffMemberGql, {
     description: 'Creates or updates by employee number; active: false deactivates (the member can no longer sign in or be acted for).',
   })
-  async upsertStaffMember(@Arg('input', () => StaffMemberInput) input: StaffMemberInput, @Ctx() ctx: GqlContext): Promise<StaffMemberGql> {
-    return staffGql(await ctx.services.people.staff.upsert(input), actorOf(ctx));
+  async upsertStaffMember(
+    @Arg('input', () => StaffMemberInput) input: StaffMemberInput,
+    @CurrentActor() actor: Actor,
+    @Ctx() ctx: GqlContext,
+  ): Promise<StaffMemberGql> {
+    return staffGql(await ctx.services.people.staff.upsert(input), actor);
   }
 }

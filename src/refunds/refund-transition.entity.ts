@@ -1,34 +1,15 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { TIMESTAMP } from '../database/column-types';
+import { Column, Entity, Index } from 'typeorm';
+import { WorkflowTransitionColumns } from '../database/workflow-columns';
 
 /** The history of a refund: one row per transition (who, when, from, to, step, decision, comment). */
 @Entity('refund_transitions')
 @Index('ix_refund_transitions_refund', ['refundId', 'id'])
-export class RefundTransitionEntity {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
+export class RefundTransitionEntity extends WorkflowTransitionColumns {
   @Column({ name: 'refund_id', type: 'integer' })
   refundId!: number;
 
-  @Column({ ...TIMESTAMP })
-  at!: Date;
-
-  @Column({ type: 'varchar', length: 128 })
-  actor!: string;
-
-  /** REQUESTED | APPROVED | RETURNED | PAID | COMPLETED | RESUBMITTED | CANCELLED */
-  @Column({ type: 'varchar', length: 16 })
-  kind!: string;
-
-  @Column({ name: 'from_status', type: 'varchar', length: 16, nullable: true })
-  fromStatus!: string | null;
-
-  @Column({ name: 'to_status', type: 'varchar', length: 16 })
-  toStatus!: string;
-
-  @Column({ type: 'varchar', length: 64, nullable: true })
-  step!: string | null;
+  /** REQUESTED | APPROVED | RETURNED | PAID | COMPLETED | RESUBMITTED | CANCELLED | SIMULATED */
+  declare kind: string;
 
   @Column({ type: 'varchar', length: 16, nullable: true })
   decision!: string | null;

@@ -5,11 +5,9 @@ import { maskPhone } from '../auth/phone-mask';
 import type { Catalog } from '../rules/types';
 import type { RefundGql, RefundHistoryEntryGql, RefundStepGql } from './refund.objects';
 import type { RefundView } from './refund.reader';
+import { LIVE_REFUND_STATUSES } from './refund.state-machine';
 import type { RefundStepEntity } from './refund-step.entity';
 import type { RefundTransitionEntity } from './refund-transition.entity';
-
-/** Refunds whose pending step is still waiting on someone; only their steps can be overdue. */
-const ACTIVE = ['IN_APPROVAL', 'PAID'];
 
 export function refundStepGql(s: RefundStepEntity, refundStatus: string, catalog: Catalog, now: Date): RefundStepGql {
   return {
@@ -25,7 +23,7 @@ export function refundStepGql(s: RefundStepEntity, refundStatus: string, catalog
     role: s.role,
     approval: s.approval,
     pendingSince: s.pendingSince,
-    overdue: s.status === 'PENDING' && ACTIVE.includes(refundStatus) && !!s.dueAt && s.dueAt < now,
+    overdue: s.status === 'PENDING' && (LIVE_REFUND_STATUSES as readonly string[]).includes(refundStatus) && !!s.dueAt && s.dueAt < now,
     late: !!s.decidedAt && !!s.dueAt && s.decidedAt > s.dueAt,
     stepId: s.id,
   };

@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars';
 import { RefundStatusGql, StepDecisionGql, StepStatusGql } from '../graphql/enums';
-import { PageInfoGql } from '../incidents/incident.objects';
+import { PageInfoGql } from '../graphql/page-info';
 
 @ObjectType('RefundStep')
 export class RefundStepGql {

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor'
 import { notFound } from '../common/errors';
 import type { ReadDb } from '../database/read-db';
 import { newestFirstPage } from '../database/keyset-page';
-import { maySee } from '../incidents/incident.reader';
+import { maySee } from '../auth/actor';
 import { RefundEntity } from './refund.entity';
 import { RefundStepEntity } from './refund-step.entity';
 import { RefundTransitionEntity } from './refund-transition.entity';

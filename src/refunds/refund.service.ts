@@ -1,37 +1,25 @@
-import crypto from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Actor, personOf } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
-import { badInput, conflict, notFound } from '../common/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
 import type { Transactions } from '../database/transaction';
-import { IncidentEntity } from '../incidents/incident.entity';
-import { maySee } from '../incidents/incident.reader';
-import { LIMITS, text } from '../incidents/incident.validation';
-import { fenToNumber, formatFen } from '../money/money';
-import { FACTS } from '../rules/facts';
-import type { RuleEngine } from '../rules/rule-engine';
+import { LIMITS, text } from '../common/text-input';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { RefundEntity } from './refund.entity';
 import { RefundStepEntity } from './refund-step.entity';
-import { RefundTransitionEntity } from './refund-transition.entity';
+import { insertRefundSteps, recordRefundTransition, RefundTransition, stepDueAt, stepState } from './refund-steps';
+import { RefundRequests } from './refund-request.service';
+import type { TriageEventBus } from '../events/triage-events';
 import type { DecideRefundStepInput, RequestRefundInput } from './refund.inputs';
 import type { RefundReader, RefundView } from './refund.reader';
-import { assertMove, assertRefundWorkflow, freshSteps, INITIAL_STATUS, outcomeOf, refusal, RefundStatus, StepState, StepStatus } from './refund.state-machine';
-import { normalizeRefundForm, REFUND_LIMITS } from './refund.validation';
-import { checkIdempotencyKey, idempotencyHash, IdempotencyStore, KeyRef } from '../idempotency/idempotency.store';
-import { isUniqueViolation } from '../database/errors';
-import type { TriageEventBus } from '../events/triage-events';
-
-type Transition = Pick<RefundTransitionEntity, 'kind' | 'fromStatus' | 'toStatus' | 'step' | 'decision' | 'comment' | 'attempt'>;
+import { assertMove, assertRefundWorkflow, freshSteps, outcomeOf, refusal, RefundStatus } from './refund.state-machine';
+import { REFUND_LIMITS } from './refund.validation';
 
 /** What a change does once the version gate let it through. */
 interface Plan {
   set: Partial<RefundEntity>;
-  transition: Transition;
+  transition: RefundTransition;
   write?: (em: EntityManager) => Promise<void>;
 }
 
@@ -52,140 +40,15 @@ export class RefundService {
     private readonly events: TriageEventBus,
   ) {
     assertRefundWorkflow();
-    this.idempotency = new IdempotencyStore(ds, clock);
+    this.requests = new RefundRequests(ds, tx, rules, reader, clock, events);
   }
 
-  private readonly idempotency: IdempotencyStore;
+  /** requestRefund: a new refund of an incident (refund-request.service.ts). */
+  private readonly requests: RefundRequests;
 
-  /**
-   * `request` with `input.idempotencyKey`: a retry with the same key and input answers the
-   * refund the first made (as it is now), another input under the key is CONFLICT. The key is
-   * stored in the refund's own transaction, so it exists exactly when the refund does; of
-   * concurrent duplicates the unique index lets one through and the others answer its refund.
-   */
-  private async requestOnce(actor: Actor, input: RequestRefundInput, key: string): Promise<RefundView> {
-    const { idempotencyKey: _key, ...asked } = input;
-    const ref: KeyRef = { scope: `key:${actor.keyId}`, kind: 'requestRefund', key, requestHash: idempotencyHash(asked) };
-    const field = 'input.idempotencyKey';
-    const replay = async () => {
-      const found = await this.idempotency.find(ref, field);
-      return found?.resourceId ? this.reader.byId(Number(found.resourceId)) : null;
-    };
-    const first = await replay();
-    if (first) return first;
-    try {
-      const made = await this.request(actor, asked, { ref, field });
-      await this.idempotency.prune();
-      return made;
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      const winner = await replay(); // a concurrent duplicate committed first
-      if (!winner) throw e;
-      return winner;
-    }
-  }
-
-  /**
-   * Records a request: checks the form, keeps the incident's live refunds within its amount,
-   * freezes the approval chain the rules give, and starts the first step.
-   */
-  async request(actor: Actor, input: RequestRefundInput, once?: { ref: KeyRef; field: string }): Promise<RefundView> {
-    if (input.idempotencyKey != null && !once) return this.requestOnce(actor, input, checkIdempotencyKey('input.idempotencyKey', input.idempotencyKey));
-    const { engine } = this.rules.current();
-    const catalog = engine.pack.catalog;
-    const form = normalizeRefundForm(input, catalog, this.clock.now());
-    const incidentId = parseId(String(input.incidentId));
-    const found = incidentId === null ? null : await this.ds.manager.findOneBy(IncidentEntity, { id: incidentId });
-    if (!found || !maySee(actor, found)) throw notFound(`incident ${input.incidentId}`);
-    if (found.amountFen === null) {
-      throw badInput(
-        'input.incidentId',
-        `incident ${found.id} was reported without an amount, so nothing can be refunded against it; the amount charged must be on the report`,
-      );
-    }
-    const id = await this.tx.run(async (em) => {
-      // Lock the incident first (MySQL), so concurrent requests see each other's refunds.
-      const incident = await this.lockIncident(em, found.id);
-      // A duplicate that waited for the lock sees the first's key now, before any check of its own.
-      const done = once ? await this.idempotency.find(once.ref, once.field, em) : null;
-      if (done?.resourceId) return Number(done.resourceId);
-      const committed = await this.liveRefundsFen(em, incident.id);
-      if (committed + form.amountFen > incident.amountFen!) {
-        const available = incident.amountFen! - committed;
-        throw badInput(
-          'input.amount',
-          `refunds of incident ${incident.id} would reach ${formatFen(committed + form.amountFen)}, above its amount ${formatFen(incident.amountFen!)}; at most ${formatFen(available > 0n ? available : 0n)} is left`,
-          {
-            available: formatFen(available > 0n ? available : 0n),
-          },
-        );
-      }
-      // The rules see what the incident's live refunds come to with this one: a refund split in
-      // two cannot slip under an approval threshold (amount > 50000: PRESIDENT_APPROVAL).
-      const chain = await this.chainFor(engine, incident, committed + form.amountFen);
-      const now = this.clock.now();
-      const row: Omit<RefundEntity, 'id'> = {
-        refundNo: `tmp-${crypto.randomUUID()}`,
-        incidentId: incident.id,
-        source: incident.source,
-        amountFen: form.amountFen,
-        method: form.method,
-        status: INITIAL_STATUS,
-        currentStep: chain[0],
-        chain,
-        attempt: 1,
-        orderNo: form.orderNo ?? incident.orderNo,
-        purchasedAt: form.purchasedAt,
-        bank: form.bank,
-        phone: form.phone ?? incident.customerPhone,
-        faultDescription: form.faultDescription,
-        customerOpinion: form.customerOpinion,
-        requestedBy: actor.name,
-        requesterPerson: personOf(actor),
-        requestedAt: now,
-        businessMonth: engine.calendar.localMonth(now),
-        businessDay: engine.calendar.localDate(now),
-        paidAt: null,
-        completedAt: null,
-        returnedAt: null,
-        returnReason: null,
-        cancelledAt: null,
-        cancelReason: null,
-        drill: incident.drill,
-        category: incident.category,
-        ownerDepartment: incident.ownerDepartment,
-        ruleSetVersion: engine.version,
-        version: 1,
-        updatedAt: now,
-      };
-      const result = await em.insert(RefundEntity, row as QueryDeepPartialEntity<RefundEntity>);
-      const refundId = Number(result.identifiers[0].id);
-      // The id makes the number unique whatever runs concurrently; the date makes it readable.
-      const businessDate = DateTime.fromJSDate(now).setZone(catalog.calendar.timeZone).toFormat('yyyyMMdd');
-      await em.update(RefundEntity, { id: refundId }, { refundNo: `RF${businessDate}${String(refundId).padStart(6, '0')}` });
-      const steps = freshSteps(
-        chain,
-        (step) => {
-          const s = catalog.refundSteps[step];
-          return { role: s.role, approval: s.approval, canReturn: s.canReturn };
-        },
-        1,
-      );
-      await this.insertSteps(em, refundId, steps, now);
-      await this.record(em, refundId, now, actor, {
-        kind: 'REQUESTED',
-        fromStatus: null,
-        toStatus: INITIAL_STATUS,
-        step: chain[0],
-        decision: null,
-        comment: null,
-        attempt: 1,
-      });
-      await this.events.publish(em, 'refundWritten', { before: null, refundId });
-      if (once) await this.idempotency.record(em, once.ref, String(refundId));
-      return refundId;
-    });
-    return (await this.reader.byId(id))!;
+  /** Records a request (RefundRequests.request). */
+  request(actor: Actor, input: RequestRefundInput): Promise<RefundView> {
+    return this.requests.request(actor, input);
   }
 
   /** Decides the current step: APPROVE advances (PAYOUT pays, the last step completes); RETURN sends it back. */
@@ -235,7 +98,7 @@ export class RefundService {
           if (out.next !== null) {
             const next = view.steps.find((s) => s.attempt === e.attempt && s.position === out.next)!;
             const attempt = view.steps.filter((s) => s.attempt === e.attempt);
-            await em.update(RefundStepEntity, { id: next.id }, { status: 'PENDING', pendingSince: now, dueAt: this.dueAt(next.step, now, attempt) });
+            await em.update(RefundStepEntity, { id: next.id }, { status: 'PENDING', pendingSince: now, dueAt: stepDueAt(this.rules, next.step, now, attempt) });
           }
         },
       };
@@ -256,7 +119,7 @@ export class RefundService {
       return {
         set: { status: 'IN_APPROVAL', attempt, currentStep: e.chain[0] },
         transition: { kind: 'RESUBMITTED', fromStatus: status, toStatus: 'IN_APPROVAL', step: e.chain[0], decision: null, comment: checked, attempt },
-        write: (em) => this.insertSteps(em, e.id, steps, now),
+        write: (em) => insertRefundSteps(em, this.rules, e.id, steps, now),
       };
     });
   }
@@ -301,132 +164,18 @@ export class RefundService {
     const refundId = await this.tx.run(async (em) => {
       // The refund's incident row first (the one lock order: a request of another refund of
       // the incident, its events and the rollup come after it), then read the refund.
-      if (owner) await lockIncidentRow(em, owner.incidentId);
+      await lockIncidentRow(em, owner?.incidentId ?? null);
       const view = await this.reader.viewFor(em, actor, id);
       const e = view.entity;
-      if (expectedVersion != null && expectedVersion !== e.version) {
-        throw conflict(`refund ${id} is at version ${e.version}, not ${expectedVersion}`, { field: versionField, currentVersion: e.version });
-      }
+      expectVersion('refund', e, expectedVersion, versionField);
       const now = this.clock.now();
       const p = plan(view, now);
-      const res = await em
-        .createQueryBuilder()
-        .update(RefundEntity)
-        .set({ ...p.set, version: e.version + 1, updatedAt: now } as QueryDeepPartialEntity<RefundEntity>)
-        .where('id = :id AND version = :version', { id: e.id, version: e.version })
-        .execute();
-      if (res.affected === 0) throw conflict(`refund ${id} was changed concurrently; read it again`, { field: versionField });
+      await updateVersioned(em, RefundEntity, 'refund', e, p.set, now, versionField);
       await p.write?.(em);
-      await this.record(em, e.id, now, actor, p.transition);
+      await recordRefundTransition(em, e.id, now, actor, p.transition);
       await this.events.publish(em, 'refundWritten', { before: view, refundId: e.id });
       return e.id;
     });
     return (await this.reader.byId(refundId))!;
   }
-
-  /**
-   * The chain the rules give for this incident's facts with `amountFen` as the amount (the
-   * incident's live refunds, this one included), checked against the catalog.
-   */
-  private async chainFor(engine: RuleEngine, incident: IncidentEntity, amountFen: bigint): Promise<string[]> {
-    const input: Parameters<RuleEngine['refundChainFor']>[0] = {
-      ...FACTS.ofStoredReport(incident.report),
-      category: incident.category,
-      subtype: incident.subtype,
-      amount: fenToNumber(amountFen),
-      customerId: incident.customerId,
-      reportedAt: incident.reportedAt,
-    };
-    // The computed fact as the rules saw it when the incident was reported, not as it is today.
-    const stored = Number((incident.report as Record<string, unknown>).repeatIncidents30d ?? 0);
-    const started = performance.now();
-    let chain: string[];
-    try {
-      chain = await engine.refundChainFor(input, { repeatIncidents30d: async () => stored });
-    } catch (error) {
-      this.events.emit('refundChainEvaluated', { version: engine.version, category: incident.category, steps: null, error, started, ended: performance.now() });
-      throw error;
-    }
-    this.events.emit('refundChainEvaluated', {
-      version: engine.version,
-      category: incident.category,
-      steps: chain.length,
-      error: null,
-      started,
-      ended: performance.now(),
-    });
-    if (!chain.length) throw badInput('input.incidentId', `the rules give no approval chain for a refund of a ${incident.category} incident`);
-    const unknown = chain.filter((s) => !engine.pack.catalog.refundSteps[s]);
-    if (unknown.length) throw new Error(`rule pack ${engine.version} gives refund steps missing from its catalog: ${unknown.join(', ')}`);
-    return chain;
-  }
-
-  /** The incident row, locked for the rest of the transaction on MySQL (SQLite transactions are serial anyway), then read. */
-  private async lockIncident(em: EntityManager, id: number): Promise<IncidentEntity> {
-    await lockIncidentRow(em, id);
-    return (await em.findOneBy(IncidentEntity, { id }))!;
-  }
-
-  /** The sum of the incident's refunds that are not cancelled, in fen. */
-  private async liveRefundsFen(em: EntityManager, incidentId: number): Promise<bigint> {
-    const row = await em
-      .createQueryBuilder(RefundEntity, 'r')
-      .select('COALESCE(SUM(r.amount_fen), 0)', 'total')
-      .where('r.incident_id = :incidentId AND r.status <> :cancelled', { incidentId, cancelled: 'CANCELLED' })
-      .getRawOne<{ total: string | number }>();
-    return BigInt(String(row?.total ?? 0).split('.')[0]);
-  }
-
-  /**
-   * Due time of a step that becomes pending at `now`: its catalog time limit on the business
-   * calendar, counted from now or, for a step with `dueFrom`, from when that step of the same
-   * attempt became pending (one deadline for the whole phase).
-   */
-  private dueAt(step: string, now: Date, attempt: ReadonlyArray<{ step: string; pendingSince: Date | null }> = []): Date | null {
-    const { engine } = this.rules.current();
-    const def = engine.pack.catalog.refundSteps[step];
-    if (!def?.due) return null;
-    const phaseStart = def.dueFrom ? attempt.find((s) => s.step === def.dueFrom)?.pendingSince : null;
-    return engine.calendar.addDuration(phaseStart ?? now, def.due);
-  }
-
-  private async insertSteps(em: EntityManager, refundId: number, steps: StepState[], now: Date): Promise<void> {
-    await em.insert(
-      RefundStepEntity,
-      steps.map((s) => ({
-        refundId,
-        attempt: s.attempt,
-        position: s.position,
-        step: s.step,
-        role: s.role,
-        approval: s.approval,
-        canReturn: s.canReturn,
-        status: s.status,
-        actor: null,
-        signer: null,
-        comment: null,
-        decidedAt: null,
-        pendingSince: s.status === 'PENDING' ? now : null,
-        dueAt: s.status === 'PENDING' ? this.dueAt(s.step, now) : null,
-      })) as QueryDeepPartialEntity<RefundStepEntity>[],
-    );
-  }
-
-  private async record(em: EntityManager, refundId: number, at: Date, actor: Actor, t: Transition): Promise<void> {
-    await em.insert(RefundTransitionEntity, { refundId, at, actor: actor.name, ...t } as QueryDeepPartialEntity<RefundTransitionEntity>);
-  }
-}
-
-function stepState(s: RefundStepEntity): StepState {
-  return {
-    attempt: s.attempt,
-    position: s.position,
-    step: s.step,
-    role: s.role,
-    approval: s.approval,
-    canReturn: s.canReturn,
-    status: s.status as StepStatus,
-    actor: s.actor,
-    signer: s.signer,
-  };
 }

@@ -1,4 +1,5 @@
 import type { Role } from '../auth/actor';
+import { transitionProblems } from '../common/workflow-table';
 import {
   assertMove,
   assertRefundWorkflow,
@@ -10,7 +11,6 @@ import {
   RefundState,
   StepRule,
   StepState,
-  transitionProblems,
 } from './refund.state-machine';
 
 const RULES: Record<string, StepRule> = {

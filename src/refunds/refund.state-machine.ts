@@ -1,5 +1,6 @@
 import { personOf, Role, StaffRef } from '../auth/actor';
 import { AppError, badInput, conflict } from '../common/errors';
+import { assertWorkflow } from '../common/workflow-table';
 
 /**
  * The refund workflow of the policy as plain data and pure functions (no I/O), so the
@@ -15,6 +16,13 @@ export type StepDecision = 'APPROVE' | 'RETURN';
 
 export const INITIAL_STATUS: RefundStatus = 'IN_APPROVAL';
 export const FINAL_STATUSES: readonly RefundStatus[] = ['COMPLETED', 'CANCELLED'];
+
+/** Refunds whose pending step is still waiting on someone: only their steps can be overdue or breach. */
+export const LIVE_REFUND_STATUSES = ['IN_APPROVAL', 'PAID'] as const satisfies readonly RefundStatus[];
+/** The same, as an SQL list for statements that name it inline: `r.status IN (${LIVE_REFUND_STATUSES_SQL})`. */
+export const LIVE_REFUND_STATUSES_SQL = LIVE_REFUND_STATUSES.map((s) => `'${s}'`).join(', ');
+/** Refunds not yet finished (a RETURNED one waits on its requester to resubmit or cancel). */
+export const UNFINISHED_REFUND_STATUSES: readonly RefundStatus[] = REFUND_STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
 
 /**
  * Status moves a refund may make; anything else is a CONFLICT. Approving a step that leads to
@@ -32,42 +40,9 @@ export const REFUND_TRANSITIONS: Record<RefundStatus, readonly RefundStatus[]> =
 /** Approving this step pays the refund out (status PAID, paidAt set). */
 export const PAYOUT_STEP = 'PAYOUT';
 
-/**
- * Problems of a transition table: unknown targets, states unreachable from the initial one,
- * final states with exits, states from which no final state can be reached. Empty when sound.
- */
-export function transitionProblems<S extends string>(table: Record<S, readonly S[]>, initial: S, finals: readonly S[]): string[] {
-  const states = Object.keys(table) as S[];
-  const problems: string[] = [];
-  for (const s of states) {
-    for (const t of table[s]) if (!states.includes(t)) problems.push(`${s} → ${t}: unknown state ${t}`);
-  }
-  for (const f of finals) if (table[f]?.length) problems.push(`${f} is final but may go to ${table[f].join(', ')}`);
-  const reach = (from: S): Set<S> => {
-    const seen = new Set<S>([from]);
-    const todo = [from];
-    while (todo.length)
-      for (const t of table[todo.pop()!] ?? [])
-        if (!seen.has(t)) {
-          seen.add(t);
-          todo.push(t);
-        }
-    return seen;
-  };
-  const fromInitial = reach(initial);
-  for (const s of states) {
-    if (!fromInitial.has(s)) problems.push(`${s} cannot be reached from ${initial}`);
-    if (!finals.includes(s) && !finals.some((f) => reach(s).has(f))) problems.push(`${s} never ends (no path to ${finals.join(' or ')})`);
-  }
-  return problems;
-}
-
 /** Called once at boot: a broken workflow table refuses to start. */
-export function assertRefundWorkflow(): void {
-  const problems = transitionProblems(REFUND_TRANSITIONS, INITIAL_STATUS, FINAL_STATUSES);
-  const missing = REFUND_STATUSES.filter((s) => !(s in REFUND_TRANSITIONS));
-  if (missing.length) problems.push(`no transitions listed for ${missing.join(', ')}`);
-  if (problems.length) throw new Error(`the refund workflow table is invalid:\n  - ${problems.join('\n  - ')}`);
+export function assertRefundWorkflow(table: Record<RefundStatus, readonly RefundStatus[]> = REFUND_TRANSITIONS): void {
+  assertWorkflow('refund', table, REFUND_STATUSES, INITIAL_STATUS, FINAL_STATUSES);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { badInput } from '../common/errors';
 import type { Catalog } from '../rules/types';
-import { amount, code, LIMITS, phone, text } from '../incidents/incident.validation';
+import { LIMITS, phone, text } from '../common/text-input';
+import { amount, code } from '../incidents/incident.validation';
 import type { RequestRefundInput } from './refund.inputs';
 
 /** Longest accepted text per refund field (characters), beyond the incident ones. */

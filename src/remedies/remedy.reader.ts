@@ -2,7 +2,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { parseId } from '../common/cursor';
 import { notFound } from '../common/errors';
-import { maySee } from '../incidents/incident.reader';
+import { maySee } from '../auth/actor';
 import { RemedyEntity } from './remedy.entity';
 import { RemedyStepEntity } from './remedy-step.entity';
 import { RemedyTransitionEntity } from './remedy-transition.entity';

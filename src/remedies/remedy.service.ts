@@ -4,12 +4,12 @@ import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
-import { lockIncidentRow } from '../database/raw-values';
+import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
 import type { Transactions } from '../database/transaction';
 import type { ActionSettlement } from '../incidents/action-settlement';
 import { IncidentEntity } from '../incidents/incident.entity';
-import { maySee } from '../incidents/incident.reader';
-import { LIMITS, text } from '../incidents/incident.validation';
+import { maySee } from '../auth/actor';
+import { LIMITS, text } from '../common/text-input';
 import { RefundEntity } from '../refunds/refund.entity';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { Duration } from '../rules/types';
@@ -29,11 +29,12 @@ import {
   RemedyStatus,
   RemedyStepStatus,
 } from './remedy.state-machine';
+import { type RemedyHistoryKind, writeHistory } from '../history/history.writer';
 
 /** The step a refund request of the incident does (RETURN, COMPENSATE): done by `requestRefund`, not by hand alone. */
 export const REFUND_REQUESTED_STEP = 'REFUND_REQUESTED';
 
-type Transition = Pick<RemedyTransitionEntity, 'kind' | 'fromStatus' | 'toStatus' | 'step' | 'note'>;
+type Transition = Pick<RemedyTransitionEntity, 'fromStatus' | 'toStatus' | 'step' | 'note'> & { kind: RemedyHistoryKind };
 
 /** What a change does once the version gate let it through. */
 interface Plan {
@@ -233,14 +234,9 @@ export class RemedyService {
     const n = parseId(id);
     const owner = n === null ? null : await this.ds.manager.findOne(RemedyEntity, { where: { id: n }, select: { id: true, incidentId: true } });
     const remedyId = await this.tx.run(async (em) => {
-      if (owner) await lockIncidentRow(em, owner.incidentId);
+      await lockIncidentRow(em, owner?.incidentId ?? null);
       const view = await this.reader.viewFor(em, actor, id);
-      if (expectedVersion != null && expectedVersion !== view.entity.version) {
-        throw conflict(`remedy ${id} is at version ${view.entity.version}, not ${expectedVersion}`, {
-          field: 'input.expectedVersion',
-          currentVersion: view.entity.version,
-        });
-      }
+      expectVersion('remedy', view.entity, expectedVersion, 'input.expectedVersion');
       const now = this.clock.now();
       const p = await plan(em, view, now);
       await this.apply(em, view, p, now, actor.name);
@@ -252,13 +248,7 @@ export class RemedyService {
 
   private async apply(em: EntityManager, view: RemedyView, p: Plan, now: Date, actorName: string): Promise<void> {
     const e = view.entity;
-    const res = await em
-      .createQueryBuilder()
-      .update(RemedyEntity)
-      .set({ ...p.set, version: e.version + 1, updatedAt: now } as QueryDeepPartialEntity<RemedyEntity>)
-      .where('id = :id AND version = :version', { id: e.id, version: e.version })
-      .execute();
-    if (res.affected === 0) throw conflict(`remedy ${e.id} was changed concurrently; read it again`, { field: 'input.expectedVersion' });
+    await updateVersioned(em, RemedyEntity, 'remedy', e, p.set, now, 'input.expectedVersion');
     await p.write?.(em);
     await this.record(em, e.id, now, actorName, p.transition);
     const type = p.transition.kind === 'CANCELLED' ? 'remedy.cancelled' : p.transition.kind === 'COMPLETED' ? 'remedy.completed' : 'remedy.advanced';
@@ -278,8 +268,9 @@ export class RemedyService {
     return this.rules.current().engine.calendar.addDuration(from, span);
   }
 
-  private async record(em: EntityManager, remedyId: number, at: Date, actorName: string, t: Transition): Promise<void> {
-    await em.insert(RemedyTransitionEntity, { remedyId, at, actor: actorName, ...t } as QueryDeepPartialEntity<RemedyTransitionEntity>);
+  /** One row of the remedy's history (the one history writer). */
+  private record(em: EntityManager, remedyId: number, at: Date, actorName: string, t: Transition): Promise<void> {
+    return writeHistory(em, { entity: 'REMEDY', subjectId: remedyId, at, actor: actorName, ...t });
   }
 
   /** A remedy.* webhook event with the remedy as it now is, in the change's transaction. */

@@ -10,6 +10,12 @@ const roles = (...r: string[]) => new Set(r);
 describe('remedy state machine', () => {
   it('is a sound table', () => expect(() => assertRemedyWorkflow()).not.toThrow());
 
+  it('fails the boot check when the table is malformed', () => {
+    expect(() => assertRemedyWorkflow({ IN_PROGRESS: ['IN_PROGRESS', 'CANCELLED'], COMPLETED: [], CANCELLED: ['IN_PROGRESS'] })).toThrow(
+      /remedy workflow table is invalid[\s\S]*CANCELLED is final[\s\S]*COMPLETED cannot be reached/,
+    );
+  });
+
   it('starts with the first step pending and the rest waiting', () => {
     expect(fresh().map((s) => [s.position, s.step, s.status])).toEqual([
       [1, 'RESHIPPED', 'PENDING'],

@@ -4,6 +4,7 @@
  * CANCELLED with a reason while in progress. COMPLETED and CANCELLED are final.
  */
 import { AppError, badInput, conflict, forbidden } from '../common/errors';
+import { assertWorkflow } from '../common/workflow-table';
 
 export const REMEDY_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'CANCELLED'] as const;
 export type RemedyStatus = (typeof REMEDY_STATUSES)[number];
@@ -31,13 +32,8 @@ export interface AdvanceRequest {
 }
 
 /** Every status reaches a final one, and final ones go nowhere: a broken table fails at boot. */
-export function assertRemedyWorkflow(): void {
-  for (const s of REMEDY_STATUSES) {
-    for (const to of REMEDY_TRANSITIONS[s]) if (!REMEDY_STATUSES.includes(to)) throw new Error(`remedy workflow: ${s} → ${to} is not a status`);
-  }
-  if (!REMEDY_TRANSITIONS.IN_PROGRESS.includes('COMPLETED') || REMEDY_TRANSITIONS.COMPLETED.length || REMEDY_TRANSITIONS.CANCELLED.length) {
-    throw new Error('remedy workflow: IN_PROGRESS must reach COMPLETED, and COMPLETED and CANCELLED are final');
-  }
+export function assertRemedyWorkflow(table: Readonly<Record<RemedyStatus, readonly RemedyStatus[]>> = REMEDY_TRANSITIONS): void {
+  assertWorkflow('remedy', table, REMEDY_STATUSES, 'IN_PROGRESS', ['COMPLETED', 'CANCELLED']);
 }
 
 /** CONFLICT unless the workflow allows `from` → `to`. */

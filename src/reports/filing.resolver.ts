@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import { DateTimeScalar } from '../graphql/scalars';
 import { RefundReportTableGql, SignOffStageGql } from './filing.objects';
 import { HandOverShiftInput, ShiftGql, ShiftHandoverRecordGql } from './handover-record.objects';
@@ -21,15 +23,20 @@ export class FilingResolver {
     @Arg('table', () => RefundReportTableGql) table: RefundReportTableGql,
     @Arg('stage', () => SignOffStageGql) stage: SignOffStageGql,
     @Arg('note', () => String, { nullable: true }) note: string | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<MonthlyRefundReportGql> {
-    return monthlyGql(await ctx.services.reports.filing.signOff(actorOf(ctx), month, table, stage, note ?? null));
+    return monthlyGql(await ctx.services.reports.filing.signOff(actor, month, table, stage, note ?? null));
   }
 
   @Authorized(CAN.shiftHandover)
   @Mutation(() => ShiftHandoverRecordGql)
-  async handOverShift(@Arg('input', () => HandOverShiftInput) input: HandOverShiftInput, @Ctx() ctx: GqlContext): Promise<ShiftHandoverRecordGql> {
-    return recordGql(await ctx.services.reports.handoverRecords.handOver(actorOf(ctx), input), ctx);
+  async handOverShift(
+    @Arg('input', () => HandOverShiftInput) input: HandOverShiftInput,
+    @CurrentActor() actor: Actor,
+    @Ctx() ctx: GqlContext,
+  ): Promise<ShiftHandoverRecordGql> {
+    return recordGql(await ctx.services.reports.handoverRecords.handOver(actor, input), ctx, actor);
   }
 
   @Authorized(CAN.shiftHandover)
@@ -37,9 +44,10 @@ export class FilingResolver {
   async acknowledgeShiftHandover(
     @Arg('id', () => ID) id: string,
     @Arg('note', () => String, { nullable: true }) note: string | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<ShiftHandoverRecordGql> {
-    return recordGql(await ctx.services.reports.handoverRecords.acknowledge(actorOf(ctx), id, note ?? null), ctx);
+    return recordGql(await ctx.services.reports.handoverRecords.acknowledge(actor, id, note ?? null), ctx, actor);
   }
 
   @Authorized(CAN.shiftHandover)
@@ -47,14 +55,15 @@ export class FilingResolver {
   async shiftHandoverRecords(
     @Arg('from', () => DateTimeScalar) from: Date,
     @Arg('to', () => DateTimeScalar) to: Date,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<ShiftHandoverRecordGql[]> {
-    return (await ctx.services.reports.handoverRecords.list(from, to)).map((r) => recordGql(r, ctx));
+    return (await ctx.services.reports.handoverRecords.list(from, to)).map((r) => recordGql(r, ctx, actor));
   }
 }
 
 /** A record for GraphQL: the frozen handover as of its handing over, phones masked for the reader. */
-export function recordGql({ entity: e, handover }: HandoverRecordView, ctx: GqlContext): ShiftHandoverRecordGql {
+export function recordGql({ entity: e, handover }: HandoverRecordView, ctx: GqlContext, actor: Actor): ShiftHandoverRecordGql {
   return {
     id: String(e.id),
     shift: e.shift as ShiftGql,
@@ -65,7 +74,7 @@ export function recordGql({ entity: e, handover }: HandoverRecordView, ctx: GqlC
     completedWork: e.completedWork,
     notes: e.notes,
     cleaningDone: e.cleaningDone,
-    handover: handoverGql(handover, ctx, e.handedOverAt),
+    handover: handoverGql(handover, ctx, actor, e.handedOverAt),
     attendance: { expected: e.expected, present: e.present, late: e.late, leftEarly: e.leftEarly, absent: e.absent },
     acknowledgeBy: e.acknowledgeBy,
     acknowledgeNote: e.acknowledgeNote,

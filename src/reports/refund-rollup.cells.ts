@@ -1,5 +1,5 @@
 import type { RefundView } from '../refunds/refund.reader';
-import { ACTIVE_REFUND_STATUSES } from './report-steps';
+import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
 import { utcText } from '../database/raw-params';
 
 /**
@@ -145,7 +145,7 @@ export const PENDING_COLUMNS = [
 /** The pending step of a refund in progress (IN_APPROVAL or PAID) that has a due time, else null. */
 export function pendingOf(view: RefundView | null): PendingStep | null {
   const e = view?.entity;
-  if (!view || !e || !(ACTIVE_REFUND_STATUSES as readonly string[]).includes(e.status)) return null;
+  if (!view || !e || !(LIVE_REFUND_STATUSES as readonly string[]).includes(e.status)) return null;
   const step = view.steps.find((s) => s.attempt === e.attempt && s.status === 'PENDING');
   if (!step?.dueAt) return null;
   return { refundId: e.id, step: step.step, dueAt: step.dueAt, requestedAt: e.requestedAt, businessDay: e.businessDay, cell: contributionOf(view).cell };

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { RefundReader, RefundView } from '../refunds/refund.reader';
 import { AMOUNT_COLUMNS, CELL_COLUMNS, deltaValues, PENDING_COLUMNS, pendingOf, pendingValues, rollupDeltas } from './refund-rollup.cells';
 import { groupFacts, refundFacts } from './refund-facts.query';
-import { ACTIVE_REFUND_STATUSES } from './report-steps';
+import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
 import { Dialect, dialectOf } from './sql-dialect';
 
 const ROLLUP = 'refund_rollups';
@@ -68,7 +68,7 @@ export async function rebuildRefundRollups(em: EntityManager): Promise<void> {
     .select(
       "r.id, s.step, s.due_at, r.requested_at, r.business_day, r.business_month, r.drill, r.category, COALESCE(r.bank, ''), r.method, r.status, r.owner_department",
     )
-    .where('r.status IN (:...active)', { active: ACTIVE_REFUND_STATUSES });
+    .where('r.status IN (:...active)', { active: LIVE_REFUND_STATUSES });
   const [pendingSql, pendingParams] = pending.getQueryAndParameters();
   await em.query(`DELETE FROM ${PENDING}`);
   await em.query(`INSERT INTO ${PENDING} (${PENDING_COLUMNS.join(', ')}) ${pendingSql}`, pendingParams);

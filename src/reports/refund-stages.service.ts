@@ -4,7 +4,7 @@ import { rawParams } from '../database/raw-params';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { AggregateFilter, checkWindow } from './refund-aggregate.groups';
 import { whereRefunds } from './refund-facts.query';
-import { ACTIVE_REFUND_STATUSES } from './report-steps';
+import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
 import { dialectOf, exactSum, millisBetween, rawInt } from './sql-dialect';
 
 /** One approval step over the refunds of a window. */
@@ -57,7 +57,7 @@ export class RefundStageService {
         .addSelect(`SUM(CASE WHEN s.status = 'PENDING' AND r.status IN (:...active) THEN 1 ELSE 0 END)`, 'pending')
         .addSelect(`SUM(CASE WHEN s.status = 'PENDING' AND r.status IN (:...active) AND s.due_at < :now THEN 1 ELSE 0 END)`, 'pending_overdue')
         .where('s.pending_since IS NOT NULL')
-        .setParameters({ active: [...ACTIVE_REFUND_STATUSES], now: rawParams(em.connection, [now])[0] })
+        .setParameters({ active: [...LIVE_REFUND_STATUSES], now: rawParams(em.connection, [now])[0] })
         .groupBy('s.step');
       return whereRefunds(q, 'r', filter).getRawMany();
     });

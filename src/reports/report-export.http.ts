@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { callerOf, CALLER_REFUSALS, refusalHeaders } from '../auth/caller';
+import { callerOf, refusalHeaders } from '../auth/caller';
+import { sendAppError, sendError } from '../http/http-errors';
 import { CAN, canSeePhone, hasAnyRole } from '../auth/actor';
-import { AppError, ErrorCode } from '../common/errors';
+import { AppError } from '../common/errors';
 import type { Services } from '../services';
 import type { EdgeLimits } from '../graphql/hardening';
 import { exportTables, TableName, TABLES, totalRow } from './report-export.columns';
@@ -10,7 +11,7 @@ import { monthlyWorkbook } from './report-export.xlsx';
 import { statisticsCsv, statisticsRequest, statisticsWorkbook, STATISTICS_TITLE } from './incident-aggregate.export';
 import { handoverWorkbook } from './shift-handover.xlsx';
 import { drillReportWorkbook } from '../drills/drill-report.xlsx';
-import { DRILL_ROLES } from '../drills/drill.resolver';
+import { DRILL_ROLES } from '../drills/drill.roles';
 
 /** Every path this handler answers starts with this. */
 export const REPORT_EXPORT_PREFIX = '/reports/';
@@ -21,7 +22,6 @@ const HANDOVER = /^\/reports\/shift-handovers\/([^/]+)\.xlsx$/;
 const DRILL = /^\/reports\/drills\/([^/]+)\.xlsx$/;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV = 'text/csv; charset=utf-8';
-const STATUS: Partial<Record<ErrorCode, number>> = { ...CALLER_REFUSALS, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 };
 
 /**
  * GET /reports/refunds/monthly/YYYY-MM.xlsx (both tables, one sheet each) and .csv
@@ -51,7 +51,7 @@ export async function handleReportExport(
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
-      return sendError(res, 405, 'BAD_REQUEST', 'use GET');
+      return sendError(res, 'BAD_REQUEST', 'use GET', {}, { status: 405 });
     }
     // The same door as GraphQL; a download is one operation of the key's budget.
     const actor = await callerOf(req, services.apiKeys, limits.authThrottle, services.log, requestId);
@@ -94,9 +94,8 @@ export async function handleReportExport(
     const ascii = format === 'xlsx' ? `refunds-${report.month}.xlsx` : `refunds-${report.month}-${chosen.name}.csv`;
     sendFile(req, res, { type: format === 'xlsx' ? XLSX : CSV, body, ascii, name: `${title}-${report.month}.${format}` });
   } catch (e) {
-    if (!(e instanceof AppError) || !STATUS[e.code]) throw e;
-    for (const [name, value] of Object.entries(refusalHeaders(e))) res.setHeader(name, value);
-    sendError(res, STATUS[e.code]!, e.code, e.message, e.extensions);
+    if (!(e instanceof AppError)) throw e;
+    sendAppError(res, e, refusalHeaders(e));
   }
 }
 
@@ -120,10 +119,4 @@ async function statisticsFile(url: URL, services: Services, format: 'xlsx' | 'cs
   const span = [filter.from?.toISOString() ?? '', filter.to?.toISOString() ?? ''].join('–');
   const body = format === 'xlsx' ? await statisticsWorkbook(groupBy, rows, total, span) : statisticsCsv(groupBy, rows, total);
   return { type: format === 'xlsx' ? XLSX : CSV, body, ascii: `incident-statistics.${format}`, name: `${STATISTICS_TITLE}.${format}` };
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
-  const text = JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -20,9 +20,6 @@ export type SignOffStage = (typeof SIGN_OFF_STAGES)[number];
 export const REVIEWER_ROLE: Record<ReportTable, Role> = { CUSTOMER_SERVICE: 'CS_LEAD', FINANCE: 'FINANCE_DIRECTOR' };
 export const ARCHIVER_ROLE: Role = 'ADMIN';
 
-/** Every role that signs some table at some stage (the mutation's door; the service checks which). */
-export const SIGN_OFF_ROLES: readonly Role[] = [...Object.values(REVIEWER_ROLE), ARCHIVER_ROLE];
-
 const MAX_NOTE = 2000;
 
 /**

@@ -17,8 +17,5 @@ export const REPORT_STEPS = {
   customerNotified: 'CUSTOMER_NOTIFIED',
 } as const;
 
-/** Refund statuses whose pending step is still waiting on someone (as the refund mapper counts overdue). */
-export const ACTIVE_REFUND_STATUSES = ['IN_APPROVAL', 'PAID'] as const;
-
 /** Incident statuses that are still open work. */
 export const OPEN_INCIDENT_STATUSES = ['OPEN', 'ACKNOWLEDGED'] as const;

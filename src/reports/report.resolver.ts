@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import type { Actor } from '../auth/actor';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { GqlContext } from '../graphql/context';
 import { RefundGroupByGql } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
 import { incidentGql } from '../incidents/incident.mapper';
@@ -52,9 +54,10 @@ export class ReportResolver {
     @Arg('from', () => DateTimeScalar) from: Date,
     @Arg('to', () => DateTimeScalar) to: Date,
     @Arg('includeDrills', () => Boolean, { defaultValue: false, description: 'Drills (预案演练) are left out unless asked for.' }) includeDrills: boolean,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<ShiftHandoverGql> {
-    return handoverGql(await ctx.services.reports.handover.handover(from, to, includeDrills), ctx);
+    return handoverGql(await ctx.services.reports.handover.handover(from, to, includeDrills), ctx, actor);
   }
 }
 
@@ -91,22 +94,22 @@ export function monthlyGql(r: MonthlyReport): MonthlyRefundReportGql {
  * Refunds and incidents as the caller may see them: phones masked unless the roles allow (注意保密).
  * `asOf`: the time overdue flags are read at (a frozen handover: when it was handed over).
  */
-export function handoverGql(h: ShiftHandover, ctx: GqlContext, asOf?: Date): ShiftHandoverGql {
+export function handoverGql(h: ShiftHandover, ctx: GqlContext, actor: Actor, asOf?: Date): ShiftHandoverGql {
   const catalog = ctx.services.ruleSets.current().engine.pack.catalog;
   const now = asOf ?? ctx.services.clock.now();
   return {
     from: h.from,
     to: h.to,
-    paid: h.paid.map((v) => refundAt(v, ctx, now)),
+    paid: h.paid.map((v) => refundAt(v, ctx, actor, now)),
     paidTotalAmount: h.paidTotalFen,
-    submittedToFinance: h.submittedToFinance.map((v) => refundAt(v, ctx, now)),
-    returnedByFinance: h.returnedByFinance.map((v) => refundAt(v, ctx, now)),
+    submittedToFinance: h.submittedToFinance.map((v) => refundAt(v, ctx, actor, now)),
+    returnedByFinance: h.returnedByFinance.map((v) => refundAt(v, ctx, actor, now)),
     returns: h.returns.map((r) => ({ ...r, refundId: String(r.refundId) })),
-    openIncidents: h.openIncidents.map((v) => incidentGql(v, catalog, actorOf(ctx), now)),
+    openIncidents: h.openIncidents.map((v) => incidentGql(v, catalog, actor, now)),
     tasks: h.tasks.map((t) => ({ ...t, incidentId: String(t.incidentId), refundId: t.refundId === null ? null : String(t.refundId) })),
   };
 }
 
-function refundAt(v: RefundView, ctx: GqlContext, now: Date) {
-  return refundGql(v, ctx.services.ruleSets.current().engine.pack.catalog, actorOf(ctx), now);
+function refundAt(v: RefundView, ctx: GqlContext, actor: Actor, now: Date) {
+  return refundGql(v, ctx.services.ruleSets.current().engine.pack.catalog, actor, now);
 }

@@ -13,6 +13,7 @@ import type { RuleSetService } from '../rulesets/rule-set.service';
 import { OPEN_INCIDENT_STATUSES, REPORT_STEPS } from './report-steps';
 import { HandoverTask, handoverTasks } from './shift-handover.tasks';
 import { rawDate } from './sql-dialect';
+import { UNFINISHED_REFUND_STATUSES } from '../refunds/refund.state-machine';
 
 /** The longest window a handover covers. */
 export const MAX_HANDOVER_DAYS = 31;
@@ -104,7 +105,7 @@ export class ShiftHandoverService {
     const returned = returnedIds.length ? await em.getRepository(RefundEntity).findBy({ id: In(returnedIds) }) : [];
     const open = await this.openIncidents(em, to, includeDrills);
     const inProgress = await refunds()
-      .andWhere('r.status IN (:...live)', { live: ['IN_APPROVAL', 'PAID', 'RETURNED'] })
+      .andWhere('r.status IN (:...live)', { live: UNFINISHED_REFUND_STATUSES })
       .andWhere('r.requested_at < :to', { to })
       .orderBy('r.id', 'ASC')
       .getMany();

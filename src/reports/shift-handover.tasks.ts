@@ -2,7 +2,7 @@ import type { IncidentView } from '../incidents/incident.reader';
 import type { RefundView } from '../refunds/refund.reader';
 import type { RemedyView } from '../remedies/remedy.reader';
 import type { Catalog } from '../rules/types';
-import { ACTIVE_REFUND_STATUSES } from './report-steps';
+import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
 
 /**
  * What the next shift must do (工作交接单), from the open incidents and the refunds still in
@@ -56,7 +56,7 @@ export function handoverTasks(
   }
   for (const { entity: r, steps } of refunds) {
     const refund = { incidentId: r.incidentId, refundId: r.id, refundNo: r.refundNo };
-    if ((ACTIVE_REFUND_STATUSES as readonly string[]).includes(r.status)) {
+    if ((LIVE_REFUND_STATUSES as readonly string[]).includes(r.status)) {
       const pending = steps.find((s) => s.attempt === r.attempt && s.status === 'PENDING');
       if (pending)
         task({

@@ -1,7 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SeverityGql } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
-import { PageInfoGql } from '../incidents/incident.objects';
+import { PageInfoGql } from '../graphql/page-info';
 
 /** The parts of a decision backtests and the shadow compare. */
 export enum DecisionFieldGql {

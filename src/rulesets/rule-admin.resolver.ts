@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import { SeverityGql } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
 import type { BacktestReport } from './backtest.service';
@@ -24,16 +26,15 @@ export class RuleAdminResolver {
     @Arg('samples', () => Int, { defaultValue: DEFAULT_SAMPLES, description: 'How many changed incidents to return (at most 1000).' }) samples: number,
     @Arg('only', () => [DecisionFieldGql], { nullable: true, description: 'Samples only of incidents where one of these changed.' })
     only: DecisionFieldGql[] | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<RuleBacktestGql> {
-    actorOf(ctx);
     return backtestGql(await ctx.services.ruleAdmin.backtest.simulateDraft(draftDir, { from, to, samples, only }));
   }
 
   @Authorized(CAN.admin)
   @Query(() => ShadowRulesGql, { nullable: true, description: 'The shadow pack, or null when none is installed.' })
-  shadowRules(@Ctx() ctx: GqlContext): ShadowRulesGql | null {
-    actorOf(ctx);
+  shadowRules(@CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): ShadowRulesGql | null {
     return ctx.services.ruleAdmin.shadow.status();
   }
 
@@ -43,14 +44,13 @@ export class RuleAdminResolver {
       'Install the pack in dir (as for simulateRules) as the shadow: it decides every live report too, off the critical path, ' +
       'and each decision it makes differently is recorded. Replaces any other shadow. Promote it with reloadRules once it is in RULES_DIR.',
   })
-  async installShadowRules(@Arg('dir', () => String) dir: string, @Ctx() ctx: GqlContext): Promise<ShadowRulesGql> {
-    return ctx.services.ruleAdmin.shadow.install(actorOf(ctx).name, dir);
+  async installShadowRules(@Arg('dir', () => String) dir: string, @CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<ShadowRulesGql> {
+    return ctx.services.ruleAdmin.shadow.install(actor.name, dir);
   }
 
   @Authorized(CAN.admin)
   @Mutation(() => Boolean, { description: 'Drop the shadow pack; false when none was installed. Recorded divergences stay.' })
-  dropShadowRules(@Ctx() ctx: GqlContext): boolean {
-    actorOf(ctx);
+  dropShadowRules(@CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): boolean {
     return ctx.services.ruleAdmin.shadow.drop();
   }
 
@@ -60,9 +60,9 @@ export class RuleAdminResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('shadowVersion', () => String, { nullable: true }) shadowVersion: string | null,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<ShadowDivergenceConnectionGql> {
-    actorOf(ctx);
     const page = await ctx.services.ruleAdmin.divergences.list(first, after, shadowVersion);
     return {
       edges: page.rows.map((r, i) => ({

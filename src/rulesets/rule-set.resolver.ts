@@ -1,7 +1,9 @@
 import { Arg, Authorized, Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { INSTANCE_ID } from '../common/instance';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { GqlContext } from '../graphql/context';
 import { SeverityGql } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
 import { CatalogCategory, SEVERITIES } from '../rules/types';
@@ -81,8 +83,7 @@ export function ruleSetGql(a: ActiveRuleSet): RuleSetVersionGql {
 export class RuleSetResolver {
   @Authorized()
   @Query(() => CatalogGql)
-  catalog(@Ctx() ctx: GqlContext): CatalogGql {
-    actorOf(ctx);
+  catalog(@CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): CatalogGql {
     const c = ctx.services.ruleSets.current().engine.pack.catalog;
     return {
       categories: Object.entries(c.categories).map(([code, cat]: [string, CatalogCategory]) => ({
@@ -107,8 +108,7 @@ export class RuleSetResolver {
 
   @Authorized()
   @Query(() => RuleSetVersionGql)
-  activeRuleSet(@Ctx() ctx: GqlContext): RuleSetVersionGql {
-    actorOf(ctx);
+  activeRuleSet(@CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): RuleSetVersionGql {
     return ruleSetGql(ctx.services.ruleSets.current());
   }
 
@@ -131,7 +131,7 @@ export class RuleSetResolver {
   @Mutation(() => RuleSetVersionGql, {
     description: 'Reload the rule pack from disk; when it is invalid the active one stays and RULES_INVALID lists every problem.',
   })
-  async reloadRules(@Ctx() ctx: GqlContext): Promise<RuleSetVersionGql> {
-    return ruleSetGql(await ctx.services.ruleSets.reload(actorOf(ctx).name));
+  async reloadRules(@CurrentActor() actor: Actor, @Ctx() ctx: GqlContext): Promise<RuleSetVersionGql> {
+    return ruleSetGql(await ctx.services.ruleSets.reload(actor.name));
   }
 }

@@ -8,8 +8,6 @@ import { RETRY_WINDOW_MS } from './webhook-backoff';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookOutboxEntity } from './webhook-outbox.entity';
 
-export const DELIVERY_STATUSES = ['PENDING', 'DELIVERING', 'DELIVERED', 'DEAD'] as const;
-
 export interface DeliveryQuery {
   subscriptionId?: string | null;
   status?: string[] | null;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { rawParams } from '../database/raw-params';
 import { rawExec } from '../database/raw-sql';
-import { lockIncidentRow } from '../database/raw-values';
+import { lockIncidentRow } from '../database/locks';
 import type { TriageEventBus } from '../events/triage-events';
 import type { OutboxEvent } from './webhook-events';
 

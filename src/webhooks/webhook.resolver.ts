@@ -1,6 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { CurrentActor } from '../graphql/current-actor';
 import { CAN } from '../auth/actor';
-import { actorOf, GqlContext } from '../graphql/context';
+import type { Actor } from '../auth/actor';
+import type { GqlContext } from '../graphql/context';
 import type { DeliveryView } from './webhook-delivery.service';
 import { WEBHOOK_EVENT_TYPES } from './webhook-events';
 import type { WebhookSubscriptionEntity } from './webhook-subscription.entity';
@@ -35,9 +37,10 @@ export class WebhookResolver {
   @Mutation(() => WebhookSubscriptionPayloadGql, { description: 'The secret (generated unless given) is in the answer, and never shown again.' })
   async createWebhookSubscription(
     @Arg('input', () => CreateWebhookSubscriptionInput) input: CreateWebhookSubscriptionInput,
+    @CurrentActor() actor: Actor,
     @Ctx() ctx: GqlContext,
   ): Promise<WebhookSubscriptionPayloadGql> {
-    const r = await ctx.services.webhooks.subscriptions.create(actorOf(ctx), input);
+    const r = await ctx.services.webhooks.subscriptions.create(actor, input);
     return { subscription: subscriptionGql(r.subscription), secret: r.secret };
   }
 
