@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { toFen } from '../money/money';
+import { forUpdate, isSqlite } from './dialect';
 
 /**
  * Values of raw `query()` rows: mysql2 gives DATETIME as a Date (UTC, timezone 'Z'), SQLite as
@@ -15,6 +17,14 @@ export function rawNumber(v: unknown): number {
   return v === null || v === undefined ? 0 : Number(v);
 }
 
+/** A count or integer sum (0 for the NULL of an empty SUM). */
+export const rawInt = rawNumber;
+
+/** An exact sum of fen (0n for NULL). */
+export function rawFen(v: unknown): bigint {
+  return v === null || v === undefined ? 0n : toFen(v as string | number | bigint);
+}
+
 /**
  * Locks an incident row to the end of the transaction on MySQL (SQLite transactions are
  * serial anyway). The one lock order: every transaction that writes anything of an incident
@@ -24,6 +34,6 @@ export function rawNumber(v: unknown): number {
  * other's update waits for), and each reads what the one before it committed.
  */
 export async function lockIncidentRow(em: EntityManager, incidentId: number): Promise<void> {
-  if (em.connection.options.type === 'better-sqlite3') return;
-  await em.query('SELECT id FROM incidents WHERE id = ? FOR UPDATE', [incidentId]);
+  if (isSqlite(em)) return;
+  await em.query(`SELECT id FROM incidents WHERE id = ?${forUpdate('mysql')}`, [incidentId]);
 }

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { rawTransaction } from './raw-sql';
 import { isDeadlock } from './errors';
+import { isSqlite } from './dialect';
 
 /** Runs of one transaction at most, when MySQL/MariaDB picks it as a deadlock victim each time. */
 export const DEADLOCK_ATTEMPTS = 4;
@@ -23,7 +24,7 @@ export class Transactions {
   private readonly serial: boolean;
 
   constructor(private readonly ds: DataSource) {
-    this.serial = ds.options.type === 'better-sqlite3';
+    this.serial = isSqlite(ds);
   }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {

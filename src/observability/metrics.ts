@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { primaryPoolConnections } from '../database/driver-internals';
 import { rawParams } from '../database/raw-params';
 import type { ReadDb } from '../database/read-db';
 
@@ -103,11 +104,11 @@ export class Metrics {
       labelNames: ['state'],
       registers: [this.registry],
       collect() {
-        const p = poolOf(ds);
+        const p = primaryPoolConnections(ds);
         if (!p) return;
-        this.set({ state: 'open' }, p._allConnections?.length ?? 0);
-        this.set({ state: 'idle' }, p._freeConnections?.length ?? 0);
-        this.set({ state: 'waiting' }, p._connectionQueue?.length ?? 0);
+        this.set({ state: 'open' }, p.open);
+        this.set({ state: 'idle' }, p.idle);
+        this.set({ state: 'waiting' }, p.waiting);
       },
     });
     // Row counts read from the database on scrape: the same in every worker, so under
@@ -183,16 +184,4 @@ export class Metrics {
       () => [false, new Date(), false],
     );
   }
-}
-
-interface PoolLike {
-  _allConnections?: unknown[];
-  _freeConnections?: unknown[];
-  _connectionQueue?: unknown[];
-}
-
-/** mysql2's pool behind TypeORM, when there is one. */
-function poolOf(ds: DataSource): PoolLike | null {
-  const driver = ds.driver as unknown as { pool?: PoolLike; poolCluster?: { _nodes?: Record<string, { pool: PoolLike }> } };
-  return driver.pool ?? driver.poolCluster?._nodes?.MASTER?.pool ?? null;
 }

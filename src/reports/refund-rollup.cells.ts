@@ -1,6 +1,6 @@
 import type { RefundView } from '../refunds/refund.reader';
 import { ACTIVE_REFUND_STATUSES } from './report-steps';
-import { utcText } from '../database/raw-params';
+import { utcText } from '../database/dialect';
 
 /**
  * The monthly rollup of refunds, as pure data. Invariant: every row of `refund_rollups` is the
