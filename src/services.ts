@@ -80,9 +80,9 @@ export function createServices(config: AppConfig, ds: DataSource, clock: Clock, 
   ]);
   const remedies = new RemedyService(ds, tx, ruleSets, remedyReader, clock, settlement, webhooks.outbox);
   const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
-  // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
+  // People are told in the transaction of what they are told about; the webhooks' poller delivers it.
   webhooks.outbox.observers.push((em, e) => people.notifications.onOutboxEvent(em, e));
-  webhooks.worker.queues.push(people.dispatcher);
+  webhooks.worker.poller.queues.push(people.dispatcher);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, incidentRollups);
   const drills = createDrillServices(ds, ruleSets, incidents, clock, log, escalation.scheduler);
   const reports = createReportServices(ds, tx, reads, ruleSets, clock, incidentReader, refundReader);

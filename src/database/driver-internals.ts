@@ -122,7 +122,7 @@ export function checkDriverInternals(ds: DataSource, runner?: QueryRunner): void
         if (!p[list] || typeof p[list]!.length !== 'number') missing.push(`pool.${list}`);
       }
     }
-    const primary = primaryPool(ds) as Partial<MysqlCallbackConnection> | undefined;
+    const primary = m.pool || typeof m.poolCluster?.of === 'function' ? (primaryPool(ds) as Partial<MysqlCallbackConnection> | undefined) : undefined;
     if (typeof primary?.execute !== 'function' || typeof primary?.query !== 'function') missing.push('the primary pool execute()/query()');
     if (runner) {
       const conn = runnerConnection(runner) as Partial<MysqlCallbackConnection> | undefined;

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { rawTransaction } from './raw-sql';
 import { isDeadlock } from './errors';
+import { backoffDelay, DEADLOCK_RETRY } from '../common/backoff';
 import { isSqlite } from './dialect';
 
 /** Runs of one transaction at most, when MySQL/MariaDB picks it as a deadlock victim each time. */
@@ -49,8 +50,7 @@ export class Transactions {
       } catch (e) {
         if (n >= DEADLOCK_ATTEMPTS || !isDeadlock(e)) throw e;
         this.onDeadlockRetry?.();
-        // 5–20 ms, then 10–40, 20–80: enough for the winner to commit, short against a request.
-        await new Promise((resolve) => setTimeout(resolve, (5 << (n - 1)) * (1 + 3 * Math.random())));
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(n, Math.random(), DEADLOCK_RETRY)));
       }
     }
   }

@@ -13,7 +13,7 @@ import { IncidentActionEntity } from '../incidents/incident-action.entity';
 import { IncidentEntity } from '../incidents/incident.entity';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { OutboxEvent } from '../webhooks/webhook-events';
-import { RETRY_WINDOW_MS } from '../webhooks/webhook-backoff';
+import { RETRY_WINDOW_MS } from '../common/backoff';
 import { secretKey } from '../webhooks/webhook-signature';
 import { ContactEntity } from './contact.entity';
 import type { NotificationContent } from './notification-message';

@@ -1,0 +1,11 @@
+/** The notification dispatcher's SQL, named once. */
+
+/** Channels with notifications due. Params: now, active=true. */
+export const DUE_CHANNELS = `SELECT DISTINCT n.channel_id FROM notifications n JOIN notification_channels c ON c.id = n.channel_id
+  WHERE n.status = 'PENDING' AND n.next_attempt_at <= ? AND c.active = ? LIMIT 100`;
+
+/** A channel no other process holds (jobs/claim.ts): its claim is free or expired. Param: now. */
+export const CHANNEL_CLAIMABLE = 'claimed_until IS NULL OR claimed_until < ?';
+
+/** The claim's mark. Params: worker id, claimed until. */
+export const CHANNEL_CLAIM = 'claimed_by = ?, claimed_until = ?';
