@@ -1,4 +1,4 @@
-import { bindParams, exactSum, forUpdate, limit, millisBetween, skipLocked, upsert, utcText } from './dialect';
+import { bindParams, exactSum, forUpdate, ident, limit, millisBetween, skipLocked, upsert, utcText } from './dialect';
 import { rawDate, rawFen, rawInt } from './raw-values';
 
 describe('dialect', () => {
@@ -55,5 +55,12 @@ describe('raw values', () => {
     expect(rawInt(null)).toBe(0);
     expect(rawFen('9007199254740993')).toBe(9007199254740993n);
     expect(rawFen(null)).toBe(0n);
+  });
+});
+
+describe('ident', () => {
+  it('quotes a reserved name for each database', () => {
+    expect(ident('sqlite', 'procedure')).toBe('"procedure"');
+    expect(ident('mysql', 'procedure')).toBe('`procedure`');
   });
 });

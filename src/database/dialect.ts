@@ -32,6 +32,11 @@ export function millisBetween(d: Dialect, from: string, to: string): string {
     : `(TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) DIV 1000)`;
 }
 
+/** A table or column name quoted (for names the databases reserve, such as `procedure`). */
+export function ident(d: Dialect, name: string): string {
+  return d === 'sqlite' ? `"${name}"` : `\`${name}\``;
+}
+
 /** ` LIMIT n`, n a whole number (never a parameter: statements stay fixed text per limit). */
 export function limit(n: number): string {
   return ` LIMIT ${Math.max(0, Math.trunc(n))}`;

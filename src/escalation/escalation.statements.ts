@@ -48,3 +48,19 @@ export function runningSql(s: SubjectSpec): string {
 export function dueEscalationsSql(n: number): string {
   return `SELECT id, incident_id FROM breaches WHERE settled_at IS NULL AND next_escalation_at IS NOT NULL AND next_escalation_at <= ? ORDER BY next_escalation_at, id${limit(n)}`;
 }
+
+/**
+ * Per action code, how the required actions of incidents reported in a window went (params:
+ * now, now, from, to); drills left out unless asked for.
+ */
+export function actionComplianceSql(includeDrills: boolean): string {
+  return `SELECT a.code AS code, COUNT(*) AS total,
+  SUM(CASE WHEN a.status = 'DONE' AND (a.due_at IS NULL OR a.done_at <= a.due_at) THEN 1 ELSE 0 END) AS on_time,
+  SUM(CASE WHEN a.status = 'DONE' AND a.due_at IS NOT NULL AND a.done_at > a.due_at THEN 1 ELSE 0 END) AS late,
+  SUM(CASE WHEN a.status = 'OPEN' AND a.due_at IS NOT NULL AND a.due_at <= ? THEN 1 ELSE 0 END) AS not_done,
+  SUM(CASE WHEN a.status = 'OPEN' AND (a.due_at IS NULL OR a.due_at > ?) THEN 1 ELSE 0 END) AS not_yet_due,
+  SUM(CASE WHEN a.status = 'WAIVED' THEN 1 ELSE 0 END) AS waived
+  FROM incident_actions a JOIN incidents i ON i.id = a.incident_id
+  WHERE i.reported_at >= ? AND i.reported_at < ? AND a.status <> 'WITHDRAWN'${includeDrills ? '' : ' AND i.drill = 0'}
+  GROUP BY a.code`;
+}
