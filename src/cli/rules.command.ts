@@ -7,7 +7,7 @@ import { checkPackTestFiles, runPackTests } from '../rules/pack-tests';
 import { smokeProblems } from '../rules/pack-activation';
 import { RulesFailedError } from '../rules/rule-pack.errors';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
-import type { ExplainedCondition } from '../rules/rule-explain';
+import { describeFacts, ExplainedCondition, factWithLabel } from '../rules/rule-explain';
 import { badInput } from '../common/errors';
 import { factsOf, normalizeReport } from '../incidents/incident.validation';
 import type { ReportIncidentInput } from '../incidents/incident.inputs';
@@ -132,7 +132,7 @@ export function registerRules(program: Command) {
       for (const r of d.firedRules) {
         console.log(`  [stage ${r.stage}] ${r.name}: ${JSON.stringify(r.event)}`);
         if (r.reason?.zh || r.reason?.en) console.log(`      ${[r.reason.zh, r.reason.en].filter(Boolean).join(' / ')}`);
-        console.log(`      facts ${JSON.stringify(r.facts)}`);
+        console.log(`      facts ${describeFacts(r.facts)}`);
       }
       if (opts.all) {
         console.log('not fired:');
@@ -169,7 +169,7 @@ function failedLeaves(c: ExplainedCondition): string[] {
   if ('all' in c) return c.all.flatMap(failedLeaves);
   if ('any' in c) return c.result === false ? c.any.flatMap(failedLeaves) : [];
   if ('not' in c) return c.result === false ? [`not(${JSON.stringify(c.not)})`] : [];
-  return c.result === false ? [`${c.fact} ${c.operator} ${JSON.stringify(c.value)} (was ${JSON.stringify(c.factResult)})`] : [];
+  return c.result === false ? [`${factWithLabel(c.fact)} ${c.operator} ${JSON.stringify(c.value)} (was ${JSON.stringify(c.factResult)})`] : [];
 }
 
 /**
@@ -179,9 +179,8 @@ function failedLeaves(c: ExplainedCondition): string[] {
  * out; `reportedAt` and `repeatIncidents30d` are explain's own (the time and the database fact).
  */
 function explainInput(raw: Record<string, unknown>, catalog: Catalog): { input: DecisionInput; repeat: number } {
-  for (const k of ['injured', 'escalating', 'mediaAttention', 'legalThreat', 'drill']) {
-    if (raw[k] != null && typeof raw[k] !== 'boolean') throw badInput(`report.${k}`, 'must be true or false');
-  }
+  // The report facts are checked as reportIncident checks them (normalizeReport, by their declarations); `drill` is no fact.
+  if (raw.drill != null && typeof raw.drill !== 'boolean') throw badInput('report.drill', 'must be true or false');
   const time = (k: string) => {
     if (raw[k] == null) return null;
     const d = new Date(String(raw[k]));

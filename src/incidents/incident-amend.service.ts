@@ -20,13 +20,12 @@ import type { AmendIncidentInput } from './incident-lifecycle.objects';
 import { factsOfReport } from './incident.mapper';
 import type { IncidentReader, IncidentView } from './incident.reader';
 import { toStoredDecision } from './incident.types';
-import { amount, code, factsOf, LIMITS, NormalizedReport, text } from './incident.validation';
+import { checkFact, factsOf, LIMITS, NormalizedReport, text } from './incident.validation';
+import { FactDeclaration, FACTS } from '../rules/facts';
 import type { IncidentWriteListener } from './incident-write.listener';
 import { planActions } from './amendment-plan';
 import type { RepeatIncidentsFact } from './repeat-incidents.fact';
 
-/** The facts an amendment may change, in the order they are compared and reported. */
-const AMENDABLE = ['subtype', 'amountFen', 'propertyOwner', 'injured', 'outageMinutes', 'escalating', 'mediaAttention', 'legalThreat', 'description'] as const;
 /** The report as stored with the incident: amounts as fen strings, with the computed fact. */
 type StoredReport = Omit<NormalizedReport, 'amountFen'> & { amountFen: string | null; repeatIncidents30d?: number };
 
@@ -72,8 +71,10 @@ export class IncidentAmendService {
 
   async amend(actor: Actor, input: AmendIncidentInput): Promise<IncidentView> {
     const note = text('input.note', input.note, LIMITS.note, true)!;
-    if (input.outageMinutes != null && (!Number.isInteger(input.outageMinutes) || input.outageMinutes < 0)) {
-      throw badInput('input.outageMinutes', 'must be a whole number of minutes, 0 or more');
+    // What can be checked without the incident is checked before it is read.
+    for (const d of FACTS.amendable) {
+      if (d.input!.kind !== 'code' && d.input!.kind !== 'yuan')
+        checkFact(d, `input.${d.name}`, (input as unknown as Record<string, unknown>)[d.name], null, null);
     }
     const { engine } = this.rules.current();
     const incidentId = await this.tx.run(async (em) => {
@@ -285,33 +286,37 @@ export class IncidentAmendService {
   }
 }
 
-/** The stored report with the amended facts laid over it (a fact left out, or null, stays). */
+/** The stored report with the amended facts (facts.ts: `amendable`) laid over it (a fact left out, or null, stays), then the description. */
 function merged(before: StoredReport, input: AmendIncidentInput, engine: RuleEngine, category: string): StoredReport {
   const catalog = engine.pack.catalog;
-  const out = { ...before };
-  if (input.subtype != null) {
-    const subtypes = Object.keys(catalog.categories[category]?.subtypes ?? {});
-    if (!subtypes.length) throw badInput('input.subtype', `category ${category} has no subtypes`, { allowed: [] });
-    out.subtype = code('input.subtype', input.subtype, subtypes);
+  const out = { ...before } as Record<string, unknown>;
+  const given = input as unknown as Record<string, unknown>;
+  for (const d of FACTS.amendable) {
+    if (given[d.name] == null) continue;
+    const checked = checkFact(d, `input.${d.name}`, given[d.name], catalog, category);
+    out[storedKey(d)] = typeof checked === 'bigint' ? checked.toString() : checked;
   }
-  if (input.amount != null) out.amountFen = amount('input.amount', input.amount)!.toString();
-  if (input.propertyOwner != null) out.propertyOwner = code('input.propertyOwner', input.propertyOwner, catalog.factValues.propertyOwner ?? []);
-  for (const k of ['injured', 'escalating', 'mediaAttention', 'legalThreat'] as const) if (input[k] != null) out[k] = input[k]!;
-  if (input.outageMinutes != null) out.outageMinutes = input.outageMinutes;
   if (input.description != null) out.description = text('input.description', input.description, LIMITS.description);
-  return out;
+  return out as StoredReport;
 }
 
-/** The amendable facts that differ, as [before, after]; amounts in yuan. */
+/** Where the stored report keeps an amendable fact (amount: amountFen). */
+const storedKey = (d: FactDeclaration) => d.stored ?? d.name;
+
+/** The amendable facts, then the description, that differ, as [before, after] by fact name; amounts in yuan. */
 function changes(before: StoredReport, after: StoredReport): Record<string, [unknown, unknown]> {
   const out: Record<string, [unknown, unknown]> = {};
   const yuan = (v: unknown) => (v === null || v === undefined ? null : formatFen(v as string));
-  for (const k of AMENDABLE) {
-    const b = before[k] ?? null;
-    const a = after[k] ?? null;
+  const b4 = before as unknown as Record<string, unknown>;
+  const now = after as unknown as Record<string, unknown>;
+  for (const [name, key, money] of [
+    ...FACTS.amendable.map((d) => [d.name, storedKey(d), d.input?.kind === 'yuan'] as const),
+    ['description', 'description', false] as const,
+  ]) {
+    const b = b4[key] ?? null;
+    const a = now[key] ?? null;
     if (b === a) continue;
-    if (k === 'amountFen') out.amount = [yuan(b), yuan(a)];
-    else out[k] = [b, a];
+    out[name] = money ? [yuan(b), yuan(a)] : [b, a];
   }
   return out;
 }

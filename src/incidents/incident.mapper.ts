@@ -1,8 +1,8 @@
 import type { Actor } from '../auth/actor';
 import { canSeePhone, isStaff } from '../auth/actor';
-import { fenToNumber } from '../money/money';
 import { maskPhone } from '../auth/phone-mask';
 import type { Catalog, FiredRule } from '../rules/types';
+import { FACTS } from '../rules/facts';
 import type { IncidentView } from './incident.reader';
 import type { DecisionGql, FiredRuleGql, IncidentGql, RequiredActionGql } from './incident.objects';
 import type { IncidentActionEntity } from './incident-action.entity';
@@ -174,21 +174,7 @@ export function incidentGql(view: IncidentView, catalog: Catalog, actor: Actor, 
   };
 }
 
-/** The rule facts of a stored report, as the decision at the report read them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stored report JSON
-export function factsOfReport(r: Record<string, any>): Record<string, unknown> {
-  return {
-    category: r.category ?? null,
-    subtype: r.subtype ?? null,
-    amount: r.amountFen == null ? null : fenToNumber(BigInt(r.amountFen)),
-    propertyOwner: r.propertyOwner ?? null,
-    injured: r.injured ?? null,
-    outageMinutes: r.outageMinutes ?? null,
-    escalating: r.escalating ?? null,
-    mediaAttention: r.mediaAttention ?? null,
-    legalThreat: r.legalThreat ?? null,
-    channel: r.channel ?? null,
-    customerTier: r.customer?.tier ?? null,
-    repeatIncidents30d: Number(r.repeatIncidents30d ?? 0),
-  };
+/** The rule facts of a stored report, as the decision at the report read them (the dynamic ones as stored with it). */
+export function factsOfReport(r: object): Record<string, unknown> {
+  return FACTS.ofStoredReport(r, { dynamic: true });
 }

@@ -1,21 +1,20 @@
 import type { Catalog, Facts } from '../rules/types';
+import { FactDeclaration, FACTS, FactRegistry, valueAt } from '../rules/facts';
 import { badInput } from '../common/errors';
-import { AMOUNT_PATTERN, fenToNumber, parseYuan } from '../money/money';
+import { AMOUNT_PATTERN, parseYuan } from '../money/money';
 import type { ReportIncidentInput } from './incident.inputs';
 
-/** Longest accepted text per field (characters). */
+/** Longest accepted text per field (characters); a text fact's limit is declared with it (facts.ts). */
 export const LIMITS = {
   source: 64,
   externalRef: 128,
   code: 64,
-  channel: 64,
   location: 500,
   orderNo: 128,
   description: 4000,
   customerId: 128,
   customerName: 200,
   phone: 32,
-  tier: 32,
   note: 2000,
 } as const;
 
@@ -86,52 +85,90 @@ export function amount(field: string, value: unknown, required = false): bigint 
   return parseYuan(value);
 }
 
-/** Checks a report against the active catalog. Throws BAD_USER_INPUT naming the field. */
-export function normalizeReport(input: ReportIncidentInput, catalog: Catalog, prefix = 'input'): NormalizedReport {
-  const f = (name: string) => `${prefix}.${name}`;
-  const categories = Object.keys(catalog.categories);
-  const category = code(f('category'), input.category, categories, true)!;
-  const subtypes = Object.keys(catalog.categories[category].subtypes);
-  const subtype =
-    input.subtype == null
-      ? null
-      : subtypes.length === 0
-        ? (() => {
-            throw badInput(f('subtype'), `category ${category} has no subtypes`, { allowed: [] });
-          })()
-        : code(f('subtype'), input.subtype, subtypes);
-  const ownerValues = catalog.factValues.propertyOwner ?? [];
-  if (input.outageMinutes != null && (!Number.isInteger(input.outageMinutes) || input.outageMinutes < 0)) {
-    throw badInput(f('outageMinutes'), 'must be a whole number of minutes, 0 or more');
+/**
+ * One report fact's given value checked as its declaration says (facts.ts): the value the checked
+ * report keeps (amounts in fen). `category` is the report's, for subtypes; codes need the
+ * `catalog`, the other kinds do not. Throws BAD_USER_INPUT naming `field`.
+ */
+export function checkFact(d: FactDeclaration, field: string, value: unknown, catalog: Catalog | null, category: string | null): unknown {
+  const input = d.input!;
+  switch (input.kind) {
+    case 'code': {
+      if (!catalog) throw new Error(`fact ${d.name}: codes are checked against a catalog`);
+      if (input.codes === 'categories') return code(field, value as string | null, Object.keys(catalog.categories), d.required);
+      if (input.codes === 'factValues') return code(field, (value ?? null) as string | null, catalog.factValues[d.name] ?? []);
+      if (value == null) return null;
+      const subtypes = Object.keys(catalog.categories[category ?? '']?.subtypes ?? {});
+      if (subtypes.length === 0) throw badInput(field, `category ${category} has no subtypes`, { allowed: [] });
+      return code(field, value as string, subtypes);
+    }
+    case 'text':
+      return text(field, value, input.max, d.required);
+    case 'flag':
+      if (value != null && typeof value !== 'boolean') throw badInput(field, 'must be true or false');
+      return value ?? null;
+    case 'wholeNumber':
+      if (value != null && (!Number.isInteger(value) || (value as number) < 0)) throw badInput(field, `must be a whole number of ${input.unit}, 0 or more`);
+      return value ?? null;
+    case 'yuan':
+      return amount(field, value, d.required);
   }
+}
+
+/**
+ * The report facts of `input`, each checked as declared (facts.ts), in the registry's order:
+ * fact name → the value the checked report keeps.
+ */
+export function checkReportFacts(input: object, catalog: Catalog, prefix = 'input', facts: FactRegistry = FACTS): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const { declaration, path } of facts.reportFields) {
+    out.set(
+      declaration.name,
+      checkFact(declaration, `${prefix}.${path.join('.')}`, valueAt(input, path), catalog, (out.get('category') as string | undefined) ?? null),
+    );
+  }
+  return out;
+}
+
+/** Checks a report against the active catalog. Throws BAD_USER_INPUT naming the field. */
+export function normalizeReport(input: ReportIncidentInput, catalog: Catalog, prefix = 'input', facts: FactRegistry = FACTS): NormalizedReport {
+  const f = (name: string) => `${prefix}.${name}`;
+  const checked = checkReportFacts(input, catalog, prefix, facts);
+  const fact = <T>(name: string) => checked.get(name) as T;
   const customer = input.customer
     ? {
         id: text(f('customer.id'), input.customer.id, LIMITS.customerId),
         name: text(f('customer.name'), input.customer.name, LIMITS.customerName),
         phone: phone(f('customer.phone'), input.customer.phone),
-        tier: text(f('customer.tier'), input.customer.tier, LIMITS.tier),
+        tier: fact<string | null>('customerTier'),
       }
     : null;
-  return {
+  // The order of these keys is the stored report's and its hash's (replays compare it): facts
+  // declared after these go at the end.
+  const report: NormalizedReport = {
     source: identifier(f('source'), input.source, LIMITS.source),
     externalRef: reference(f('externalRef'), input.externalRef),
-    category,
-    subtype,
+    category: fact('category'),
+    subtype: fact('subtype'),
     occurredAt: input.occurredAt ? input.occurredAt.toISOString() : null,
-    amountFen: amount(f('amount'), input.amount),
-    propertyOwner: code(f('propertyOwner'), input.propertyOwner ?? null, ownerValues),
-    injured: input.injured ?? null,
-    outageMinutes: input.outageMinutes ?? null,
-    escalating: input.escalating ?? null,
-    mediaAttention: input.mediaAttention ?? null,
-    legalThreat: input.legalThreat ?? null,
-    channel: text(f('channel'), input.channel, LIMITS.channel),
+    amountFen: fact('amount'),
+    propertyOwner: fact('propertyOwner'),
+    injured: fact('injured'),
+    outageMinutes: fact('outageMinutes'),
+    escalating: fact('escalating'),
+    mediaAttention: fact('mediaAttention'),
+    legalThreat: fact('legalThreat'),
+    channel: fact('channel'),
     location: text(f('location'), input.location, LIMITS.location),
     orderNo: text(f('orderNo'), input.orderNo, LIMITS.orderNo),
     description: text(f('description'), input.description, LIMITS.description),
     customer,
     drill: input.drill ?? false,
   };
+  for (const { declaration, storedPath } of facts.reportFields) {
+    if (storedPath.length === 1 && !(storedPath[0] in report)) (report as unknown as Record<string, unknown>)[storedPath[0]] = checked.get(declaration.name);
+  }
+  return report;
 }
 
 /** An ERP/CRM reference: any text, but no surrounding spaces (MySQL would ignore trailing ones in the key). */
@@ -156,17 +193,5 @@ export function phone(field: string, value: unknown): string | null {
 
 /** The facts the rules read, from a checked report. */
 export function factsOf(r: NormalizedReport): Facts {
-  return {
-    category: r.category,
-    subtype: r.subtype,
-    amount: r.amountFen === null ? null : fenToNumber(r.amountFen),
-    propertyOwner: r.propertyOwner,
-    injured: r.injured,
-    outageMinutes: r.outageMinutes,
-    escalating: r.escalating,
-    mediaAttention: r.mediaAttention,
-    legalThreat: r.legalThreat,
-    channel: r.channel,
-    customerTier: r.customer?.tier ?? null,
-  };
+  return FACTS.ofReport(r);
 }

@@ -12,6 +12,7 @@ import { IncidentEntity } from '../incidents/incident.entity';
 import { maySee } from '../incidents/incident.reader';
 import { LIMITS, text } from '../incidents/incident.validation';
 import { fenToNumber, formatFen } from '../money/money';
+import { FACTS } from '../rules/facts';
 import type { RuleEngine } from '../rules/rule-engine';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { RefundEntity } from './refund.entity';
@@ -337,25 +338,16 @@ export class RefundService {
    * incident's live refunds, this one included), checked against the catalog.
    */
   private async chainFor(engine: RuleEngine, incident: IncidentEntity, amountFen: bigint): Promise<string[]> {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the stored report JSON
-    const r = incident.report as Record<string, any>;
     const input: Parameters<RuleEngine['refundChainFor']>[0] = {
+      ...FACTS.ofStoredReport(incident.report),
       category: incident.category,
       subtype: incident.subtype,
       amount: fenToNumber(amountFen),
-      propertyOwner: r.propertyOwner ?? null,
-      injured: r.injured ?? null,
-      outageMinutes: r.outageMinutes ?? null,
-      escalating: r.escalating ?? null,
-      mediaAttention: r.mediaAttention ?? null,
-      legalThreat: r.legalThreat ?? null,
-      channel: r.channel ?? null,
-      customerTier: r.customer?.tier ?? null,
       customerId: incident.customerId,
       reportedAt: incident.reportedAt,
     };
     // The computed fact as the rules saw it when the incident was reported, not as it is today.
-    const stored = Number(r.repeatIncidents30d ?? 0);
+    const stored = Number((incident.report as Record<string, unknown>).repeatIncidents30d ?? 0);
     const decide = () => engine.refundChainFor(input, { repeatIncidents30d: async () => stored });
     const chain = await (this.traceRefundChain ? this.traceRefundChain(engine.version, incident.category, decide) : decide());
     if (!chain.length) throw badInput('input.incidentId', `the rules give no approval chain for a refund of a ${incident.category} incident`);

@@ -12,7 +12,7 @@
  * values, and no fact but an object-valued one has anything under it.
  */
 import { Operator } from 'json-rules-engine';
-import type { FactType } from './rule-pack.check-helpers';
+import type { FactType } from './facts';
 
 /** How a leaf's `value` is written. */
 export type OperandShape = 'scalar' | 'list' | 'factRef' | 'object';

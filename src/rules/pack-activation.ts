@@ -9,9 +9,8 @@ import { DecisionInput, DynamicFacts, RuleEngine } from './rule-engine';
 import { loadRulePack, RulePackOptions } from './rule-pack.loader';
 import { RuleProblem, RulesFailedError, RulesInvalidError } from './rule-pack.errors';
 import { walkConditions } from './rule-conditions';
-import { FACT_TYPES } from './rule-pack.check-helpers';
 import { DEFAULT_REPORTED_AT, packTestCases } from './pack-tests';
-import { REPORT_FACTS } from './types';
+import { FACTS, FACT_TYPES, REPORT_FACTS } from './facts';
 import type { RulePack } from './types';
 
 /** One report of the smoke corpus: the decision input and what the database would say. */
@@ -85,7 +84,7 @@ export function smokeCorpus(pack: RulePack): SmokeReport[] {
       const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
       for (const v of values) {
         if (typeof v === 'number' && Number.isFinite(v) && numbers.has(leaf.fact)) {
-          const step = leaf.fact === 'amount' ? 0.01 : 1;
+          const step = 10 ** -(FACTS.declaration(leaf.fact)?.decimals ?? 0);
           for (const x of [v - step, v, v + step]) if (x >= 0) numbers.get(leaf.fact)!.add(Math.round(x * 100) / 100);
         }
         if (typeof v === 'string' && strings.has(leaf.fact)) strings.get(leaf.fact)!.add(v);

@@ -11,14 +11,13 @@
  */
 import { pointerJoin } from './rule-pack.errors';
 import { isFactCondition, positiveValues, rootCategories } from './rule-conditions';
+import { FACTS } from './facts';
 import type { RuleDefinition } from './types';
 
-/** Numeric facts and their resolution: amount in fen (0.01 yuan), the others whole numbers. */
-export const BAND_FACTS: Record<string, { scale: number; decimals: number }> = {
-  amount: { scale: 100, decimals: 2 },
-  outageMinutes: { scale: 1, decimals: 0 },
-  repeatIncidents30d: { scale: 1, decimals: 0 },
-};
+/** Numeric facts and their resolution (facts.ts): amount in fen (0.01 yuan), the others whole numbers. */
+export const BAND_FACTS: Record<string, { scale: number; decimals: number }> = Object.fromEntries(
+  FACTS.declarations.filter((d) => d.type === 'number').map((d) => [d.name, { scale: 10 ** (d.decimals ?? 0), decimals: d.decimals ?? 0 }]),
+);
 
 export interface BandWarning {
   kind: 'gap' | 'overlap';

@@ -155,7 +155,7 @@ export class RuleEngine {
       ...fallback.actions.map((code): RuleEvent => ({ type: 'action', params: { code } })),
     ];
     const partial = applyStage(emptyDecision(this.pack.catalog), events, this.pack.catalog);
-    const decision = this.finish(partial, [], failed.facts ?? reportFacts(input, 0), input.reportedAt);
+    const decision = this.finish(partial, [], failed.facts ?? reportFacts(input), input.reportedAt);
     decision.fallback = true;
     decision.failure = failed.failure;
     return decision;
@@ -251,7 +251,7 @@ export class RuleEngine {
    * for this category reads it: synchronously when nothing is fetched.
    */
   private factsOf(input: DecisionInput, dynamicFacts: DynamicFacts | null): Facts | Promise<Facts> {
-    const facts = reportFacts(input, 0);
+    const facts = reportFacts(input);
     const needed = this.repeatCategories.has('*') || this.repeatCategories.has(input.category);
     return needed && input.customerId && dynamicFacts ? withRepeats(facts, input.customerId, input.reportedAt, dynamicFacts) : facts;
   }

@@ -3,6 +3,7 @@
  * was and whether it held — read from json-rules-engine's `results` / `failureResults`.
  */
 import type { RuleResult } from 'json-rules-engine';
+import { FACTS, FactRegistry } from './facts';
 import type { Decision, RuleEvent } from './types';
 
 /** A condition node after evaluation. `result` is null where the engine did not evaluate it. */
@@ -98,4 +99,17 @@ function combine(results: Array<boolean | null>, decisive: boolean): boolean | n
 
 function isFactReference(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { fact?: unknown }).fact === 'string';
+}
+
+/** A fact as people read it in an explanation: its Chinese label and its name, `金额(元) amount` (the name alone when not declared). */
+export function factWithLabel(name: string, facts: FactRegistry = FACTS): string {
+  const d = facts.declaration(name);
+  return d ? `${d.label.zh} ${name}` : name;
+}
+
+/** Facts a rule read, for people: `类别 category="PROPERTY_LOSS", 金额(元) amount=5000.01`. */
+export function describeFacts(values: Record<string, unknown>, facts: FactRegistry = FACTS): string {
+  return Object.entries(values)
+    .map(([name, value]) => `${factWithLabel(name, facts)}=${JSON.stringify(value)}`)
+    .join(', ');
 }

@@ -1,5 +1,5 @@
 /** Small pieces the pack's meaning checks share. Pure. */
-import { COMPUTED_FACTS, REPORT_FACTS } from './types';
+import { FACT_TYPES, FactType, STAGE_ONE_FACTS } from './facts';
 
 /** One parsed pack file: its path relative to the pack directory and its JSON. */
 export interface PackFile {
@@ -31,15 +31,9 @@ export function durationProblem(d: unknown): string | null {
 }
 
 
-export type FactType = 'string' | 'number' | 'boolean';
-/** The JS type of every fact a rule may read. */
-export const FACT_TYPES: Record<string, FactType> = {
-  category: 'string', subtype: 'string', amount: 'number', propertyOwner: 'string', injured: 'boolean',
-  outageMinutes: 'number', escalating: 'boolean', mediaAttention: 'boolean', legalThreat: 'boolean', channel: 'string',
-  customerTier: 'string', repeatIncidents30d: 'number', severity: 'string', ownerDepartment: 'string',
-};
-
-export const STAGE_ONE_FACTS: readonly string[] = [...REPORT_FACTS, ...COMPUTED_FACTS];
+// The facts and their types are declared in facts.ts.
+export { FACT_TYPES, STAGE_ONE_FACTS };
+export type { FactType };
 
 /** Codes the rules may use, read defensively from a possibly malformed catalog. */
 export interface CatalogCodes {

@@ -6,8 +6,9 @@
 import { pointerJoin, RuleProblem } from './rule-pack.errors';
 import { FactCondition, factReference, positiveValues, walkConditions } from './rule-conditions';
 import { BUILT_IN_LANGUAGE, BUILT_IN_OPERATORS, ConditionLanguage, operandShape, OperatorSpec, pathAllowed, SHAPE_NAMES } from './condition-language';
-import { DECIDED_FACTS, SEVERITIES } from './types';
-import { Add, CatalogCodes, codesOf, durationProblem, FACT_TYPES, isObject, list, PackFile, STAGE_ONE_FACTS } from './rule-pack.check-helpers';
+import { SEVERITIES } from './types';
+import { Add, CatalogCodes, codesOf, durationProblem, FACT_TYPES, isObject, list, PackFile } from './rule-pack.check-helpers';
+import { FACTS, FactRegistry, FactType } from './facts';
 import { checkCatalog } from './rule-pack.catalog-checks';
 
 export { checkCatalog, durationProblem, FACT_TYPES };
@@ -18,15 +19,13 @@ export const OPERATORS = Object.keys(BUILT_IN_OPERATORS);
 
 export const EVENT_TYPES = ['severity', 'escalate', 'owner', 'notify', 'action', 'refundChain', 'insertRefundStep', 'remedies'] as const;
 
-const DECIDED: readonly string[] = DECIDED_FACTS;
-
 /** The facts a rule of `stage` may read. */
-export function factsForStage(stage: number): string[] {
-  return stage > 1 ? [...STAGE_ONE_FACTS, ...DECIDED] : [...STAGE_ONE_FACTS];
+export function factsForStage(stage: number, facts: FactRegistry = FACTS): string[] {
+  return facts.forStage(stage);
 }
 
-/** Meaning checks of the rule files against the catalog (and each other: duplicate names). */
-export function checkRuleFiles(catalog: unknown, files: PackFile[], language: ConditionLanguage = BUILT_IN_LANGUAGE): RuleProblem[] {
+/** Meaning checks of the rule files against the catalog (and each other: duplicate names), for the facts of `facts`. */
+export function checkRuleFiles(catalog: unknown, files: PackFile[], language: ConditionLanguage = BUILT_IN_LANGUAGE, facts: FactRegistry = FACTS): RuleProblem[] {
   const codes = codesOf(catalog);
   const problems: RuleProblem[] = [];
   const seen = new Map<string, string>();
@@ -49,9 +48,9 @@ export function checkRuleFiles(catalog: unknown, files: PackFile[], language: Co
       if (stage === null) {
         if (rule.stage !== undefined) add(`${at}/stage`, 'stage must be a whole number, 1 or more');
       } else if (stage < 1) add(`${at}/stage`, `stage ${stage} is below 1; stage 1 reads the report, stage 2+ also what earlier stages decided`);
-      const stageFacts = factsForStage(stage ?? 1);
+      const stageFacts = factsForStage(stage ?? 1, facts);
       // A missing property is the schema's to report ("must have required property").
-      if (rule.conditions !== undefined) checkConditions(rule.conditions, `${at}/conditions`, stage ?? 1, stageFacts, codes, language, add);
+      if (rule.conditions !== undefined) checkConditions(rule.conditions, `${at}/conditions`, stage ?? 1, stageFacts, codes, language, facts, add);
       checkReason(rule.reason, `${at}/reason`, stageFacts, add);
       if (rule.event !== undefined) checkEvent(rule.event, `${at}/event`, codes, add);
     });
@@ -64,20 +63,30 @@ export function checkPack(catalog: PackFile, ruleFiles: PackFile[], language: Co
   return [...checkCatalog(catalog), ...checkRuleFiles(catalog.data, ruleFiles, language)];
 }
 
-function checkConditions(conditions: unknown, at: string, stage: number, stageFacts: string[], codes: CatalogCodes, language: ConditionLanguage, add: Add): void {
+function checkConditions(
+  conditions: unknown,
+  at: string,
+  stage: number,
+  stageFacts: string[],
+  codes: CatalogCodes,
+  language: ConditionLanguage,
+  facts: FactRegistry,
+  add: Add,
+): void {
+  const types = facts.types;
   if (!isObject(conditions) || !['all', 'any', 'not', 'condition'].some((k) => k in conditions)) {
     add(at, 'conditions must be { "all": [...] }, { "any": [...] }, { "not": {...} } or { "condition": name }');
     return;
   }
   const checkFact = (fact: string, pointer: string): boolean => {
     if (stageFacts.includes(fact)) return true;
-    if (DECIDED.includes(fact)) add(pointer, `fact "${fact}" is decided by the rules; only stage 2 or later may read it (this rule is stage ${stage})`);
+    if (facts.decided.includes(fact)) add(pointer, `fact "${fact}" is decided by the rules; only stage 2 or later may read it (this rule is stage ${stage})`);
     else add(pointer, `unknown fact "${fact}"; one of ${list(stageFacts)}`);
     return false;
   };
   const checkPath = (fact: string, path: unknown, pointer: string) => {
-    if (path !== undefined && !pathAllowed(FACT_TYPES[fact])) {
-      add(pointer, `"path" reads into object-valued facts; "${fact}" is a single ${FACT_TYPES[fact]}: compare it without a path`);
+    if (path !== undefined && !pathAllowed(types[fact])) {
+      add(pointer, `"path" reads into object-valued facts; "${fact}" is a single ${types[fact]}: compare it without a path`);
     }
   };
   walkConditions(
@@ -93,7 +102,7 @@ function checkConditions(conditions: unknown, at: string, stage: number, stageFa
         const ref = factReference(value);
         if (ref === null) add(`${pointer}/value/fact`, 'a fact reference names a fact: { "fact": name }');
         else if (checkFact(ref, `${pointer}/value/fact`)) {
-          refType = FACT_TYPES[ref];
+          refType = types[ref];
           checkPath(ref, value.path, `${pointer}/value/path`);
         }
         for (const key of Object.keys(value)) if (key !== 'fact' && key !== 'path') add(`${pointer}/value/${key}`, `unknown property "${key}" of a fact reference`);
@@ -104,7 +113,7 @@ function checkConditions(conditions: unknown, at: string, stage: number, stageFa
         return;
       }
       if (!factKnown) return;
-      if (!checkOperand(leaf, spec, shape, refType, pointer, add)) return;
+      if (!checkOperand(leaf, types[leaf.fact], spec, shape, refType, pointer, add)) return;
       if (shape !== 'factRef') checkCodes(leaf.fact, leaf.operator, leaf.value, allGroups, `${pointer}/value`, codes, add);
     },
     (node, pointer) => {
@@ -121,9 +130,16 @@ function checkConditions(conditions: unknown, at: string, stage: number, stageFa
  * The operator applies to the fact's type, its value has a shape the operator accepts, and the
  * value (each listed value, the referenced fact) has the fact's type. False when it does not fit.
  */
-function checkOperand(leaf: FactCondition, spec: OperatorSpec, shape: ReturnType<typeof operandShape>, refType: string | null, leafAt: string, add: Add): boolean {
+function checkOperand(
+  leaf: FactCondition,
+  type: FactType,
+  spec: OperatorSpec,
+  shape: ReturnType<typeof operandShape>,
+  refType: string | null,
+  leafAt: string,
+  add: Add,
+): boolean {
   const { fact, operator, value } = leaf;
-  const type = FACT_TYPES[fact];
   const at = `${leafAt}/value`;
   if (!spec.factTypes.includes(type)) {
     if (spec.factTypes.includes('list')) add(`${leafAt}/operator`, `operator "${operator}" needs a list-valued fact; "${fact}" is a single ${type}: use equal or in`);

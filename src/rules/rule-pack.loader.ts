@@ -13,6 +13,7 @@ import { checkCatalog, checkRuleFiles, PackFile } from './rule-pack.checks';
 import { checkDrillScenarios } from './drill-scenario.checks';
 import { RuleProblem, RulesInvalidError } from './rule-pack.errors';
 import { BUILT_IN_LANGUAGE, conditionSchemaDefs, ConditionLanguage, CustomOperator } from './condition-language';
+import { FACTS, FactRegistry } from './facts';
 import type { Catalog, DrillScenario, RuleDefinition, RuleFile, RulePack } from './types';
 
 export { RulesInvalidError } from './rule-pack.errors';
@@ -131,10 +132,17 @@ type SchemaName = keyof typeof SCHEMA_FILES;
 
 /**
  * Compiles the pack's JSON Schemas; a missing or broken schema is a problem of the pack. The
- * rule-file schema's condition definitions are replaced by `language`'s (the file holds the
- * same for editors): the pack cannot widen or narrow the language it is checked in.
+ * rule-file schema's condition definitions are replaced by `language`'s, and the rule-test
+ * schema's input by the facts of `facts` (the files hold the same for editors): the pack cannot
+ * widen or narrow the language it is checked in, nor the facts its tests give.
  */
-export function compileSchemas<K extends SchemaName>(dir: string, names: K[], problems: RuleProblem[], language: ConditionLanguage = BUILT_IN_LANGUAGE): Record<K, ValidateFunction | null> {
+export function compileSchemas<K extends SchemaName>(
+  dir: string,
+  names: K[],
+  problems: RuleProblem[],
+  language: ConditionLanguage = BUILT_IN_LANGUAGE,
+  facts: FactRegistry = FACTS,
+): Record<K, ValidateFunction | null> {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
   addFormats(ajv);
   const out = {} as Record<K, ValidateFunction | null>;
@@ -146,6 +154,7 @@ export function compileSchemas<K extends SchemaName>(dir: string, names: K[], pr
     if (parsed === null) continue;
     const defs = (parsed as { $defs?: unknown }).$defs;
     if (name === 'ruleFile' && defs !== null && typeof defs === 'object') Object.assign(defs, conditionSchemaDefs(language));
+    if (name === 'ruleTest' && defs !== null && typeof defs === 'object') Object.assign(defs, facts.testInputSchemaDefs());
     try {
       out[name] = ajv.compile(parsed as object);
     } catch (e) {

@@ -4,6 +4,7 @@
  */
 
 import type { ConditionLanguage } from './condition-language';
+import type { Facts } from './facts';
 
 export const SEVERITIES = ['GENERAL', 'SERIOUS', 'URGENT', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -254,33 +255,9 @@ export interface DrillScenario {
   file: string;
 }
 
-/**
- * Facts a rule may read. Report facts come from the input; computed facts are derived.
- * Stage > 1 rules may additionally read the decided `severity` and `ownerDepartment`.
- */
-export interface Facts {
-  category: string;
-  subtype?: string | null;
-  /** Yuan as a JS number, only for comparisons (exact for ≤ 2 decimals and ≤ 12 integer digits). */
-  amount?: number | null;
-  propertyOwner?: string | null;
-  injured?: boolean | null;
-  outageMinutes?: number | null;
-  escalating?: boolean | null;
-  mediaAttention?: boolean | null;
-  legalThreat?: boolean | null;
-  channel?: string | null;
-  customerTier?: string | null;
-  repeatIncidents30d?: number;
-}
-
-export const REPORT_FACTS = [
-  'category', 'subtype', 'amount', 'propertyOwner', 'injured', 'outageMinutes', 'escalating',
-  'mediaAttention', 'legalThreat', 'channel', 'customerTier',
-] as const;
-export const COMPUTED_FACTS = ['repeatIncidents30d'] as const;
-/** Facts that exist only from stage 2 on: what the earlier stages decided. */
-export const DECIDED_FACTS = ['severity', 'ownerDepartment'] as const;
+// The facts a rule may read are declared once, in facts.ts.
+export type { Facts } from './facts';
+export { COMPUTED_FACTS, DECIDED_FACTS, REPORT_FACTS } from './facts';
 
 export interface DecidedAction {
   code: string;

@@ -6,7 +6,8 @@
 import type { EntityManager } from 'typeorm';
 import { rawDate } from '../database/raw-values';
 import type { StoredDecision } from '../incidents/incident.types';
-import { factsOf, NormalizedReport } from '../incidents/incident.validation';
+import type { NormalizedReport } from '../incidents/incident.validation';
+import { FACTS } from '../rules/facts';
 import type { DecisionInput } from '../rules/rule-engine';
 import type { Severity } from '../rules/types';
 import type { BacktestIncident } from './backtest.tally';
@@ -125,10 +126,9 @@ function batch(em: EntityManager, q: StoredIncidentQuery, afterId: number, lastI
 function toStoredIncident(row: Row): StoredIncident {
   const report = JSON.parse(row.report) as StoredReport;
   const reportedAt = rawDate(row.reportedAt)!;
-  const amountFen = report.amountFen === null || report.amountFen === undefined ? null : BigInt(report.amountFen);
   return {
     incident: { id: Number(row.id), source: row.source, externalRef: row.externalRef, category: row.category, reportedAt },
-    input: { ...factsOf({ ...report, amountFen }), customerId: report.customer?.id ?? null, reportedAt },
+    input: { ...FACTS.ofStoredReport(report), customerId: report.customer?.id ?? null, reportedAt },
     repeatIncidents30d: Number(report.repeatIncidents30d ?? 0),
     before: {
       severity: row.severity as Severity,
