@@ -20,6 +20,11 @@ import type { AddressInfo } from 'node:net';
 import mysql from 'mysql2/promise';
 import Database from 'better-sqlite3';
 import { businessPeriods } from '../src/incidents/business-periods';
+import { AUTHENTICATE_SQL } from '../src/auth/auth.statements';
+import { REPEAT_INCIDENTS_SQL } from '../src/incidents/incident.statements';
+import { ANY_ACTIVE_CHANNEL } from '../src/people/people.statements';
+import { incidentRollupUpsert } from '../src/reports/reports.statements';
+import { OUTBOX_INSERT } from '../src/webhooks/webhook.statements';
 import { templateOf } from './write-path.workload';
 
 /** One template's decision, as the service would store it (times as offsets from the report). */
@@ -78,32 +83,13 @@ const INCIDENT_COLUMNS = [
   'channel',
   'repeat_incidents_30d',
 ];
-const ROLLUP_CELL = ['business_month', 'drill', 'category', 'subtype', 'severity', 'owner_department', 'source', 'channel', 'status'];
-const ROLLUP_AMOUNTS = [
-  'incident_count',
-  'acknowledged',
-  'acknowledged_on_time',
-  'resolved',
-  'resolved_on_time',
-  'resolve_ms',
-  'breaches',
-  'surveyed',
-  'satisfaction_sum',
-  'repeat_customer',
-  'total_fen',
-];
 const ACTION_COLUMNS = ['incident_id', 'code', 'position', 'due_at', 'retain_until', 'done', 'done_at', 'done_by', 'note'];
 const EVENT_COLUMNS = ['incident_id', 'at', 'actor', 'kind', 'from_status', 'to_status', 'note', 'detail'];
 const marks = (n: number) => `(${Array(n).fill('?').join(', ')})`;
 const INSERT_INCIDENT = `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}) VALUES ${marks(INCIDENT_COLUMNS.length)}`;
 const INSERT_EVENT = `INSERT INTO incident_events (${EVENT_COLUMNS.join(', ')}) VALUES ${marks(EVENT_COLUMNS.length)}`;
-const INSERT_OUTBOX = 'INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES (?, ?, ?, ?, ?, ?, ?)';
-const rollupUpsert = (sqliteDb: boolean) => {
-  const columns = [...ROLLUP_CELL, ...ROLLUP_AMOUNTS];
-  const insert = `INSERT INTO incident_rollups (${columns.join(', ')}) VALUES ${marks(columns.length)}`;
-  const set = ROLLUP_AMOUNTS.map((c) => (sqliteDb ? `${c} = ${c} + excluded.${c}` : `${c} = ${c} + VALUES(${c})`)).join(', ');
-  return sqliteDb ? `${insert} ON CONFLICT (${ROLLUP_CELL.join(', ')}) DO UPDATE SET ${set}` : `${insert} ON DUPLICATE KEY UPDATE ${set}`;
-};
+// The service's own statements, not copies: the ceiling sends the same text.
+const INSERT_OUTBOX = OUTBOX_INSERT;
 
 const templates: CeilingTemplate[] = JSON.parse(fs.readFileSync(process.env.CEILING_TEMPLATES!, 'utf8'));
 const dbUrl = process.env.CEILING_DB!;
@@ -216,24 +202,24 @@ type Writer = (row: Row) => Promise<number>;
  * ceiling sends exactly the service's statements.
  */
 const withReads = process.env.CEILING_READS === '1';
-const AUTH_SQL = 'SELECT id, name, roles, source, act_for_staff, revoked_at FROM api_keys WHERE key_hash = ?';
 /**
  * The service's third read, inside its transaction: whether any notification channel is active
  * (the incident.reported outbox event tells people only then). Sent as the service sends it: a
  * text-protocol query on MariaDB (TypeORM's em.query), a prepared statement on SQLite.
  */
-const NOTIFY_CHANNEL_SQL = 'SELECT id FROM notification_channels WHERE active = ? LIMIT 1';
-const REPEAT_SQL = 'SELECT COUNT(*) AS n FROM incidents WHERE customer_id = ? AND reported_at >= ? AND reported_at < ? AND drill = ?';
+const NOTIFY_CHANNEL_SQL = ANY_ACTIVE_CHANNEL;
 type Reader = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
 async function readsOf(read: Reader, authorization: string | undefined, input: Record<string, any> | null): Promise<number> {
   const key = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
-  const [found] = await read(AUTH_SQL, [crypto.createHash('sha256').update(key, 'utf8').digest('hex')]);
+  const [found] = await read(AUTHENTICATE_SQL, [crypto.createHash('sha256').update(key, 'utf8').digest('hex')]);
   if (!found) throw new Error('unknown API key');
   const customer = input?.customer?.id;
   if (customer) {
     const now = new Date();
-    const [row] = (await read(REPEAT_SQL, [customer, time(new Date(now.getTime() - 30 * 86_400_000)), time(now), 0])) as Array<{ n: number | string }>;
+    const [row] = (await read(REPEAT_INCIDENTS_SQL, [customer, time(new Date(now.getTime() - 30 * 86_400_000)), time(now), 0])) as Array<{
+      n: number | string;
+    }>;
     return Number(row.n);
   }
   return 0;
@@ -244,7 +230,7 @@ const withOutbox = process.env.CEILING_OUTBOX === '1';
 
 let read: Reader = async () => [];
 
-const ROLLUP_SQL = rollupUpsert(false);
+const ROLLUP_SQL = incidentRollupUpsert('mysql');
 
 function mysqlWriter(url: URL): Writer {
   const pool = mysql.createPool({
@@ -293,7 +279,7 @@ function sqliteWriter(file: string): Writer {
   const incident = db.prepare(INSERT_INCIDENT);
   const event = db.prepare(INSERT_EVENT);
   const outbox = withOutbox ? db.prepare(INSERT_OUTBOX) : null;
-  const rollup = db.prepare(rollupUpsert(true));
+  const rollup = db.prepare(incidentRollupUpsert('sqlite'));
   const notifyChannel = withReads ? db.prepare(NOTIFY_CHANNEL_SQL) : null;
   const actionsBy = new Map<number, Database.Statement>();
   const actionsInsert = (n: number) => {

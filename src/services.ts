@@ -84,7 +84,8 @@ export function createServices(
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, events);
   const remedies = new RemedyService(ds, tx, ruleSets, remedyReader, clock, settlement, webhooks.outbox, events);
   const people = createPeopleServices(config, ds, tx, clock, log, ruleSets);
-  webhooks.worker.queues.push(people.dispatcher);
+  // The webhooks' poller also delivers people's notifications.
+  webhooks.worker.poller.queues.push(people.dispatcher);
   const escalation = createEscalationServices(config, ds, reads, tx, clock, log, ruleSets, incidentReader, webhooks.outbox, events);
   const drills = createDrillServices(ds, ruleSets, incidents, clock, log, escalation.scheduler);
   const reports = createReportServices(ds, tx, reads, ruleSets, clock, incidentReader, refundReader);

@@ -5,11 +5,11 @@ import { AppError, badInput } from '../common/errors';
 import { rawQuery } from '../database/raw-sql';
 import type { Clock } from '../common/clock';
 import { ApiKeyEntity } from './api-key.entity';
+import { AUTHENTICATE_SQL } from './auth.statements';
 import { Actor, Role, ROLES } from './actor';
 
 const KEY_PREFIX = 'trg_';
 /** Plain SQL both SQLite and MySQL/MariaDB read the same way. */
-const AUTHENTICATE_SQL = 'SELECT id, name, roles, source, act_for_staff, revoked_at FROM api_keys WHERE key_hash = ?';
 
 /** sha256 of the key: what the database keeps. */
 export const hashKey = (key: string) => crypto.createHash('sha256').update(key, 'utf8').digest('hex');

@@ -1,6 +1,7 @@
 import cluster, { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
+import { backoffDelay, WORKER_RESTART } from '../common/backoff';
 import { createDataSource, migrate } from '../database/data-source';
 import type { App } from '../app';
 import { aggregateWorkerMetrics, joinMetricsAggregation } from '../observability/metrics.cluster';
@@ -118,7 +119,7 @@ export async function servePrimary(config: AppConfig, log: Logger, migrateFirst:
     if (booting && !hadListened) return; // the boot below fails and stops everything
     const lived = Date.now() - started;
     quickDeaths = lived < QUICK_DEATH_MS ? quickDeaths + 1 : 0;
-    const delay = quickDeaths ? Math.min(30_000, 500 * 2 ** (quickDeaths - 1)) : 0;
+    const delay = quickDeaths ? backoffDelay(quickDeaths, 0, WORKER_RESTART) : 0;
     log.error({ worker: worker.id, pid: worker.process.pid, code, signal, restartInMs: delay }, 'a worker died: starting another');
     setTimeout(() => {
       if (!stopping) listening(fork()).catch(() => undefined); // its death is handled here again

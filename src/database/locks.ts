@@ -1,6 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { conflict } from '../common/errors';
+import { forUpdate, isSqlite } from './dialect';
 
 /**
  * Row locks. Pessimistic: the incident row, taken first by every writer of an incident.
@@ -54,6 +55,6 @@ export async function updateVersioned<E extends ObjectLiteral & Versioned>(
  * clock of a filed document, an id that names no row) locks nothing.
  */
 export async function lockIncidentRow(em: EntityManager, incidentId: number | null): Promise<void> {
-  if (incidentId === null || em.connection.options.type === 'better-sqlite3') return;
-  await em.query('SELECT id FROM incidents WHERE id = ? FOR UPDATE', [incidentId]);
+  if (incidentId === null || isSqlite(em)) return;
+  await em.query(`SELECT id FROM incidents WHERE id = ?${forUpdate('mysql')}`, [incidentId]);
 }

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { DataLimitsConfig } from '../config/data-limits.config';
+import { isSqlite } from './dialect';
+import { Mysql2Pool as PoolOf, mysqlPools } from './driver-internals';
 
 type Limits = DataLimitsConfig['databaseLimits'];
 type Callback = (err: unknown, conn?: PooledConnection) => void;
@@ -9,13 +11,11 @@ interface PooledConnection {
   destroy(): void;
 }
 /** What of a mysql2 pool this module uses: `getConnection`, through which query(), execute() and TypeORM all acquire. */
-interface Mysql2Pool {
-  getConnection(cb: Callback): void;
-}
+type Mysql2Pool = PoolOf<PooledConnection>;
 
 /**
- * The adapter over mysql2's pools (the one place that reaches into them; pool-limits.e2e
- * checks it still works on every connection after an upgrade). mysql2 has neither an acquire
+ * Limits on mysql2's pools (found through driver-internals.ts; database-timeouts.e2e
+ * checks they still work on every connection after an upgrade). mysql2 has neither an acquire
  * timeout nor a per-connection init statement, so each pool's `getConnection` is wrapped:
  *
  * - a caller waits at most `acquireTimeoutMs` for a connection, then gets an error with code
@@ -29,13 +29,12 @@ interface Mysql2Pool {
  * nodes). On SQLite: its busy timeout.
  */
 export async function applyDatabaseLimits(ds: DataSource, limits: Limits): Promise<void> {
-  if (ds.options.type === 'better-sqlite3') {
+  if (isSqlite(ds)) {
     // One connection; a writer in another process (a CLI command on the same file) is waited for this long.
     await ds.query(`PRAGMA busy_timeout = ${limits.lockWaitTimeoutMs}`);
     return;
   }
-  const driver = ds.driver as unknown as { pool?: Mysql2Pool; poolCluster?: { _nodes?: Record<string, { pool: Mysql2Pool }> } };
-  const pools = driver.pool ? [driver.pool] : Object.values(driver.poolCluster?._nodes ?? {}).map((n) => n.pool);
+  const pools = mysqlPools<PooledConnection>(ds);
   if (!pools.length) throw new Error('applyDatabaseLimits: no mysql2 pool found on the driver (mysql2 or TypeORM internals changed)');
   for (const pool of pools) limitPool(pool, limits);
 }

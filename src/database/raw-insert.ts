@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { isSqlite } from './dialect';
 import { rawExec } from './raw-sql';
 
 interface Plan {
@@ -60,7 +61,7 @@ export class RawInsert<T extends ObjectLiteral> {
       idName: meta.primaryColumns[0].databaseName,
       head: `INSERT INTO ${q(meta.tableName)} (${columns.map((c) => q(c.databaseName)).join(', ')}) VALUES `,
       rowMarks: `(${columns.map(() => '?').join(', ')})`,
-      returning: this.ds.options.type === 'better-sqlite3',
+      returning: isSqlite(this.ds),
     };
     return this.built;
   }

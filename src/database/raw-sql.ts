@@ -1,4 +1,6 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { isSqlite } from './dialect';
+import { MysqlCallbackConnection, primaryPool, runnerConnection, sqliteDatabase, SqliteDatabase, SqliteStatement } from './driver-internals';
 
 /**
  * Plain SQL straight to the driver, for the few statements on the hot write path (the API key
@@ -17,17 +19,6 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
  * JSON values travel without client-side escaping; SQLite: prepared statements), so text
  * that varied with the values would pile up prepared statements.
  */
-type MysqlCallbackConnection = {
-  execute(sql: string, params: unknown[], cb: (err: unknown, result: unknown) => void): unknown;
-  query(sql: string, cb: (err: unknown, result: unknown) => void): unknown;
-};
-type SqliteStatement = {
-  reader: boolean;
-  all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
-};
-type SqliteDatabase = { prepare(sql: string): SqliteStatement };
-
 /** Rows of a reader, or `{ insertId, affectedRows }` of a write (both drivers). */
 export type RawResult = Array<Record<string, unknown>> | { insertId: number; affectedRows: number };
 
@@ -53,22 +44,15 @@ export function rawQuery(ds: DataSource, sql: string, params: unknown[] = []): P
 }
 
 function onPool(ds: DataSource, sql: string, params: unknown[]): Promise<RawResult> {
-  if (ds.options.type === 'better-sqlite3') return sqlite(ds.driver as unknown as { databaseConnection: SqliteDatabase }, sql, params);
+  if (isSqlite(ds)) return sqlite(sqliteDatabase(ds), sql, params);
   return mysql(primaryPool(ds), sql, params);
-}
-
-/** The primary's pool: the driver's own, or the MASTER of its pool cluster when there are read replicas. */
-function primaryPool(ds: DataSource): MysqlCallbackConnection {
-  const driver = ds.driver as unknown as { pool?: MysqlCallbackConnection; poolCluster?: { of(pattern: string): MysqlCallbackConnection } };
-  return driver.pool ?? driver.poolCluster!.of('MASTER');
 }
 
 /** Runs one statement on the connection of `em` (its transaction's, when it is in one). */
 export function rawExec(em: EntityManager, sql: string, params: unknown[] = []): Promise<RawResult> {
   // SQLite: TypeORM keeps one connection, in the transaction whenever one is open.
-  if (em.connection.options.type === 'better-sqlite3') return rawQuery(em.connection, sql, params);
-  const runner = em.queryRunner as unknown as { databaseConnection?: MysqlCallbackConnection; isReleased: boolean } | undefined;
-  const conn = runner && !runner.isReleased ? runner.databaseConnection : undefined;
+  if (isSqlite(em)) return rawQuery(em.connection, sql, params);
+  const conn = runnerConnection(em.queryRunner);
   if (!conn) return rawQuery(em.connection, sql, params);
   const hook = hooks.get(em.connection);
   return hook ? hook(sql, () => mysql(conn, sql, params)) : mysql(conn, sql, params);
@@ -83,7 +67,7 @@ export function rawExec(em: EntityManager, sql: string, params: unknown[] = []):
  * transaction only. All of it is written, or none.
  */
 export async function rawTransaction<T>(ds: DataSource, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  if (ds.options.type === 'better-sqlite3') {
+  if (isSqlite(ds)) {
     await rawQuery(ds, 'BEGIN TRANSACTION');
     return settle(
       () => work(ds.manager),
@@ -94,7 +78,7 @@ export async function rawTransaction<T>(ds: DataSource, work: (em: EntityManager
   const runner = ds.createQueryRunner('master');
   try {
     await runner.connect();
-    const conn = (runner as unknown as { databaseConnection: MysqlCallbackConnection }).databaseConnection;
+    const conn = runnerConnection(runner)!;
     const hook = hooks.get(ds);
     const control = (sql: string) => (hook ? hook(sql, () => mysqlText(conn, sql)) : mysqlText(conn, sql));
     await control('START TRANSACTION');
@@ -138,8 +122,7 @@ function mysql(conn: MysqlCallbackConnection, sql: string, params: unknown[]): P
   });
 }
 
-async function sqlite(driver: { databaseConnection: SqliteDatabase }, sql: string, params: unknown[]): Promise<RawResult> {
-  const db = driver.databaseConnection;
+async function sqlite(db: SqliteDatabase, sql: string, params: unknown[]): Promise<RawResult> {
   let cache = statements.get(db);
   if (!cache) statements.set(db, (cache = new Map()));
   try {

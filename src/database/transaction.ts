@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { rawTransaction } from './raw-sql';
 import { isDeadlock } from './errors';
+import { backoffDelay, DEADLOCK_RETRY } from '../common/backoff';
+import { isSqlite } from './dialect';
 
 /** Runs of one transaction at most, when MySQL/MariaDB picks it as a deadlock victim each time. */
 export const DEADLOCK_ATTEMPTS = 4;
@@ -28,7 +30,7 @@ export class Transactions {
   private readonly open = new WeakMap<EntityManager, unknown[] | null>();
 
   constructor(private readonly ds: DataSource) {
-    this.serial = ds.options.type === 'better-sqlite3';
+    this.serial = isSqlite(ds);
   }
 
   run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -94,8 +96,7 @@ export class Transactions {
       } catch (e) {
         if (n >= DEADLOCK_ATTEMPTS || !isDeadlock(e)) throw e;
         this.onDeadlockRetry?.();
-        // 5–20 ms, then 10–40, 20–80: enough for the winner to commit, short against a request.
-        await new Promise((resolve) => setTimeout(resolve, (5 << (n - 1)) * (1 + 3 * Math.random())));
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(n, Math.random(), DEADLOCK_RETRY)));
       }
     }
   }

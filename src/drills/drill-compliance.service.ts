@@ -2,9 +2,11 @@ import { DateTime } from 'luxon';
 import { In, type DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Clock } from '../common/clock';
+import { dialectOf } from '../database/dialect';
 import { rawDate } from '../database/raw-values';
+import { lastDrillsSql } from './drills.statements';
 import type { RuleSetService } from '../rulesets/rule-set.service';
-import { DrillDueClockEntity, DrillRunEntity } from './drill-run.entity';
+import { DrillDueClockEntity } from './drill-run.entity';
 
 /** A procedure's drill standing (演练合规). */
 export interface DrillProcedureStatus {
@@ -41,14 +43,7 @@ export class DrillComplianceService {
     const procedures = engine.pack.catalog.drillProcedures ?? {};
     const codes = Object.keys(procedures);
     if (codes.length === 0) return [];
-    const rows: Array<{ procedure: string; last: unknown }> = await this.ds
-      .getRepository(DrillRunEntity)
-      .createQueryBuilder('r')
-      .select('r.procedure', 'procedure')
-      .addSelect('MAX(r.starts_at)', 'last')
-      .where({ procedure: In(codes), status: In(['RUNNING', 'COMPLETED']) })
-      .groupBy('r.procedure')
-      .getRawMany();
+    const rows: Array<{ procedure: string; last: unknown }> = await this.ds.query(lastDrillsSql(dialectOf(this.ds), codes.length), codes);
     const last = new Map(rows.map((r) => [r.procedure, rawDate(r.last)]));
     const clocks = new Map((await this.ds.getRepository(DrillDueClockEntity).findBy({ procedure: In(codes), current: true })).map((c) => [c.procedure, c]));
     return codes.map((code) => {

@@ -5,6 +5,7 @@ import { rawParams } from '../database/raw-params';
 import type { ReadDb } from '../database/read-db';
 import { rawNumber } from '../database/raw-values';
 import type { RuleSetService } from '../rulesets/rule-set.service';
+import { actionComplianceSql } from './escalation.statements';
 
 /** Per action code: how the required actions of incidents reported in a window went. */
 export interface ActionComplianceRow {
@@ -23,16 +24,6 @@ export interface ActionComplianceRow {
   waived: number;
 }
 
-const SQL = `SELECT a.code AS code, COUNT(*) AS total,
-  SUM(CASE WHEN a.status = 'DONE' AND (a.due_at IS NULL OR a.done_at <= a.due_at) THEN 1 ELSE 0 END) AS on_time,
-  SUM(CASE WHEN a.status = 'DONE' AND a.due_at IS NOT NULL AND a.done_at > a.due_at THEN 1 ELSE 0 END) AS late,
-  SUM(CASE WHEN a.status = 'OPEN' AND a.due_at IS NOT NULL AND a.due_at <= ? THEN 1 ELSE 0 END) AS not_done,
-  SUM(CASE WHEN a.status = 'OPEN' AND (a.due_at IS NULL OR a.due_at > ?) THEN 1 ELSE 0 END) AS not_yet_due,
-  SUM(CASE WHEN a.status = 'WAIVED' THEN 1 ELSE 0 END) AS waived
-  FROM incident_actions a JOIN incidents i ON i.id = a.incident_id
-  WHERE i.reported_at >= ? AND i.reported_at < ? AND a.status <> 'WITHDRAWN' {drills}
-  GROUP BY a.code`;
-
 /**
  * The compliance of required actions: per action code, of the incidents reported
  * in [from, to), how many actions were done on time, late, not done although due, or are not
@@ -50,8 +41,7 @@ export class ActionComplianceService {
   async compliance(from: Date, to: Date, includeDrills: boolean): Promise<ActionComplianceRow[]> {
     if (!(from.getTime() < to.getTime())) throw badInput('to', 'must be after from');
     const now = this.clock.now();
-    const sql = SQL.replace('{drills}', includeDrills ? '' : 'AND i.drill = 0');
-    const rows = await this.reads.query(sql, rawParams(this.ds, [now, now, from, to]));
+    const rows = await this.reads.query(actionComplianceSql(includeDrills), rawParams(this.ds, [now, now, from, to]));
     const catalog = this.rules.current().engine.pack.catalog;
     const order = Object.keys(catalog.actions);
     const rank = (code: string) => (order.includes(code) ? order.indexOf(code) : order.length);

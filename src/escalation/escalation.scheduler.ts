@@ -20,7 +20,9 @@ import { historyEntry, SCHEDULER_ACTOR } from './escalation.events';
 import { ladderOf, nextEscalationAt, rungAbove, warnAtOf } from './escalation-ladder';
 import { shiftBy, warnTime } from './sla-clock';
 import { SlaWarningEntity } from './sla-warning.entity';
-import { ClockRow, clockRow, dueWarnableSql, overdueSql, runningSql, settleableSql, SubjectSpec, SUBJECTS, subjectSpec, warnableSql } from './sla-subjects';
+import { ClockRow, clockRow, SubjectSpec, SUBJECTS, subjectSpec } from './sla-subjects';
+import { dueEscalationsSql, dueWarnableSql, overdueSql, runningSql, settleableSql, warnableSql } from './escalation.statements';
+import { Poller } from '../jobs/poller';
 
 export interface EscalationTickResult {
   warnings: number;
@@ -51,9 +53,8 @@ type EscalateOutcome = 'escalated' | 'settled' | 'none';
  * written in the same transaction as the mark.
  */
 export class EscalationScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<EscalationTickResult> | null = null;
-  private stopped = false;
+  /** The poll loop (jobs/poller.ts) that runs the pass every intervalMs. */
+  readonly poller: Poller;
 
   constructor(
     private readonly ds: DataSource,
@@ -68,7 +69,10 @@ export class EscalationScheduler {
     private readonly batch = 200,
     /** breachRecorded in each breach's transaction; escalationTicked after each pass. */
     private readonly events: TriageEventBus,
-  ) {}
+  ) {
+    this.poller = new Poller({ name: 'escalation', intervalMs, log });
+    this.poller.queues.push({ name: 'escalation', poll: () => this.timedPass() });
+  }
 
   /**
    * Further work each pass does first, after the clocks' rows are prepared (drills inject their
@@ -79,48 +83,33 @@ export class EscalationScheduler {
 
   /** Starts ticking every intervalMs (0: never; ticks are then run by hand, as the tests do). */
   start(): void {
-    if (this.intervalMs <= 0 || this.timer) return;
-    this.stopped = false;
-    this.schedule();
+    this.poller.start();
   }
 
   /** Stops ticking and waits for a tick under way. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
+    await this.poller.stop();
   }
 
-  /** One pass over every clock. Ticks of one instance run one after the other. */
-  async tick(): Promise<EscalationTickResult> {
-    const run = (this.running ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => this.pass())
-      .then((r) => {
-        this.events.emit('escalationTicked', r);
-        return r;
-      });
-    this.running = run;
+  /** One pass over every clock. Ticks of one instance run one after the other (the poller's exclusive runs). */
+  tick(): Promise<EscalationTickResult> {
+    return this.poller.runExclusive(() => this.passAndTell());
+  }
+
+  private async passAndTell(): Promise<EscalationTickResult> {
+    const r = await this.pass();
+    this.events.emit('escalationTicked', r);
+    return r;
+  }
+
+  /** The poller's pass (already exclusive): logged, never thrown. */
+  private async timedPass(): Promise<void> {
     try {
-      return await run;
-    } finally {
-      if (this.running === run) this.running = null;
+      const r = await this.passAndTell();
+      if (r.breaches || r.escalations || r.warnings) this.log.info(r, 'escalation tick');
+    } catch (e) {
+      this.log.error({ err: e }, 'escalation tick failed');
     }
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.tick()
-        .then((r) => {
-          if (r.breaches || r.escalations || r.warnings) this.log.info(r, 'escalation tick');
-        })
-        .catch((e) => this.log.error({ err: e }, 'escalation tick failed'))
-        .finally(() => {
-          if (!this.stopped) this.schedule();
-        });
-    }, this.intervalMs);
-    this.timer.unref();
   }
 
   private async pass(): Promise<EscalationTickResult> {
@@ -149,10 +138,7 @@ export class EscalationScheduler {
       }
     }
 
-    const due: Array<{ id: unknown; incident_id: unknown }> = await this.ds.query(
-      `SELECT id, incident_id FROM breaches WHERE settled_at IS NULL AND next_escalation_at IS NOT NULL AND next_escalation_at <= ? ORDER BY next_escalation_at, id LIMIT ${this.batch}`,
-      rawParams(this.ds, [now]),
-    );
+    const due: Array<{ id: unknown; incident_id: unknown }> = await this.ds.query(dueEscalationsSql(this.batch), rawParams(this.ds, [now]));
     for (const b of due) {
       const outcome = await this.guard(() => this.escalate(rawNumber(b.id), incidentIdOf(b.incident_id), now, ladder, calendar, catalog));
       if (outcome === 'escalated') result.escalations++;

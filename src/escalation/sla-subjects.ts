@@ -117,44 +117,6 @@ export interface ClockRow {
   detail: Record<string, unknown> | null;
 }
 
-const notPaused = (s: SubjectSpec) => (s.pausable ? ' AND c.paused_at IS NULL' : '');
-
-/**
- * Running clocks past due (params: now, and the oldest due time still worth a breach) with no
- * breach recorded yet, most overdue first.
- */
-export function overdueSql(s: SubjectSpec, limit: number): string {
-  return `${s.select} LEFT JOIN breaches b ON b.subject_type = '${s.subjectType}' AND b.subject_id = ${s.subject} AND b.kind = '${s.kind}'
-    WHERE ${s.open}${notPaused(s)} AND ${s.due} <= ? AND ${s.due} >= ? AND b.id IS NULL ORDER BY ${s.due} LIMIT ${Math.trunc(limit)}`;
-}
-
-/**
- * Running clocks of an `onDue: 'warn'` spec past due (params: now, the oldest due time still
- * worth a warning) and not yet warned, most overdue first.
- */
-export function dueWarnableSql(s: SubjectSpec, limit: number): string {
-  return `${s.select} LEFT JOIN sla_warnings w ON w.subject_type = '${s.subjectType}' AND w.subject_id = ${s.subject} AND w.kind = '${s.kind}'
-    WHERE ${s.open}${notPaused(s)} AND ${s.due} <= ? AND ${s.due} >= ? AND w.id IS NULL ORDER BY ${s.due} LIMIT ${Math.trunc(limit)}`;
-}
-
-/** Running clocks not yet due and not yet warned, soonest due first. */
-export function warnableSql(s: SubjectSpec, limit: number): string {
-  return `${s.select} LEFT JOIN sla_warnings w ON w.subject_type = '${s.subjectType}' AND w.subject_id = ${s.subject} AND w.kind = '${s.kind}'
-    WHERE ${s.open}${notPaused(s)} AND ${s.due} > ? AND w.id IS NULL ORDER BY ${s.due} LIMIT ${Math.trunc(limit)}`;
-}
-
-/** Unsettled breaches of this kind whose subject is done (its clock no longer runs), oldest first. */
-export function settleableSql(s: SubjectSpec, limit: number): string {
-  return `SELECT b.id, b.incident_id FROM breaches b
-    WHERE b.settled_at IS NULL AND b.subject_type = '${s.subjectType}' AND b.kind = '${s.kind}'
-    AND NOT EXISTS (${s.select} WHERE ${s.open} AND ${s.subject} = b.subject_id) ORDER BY b.id LIMIT ${Math.trunc(limit)}`;
-}
-
-/** One subject's clock if it still runs (paused or not: see pausedAt). */
-export function runningSql(s: SubjectSpec): string {
-  return `${s.select} WHERE ${s.open} AND ${s.subject} = ?`;
-}
-
 export function clockRow(s: SubjectSpec, r: Record<string, unknown>): ClockRow {
   return {
     subjectType: s.subjectType,

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { rawQuery } from '../database/raw-sql';
 import { IncidentEntity } from './incident.entity';
+import { REPEAT_INCIDENTS_SQL } from './incident.statements';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -22,7 +23,7 @@ export class RepeatIncidentsFact {
     this.columns ??= { reportedAt: meta.findColumnWithPropertyName('reportedAt')!, drill: meta.findColumnWithPropertyName('drill')! };
     const { driver } = this.ds;
     const at = (d: Date) => driver.preparePersistentValue(d, this.columns!.reportedAt);
-    const rows = (await rawQuery(this.ds, 'SELECT COUNT(*) AS n FROM incidents WHERE customer_id = ? AND reported_at >= ? AND reported_at < ? AND drill = ?', [
+    const rows = (await rawQuery(this.ds, REPEAT_INCIDENTS_SQL, [
       customerId,
       at(new Date(before.getTime() - 30 * DAY_MS)),
       at(before),

@@ -1,8 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { primaryPoolConnections } from '../database/driver-internals';
 import { rawParams } from '../database/raw-params';
+import * as M from './metrics.statements';
 import type { ReadDb } from '../database/read-db';
-import { LIVE_REFUND_STATUSES_SQL } from '../refunds/refund.state-machine';
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -104,11 +105,11 @@ export class Metrics {
       labelNames: ['state'],
       registers: [this.registry],
       collect() {
-        const p = poolOf(ds);
+        const p = primaryPoolConnections(ds);
         if (!p) return;
-        this.set({ state: 'open' }, p._allConnections?.length ?? 0);
-        this.set({ state: 'idle' }, p._freeConnections?.length ?? 0);
-        this.set({ state: 'waiting' }, p._connectionQueue?.length ?? 0);
+        this.set({ state: 'open' }, p.open);
+        this.set({ state: 'idle' }, p.idle);
+        this.set({ state: 'waiting' }, p.waiting);
       },
     });
     // Row counts read from the database on scrape: the same in every worker, so under
@@ -138,62 +139,29 @@ export class Metrics {
           for (const r of rows) this.set({ status: r.status }, Number(r.n));
         },
       });
-    byStatus('triage_refunds', 'Refunds by status (drills excluded)', `SELECT status, COUNT(*) AS n FROM refunds WHERE drill = ? GROUP BY status`, [false]);
+    byStatus('triage_refunds', 'Refunds by status (drills excluded)', M.REFUNDS_BY_STATUS, [false]);
     byStatus(
       'triage_webhook_deliveries',
       'Webhook deliveries by status (all instances: read from the database)',
-      `SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status`,
+      M.DELIVERIES_BY_STATUS,
       [],
       ['PENDING', 'DELIVERING', 'DELIVERED', 'DEAD'],
     );
-    rowCount(
-      'triage_refund_steps_overdue',
-      'Refund steps pending past their due time',
-      `SELECT COUNT(*) AS n FROM refund_steps s JOIN refunds r ON r.id = s.refund_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status IN (${LIVE_REFUND_STATUSES_SQL}) AND r.drill = ?`,
-      () => [new Date(), false],
-    );
+    rowCount('triage_refund_steps_overdue', 'Refund steps pending past their due time', M.REFUND_STEPS_OVERDUE, () => [new Date(), false]);
     byStatus(
       'triage_remedies',
       'After-sales remedies (货物售后) by status (drills excluded)',
-      `SELECT status, COUNT(*) AS n FROM remedies WHERE drill = ? GROUP BY status`,
+      M.REMEDIES_BY_STATUS,
       [false],
       ['IN_PROGRESS', 'COMPLETED', 'CANCELLED'],
     );
-    rowCount(
-      'triage_remedy_steps_overdue',
-      'Remedy steps pending past their due time (drills excluded)',
-      `SELECT COUNT(*) AS n FROM remedy_steps s JOIN remedies r ON r.id = s.remedy_id WHERE s.status = 'PENDING' AND s.due_at < ? AND r.status = 'IN_PROGRESS' AND r.drill = ?`,
-      () => [new Date(), false],
-    );
-    rowCount(
-      'triage_webhook_outbox_backlog',
-      'Webhook events not yet fanned out to their subscriptions',
-      `SELECT COUNT(*) AS n FROM webhook_outbox WHERE fanned_out = ?`,
-      () => [false],
-    );
-    rowCount(
-      'triage_sla_breaches_open',
-      'Breached deadlines not settled yet (drills excluded)',
-      `SELECT COUNT(*) AS n FROM breaches b JOIN incidents i ON i.id = b.incident_id WHERE b.settled_at IS NULL AND i.drill = ?`,
-      () => [false],
-    );
-    rowCount(
-      'triage_incident_actions_overdue',
-      'Required actions not done past their due time (drills excluded)',
-      `SELECT COUNT(*) AS n FROM incident_actions a JOIN incidents i ON i.id = a.incident_id WHERE a.done = ? AND a.due_at < ? AND i.drill = ?`,
-      () => [false, new Date(), false],
-    );
+    rowCount('triage_remedy_steps_overdue', 'Remedy steps pending past their due time (drills excluded)', M.REMEDY_STEPS_OVERDUE, () => [new Date(), false]);
+    rowCount('triage_webhook_outbox_backlog', 'Webhook events not yet fanned out to their subscriptions', M.OUTBOX_BACKLOG, () => [false]);
+    rowCount('triage_sla_breaches_open', 'Breached deadlines not settled yet (drills excluded)', M.BREACHES_OPEN, () => [false]);
+    rowCount('triage_incident_actions_overdue', 'Required actions not done past their due time (drills excluded)', M.ACTIONS_OVERDUE, () => [
+      false,
+      new Date(),
+      false,
+    ]);
   }
-}
-
-interface PoolLike {
-  _allConnections?: unknown[];
-  _freeConnections?: unknown[];
-  _connectionQueue?: unknown[];
-}
-
-/** mysql2's pool behind TypeORM, when there is one. */
-function poolOf(ds: DataSource): PoolLike | null {
-  const driver = ds.driver as unknown as { pool?: PoolLike; poolCluster?: { _nodes?: Record<string, { pool: PoolLike }> } };
-  return driver.pool ?? driver.poolCluster?._nodes?.MASTER?.pool ?? null;
 }

@@ -1,6 +1,8 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { ATTR_DB_OPERATION_NAME } from '@opentelemetry/semantic-conventions';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { isSqlite } from '../database/dialect';
+import { wrapQueryRunners } from '../database/driver-internals';
 import { hookRawStatements } from '../database/raw-sql';
 import { ATTR, markFailed, Tracing } from './tracing';
 
@@ -23,7 +25,7 @@ type Query = QueryRunner['query'];
  * error only its code: a database's message can quote the values.
  */
 export function traceDatabase(ds: DataSource, tracing: Tracing): void {
-  const system = ds.options.type === 'better-sqlite3' ? 'sqlite' : ds.options.type;
+  const system = isSqlite(ds) ? 'sqlite' : ds.options.type;
   const replicated = 'replication' in ds.options && !!ds.options.replication;
   const traced = <T>(sql: string, run: () => Promise<T>, replica: boolean): Promise<T> => {
     const parent = context.active();
@@ -59,19 +61,12 @@ export function traceDatabase(ds: DataSource, tracing: Tracing): void {
 
   // TypeORM asks the driver for a query runner for everything it runs (the SQLite driver keeps
   // one and hands it out again): each runner's `query` is wrapped once.
-  const driver = ds.driver as unknown as { createQueryRunner(mode: 'master' | 'slave'): QueryRunner };
-  const createQueryRunner = driver.createQueryRunner.bind(driver);
-  const wrapped = new WeakSet<QueryRunner>();
-  driver.createQueryRunner = (mode) => {
-    const runner = createQueryRunner(mode);
-    if (wrapped.has(runner)) return runner;
-    wrapped.add(runner);
+  wrapQueryRunners(ds, (runner, mode) => {
     const query = runner.query.bind(runner) as Query;
     const replica = replicated && mode === 'slave';
     runner.query = ((sql: string, parameters?: unknown[], structured?: boolean) =>
       traced(sql, () => query(sql, parameters, structured as never), replica)) as Query;
-    return runner;
-  };
+  });
 }
 
 /** The statement's first keyword(s), upper-cased: SELECT, INSERT, START TRANSACTION, COMMIT… */

@@ -6,12 +6,14 @@ import type { Clock } from '../common/clock';
 import { rawNumber } from '../database/raw-values';
 import { rawParams } from '../database/raw-params';
 import type { Transactions } from '../database/transaction';
-import { nextAttempt } from '../webhooks/webhook-backoff';
-import type { BackgroundQueue } from '../webhooks/webhook-delivery.worker';
+import { nextAttempt } from '../common/backoff';
+import { claimRows } from '../jobs/claim';
+import type { JobQueue } from '../jobs/poller';
 import { channelRequests, ChannelVerdict, MessageRecipient, NotificationContent, RATE_PER_MINUTE, verdictOf } from './notification-message';
 import { NotificationChannelEntity } from './notification-channel.entity';
 import { NotificationEntity } from './notification.entity';
 import { newMessageId } from './notification.service';
+import { CHANNEL_CLAIM, CHANNEL_CLAIMABLE, DUE_CHANNELS } from './people.statements';
 
 export interface DispatchOutcome {
   /** Messages sent (each may carry several notifications). */
@@ -29,9 +31,6 @@ const THROTTLED_FOR_MS: Record<string, number> = { DINGTALK: 10 * 60_000, WECOM:
 /** Notifications one message carries at most (the rest follow in the next). */
 const PER_MESSAGE = 50;
 
-const DUE_CHANNELS_SQL = `SELECT DISTINCT n.channel_id FROM notifications n JOIN notification_channels c ON c.id = n.channel_id
-  WHERE n.status = 'PENDING' AND n.next_attempt_at <= ? AND c.active = ? LIMIT 100`;
-
 /**
  * Delivers notifications, one channel at a time: a channel is claimed (one process sends to a
  * robot at a time), everything due for it is merged into one message, sent, and settled. Each
@@ -39,9 +38,10 @@ const DUE_CHANNELS_SQL = `SELECT DISTINCT n.channel_id FROM notifications n JOIN
  * messages of the current minute on the channel row: once it is used up, notifications wait and
  * go out merged in the next message instead of being throttled. A throttling answer anyway
  * (another sender on the same robot) waits the vendor's penalty. Failures are retried with the
- * webhooks' backoff for 24 hours, then DEAD. Runs on the webhook worker's poll (no poller of its own).
+ * webhooks' backoff for 24 hours, then DEAD. A queue of the webhooks' poller (jobs/poller.ts): no poller of its own.
  */
-export class NotificationDispatcher implements BackgroundQueue {
+export class NotificationDispatcher implements JobQueue {
+  readonly name = 'notifications';
   readonly workerId = `${os.hostname().slice(0, 32)}-${process.pid}-n${crypto.randomBytes(3).toString('hex')}`;
   private readonly inflight = new Set<Promise<unknown>>();
   private stopping = false;
@@ -61,7 +61,8 @@ export class NotificationDispatcher implements BackgroundQueue {
     await this.start();
   }
 
-  async stop(): Promise<void> {
+  /** Waits for the sends under way (shutdown), starting none meanwhile. */
+  async drain(): Promise<void> {
     this.stopping = true;
     await Promise.allSettled([...this.inflight]);
     this.stopping = false;
@@ -77,7 +78,7 @@ export class NotificationDispatcher implements BackgroundQueue {
 
   private async start(): Promise<Array<Promise<DispatchOutcome>>> {
     const now = this.clock.now();
-    const rows: Array<{ channel_id: unknown }> = await this.ds.query(DUE_CHANNELS_SQL, rawParams(this.ds, [now, true]));
+    const rows: Array<{ channel_id: unknown }> = await this.ds.query(DUE_CHANNELS, rawParams(this.ds, [now, true]));
     const started: Array<Promise<DispatchOutcome>> = [];
     for (const r of rows) {
       if (this.inflight.size >= this.options.concurrency) break;
@@ -101,15 +102,15 @@ export class NotificationDispatcher implements BackgroundQueue {
     const inWindow = ch.windowStart !== null && now.getTime() - ch.windowStart.getTime() < WINDOW_MS;
     if (inWindow && ch.windowCount >= (RATE_PER_MINUTE[ch.kind] ?? 20)) return null; // merged into the next message once the minute is over
     const until = new Date(now.getTime() + this.options.timeoutMs * 2 + LEASE_MARGIN_MS);
-    const res = await this.tx.run((em) =>
-      em
-        .createQueryBuilder()
-        .update(NotificationChannelEntity)
-        .set({ claimedBy: this.workerId, claimedUntil: until })
-        .where('id = :id AND (claimed_until IS NULL OR claimed_until < :now)', { id, now })
-        .execute(),
-    );
-    return res.affected ? ch : null;
+    const claimed = await claimRows(this.ds, this.tx, {
+      table: 'notification_channels',
+      ids: [id],
+      where: CHANNEL_CLAIMABLE,
+      whereParams: [now],
+      set: CHANNEL_CLAIM,
+      setParams: [this.workerId, until],
+    });
+    return claimed.length ? ch : null;
   }
 
   private async send(ch: NotificationChannelEntity): Promise<DispatchOutcome> {

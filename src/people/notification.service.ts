@@ -13,13 +13,14 @@ import { IncidentActionEntity } from '../incidents/incident-action.entity';
 import { IncidentEntity } from '../incidents/incident.entity';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { OutboxEvent } from '../webhooks/webhook-events';
-import { RETRY_WINDOW_MS } from '../webhooks/webhook-backoff';
+import { RETRY_WINDOW_MS } from '../common/backoff';
 import { secretKey } from '../webhooks/webhook-signature';
 import { ContactEntity } from './contact.entity';
 import type { NotificationContent } from './notification-message';
 import { NotificationChannelEntity } from './notification-channel.entity';
 import { NotificationEntity } from './notification.entity';
 import type { OnCallService } from './on-call.service';
+import { ANY_ACTIVE_CHANNEL } from './people.statements';
 
 export const CHANNEL_KINDS = ['DINGTALK', 'WECOM', 'FEISHU', 'WEBHOOK'] as const;
 
@@ -101,7 +102,7 @@ export class NotificationService {
 
   private async write(em: EntityManager, incidentId: number, reason: NotificationReason, opts: NotifyOptions): Promise<number> {
     // Nothing is configured to reach anyone: no rows on every report of a service that does not notify.
-    const [any] = await em.query('SELECT id FROM notification_channels WHERE active = ? LIMIT 1', rawParams(em.connection, [true]));
+    const [any] = await em.query(ANY_ACTIVE_CHANNEL, rawParams(em.connection, [true]));
     if (!any) return 0;
     const incident = await em.findOneBy(IncidentEntity, { id: incidentId });
     if (!incident) return 0;

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw SQL rows: the drivers type them as any, each column is read and converted once here */
+import { rawFen, rawInt } from '../database/raw-values';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { ReadDb } from '../database/read-db';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -16,7 +17,7 @@ import { groupIncidentFacts, incidentFacts, SUMMED, whereIncidentRollup } from '
 import { checkWindow } from './refund-aggregate.groups';
 import type { SqlText } from './refund-aggregate.service';
 import { selectGroups } from './refund-facts.query';
-import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
+import { dialectOf, exactSum } from '../database/dialect';
 
 const DAY_MS = 86_400_000;
 

@@ -2,7 +2,7 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { IncidentAggregateFilter } from './incident-aggregate.groups';
 import { REPEAT_THRESHOLD } from './incident-rollup.cells';
-import { Dialect, exactSum, millisBetween } from './sql-dialect';
+import { Dialect, exactSum, millisBetween } from '../database/dialect';
 import { selectGroups } from './refund-facts.query';
 
 /**

@@ -16,9 +16,8 @@ import {
   IncidentFigures,
 } from './incident-rollup.cells';
 import { groupIncidentFacts, incidentFacts } from './incident-facts.query';
-import { Dialect, dialectOf } from './sql-dialect';
-
-const ROLLUP = 'incident_rollups';
+import { dialectOf } from '../database/dialect';
+import { breachCountOfIncident, INCIDENT_FIGURES, INCIDENT_ROLLUPS, incidentRollupUpsert } from './reports.statements';
 
 /**
  * Keeps `incident_rollups` (counts and sums per business month × drill × category × subtype ×
@@ -47,14 +46,14 @@ export class IncidentRollupStore {
   }
 
   async breachRecorded(em: EntityManager, incidentId: number): Promise<void> {
-    const [row] = (await rawExec(em, `SELECT ${FIGURES} FROM incidents WHERE id = ?`, [incidentId])) as Array<Record<string, unknown>>;
+    const [row] = (await rawExec(em, INCIDENT_FIGURES, [incidentId])) as Array<Record<string, unknown>>;
     if (row) await this.apply(em, [breachDelta(figuresOf(row))]);
   }
 
   /** Raw statements (rawExec): the report's transaction sends nothing else (Transactions.runRaw). */
   private async apply(em: EntityManager, deltas: readonly IncidentDelta[]): Promise<void> {
-    const d = dialectOf(em);
-    for (const delta of deltas) await rawExec(em, rollupUpsert(d), incidentDeltaValues(delta));
+    const sql = incidentRollupUpsert(dialectOf(em));
+    for (const delta of deltas) await rawExec(em, sql, incidentDeltaValues(delta));
   }
 }
 
@@ -64,13 +63,9 @@ export class IncidentRollupStore {
  * on MySQL a locking read, so breaches committed after this transaction's snapshot count too.
  */
 async function breachCount(em: EntityManager, incidentId: number): Promise<number> {
-  const lock = dialectOf(em) === 'mysql' ? ' LOCK IN SHARE MODE' : '';
-  const [row] = (await rawExec(em, `SELECT COUNT(*) AS n FROM breaches WHERE incident_id = ?${lock}`, [incidentId])) as Array<Record<string, unknown>>;
+  const [row] = (await rawExec(em, breachCountOfIncident(dialectOf(em)), [incidentId])) as Array<Record<string, unknown>>;
   return rawNumber(row.n);
 }
-
-/** The cell columns of an incident row (what a breach needs). */
-const FIGURES = 'business_month, drill, category, subtype, severity, owner_department, source, channel, status';
 
 function figuresOf(r: Record<string, unknown>): IncidentFigures {
   return {
@@ -95,15 +90,6 @@ function figuresOf(r: Record<string, unknown>): IncidentFigures {
   };
 }
 
-/** Adds a delta to a cell, creating it when new, in one statement (atomic under concurrency). */
-function rollupUpsert(d: Dialect): string {
-  const columns = [...INCIDENT_CELL_COLUMNS, ...INCIDENT_AMOUNT_COLUMNS];
-  const add = (c: string) => (d === 'sqlite' ? `${c} = ${c} + excluded.${c}` : `${c} = ${c} + VALUES(${c})`);
-  const insert = `INSERT INTO ${ROLLUP} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-  const set = INCIDENT_AMOUNT_COLUMNS.map(add).join(', ');
-  return d === 'sqlite' ? `${insert} ON CONFLICT (${INCIDENT_CELL_COLUMNS.join(', ')}) DO UPDATE SET ${set}` : `${insert} ON DUPLICATE KEY UPDATE ${set}`;
-}
-
 /**
  * Recomputes `incident_rollups` from the incidents and their breaches (the migration that
  * creates it, the benchmark, and the tests that check the incremental table against it).
@@ -113,7 +99,7 @@ export async function rebuildIncidentRollups(em: EntityManager): Promise<void> {
   const d = dialectOf(em);
   const grouped = groupIncidentFacts(em, d, incidentFacts(em, d, { includeDrills: true }), INCIDENT_CELL_COLUMNS);
   const [sql, params] = grouped.getQueryAndParameters();
-  await em.query(`DELETE FROM ${ROLLUP}`);
+  await em.query(`DELETE FROM ${INCIDENT_ROLLUPS}`);
   // groupIncidentFacts selects the sums first (INCIDENT_AMOUNT_COLUMNS' order), then the keys k0…k8 in INCIDENT_CELL_COLUMNS order.
-  await em.query(`INSERT INTO ${ROLLUP} (${[...INCIDENT_AMOUNT_COLUMNS, ...INCIDENT_CELL_COLUMNS].join(', ')}) ${sql}`, params);
+  await em.query(`INSERT INTO ${INCIDENT_ROLLUPS} (${[...INCIDENT_AMOUNT_COLUMNS, ...INCIDENT_CELL_COLUMNS].join(', ')}) ${sql}`, params);
 }

@@ -1,3 +1,4 @@
+import { rawDate, rawFen } from '../database/raw-values';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Clock } from '../common/clock';
 import type { ReadDb } from '../database/read-db';
@@ -6,7 +7,6 @@ import { buildMonthlyTables, checkMonth, MonthlyRefund, MonthlyStep, MonthlyTabl
 import { filingWindow, REPORT_TABLES, ReportTable } from './report-filing.clock';
 import { LateChange, lateChanges, parseFiled, tableRows } from './report-filing.content';
 import { ReportFilingEntity, ReportSignOffEntity } from './report-filing.entity';
-import { rawDate, rawFen } from './sql-dialect';
 
 /** Where one table of a month stands as a document to file. */
 export interface TableFiling {

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw SQL rows: the drivers type them as any, each column is read and converted once here */
+import { rawFen, rawInt } from '../database/raw-values';
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Clock } from '../common/clock';
 import type { ReadDb } from '../database/read-db';
@@ -16,7 +17,7 @@ import {
   rollupMonths,
 } from './refund-aggregate.groups';
 import { groupFacts, refundFacts, selectGroups, whereRefunds, whereRollup } from './refund-facts.query';
-import { dialectOf, exactSum, rawFen, rawInt } from './sql-dialect';
+import { dialectOf, exactSum } from '../database/dialect';
 
 /**
  * Refund aggregates for analysts: count, exact total and average, hours from

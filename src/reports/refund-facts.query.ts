@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw SQL rows: the drivers type them as any, each column is read and converted once here */
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { AggregateFilter } from './refund-aggregate.groups';
-import { Dialect, exactSum, millisBetween } from './sql-dialect';
+import { Dialect, exactSum, millisBetween } from '../database/dialect';
 
 /**
  * SQL shared by the aggregates read from the refunds themselves and by the rollup rebuild:

@@ -1,6 +1,6 @@
 import type { RefundView } from '../refunds/refund.reader';
 import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
-import { utcText } from '../database/raw-params';
+import { utcText } from '../database/dialect';
 
 /**
  * The monthly rollup of refunds, as pure data. Invariant: every row of `refund_rollups` is the

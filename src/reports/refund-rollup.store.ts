@@ -3,10 +3,8 @@ import type { RefundReader, RefundView } from '../refunds/refund.reader';
 import { AMOUNT_COLUMNS, CELL_COLUMNS, deltaValues, PENDING_COLUMNS, pendingOf, pendingValues, rollupDeltas } from './refund-rollup.cells';
 import { groupFacts, refundFacts } from './refund-facts.query';
 import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
-import { Dialect, dialectOf } from './sql-dialect';
-
-const ROLLUP = 'refund_rollups';
-const PENDING = 'refund_pending_steps';
+import { dialectOf } from '../database/dialect';
+import { DELETE_PENDING_STEP, pendingStepUpsert, REFUND_PENDING_STEPS, REFUND_ROLLUPS, refundRollupUpsert } from './reports.statements';
 
 /**
  * Keeps the report tables in step with the refunds, as a handler of each refundWritten event:
@@ -24,28 +22,11 @@ export class RefundRollupStore {
   async refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void> {
     const after = await this.reader.byId(refundId, em);
     const d = dialectOf(em);
-    for (const delta of rollupDeltas(before, after)) await em.query(rollupUpsert(d), deltaValues(delta));
+    for (const delta of rollupDeltas(before, after)) await em.query(refundRollupUpsert(d), deltaValues(delta));
     const pending = pendingOf(after);
-    if (pending) await em.query(pendingUpsert(d), pendingValues(pending));
-    else if (pendingOf(before)) await em.query(`DELETE FROM ${PENDING} WHERE refund_id = ?`, [refundId]);
+    if (pending) await em.query(pendingStepUpsert(d), pendingValues(pending));
+    else if (pendingOf(before)) await em.query(DELETE_PENDING_STEP, [refundId]);
   }
-}
-
-/** Adds a delta to a cell, creating it when new, in one statement (atomic under concurrency). */
-function rollupUpsert(d: Dialect): string {
-  const add = (c: string) => (d === 'sqlite' ? `${c} = ${c} + excluded.${c}` : `${c} = ${c} + VALUES(${c})`);
-  return upsert(d, ROLLUP, [...CELL_COLUMNS, ...AMOUNT_COLUMNS], CELL_COLUMNS, AMOUNT_COLUMNS.map(add));
-}
-
-/** Sets the refund's pending step, replacing the one before. */
-function pendingUpsert(d: Dialect): string {
-  const set = (c: string) => (d === 'sqlite' ? `${c} = excluded.${c}` : `${c} = VALUES(${c})`);
-  return upsert(d, PENDING, PENDING_COLUMNS, ['refund_id'], PENDING_COLUMNS.slice(1).map(set));
-}
-
-function upsert(d: Dialect, table: string, columns: readonly string[], key: readonly string[], set: string[]): string {
-  const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-  return d === 'sqlite' ? `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${set.join(', ')}` : `${insert} ON DUPLICATE KEY UPDATE ${set.join(', ')}`;
 }
 
 /**
@@ -57,9 +38,9 @@ export async function rebuildRefundRollups(em: EntityManager): Promise<void> {
   const d = dialectOf(em);
   const grouped = groupFacts(em, d, refundFacts(em, d, { includeDrills: true }), CELL_COLUMNS);
   const [sql, params] = grouped.getQueryAndParameters();
-  await em.query(`DELETE FROM ${ROLLUP}`);
+  await em.query(`DELETE FROM ${REFUND_ROLLUPS}`);
   // groupFacts selects the sums first, then the keys k0…k6 in CELL_COLUMNS order.
-  await em.query(`INSERT INTO ${ROLLUP} (${[...AMOUNT_COLUMNS, ...CELL_COLUMNS].join(', ')}) ${sql}`, params);
+  await em.query(`INSERT INTO ${REFUND_ROLLUPS} (${[...AMOUNT_COLUMNS, ...CELL_COLUMNS].join(', ')}) ${sql}`, params);
   const pending = em
     .createQueryBuilder()
     .from('refunds', 'r')
@@ -70,6 +51,6 @@ export async function rebuildRefundRollups(em: EntityManager): Promise<void> {
     )
     .where('r.status IN (:...active)', { active: LIVE_REFUND_STATUSES });
   const [pendingSql, pendingParams] = pending.getQueryAndParameters();
-  await em.query(`DELETE FROM ${PENDING}`);
-  await em.query(`INSERT INTO ${PENDING} (${PENDING_COLUMNS.join(', ')}) ${pendingSql}`, pendingParams);
+  await em.query(`DELETE FROM ${REFUND_PENDING_STEPS}`);
+  await em.query(`INSERT INTO ${REFUND_PENDING_STEPS} (${PENDING_COLUMNS.join(', ')}) ${pendingSql}`, pendingParams);
 }

@@ -1,3 +1,4 @@
+import { rawInt } from '../database/raw-values';
 import type { Clock } from '../common/clock';
 import type { ReadDb } from '../database/read-db';
 import { rawParams } from '../database/raw-params';
@@ -5,7 +6,7 @@ import type { RuleSetService } from '../rulesets/rule-set.service';
 import { AggregateFilter, checkWindow } from './refund-aggregate.groups';
 import { whereRefunds } from './refund-facts.query';
 import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
-import { dialectOf, exactSum, millisBetween, rawInt } from './sql-dialect';
+import { dialectOf, exactSum, millisBetween } from '../database/dialect';
 
 /** One approval step over the refunds of a window. */
 export interface RefundStageStats {

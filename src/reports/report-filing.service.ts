@@ -4,6 +4,7 @@ import type { Actor, Role } from '../auth/actor';
 import { hasAnyRole } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { badInput, conflict, forbidden } from '../common/errors';
+import { dialectOf, forUpdate } from '../database/dialect';
 import { isUniqueViolation } from '../database/errors';
 import type { Transactions } from '../database/transaction';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -94,8 +95,7 @@ export class ReportFilingService {
 
 /** The filing row, locked to the end of the transaction on MySQL (SQLite transactions are serial). */
 async function lockedFiling(em: EntityManager, month: string, table: ReportTable): Promise<ReportFilingEntity> {
-  if (em.connection.options.type !== 'better-sqlite3') {
-    await em.query('SELECT id FROM report_filings WHERE month = ? AND table_name = ? FOR UPDATE', [month, table]);
-  }
+  const d = dialectOf(em);
+  if (d !== 'sqlite') await em.query(`SELECT id FROM report_filings WHERE month = ? AND table_name = ?${forUpdate(d)}`, [month, table]);
   return em.findOneByOrFail(ReportFilingEntity, { month, tableName: table });
 }

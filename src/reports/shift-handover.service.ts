@@ -1,3 +1,4 @@
+import { rawDate } from '../database/raw-values';
 import { EntityManager, In } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { badInput } from '../common/errors';
@@ -12,7 +13,6 @@ import type { RefundReader, RefundView } from '../refunds/refund.reader';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import { OPEN_INCIDENT_STATUSES, REPORT_STEPS } from './report-steps';
 import { HandoverTask, handoverTasks } from './shift-handover.tasks';
-import { rawDate } from './sql-dialect';
 import { UNFINISHED_REFUND_STATUSES } from '../refunds/refund.state-machine';
 
 /** The longest window a handover covers. */

@@ -4,6 +4,7 @@
  * decision summarised. Portable SQL (SQLite and MySQL/MariaDB).
  */
 import type { EntityManager } from 'typeorm';
+import { rawDate } from '../database/raw-values';
 import type { StoredDecision } from '../incidents/incident.types';
 import type { NormalizedReport } from '../incidents/incident.validation';
 import { FACTS } from '../rules/facts';
@@ -124,7 +125,7 @@ function batch(em: EntityManager, q: StoredIncidentQuery, afterId: number, lastI
 
 function toStoredIncident(row: Row): StoredIncident {
   const report = JSON.parse(row.report) as StoredReport;
-  const reportedAt = rowDate(row.reportedAt);
+  const reportedAt = rawDate(row.reportedAt)!;
   return {
     incident: { id: Number(row.id), source: row.source, externalRef: row.externalRef, category: row.category, reportedAt },
     input: { ...FACTS.ofStoredReport(report), customerId: report.customer?.id ?? null, reportedAt },
@@ -146,10 +147,4 @@ function toStoredIncident(row: Row): StoredIncident {
 function jsonList<T>(v: string | T[] | null): T[] {
   if (v === null || v === undefined) return [];
   return typeof v === 'string' ? (JSON.parse(v) as T[]) : v;
-}
-
-/** A DATETIME as the driver returns it: a Date (MySQL) or `YYYY-MM-DD HH:mm:ss.SSS` in UTC (SQLite). */
-export function rowDate(v: Date | string): Date {
-  if (v instanceof Date) return v;
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v.replace(' ', 'T')}Z`);
 }

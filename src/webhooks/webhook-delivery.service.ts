@@ -4,7 +4,7 @@ import type { Transactions } from '../database/transaction';
 import { newestFirstPage } from '../database/keyset-page';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
-import { RETRY_WINDOW_MS } from './webhook-backoff';
+import { RETRY_WINDOW_MS } from '../common/backoff';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookOutboxEntity } from './webhook-outbox.entity';
 

@@ -10,7 +10,9 @@ import { rawParams } from '../database/raw-params';
 import { rawDate, rawNumber } from '../database/raw-values';
 import type { Transactions } from '../database/transaction';
 import type { TriageEventBus } from '../events/triage-events';
-import { nextAttempt, RETRY_WINDOW_MS } from './webhook-backoff';
+import { nextAttempt, RETRY_WINDOW_MS } from '../common/backoff';
+import { claimRows } from '../jobs/claim';
+import { Poller } from '../jobs/poller';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { webhookBody } from './webhook-events';
 import { WebhookOutboxEntity } from './webhook-outbox.entity';
@@ -18,6 +20,7 @@ import type { WebhookRetention } from './webhook-retention';
 import { signatureHeader } from './webhook-signature';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
 import { WebhookDestinations } from './webhook-destination';
+import { DELIVERY_ATTEMPTS, DELIVERY_CLAIM, DELIVERY_CLAIMABLE, DELIVERY_MESSAGE, DUE_DELIVERIES, UNFANNED_EVENTS } from './webhook.statements';
 
 export interface WebhookWorkerOptions {
   /** How often the worker looks for work; 0: never on its own (tests call runOnce). */
@@ -32,14 +35,6 @@ export interface WebhookWorkerOptions {
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dead' | 'released';
 
-/** Another outbox delivered on this worker's poll (notifications to people): one poller for all background deliveries. */
-export interface BackgroundQueue {
-  /** Starts what is due; must not wait for slow receivers. */
-  poll(): Promise<void>;
-  /** Waits for what it started. */
-  stop(): Promise<void>;
-}
-
 export interface WorkerRun {
   fannedOut: number;
   delivered: number;
@@ -53,25 +48,6 @@ const FAN_OUT_BATCH = 200;
 /** One poll fans out batch after batch while they come back full, for at most this long (then claims). */
 const FAN_OUT_BUDGET_MS = 1_000;
 
-/**
- * Deliveries due, in an order that keeps each incident's events in sequence for each
- * subscription: not while an earlier event of the same incident is still pending or being
- * delivered to it, nor while an earlier event of the incident is not fanned out yet. Dead
- * deliveries do not hold later ones back. Params: active, now, now, fanned_out=false.
- */
-const DUE_SQL = (limit: number) => `SELECT d.id, d.subscription_id FROM webhook_deliveries d
-  JOIN webhook_subscriptions s ON s.id = d.subscription_id
-  WHERE s.active = ? AND ((d.status = 'PENDING' AND d.next_attempt_at <= ?) OR (d.status = 'DELIVERING' AND d.claimed_until < ?))
-  AND (d.incident_id IS NULL OR NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.subscription_id = d.subscription_id
-    AND e.incident_id = d.incident_id AND e.outbox_id < d.outbox_id AND e.status IN ('PENDING', 'DELIVERING')))
-  AND (d.incident_id IS NULL OR NOT EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.incident_id = d.incident_id
-    AND o.id < d.outbox_id AND o.fanned_out = ?))
-  ORDER BY d.next_attempt_at, d.id LIMIT ${Math.trunc(limit)}`;
-
-const MESSAGE_SQL = `SELECT d.id, d.retry_until, o.event_id, o.type, o.payload, o.occurred_at, s.url, s.secrets
-  FROM webhook_deliveries d JOIN webhook_outbox o ON o.id = d.outbox_id JOIN webhook_subscriptions s ON s.id = d.subscription_id
-  WHERE d.id = ?`;
-
 interface InFlight {
   subscriptionId: number;
   abort: AbortController;
@@ -83,20 +59,21 @@ interface InFlight {
  * 1. fan-out: each new outbox event gets one delivery row per active subscription that wants
  *    it, in one transaction that marks the event fanned out (a conditional UPDATE, so two
  *    instances never fan out one event twice);
- * 2. claim: a due delivery is claimed with `UPDATE … SET status = 'DELIVERING' WHERE id = ? AND
- *    status = 'PENDING' …` — of several instances exactly one gets it; a claim expires after the
- *    timeout plus a margin, so a worker that died leaves nothing stuck;
+ * 2. claim: due deliveries are claimed (jobs/claim.ts: locked skipping rows another instance is
+ *    claiming, then marked DELIVERING by this worker) — of several instances exactly one gets
+ *    each; a claim expires after the timeout plus a margin, so a worker that died leaves nothing stuck;
  * 3. deliver: POST with the Standard Webhooks headers and a timeout, at most `concurrency` at a
  *    time; 2xx is delivered, anything else is retried with backoff and jitter for 24 hours,
  *    then parked as DEAD (redeliverWebhook sends it again).
  * Delivery is at least once: receivers dedupe by `webhook-id`.
+ *
+ * Runs on its poller (jobs/poller.ts, every WEBHOOK_INTERVAL_MS), which also drives the other
+ * delivery queues the composition root adds (notifications to people) and the retention.
  */
 export class WebhookDeliveryWorker {
   /** Names this process's claims. */
   readonly workerId = `${os.hostname().slice(0, 32)}-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   private readonly inflight = new Map<number, InFlight>();
-  private timer: NodeJS.Timeout | null = null;
-  private pumping: Promise<unknown> | null = null;
   /** Fan-outs and claims under way: stop() waits for them before handing deliveries back. */
   private readonly busy = new Set<Promise<unknown>>();
   private stopping = false;
@@ -110,7 +87,16 @@ export class WebhookDeliveryWorker {
     /** webhookAttempted: the outcome of every attempt (the metrics count them). */
     private readonly events: TriageEventBus,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.poller = new Poller({ name: 'webhooks', intervalMs: options.intervalMs, log });
+    this.poller.queues.push(
+      { name: 'webhook-deliveries', poll: () => this.poll(), drain: () => this.handBack() },
+      { name: 'webhook-retention', poll: async () => this.retention && (await this.tracked(this.retention.maybePrune())) },
+    );
+  }
+
+  /** The poll loop; the composition root adds the other delivery queues (notifications) to it. */
+  readonly poller: Poller;
 
   /** Where deliveries may connect (set by createWebhookServices from WEBHOOK_ALLOWED_HOSTS): public addresses only by default. */
   destinations = new WebhookDestinations();
@@ -118,14 +104,10 @@ export class WebhookDeliveryWorker {
   /** Prunes old settled events now and then, from the poll (set by createWebhookServices). */
   retention: WebhookRetention | null = null;
 
-  /** Other outboxes this poll also delivers (set by the composition root). */
-  readonly queues: BackgroundQueue[] = [];
-
   start(): void {
-    if (this.options.intervalMs <= 0 || this.timer) return;
+    if (this.options.intervalMs <= 0 || this.poller.running) return;
     this.stopping = false;
-    this.timer = setInterval(() => void this.pump(), this.options.intervalMs);
-    this.timer.unref();
+    this.poller.start();
   }
 
   /**
@@ -135,13 +117,14 @@ export class WebhookDeliveryWorker {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.pumping?.catch(() => undefined);
+    await this.poller.stop(); // the poll under way, then each queue's drain (handBack, then the notifications')
+  }
+
+  /** Waits for fan-outs and claims under way, then aborts the deliveries in flight and waits for them to be handed back. */
+  private async handBack(): Promise<void> {
     await Promise.allSettled([...this.busy]);
     for (const f of this.inflight.values()) f.abort.abort();
     await Promise.allSettled([...this.inflight.values()].map((f) => f.done));
-    for (const q of this.queues) await q.stop();
   }
 
   /** Fans out, claims what is due now, and waits for those deliveries to finish (the tests drive the worker with it). */
@@ -157,20 +140,11 @@ export class WebhookDeliveryWorker {
     };
   }
 
-  /** One poll: fan out, fill free slots. Deliveries run on; the next poll does not wait for them. */
-  private pump(): Promise<unknown> {
-    if (this.pumping || this.stopping) return this.pumping ?? Promise.resolve();
-    this.pumping = (async () => {
-      await this.tracked(this.fanOutBacklog());
-      await this.tracked(this.claim());
-      for (const q of this.queues) await this.tracked(q.poll());
-      if (this.retention) await this.tracked(this.retention.maybePrune());
-    })()
-      .catch((e) => this.log.error({ err: e }, 'webhooks: poll failed'))
-      .finally(() => {
-        this.pumping = null;
-      });
-    return this.pumping;
+  /** One poll of the deliveries queue: fan out, fill free slots. Deliveries run on; the next poll does not wait for them. */
+  private async poll(): Promise<void> {
+    if (this.stopping) return;
+    await this.tracked(this.fanOutBacklog());
+    await this.tracked(this.claim());
   }
 
   private tracked<T>(work: Promise<T>): Promise<T> {
@@ -195,10 +169,7 @@ export class WebhookDeliveryWorker {
 
   /** Creates the deliveries of one batch of new outbox events; returns how many events it fanned out. */
   async fanOut(): Promise<number> {
-    const events: Array<Record<string, unknown>> = await this.ds.query(
-      `SELECT id, type, incident_id, source FROM webhook_outbox WHERE fanned_out = ? ORDER BY id LIMIT ${FAN_OUT_BATCH}`,
-      rawParams(this.ds, [false]),
-    );
+    const events: Array<Record<string, unknown>> = await this.ds.query(UNFANNED_EVENTS(FAN_OUT_BATCH), rawParams(this.ds, [false]));
     if (!events.length) return 0;
     const subscriptions = await this.ds.manager.find(WebhookSubscriptionEntity, { where: { active: true } });
     if (!subscriptions.length) {
@@ -248,65 +219,88 @@ export class WebhookDeliveryWorker {
     });
   }
 
-  /** Claims due deliveries up to the free slots and starts them. */
+  /** Claims due deliveries up to the free slots (and each subscription's share of them) and starts them. */
   private async claim(): Promise<InFlight[]> {
     const free = this.options.concurrency - this.inflight.size;
     if (free <= 0 || this.stopping) return [];
     const now = this.clock.now();
-    const rows: Array<Record<string, unknown>> = await this.ds.query(DUE_SQL(free * 4), rawParams(this.ds, [true, now, now, false]));
+    const rows: Array<Record<string, unknown>> = await this.ds.query(DUE_DELIVERIES(free * 4), rawParams(this.ds, [true, now, now, false]));
     const perSubscription = new Map<number, number>();
     for (const f of this.inflight.values()) perSubscription.set(f.subscriptionId, (perSubscription.get(f.subscriptionId) ?? 0) + 1);
     const cap = this.options.perSubscription ?? Math.max(1, Math.ceil(this.options.concurrency / 2));
+    const subscriptionOf = new Map(rows.map((r) => [rawNumber(r.id), rawNumber(r.subscription_id)]));
+    let candidates = [...subscriptionOf.keys()].filter((id) => !this.inflight.has(id));
+    const until = new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS);
     const started: InFlight[] = [];
-    for (const r of rows) {
-      if (started.length >= free || this.stopping) break;
-      const id = rawNumber(r.id);
-      const subscriptionId = rawNumber(r.subscription_id);
-      if (this.inflight.has(id) || (perSubscription.get(subscriptionId) ?? 0) >= cap) continue;
-      const res = await this.tx.run((em) =>
-        em
-          .createQueryBuilder()
-          .update(WebhookDeliveryEntity)
-          .set({ status: 'DELIVERING', claimedBy: this.workerId, claimedUntil: new Date(now.getTime() + this.options.timeoutMs + LEASE_MARGIN_MS) })
-          .where("id = :id AND ((status = 'PENDING' AND next_attempt_at <= :now) OR (status = 'DELIVERING' AND claimed_until < :now))", { id, now })
-          .execute(),
-      );
-      if (!res.affected) continue; // another instance claimed it
+    // Rounds: what another instance claimed first leaves its slot to the next candidates.
+    while (candidates.length && started.length < free && !this.stopping) {
+      const picked: number[] = [];
+      const counts = new Map(perSubscription);
+      for (const id of candidates) {
+        if (started.length + picked.length >= free) break;
+        const s = subscriptionOf.get(id)!;
+        if ((counts.get(s) ?? 0) >= cap) continue;
+        counts.set(s, (counts.get(s) ?? 0) + 1);
+        picked.push(id);
+      }
+      if (!picked.length) break;
+      candidates = candidates.filter((id) => !picked.includes(id));
+      const claimed = await claimRows(this.ds, this.tx, {
+        table: 'webhook_deliveries',
+        ids: picked,
+        where: DELIVERY_CLAIMABLE,
+        whereParams: [now, now],
+        set: DELIVERY_CLAIM,
+        setParams: [this.workerId, until],
+      });
       if (this.stopping) {
         // stop() came while this claim was on its way: hand it straight back.
-        await this.tx.run((em) =>
-          em
-            .createQueryBuilder()
-            .update(WebhookDeliveryEntity)
-            .set({ status: 'PENDING', claimedBy: null, claimedUntil: null })
-            .where("id = :id AND status = 'DELIVERING' AND claimed_by = :me", { id, me: this.workerId })
-            .execute(),
-        );
+        if (claimed.length) await this.release(claimed);
         break;
       }
-      perSubscription.set(subscriptionId, (perSubscription.get(subscriptionId) ?? 0) + 1);
-      const abort = new AbortController();
-      const f: InFlight = { subscriptionId, abort, done: Promise.resolve('released') };
-      f.done = this.deliver(id, abort)
-        .then((outcome) => {
-          this.events.emit('webhookAttempted', outcome);
-          return outcome;
-        })
-        .finally(() => {
-          this.inflight.delete(id);
-          // Running on its own: a freed slot (or the next event of this incident) need not wait for the next poll.
-          if (this.timer && !this.stopping) setImmediate(() => void this.pump());
-        });
-      this.inflight.set(id, f);
-      started.push(f);
+      for (const id of claimed) {
+        const subscriptionId = subscriptionOf.get(id)!;
+        perSubscription.set(subscriptionId, (perSubscription.get(subscriptionId) ?? 0) + 1);
+        started.push(this.begin(id, subscriptionId));
+      }
     }
     return started;
+  }
+
+  /** Starts the delivery of a claimed row. */
+  private begin(id: number, subscriptionId: number): InFlight {
+    const abort = new AbortController();
+    const f: InFlight = { subscriptionId, abort, done: Promise.resolve('released') };
+    f.done = this.deliver(id, abort)
+      .then((outcome) => {
+        this.events.emit('webhookAttempted', outcome);
+        return outcome;
+      })
+      .finally(() => {
+        this.inflight.delete(id);
+        // Running on its own: a freed slot (or the next event of this incident) need not wait for the next poll.
+        if (!this.stopping) this.poller.wake();
+      });
+    this.inflight.set(id, f);
+    return f;
+  }
+
+  /** Hands claims of this worker back, undelivered. */
+  private release(ids: number[]): Promise<unknown> {
+    return this.tx.run((em) =>
+      em
+        .createQueryBuilder()
+        .update(WebhookDeliveryEntity)
+        .set({ status: 'PENDING', claimedBy: null, claimedUntil: null })
+        .where("id IN (:...ids) AND status = 'DELIVERING' AND claimed_by = :me", { ids, me: this.workerId })
+        .execute(),
+    );
   }
 
   /** One attempt of one claimed delivery; never throws. */
   private async deliver(id: number, stop: AbortController): Promise<DeliveryOutcome> {
     try {
-      const [m] = await this.ds.query(MESSAGE_SQL, [id]);
+      const [m] = await this.ds.query(DELIVERY_MESSAGE, [id]);
       if (!m) return 'released'; // its subscription was deleted meanwhile
       const eventId = String(m.event_id);
       const body = webhookBody(String(m.type), rawDate(m.occurred_at)!, String(m.payload));
@@ -411,7 +405,7 @@ export class WebhookDeliveryWorker {
       await mine({ ...attempted, status: 'DELIVERED', deliveredAt: now });
       return 'delivered';
     }
-    const [row] = await this.ds.query('SELECT attempts FROM webhook_deliveries WHERE id = ?', [id]);
+    const [row] = await this.ds.query(DELIVERY_ATTEMPTS, [id]);
     const next = nextAttempt(rawNumber(row?.attempts) + 1, now, retryUntil, this.random());
     await mine({ ...attempted, status: next ? 'PENDING' : 'DEAD', nextAttemptAt: next ?? now });
     this.log.warn(

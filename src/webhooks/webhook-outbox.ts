@@ -5,11 +5,10 @@ import { rawExec } from '../database/raw-sql';
 import { lockIncidentRow } from '../database/locks';
 import type { TriageEventBus } from '../events/triage-events';
 import type { OutboxEvent } from './webhook-events';
+import { OUTBOX_INSERT } from './webhook.statements';
 
 /** The mark a drill's webhook payloads carry beside `drill: true` (预案演练). */
 export const DRILL_MARK = '【演练】';
-
-const INSERT = 'INSERT INTO webhook_outbox (event_id, type, incident_id, source, payload, occurred_at, fanned_out) VALUES (?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * Writes events to `webhook_outbox` inside the transaction of the change they describe: the
@@ -34,7 +33,7 @@ export class WebhookOutbox {
     // Straight to the driver (a prepared statement on MySQL): every report writes one of these.
     // A drill's events say so in words too (【演练】), not only with `drill: true`: a receiver that shows them to people must not mistake one for the real thing.
     const data = (e.data as { drill?: unknown } | null)?.drill === true ? { ...(e.data as object), mark: DRILL_MARK } : e.data;
-    await rawExec(em, INSERT, rawParams(ds, [eventId, e.type, e.incidentId, e.source, JSON.stringify(data), e.at, false]));
+    await rawExec(em, OUTBOX_INSERT, rawParams(ds, [eventId, e.type, e.incidentId, e.source, JSON.stringify(data), e.at, false]));
     await this.events.publish(em, 'outboxEventAdded', e);
     return eventId;
   }

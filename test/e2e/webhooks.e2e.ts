@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { createApp, App } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
+import { isSqlite } from '../../src/database/dialect';
+import { rawParams } from '../../src/database/raw-params';
 import { verify } from '../../src/webhooks/webhook-signature';
 import { waiveOpenActions } from './support/actions';
 import { Harness, startHarness } from './support/harness';
@@ -253,7 +255,7 @@ describe('webhooks', () => {
       await h.gql(h.keys.AGENT, STATUS, { id, s: 'RESOLVED' });
       ids.push(id);
     }
-    const onMysql = h.app.services.ds.options.type !== 'better-sqlite3';
+    const onMysql = !isSqlite(h.app.services.ds);
     for (let round = 0; round < 6; round++) {
       if (onMysql) await Promise.all([h.app.services.webhooks.runOnce(), second.services.webhooks.runOnce()]);
       else for (const a of [h.app, second]) await a.services.webhooks.runOnce();
@@ -278,7 +280,7 @@ describe('webhooks', () => {
     const { id } = await subscribe({ eventTypes: ['incident.reported'] });
     const incidentId = await k.incident({ category: 'SERVICE', subtype: 'ATTITUDE' });
     const ds = h.app.services.ds;
-    const sqlite = ds.options.type === 'better-sqlite3';
+    const sqlite = isSqlite(ds);
     // 449 more incident.reported events in the outbox, as a burst of reports leaves them.
     const rows = Array.from({ length: 449 }, (_v, i) => [
       `msg_backlog${i}`,
@@ -309,7 +311,7 @@ describe('webhooks', () => {
     // A worker that claimed it and was killed (kill -9): its claim runs out after timeout + 60 s.
     await h.app.services.ds.query(
       "UPDATE webhook_deliveries SET status = 'DELIVERING', claimed_by = 'killed-worker', claimed_until = ?",
-      h.app.services.ds.options.type === 'better-sqlite3' ? ['2026-11-23 02:01:00.000'] : [new Date('2026-11-23T02:01:00Z')],
+      rawParams(h.app.services.ds, [new Date('2026-11-23T02:01:00Z')]),
     );
     expect(await h.app.services.webhooks.runOnce()).toMatchObject({ delivered: 0 });
     h.clock.set(new Date('2026-11-23T02:01:01Z'));

@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { wrapQueryRunners } from '../../../src/database/driver-internals';
 import { hookRawStatements } from '../../../src/database/raw-sql';
 
 /**
@@ -12,20 +13,13 @@ export function queryCounter(ds: DataSource) {
     if (counting) statements.push(sql);
     return run();
   });
-  const driver = ds.driver as unknown as { createQueryRunner(mode: 'master' | 'slave'): QueryRunner };
-  const create = driver.createQueryRunner.bind(driver);
-  const wrapped = new WeakSet<QueryRunner>();
-  driver.createQueryRunner = (mode) => {
-    const runner = create(mode);
-    if (wrapped.has(runner)) return runner;
-    wrapped.add(runner);
+  wrapQueryRunners(ds, (runner) => {
     const query = runner.query.bind(runner);
     runner.query = ((sql: string, ...rest: unknown[]) => {
       if (counting) statements.push(sql);
       return (query as (...a: unknown[]) => unknown)(sql, ...rest);
     }) as QueryRunner['query'];
-    return runner;
-  };
+  });
   return {
     async during<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
       statements.length = 0;

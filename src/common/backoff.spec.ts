@@ -1,7 +1,20 @@
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay, nextAttempt, RETRY_WINDOW_MS } from './webhook-backoff';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay, nextAttempt, RETRY_WINDOW_MS } from './backoff';
+import { DEADLOCK_RETRY, WORKER_RESTART } from './backoff';
 
 const S = 1000;
 const H = 3600 * S;
+
+describe('backoff', () => {
+  it('restarts a crashing worker after 0.5 s, 1 s, 2 s … up to 30 s, without jitter', () => {
+    const waits = Array.from({ length: 9 }, (_, i) => backoffDelay(i + 1, Math.random(), WORKER_RESTART));
+    expect(waits).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+
+  it('retries a deadlock victim after 5–20 ms, then 10–40, 20–80', () => {
+    expect([1, 2, 3].map((n) => backoffDelay(n, 0, DEADLOCK_RETRY))).toEqual([5, 10, 20]);
+    expect([1, 2, 3].map((n) => backoffDelay(n, 1, DEADLOCK_RETRY))).toEqual([20, 40, 80]);
+  });
+});
 
 describe('webhook retry backoff', () => {
   it('doubles from 5 s up to a 4-hour cap (jitter at its top)', () => {
