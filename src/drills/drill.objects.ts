@@ -1,34 +1,22 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars';
+import { EnumValue, graphqlEnum } from '../graphql/enums';
 
-export enum DrillRunStatusGql {
-  SCHEDULED = 'SCHEDULED',
-  RUNNING = 'RUNNING',
-  COMPLETED = 'COMPLETED',
-  ABORTED = 'ABORTED',
-}
-registerEnumType(DrillRunStatusGql, { name: 'DrillRunStatus' });
+export const DrillRunStatusGql = graphqlEnum('DrillRunStatus', ['SCHEDULED', 'RUNNING', 'COMPLETED', 'ABORTED']);
+export type DrillRunStatusGql = EnumValue<typeof DrillRunStatusGql>;
 
-export enum DrillVerdictGql {
-  ON_TIME = 'ON_TIME',
-  LATE = 'LATE',
-  MISSED = 'MISSED',
-  PENDING = 'PENDING',
-  WAIVED = 'WAIVED',
-}
-registerEnumType(DrillVerdictGql, { name: 'DrillVerdict', description: 'WAIVED covers waived and withdrawn actions: not scored.' });
+export const DrillVerdictGql = graphqlEnum(
+  'DrillVerdict',
+  ['ON_TIME', 'LATE', 'MISSED', 'PENDING', 'WAIVED'],
+  'WAIVED covers waived and withdrawn actions: not scored.',
+);
+export type DrillVerdictGql = EnumValue<typeof DrillVerdictGql>;
 
-export enum DrillStepKindGql {
-  REPORT = 'REPORT',
-  AMEND = 'AMEND',
-}
-registerEnumType(DrillStepKindGql, { name: 'DrillStepKind' });
+export const DrillStepKindGql = graphqlEnum('DrillStepKind', ['REPORT', 'AMEND']);
+export type DrillStepKindGql = EnumValue<typeof DrillStepKindGql>;
 
-export enum DrillScoreKindGql {
-  ACTION = 'ACTION',
-  REFUND_STEP = 'REFUND_STEP',
-}
-registerEnumType(DrillScoreKindGql, { name: 'DrillScoreKind' });
+export const DrillScoreKindGql = graphqlEnum('DrillScoreKind', ['ACTION', 'REFUND_STEP']);
+export type DrillScoreKindGql = EnumValue<typeof DrillScoreKindGql>;
 
 @ObjectType('DrillScenarioStep', {
   description: "A step of a scenario: a report, or an amendment of an earlier step's incident, offsetMinutes after the start.",

@@ -1,23 +1,20 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars';
 import { PageInfoGql } from '../graphql/page-info';
+import { EnumValue, graphqlEnum } from '../graphql/enums';
 
-export enum BreachSubjectTypeGql {
-  INCIDENT = 'INCIDENT',
-  ACTION = 'ACTION',
-  REFUND_STEP = 'REFUND_STEP',
-  REMEDY_STEP = 'REMEDY_STEP',
-}
-export enum BreachKindGql {
-  ACKNOWLEDGE = 'ACKNOWLEDGE',
-  RESOLVE = 'RESOLVE',
-  DUE = 'DUE',
-}
-registerEnumType(BreachSubjectTypeGql, {
-  name: 'BreachSubjectType',
-  description: 'What missed its deadline: the incident itself, one of its required actions, a refund step, or a remedy step.',
-});
-registerEnumType(BreachKindGql, { name: 'BreachKind', description: 'ACKNOWLEDGE and RESOLVE for an incident; DUE for an action or refund step.' });
+export const BreachSubjectTypeGql = graphqlEnum(
+  'BreachSubjectType',
+  ['INCIDENT', 'ACTION', 'REFUND_STEP', 'REMEDY_STEP'],
+  'What missed its deadline: the incident itself, one of its required actions, a refund step, or a remedy step.',
+);
+export type BreachSubjectTypeGql = EnumValue<typeof BreachSubjectTypeGql>;
+export const BreachKindGql = graphqlEnum(
+  'BreachKind',
+  ['ACKNOWLEDGE', 'RESOLVE', 'DUE'],
+  'ACKNOWLEDGE and RESOLVE for an incident; DUE for an action or refund step.',
+);
+export type BreachKindGql = EnumValue<typeof BreachKindGql>;
 
 @ObjectType('Breach', { description: 'A deadline that passed, recorded once, and how far up the escalation ladder it went.' })
 export class BreachGql {

@@ -1,14 +1,11 @@
-import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { DecimalScalar } from '../graphql/scalars';
+import { EnumValue, graphqlEnum } from '../graphql/enums';
+import { ACTION_STATUSES } from './incident-action.entity';
 
 /** A required action's state over the incident's life. */
-export enum ActionStatusGql {
-  OPEN = 'OPEN',
-  DONE = 'DONE',
-  WAIVED = 'WAIVED',
-  WITHDRAWN = 'WITHDRAWN',
-}
-registerEnumType(ActionStatusGql, { name: 'ActionStatus' });
+export const ActionStatusGql = graphqlEnum('ActionStatus', ACTION_STATUSES);
+export type ActionStatusGql = EnumValue<typeof ActionStatusGql>;
 
 /** New or corrected facts; a fact left out (or null) stays as it is. */
 @InputType()

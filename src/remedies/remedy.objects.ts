@@ -1,13 +1,11 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { StepStatusGql } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
+import { EnumValue, graphqlEnum } from '../graphql/enums';
+import { REMEDY_STATUSES } from './remedy.state-machine';
 
-export enum RemedyStatusGql {
-  IN_PROGRESS = 'IN_PROGRESS',
-  COMPLETED = 'COMPLETED',
-  CANCELLED = 'CANCELLED',
-}
-registerEnumType(RemedyStatusGql, { name: 'RemedyStatus' });
+export const RemedyStatusGql = graphqlEnum('RemedyStatus', REMEDY_STATUSES);
+export type RemedyStatusGql = EnumValue<typeof RemedyStatusGql>;
 
 @ObjectType('RemedyStep')
 export class RemedyStepGql {

@@ -1,24 +1,15 @@
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, DecimalScalar } from '../graphql/scalars';
+import { EnumValue, graphqlEnum } from '../graphql/enums';
+import { SIGN_OFF_STAGES } from './report-filing.service';
 
 /** Filed documents (the policy): the monthly tables signed off (shift handover records: handover-record.objects.ts). */
-export enum RefundReportTableGql {
-  CUSTOMER_SERVICE = 'CUSTOMER_SERVICE',
-  FINANCE = 'FINANCE',
-}
-export enum SignOffStageGql {
-  REVIEWED = 'REVIEWED',
-  ARCHIVED = 'ARCHIVED',
-}
-export enum ShiftGql {
-  DAY = 'DAY',
-  MIDDLE = 'MIDDLE',
-  NIGHT = 'NIGHT',
-}
-
-registerEnumType(RefundReportTableGql, { name: 'RefundReportTable' });
-registerEnumType(SignOffStageGql, { name: 'SignOffStage' });
-registerEnumType(ShiftGql, { name: 'Shift' });
+export const RefundReportTableGql = graphqlEnum('RefundReportTable', ['CUSTOMER_SERVICE', 'FINANCE']);
+export type RefundReportTableGql = EnumValue<typeof RefundReportTableGql>;
+export const SignOffStageGql = graphqlEnum('SignOffStage', SIGN_OFF_STAGES);
+export type SignOffStageGql = EnumValue<typeof SignOffStageGql>;
+export const ShiftGql = graphqlEnum('Shift', ['DAY', 'MIDDLE', 'NIGHT']);
+export type ShiftGql = EnumValue<typeof ShiftGql>;
 
 @ObjectType('ReportSignOff')
 export class ReportSignOffGql {

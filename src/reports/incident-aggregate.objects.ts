@@ -1,20 +1,21 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { DecimalScalar } from '../graphql/scalars';
+import { EnumValue, graphqlEnum } from '../graphql/enums';
 
 /** The contract's IncidentGroupBy; values are the contract's names. */
-export enum IncidentGroupByGql {
-  MONTH = 'MONTH',
-  WEEK = 'WEEK',
-  DAY = 'DAY',
-  CATEGORY = 'CATEGORY',
-  SUBTYPE = 'SUBTYPE',
-  SEVERITY = 'SEVERITY',
-  OWNER_DEPARTMENT = 'OWNER_DEPARTMENT',
-  SOURCE = 'SOURCE',
-  CHANNEL = 'CHANNEL',
-  STATUS = 'STATUS',
-}
-registerEnumType(IncidentGroupByGql, { name: 'IncidentGroupBy' });
+export const IncidentGroupByGql = graphqlEnum('IncidentGroupBy', [
+  'MONTH',
+  'WEEK',
+  'DAY',
+  'CATEGORY',
+  'SUBTYPE',
+  'SEVERITY',
+  'OWNER_DEPARTMENT',
+  'SOURCE',
+  'CHANNEL',
+  'STATUS',
+]);
+export type IncidentGroupByGql = EnumValue<typeof IncidentGroupByGql>;
 
 @ObjectType('IncidentAggregate', { description: 'Complaint statistics (客诉统计分析) of one group of incidents.' })
 export class IncidentAggregateGql {

@@ -1,18 +1,13 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { SeverityGql } from '../graphql/enums';
 import { DateTimeScalar } from '../graphql/scalars';
 import { PageInfoGql } from '../graphql/page-info';
+import { EnumValue, graphqlEnum } from '../graphql/enums';
+import { DECISION_FIELDS } from './decision-diff';
 
 /** The parts of a decision backtests and the shadow compare. */
-export enum DecisionFieldGql {
-  SEVERITY = 'SEVERITY',
-  OWNER = 'OWNER',
-  NOTIFY = 'NOTIFY',
-  ACTIONS = 'ACTIONS',
-  POLICE = 'POLICE',
-  REFUND_CHAIN = 'REFUND_CHAIN',
-}
-registerEnumType(DecisionFieldGql, { name: 'DecisionField', description: 'A part of a decision that two rule packs may decide differently.' });
+export const DecisionFieldGql = graphqlEnum('DecisionField', DECISION_FIELDS, 'A part of a decision that two rule packs may decide differently.');
+export type DecisionFieldGql = EnumValue<typeof DecisionFieldGql>;
 
 @ObjectType('DecisionSummary', { description: 'A decision reduced to what is compared: codes, no due times.' })
 export class DecisionSummaryGql {

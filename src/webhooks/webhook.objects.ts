@@ -1,17 +1,14 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, JSONScalar } from '../graphql/scalars';
 import { PageInfoGql } from '../graphql/page-info';
+import { EnumValue, graphqlEnum } from '../graphql/enums';
 
-export enum WebhookDeliveryStatusGql {
-  PENDING = 'PENDING',
-  DELIVERING = 'DELIVERING',
-  DELIVERED = 'DELIVERED',
-  DEAD = 'DEAD',
-}
-registerEnumType(WebhookDeliveryStatusGql, {
-  name: 'WebhookDeliveryStatus',
-  description: 'DEAD: not delivered within 24 hours of retries; redeliverWebhook sends it again.',
-});
+export const WebhookDeliveryStatusGql = graphqlEnum(
+  'WebhookDeliveryStatus',
+  ['PENDING', 'DELIVERING', 'DELIVERED', 'DEAD'],
+  'DEAD: not delivered within 24 hours of retries; redeliverWebhook sends it again.',
+);
+export type WebhookDeliveryStatusGql = EnumValue<typeof WebhookDeliveryStatusGql>;
 
 @ObjectType('WebhookSubscription', {
   description: 'Where events are POSTed, signed per Standard Webhooks. The secrets are never shown again after they are made.',
