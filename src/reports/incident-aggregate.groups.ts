@@ -1,6 +1,7 @@
 import type { BusinessCalendar } from '../calendar/business-calendar';
 import { badInput } from '../common/errors';
 import { compareKeys } from './refund-aggregate.groups';
+import type { IncidentAmounts } from './incident-rollup.cells';
 
 /**
  * Pure parts of the complaint statistics (客诉统计分析, the policy's reports): which column each
@@ -43,21 +44,11 @@ export interface IncidentAggregateFilter {
   customerId?: string | null;
 }
 
-/** Sums of one group, as either query path returns them. */
-export interface IncidentGroupSums {
-  keys: string[];
-  count: number;
-  acknowledged: number;
-  acknowledgedOnTime: number;
-  resolved: number;
-  resolvedOnTime: number;
-  resolveMs: number;
-  breaches: number;
-  surveyed: number;
-  satisfactionSum: number;
-  repeatCustomer: number;
-  totalFen: bigint;
-}
+/**
+ * Sums of one group, as either query path returns them: the rollup's amounts (one definition,
+ * incident-rollup.cells.ts), with the group's keys and its incident count named as the answer names it.
+ */
+export type IncidentGroupSums = Omit<IncidentAmounts, 'incidents'> & { keys: string[]; count: number };
 
 /** One answer row (the contract's IncidentAggregate). */
 export interface IncidentAggregate {
