@@ -14,7 +14,7 @@ const FEATURES = '(incidents|refunds|remedies|reports|escalation|webhooks|people
  */
 const FEATURE_PUBLIC = [
   '(\\.(service|services|reader|store|entity|entities|types|errors|state-machine|objects|inputs|mapper|validation|listener|events|roles)|-subjects)\\.ts$',
-  '^src/webhooks/webhook-(outbox|events|signature|backoff)\\.ts$',
+  '^src/webhooks/webhook-(outbox|events|signature)\\.ts$',
   '^src/escalation/(sla-clock|action-evidence)\\.ts$',
   '^src/incidents/(action-settlement|repeat-incidents\\.fact)\\.ts$',
   '^src/reports/(report-export\\.xlsx|report-filing\\.clock)\\.ts$',
