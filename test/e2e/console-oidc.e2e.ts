@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import type { Browser, Page } from 'playwright-core';
 import { Harness, startHarness } from './support/harness';
 import { signingKey, TestOpenIdProvider } from './support/oidc-test-provider';
 import { addStaff } from './support/staff-requests';
+import { CHROMIUM, CHROMIUM_FLAGS, haveChromium, freePort } from './support/chromium';
 
 /**
  * The console's sign-in with the company's identity provider: a real OpenID Provider
@@ -15,36 +15,11 @@ import { addStaff } from './support/staff-requests';
  * from the public /.well-known/triage-sign-in, as any client may.
  */
 const root = path.join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const AUDIENCE = 'https://triage.example.com/graphql';
 const SHOTS = path.join(root, 'test-results', 'console');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`console sign-in browser tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-}
+const browserHere = haveChromium('console sign-in browser tests');
 
-/** A port free now: the provider must know the console's redirect URI before the server starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-(haveChromium ? describe : describe.skip)('console sign-in with the identity provider (OIDC, PKCE) in Chromium', () => {
+(browserHere ? describe : describe.skip)('console sign-in with the identity provider (OIDC, PKCE) in Chromium', () => {
   let op: TestOpenIdProvider;
   let h: Harness;
   let browser: Browser;
@@ -63,7 +38,7 @@ function freePort(): Promise<number> {
     });
     await addStaff(h, [{ employeeNo: 'F01', name: '张三', department: 'FINANCE', roles: ['CASHIER', 'ACCOUNTANT'] }]);
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     page.on('request', (r) => seen.push({ url: r.url(), method: r.method(), body: r.postData() }));
   }, 60_000);

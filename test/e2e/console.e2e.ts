@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { Harness, REPORT, ref, startHarness } from './support/harness';
 import { REQUEST } from './support/refunds';
+import { CHROMIUM, CHROMIUM_FLAGS, haveChromium } from './support/chromium';
 
 /**
  * The web console (应急控制台) in a real browser: Debian's Chromium driven by playwright-core
@@ -11,23 +12,10 @@ import { REQUEST } from './support/refunds';
  * CONSOLE_DOCS_SCREENSHOTS=1 also refreshes the two the README shows, in docs/.
  */
 const root = path.join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SHOTS = path.join(root, 'test-results', 'console');
-const haveChromium = fs.existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.warn(`console browser tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
-}
+const browserHere = haveChromium('console browser tests');
 
-(haveChromium ? describe : describe.skip)('web console in Chromium', () => {
+(browserHere ? describe : describe.skip)('web console in Chromium', () => {
   let h: Harness;
   let browser: Browser;
   let page: Page;
@@ -74,7 +62,7 @@ if (!haveChromium) {
     h = await startHarness({ now: new Date(), env: { RULES_DRAFTS_DIR: work } });
     leadKey = await h.key('console-lead', ['AGENT', 'CS_LEAD', 'ANALYST', 'ADMIN']);
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     page.on('request', (r) => requested.push(r.url()));
   });
