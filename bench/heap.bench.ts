@@ -14,8 +14,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import mysql from 'mysql2/promise';
-import { loadConfig, parseDatabaseUrl } from '../src/config/config';
+import { loadConfig } from '../src/config/config';
 import { createDataSource, migrate } from '../src/database/data-source';
 import { ApiKeyService } from '../src/auth/api-key.service';
 import { systemClock } from '../src/common/clock';
@@ -23,6 +22,7 @@ import { createApp } from '../src/app';
 import { rebuildIncidentRollups } from '../src/reports/incident-rollup.store';
 import { seedIncidents } from './incidents.seed';
 import { SOURCE, WorkloadBuilder } from './write-path.workload';
+import { freshMariaDb } from './support/bench-mariadb';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** Larger by more than this is growth (heap figures after a full GC move by a few per cent run to run). */
@@ -106,22 +106,10 @@ async function load(serverUrl: string, token: string, seconds: number): Promise<
 }
 
 async function measure(count: number, url: string, seconds: number): Promise<ChildResult> {
-  const db = parseDatabaseUrl(url);
-  if (db.kind !== 'mysql' || !/^triage_bench\w*$/.test(db.database)) throw new Error('--mariadb-url must be MariaDB with a database named triage_bench…');
-  const admin = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
-  await admin.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-  await admin.query(`CREATE DATABASE \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const ds = createDataSource(parseDatabaseUrl(url));
+  if (!/^triage_bench\w*$/.test(new URL(url).pathname.slice(1))) throw new Error('--mariadb-url must be MariaDB with a database named triage_bench…');
+  const { db, admin, pool } = await freshMariaDb(url);
+  const ds = createDataSource(db);
   await ds.initialize();
-  const pool = mysql.createPool({
-    host: db.host,
-    port: db.port,
-    user: db.user,
-    password: db.password,
-    database: db.database,
-    connectionLimit: 4,
-    timezone: 'Z',
-  });
   try {
     await migrate(ds);
     const now = new Date();

@@ -17,16 +17,16 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
-import mysql from 'mysql2/promise';
 import pino from 'pino';
 import { ManualClock } from '../src/common/clock';
-import { loadConfig, parseDatabaseUrl } from '../src/config/config';
+import { loadConfig } from '../src/config/config';
 import { createDataSource, migrate } from '../src/database/data-source';
 import { rebuildRefundRollups } from '../src/reports/refund-rollup.store';
 import { createServices } from '../src/services';
 import { seedRefunds } from './reports.seed';
 import { seedIncidents } from './incidents.seed';
 import { rebuildIncidentRollups } from '../src/reports/incident-rollup.store';
+import { freshMariaDb } from './support/bench-mariadb';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -69,23 +69,10 @@ async function main() {
     process.exit(2);
   }, maxMinutes * 60_000).unref();
 
-  const db = parseDatabaseUrl(url);
-  if (db.kind !== 'mysql') throw new Error('--mariadb-url must name MariaDB or MySQL');
-  const admin = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
-  await admin.query(`DROP DATABASE IF EXISTS \`${db.database}\``);
-  await admin.query(`CREATE DATABASE \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const { db, admin, pool } = await freshMariaDb(url);
   const config = { ...loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), rulesDir: path.join(ROOT, 'rules') };
   const ds = createDataSource(config.database);
   await ds.initialize();
-  const pool = mysql.createPool({
-    host: db.host,
-    port: db.port,
-    user: db.user,
-    password: db.password,
-    database: db.database,
-    connectionLimit: 4,
-    timezone: 'Z',
-  });
   try {
     await migrate(ds);
     const now = new Date('2027-01-05T02:00:00Z');
