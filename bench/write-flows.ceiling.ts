@@ -101,7 +101,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
   },
 
   /** amendIncident: a new amount and a note, the stored decision kept. */
-  async amend(c, tx, r) {
+  async amend(pool, tx, r) {
     const input = r.variables.i;
     const id = Number(input.id);
     await tx(async (c) => {
@@ -111,8 +111,9 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       await c.text(S.refundsTotal(id), d === 'sqlite' ? ['CANCELLED'] : [id, 'CANCELLED']);
       const reportedAt = new Date(d === 'sqlite' ? `${String(at('reported_at')).replace(' ', 'T')}Z` : at('reported_at'));
       const customer = at('customer_id');
+      // The repeat count as of the report: the service reads it on a pooled connection, not the transaction's (its raw-SQL path).
       if (customer)
-        await c.prepared(REPEAT_INCIDENTS_SQL, [customer, time(new Date(reportedAt.getTime() - 30 * 86_400_000)), time(reportedAt), bool(false)]);
+        await pool.prepared(REPEAT_INCIDENTS_SQL, [customer, time(new Date(reportedAt.getTime() - 30 * 86_400_000)), time(reportedAt), bool(false)]);
       await c.text(S.actionsOf(id), d === 'sqlite' ? [] : [id]);
       await c.text(S.clockOf(id), d === 'sqlite' ? [] : [id]);
       const last = first(await c.text(S.lastDecision(id), d === 'sqlite' ? [] : [id]));
@@ -232,7 +233,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         delta,
       ]);
     });
-    await answerIncident(c, id);
+    await answerIncident(pool, id);
     return String(id);
   },
 
