@@ -51,7 +51,21 @@ const COLUMNS = {
     'version',
     'updated_at',
   ],
-  IncidentActionEntity: ['id', 'incident_id', 'code', 'position', 'due_at', 'retain_until', 'status', 'done', 'reason', 'done_at', 'done_by', 'note', 'evidence'],
+  IncidentActionEntity: [
+    'id',
+    'incident_id',
+    'code',
+    'position',
+    'due_at',
+    'retain_until',
+    'status',
+    'done',
+    'reason',
+    'done_at',
+    'done_by',
+    'note',
+    'evidence',
+  ],
   IncidentClockEntity: ['incident_id', 'paused_at', 'paused_by', 'pause_reason', 'paused_ms', 'paused_working_ms', 'pauses'],
   IncidentDecisionEntity: ['id', 'incident_id', 'seq', 'decided_at', 'kind', 'actor', 'note', 'rule_set_version', 'decision'],
   IncidentEventEntity: ['id', 'incident_id', 'at', 'actor', 'kind', 'from_status', 'to_status', 'note', 'detail'],
@@ -173,8 +187,7 @@ export function flowStatements(d: Dialect) {
     // amendIncident
     refundsTotal: (id: number) =>
       `SELECT COALESCE(SUM(${q('r')}.${q('amount_fen')}), 0) AS ${q('total')} FROM ${q('refunds')} ${q('r')} WHERE ${q('r')}.${q('incident_id')} = ${n(id)} AND ${q('r')}.${q('status')} <> ?`,
-    clockOf: (id: number) =>
-      `${select('IncidentClockEntity', 'incident_clocks')} WHERE ((${col('IncidentClockEntity', 'incident_id')} = ${n(id)})) LIMIT 1`,
+    clockOf: (id: number) => `${select('IncidentClockEntity', 'incident_clocks')} WHERE ((${col('IncidentClockEntity', 'incident_id')} = ${n(id)})) LIMIT 1`,
     lastDecision: (id: number) =>
       `${select('IncidentDecisionEntity', 'incident_decisions')} WHERE ((${col('IncidentDecisionEntity', 'incident_id')} = ${n(id)})) ORDER BY ${col('IncidentDecisionEntity', 'seq')} DESC LIMIT 1`,
     reportedEvent: (id: number) =>
@@ -186,8 +199,7 @@ export function flowStatements(d: Dialect) {
     amendIncident: (id: number, version: number, policeReportRequired: boolean) =>
       `UPDATE ${q('incidents')} SET ${q('subtype')} = ?, ${q('severity')} = ?, ${q('owner_department')} = ?, ${q('police_report_required')} = ${b(policeReportRequired)}, ${q('amount_fen')} = ?, ${q('report')} = ?, ${q('acknowledge_by')} = ?, ${q('resolve_by')} = ?, ${q('rule_set_version')} = ?, ${q('decision')} = ?, ${q('amended_at')} = ?, ${q('version')} = ${n(version + 1)}, ${q('updated_at')} = ? WHERE ${q('id')} = ${n(id)} AND ${q('version')} = ${n(version)}`,
     // decideRefundStep
-    refundIncident: (id: number) =>
-      `${select('RefundEntity', 'refunds', ['id', 'incident_id'])} WHERE ((${col('RefundEntity', 'id')} = ${n(id)})) LIMIT 1`,
+    refundIncident: (id: number) => `${select('RefundEntity', 'refunds', ['id', 'incident_id'])} WHERE ((${col('RefundEntity', 'id')} = ${n(id)})) LIMIT 1`,
     refundById: (id: number) => `${select('RefundEntity', 'refunds')} WHERE ((${col('RefundEntity', 'id')} = ${n(id)})) LIMIT 1`,
     refundSteps: (id: number) =>
       `${select('RefundStepEntity', 'refund_steps')} WHERE ((${col('RefundStepEntity', 'refund_id')} IN (${n(id)}))) ORDER BY ${col('RefundStepEntity', 'attempt')} ASC, ${col('RefundStepEntity', 'position')} ASC`,
@@ -198,8 +210,7 @@ export function flowStatements(d: Dialect) {
     openRefundStep: (stepId: number) =>
       `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ${n(stepId)}`,
     // advanceRemedy
-    remedyIncident: (id: number) =>
-      `${select('RemedyEntity', 'remedies', ['id', 'incident_id'])} WHERE ((${col('RemedyEntity', 'id')} = ${n(id)})) LIMIT 1`,
+    remedyIncident: (id: number) => `${select('RemedyEntity', 'remedies', ['id', 'incident_id'])} WHERE ((${col('RemedyEntity', 'id')} = ${n(id)})) LIMIT 1`,
     remedyById: (id: number) => `${select('RemedyEntity', 'remedies')} WHERE ((${col('RemedyEntity', 'id')} = ${n(id)})) LIMIT 1`,
     remedySteps: (id: number) =>
       `${select('RemedyStepEntity', 'remedy_steps')} WHERE ((${col('RemedyStepEntity', 'remedy_id')} IN (${n(id)}))) ORDER BY ${col('RemedyStepEntity', 'remedy_id')} ASC, ${col('RemedyStepEntity', 'position')} ASC`,

@@ -88,7 +88,8 @@ export const FLOW_SPECS: Record<Flow, FlowSpec> = {
         i: { refundId: s.id, step: s.at, decision: 'APPROVE' },
       }),
     written: { table: 'refund_transitions', kind: 'APPROVED' },
-    ceiling: 'refund; lock, refund + steps; refund, step, next step, history, refund + steps, lock, outbox, refund + steps ×2, pending step; refund + steps after',
+    ceiling:
+      'refund; lock, refund + steps; refund, step, next step, history, refund + steps, lock, outbox, refund + steps ×2, pending step; refund + steps after',
   },
   remedy: {
     role: 'TECH',
@@ -100,8 +101,7 @@ export const FLOW_SPECS: Record<Flow, FlowSpec> = {
       });
       return { id: data.startRemedy.id, at: data.startRemedy.currentStep };
     },
-    body: (s) =>
-      body(`mutation($i: AdvanceRemedyInput!) { advanceRemedy(input: $i) { id currentStep version } }`, { i: { remedyId: s.id, step: s.at } }),
+    body: (s) => body(`mutation($i: AdvanceRemedyInput!) { advanceRemedy(input: $i) { id currentStep version } }`, { i: { remedyId: s.id, step: s.at } }),
     written: { table: 'remedy_transitions', kind: 'ADVANCED' },
     ceiling: 'remedy; lock, remedy + steps; remedy, step, next step, history, remedy + steps, outbox; remedy + steps after',
   },

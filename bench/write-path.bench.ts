@@ -320,9 +320,9 @@ async function mariadb(url: string): Promise<BenchDb> {
     async copyTo(into) {
       const target = parseDatabaseUrl(into.url);
       if (target.kind !== 'mysql') throw new Error('a copy of MariaDB goes to MariaDB');
-      const tables = ((await run("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as any[]).map(
-        (r) => String(r.t),
-      );
+      const tables = (
+        (await run("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as any[]
+      ).map((r) => String(r.t));
       await into.run('SET FOREIGN_KEY_CHECKS = 0');
       for (const t of tables) {
         const [[create]] = (await admin.query(`SHOW CREATE TABLE \`${cfg.database}\`.\`${t}\``)) as any;
@@ -514,7 +514,19 @@ async function load(
 ): Promise<
   Omit<
     RunResult,
-    'path' | 'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy' | 'window' | 'rssCurve'
+    | 'path'
+    | 'what'
+    | 'db'
+    | 'workers'
+    | 'stored'
+    | 'rssBefore'
+    | 'rssAfter'
+    | 'rssMax'
+    | 'cpuMsPerRequest'
+    | 'dbCpuMsPerRequest'
+    | 'machineBusy'
+    | 'window'
+    | 'rssCurve'
   >
 > {
   const builder = new WorkloadBuilder(run, crypto.randomInt(1, 2 ** 31));
@@ -679,8 +691,7 @@ function printRow(r: RunResult, ceiling: RunResult | undefined, sameSql?: RunRes
     (sameSql ? `${Math.round((r.rps / sameSql.rps) * 100)}%` : '').padStart(7),
   ];
   console.log(cells.join(' '));
-  if (r.overrun)
-    console.log(`    (its prepared subjects ran out: the run stopped early, ${r.overrun} no-op answers after; more with --subjects)`);
+  if (r.overrun) console.log(`    (its prepared subjects ran out: the run stopped early, ${r.overrun} no-op answers after; more with --subjects)`);
   for (const s of r.errorSamples) console.log(`    e.g. ${s}`);
 }
 
@@ -966,10 +977,11 @@ async function benchFlow(kind: 'mariadb' | 'sqlite', flow: Flow, opts: Options):
     const tables =
       kind === 'sqlite'
         ? (await seeded.run("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map((r) => String(r.name))
-        : (await seeded.run("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")).map((r) =>
-            String(r.name),
+        : (await seeded.run("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")).map(
+            (r) => String(r.name),
           );
-    for (const t of tables) if (!NOT_SUBJECT_ROWS.has(t) && (await seeded.run(`SELECT 1 AS x FROM ${kind === 'sqlite' ? `"${t}"` : `\`${t}\``} LIMIT 1`)).length) nonEmpty.push(t);
+    for (const t of tables)
+      if (!NOT_SUBJECT_ROWS.has(t) && (await seeded.run(`SELECT 1 AS x FROM ${kind === 'sqlite' ? `"${t}"` : `\`${t}\``} LIMIT 1`)).length) nonEmpty.push(t);
     const rounds = Math.max(0, Math.ceil(Math.log2(needed / subjects.length)));
     for (const offset of await doubleRows(kind === 'sqlite' ? 'sqlite' : 'mysql', seeded.run, nonEmpty, rounds, SUBJECT_TABLE[flow]))
       subjects = [...subjects, ...subjects.map((s) => ({ ...s, id: String(Number(s.id) + offset) }))];

@@ -82,9 +82,10 @@ async function shapeOf(d: Dialect, run: Run, name: string, copied: string[]): Pr
     return { name, columns: columns.map((c) => c.name), id: columns.some((c) => c.name === 'id'), fks, unique: uniqueOf(columns, fks, indexes) };
   }
   const columns = (
-    await run('SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position', [
-      name,
-    ])
+    await run(
+      'SELECT column_name AS c, data_type AS t FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position',
+      [name],
+    )
   ).map((r) => ({ name: String(r.c), type: String(r.t).toLowerCase() }));
   const fks = Object.fromEntries(
     (
