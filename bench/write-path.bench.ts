@@ -1180,7 +1180,6 @@ const RSS_GROWTH = 0.1;
  */
 function judge(all: RunResult[], opts: Options): string[] {
   const missed: string[] = [];
-  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`\n## Targets (against the ceiling sending the service's SQL, its reads included; the best WORKERS setting counts)`);
   for (const db of opts.dbs)
     for (const p of opts.paths) {
@@ -1195,69 +1194,67 @@ function judge(all: RunResult[], opts: Options): string[] {
 function judgePath(name: string, db: 'mariadb' | 'sqlite', p: BenchPath, inPath: RunResult[], all: RunResult[], opts: Options): string[] {
   const missed: string[] = [];
   const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  {
-    const services = inPath.filter((r) => r.workers !== null && !r.noop);
-    for (const c of TARGET_CONNECTIONS_ALL.filter((n) => opts.connections.includes(n))) {
-      const ceilings = inPath.filter((r) => r.workers === null && !r.noop && r.connections === c);
-      // reportIncident has a plain ceiling (its writes only) beside the same-SQL one; a flow has the same-SQL one only.
-      const ceiling = p === 'report' ? ceilings.find((r) => !r.what.startsWith('ceiling +')) : undefined;
-      const sameSql = p === 'report' ? ceilings.find((r) => r.what.startsWith('ceiling +')) : ceilings[0];
-      const at = services.filter((r) => r.connections === c);
-      if (!sameSql || !at.length) {
-        console.log(`${name} @ ${c}: not judged (no same-SQL ceiling or service run)`);
-        continue;
-      }
-      const best = at.reduce((a, b) => (b.rps > a.rps ? b : a));
-      const ratio = best.rps / sameSql.rps;
-      const p99Ratio = best.p99 / sameSql.p99;
-      const checks: Array<[string, boolean]> = [
-        [
-          `throughput ${Math.round(ratio * 100)}% of the same-SQL ceiling with WORKERS=${best.workers} (${best.rps.toFixed(0)} against ${sameSql.rps.toFixed(0)} req/s; target ≥ ${TARGET_RATIO * 100}%)`,
-          ratio >= TARGET_RATIO,
-        ],
-        [
-          `p99 ${best.p99.toFixed(0)} ms, ${p99Ratio.toFixed(2)}× the same-SQL ceiling's ${sameSql.p99.toFixed(0)} ms (target ≤ ${TARGET_P99_RATIO}×)`,
-          p99Ratio <= TARGET_P99_RATIO,
-        ],
-      ];
-      for (const [text, ok] of checks) {
-        console.log(`${name} @ ${c}: ${text}: ${mark(ok)}`);
-        if (!ok) missed.push(`${name} @ ${c}: ${text}`);
-      }
-      if (ceiling) {
-        console.log(
-          `${name} @ ${c}: (for reading the above) the same-SQL ceiling reaches ${Math.round((sameSql.rps / ceiling.rps) * 100)}% of the plain ceiling (no reads); the service ${Math.round((best.rps / ceiling.rps) * 100)}%`,
-        );
-      }
-      if (c === TARGET_CONNECTIONS) printBound(db, name, p, all, sameSql, best);
+  const services = inPath.filter((r) => r.workers !== null && !r.noop);
+  for (const c of TARGET_CONNECTIONS_ALL.filter((n) => opts.connections.includes(n))) {
+    const ceilings = inPath.filter((r) => r.workers === null && !r.noop && r.connections === c);
+    // reportIncident has a plain ceiling (its writes only) beside the same-SQL one; a flow has the same-SQL one only.
+    const ceiling = p === 'report' ? ceilings.find((r) => !r.what.startsWith('ceiling +')) : undefined;
+    const sameSql = p === 'report' ? ceilings.find((r) => r.what.startsWith('ceiling +')) : ceilings[0];
+    const at = services.filter((r) => r.connections === c);
+    if (!sameSql || !at.length) {
+      console.log(`${name} @ ${c}: not judged (no same-SQL ceiling or service run)`);
+      continue;
     }
-    if (!services.length) return missed;
-    const errors = services.reduce((n, r) => n + r.non2xx + r.gqlErrors, 0);
-    const growth = Math.max(
-      ...[...new Set(services.map((r) => r.workers))].map((w) => {
-        const runs = services.filter((r) => r.workers === w);
-        // From the end of the first measured run (the heap has grown to its working size under
-        // load) to the end of the last: growth there is what a leak would show.
-        return runs[runs.length - 1].rssAfter / runs[0].rssAfter - 1;
-      }),
-    );
+    const best = at.reduce((a, b) => (b.rps > a.rps ? b : a));
+    const ratio = best.rps / sameSql.rps;
+    const p99Ratio = best.p99 / sameSql.p99;
     const checks: Array<[string, boolean]> = [
-      [`errors ${errors} (target 0)`, errors === 0],
-      [`RSS growth from the end of the first run to the end of the last ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`, growth <= RSS_GROWTH],
+      [
+        `throughput ${Math.round(ratio * 100)}% of the same-SQL ceiling with WORKERS=${best.workers} (${best.rps.toFixed(0)} against ${sameSql.rps.toFixed(0)} req/s; target ≥ ${TARGET_RATIO * 100}%)`,
+        ratio >= TARGET_RATIO,
+      ],
+      [
+        `p99 ${best.p99.toFixed(0)} ms, ${p99Ratio.toFixed(2)}× the same-SQL ceiling's ${sameSql.p99.toFixed(0)} ms (target ≤ ${TARGET_P99_RATIO}×)`,
+        p99Ratio <= TARGET_P99_RATIO,
+      ],
     ];
-    if (opts.rssCurve)
-      for (const r of services) {
-        const flat = rssFlatness(r);
-        if (flat)
-          checks.push([
-            `RSS of the ${r.connections}-connection run (WORKERS=${r.workers}), median of its last fifth against its second: ${flat.base.toFixed(0)} → ${flat.end.toFixed(0)} MB, ${(flat.growth * 100).toFixed(1)}% (target ≤ ${RSS_CURVE_FLAT * 100}%)`,
-            flat.growth <= RSS_CURVE_FLAT,
-          ]);
-      }
     for (const [text, ok] of checks) {
-      console.log(`${name}: ${text}: ${mark(ok)}`);
-      if (!ok) missed.push(`${name}: ${text}`);
+      console.log(`${name} @ ${c}: ${text}: ${mark(ok)}`);
+      if (!ok) missed.push(`${name} @ ${c}: ${text}`);
     }
+    if (ceiling) {
+      console.log(
+        `${name} @ ${c}: (for reading the above) the same-SQL ceiling reaches ${Math.round((sameSql.rps / ceiling.rps) * 100)}% of the plain ceiling (no reads); the service ${Math.round((best.rps / ceiling.rps) * 100)}%`,
+      );
+    }
+    if (c === TARGET_CONNECTIONS) printBound(db, name, p, all, sameSql, best);
+  }
+  if (!services.length) return missed;
+  const errors = services.reduce((n, r) => n + r.non2xx + r.gqlErrors, 0);
+  const growth = Math.max(
+    ...[...new Set(services.map((r) => r.workers))].map((w) => {
+      const runs = services.filter((r) => r.workers === w);
+      // From the end of the first measured run (the heap has grown to its working size under
+      // load) to the end of the last: growth there is what a leak would show.
+      return runs[runs.length - 1].rssAfter / runs[0].rssAfter - 1;
+    }),
+  );
+  const checks: Array<[string, boolean]> = [
+    [`errors ${errors} (target 0)`, errors === 0],
+    [`RSS growth from the end of the first run to the end of the last ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`, growth <= RSS_GROWTH],
+  ];
+  if (opts.rssCurve)
+    for (const r of services) {
+      const flat = rssFlatness(r);
+      if (flat)
+        checks.push([
+          `RSS of the ${r.connections}-connection run (WORKERS=${r.workers}), median of its last fifth against its second: ${flat.base.toFixed(0)} → ${flat.end.toFixed(0)} MB, ${(flat.growth * 100).toFixed(1)}% (target ≤ ${RSS_CURVE_FLAT * 100}%)`,
+          flat.growth <= RSS_CURVE_FLAT,
+        ]);
+    }
+  for (const [text, ok] of checks) {
+    console.log(`${name}: ${text}: ${mark(ok)}`);
+    if (!ok) missed.push(`${name}: ${text}`);
   }
   return missed;
 }
