@@ -688,7 +688,7 @@ function printRow(r: RunResult, ceiling: RunResult | undefined, sameSql?: RunRes
     (r.dbCpuMsPerRequest === null ? '-' : r.dbCpuMsPerRequest.toFixed(2)).padStart(6),
     `${Math.round(r.machineBusy * 100)}%`.padStart(5),
     ratio.padStart(6),
-    (sameSql ? `${Math.round((r.rps / sameSql.rps) * 100)}%` : '').padStart(7),
+    (sameSql?.rps ? `${Math.round((r.rps / sameSql.rps) * 100)}%` : '').padStart(7),
   ];
   console.log(cells.join(' '));
   if (r.overrun) console.log(`    (its prepared subjects ran out: the run stopped early, ${r.overrun} no-op answers after; more with --subjects)`);
@@ -1203,6 +1203,13 @@ function judgePath(name: string, db: 'mariadb' | 'sqlite', p: BenchPath, inPath:
     const at = services.filter((r) => r.connections === c);
     if (!sameSql || !at.length) {
       console.log(`${name} @ ${c}: not judged (no same-SQL ceiling or service run)`);
+      continue;
+    }
+    if (!sameSql.acked) {
+      // Nothing to compare with (amendIncident at 32 connections on MariaDB: its transactions wait for a second pooled connection).
+      const text = `not judged: the same-SQL ceiling answered nothing in ${opts.seconds} s`;
+      console.log(`${name} @ ${c}: ${text}: MISSED`);
+      missed.push(`${name} @ ${c}: ${text}`);
       continue;
     }
     const best = at.reduce((a, b) => (b.rps > a.rps ? b : a));
