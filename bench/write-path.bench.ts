@@ -1114,7 +1114,7 @@ async function main() {
       )}; node ${process.version}; ${opts.seconds} s per run after ${opts.warmupSeconds} s warm-up; ${TEMPLATES.length} report templates, 80% naming a customer`,
   );
   console.log(
-    "req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine's CPU in use during the run",
+    "req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it; for the other mutations, their history rows); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine's CPU in use during the run",
   );
   if (Object.keys(opts.serviceEnv).length)
     console.log(
