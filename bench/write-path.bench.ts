@@ -1246,10 +1246,13 @@ function judgePath(name: string, db: 'mariadb' | 'sqlite', p: BenchPath, inPath:
       return runs[runs.length - 1].rssAfter / runs[0].rssAfter - 1;
     }),
   );
-  const checks: Array<[string, boolean]> = [
-    [`errors ${errors} (target 0)`, errors === 0],
-    [`RSS growth from the end of the first run to the end of the last ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`, growth <= RSS_GROWTH],
-  ];
+  const checks: Array<[string, boolean]> = [[`errors ${errors} (target 0)`, errors === 0]];
+  // The memory target is reportIncident's: a flow's service runs twice in a fresh process, its heap still growing to size.
+  if (p === 'report')
+    checks.push([
+      `RSS growth from the end of the first run to the end of the last ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`,
+      growth <= RSS_GROWTH,
+    ]);
   if (opts.rssCurve)
     for (const r of services) {
       const flat = rssFlatness(r);
