@@ -378,19 +378,19 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
   },
 };
 
-/** The history writer's inserts (history.writer.ts, built from the entities): SQLite adds RETURNING "id". */
+/** The history writer's inserts (history.writer.ts through database/raw-insert.ts, built from the entities; no RETURNING since 2026-12-07). */
 const HISTORY = {
   incident:
     d === 'sqlite'
-      ? 'INSERT INTO "incident_events" ("incident_id", "at", "actor", "kind", "from_status", "to_status", "note", "detail") VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"'
+      ? 'INSERT INTO "incident_events" ("incident_id", "at", "actor", "kind", "from_status", "to_status", "note", "detail") VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
       : 'INSERT INTO `incident_events` (`incident_id`, `at`, `actor`, `kind`, `from_status`, `to_status`, `note`, `detail`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   refund:
     d === 'sqlite'
-      ? 'INSERT INTO "refund_transitions" ("at", "actor", "kind", "from_status", "to_status", "step", "refund_id", "decision", "attempt", "comment") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"'
+      ? 'INSERT INTO "refund_transitions" ("at", "actor", "kind", "from_status", "to_status", "step", "refund_id", "decision", "attempt", "comment") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
       : 'INSERT INTO `refund_transitions` (`at`, `actor`, `kind`, `from_status`, `to_status`, `step`, `refund_id`, `decision`, `attempt`, `comment`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   remedy:
     d === 'sqlite'
-      ? 'INSERT INTO "remedy_transitions" ("at", "actor", "kind", "from_status", "to_status", "step", "remedy_id", "note") VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"'
+      ? 'INSERT INTO "remedy_transitions" ("at", "actor", "kind", "from_status", "to_status", "step", "remedy_id", "note") VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
       : 'INSERT INTO `remedy_transitions` (`at`, `actor`, `kind`, `from_status`, `to_status`, `step`, `remedy_id`, `note`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 };
 
