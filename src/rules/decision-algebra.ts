@@ -152,14 +152,22 @@ function foldActionSpans(
       const wins = fromResolution ? earlier(clock.addDuration(reportedAt, span), clock.addDuration(reportedAt, spans[at])) : earlier(dueAt, actions[at].dueAt);
       if (!wins) continue;
     }
-    const action: DecidedAction = { code, dueAt };
-    if (fromResolution) action.dueAfterResolution = span;
-    if (entry.retainDays !== undefined) action.retainUntil = new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);
-    actions[at] = action;
+    const retainUntil = entry.retainDays === undefined ? undefined : new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);
+    actions[at] = decidedAction(code, dueAt, fromResolution ? span : undefined, retainUntil);
     spans[at] = span;
   }
   if (actions.length > 1) sortByKeys(positionKeys(actions.map((a) => a.code), order ?? Object.keys(catalog.actions)), actions, spans);
   return actions;
+}
+
+/**
+ * An action with only the keys it has, in one order (code, dueAt, dueAfterResolution, retainUntil):
+ * one object literal per shape. Properties added one by one would give shapes that die with the
+ * decisions, and every full collection would then throw away the folds' optimised code.
+ */
+function decidedAction(code: string, dueAt: Date | null, dueAfterResolution: Duration | undefined, retainUntil: Date | undefined): DecidedAction {
+  if (dueAfterResolution === undefined) return retainUntil === undefined ? { code, dueAt } : { code, dueAt, retainUntil };
+  return retainUntil === undefined ? { code, dueAt, dueAfterResolution } : { code, dueAt, dueAfterResolution, retainUntil };
 }
 
 /**
@@ -225,23 +233,28 @@ export function finishDecision(partial: PartialDecision, ctx: DecisionContext): 
   const deadline = catalog.deadlines[severity];
   let policeReportRequired = false;
   for (const a of actions) if (a.code === 'POLICE_REPORT') policeReportRequired = true;
-  const decision: Decision = {
-    severity,
-    ownerDepartment,
-    notifyDepartments: foldNotify(events, ownerDepartment, ctx.order?.departments ?? Object.keys(catalog.departments)),
-    actions,
-    policeReportRequired,
-    refundSteps: foldRefundSteps(events),
-    remedies: foldRemedies(events),
-    acknowledgeBy: deadline ? clock.addDuration(reportedAt, deadline.acknowledge) : null,
-    resolveBy: deadline ? clock.addDuration(reportedAt, deadline.resolve) : null,
-    ruleSetVersion: ctx.ruleSetVersion,
-    firedRules: ctx.firedRules,
+  const notifyDepartments = foldNotify(events, ownerDepartment, ctx.order?.departments ?? Object.keys(catalog.departments));
+  const refundSteps = foldRefundSteps(events);
+  const remedies = foldRemedies(events);
+  const acknowledgeBy = deadline ? clock.addDuration(reportedAt, deadline.acknowledge) : null;
+  const resolveBy = deadline ? clock.addDuration(reportedAt, deadline.resolve) : null;
+  const { ruleSetVersion, firedRules, facts } = ctx;
+  const beyond = beyondCalendar(clock, actions, spans, acknowledgeBy, resolveBy, deadline);
+  // One object literal per shape, as decidedAction's: a decision has its facts when given, beyondCalendar when any.
+  if (!facts) {
+    const decision: Decision = {
+      severity, ownerDepartment, notifyDepartments, actions, policeReportRequired, refundSteps, remedies, acknowledgeBy, resolveBy, ruleSetVersion, firedRules,
+    };
+    if (beyond) decision.beyondCalendar = beyond;
+    return decision;
+  }
+  if (beyond === undefined) {
+    return { severity, ownerDepartment, notifyDepartments, actions, policeReportRequired, refundSteps, remedies, acknowledgeBy, resolveBy, ruleSetVersion, firedRules, facts };
+  }
+  return {
+    severity, ownerDepartment, notifyDepartments, actions, policeReportRequired, refundSteps, remedies, acknowledgeBy, resolveBy, ruleSetVersion, firedRules, facts,
+    beyondCalendar: beyond,
   };
-  if (ctx.facts) decision.facts = ctx.facts;
-  const beyond = beyondCalendar(clock, actions, spans, decision, deadline);
-  if (beyond) decision.beyondCalendar = beyond;
-  return decision;
 }
 
 /**
@@ -250,14 +263,19 @@ export function finishDecision(partial: PartialDecision, ctx: DecisionContext): 
  * Undefined when nothing was (most decisions: no list is made).
  */
 function beyondCalendar(
-  clock: DueClock, actions: DecidedAction[], spans: Duration[], d: Decision, deadline: { acknowledge: Duration; resolve: Duration } | undefined,
+  clock: DueClock,
+  actions: DecidedAction[],
+  spans: Duration[],
+  acknowledgeBy: Date | null,
+  resolveBy: Date | null,
+  deadline: { acknowledge: Duration; resolve: Duration } | undefined,
 ): string[] | undefined {
   if (!clock.beyondKnownHolidays) return undefined;
   const past = (at: Date | null, span: Duration | undefined) => !!at && !!span && isWorkingSpan(span) && clock.beyondKnownHolidays!(at);
   let out: string[] | undefined;
   for (let i = 0; i < actions.length; i++) if (past(actions[i].dueAt, spans[i])) (out ??= []).push(actions[i].code);
-  if (past(d.acknowledgeBy, deadline?.acknowledge)) (out ??= []).push('acknowledgeBy');
-  if (past(d.resolveBy, deadline?.resolve)) (out ??= []).push('resolveBy');
+  if (past(acknowledgeBy, deadline?.acknowledge)) (out ??= []).push('acknowledgeBy');
+  if (past(resolveBy, deadline?.resolve)) (out ??= []).push('resolveBy');
   return out;
 }
 
