@@ -5,7 +5,8 @@
  * rules in pack order with their conditions' sources written out (no call per condition).
  */
 import { applyStage, emptyDecision, foldOwner, foldSeverity, PartialDecision } from './decision-algebra';
-import { categoryLimit, compileConditions, ConditionSource, ConditionTest, generatedFunction } from './condition-compiler';
+import { categoryLimit, compileConditions, ConditionSource, ConditionTest } from './condition-compiler';
+import { generatedFunction } from './generated-code';
 import { firedRule, PackRule, stageFactNames, stageFacts, stagesOf } from './pack-rules';
 import type { Catalog, Facts, FiredRule, RuleEvent } from './types';
 import { BUILT_IN_LANGUAGE, ConditionLanguage } from './condition-language';

@@ -28,6 +28,7 @@
  */
 import { Almanac, Engine } from 'json-rules-engine';
 import { BUILT_IN_LANGUAGE, ConditionLanguage, operandShape } from './condition-language';
+import { generatedFunction } from './generated-code';
 
 export type FactValues = Readonly<Record<string, unknown>>;
 export type ConditionTest = (facts: FactValues) => boolean;
@@ -42,14 +43,6 @@ export interface CompiledConditions {
 
 /** Source of a condition: an expression over `f` (the facts) and `c` (the constants, which it appends to). */
 export type ConditionSource = (constants: unknown[]) => string;
-
-/**
- * The function of an expression `source` wrote (ConditionSource): `body` over `f` and `c`, given
- * `c`. Every generated condition test is made here.
- */
-export function generatedFunction<F>(params: readonly string[], body: string, constants: unknown[]): F {
-  return new Function('c', `return function (${params.join(', ')}) { ${body} };`)(constants) as F;
-}
 
 /** `value` as a constant of the source: appended to `constants`, read as c[i]. */
 function constant(constants: unknown[], value: unknown): string {

@@ -17,6 +17,7 @@
  * Adding a fact is one declaration below plus its tests. Pure: no I/O.
  */
 import { fenToNumber } from '../money/money';
+import { generatedFunction } from './generated-code';
 
 /** A fact's value type in the rules. */
 export type FactType = 'string' | 'number' | 'boolean';
@@ -295,14 +296,14 @@ function testInputProperty(d: FactDeclaration): Record<string, unknown> {
 }
 
 /**
- * The one way the facts' builders are made: a function returning one object literal, `entries`
- * its keys in order with the expression of each, generated once. V8 builds an object key by key,
- * or a spread with extra keys, in far more time than a literal of a known shape. Keys are quoted
- * with JSON.stringify (a literal's key then names the property an assignment would set).
+ * The facts' builders: a function returning one object literal, `entries` its keys in order with
+ * the expression of each (generated-code.ts). V8 builds an object key by key, or a spread with
+ * extra keys, in far more time than a literal of a known shape. Keys are quoted with
+ * JSON.stringify (a literal's key then names the property an assignment would set).
  */
 function generatedLiteral<F>(params: readonly string[], entries: ReadonlyArray<readonly [key: string, expression: string]>, prefix = ''): F {
   const keys = entries.map(([key, expression]) => `${JSON.stringify(key)}: ${expression}`);
-  return new Function(...params, `${prefix}return { ${keys.join(', ')} };`) as F;
+  return generatedFunction<F>(params, `${prefix}return { ${keys.join(', ')} };`);
 }
 
 /** `source[name]` as generated code reads it. */
