@@ -8,7 +8,7 @@ import type { Clock } from '../common/clock';
 import { parseId, pageSize } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
 import type { Transactions } from '../database/transaction';
-import { rawParams } from '../database/raw-params';
+import { rawExec } from '../database/raw-sql';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
 import { IncidentEntity } from '../incidents/incident.entity';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -102,7 +102,9 @@ export class NotificationService {
 
   private async write(em: EntityManager, incidentId: number, reason: NotificationReason, opts: NotifyOptions): Promise<number> {
     // Nothing is configured to reach anyone: no rows on every report of a service that does not notify.
-    const [any] = await em.query(ANY_ACTIVE_CHANNEL, rawParams(em.connection, [true]));
+    // Straight to the driver (rawExec), as every other statement of a report's transaction: TypeORM's
+    // query() would add its query runner's promise hops and subscriber broadcasts to every report.
+    const [any] = (await rawExec(em, ANY_ACTIVE_CHANNEL, [true])) as Array<Record<string, unknown>>;
     if (!any) return 0;
     const incident = await em.findOneBy(IncidentEntity, { id: incidentId });
     if (!incident) return 0;
