@@ -31,6 +31,38 @@ const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
 /** A local date's working window as epoch ms; false on a day off. */
 type DayWindow = { open: number; close: number } | false;
 
+/** Days a DayMemo keeps in a list, from 2 years before the first day it is given on: ~16 years. */
+const DENSE_DAYS = 6_000;
+
+/**
+ * A memo by day number: a list over the few thousand days around the first one set (the days
+ * due times are counted on: one array read each), a Map beyond them (emptied whole when it
+ * reaches MEMO_LIMIT, as `remember`'s memos).
+ */
+class DayMemo<V> {
+  private base = Number.NaN;
+  private dense: Array<V | undefined> = [];
+  private readonly sparse = new Map<number, V>();
+
+  get(day: number): V | undefined {
+    const i = day - this.base;
+    if (i >= 0 && i < DENSE_DAYS) return this.dense[i];
+    return this.sparse.get(day);
+  }
+
+  set(day: number, value: V): V {
+    if (Number.isNaN(this.base)) {
+      this.base = day - 730;
+      // Filled, so V8 keeps it a packed list (a long list of holes may become a dictionary).
+      this.dense = new Array<V | undefined>(DENSE_DAYS).fill(undefined);
+    }
+    const i = day - this.base;
+    if (i >= 0 && i < DENSE_DAYS) this.dense[i] = value;
+    else remember(this.sparse, day, value);
+    return value;
+  }
+}
+
 /** YYYY-MM-DD of a day number (days since 1970-01-01) in the fast range. */
 const isoOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
@@ -120,9 +152,9 @@ export class BusinessCalendar {
   /** Local date → working day? (valid dates only: a bad date throws every time). */
   private readonly workingDayMemo = new Map<string, boolean>();
   /** Day number → that local date's working window, computed once with luxon. */
-  private readonly windowMemo = new Map<number, DayWindow>();
+  private readonly windowMemo = new DayMemo<DayWindow>();
   /** UTC day (days since the epoch) → the zone's offset in minutes, for days without a transition. */
-  private readonly offsetMemo = new Map<number, number>();
+  private readonly offsetMemo = new DayMemo<number>();
   /** Hour since the epoch → the zone's offset in minutes, for hours without a transition on days with one. */
   private readonly hourOffsetMemo = new Map<number, number>();
 
@@ -265,7 +297,7 @@ export class BusinessCalendar {
     if (daily !== undefined) return daily;
     const start = day * DAY_MS;
     const first = this.zone.offset(start);
-    if (first === this.zone.offset(start + DAY_MS - 1)) return remember(this.offsetMemo, day, first);
+    if (first === this.zone.offset(start + DAY_MS - 1)) return this.offsetMemo.set(day, first);
     const hour = Math.floor(ts / HOUR_MS);
     const hourly = this.hourOffsetMemo.get(hour);
     if (hourly !== undefined) return hourly;
@@ -278,7 +310,7 @@ export class BusinessCalendar {
   private windowOf(day: number): DayWindow {
     const date = isoOfDay(day);
     const window = this.isWorkingDay(date) ? { open: this.at(date, this.startMin), close: this.at(date, this.endMin) } : false;
-    return remember(this.windowMemo, day, window);
+    return this.windowMemo.set(day, window);
   }
 
   /** `days` working days = `days × workingDayHours` working hours (see addWorkingHours). */

@@ -17,9 +17,18 @@
  * Invariant: fact values are JSON values (null, booleans, numbers, strings, lists, objects), as
  * the API delivers them. On those, the built-in operators cannot throw except `in`/`notIn`
  * against something that is not a list.
+ *
+ * A tree compiles to JavaScript source, generated once per rule (`ConditionSource`): leaves the
+ * compiler specialises (a plain fact against a literal with equal, notEqual, in, notIn or a
+ * numeric comparison) and groups that cannot throw are written out as expressions; anything else
+ * (json-rules-engine's operators, paths, fact references, groups run in json-rules-engine's
+ * priority order) is its closure, called from the source. A rule's `test` is that source made a
+ * function, and CompiledStages writes the sources of a category's rules into one function, so
+ * a decision makes one call per few rules instead of one per condition.
  */
 import { Almanac, Engine } from 'json-rules-engine';
 import { BUILT_IN_LANGUAGE, ConditionLanguage, operandShape } from './condition-language';
+import { generatedFunction } from './generated-code';
 
 export type FactValues = Readonly<Record<string, unknown>>;
 export type ConditionTest = (facts: FactValues) => boolean;
@@ -28,7 +37,31 @@ export interface CompiledConditions {
   test: ConditionTest;
   /** Can a run throw (as json-rules-engine's would reject)? A rule that cannot is safe to skip when it cannot hold. */
   canThrow: boolean;
+  /** The test as a JavaScript expression (over `f`, the facts, and `c`, the constants it adds to `constants`): test(f) is its value. */
+  source(constants: unknown[]): string;
 }
+
+/** Source of a condition: an expression over `f` (the facts) and `c` (the constants, which it appends to). */
+export type ConditionSource = (constants: unknown[]) => string;
+
+/** `value` as a constant of the source: appended to `constants`, read as c[i]. */
+function constant(constants: unknown[], value: unknown): string {
+  constants.push(value);
+  return `c[${constants.length - 1}]`;
+}
+
+/** A literal's source when it reads back as the very value (strings, booleans, null, finite numbers other than -0), else a constant. */
+function literal(constants: unknown[], value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value) && Object.is(Number(String(value)), value)) return `(${String(value)})`;
+  return constant(constants, value);
+}
+
+/** Calls the node's closure from the source: for what is not written out. */
+const callOf =
+  (test: ConditionTest): ConditionSource =>
+  (constants) =>
+    `${constant(constants, test)}(f)`;
 
 /** A condition tree outside what the compiler reproduces exactly (the caller keeps json-rules-engine). */
 export class UnsupportedConditionError extends Error {
@@ -57,6 +90,11 @@ interface Node extends CompiledConditions {
   priority: unknown;
 }
 
+/** A node before its source is known: a closure-only node's source calls the closure. */
+type Compiled = Omit<Node, 'source'> & { source?: ConditionSource };
+
+const withSource = (node: Compiled): Node => ({ ...node, source: node.source ?? callOf(node.test) });
+
 type Reader = (facts: FactValues) => unknown;
 
 const BUILT_IN = new Set(['equal', 'notEqual', 'in', 'notIn', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'contains', 'doesNotContain']);
@@ -78,8 +116,10 @@ const resolvePath = (new Almanac({}) as unknown as { pathResolver: (value: objec
 export function compileConditions(conditions: unknown, facts: ReadonlySet<string>, language: ConditionLanguage = BUILT_IN_LANGUAGE): CompiledConditions {
   if (!isObject(conditions)) throw new UnsupportedConditionError('', 'conditions must be an object');
   if (!BOOLEAN_KEYS.some((k) => hasOwn(conditions, k))) throw new UnsupportedConditionError('', 'the root must be all, any or not');
-  const { test, canThrow } = compileNode(conditions, '', { facts, language });
-  return { test, canThrow };
+  const { canThrow, source } = compileNode(conditions, '', { facts, language });
+  const constants: unknown[] = [];
+  const test = generatedFunction<ConditionTest>(['f'], `return ${source(constants)};`, constants);
+  return { test, canThrow, source };
 }
 
 /** What a whole tree compiles against: the facts of the run and the pack's language (its custom operators). */
@@ -89,6 +129,10 @@ interface Scope {
 }
 
 function compileNode(node: unknown, pointer: string, scope: Scope): Node {
+  return withSource(compileTree(node, pointer, scope));
+}
+
+function compileTree(node: unknown, pointer: string, scope: Scope): Compiled {
   if (!isObject(node)) throw new UnsupportedConditionError(pointer, 'a condition must be an object');
   const kinds = [...BOOLEAN_KEYS, 'condition', 'fact'].filter((k) => hasOwn(node, k));
   if (kinds.length !== 1) throw new UnsupportedConditionError(pointer, `expected exactly one of all, any, not or fact; found ${kinds.join(', ') || 'none'}`);
@@ -101,7 +145,7 @@ function compileNode(node: unknown, pointer: string, scope: Scope): Node {
     if (Array.isArray(node.not)) throw new UnsupportedConditionError(`${pointer}/not`, '"not" cannot be an array');
     const child = compileNode(node.not, `${pointer}/not`, scope);
     const inner = child.test;
-    return { test: (f) => !inner(f), canThrow: child.canThrow, priority };
+    return { test: (f) => !inner(f), canThrow: child.canThrow, priority, source: (constants) => `!(${child.source(constants)})` };
   }
   const list = node[kind];
   if (!Array.isArray(list)) throw new UnsupportedConditionError(`${pointer}/${kind}`, `"${kind}" must be an array`);
@@ -109,12 +153,12 @@ function compileNode(node: unknown, pointer: string, scope: Scope): Node {
   return { ...compileGroup(kind as 'all' | 'any', children, `${pointer}/${kind}`), priority };
 }
 
-function compileGroup(kind: 'all' | 'any', children: Node[], pointer: string): CompiledConditions {
+function compileGroup(kind: 'all' | 'any', children: Node[], pointer: string): Omit<Compiled, 'priority'> {
   const tests = children.map((c) => c.test);
-  if (tests.length === 0) return { test: () => true, canThrow: false };
-  if (tests.length === 1) return { test: tests[0], canThrow: children[0].canThrow };
+  if (tests.length === 0) return { test: () => true, canThrow: false, source: () => 'true' };
+  if (tests.length === 1) return { test: tests[0], canThrow: children[0].canThrow, source: children[0].source };
   const canThrow = children.some((c) => c.canThrow);
-  if (!canThrow) return { test: shortCircuit(kind, tests), canThrow };
+  if (!canThrow) return { test: shortCircuit(kind, tests), canThrow, source: shortCircuitSource(kind, children) };
   // json-rules-engine's order (rule.js prioritizeAndRun): sets by priority, highest first; every
   // child of a set is evaluated; the group stops after a set that decides it.
   const sets = prioritySets(children, pointer);
@@ -131,6 +175,13 @@ function compileGroup(kind: 'all' | 'any', children: Node[], pointer: string): C
       return !decisive;
     },
   };
+}
+
+/** shortCircuit's expression: two children's values as they are, more children's as booleans (every, some). */
+function shortCircuitSource(kind: 'all' | 'any', children: Node[]): ConditionSource {
+  const op = kind === 'all' ? ' && ' : ' || ';
+  if (children.length === 2) return (constants) => `(${children.map((c) => `(${c.source(constants)})`).join(op)})`;
+  return (constants) => `(${children.map((c) => `!!(${c.source(constants)})`).join(op)})`;
 }
 
 function shortCircuit(kind: 'all' | 'any', tests: ConditionTest[]): ConditionTest {
@@ -160,7 +211,7 @@ function prioritySets(children: Node[], pointer: string): ConditionTest[][] {
   return [...byPriority.entries()].sort(([a], [b]) => b - a).map(([, set]) => set);
 }
 
-function compileLeaf(node: Record<string, unknown>, pointer: string, { facts, language }: Scope): Node {
+function compileLeaf(node: Record<string, unknown>, pointer: string, { facts, language }: Scope): Compiled {
   for (const key of ['operator', 'value']) {
     if (!hasOwn(node, key)) throw new UnsupportedConditionError(pointer, `a fact condition needs "${key}"`);
   }
@@ -186,34 +237,47 @@ function compileLeaf(node: Record<string, unknown>, pointer: string, { facts, la
     const left = lhs.read;
     return { test: (f) => { const b = right(f); return op.evaluate(left(f), b); }, canThrow, priority };
   }
-  return { test: compare(op, lhs, value), canThrow, priority };
+  return { ...compare(op, lhs, value), canThrow, priority };
 }
 
-/** A leaf against a literal, specialised where that is provably the operator's own result. */
-function compare(op: JreOperator, lhs: { read: Reader; fact: string | null }, value: unknown): ConditionTest {
+const COMPARISONS: Readonly<Record<string, string>> = { lessThan: '<', lessThanInclusive: '<=', greaterThan: '>', greaterThanInclusive: '>=' };
+
+/**
+ * A leaf against a literal, specialised where that is provably the operator's own result, with
+ * the source of the specialised forms (the same expression, `value` a literal or constant). Fact
+ * values are plain data, so reading one twice reads the same value.
+ */
+function compare(op: JreOperator, lhs: { read: Reader; fact: string | null }, value: unknown): { test: ConditionTest; source?: ConditionSource } {
   const fact = lhs.fact;
   if (fact === null) {
     const read = lhs.read;
-    return (f) => op.evaluate(read(f), value);
+    return { test: (f) => op.evaluate(read(f), value) };
   }
+  const a = `f[${JSON.stringify(fact)}]`;
   switch (op.name) {
-    case 'equal': return (f) => f[fact] === value;
-    case 'notEqual': return (f) => f[fact] !== value;
+    case 'equal': return { test: (f) => f[fact] === value, source: (c) => `${a} === ${literal(c, value)}` };
+    case 'notEqual': return { test: (f) => f[fact] !== value, source: (c) => `${a} !== ${literal(c, value)}` };
     case 'in':
-      if (Array.isArray(value)) return (f) => value.indexOf(f[fact]) > -1;
+      if (Array.isArray(value)) return { test: (f) => value.indexOf(f[fact]) > -1, source: (c) => `${constant(c, value)}.indexOf(${a}) > -1` };
       break;
     case 'notIn':
-      if (Array.isArray(value)) return (f) => value.indexOf(f[fact]) === -1;
+      if (Array.isArray(value)) return { test: (f) => value.indexOf(f[fact]) === -1, source: (c) => `${constant(c, value)}.indexOf(${a}) === -1` };
       break;
     // For a number the validator (parseFloat(a).toString() !== 'NaN') only rejects NaN, which
     // every comparison rejects too; anything else goes through the operator itself.
-    case 'lessThan': return (f) => { const a = f[fact]; return typeof a === 'number' ? a < (value as number) : op.evaluate(a, value); };
-    case 'lessThanInclusive': return (f) => { const a = f[fact]; return typeof a === 'number' ? a <= (value as number) : op.evaluate(a, value); };
-    case 'greaterThan': return (f) => { const a = f[fact]; return typeof a === 'number' ? a > (value as number) : op.evaluate(a, value); };
-    case 'greaterThanInclusive': return (f) => { const a = f[fact]; return typeof a === 'number' ? a >= (value as number) : op.evaluate(a, value); };
+    case 'lessThan': return { test: (f) => { const x = f[fact]; return typeof x === 'number' ? x < (value as number) : op.evaluate(x, value); }, source: numeric(op, a, value) };
+    case 'lessThanInclusive': return { test: (f) => { const x = f[fact]; return typeof x === 'number' ? x <= (value as number) : op.evaluate(x, value); }, source: numeric(op, a, value) };
+    case 'greaterThan': return { test: (f) => { const x = f[fact]; return typeof x === 'number' ? x > (value as number) : op.evaluate(x, value); }, source: numeric(op, a, value) };
+    case 'greaterThanInclusive': return { test: (f) => { const x = f[fact]; return typeof x === 'number' ? x >= (value as number) : op.evaluate(x, value); }, source: numeric(op, a, value) };
     default: break;
   }
-  return (f) => op.evaluate(f[fact], value);
+  return { test: (f) => op.evaluate(f[fact], value) };
+}
+
+/** The numeric comparisons' source: the comparison on a number, the operator itself on anything else. */
+function numeric(op: JreOperator, a: string, value: unknown): ConditionSource {
+  const evaluate = (x: unknown) => op.evaluate(x, value);
+  return (c) => `(typeof ${a} === "number" ? ${a} ${COMPARISONS[op.name]} ${literal(c, value)} : ${constant(c, evaluate)}(${a}))`;
 }
 
 /**

@@ -67,16 +67,19 @@ export function foldSeverity(events: RuleEvent[]): Severity {
 
 /** The `owner` event with the highest rank (ties: the first), else `defaultOwner`. */
 export function foldOwner(events: RuleEvent[], defaultOwner: string): string {
-  let best: { department: string; rank: number } | null = null;
+  let best: string | undefined;
+  let bestRank = 0;
   for (const e of events) {
     if (e.type !== 'owner') continue;
     const rank = e.params.rank ?? 0;
-    if (!best || rank > best.rank) best = { department: e.params.department, rank };
+    if (best === undefined || rank > bestRank) {
+      best = e.params.department;
+      bestRank = rank;
+    }
   }
-  return best?.department ?? defaultOwner;
+  return best ?? defaultOwner;
 }
 
-/** The union of `notify` departments without the owner, ordered as `departmentOrder`. */
 /** Positions in a catalog order (the first one of a repeated code), for sorting without indexOf. */
 export type Positions = ReadonlyMap<string, number>;
 
@@ -98,11 +101,16 @@ export function catalogOrder(catalog: Pick<Catalog, 'actions' | 'departments'>):
   return { actions: positionsOf(Object.keys(catalog.actions)), departments: positionsOf(Object.keys(catalog.departments)) };
 }
 
+/** The union of `notify` departments without the owner, ordered as `departmentOrder`. */
 export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: readonly string[] | Positions): string[] {
-  const wanted = new Set<string>();
-  for (const e of events) if (e.type === 'notify') for (const d of e.params.departments) wanted.add(d);
-  wanted.delete(owner);
-  return orderBy([...wanted], departmentOrder);
+  // A list, not a Set: a decision notifies a few departments (first mention first, then sorted).
+  const wanted: string[] = [];
+  for (const e of events) {
+    if (e.type !== 'notify') continue;
+    for (const d of e.params.departments) if (d !== owner && !wanted.includes(d)) wanted.push(d);
+  }
+  if (wanted.length > 1) sortByKeys(positionKeys(wanted, departmentOrder), wanted);
+  return wanted;
 }
 
 /**
@@ -115,29 +123,51 @@ export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: 
 export function foldActions(
   events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null, order?: Positions,
 ): DecidedAction[] {
-  return foldActionSpans(events, catalog, reportedAt, clock, occurredAt, order).map((x) => x.action);
+  return foldActionSpans(events, catalog, reportedAt, clock, occurredAt, order, []);
 }
 
+/** foldActions, with each action's span put in `spans` at the action's index (two lists side by side: no pair per action). */
 function foldActionSpans(
-  events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null, order?: Positions,
-): Array<{ action: DecidedAction; span: Duration }> {
-  const byCode = new Map<string, { action: DecidedAction; span: Duration }>();
+  events: RuleEvent[],
+  catalog: Pick<Catalog, 'actions' | 'immediately'>,
+  reportedAt: Date,
+  clock: DueClock,
+  occurredAt: Date | null | undefined,
+  order: Positions | undefined,
+  spans: Duration[],
+): DecidedAction[] {
+  // Lists, not a Map by code: a decision has a few actions. A code keeps the place it was first asked for.
+  const actions: DecidedAction[] = [];
   for (const e of events) {
     if (e.type !== 'action') continue;
-    const entry = catalog.actions[e.params.code];
+    const code = e.params.code;
+    const entry = catalog.actions[code];
     const span = actionSpan(e.params.due ?? entry.due, catalog);
     const fromResolution = entry.dueFrom === 'RESOLVED';
     const dueAt = fromResolution ? null : clock.addDuration(reportedAt, span);
-    const kept = byCode.get(e.params.code);
-    // Spans counted from the resolution compare as if counted from the report: the shorter wins.
-    if (kept && !(fromResolution ? earlier(clock.addDuration(reportedAt, span), clock.addDuration(reportedAt, kept.span)) : earlier(dueAt, kept.action.dueAt))) continue;
-    const action: DecidedAction = { code: e.params.code, dueAt };
-    if (fromResolution) action.dueAfterResolution = span;
-    if (entry.retainDays !== undefined) action.retainUntil = new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);
-    byCode.set(e.params.code, { action, span });
+    let at = 0;
+    while (at < actions.length && actions[at].code !== code) at++;
+    if (at < actions.length) {
+      // Spans counted from the resolution compare as if counted from the report: the shorter wins.
+      const wins = fromResolution ? earlier(clock.addDuration(reportedAt, span), clock.addDuration(reportedAt, spans[at])) : earlier(dueAt, actions[at].dueAt);
+      if (!wins) continue;
+    }
+    const retainUntil = entry.retainDays === undefined ? undefined : new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);
+    actions[at] = decidedAction(code, dueAt, fromResolution ? span : undefined, retainUntil);
+    spans[at] = span;
   }
-  if (byCode.size < 2) return [...byCode.values()];
-  return orderBy([...byCode.keys()], order ?? Object.keys(catalog.actions)).map((code) => byCode.get(code)!);
+  if (actions.length > 1) sortByKeys(positionKeys(actions.map((a) => a.code), order ?? Object.keys(catalog.actions)), actions, spans);
+  return actions;
+}
+
+/**
+ * An action with only the keys it has, in one order (code, dueAt, dueAfterResolution, retainUntil):
+ * one object literal per shape. Properties added one by one would give shapes that die with the
+ * decisions, and every full collection would then throw away the folds' optimised code.
+ */
+function decidedAction(code: string, dueAt: Date | null, dueAfterResolution: Duration | undefined, retainUntil: Date | undefined): DecidedAction {
+  if (dueAfterResolution === undefined) return retainUntil === undefined ? { code, dueAt } : { code, dueAt, retainUntil };
+  return retainUntil === undefined ? { code, dueAt, dueAfterResolution } : { code, dueAt, dueAfterResolution, retainUntil };
 }
 
 /**
@@ -146,13 +176,17 @@ function foldActionSpans(
  * An empty chain means no refund is expected and stays empty.
  */
 export function foldRefundSteps(events: RuleEvent[], fallback: string[] = []): string[] {
-  let best: { steps: string[]; rank: number } | null = null;
+  let best: string[] | undefined;
+  let bestRank = 0;
   for (const e of events) {
     if (e.type !== 'refundChain') continue;
     const rank = e.params.rank ?? 0;
-    if (!best || rank > best.rank) best = { steps: e.params.steps, rank };
+    if (best === undefined || rank > bestRank) {
+      best = e.params.steps;
+      bestRank = rank;
+    }
   }
-  const chain = [...(best?.steps ?? fallback)];
+  const chain = [...(best ?? fallback)];
   for (const e of events) {
     if (e.type !== 'insertRefundStep' || chain.length === 0 || chain.includes(e.params.step)) continue;
     const at = chain.indexOf(e.params.after);
@@ -163,13 +197,17 @@ export function foldRefundSteps(events: RuleEvent[], fallback: string[] = []): s
 
 /** The remedy kinds of the highest-rank `remedies` event (ties: the first); empty when none fired. */
 export function foldRemedies(events: RuleEvent[]): string[] {
-  let best: { kinds: string[]; rank: number } | null = null;
+  let best: string[] | undefined;
+  let bestRank = 0;
   for (const e of events) {
     if (e.type !== 'remedies') continue;
     const rank = e.params.rank ?? 0;
-    if (!best || rank > best.rank) best = { kinds: e.params.kinds, rank };
+    if (best === undefined || rank > bestRank) {
+      best = e.params.kinds;
+      bestRank = rank;
+    }
   }
-  return [...(best?.kinds ?? [])];
+  return best === undefined ? [] : [...best];
 }
 
 /** Everything `finishDecision` needs besides the folded events. */
@@ -189,40 +227,55 @@ export interface DecisionContext {
 /** The final decision from all stages' events. */
 export function finishDecision(partial: PartialDecision, ctx: DecisionContext): Decision {
   const { events, severity, ownerDepartment } = partial;
-  const spans = foldActionSpans(events, ctx.catalog, ctx.reportedAt, ctx.clock, ctx.occurredAt, ctx.order?.actions);
-  const actions = spans.map((x) => x.action);
-  const deadline = ctx.catalog.deadlines[severity];
-  const decision: Decision = {
-    severity,
-    ownerDepartment,
-    notifyDepartments: foldNotify(events, ownerDepartment, ctx.order?.departments ?? Object.keys(ctx.catalog.departments)),
-    actions,
-    policeReportRequired: actions.some((a) => a.code === 'POLICE_REPORT'),
-    refundSteps: foldRefundSteps(events),
-    remedies: foldRemedies(events),
-    acknowledgeBy: deadline ? ctx.clock.addDuration(ctx.reportedAt, deadline.acknowledge) : null,
-    resolveBy: deadline ? ctx.clock.addDuration(ctx.reportedAt, deadline.resolve) : null,
-    ruleSetVersion: ctx.ruleSetVersion,
-    firedRules: ctx.firedRules,
+  const { catalog, clock, reportedAt } = ctx;
+  const spans: Duration[] = [];
+  const actions = foldActionSpans(events, catalog, reportedAt, clock, ctx.occurredAt, ctx.order?.actions, spans);
+  const deadline = catalog.deadlines[severity];
+  let policeReportRequired = false;
+  for (const a of actions) if (a.code === 'POLICE_REPORT') policeReportRequired = true;
+  const notifyDepartments = foldNotify(events, ownerDepartment, ctx.order?.departments ?? Object.keys(catalog.departments));
+  const refundSteps = foldRefundSteps(events);
+  const remedies = foldRemedies(events);
+  const acknowledgeBy = deadline ? clock.addDuration(reportedAt, deadline.acknowledge) : null;
+  const resolveBy = deadline ? clock.addDuration(reportedAt, deadline.resolve) : null;
+  const { ruleSetVersion, firedRules, facts } = ctx;
+  const beyond = beyondCalendar(clock, actions, spans, acknowledgeBy, resolveBy, deadline);
+  // One object literal per shape, as decidedAction's: a decision has its facts when given, beyondCalendar when any.
+  if (!facts) {
+    const decision: Decision = {
+      severity, ownerDepartment, notifyDepartments, actions, policeReportRequired, refundSteps, remedies, acknowledgeBy, resolveBy, ruleSetVersion, firedRules,
+    };
+    if (beyond) decision.beyondCalendar = beyond;
+    return decision;
+  }
+  if (beyond === undefined) {
+    return { severity, ownerDepartment, notifyDepartments, actions, policeReportRequired, refundSteps, remedies, acknowledgeBy, resolveBy, ruleSetVersion, firedRules, facts };
+  }
+  return {
+    severity, ownerDepartment, notifyDepartments, actions, policeReportRequired, refundSteps, remedies, acknowledgeBy, resolveBy, ruleSetVersion, firedRules, facts,
+    beyondCalendar: beyond,
   };
-  if (ctx.facts) decision.facts = ctx.facts;
-  const beyond = beyondCalendar(ctx.clock, spans, decision, deadline);
-  if (beyond.length) decision.beyondCalendar = beyond;
-  return decision;
 }
 
 /**
  * What was counted in working time past the last date the calendar knows holidays for: those
  * due times may fall on a holiday nobody has entered yet (a Spring Festival counted as work).
+ * Undefined when nothing was (most decisions: no list is made).
  */
 function beyondCalendar(
-  clock: DueClock, spans: Array<{ action: DecidedAction; span: Duration }>, d: Decision, deadline: { acknowledge: Duration; resolve: Duration } | undefined,
-): string[] {
-  if (!clock.beyondKnownHolidays) return [];
+  clock: DueClock,
+  actions: DecidedAction[],
+  spans: Duration[],
+  acknowledgeBy: Date | null,
+  resolveBy: Date | null,
+  deadline: { acknowledge: Duration; resolve: Duration } | undefined,
+): string[] | undefined {
+  if (!clock.beyondKnownHolidays) return undefined;
   const past = (at: Date | null, span: Duration | undefined) => !!at && !!span && isWorkingSpan(span) && clock.beyondKnownHolidays!(at);
-  const out = spans.filter((x) => past(x.action.dueAt, x.span)).map((x) => x.action.code);
-  if (past(d.acknowledgeBy, deadline?.acknowledge)) out.push('acknowledgeBy');
-  if (past(d.resolveBy, deadline?.resolve)) out.push('resolveBy');
+  let out: string[] | undefined;
+  for (let i = 0; i < actions.length; i++) if (past(actions[i].dueAt, spans[i])) (out ??= []).push(actions[i].code);
+  if (past(acknowledgeBy, deadline?.acknowledge)) (out ??= []).push('acknowledgeBy');
+  if (past(resolveBy, deadline?.resolve)) (out ??= []).push('resolveBy');
   return out;
 }
 
@@ -231,10 +284,30 @@ function earlier(a: Date | null, b: Date | null): boolean {
   return b === null || a.getTime() < b.getTime();
 }
 
-/** `codes` sorted by their position in `order` (stable; codes not in it last). */
-function orderBy(codes: string[], order: readonly string[] | Positions): string[] {
-  if (codes.length < 2) return codes;
+/** Each code's position in `order` (codes not in it: after every position). */
+function positionKeys(codes: readonly string[], order: readonly string[] | Positions): number[] {
   const positions = Array.isArray(order) ? positionsOf(order) : (order as Positions);
   const last = Array.isArray(order) ? order.length : Number.MAX_SAFE_INTEGER;
-  return codes.sort((a, b) => (positions.get(a) ?? last) - (positions.get(b) ?? last));
+  return codes.map((c) => positions.get(c) ?? last);
+}
+
+/**
+ * Sorts `list` in place by `keys` (its items' positions), stably, moving `keys` and `along` (a
+ * list of the same length) the same way. An insertion sort: a decision sorts a few codes.
+ */
+function sortByKeys<T, U>(keys: number[], list: T[], along?: U[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    const item = list[i];
+    const other = along?.[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > key; j--) {
+      keys[j + 1] = keys[j];
+      list[j + 1] = list[j];
+      if (along) along[j + 1] = along[j];
+    }
+    keys[j + 1] = key;
+    list[j + 1] = item;
+    if (along) along[j + 1] = other as U;
+  }
 }

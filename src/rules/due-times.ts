@@ -26,7 +26,9 @@ export class DueTimes implements DueClock {
   /** Working spans by `key:value`, one walk cache each. */
   private readonly workingSpans = new Map<string, DueFunction>();
 
-  constructor(private readonly calendar: BusinessCalendar, catalog: Pick<Catalog, 'actions' | 'deadlines'>) {
+  constructor(private readonly calendar: BusinessCalendar, catalog: Pick<Catalog, 'actions' | 'deadlines'> & Partial<Pick<Catalog, 'immediately'>>) {
+    // The catalog's `immediately` is what every action due "immediately" counts (decision-algebra's actionSpan).
+    if (catalog.immediately) this.byDuration.set(catalog.immediately, this.compile(catalog.immediately));
     for (const action of Object.values(catalog.actions)) if (action.due) this.byDuration.set(action.due, this.compile(action.due));
     for (const deadline of Object.values(catalog.deadlines)) {
       if (!deadline) continue;

@@ -17,6 +17,7 @@
  * Adding a fact is one declaration below plus its tests. Pure: no I/O.
  */
 import { fenToNumber } from '../money/money';
+import { generatedFunction } from './generated-code';
 
 /** A fact's value type in the rules. */
 export type FactType = 'string' | 'number' | 'boolean';
@@ -294,19 +295,38 @@ function testInputProperty(d: FactDeclaration): Record<string, unknown> {
   return described({ type: [d.type, 'null'] });
 }
 
-// The generated builders: property names are checked identifiers, quoted with JSON.stringify all the same.
+/**
+ * The facts' builders: a function returning one object literal, `entries` its keys in order with
+ * the expression of each (generated-code.ts). V8 builds an object key by key, or a spread with
+ * extra keys, in far more time than a literal of a known shape. Keys are quoted with
+ * JSON.stringify (a literal's key then names the property an assignment would set).
+ */
+function generatedLiteral<F>(params: readonly string[], entries: ReadonlyArray<readonly [key: string, expression: string]>, prefix = ''): F {
+  const keys = entries.map(([key, expression]) => `${JSON.stringify(key)}: ${expression}`);
+  return generatedFunction<F>(params, `${prefix}return { ${keys.join(', ')} };`);
+}
+
+/** `source[name]` as generated code reads it. */
+const read = (source: string, name: string) => `${source}[${JSON.stringify(name)}]`;
+
 function generatedReportFacts(report: readonly string[], dynamic: readonly string[]): (input: object) => Facts {
-  const keys = [...report.map((n) => `${JSON.stringify(n)}: input[${JSON.stringify(n)}] ?? null`), ...dynamic.map((n) => `${JSON.stringify(n)}: 0`)];
-  return new Function('input', `return { ${keys.join(', ')} };`) as (input: object) => Facts;
+  return generatedLiteral(['input'], [...report.map((n) => [n, `${read('input', n)} ?? null`] as const), ...dynamic.map((n) => [n, '0'] as const)]);
 }
 
 function generatedStageFacts(stageOne: readonly string[], decided: readonly string[]): (stage: number, facts: Facts, decided: object) => Record<string, unknown> {
-  const keys = [...stageOne.map((n) => `${JSON.stringify(n)}: facts[${JSON.stringify(n)}]`), ...decided.map((n) => `${JSON.stringify(n)}: decided[${JSON.stringify(n)}]`)];
-  return new Function('stage', 'facts', 'decided', `if (stage <= 1) return { ...facts }; return { ${keys.join(', ')} };`) as (
-    stage: number,
-    facts: Facts,
-    decided: object,
-  ) => Record<string, unknown>;
+  return generatedLiteral(
+    ['stage', 'facts', 'decided'],
+    [...stageOne.map((n) => [n, read('facts', n)] as const), ...decided.map((n) => [n, read('decided', n)] as const)],
+    'if (stage <= 1) return { ...facts }; ',
+  );
+}
+
+/**
+ * The values of `names` picked out of a stage's values, missing ones null, in `names`' order: what
+ * a fired rule shows of the facts its conditions read. Generated once per list, as `reportFacts`.
+ */
+export function factPicker(names: readonly string[]): (values: Readonly<Record<string, unknown>>) => Record<string, unknown> {
+  return generatedLiteral(['values'], names.map((n) => [n, `${read('values', n)} ?? null`] as const));
 }
 
 /** The product's facts. */

@@ -7,7 +7,7 @@
 import type { PartialDecision } from './decision-algebra';
 import { factsRead } from './rule-conditions';
 import { compileReason } from './rule-reason';
-import { FACTS, REPEAT_FACT } from './facts';
+import { FACTS, factPicker, REPEAT_FACT } from './facts';
 import type { Facts, FiredRule, RuleDefinition, RuleEvent, RulePack } from './types';
 
 export { REPEAT_FACT };
@@ -17,6 +17,8 @@ export interface PackRule {
   index: number;
   definition: Readonly<RuleDefinition & { file: string }>;
   facts: string[];
+  /** The values of `facts`, missing ones null, as a fired rule shows them (a generated literal: factPicker). */
+  pickFacts: (values: Record<string, unknown>) => Record<string, unknown>;
   reason: (facts: Record<string, unknown>) => FiredRule['reason'];
 }
 
@@ -24,7 +26,8 @@ export interface PackRule {
 export function prepareRules(pack: RulePack): PackRule[] {
   return pack.rules.map((rule, index): PackRule => {
     const definition = deepFreeze(structuredClone(rule));
-    return { index, definition, facts: factsRead(definition.conditions), reason: compileReason(definition.reason) };
+    const facts = factsRead(definition.conditions);
+    return { index, definition, facts, pickFacts: factPicker(facts), reason: compileReason(definition.reason) };
   });
 }
 
@@ -45,13 +48,11 @@ export const stageFacts: (stage: number, facts: Facts, partial: PartialDecision)
 
 /** A rule that held on `values`: its event, rendered reason and the facts it read. */
 export function firedRule(rule: PackRule, values: Record<string, unknown>): FiredRule {
-  const { definition } = rule;
-  const facts: Record<string, unknown> = {};
-  for (const fact of rule.facts) facts[fact] = values[fact] ?? null;
-  const out: FiredRule = { name: definition.name, stage: definition.stage, event: definition.event as RuleEvent, facts };
+  const { name, stage, event } = rule.definition;
+  const facts = rule.pickFacts(values);
   const reason = rule.reason(values);
-  if (reason) out.reason = reason;
-  return out;
+  // Two literals of one key order, so every fired rule has one of two shapes.
+  return reason ? { name, stage, event: event as RuleEvent, facts, reason } : { name, stage, event: event as RuleEvent, facts };
 }
 
 /** The distinct stages of `rules`, lowest first. */

@@ -50,6 +50,12 @@ export interface DynamicFacts {
   repeatIncidents30d(customerId: string, before: Date): Promise<number>;
 }
 
+/** The dynamic facts of one decision, already read (decideOn). */
+export interface ReadDynamicFacts {
+  /** The customer's earlier non-drill incidents in the 30 days before the report, as DynamicFacts answers it. */
+  repeatIncidents30d: number;
+}
+
 export interface DecideDeps {
   /** The evaluation time (the clock); due times count from `input.reportedAt`. */
   now: Date;
@@ -114,14 +120,27 @@ export class RuleEngine {
     // on the compiled path, where everything after the facts is synchronous.
     try {
       const known = this.factsOf(input, deps.dynamicFacts);
-      if (known instanceof Promise) return known.then((facts) => this.decideOn(input, facts));
-      return Promise.resolve(this.decideOn(input, known));
+      if (known instanceof Promise) return known.then((facts) => this.decideFacts(input, facts));
+      return Promise.resolve(this.decideFacts(input, known));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  private decideOn(input: DecisionInput, facts: Facts): Decision | Promise<Decision> {
+  /**
+   * `decide()` on dynamic facts already read: the same decision as `decide()` with DynamicFacts
+   * answering `read`. Synchronous on the compiled evaluator; a promise on json-rules-engine, whose
+   * run() is asynchronous. For a caller that reads the repeat count itself (the decisions bench
+   * times the decision apart from that I/O); the count is used only when `decide()` would read it.
+   * @throws RulesFailedError when a rule throws (naming it): thrown on the compiled evaluator, a rejection on json-rules-engine.
+   */
+  decideOn(input: DecisionInput, read: ReadDynamicFacts): Decision | Promise<Decision> {
+    const facts = reportFacts(input);
+    if (input.customerId && this.readsRepeats(input.category)) facts.repeatIncidents30d = read.repeatIncidents30d;
+    return this.decideFacts(input, facts);
+  }
+
+  private decideFacts(input: DecisionInput, facts: Facts): Decision | Promise<Decision> {
     if (this.compiled) return this.decideNow(facts, input.reportedAt, input.occurredAt);
     return this.runEngines(input, facts, 'fast').then(
       ({ partial, fired }) => this.finish(partial, fired, facts, input.reportedAt, input.occurredAt),
@@ -252,8 +271,7 @@ export class RuleEngine {
    */
   private factsOf(input: DecisionInput, dynamicFacts: DynamicFacts | null): Facts | Promise<Facts> {
     const facts = reportFacts(input);
-    const needed = this.repeatCategories.has('*') || this.repeatCategories.has(input.category);
-    return needed && input.customerId && dynamicFacts ? withRepeats(facts, input.customerId, input.reportedAt, dynamicFacts) : facts;
+    return this.readsRepeats(input.category) && input.customerId && dynamicFacts ? withRepeats(facts, input.customerId, input.reportedAt, dynamicFacts) : facts;
   }
 }
 

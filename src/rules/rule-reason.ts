@@ -37,6 +37,11 @@ export function compileTemplate(template: string): (facts: Record<string, unknow
   }
   const tail = template.slice(last);
   if (facts.length === 0) return () => tail;
+  if (facts.length === 1) {
+    const [head] = texts;
+    const [fact] = facts;
+    return (values) => head + show(values[fact]) + tail;
+  }
   return (values) => {
     let out = '';
     for (let i = 0; i < facts.length; i++) out += texts[i] + show(values[facts[i]]);
@@ -44,15 +49,13 @@ export function compileTemplate(template: string): (facts: Record<string, unknow
   };
 }
 
-/** `renderReason` prepared once per rule. */
+/** `renderReason` prepared once per rule: one object literal per shape (its keys in renderReason's order). */
 export function compileReason(reason: { zh?: string; en?: string } | undefined): (facts: Record<string, unknown>) => { zh?: string; en?: string } | undefined {
   if (!reason) return () => undefined;
   const zh = reason.zh !== undefined ? compileTemplate(reason.zh) : null;
   const en = reason.en !== undefined ? compileTemplate(reason.en) : null;
-  return (facts) => {
-    const out: { zh?: string; en?: string } = {};
-    if (zh) out.zh = zh(facts);
-    if (en) out.en = en(facts);
-    return out;
-  };
+  if (zh && en) return (facts) => ({ zh: zh(facts), en: en(facts) });
+  if (zh) return (facts) => ({ zh: zh(facts) });
+  if (en) return (facts) => ({ en: en(facts) });
+  return () => ({});
 }
