@@ -1028,6 +1028,7 @@ async function benchFlow(kind: 'mariadb' | 'sqlite', flow: Flow, opts: Options):
             results.push(r);
             const sameSql = results.find((x) => x.workers === null && x.connections === c);
             printRow(r, undefined, workers === null ? undefined : sameSql);
+            if (opts.rssCurve && workers !== null) printRssCurve(r);
           }
         } finally {
           await stopProcess(server);
