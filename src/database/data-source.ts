@@ -27,6 +27,7 @@ import { ReportFilingEntity, ReportSignOffEntity } from '../reports/report-filin
 import { ShiftHandoverRecordEntity } from '../reports/shift-handover-record.entity';
 import { PEOPLE_ENTITIES } from '../people/people.entities';
 import { DrillDueClockEntity, DrillRunEntity, DrillRunStepEntity } from '../drills/drill-run.entity';
+import { bindSqliteIntegers } from './driver-internals';
 
 /** Every entity, listed explicitly (no globs: the build and ts-jest see the same set). */
 export const ENTITIES = [
@@ -100,7 +101,11 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
  * (ReadDb, read-db.ts) go to one of them and everything else to `db`.
  */
 export function createDataSource(db: DatabaseConfig, replicas: readonly MysqlDatabaseConfig[] = []): DataSource {
-  if (!replicas.length) return new DataSource(dataSourceOptions(db));
+  if (!replicas.length) {
+    const ds = new DataSource(dataSourceOptions(db));
+    if (db.kind === 'sqlite') bindSqliteIntegers(ds);
+    return ds;
+  }
   if (db.kind !== 'mysql') throw new Error('read replicas need a MySQL/MariaDB primary');
   return new DataSource(withReplicas(dataSourceOptions(db), db, replicas));
 }
