@@ -229,19 +229,27 @@ export class BusinessCalendar {
    */
   addWorkingHours(from: Date, hours: number): Date {
     if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`working hours must be a finite number ≥ 0, got ${hours}`);
-    let remaining = Math.round(hours * 60) * MINUTE_MS;
+    return new Date(this.workingTimeAfter(from, Math.round(hours * 60) * MINUTE_MS));
+  }
+
+  /**
+   * addWorkingHours as epoch ms, the working time given in ms (whole minutes, ≥ 0: addWorkingHours
+   * checks and rounds it): for a caller making its own Date, or none.
+   */
+  workingTimeAfter(from: Date, workingMs: number): number {
+    let remaining = workingMs;
     const fromMs = from.getTime();
     // The walk below is walkByDate's, over day numbers and memoised working windows.
     let day = this.localDay(from);
-    if (day < FIRST_FAST_DAY) return this.walkByDate(from, hours);
+    if (day < FIRST_FAST_DAY) return this.walkByDateMs(from, workingMs);
     for (let idle = 0; idle < MAX_IDLE_DAYS; idle++) {
-      if (day > LAST_FAST_DAY) return this.walkByDate(from, hours);
+      if (day > LAST_FAST_DAY) return this.walkByDateMs(from, workingMs);
       let window = this.windowMemo.get(day);
       if (window === undefined) window = this.windowOf(day);
       if (window) {
         const begin = Math.max(fromMs, window.open);
         if (begin <= window.close) {
-          if (remaining <= window.close - begin) return new Date(begin + remaining);
+          if (remaining <= window.close - begin) return begin + remaining;
           remaining -= window.close - begin;
           idle = 0;
         }
@@ -256,7 +264,12 @@ export class BusinessCalendar {
    * reproduces, and the answer (or the error) outside the dates the fast walk covers.
    */
   private walkByDate(from: Date, hours: number): Date {
-    let remaining = Math.round(hours * 60) * MINUTE_MS;
+    return new Date(this.walkByDateMs(from, Math.round(hours * 60) * MINUTE_MS));
+  }
+
+  /** walkByDate in epoch ms, the working time in ms. */
+  private walkByDateMs(from: Date, workingMs: number): number {
+    let remaining = workingMs;
     const fromMs = from.getTime();
     let date = this.localDate(from);
     for (let idle = 0; idle < MAX_IDLE_DAYS; idle++) {
@@ -265,7 +278,7 @@ export class BusinessCalendar {
         const close = this.at(date, this.endMin);
         const begin = Math.max(fromMs, open);
         if (begin <= close) {
-          if (remaining <= close - begin) return new Date(begin + remaining);
+          if (remaining <= close - begin) return begin + remaining;
           remaining -= close - begin;
           idle = 0;
         }

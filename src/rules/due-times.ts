@@ -76,7 +76,9 @@ export class DueTimes implements DueClock {
     if (!walk) {
       // addWorkingDays(from, n) is addWorkingHours(from, n × workingDayHours): the same product here.
       const hours = key === 'workingDays' ? value * calendar.workingDayHours : value;
-      walk = lastAnswer((from) => calendar.addWorkingHours(from, hours));
+      // addWorkingHours' rounding, done once; the walk answers in ms, and lastAnswer makes the one Date.
+      const ms = Math.round(hours * 60) * MINUTE_MS;
+      walk = lastAnswer((from) => calendar.workingTimeAfter(from, ms));
       this.workingSpans.set(span, walk);
     }
     return walk;
@@ -84,13 +86,13 @@ export class DueTimes implements DueClock {
 }
 
 /** `due` remembering its last answer (a copy each time: a decision owns its Dates). */
-function lastAnswer(due: (from: Date) => Date): DueFunction {
+function lastAnswer(due: (from: Date) => number): DueFunction {
   let lastFrom = Number.NaN;
   let lastDue = 0;
   return (from) => {
     const at = from.getTime();
     if (at !== lastFrom) {
-      lastDue = due(from).getTime();
+      lastDue = due(from);
       lastFrom = at;
     }
     return new Date(lastDue);
