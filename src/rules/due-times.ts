@@ -78,7 +78,7 @@ export class DueTimes implements DueClock {
       const hours = key === 'workingDays' ? value * calendar.workingDayHours : value;
       // addWorkingHours' rounding, done once; the walk answers in ms, and lastAnswer makes the one Date.
       const ms = Math.round(hours * 60) * MINUTE_MS;
-      walk = lastAnswer((from) => calendar.workingTimeAfter(from, ms));
+      walk = lastAnswer(calendar.workingSpan(ms));
       this.workingSpans.set(span, walk);
     }
     return walk;
