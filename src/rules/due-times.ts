@@ -3,9 +3,10 @@
  * the report time, instead of the calendar reading the Duration's keys on every call.
  *
  * - immediate, minutes and hours are wall-clock arithmetic (the calendar's own expressions);
- * - workingHours and workingDays are the calendar's walk over its memoised working days, shared
- *   by every Duration of the same span, each remembering its last answer: a decision asks for
- *   the same span from the same report time more than once (a catalog due time and a deadline);
+ * - workingHours and workingDays are the calendar's working span (BusinessCalendar.workingSpan:
+ *   its walk over the working days, remembered per local day of the report), shared by every
+ *   Duration of the same span, each remembering its last answer: a decision asks for the same
+ *   span from the same report time more than once (a catalog due time and a deadline);
  * - anything else (a bad Duration) is the calendar's addDuration itself, errors and all.
  *
  * Answers equal BusinessCalendar.addDuration's for every Duration (due-times.spec.ts). The
