@@ -1,9 +1,12 @@
 /**
  * Write path end to end: `reportIncident` over HTTP with autocannon,
  * against the ceiling of a bare node:http server doing the same writes in the same
- * transaction shape, in the same run, on MariaDB and on SQLite.
+ * transaction shape, in the same run, on MariaDB and on SQLite; then amendIncident,
+ * completeAction, decideRefundStep and advanceRemedy, each against its own same-SQL ceiling
+ * (write-flows.ceiling.ts), each request on a subject prepared for it (write-flows.workload.ts).
  *
  *   npm run build && node dist/bench/write-path.bench.js [--db mariadb|sqlite|both] [--seconds 10]
+ *     [--paths report,amend,complete,refund,remedy] (default all) [--subjects N] (prepared per contender of a flow)
  *     [--connections 8,32] [--workers 1,2] [--warmup 3] [--mariadb-url mariadb://root@127.0.0.1:3306/triage_bench_<pid>]
  *     [--profile DIR]   (V8 CPU profiles of the service processes, for finding the costs)
  *     [--env KEY=VALUE]  (more environment for the service, repeatable)
@@ -42,14 +45,21 @@ import type { ReportIncidentInput } from '../src/incidents/incident.inputs';
 import { SOURCE, TEMPLATES, WorkloadBuilder } from './write-path.workload';
 import type { CeilingTemplate } from './write-path.ceiling';
 import { printStages, readProfile, stagesOf } from './support/cpu-stages';
+import { BenchPath, Flow, FLOW_ROLES, FLOW_SPECS, FLOWS, PATHS, Subject } from './write-flows.workload';
+import { doubleRows, Run } from './support/subject-copies';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const CEILING = path.join(__dirname, 'write-path.ceiling.js');
+const FLOW_CEILING = path.join(__dirname, 'write-flows.ceiling.js');
 const RULES_DIR = path.join(ROOT, 'rules');
 
 interface Options {
   dbs: Array<'mariadb' | 'sqlite'>;
+  /** The mutations measured (--paths): reportIncident and the flows. */
+  paths: BenchPath[];
+  /** Subjects prepared per contender of a flow (--subjects); by default enough for 600 req/s. */
+  subjects: number | null;
   seconds: number;
   connections: number[];
   workers: number[];
@@ -83,8 +93,12 @@ function parseArgs(argv: string[]): Options {
   const db = get('db') ?? 'both';
   if (!['mariadb', 'sqlite', 'both'].includes(db)) throw new Error('--db must be mariadb, sqlite or both');
   const quick = argv.includes('--quick');
+  const paths = (get('paths') ?? PATHS.join(',')).split(',').map((p) => p.trim()) as BenchPath[];
+  if (!paths.length || paths.some((p) => !PATHS.includes(p))) throw new Error(`--paths: a list of ${PATHS.join(', ')}`);
   const opts: Options = {
     quick,
+    paths,
+    subjects: get('subjects') ? Number(get('subjects')) : null,
     dbs: db === 'both' ? ['mariadb', 'sqlite'] : [db as 'mariadb' | 'sqlite'],
     seconds: Number(get('seconds') ?? (quick ? 3 : 10)),
     connections: list(get('connections'), [8, 32]),
@@ -274,6 +288,12 @@ interface BenchDb {
   url: string;
   counts(): Promise<Counts>;
   hasTable(name: string): Promise<boolean>;
+  /** Rows of `table` of one `kind`: a flow's history entries. */
+  count(table: string, kind: string): Promise<number>;
+  /** Any statement on this database (preparing a flow's subjects). */
+  run: Run;
+  /** Makes `into` (a fresh, empty database of the same kind) an exact copy of this one: the flows' contenders start equal. */
+  copyTo(into: BenchDb): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -285,7 +305,32 @@ async function mariadb(url: string): Promise<BenchDb> {
   await admin.query(`DROP DATABASE IF EXISTS \`${cfg.database}\``);
   await admin.query(`CREATE DATABASE \`${cfg.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   const version = ((await admin.query('SELECT VERSION() AS v')) as any)[0][0].v as string;
+  let own: mysql.Connection | null = null;
+  const run: Run = async (sql, params = []) => {
+    own ??= await mysql.createConnection({ host: cfg.host, port: cfg.port, user: cfg.user, password: cfg.password, database: cfg.database, timezone: 'Z' });
+    const [rows] = await own.query(sql, params);
+    return Array.isArray(rows) ? (rows as Array<Record<string, any>>) : [];
+  };
   return {
+    run,
+    async count(table, kind) {
+      const [rows] = (await admin.query(`SELECT COUNT(*) AS n FROM \`${cfg.database}\`.\`${table}\` WHERE kind = ?`, [kind])) as any;
+      return Number(rows[0].n);
+    },
+    async copyTo(into) {
+      const target = parseDatabaseUrl(into.url);
+      if (target.kind !== 'mysql') throw new Error('a copy of MariaDB goes to MariaDB');
+      const tables = (
+        (await run("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as any[]
+      ).map((r) => String(r.t));
+      await into.run('SET FOREIGN_KEY_CHECKS = 0');
+      for (const t of tables) {
+        const [[create]] = (await admin.query(`SHOW CREATE TABLE \`${cfg.database}\`.\`${t}\``)) as any;
+        await into.run(create['Create Table']);
+        await into.run(`INSERT INTO \`${t}\` SELECT * FROM \`${cfg.database}\`.\`${t}\``);
+      }
+      await into.run('SET FOREIGN_KEY_CHECKS = 1');
+    },
     kind: 'mariadb',
     label: `MariaDB ${version} (${cfg.database}, pool ${cfg.poolSize} per process)`,
     url,
@@ -303,6 +348,7 @@ async function mariadb(url: string): Promise<BenchDb> {
       return Number(rows[0].n) > 0;
     },
     async drop() {
+      await own?.end();
       await admin.query(`DROP DATABASE IF EXISTS \`${cfg.database}\``);
       await admin.end();
     },
@@ -315,6 +361,35 @@ async function sqlite(): Promise<BenchDb> {
     kind: 'sqlite',
     label: `SQLite (better-sqlite3, WAL, ${file})`,
     url: `sqlite:${file}`,
+    async run(sql, params = []) {
+      const db = new Database(file, { timeout: 10_000 });
+      try {
+        db.pragma('foreign_keys = ON');
+        const stmt = db.prepare(sql);
+        if (stmt.reader) return stmt.all(...params) as Array<Record<string, any>>;
+        stmt.run(...params);
+        return [];
+      } finally {
+        db.close();
+      }
+    },
+    async count(table, kind) {
+      const db = new Database(file, { readonly: true, timeout: 10_000 });
+      try {
+        return (db.prepare(`SELECT COUNT(*) AS n FROM "${table}" WHERE kind = ?`).get(kind) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    },
+    async copyTo(into) {
+      const db = new Database(file, { timeout: 10_000 });
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+      fs.copyFileSync(file, into.url.slice('sqlite:'.length));
+    },
     async counts() {
       const db = new Database(file, { readonly: true, timeout: 10_000 });
       try {
@@ -380,6 +455,8 @@ async function ceilingTemplates(): Promise<CeilingTemplate[]> {
 // ---------------------------------------------------------------- load
 
 interface RunResult {
+  /** The mutation measured. */
+  path: BenchPath;
   what: string;
   db: 'mariadb' | 'sqlite';
   /** WORKERS of the service; null for the ceiling. */
@@ -406,6 +483,8 @@ interface RunResult {
   errorSamples: string[];
   /** An authenticated `{ __typename }` run: nothing stored; CPU is per answered request. */
   noop?: boolean;
+  /** A flow's run that used up its prepared subjects: the requests sent after (no-ops, not counted). */
+  overrun?: number;
   /** The measured run's span on CLOCK_MONOTONIC (µs), the clock of V8's CPU profiles. */
   window: { fromMicros: number; toMicros: number };
   /** RSS (MB) of the server's processes once a second through the run: [seconds since its start, MB]. */
@@ -417,6 +496,13 @@ const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 /** The authenticated request that writes nothing: what one GraphQL request costs before any work. */
 const NOOP_BODY = JSON.stringify({ query: '{ __typename }' });
 
+/** A flow's requests: one prepared subject each, until they run out (then the run stops). */
+interface FlowSource {
+  next(): string | null;
+  /** The mutation's field: in every acknowledged answer. */
+  field: string;
+}
+
 async function load(
   server: Server,
   token: string | null,
@@ -424,19 +510,51 @@ async function load(
   seconds: number,
   run: string,
   fixedBody?: string,
+  flow?: FlowSource,
 ): Promise<
   Omit<
     RunResult,
-    'what' | 'db' | 'workers' | 'stored' | 'rssBefore' | 'rssAfter' | 'rssMax' | 'cpuMsPerRequest' | 'dbCpuMsPerRequest' | 'machineBusy' | 'window' | 'rssCurve'
+    | 'path'
+    | 'what'
+    | 'db'
+    | 'workers'
+    | 'stored'
+    | 'rssBefore'
+    | 'rssAfter'
+    | 'rssMax'
+    | 'cpuMsPerRequest'
+    | 'dbCpuMsPerRequest'
+    | 'machineBusy'
+    | 'window'
+    | 'rssCurve'
   >
 > {
   const builder = new WorkloadBuilder(run, crypto.randomInt(1, 2 ** 31));
   let gqlErrors = 0;
   let acked = 0;
+  let overrun = 0;
+  let sent = 0;
+  // eslint-disable-next-line prefer-const -- assigned once autocannon has started
+  let instance: { stop(): void } | undefined;
+  const startedAt = Date.now();
+  let ranOutAt: number | null = null;
+  const next = () => {
+    if (fixedBody) return fixedBody;
+    if (!flow) return builder.next();
+    const body = flow.next();
+    if (body !== null) {
+      sent++;
+      return body;
+    }
+    // autocannon stops at its next sample (up to a second on): no-ops until then, not counted.
+    ranOutAt ??= Date.now();
+    instance?.stop();
+    return NOOP_BODY;
+  };
   const errorSamples = new Set<string>();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const result = await autocannon({
+  const running = autocannon({
     url: `${server.url}/graphql`,
     connections,
     duration: seconds,
@@ -448,7 +566,7 @@ async function load(
         method: 'POST',
         path: '/graphql',
         headers,
-        setupRequest: (req: Record<string, unknown>) => ({ ...req, body: fixedBody ?? builder.next() }),
+        setupRequest: (req: Record<string, unknown>) => ({ ...req, body: next() }),
         onResponse: (status: number, body: string) => {
           if (status !== 200) {
             if (errorSamples.size < 5) errorSamples.add(`HTTP ${status}: ${body.slice(0, 200)}`);
@@ -457,17 +575,24 @@ async function load(
           if (body.includes('"errors"')) {
             gqlErrors++;
             if (errorSamples.size < 5) errorSamples.add(body.slice(0, 300));
-          } else acked++;
+          } else if (flow && !fixedBody && !body.includes(`"${flow.field}"`)) overrun++;
+          else acked++;
         },
       },
     ],
   });
+  instance = running as unknown as { stop(): void };
+  const result = await running;
+  // A flow's rate is its answered mutations over the time it had subjects to send (the same for both contenders).
+  const activeSeconds = ((ranOutAt ?? Date.now()) - startedAt) / 1000;
+  const answered = acked + gqlErrors + result.non2xx + result.errors + result.timeouts;
   return {
     connections,
-    rps: result.requests.average,
+    rps: flow && !fixedBody ? answered / activeSeconds : result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    sent: builder.sent,
+    sent: flow && !fixedBody ? sent : builder.sent,
+    overrun,
     non2xx: result.non2xx + result.errors + result.timeouts,
     gqlErrors,
     acked,
@@ -485,8 +610,16 @@ async function measured(
   opts: Options,
   run: string,
   noop = false,
+  flow?: { path: Flow; source: FlowSource },
 ): Promise<RunResult> {
-  const before = await db.counts();
+  // A flow counts its history entries (one per acknowledged request); a report its incident, actions and REPORTED row.
+  const written = flow && FLOW_SPECS[flow.path].written;
+  const counts = async (): Promise<Counts> => {
+    if (!written) return db.counts();
+    const n = await db.count(written.table, written.kind);
+    return { incidents: n, actions: 0, events: n };
+  };
+  const before = await counts();
   const rssBefore = rssMb(server.child.pid!);
   const cpuBefore = cpuSeconds(server.child.pid!);
   const dbPid = db.kind === 'mariadb' ? databaseServerPid() : null;
@@ -502,10 +635,10 @@ async function measured(
   }, 1000);
   try {
     const fromMicros = monotonicMicros();
-    const r = await load(server, token, connections, opts.seconds, run, noop ? NOOP_BODY : undefined);
+    const r = await load(server, token, connections, opts.seconds, run, noop ? NOOP_BODY : undefined, flow?.source);
     const toMicros = monotonicMicros();
     await sleep(200); // answers in flight land
-    const after = await db.counts();
+    const after = await counts();
     const rssAfter = rssMb(server.child.pid!);
     const cpu = cpuSeconds(server.child.pid!) - cpuBefore;
     const dbCpu = dbPid ? cpuSeconds(dbPid) - dbCpuBefore : null;
@@ -516,6 +649,7 @@ async function measured(
       ...r,
       window: { fromMicros, toMicros },
       rssCurve: curve,
+      path: flow?.path ?? 'report',
       what,
       db: db.kind,
       workers,
@@ -535,7 +669,7 @@ async function measured(
 // ---------------------------------------------------------------- report
 
 function printRow(r: RunResult, ceiling: RunResult | undefined, sameSql?: RunResult) {
-  const perIncident = r.stored.incidents ? (r.stored.actions / r.stored.incidents).toFixed(2) : '-';
+  const perIncident = r.stored.incidents && r.path === 'report' ? (r.stored.actions / r.stored.incidents).toFixed(2) : '-';
   const whole = r.stored.events === r.stored.incidents ? '' : ` (events ${r.stored.events}!)`;
   const ratio = ceiling ? `${Math.round((r.rps / ceiling.rps) * 100)}%` : '';
   const cells = [
@@ -554,9 +688,10 @@ function printRow(r: RunResult, ceiling: RunResult | undefined, sameSql?: RunRes
     (r.dbCpuMsPerRequest === null ? '-' : r.dbCpuMsPerRequest.toFixed(2)).padStart(6),
     `${Math.round(r.machineBusy * 100)}%`.padStart(5),
     ratio.padStart(6),
-    (sameSql ? `${Math.round((r.rps / sameSql.rps) * 100)}%` : '').padStart(7),
+    (sameSql?.rps ? `${Math.round((r.rps / sameSql.rps) * 100)}%` : '').padStart(7),
   ];
   console.log(cells.join(' '));
+  if (r.overrun) console.log(`    (its prepared subjects ran out: the run stopped early, ${r.overrun} no-op answers after; more with --subjects)`);
   for (const s of r.errorSamples) console.log(`    e.g. ${s}`);
 }
 
@@ -747,6 +882,168 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   return results;
 }
 
+// ---------------------------------------------------------------- the flows
+
+/** Subjects prepared per contender by default: enough for every request at this rate (req/s; the ceilings' highest seen, with room). */
+const FLOW_RATE_CAP = { sqlite: 2000, mariadb: 1200 };
+/** Subjects prepared through the service itself; the rest are copies of their rows (support/subject-copies.ts). */
+const PROTOTYPES = 64;
+/** Never copied: not a subject's rows (keys, migrations, rule sets) or aggregates the copies would not change the measured work on. */
+const NOT_SUBJECT_ROWS = new Set(['migrations', 'api_keys', 'rule_set_versions', 'incident_rollups', 'refund_rollups', 'typeorm_metadata']);
+const SUBJECT_TABLE: Record<Flow, string> = { amend: 'incidents', complete: 'incidents', refund: 'refunds', remedy: 'remedies' };
+
+/** A MariaDB URL naming a sibling database (the prepared subjects' own). */
+function siblingUrl(url: string, suffix: string): string {
+  const u = new URL(url);
+  u.pathname = `${u.pathname}${suffix}`;
+  return u.toString();
+}
+
+/** One API key per role the flows use (the INTEGRATION one reports for the bench's source). */
+async function prepareKeys(db: BenchDb): Promise<Record<string, string>> {
+  const ds = createDataSource(parseDatabaseUrl(db.url));
+  await ds.initialize();
+  try {
+    await migrate(ds);
+    const keys: Record<string, string> = {};
+    const service = new ApiKeyService(ds, systemClock);
+    for (const role of FLOW_ROLES) keys[role] = (await service.create(`bench-${role.toLowerCase()}`, [role], role === 'INTEGRATION' ? SOURCE : null)).key;
+    return keys;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** `count` subjects prepared through the service's own GraphQL (a `triage serve` of its own, background work off), 8 at a time. */
+async function seedThroughService(db: BenchDb, keys: Record<string, string>, flow: Flow, count: number): Promise<Subject[]> {
+  const port = await freePort();
+  const server = await startProcess(
+    [CLI, 'serve'],
+    {
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      WORKERS: '1',
+      RULES_DIR,
+      NODE_ENV: 'production',
+      ESCALATION_INTERVAL_MS: '0',
+      WEBHOOK_INTERVAL_MS: '0',
+    },
+    port,
+  );
+  try {
+    await waitReady(server, '/readyz', 1);
+    const gql = async (key: string, query: string, variables: Record<string, unknown>) => {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: Record<string, any>; errors?: unknown[] };
+      if (body.errors || !body.data) throw new Error(`preparing ${flow}: ${JSON.stringify(body.errors)}`);
+      return body.data;
+    };
+    const subjects: Subject[] = new Array(count);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let n = next++; n < count; n = next++) subjects[n] = await FLOW_SPECS[flow].seed(gql, keys, n);
+      }),
+    );
+    return subjects;
+  } finally {
+    await stopProcess(server);
+  }
+}
+
+/**
+ * One flow on one database: its subjects prepared once (through the service, then copied), then
+ * the same-SQL ceiling and the service, each on its own exact copy of that database, each
+ * request on the next subject (both contenders take them in the same order).
+ */
+async function benchFlow(kind: 'mariadb' | 'sqlite', flow: Flow, opts: Options): Promise<RunResult[]> {
+  const spec = FLOW_SPECS[flow];
+  const make = (suffix: string) => (kind === 'mariadb' ? mariadb(suffix ? siblingUrl(opts.mariadbUrl, suffix) : opts.mariadbUrl) : sqlite());
+  const results: RunResult[] = [];
+  const seeded = await make('_seed');
+  try {
+    const keys = await prepareKeys(seeded);
+    const needed = opts.subjects ?? Math.ceil((opts.warmupSeconds + opts.seconds * opts.connections.length) * FLOW_RATE_CAP[kind]);
+    const started = Date.now();
+    let subjects = await seedThroughService(seeded, keys, flow, Math.min(PROTOTYPES, needed));
+    const nonEmpty: string[] = [];
+    const tables =
+      kind === 'sqlite'
+        ? (await seeded.run("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map((r) => String(r.name))
+        : (await seeded.run("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")).map(
+            (r) => String(r.name),
+          );
+    for (const t of tables)
+      if (!NOT_SUBJECT_ROWS.has(t) && (await seeded.run(`SELECT 1 AS x FROM ${kind === 'sqlite' ? `"${t}"` : `\`${t}\``} LIMIT 1`)).length) nonEmpty.push(t);
+    const rounds = Math.max(0, Math.ceil(Math.log2(needed / subjects.length)));
+    for (const offset of await doubleRows(kind === 'sqlite' ? 'sqlite' : 'mysql', seeded.run, nonEmpty, rounds, SUBJECT_TABLE[flow]))
+      subjects = [...subjects, ...subjects.map((s) => ({ ...s, id: String(Number(s.id) + offset) }))];
+    console.log(`\n## ${spec.field}: ${seeded.label.replace(/_seed|\(|\)/g, '')}`);
+    console.log(
+      `${subjects.length} subjects per contender (${Math.min(PROTOTYPES, needed)} through the service, then copies of ${nonEmpty.join(', ')}; ${((Date.now() - started) / 1000).toFixed(0)} s); rows counted: ${spec.written.table} ${spec.written.kind}`,
+    );
+    console.log(`the ceiling sends: key lookup; ${spec.ceiling}`);
+    printHeader();
+    const driver = kind === 'mariadb' ? 'mysql2' : 'better-sqlite3';
+    const contenders: Array<number | null> = [null, ...opts.workers.filter((w) => w === 1 || kind === 'mariadb')];
+    for (const workers of opts.serviceOnly ? contenders.slice(1) : contenders) {
+      const db = await make('');
+      let cursor = 0;
+      const source: FlowSource = { field: spec.field, next: () => (cursor < subjects.length ? spec.body(subjects[cursor++]) : null) };
+      try {
+        await seeded.copyTo(db);
+        const port = await freePort();
+        const server =
+          workers === null
+            ? await startProcess([FLOW_CEILING], { CEILING_DB: db.url, CEILING_FLOW: flow, PORT: String(port), CEILING_POOL: String(poolOf(db.url)) }, port)
+            : await startProcess(
+                [CLI, 'serve'],
+                {
+                  DATABASE_URL: db.url,
+                  PORT: String(port),
+                  HOST: '127.0.0.1',
+                  RATE_LIMIT_PER_MINUTE: '0',
+                  LOG_LEVEL: 'warn',
+                  WORKERS: String(workers),
+                  RULES_DIR,
+                  NODE_ENV: 'production',
+                  ...opts.serviceEnv,
+                },
+                port,
+              );
+        try {
+          await waitReady(server, workers === null ? '/healthz' : '/readyz', workers !== null && workers > 1 ? workers + 1 : 1);
+          const what = workers === null ? `same-SQL ceiling (${driver})` : `service WORKERS=${workers}`;
+          const tag = `${flow}-${workers ?? 'c'}-${crypto.randomBytes(2).toString('hex')}`;
+          await load(server, keys[spec.role], 8, opts.warmupSeconds, tag, undefined, source);
+          for (const c of opts.connections) {
+            const r = await measured(what, workers, server, db, keys[spec.role], c, opts, `${tag}-${c}`, false, { path: flow, source });
+            results.push(r);
+            const sameSql = results.find((x) => x.workers === null && x.connections === c);
+            printRow(r, undefined, workers === null ? undefined : sameSql);
+          }
+        } finally {
+          await stopProcess(server);
+        }
+      } catch (e) {
+        console.log(`  ${flow} ${workers === null ? 'ceiling' : `service WORKERS=${workers}`} failed: ${(e as Error).message}`);
+      } finally {
+        await db.drop();
+      }
+    }
+  } finally {
+    await seeded.drop();
+  }
+  return results;
+}
+
 /**
  * RSS "flat": the median RSS of the run's last fifth within this share of the median of its
  * second fifth (the first is warm-up: the heap grows to its working size under load). Medians,
@@ -804,8 +1101,10 @@ function poolOf(url: string): number {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  for (const f of [CLI, CEILING]) if (!fs.existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
-  console.log(`# Write path: reportIncident end to end vs. the bare node:http + driver ceiling`);
+  for (const f of [CLI, CEILING, FLOW_CEILING]) if (!fs.existsSync(f)) throw new Error(`${f} is missing: run npm run build first`);
+  console.log(
+    `# Write path: ${opts.paths.map((p) => (p === 'report' ? 'reportIncident' : FLOW_SPECS[p].field)).join(', ')} end to end vs. the bare node:http + driver ceiling sending the same SQL`,
+  );
   console.log(
     `${os.cpus().length} cores, load average ${os
       .loadavg()
@@ -815,7 +1114,7 @@ async function main() {
       )}; node ${process.version}; ${opts.seconds} s per run after ${opts.warmupSeconds} s warm-up; ${TEMPLATES.length} report templates, 80% naming a customer`,
   );
   console.log(
-    "req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine's CPU in use during the run",
+    "req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it; for the other mutations, their history rows); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine's CPU in use during the run",
   );
   if (Object.keys(opts.serviceEnv).length)
     console.log(
@@ -828,8 +1127,9 @@ async function main() {
   const all: RunResult[] = [];
   try {
     for (const kind of opts.dbs) {
-      all.push(...(await benchDatabase(kind, opts, templatesFile)));
-      if (opts.stagesPass && !opts.serviceOnly) {
+      if (opts.paths.includes('report')) all.push(...(await benchDatabase(kind, opts, templatesFile)));
+      for (const flow of FLOWS) if (opts.paths.includes(flow)) all.push(...(await benchFlow(kind, flow, opts)));
+      if (opts.stagesPass && !opts.serviceOnly && opts.paths.includes('report')) {
         // Not judged: profiling slows what it measures. The split is what it is for.
         console.log(`\n### ${kind}: where the CPU goes, by stage (one more run of each at ${TARGET_CONNECTIONS} connections, profiled)`);
         const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-bench-prof-'));
@@ -880,69 +1180,91 @@ const RSS_GROWTH = 0.1;
  */
 function judge(all: RunResult[], opts: Options): string[] {
   const missed: string[] = [];
-  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(`\n## Targets (against the ceiling sending the service's SQL, its reads included; the best WORKERS setting counts)`);
-  for (const db of opts.dbs) {
-    const services = all.filter((r) => r.db === db && r.workers !== null && !r.noop);
-    for (const c of TARGET_CONNECTIONS_ALL.filter((n) => opts.connections.includes(n))) {
-      const ceiling = all.find((r) => r.db === db && r.workers === null && !r.noop && r.connections === c && !r.what.startsWith('ceiling +'));
-      const sameSql = all.find((r) => r.db === db && r.workers === null && !r.noop && r.connections === c && r.what.startsWith('ceiling +'));
-      const at = services.filter((r) => r.connections === c);
-      if (!sameSql || !at.length) {
-        console.log(`${db} @ ${c}: not judged (no same-SQL ceiling or service run)`);
-        continue;
-      }
-      const best = at.reduce((a, b) => (b.rps > a.rps ? b : a));
-      const ratio = best.rps / sameSql.rps;
-      const p99Ratio = best.p99 / sameSql.p99;
-      const checks: Array<[string, boolean]> = [
-        [
-          `throughput ${Math.round(ratio * 100)}% of the same-SQL ceiling with WORKERS=${best.workers} (${best.rps.toFixed(0)} against ${sameSql.rps.toFixed(0)} req/s; target ≥ ${TARGET_RATIO * 100}%)`,
-          ratio >= TARGET_RATIO,
-        ],
-        [
-          `p99 ${best.p99.toFixed(0)} ms, ${p99Ratio.toFixed(2)}× the same-SQL ceiling's ${sameSql.p99.toFixed(0)} ms (target ≤ ${TARGET_P99_RATIO}×)`,
-          p99Ratio <= TARGET_P99_RATIO,
-        ],
-      ];
-      for (const [text, ok] of checks) {
-        console.log(`${db} @ ${c}: ${text}: ${mark(ok)}`);
-        if (!ok) missed.push(`${db} @ ${c}: ${text}`);
-      }
-      if (ceiling) {
-        console.log(
-          `${db} @ ${c}: (for reading the above) the same-SQL ceiling reaches ${Math.round((sameSql.rps / ceiling.rps) * 100)}% of the plain ceiling (no reads); the service ${Math.round((best.rps / ceiling.rps) * 100)}%`,
-        );
-        if (c === TARGET_CONNECTIONS) printBound(db, all, sameSql, best);
-      }
+  for (const db of opts.dbs)
+    for (const p of opts.paths) {
+      const inPath = all.filter((r) => r.db === db && r.path === p);
+      // reportIncident keeps its name-less lines; each flow says which mutation.
+      const name = p === 'report' ? db : `${db} ${FLOW_SPECS[p].field}`;
+      missed.push(...judgePath(name, db, p, inPath, all, opts));
     }
-    if (!services.length) continue;
-    const errors = services.reduce((n, r) => n + r.non2xx + r.gqlErrors, 0);
-    const growth = Math.max(
-      ...[...new Set(services.map((r) => r.workers))].map((w) => {
-        const runs = services.filter((r) => r.workers === w);
-        // From the end of the first measured run (the heap has grown to its working size under
-        // load) to the end of the last: growth there is what a leak would show.
-        return runs[runs.length - 1].rssAfter / runs[0].rssAfter - 1;
-      }),
-    );
+  return missed;
+}
+
+function judgePath(name: string, db: 'mariadb' | 'sqlite', p: BenchPath, inPath: RunResult[], all: RunResult[], opts: Options): string[] {
+  const missed: string[] = [];
+  const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const services = inPath.filter((r) => r.workers !== null && !r.noop);
+  for (const c of TARGET_CONNECTIONS_ALL.filter((n) => opts.connections.includes(n))) {
+    const ceilings = inPath.filter((r) => r.workers === null && !r.noop && r.connections === c);
+    // reportIncident has a plain ceiling (its writes only) beside the same-SQL one; a flow has the same-SQL one only.
+    const ceiling = p === 'report' ? ceilings.find((r) => !r.what.startsWith('ceiling +')) : undefined;
+    const sameSql = p === 'report' ? ceilings.find((r) => r.what.startsWith('ceiling +')) : ceilings[0];
+    const at = services.filter((r) => r.connections === c);
+    if (!sameSql || !at.length) {
+      console.log(`${name} @ ${c}: not judged (no same-SQL ceiling or service run)`);
+      continue;
+    }
+    if (!sameSql.acked) {
+      // Nothing to compare with (amendIncident at 32 connections on MariaDB: its transactions wait for a second pooled connection).
+      const text = `not judged: the same-SQL ceiling answered nothing in ${opts.seconds} s`;
+      console.log(`${name} @ ${c}: ${text}: MISSED`);
+      missed.push(`${name} @ ${c}: ${text}`);
+      continue;
+    }
+    const best = at.reduce((a, b) => (b.rps > a.rps ? b : a));
+    const ratio = best.rps / sameSql.rps;
+    const p99Ratio = best.p99 / sameSql.p99;
     const checks: Array<[string, boolean]> = [
-      [`errors ${errors} (target 0)`, errors === 0],
-      [`RSS growth from the end of the first run to the end of the last ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`, growth <= RSS_GROWTH],
+      [
+        `throughput ${Math.round(ratio * 100)}% of the same-SQL ceiling with WORKERS=${best.workers} (${best.rps.toFixed(0)} against ${sameSql.rps.toFixed(0)} req/s; target ≥ ${TARGET_RATIO * 100}%)`,
+        ratio >= TARGET_RATIO,
+      ],
+      [
+        `p99 ${best.p99.toFixed(0)} ms, ${p99Ratio.toFixed(2)}× the same-SQL ceiling's ${sameSql.p99.toFixed(0)} ms (target ≤ ${TARGET_P99_RATIO}×)`,
+        p99Ratio <= TARGET_P99_RATIO,
+      ],
     ];
-    if (opts.rssCurve)
-      for (const r of services) {
-        const flat = rssFlatness(r);
-        if (flat)
-          checks.push([
-            `RSS of the ${r.connections}-connection run (WORKERS=${r.workers}), median of its last fifth against its second: ${flat.base.toFixed(0)} → ${flat.end.toFixed(0)} MB, ${(flat.growth * 100).toFixed(1)}% (target ≤ ${RSS_CURVE_FLAT * 100}%)`,
-            flat.growth <= RSS_CURVE_FLAT,
-          ]);
-      }
     for (const [text, ok] of checks) {
-      console.log(`${db}: ${text}: ${mark(ok)}`);
-      if (!ok) missed.push(`${db}: ${text}`);
+      console.log(`${name} @ ${c}: ${text}: ${mark(ok)}`);
+      if (!ok) missed.push(`${name} @ ${c}: ${text}`);
     }
+    if (ceiling) {
+      console.log(
+        `${name} @ ${c}: (for reading the above) the same-SQL ceiling reaches ${Math.round((sameSql.rps / ceiling.rps) * 100)}% of the plain ceiling (no reads); the service ${Math.round((best.rps / ceiling.rps) * 100)}%`,
+      );
+    }
+    if (c === TARGET_CONNECTIONS) printBound(db, name, p, all, sameSql, best);
+  }
+  if (!services.length) return missed;
+  const errors = services.reduce((n, r) => n + r.non2xx + r.gqlErrors, 0);
+  const growth = Math.max(
+    ...[...new Set(services.map((r) => r.workers))].map((w) => {
+      const runs = services.filter((r) => r.workers === w);
+      // From the end of the first measured run (the heap has grown to its working size under
+      // load) to the end of the last: growth there is what a leak would show.
+      return runs[runs.length - 1].rssAfter / runs[0].rssAfter - 1;
+    }),
+  );
+  const checks: Array<[string, boolean]> = [[`errors ${errors} (target 0)`, errors === 0]];
+  // The memory target is reportIncident's: a flow's service runs twice in a fresh process, its heap still growing to size.
+  if (p === 'report')
+    checks.push([
+      `RSS growth from the end of the first run to the end of the last ${(growth * 100).toFixed(0)}% (target ≤ ${RSS_GROWTH * 100}%)`,
+      growth <= RSS_GROWTH,
+    ]);
+  if (opts.rssCurve)
+    for (const r of services) {
+      const flat = rssFlatness(r);
+      if (flat)
+        checks.push([
+          `RSS of the ${r.connections}-connection run (WORKERS=${r.workers}), median of its last fifth against its second: ${flat.base.toFixed(0)} → ${flat.end.toFixed(0)} MB, ${(flat.growth * 100).toFixed(1)}% (target ≤ ${RSS_CURVE_FLAT * 100}%)`,
+          flat.growth <= RSS_CURVE_FLAT,
+        ]);
+    }
+  for (const [text, ok] of checks) {
+    console.log(`${name}: ${text}: ${mark(ok)}`);
+    if (!ok) missed.push(`${name}: ${text}`);
   }
   return missed;
 }
@@ -955,7 +1277,8 @@ function judge(all: RunResult[], opts: Options): string[] {
  * server's key lookup is paid by every report on top of its SQL: with it, no report — however
  * cheap its validation, rules and answer — can cost less than `sameSql + (noop − bare)`.
  */
-function printBound(db: 'mariadb' | 'sqlite', all: RunResult[], sameSql: RunResult, best: RunResult) {
+function printBound(db: 'mariadb' | 'sqlite', name: string, p: BenchPath, all: RunResult[], sameSql: RunResult, best: RunResult) {
+  // The no-ops are measured beside reportIncident (--paths report): the same cost before any mutation's work.
   const bare = all.find((r) => r.db === db && r.noop && r.workers === null);
   const noop = all.find((r) => r.db === db && r.noop && r.workers !== null);
   if (!bare || !noop) return;
@@ -965,10 +1288,12 @@ function printBound(db: 'mariadb' | 'sqlite', all: RunResult[], sameSql: RunResu
   const framework = Math.max(0, cost(noop) - cost(bare));
   const floor = cost(sameSql) + framework;
   const f = (n: number) => n.toFixed(2);
+  const noun = p === 'report' ? 'report' : 'request';
+  const work = p === 'report' ? 'validation, rules, the outbox event and the answer' : 'validation, the state machine, history, events and the answer';
   console.log(
-    `${db}: (bound) per report, in ${what}: the same-SQL ceiling ${f(cost(sameSql))}, so ${TARGET_RATIO * 100}% of it allows ${f(budget)} (${f(budget - cost(sameSql))} beyond its SQL); ` +
+    `${name}: (bound) per ${noun}, in ${what}: the same-SQL ceiling ${f(cost(sameSql))}, so ${TARGET_RATIO * 100}% of it allows ${f(budget)} (${f(budget - cost(sameSql))} beyond its SQL); ` +
       `an authenticated { __typename } costs the service ${f(framework)} more than the bare server's key lookup alone; ` +
-      `so a report can cost no less than ${f(floor)}: at most ${Math.round((cost(sameSql) / floor) * 100)}% before validation, rules, the outbox event and the answer ` +
+      `so a ${noun} can cost no less than ${f(floor)}: at most ${Math.round((cost(sameSql) / floor) * 100)}% before ${work} ` +
       `(the service: ${f(cost(best))}, ${Math.round((cost(sameSql) / cost(best)) * 100)}% by CPU; ${f(cost(best) - cost(sameSql))} beyond its SQL)`,
   );
 }

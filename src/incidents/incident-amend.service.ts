@@ -91,7 +91,7 @@ export class IncidentAmendService {
       expectVersion('incident', incident, input.expectedVersion, 'input.expectedVersion');
       const now = this.clock.now();
       await this.checkRefunds(em, incident, after.amountFen);
-      const decision = await this.decide(engine, incident, after, now);
+      const decision = await this.decide(em, engine, incident, after, now);
       await this.apply(em, actor, incident, after as unknown as Record<string, unknown>, decision, { at: now, actor: actor.name, note, changed }, engine);
       return incident.id;
     });
@@ -111,10 +111,11 @@ export class IncidentAmendService {
     }
   }
 
-  private decide(engine: RuleEngine, incident: IncidentEntity, r: StoredReport, now: Date): Promise<Decision> {
+  private decide(em: EntityManager, engine: RuleEngine, incident: IncidentEntity, r: StoredReport, now: Date): Promise<Decision> {
     const report = { ...r, amountFen: r.amountFen === null ? null : BigInt(r.amountFen) } as NormalizedReport;
     // The repeat count as of the original report: an amendment corrects that incident, it is not a new one.
-    const asOfReport = { repeatIncidents30d: (customerId: string) => this.repeatFact.repeatIncidents30d(customerId, incident.reportedAt) };
+    // Read on the transaction's connection, which holds the incident row.
+    const asOfReport = { repeatIncidents30d: (customerId: string) => this.repeatFact.repeatIncidents30d(customerId, incident.reportedAt, em) };
     return engine.decide(
       { ...factsOf(report), customerId: incident.customerId, reportedAt: now, occurredAt: incident.occurredAt ?? incident.reportedAt },
       { now, dynamicFacts: asOfReport },

@@ -36,6 +36,15 @@ describe('concurrent mutations on one incident', () => {
   const codes = (answers: Array<{ errors?: Array<{ extensions: Record<string, any> }> }>) => answers.map((a) => a.errors?.[0]?.extensions?.code ?? 'OK');
   const count = (list: string[], code: string) => list.filter((c) => c === code).length;
 
+  it('amendIncident on thirty incidents of one customer at once (three times the pool of 10): each re-decided on its own connection, every one amended', async () => {
+    const AMEND = `mutation($i: AmendIncidentInput!) { amendIncident(input: $i) { id version amount } }`;
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await incident({ customer: { id: 'C-POOL', phone: '13812345678' } })).id);
+    const answers = await Promise.all(ids.map((id) => h.gql(h.keys.AGENT, AMEND, { i: { id, amount: '1200.00', note: '金额更正' } })));
+    expect(codes(answers)).toEqual(Array(30).fill('OK'));
+    for (const a of answers) expect(a.data.amendIncident.amount).toBe('1200.00');
+  });
+
   it('recordSatisfaction ×10 at once: every one recorded, no CONFLICT', async () => {
     const { id } = await incident();
     const answers = await Promise.all(Array.from({ length: N }, (_, i) => h.gql(h.keys.AGENT, SATISFACTION, { id, score: 1 + (i % 5) })));
