@@ -89,6 +89,31 @@ describe('BusinessCalendar fast walk ≡ luxon walk', () => {
     expect(differences.slice(0, 5)).toEqual([]);
   });
 
+  it.each(CALENDARS)('%s: workingSpan remembers per day what workingTimeAfter answers', (_name, config) => {
+    const rand = prng(config.timeZone.length * 104729);
+    const calendar = new BusinessCalendar(config);
+    const transitions = transitionDays(config.timeZone);
+    // A few days (some at transitions), each asked many times: every minute class of a day, cold and warm memos.
+    const days = Array.from({ length: 12 }, () =>
+      transitions.length && rand() < 0.5
+        ? transitions[Math.floor(rand() * transitions.length)] - Math.floor(rand() * 2) * DAY_MS
+        : FIRST + Math.floor((rand() * SPAN) / DAY_MS) * DAY_MS,
+    );
+    const differences: unknown[] = [];
+    for (const hours of [0, 0.25, 4, 9, 13.5, 27, 45, 200]) {
+      const ms = Math.round(hours * 60) * 60_000;
+      const span = calendar.workingSpan(ms);
+      for (let i = 0; i < 3000 && differences.length < 5; i++) {
+        const day = days[Math.floor(rand() * days.length)];
+        const from = new Date(day + Math.floor(rand() * 3 * 1440) * 60_000 - DAY_MS + (rand() < 0.2 ? Math.floor(rand() * 60_000) : 0));
+        const remembered = outcome(() => new Date(span(from)).toISOString());
+        const walked = outcome(() => new Date(calendar.workingTimeAfter(from, ms)).toISOString());
+        if (remembered !== walked) differences.push({ from: from.toISOString(), hours, remembered, walked });
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
   it("keeps the luxon walk's answer outside the four-digit years", () => {
     const calendar = new BusinessCalendar(base);
     const reference = calendar as unknown as Walker;

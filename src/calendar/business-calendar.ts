@@ -63,6 +63,18 @@ class DayMemo<V> {
   }
 }
 
+/** What BusinessCalendar.workingSpan remembers of one local day (NaN: not counted yet). */
+interface SpanDay {
+  /** The answer from the day's opening or before, or from any time of a day off. */
+  early: number;
+  /** The answer from the day's closing or after. */
+  late: number;
+  /** The later window the last count from inside the working hours ended in: its opening, the working time counted before it (after this day's closing), and its length. */
+  landOpen: number;
+  landBase: number;
+  landShare: number;
+}
+
 /** YYYY-MM-DD of a day number (days since 1970-01-01) in the fast range. */
 const isoOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
@@ -229,19 +241,27 @@ export class BusinessCalendar {
    */
   addWorkingHours(from: Date, hours: number): Date {
     if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`working hours must be a finite number ≥ 0, got ${hours}`);
-    let remaining = Math.round(hours * 60) * MINUTE_MS;
+    return new Date(this.workingTimeAfter(from, Math.round(hours * 60) * MINUTE_MS));
+  }
+
+  /**
+   * addWorkingHours as epoch ms, the working time given in ms (whole minutes, ≥ 0: addWorkingHours
+   * checks and rounds it): for a caller making its own Date, or none.
+   */
+  workingTimeAfter(from: Date, workingMs: number): number {
+    let remaining = workingMs;
     const fromMs = from.getTime();
     // The walk below is walkByDate's, over day numbers and memoised working windows.
     let day = this.localDay(from);
-    if (day < FIRST_FAST_DAY) return this.walkByDate(from, hours);
+    if (day < FIRST_FAST_DAY) return this.walkByDateMs(from, workingMs);
     for (let idle = 0; idle < MAX_IDLE_DAYS; idle++) {
-      if (day > LAST_FAST_DAY) return this.walkByDate(from, hours);
+      if (day > LAST_FAST_DAY) return this.walkByDateMs(from, workingMs);
       let window = this.windowMemo.get(day);
       if (window === undefined) window = this.windowOf(day);
       if (window) {
         const begin = Math.max(fromMs, window.open);
         if (begin <= window.close) {
-          if (remaining <= window.close - begin) return new Date(begin + remaining);
+          if (remaining <= window.close - begin) return begin + remaining;
           remaining -= window.close - begin;
           idle = 0;
         }
@@ -252,11 +272,60 @@ export class BusinessCalendar {
   }
 
   /**
+   * `(from) => workingTimeAfter(from, workingMs)`, remembered per local day of `from` (for due
+   * times counted again and again). Before a working day's opening, from its closing on and all
+   * through a day off, the answer does not depend on the time of day: the count starts at the next
+   * opening, so it is walked once per day. From inside the working hours, a count that does not
+   * end that day ends in the same later window as the last one did whenever the working time left
+   * after the closing falls within that window's share (checked each time, else walked again).
+   */
+  workingSpan(workingMs: number): (from: Date) => number {
+    if (!(workingMs > 0)) return (from) => this.workingTimeAfter(from, workingMs);
+    const days = new DayMemo<SpanDay>();
+    return (from) => {
+      const day = this.localDay(from);
+      if (day < FIRST_FAST_DAY || day > LAST_FAST_DAY) return this.workingTimeAfter(from, workingMs);
+      const fromMs = from.getTime();
+      let window = this.windowMemo.get(day);
+      if (window === undefined) window = this.windowOf(day);
+      const memo = days.get(day) ?? days.set(day, { early: Number.NaN, late: Number.NaN, landOpen: 0, landBase: 0, landShare: 0 });
+      if (!window || fromMs <= window.open) {
+        if (Number.isNaN(memo.early)) memo.early = this.workingTimeAfter(from, workingMs);
+        return memo.early;
+      }
+      if (fromMs >= window.close) {
+        if (Number.isNaN(memo.late)) memo.late = this.workingTimeAfter(from, workingMs);
+        return memo.late;
+      }
+      const left = window.close - fromMs;
+      if (workingMs <= left) return fromMs + workingMs;
+      // The working time still to count after the closing; the walk counts it from the next days' windows in order.
+      const rest = workingMs - left;
+      if (rest > memo.landBase && rest <= memo.landBase + memo.landShare) return memo.landOpen + rest - memo.landBase;
+      const due = this.workingTimeAfter(from, workingMs);
+      // It ended inside a later window (after its opening, at its closing at the latest): that window, and the working time before it.
+      const landDay = this.dayOfMs(due);
+      const land = landDay <= LAST_FAST_DAY ? this.windowMemo.get(landDay) : undefined;
+      if (land) {
+        memo.landOpen = land.open;
+        memo.landBase = rest - (due - land.open);
+        memo.landShare = land.close - land.open;
+      }
+      return due;
+    };
+  }
+
+  /**
    * addWorkingHours computed with luxon for every day walked: the reference the fast walk
    * reproduces, and the answer (or the error) outside the dates the fast walk covers.
    */
   private walkByDate(from: Date, hours: number): Date {
-    let remaining = Math.round(hours * 60) * MINUTE_MS;
+    return new Date(this.walkByDateMs(from, Math.round(hours * 60) * MINUTE_MS));
+  }
+
+  /** walkByDate in epoch ms, the working time in ms. */
+  private walkByDateMs(from: Date, workingMs: number): number {
+    let remaining = workingMs;
     const fromMs = from.getTime();
     let date = this.localDate(from);
     for (let idle = 0; idle < MAX_IDLE_DAYS; idle++) {
@@ -265,7 +334,7 @@ export class BusinessCalendar {
         const close = this.at(date, this.endMin);
         const begin = Math.max(fromMs, open);
         if (begin <= close) {
-          if (remaining <= close - begin) return new Date(begin + remaining);
+          if (remaining <= close - begin) return begin + remaining;
           remaining -= close - begin;
           idle = 0;
         }
@@ -281,7 +350,11 @@ export class BusinessCalendar {
    */
   private localDay(at: Date): number {
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new RangeError('not a valid Date');
-    const ts = at.getTime();
+    return this.dayOfMs(at.getTime());
+  }
+
+  /** localDay of a valid instant in epoch ms. */
+  private dayOfMs(ts: number): number {
     return Math.floor(Math.trunc(ts + this.offsetAt(ts) * 60 * 1000) / DAY_MS);
   }
 

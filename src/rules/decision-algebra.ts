@@ -105,9 +105,15 @@ export function catalogOrder(catalog: Pick<Catalog, 'actions' | 'departments'>):
 export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: readonly string[] | Positions): string[] {
   // A list, not a Set: a decision notifies a few departments (first mention first, then sorted).
   const wanted: string[] = [];
-  for (const e of events) {
+  // Index loops: for-of over the frozen department lists allocated an iterator here.
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
     if (e.type !== 'notify') continue;
-    for (const d of e.params.departments) if (d !== owner && !wanted.includes(d)) wanted.push(d);
+    const { departments } = e.params;
+    for (let k = 0; k < departments.length; k++) {
+      const d = departments[k];
+      if (d !== owner && !wanted.includes(d)) wanted.push(d);
+    }
   }
   if (wanted.length > 1) sortByKeys(positionKeys(wanted, departmentOrder), wanted);
   return wanted;
@@ -136,8 +142,11 @@ function foldActionSpans(
   order: Positions | undefined,
   spans: Duration[],
 ): DecidedAction[] {
-  // Lists, not a Map by code: a decision has a few actions. A code keeps the place it was first asked for.
+  // Lists, not a Map by code: a decision has a few actions. A code keeps the place it was first asked for,
+  // and its position in the catalog order (`keys`, for the sort).
   const actions: DecidedAction[] = [];
+  const keys: number[] = [];
+  const positions = order ?? positionsOf(Object.keys(catalog.actions));
   for (const e of events) {
     if (e.type !== 'action') continue;
     const code = e.params.code;
@@ -153,10 +162,11 @@ function foldActionSpans(
       if (!wins) continue;
     }
     const retainUntil = entry.retainDays === undefined ? undefined : new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);
+    if (at === keys.length) keys.push(positions.get(code) ?? Number.MAX_SAFE_INTEGER);
     actions[at] = decidedAction(code, dueAt, fromResolution ? span : undefined, retainUntil);
     spans[at] = span;
   }
-  if (actions.length > 1) sortByKeys(positionKeys(actions.map((a) => a.code), order ?? Object.keys(catalog.actions)), actions, spans);
+  if (actions.length > 1) sortByKeys(keys, actions, spans);
   return actions;
 }
 
@@ -271,12 +281,16 @@ function beyondCalendar(
   deadline: { acknowledge: Duration; resolve: Duration } | undefined,
 ): string[] | undefined {
   if (!clock.beyondKnownHolidays) return undefined;
-  const past = (at: Date | null, span: Duration | undefined) => !!at && !!span && isWorkingSpan(span) && clock.beyondKnownHolidays!(at);
   let out: string[] | undefined;
-  for (let i = 0; i < actions.length; i++) if (past(actions[i].dueAt, spans[i])) (out ??= []).push(actions[i].code);
-  if (past(acknowledgeBy, deadline?.acknowledge)) (out ??= []).push('acknowledgeBy');
-  if (past(resolveBy, deadline?.resolve)) (out ??= []).push('resolveBy');
+  for (let i = 0; i < actions.length; i++) if (countedPast(clock, actions[i].dueAt, spans[i])) (out ??= []).push(actions[i].code);
+  if (countedPast(clock, acknowledgeBy, deadline?.acknowledge)) (out ??= []).push('acknowledgeBy');
+  if (countedPast(clock, resolveBy, deadline?.resolve)) (out ??= []).push('resolveBy');
   return out;
+}
+
+/** Was `at` counted in working time (`span`) past the calendar's known holidays? (A function, not a closure per decision.) */
+function countedPast(clock: DueClock, at: Date | null, span: Duration | undefined): boolean {
+  return !!at && !!span && isWorkingSpan(span) && clock.beyondKnownHolidays!(at);
 }
 
 function earlier(a: Date | null, b: Date | null): boolean {

@@ -3,9 +3,10 @@
  * the report time, instead of the calendar reading the Duration's keys on every call.
  *
  * - immediate, minutes and hours are wall-clock arithmetic (the calendar's own expressions);
- * - workingHours and workingDays are the calendar's walk over its memoised working days, shared
- *   by every Duration of the same span, each remembering its last answer: a decision asks for
- *   the same span from the same report time more than once (a catalog due time and a deadline);
+ * - workingHours and workingDays are the calendar's working span (BusinessCalendar.workingSpan:
+ *   its walk over the working days, remembered per local day of the report), shared by every
+ *   Duration of the same span, each remembering its last answer: a decision asks for the same
+ *   span from the same report time more than once (a catalog due time and a deadline);
  * - anything else (a bad Duration) is the calendar's addDuration itself, errors and all.
  *
  * Answers equal BusinessCalendar.addDuration's for every Duration (due-times.spec.ts). The
@@ -76,7 +77,9 @@ export class DueTimes implements DueClock {
     if (!walk) {
       // addWorkingDays(from, n) is addWorkingHours(from, n × workingDayHours): the same product here.
       const hours = key === 'workingDays' ? value * calendar.workingDayHours : value;
-      walk = lastAnswer((from) => calendar.addWorkingHours(from, hours));
+      // addWorkingHours' rounding, done once; the walk answers in ms, and lastAnswer makes the one Date.
+      const ms = Math.round(hours * 60) * MINUTE_MS;
+      walk = lastAnswer(calendar.workingSpan(ms));
       this.workingSpans.set(span, walk);
     }
     return walk;
@@ -84,13 +87,13 @@ export class DueTimes implements DueClock {
 }
 
 /** `due` remembering its last answer (a copy each time: a decision owns its Dates). */
-function lastAnswer(due: (from: Date) => Date): DueFunction {
+function lastAnswer(due: (from: Date) => number): DueFunction {
   let lastFrom = Number.NaN;
   let lastDue = 0;
   return (from) => {
     const at = from.getTime();
     if (at !== lastFrom) {
-      lastDue = due(from).getTime();
+      lastDue = due(from);
       lastFrom = at;
     }
     return new Date(lastDue);
