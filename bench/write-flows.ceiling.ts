@@ -111,9 +111,8 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       await c.text(S.refundsTotal(id), d === 'sqlite' ? ['CANCELLED'] : [id, 'CANCELLED']);
       const reportedAt = new Date(d === 'sqlite' ? `${String(at('reported_at')).replace(' ', 'T')}Z` : at('reported_at'));
       const customer = at('customer_id');
-      // The repeat count as of the report: the service reads it on a pooled connection, not the transaction's (its raw-SQL path).
-      if (customer)
-        await pool.prepared(REPEAT_INCIDENTS_SQL, [customer, time(new Date(reportedAt.getTime() - 30 * 86_400_000)), time(reportedAt), bool(false)]);
+      // The repeat count as of the report, on the transaction's own connection as the service reads it (its raw-SQL path).
+      if (customer) await c.prepared(REPEAT_INCIDENTS_SQL, [customer, time(new Date(reportedAt.getTime() - 30 * 86_400_000)), time(reportedAt), bool(false)]);
       await c.text(S.actionsOf(id), d === 'sqlite' ? [] : [id]);
       await c.text(S.clockOf(id), d === 'sqlite' ? [] : [id]);
       const last = first(await c.text(S.lastDecision(id), d === 'sqlite' ? [] : [id]));

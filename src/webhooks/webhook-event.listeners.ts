@@ -167,8 +167,8 @@ export class WebhookEventListeners {
         incidentId: r.incidentId,
         source: r.source,
         at: s.decidedAt ?? r.updatedAt,
-        data: {
-          ...base,
+        // Object.assign, not a leading spread: V8 (Node 20) adds each key written after one slowly (microseconds each).
+        data: Object.assign({}, base, {
           step: s.step,
           attempt: s.attempt,
           decision: s.status === 'APPROVED' ? 'APPROVE' : 'RETURN',
@@ -179,7 +179,7 @@ export class WebhookEventListeners {
           late: !!s.decidedAt && !!s.dueAt && s.decidedAt > s.dueAt,
           refundStatus: r.status,
           currentStep: r.currentStep,
-        },
+        }),
       });
     }
     // A drill's simulated payout (the pack's simulatedInDrills) never tells the money side it paid.
@@ -189,7 +189,7 @@ export class WebhookEventListeners {
         incidentId: r.incidentId,
         source: r.source,
         at: r.paidAt,
-        data: { ...base, amount: formatFen(r.amountFen), method: r.method, paidAt: iso(r.paidAt) },
+        data: Object.assign({}, base, { amount: formatFen(r.amountFen), method: r.method, paidAt: iso(r.paidAt) }),
       });
     }
   }
