@@ -5,8 +5,8 @@
  * incident), the transaction's statements in the same order (the lock of the incident row on
  * MariaDB, TypeORM's reads of the subject, the updates, the history row, the outbox row, the
  * rollups) and the reads of the answer after it — over the same protocol (MariaDB: prepared
- * where the service prepares, text where TypeORM sends text; SQLite: statements prepared
- * from the text, ids in the text as TypeORM writes them). No GraphQL, no rules, no state
+ * where the service prepares, text where TypeORM sends text; SQLite: each text prepared once and
+ * reused, its ids, numbers and booleans bound as TypeORM binds them). No GraphQL, no rules, no state
  * machine: what to write comes from the rows it reads (the amendment keeps the stored
  * decision, which the bench's amendment does not change; the next step's due time is a
  * fixed offset). The order and text were traced from the service (write-flows.statements.ts).
@@ -34,7 +34,8 @@ type Row = Record<string, any>;
 /**
  * One connection's statements: `text` as TypeORM sends (MariaDB text protocol), `prepared`
  * as the raw-SQL path and the history writer send (MariaDB prepared statements). On SQLite
- * both prepare the text (better-sqlite3 has no other way), kept in a small cache as TypeORM's.
+ * both prepare the text (better-sqlite3 has no other way), kept in a cache as TypeORM's: every
+ * text is the same for every row, so each is prepared once.
  */
 interface Conn {
   text(sql: string, params?: unknown[]): Promise<any>;
@@ -52,6 +53,13 @@ const ZONE = { timeZone: 'Asia/Shanghai' };
 const time = (t: Date | null) => (t === null ? null : d === 'sqlite' ? t.toISOString().replace('T', ' ').replace('Z', '') : t);
 /** The same for the raw-SQL statements, which bind booleans as numbers on SQLite. */
 const bool = (v: boolean) => (d === 'sqlite' ? (v ? 1 : 0) : v);
+/**
+ * An integer of a TypeORM find or update as it is bound: a BigInt on SQLite (`bindSqliteIntegers`),
+ * a number for mysql2. The elements of an `In(…)` list are bound as they are, a number on both.
+ */
+const int = (v: number) => (d === 'sqlite' ? BigInt(v) : v);
+/** A boolean of a TypeORM update: 1 or 0 on SQLite, then bound as an integer; as is for mysql2. */
+const flag = (v: boolean) => (d === 'sqlite' ? BigInt(+v) : v);
 const first = (rows: Row[]) => rows[0];
 /** A column of a TypeORM select (`Entity_column`). */
 const get = (row: Row | undefined, entity: string, column: string) => {
@@ -75,14 +83,14 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const id = Number(r.variables.id);
     await tx(async (c) => {
       if (S.lockIncident) await c.text(S.lockIncident, [id]);
-      const incident = first(await c.text(S.incidentById(id), d === 'sqlite' ? [] : [id]));
+      const incident = first(await c.text(S.incidentById, [int(id)]));
       if (S.lockIncident) await c.text(S.lockIncident, [id]);
-      const actions = await c.text(S.actionsOf(id), d === 'sqlite' ? [] : [id]);
+      const actions = await c.text(S.actionsOf, [int(id)]);
       const action = actions.find((a: Row) => get(a, 'IncidentActionEntity', 'code') === r.variables.code);
       const actionId = Number(get(action, 'IncidentActionEntity', 'id'));
       const now = new Date();
-      await c.text(S.completeAction(actionId), ['DONE', time(now), r.actor, null, 'null', ...(d === 'sqlite' ? [] : [true, actionId])]);
-      await c.text(S.settleBreaches(actionId), [time(now), null, ...(d === 'sqlite' ? [] : [actionId])]);
+      await c.text(S.completeAction, ['DONE', time(now), r.actor, null, 'null', flag(true), int(actionId)]);
+      await c.text(S.settleBreaches, [time(now), null, int(actionId)]);
       await c.prepared(HISTORY.incident, [
         id,
         time(now),
@@ -94,7 +102,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         JSON.stringify({ code: r.variables.code, doneAt: now.toISOString(), late: false }),
       ]);
       const version = Number(get(incident, 'IncidentEntity', 'version'));
-      await c.text(S.bumpIncident(id, version), d === 'sqlite' ? [time(now)] : [version + 1, time(now), id, version]);
+      await c.text(S.bumpIncident, [int(version + 1), time(now), int(id), int(version)]);
     });
     await answerIncident(c, id);
     return String(id);
@@ -106,16 +114,16 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const id = Number(input.id);
     await tx(async (c) => {
       if (S.lockIncident) await c.text(S.lockIncident, [id]);
-      const incident = first(await c.text(S.incidentById(id), d === 'sqlite' ? [] : [id]));
+      const incident = first(await c.text(S.incidentById, [int(id)]));
       const at = (col: string) => get(incident, 'IncidentEntity', col);
-      await c.text(S.refundsTotal(id), d === 'sqlite' ? ['CANCELLED'] : [id, 'CANCELLED']);
+      await c.text(S.refundsTotal, [int(id), 'CANCELLED']);
       const reportedAt = new Date(d === 'sqlite' ? `${String(at('reported_at')).replace(' ', 'T')}Z` : at('reported_at'));
       const customer = at('customer_id');
       // The repeat count as of the report, on the transaction's own connection as the service reads it (its raw-SQL path).
       if (customer) await c.prepared(REPEAT_INCIDENTS_SQL, [customer, time(new Date(reportedAt.getTime() - 30 * 86_400_000)), time(reportedAt), bool(false)]);
-      await c.text(S.actionsOf(id), d === 'sqlite' ? [] : [id]);
-      await c.text(S.clockOf(id), d === 'sqlite' ? [] : [id]);
-      const last = first(await c.text(S.lastDecision(id), d === 'sqlite' ? [] : [id]));
+      await c.text(S.actionsOf, [int(id)]);
+      await c.text(S.clockOf, [int(id)]);
+      const last = first(await c.text(S.lastDecision, [int(id)]));
       const now = new Date();
       const decision = json(at('decision'));
       const report = json(at('report'));
@@ -123,7 +131,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const before = report.amountFen ?? null;
       let seq = last ? Number(get(last, 'IncidentDecisionEntity', 'seq')) : 0;
       if (!last) {
-        const reported = first(await c.text(S.reportedEvent(id), d === 'sqlite' ? ['REPORTED'] : [id, 'REPORTED']));
+        const reported = first(await c.text(S.reportedEvent, [int(id), 'REPORTED']));
         const values = [
           time(reportedAt),
           'REPORTED',
@@ -133,12 +141,12 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
           JSON.stringify({ ...decision, decidedAt: reportedAt.toISOString(), facts: report }),
         ];
         seq++;
-        await c.text(S.insertDecision(id, seq), d === 'sqlite' ? values : [id, seq, ...values]);
+        await c.text(S.insertDecision, [int(id), int(seq), ...values]);
       }
       const stored = { ...decision, decidedAt: now.toISOString() };
       const amended = [time(now), 'AMENDED', r.actor, input.note, decision.ruleSetVersion, JSON.stringify({ ...stored, facts: { ...report, amountFen } })];
       seq++;
-      await c.text(S.insertDecision(id, seq), d === 'sqlite' ? amended : [id, seq, ...amended]);
+      await c.text(S.insertDecision, [int(id), int(seq), ...amended]);
       const yuan = (fen: string | null) => (fen === null ? null : (Number(fen) / 100).toFixed(2));
       const changed = { amount: [yuan(before), yuan(amountFen)] };
       const kept = (decision.actions ?? []).map((a: Row) => a.code);
@@ -170,7 +178,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         at('subtype'),
         at('severity'),
         at('owner_department'),
-        ...(d === 'sqlite' ? [] : [police]),
+        flag(police),
         amountFen,
         JSON.stringify({ ...report, amountFen }),
         at('acknowledge_by'),
@@ -178,9 +186,12 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         decision.ruleSetVersion,
         JSON.stringify(stored),
         time(now),
-        ...(d === 'sqlite' ? [time(now)] : [version + 1, time(now), id, version]),
+        int(version + 1),
+        time(now),
+        int(id),
+        int(version),
       ];
-      await c.text(S.amendIncident(id, version, police), set);
+      await c.text(S.amendIncident, set);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'incident.amended',
@@ -240,7 +251,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
   async refund(c, tx, r) {
     const input = r.variables.i;
     const refundId = Number(input.refundId);
-    const head = first(await c.text(S.refundIncident(refundId), d === 'sqlite' ? [] : [refundId]));
+    const head = first(await c.text(S.refundIncident, [int(refundId)]));
     const incidentId = Number(get(head, 'RefundEntity', 'incident_id'));
     await tx(async (c) => {
       if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
@@ -255,17 +266,10 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const now = new Date();
       const due = new Date(now.getTime() + 12 * 3_600_000);
       const version = Number(at('version'));
-      await c.text(S.moveRefund(refundId, version), ['IN_APPROVAL', nextStep, ...(d === 'sqlite' ? [time(now)] : [version + 1, time(now), refundId, version])]);
-      await c.text(S.decideRefundStep(refundId, attempt, position), [
-        'APPROVED',
-        r.actor,
-        `key:${r.actor}`,
-        null,
-        time(now),
-        ...(d === 'sqlite' ? [] : [refundId, attempt, position]),
-      ]);
+      await c.text(S.moveRefund, ['IN_APPROVAL', nextStep, int(version + 1), time(now), int(refundId), int(version)]);
+      await c.text(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), int(refundId), int(attempt), int(position)]);
       const nextId = Number(get(next, 'RefundStepEntity', 'id'));
-      await c.text(S.openRefundStep(nextId), ['PENDING', time(now), time(due), ...(d === 'sqlite' ? [] : [nextId])]);
+      await c.text(S.openRefundStep, ['PENDING', time(now), time(due), int(nextId)]);
       await c.prepared(HISTORY.refund, [time(now), r.actor, 'APPROVED', 'IN_APPROVAL', 'IN_APPROVAL', input.step, refundId, 'APPROVE', attempt, null]);
       await readRefund(c, refundId);
       if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
@@ -323,7 +327,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
   async remedy(c, tx, r) {
     const input = r.variables.i;
     const remedyId = Number(input.remedyId);
-    const head = first(await c.text(S.remedyIncident(remedyId), d === 'sqlite' ? [] : [remedyId]));
+    const head = first(await c.text(S.remedyIncident, [int(remedyId)]));
     const incidentId = Number(get(head, 'RemedyEntity', 'incident_id'));
     await tx(async (c) => {
       if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
@@ -336,11 +340,11 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const now = new Date();
       const due = new Date(now.getTime() + 7 * 86_400_000);
       const version = Number(at('version'));
-      await c.text(S.moveRemedy(remedyId, version), ['IN_PROGRESS', nextStep, ...(d === 'sqlite' ? [time(now)] : [version + 1, time(now), remedyId, version])]);
+      await c.text(S.moveRemedy, ['IN_PROGRESS', nextStep, int(version + 1), time(now), int(remedyId), int(version)]);
       const currentId = Number(get(current, 'RemedyStepEntity', 'id'));
-      await c.text(S.doRemedyStep(currentId), ['APPROVED', r.actor, null, null, time(now), ...(d === 'sqlite' ? [] : [currentId])]);
+      await c.text(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), int(currentId)]);
       const nextId = Number(get(next, 'RemedyStepEntity', 'id'));
-      await c.text(S.openRemedyStep(nextId), ['PENDING', time(now), time(due), ...(d === 'sqlite' ? [] : [nextId])]);
+      await c.text(S.openRemedyStep, ['PENDING', time(now), time(due), int(nextId)]);
       await c.prepared(HISTORY.remedy, [time(now), r.actor, 'ADVANCED', 'IN_PROGRESS', 'IN_PROGRESS', input.step, remedyId, null]);
       const after = await readRemedy(c, remedyId);
       await c.prepared(OUTBOX_INSERT, [
@@ -395,18 +399,18 @@ const HISTORY = {
 
 /** The incident the answer reads after the transaction: the row, then its actions (the reader's batch). */
 async function answerIncident(c: Conn, id: number): Promise<void> {
-  await c.text(S.incidentById(id), d === 'sqlite' ? [] : [id]);
-  await c.text(S.actionsIn(id), d === 'sqlite' ? [] : [id]);
+  await c.text(S.incidentById, [int(id)]);
+  await c.text(S.actionsIn, [id]);
 }
 
 async function readRefund(c: Conn, id: number): Promise<{ refund: Row; steps: Row[] }> {
-  const refund = first(await c.text(S.refundById(id), d === 'sqlite' ? [] : [id]));
-  return { refund, steps: await c.text(S.refundSteps(id), d === 'sqlite' ? [] : [id]) };
+  const refund = first(await c.text(S.refundById, [int(id)]));
+  return { refund, steps: await c.text(S.refundSteps, [id]) };
 }
 
 async function readRemedy(c: Conn, id: number): Promise<{ remedy: Row; steps: Row[] }> {
-  const remedy = first(await c.text(S.remedyById(id), d === 'sqlite' ? [] : [id]));
-  return { remedy, steps: await c.text(S.remedySteps(id), d === 'sqlite' ? [] : [id]) };
+  const remedy = first(await c.text(S.remedyById, [int(id)]));
+  return { remedy, steps: await c.text(S.remedySteps, [id]) };
 }
 
 // ---------------------------------------------------------------- the drivers
@@ -454,7 +458,7 @@ function mysqlDriver(url: URL): Driver {
   };
 }
 
-/** TypeORM's better-sqlite3 driver keeps this many prepared statements (its default). */
+/** TypeORM's better-sqlite3 driver keeps this many prepared statements (its default), the first prepared dropped first. */
 const SQLITE_STATEMENT_CACHE = 100;
 
 function sqliteDriver(file: string): Driver {
@@ -465,13 +469,11 @@ function sqliteDriver(file: string): Driver {
   const cache = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
     let stmt = cache.get(sql);
-    if (stmt) {
-      cache.delete(sql);
-    } else {
+    if (!stmt) {
       stmt = db.prepare(sql);
       if (cache.size >= SQLITE_STATEMENT_CACHE) cache.delete(cache.keys().next().value!);
+      cache.set(sql, stmt);
     }
-    cache.set(sql, stmt);
     return stmt;
   };
   const run = async (sql: string, params: unknown[] = []) => {

@@ -9,8 +9,10 @@ import type { Dialect } from '../src/database/dialect';
  * `*.statements.ts` (key lookup, repeat count, history inserts, outbox, rollups) are imported
  * by the ceiling instead.
  *
- * On SQLite TypeORM writes ids, numbers and booleans of a find or update into the text itself
- * (`"id" = 5`), so each text is built per row; on MariaDB they are `?` parameters.
+ * Ids, numbers and booleans are `?` parameters on both databases (on SQLite since
+ * `bindSqliteIntegers`, which makes TypeORM's SQLite driver bind a safe integer, as a BigInt,
+ * instead of writing it into the text; a boolean it turns into 1 or 0 first, so it is bound the
+ * same way): every text is the same for every row, so each is prepared once.
  */
 
 /** The columns TypeORM selects for each entity, in its order. */
@@ -161,65 +163,43 @@ const COLUMNS = {
 
 type Entity = keyof typeof COLUMNS;
 
-/** The statements of one dialect; `n` is what TypeORM writes for a number: `?` on MariaDB, the number itself on SQLite. */
+/** The statements of one dialect, in the order of their parameters as TypeORM binds them. */
 export function flowStatements(d: Dialect) {
   const q = (name: string) => (d === 'sqlite' ? `"${name}"` : `\`${name}\``);
-  const n = (v: number) => (d === 'sqlite' ? String(v) : '?');
-  const b = (v: boolean) => (d === 'sqlite' ? (v ? '1' : '0') : '?');
   const select = (entity: Entity, table: string, columns: readonly string[] = COLUMNS[entity]) =>
     `SELECT ${columns.map((c) => `${q(entity)}.${q(c)} AS ${q(`${entity}_${c}`)}`).join(', ')} FROM ${q(table)} ${q(entity)}`;
   const col = (entity: Entity, c: string) => `${q(entity)}.${q(c)}`;
   return {
     /** locks.ts lockIncidentRow: MariaDB only (SQLite has one writer and sends nothing). */
     lockIncident: d === 'sqlite' ? null : 'SELECT id FROM incidents WHERE id = ? FOR UPDATE',
-    incidentById: (id: number) => `${select('IncidentEntity', 'incidents')} WHERE ((${col('IncidentEntity', 'id')} = ${n(id)})) LIMIT 1`,
-    actionsOf: (id: number) =>
-      `${select('IncidentActionEntity', 'incident_actions')} WHERE ((${col('IncidentActionEntity', 'incident_id')} = ${n(id)})) ORDER BY ${col('IncidentActionEntity', 'position')} ASC`,
+    incidentById: `${select('IncidentEntity', 'incidents')} WHERE ((${col('IncidentEntity', 'id')} = ?)) LIMIT 1`,
+    actionsOf: `${select('IncidentActionEntity', 'incident_actions')} WHERE ((${col('IncidentActionEntity', 'incident_id')} = ?)) ORDER BY ${col('IncidentActionEntity', 'position')} ASC`,
     /** The reader's batch of actions after the transaction (a DataLoader: IN). */
-    actionsIn: (id: number) =>
-      `${select('IncidentActionEntity', 'incident_actions')} WHERE ((${col('IncidentActionEntity', 'incident_id')} IN (${n(id)}))) ORDER BY ${col('IncidentActionEntity', 'position')} ASC`,
-    completeAction: (actionId: number) =>
-      `UPDATE ${q('incident_actions')} SET ${q('status')} = ?, ${q('done_at')} = ?, ${q('done_by')} = ?, ${q('note')} = ?, ${q('evidence')} = ?, ${q('done')} = ${b(true)} WHERE ${q('id')} = ${n(actionId)}`,
-    settleBreaches: (actionId: number) =>
-      `UPDATE ${q('breaches')} SET ${q('settled_at')} = ?, ${q('next_escalation_at')} = ? WHERE ${q('subject_type')} = 'ACTION' AND ${q('subject_id')} = ${n(actionId)} AND ${q('settled_at')} IS NULL`,
-    bumpIncident: (id: number, version: number) =>
-      `UPDATE ${q('incidents')} SET ${q('version')} = ${n(version + 1)}, ${q('updated_at')} = ? WHERE ${q('id')} = ${n(id)} AND ${q('version')} = ${n(version)}`,
+    actionsIn: `${select('IncidentActionEntity', 'incident_actions')} WHERE ((${col('IncidentActionEntity', 'incident_id')} IN (?))) ORDER BY ${col('IncidentActionEntity', 'position')} ASC`,
+    completeAction: `UPDATE ${q('incident_actions')} SET ${q('status')} = ?, ${q('done_at')} = ?, ${q('done_by')} = ?, ${q('note')} = ?, ${q('evidence')} = ?, ${q('done')} = ? WHERE ${q('id')} = ?`,
+    settleBreaches: `UPDATE ${q('breaches')} SET ${q('settled_at')} = ?, ${q('next_escalation_at')} = ? WHERE ${q('subject_type')} = 'ACTION' AND ${q('subject_id')} = ? AND ${q('settled_at')} IS NULL`,
+    bumpIncident: `UPDATE ${q('incidents')} SET ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
     // amendIncident
-    refundsTotal: (id: number) =>
-      `SELECT COALESCE(SUM(${q('r')}.${q('amount_fen')}), 0) AS ${q('total')} FROM ${q('refunds')} ${q('r')} WHERE ${q('r')}.${q('incident_id')} = ${n(id)} AND ${q('r')}.${q('status')} <> ?`,
-    clockOf: (id: number) => `${select('IncidentClockEntity', 'incident_clocks')} WHERE ((${col('IncidentClockEntity', 'incident_id')} = ${n(id)})) LIMIT 1`,
-    lastDecision: (id: number) =>
-      `${select('IncidentDecisionEntity', 'incident_decisions')} WHERE ((${col('IncidentDecisionEntity', 'incident_id')} = ${n(id)})) ORDER BY ${col('IncidentDecisionEntity', 'seq')} DESC LIMIT 1`,
-    reportedEvent: (id: number) =>
-      `${select('IncidentEventEntity', 'incident_events')} WHERE ((${col('IncidentEventEntity', 'incident_id')} = ${n(id)}) AND (${col('IncidentEventEntity', 'kind')} = ?)) ORDER BY ${col('IncidentEventEntity', 'id')} ASC LIMIT 1`,
-    insertDecision: (id: number, seq: number) =>
-      `INSERT INTO ${q('incident_decisions')}(${['id', 'incident_id', 'seq', 'decided_at', 'kind', 'actor', 'note', 'rule_set_version', 'decision'].map(q).join(', ')}) VALUES (${
-        d === 'sqlite' ? `NULL, ${id}, ${seq}` : 'DEFAULT, ?, ?'
-      }, ?, ?, ?, ?, ?, ?)${d === 'sqlite' ? '' : ' RETURNING `id`'}`,
-    amendIncident: (id: number, version: number, policeReportRequired: boolean) =>
-      `UPDATE ${q('incidents')} SET ${q('subtype')} = ?, ${q('severity')} = ?, ${q('owner_department')} = ?, ${q('police_report_required')} = ${b(policeReportRequired)}, ${q('amount_fen')} = ?, ${q('report')} = ?, ${q('acknowledge_by')} = ?, ${q('resolve_by')} = ?, ${q('rule_set_version')} = ?, ${q('decision')} = ?, ${q('amended_at')} = ?, ${q('version')} = ${n(version + 1)}, ${q('updated_at')} = ? WHERE ${q('id')} = ${n(id)} AND ${q('version')} = ${n(version)}`,
+    refundsTotal: `SELECT COALESCE(SUM(${q('r')}.${q('amount_fen')}), 0) AS ${q('total')} FROM ${q('refunds')} ${q('r')} WHERE ${q('r')}.${q('incident_id')} = ? AND ${q('r')}.${q('status')} <> ?`,
+    clockOf: `${select('IncidentClockEntity', 'incident_clocks')} WHERE ((${col('IncidentClockEntity', 'incident_id')} = ?)) LIMIT 1`,
+    lastDecision: `${select('IncidentDecisionEntity', 'incident_decisions')} WHERE ((${col('IncidentDecisionEntity', 'incident_id')} = ?)) ORDER BY ${col('IncidentDecisionEntity', 'seq')} DESC LIMIT 1`,
+    reportedEvent: `${select('IncidentEventEntity', 'incident_events')} WHERE ((${col('IncidentEventEntity', 'incident_id')} = ?) AND (${col('IncidentEventEntity', 'kind')} = ?)) ORDER BY ${col('IncidentEventEntity', 'id')} ASC LIMIT 1`,
+    insertDecision: `INSERT INTO ${q('incident_decisions')}(${['id', 'incident_id', 'seq', 'decided_at', 'kind', 'actor', 'note', 'rule_set_version', 'decision'].map(q).join(', ')}) VALUES (${d === 'sqlite' ? 'NULL' : 'DEFAULT'}, ?, ?, ?, ?, ?, ?, ?, ?)${d === 'sqlite' ? '' : ' RETURNING `id`'}`,
+    amendIncident: `UPDATE ${q('incidents')} SET ${q('subtype')} = ?, ${q('severity')} = ?, ${q('owner_department')} = ?, ${q('police_report_required')} = ?, ${q('amount_fen')} = ?, ${q('report')} = ?, ${q('acknowledge_by')} = ?, ${q('resolve_by')} = ?, ${q('rule_set_version')} = ?, ${q('decision')} = ?, ${q('amended_at')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
     // decideRefundStep
-    refundIncident: (id: number) => `${select('RefundEntity', 'refunds', ['id', 'incident_id'])} WHERE ((${col('RefundEntity', 'id')} = ${n(id)})) LIMIT 1`,
-    refundById: (id: number) => `${select('RefundEntity', 'refunds')} WHERE ((${col('RefundEntity', 'id')} = ${n(id)})) LIMIT 1`,
-    refundSteps: (id: number) =>
-      `${select('RefundStepEntity', 'refund_steps')} WHERE ((${col('RefundStepEntity', 'refund_id')} IN (${n(id)}))) ORDER BY ${col('RefundStepEntity', 'attempt')} ASC, ${col('RefundStepEntity', 'position')} ASC`,
-    moveRefund: (id: number, version: number) =>
-      `UPDATE ${q('refunds')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ${n(version + 1)}, ${q('updated_at')} = ? WHERE ${q('id')} = ${n(id)} AND ${q('version')} = ${n(version)}`,
-    decideRefundStep: (refundId: number, attempt: number, position: number) =>
-      `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('signer')} = ?, ${q('comment')} = ?, ${q('decided_at')} = ? WHERE (${q('refund_id')} = ${n(refundId)} AND ${q('attempt')} = ${n(attempt)} AND ${q('position')} = ${n(position)})`,
-    openRefundStep: (stepId: number) =>
-      `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ${n(stepId)}`,
+    refundIncident: `${select('RefundEntity', 'refunds', ['id', 'incident_id'])} WHERE ((${col('RefundEntity', 'id')} = ?)) LIMIT 1`,
+    refundById: `${select('RefundEntity', 'refunds')} WHERE ((${col('RefundEntity', 'id')} = ?)) LIMIT 1`,
+    refundSteps: `${select('RefundStepEntity', 'refund_steps')} WHERE ((${col('RefundStepEntity', 'refund_id')} IN (?))) ORDER BY ${col('RefundStepEntity', 'attempt')} ASC, ${col('RefundStepEntity', 'position')} ASC`,
+    moveRefund: `UPDATE ${q('refunds')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
+    decideRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('signer')} = ?, ${q('comment')} = ?, ${q('decided_at')} = ? WHERE (${q('refund_id')} = ? AND ${q('attempt')} = ? AND ${q('position')} = ?)`,
+    openRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ?`,
     // advanceRemedy
-    remedyIncident: (id: number) => `${select('RemedyEntity', 'remedies', ['id', 'incident_id'])} WHERE ((${col('RemedyEntity', 'id')} = ${n(id)})) LIMIT 1`,
-    remedyById: (id: number) => `${select('RemedyEntity', 'remedies')} WHERE ((${col('RemedyEntity', 'id')} = ${n(id)})) LIMIT 1`,
-    remedySteps: (id: number) =>
-      `${select('RemedyStepEntity', 'remedy_steps')} WHERE ((${col('RemedyStepEntity', 'remedy_id')} IN (${n(id)}))) ORDER BY ${col('RemedyStepEntity', 'remedy_id')} ASC, ${col('RemedyStepEntity', 'position')} ASC`,
-    moveRemedy: (id: number, version: number) =>
-      `UPDATE ${q('remedies')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ${n(version + 1)}, ${q('updated_at')} = ? WHERE ${q('id')} = ${n(id)} AND ${q('version')} = ${n(version)}`,
-    doRemedyStep: (stepId: number) =>
-      `UPDATE ${q('remedy_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('note')} = ?, ${q('tracking_no')} = ?, ${q('decided_at')} = ? WHERE ${q('id')} = ${n(stepId)}`,
-    openRemedyStep: (stepId: number) =>
-      `UPDATE ${q('remedy_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ${n(stepId)}`,
+    remedyIncident: `${select('RemedyEntity', 'remedies', ['id', 'incident_id'])} WHERE ((${col('RemedyEntity', 'id')} = ?)) LIMIT 1`,
+    remedyById: `${select('RemedyEntity', 'remedies')} WHERE ((${col('RemedyEntity', 'id')} = ?)) LIMIT 1`,
+    remedySteps: `${select('RemedyStepEntity', 'remedy_steps')} WHERE ((${col('RemedyStepEntity', 'remedy_id')} IN (?))) ORDER BY ${col('RemedyStepEntity', 'remedy_id')} ASC, ${col('RemedyStepEntity', 'position')} ASC`,
+    moveRemedy: `UPDATE ${q('remedies')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
+    doRemedyStep: `UPDATE ${q('remedy_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('note')} = ?, ${q('tracking_no')} = ?, ${q('decided_at')} = ? WHERE ${q('id')} = ?`,
+    openRemedyStep: `UPDATE ${q('remedy_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ?`,
   };
 }
 
