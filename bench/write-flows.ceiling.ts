@@ -20,7 +20,7 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import mysql from 'mysql2/promise';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { AUTHENTICATE_SQL } from '../src/auth/auth.statements';
 import type { Dialect } from '../src/database/dialect';
 import { businessPeriods } from '../src/incidents/business-periods';
@@ -28,6 +28,7 @@ import { REPEAT_INCIDENTS_SQL } from '../src/incidents/incident.statements';
 import { incidentRollupUpsert, pendingStepUpsert } from '../src/reports/reports.statements';
 import { OUTBOX_INSERT } from '../src/webhooks/webhook.statements';
 import { flowStatements } from './write-flows.statements';
+import { ceilingPool, ceilingSqlite } from './support/ceiling-db';
 
 type Row = Record<string, any>;
 
@@ -423,19 +424,7 @@ interface Driver {
 }
 
 function mysqlDriver(url: URL): Driver {
-  const pool = mysql.createPool({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.slice(1),
-    connectionLimit: Number(process.env.CEILING_POOL ?? 10),
-    timezone: 'Z',
-    charset: 'utf8mb4_unicode_ci',
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    enableKeepAlive: true,
-  });
+  const pool = ceilingPool(url);
   const on = (c: mysql.Pool | mysql.PoolConnection): Conn => ({
     text: async (sql, params = []) => (await c.query(sql, params))[0],
     prepared: async (sql, params = []) => (await c.execute(sql, params as mysql.ExecuteValues[]))[0],
@@ -462,10 +451,7 @@ function mysqlDriver(url: URL): Driver {
 const SQLITE_STATEMENT_CACHE = 100;
 
 function sqliteDriver(file: string): Driver {
-  const db = new Database(file, { timeout: 10_000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
+  const db = ceilingSqlite(file);
   const cache = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
     let stmt = cache.get(sql);

@@ -84,6 +84,21 @@ interface Options {
   serviceOnly: boolean;
 }
 
+/** The service as every run starts it: production, quiet logs, no rate limit, the shipped pack. */
+function serviceEnvironment(url: string, port: number, workers: number, opts: Options): Record<string, string> {
+  return {
+    DATABASE_URL: url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+    WORKERS: String(workers),
+    RULES_DIR,
+    NODE_ENV: 'production',
+    ...opts.serviceEnv,
+  };
+}
+
 function parseArgs(argv: string[]): Options {
   const get = (name: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -821,21 +836,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
       const profileName = `service-${kind}-w${workers}.${process.pid}.cpuprofile`;
       const profile = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${profileName}`] : [];
       const runs: RunResult[] = [];
-      const server = await startProcess(
-        [...profile, CLI, 'serve'],
-        {
-          DATABASE_URL: db.url,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          RATE_LIMIT_PER_MINUTE: '0',
-          LOG_LEVEL: 'warn',
-          WORKERS: String(workers),
-          RULES_DIR,
-          NODE_ENV: 'production',
-          ...opts.serviceEnv,
-        },
-        port,
-      );
+      const server = await startProcess([...profile, CLI, 'serve'], serviceEnvironment(db.url, port, workers, opts), port);
       try {
         await waitReady(server, '/readyz', workers > 1 ? workers + 1 : 1);
         await load(server, token, 8, opts.warmupSeconds, `sw${workers}-${crypto.randomBytes(2).toString('hex')}`);
@@ -1014,21 +1015,7 @@ async function benchFlow(kind: 'mariadb' | 'sqlite', flow: Flow, opts: Options):
                 { CEILING_DB: db.url, CEILING_FLOW: flow, PORT: String(port), CEILING_POOL: String(poolOf(db.url)) },
                 port,
               )
-            : await startProcess(
-                [...profile, CLI, 'serve'],
-                {
-                  DATABASE_URL: db.url,
-                  PORT: String(port),
-                  HOST: '127.0.0.1',
-                  RATE_LIMIT_PER_MINUTE: '0',
-                  LOG_LEVEL: 'warn',
-                  WORKERS: String(workers),
-                  RULES_DIR,
-                  NODE_ENV: 'production',
-                  ...opts.serviceEnv,
-                },
-                port,
-              );
+            : await startProcess([...profile, CLI, 'serve'], serviceEnvironment(db.url, port, workers, opts), port);
         try {
           await waitReady(server, workers === null ? '/healthz' : '/readyz', workers !== null && workers > 1 ? workers + 1 : 1);
           const what = workers === null ? `same-SQL ceiling (${driver})` : `service WORKERS=${workers}`;

@@ -18,7 +18,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import mysql from 'mysql2/promise';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { businessPeriods } from '../src/incidents/business-periods';
 import { AUTHENTICATE_SQL } from '../src/auth/auth.statements';
 import { REPEAT_INCIDENTS_SQL } from '../src/incidents/incident.statements';
@@ -26,6 +26,7 @@ import { ANY_ACTIVE_CHANNEL } from '../src/people/people.statements';
 import { incidentRollupUpsert } from '../src/reports/reports.statements';
 import { OUTBOX_INSERT } from '../src/webhooks/webhook.statements';
 import { templateOf } from './write-path.workload';
+import { ceilingPool, ceilingSqlite } from './support/ceiling-db';
 
 /** One template's decision, as the service would store it (times as offsets from the report). */
 export interface CeilingTemplate {
@@ -233,19 +234,7 @@ let read: Reader = async () => [];
 const ROLLUP_SQL = incidentRollupUpsert('mysql');
 
 function mysqlWriter(url: URL): Writer {
-  const pool = mysql.createPool({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.slice(1),
-    connectionLimit: Number(process.env.CEILING_POOL ?? 10),
-    timezone: 'Z',
-    charset: 'utf8mb4_unicode_ci',
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    enableKeepAlive: true,
-  });
+  const pool = ceilingPool(url);
   // The service prepares its reads (mysql2 execute): so does this ceiling.
   read = async (sql, params) => (await pool.execute(sql, params as mysql.ExecuteValues[]))[0] as unknown[];
   return async (row) => {
@@ -272,10 +261,7 @@ function mysqlWriter(url: URL): Writer {
 }
 
 function sqliteWriter(file: string): Writer {
-  const db = new Database(file, { timeout: 10_000 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
+  const db = ceilingSqlite(file);
   const incident = db.prepare(INSERT_INCIDENT);
   const event = db.prepare(INSERT_EVENT);
   const outbox = withOutbox ? db.prepare(INSERT_OUTBOX) : null;
