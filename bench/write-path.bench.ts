@@ -443,26 +443,44 @@ async function prepare(db: BenchDb): Promise<string> {
   }
 }
 
-/** Each template decided once by the real rule pack: what the ceiling writes for it. */
-async function ceilingTemplates(): Promise<CeilingTemplate[]> {
+/**
+ * Each template decided by the real rule pack for every 30-day repeat count the service may
+ * read (0, 1, 2, …): what the ceiling writes for it, picked by the count its own read answers,
+ * as the service's decision is. Counts past the last one decide as the last (checked: its
+ * decision must equal the one before it, else the pack reads the count beyond this table).
+ */
+const REPEAT_COUNTS = 8;
+
+async function ceilingTemplates(): Promise<CeilingTemplate[][]> {
   const pack = loadRulePack(RULES_DIR);
   const engine = new RuleEngine(pack);
   const now = new Date();
   const rel = (d: Date | null | undefined) => (d ? d.getTime() - now.getTime() : null);
-  const out: CeilingTemplate[] = [];
+  const out: CeilingTemplate[][] = [];
   for (const t of TEMPLATES) {
     const report = normalizeReport({ source: SOURCE, externalRef: 'x', ...t.input } as unknown as ReportIncidentInput, pack.catalog);
-    const d = await engine.decide({ ...factsOf(report), customerId: null, reportedAt: now }, { now, dynamicFacts: { repeatIncidents30d: async () => 0 } });
-    out.push({
-      severity: d.severity,
-      ownerDepartment: d.ownerDepartment,
-      policeReportRequired: d.policeReportRequired,
-      ruleSetVersion: d.ruleSetVersion,
-      acknowledgeByMs: rel(d.acknowledgeBy),
-      resolveByMs: rel(d.resolveBy),
-      decision: JSON.stringify(toStoredDecision(d)),
-      actions: d.actions.map((a) => ({ code: a.code, dueMs: rel(a.dueAt), retainMs: rel(a.retainUntil) })),
-    });
+    const byCount: CeilingTemplate[] = [];
+    for (let repeats = 0; repeats < REPEAT_COUNTS; repeats++) {
+      const d = await engine.decide(
+        { ...factsOf(report), customerId: 'bench', reportedAt: now },
+        { now, dynamicFacts: { repeatIncidents30d: async () => repeats } },
+      );
+      byCount.push({
+        severity: d.severity,
+        ownerDepartment: d.ownerDepartment,
+        policeReportRequired: d.policeReportRequired,
+        ruleSetVersion: d.ruleSetVersion,
+        acknowledgeByMs: rel(d.acknowledgeBy),
+        resolveByMs: rel(d.resolveBy),
+        decision: JSON.stringify(toStoredDecision(d)),
+        actions: d.actions.map((a) => ({ code: a.code, dueMs: rel(a.dueAt), retainMs: rel(a.retainUntil) })),
+      });
+    }
+    const [last, before] = [byCount[REPEAT_COUNTS - 1], byCount[REPEAT_COUNTS - 2]];
+    if (last.severity !== before.severity || JSON.stringify(last.actions) !== JSON.stringify(before.actions)) {
+      throw new Error(`the rule pack decides a repeat count of ${REPEAT_COUNTS - 1} unlike ${REPEAT_COUNTS - 2}: raise REPEAT_COUNTS`);
+    }
+    out.push(byCount);
   }
   return out;
 }

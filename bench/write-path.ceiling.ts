@@ -92,7 +92,8 @@ const INSERT_EVENT = `INSERT INTO incident_events (${EVENT_COLUMNS.join(', ')}) 
 // The service's own statements, not copies: the ceiling sends the same text.
 const INSERT_OUTBOX = OUTBOX_INSERT;
 
-const templates: CeilingTemplate[] = JSON.parse(fs.readFileSync(process.env.CEILING_TEMPLATES!, 'utf8'));
+/** Per template, its decision for each repeat count (the last also for every count past it). */
+const templates: CeilingTemplate[][] = JSON.parse(fs.readFileSync(process.env.CEILING_TEMPLATES!, 'utf8'));
 const dbUrl = process.env.CEILING_DB!;
 const sqlite = dbUrl.startsWith('sqlite:');
 /** SQLite keeps datetimes as TypeORM writes them: 'YYYY-MM-DD HH:MM:SS.mmm' in UTC. */
@@ -101,7 +102,8 @@ const bool = (b: boolean) => (b ? 1 : 0);
 const ZONE = { timeZone: 'Asia/Shanghai' };
 
 function rowOf(input: Record<string, any>, repeats: number): Row {
-  const t = templates[templateOf(String(input.externalRef))];
+  const byCount = templates[templateOf(String(input.externalRef))];
+  const t = byCount[Math.min(repeats, byCount.length - 1)];
   const now = new Date();
   // The service's own helper (remembered per quarter hour): a bare server would not redo zone math per request either.
   const periods = businessPeriods(ZONE, now);
