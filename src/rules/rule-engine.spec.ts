@@ -138,6 +138,19 @@ describe('RuleEngine', () => {
     }
   }, 60_000);
 
+  it('decideOn, on a repeat count already read, decides as decide() reading it: synchronously when compiled, on either evaluator', async () => {
+    const counts: Record<string, number> = { 'C-1': 3, 'C-2': 5, 'C-3': 1 };
+    const { facts } = fakeRepeats(counts);
+    const plain = new RuleEngine(pack, { evaluator: 'json-rules-engine' });
+    for (const input of variedInputs(pack, 200)) {
+      const read = { repeatIncidents30d: counts[input.customerId ?? ''] ?? 0 };
+      const compiled = engine.decideOn(input, read);
+      expect(compiled).not.toBeInstanceOf(Promise);
+      expect(compiled).toEqual(await engine.decide(input, deps(facts)));
+      expect(await plain.decideOn(input, read)).toEqual(await plain.decide(input, deps(facts)));
+    }
+  }, 60_000);
+
   it('gives 1,000 concurrent decisions the same answers as one at a time (json-rules-engine #303)', async () => {
     const repeats = { 'C-1': 3, 'C-2': 5, 'C-4': 1 };
     const inputs = variedInputs(pack, 1000);
