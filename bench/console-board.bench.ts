@@ -14,23 +14,13 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
+import { CHROMIUM, CHROMIUM_FLAGS, freePort } from '../test/e2e/support/chromium';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const CATEGORIES: Array<Record<string, unknown>> = [
   { category: 'OVERCHARGE', amount: '300.00' },
   { category: 'PAYMENT_FAULT', subtype: 'NO_ORDER_ISSUED', amount: '99.90' },
@@ -38,17 +28,6 @@ const CATEGORIES: Array<Record<string, unknown>> = [
   { category: 'SERVICE', subtype: 'ATTITUDE' },
   { category: 'PERSONAL_SAFETY', subtype: 'TRAFFIC_ACCIDENT', injured: true },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,7 +57,7 @@ async function main() {
     { migrate: true, log: pino({ level: 'silent' }) },
   );
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   let server: ReturnType<typeof spawn> | null = null;
   let appOpen = true;
   try {

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone, Info, Zone } from 'luxon';
 import type { BusinessCalendarConfig, Duration } from '../rules/types';
+import { DayMemo, remember } from './memo';
 
 /** The calendar in the rule pack is unusable; `problems` names every fault found. */
 export class CalendarConfigError extends Error {
@@ -23,45 +24,10 @@ const DAY_MS = 24 * HOUR_MS;
  */
 const FIRST_FAST_DAY = Date.UTC(1000, 0, 1) / DAY_MS;
 const LAST_FAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS;
-/** Each memo is dropped whole when it reaches this many entries (a bound, never reached in use). */
-const MEMO_LIMIT = 100_000;
-
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** A local date's working window as epoch ms; false on a day off. */
 type DayWindow = { open: number; close: number } | false;
-
-/** Days a DayMemo keeps in a list, from 2 years before the first day it is given on: ~16 years. */
-const DENSE_DAYS = 6_000;
-
-/**
- * A memo by day number: a list over the few thousand days around the first one set (the days
- * due times are counted on: one array read each), a Map beyond them (emptied whole when it
- * reaches MEMO_LIMIT, as `remember`'s memos).
- */
-class DayMemo<V> {
-  private base = Number.NaN;
-  private dense: Array<V | undefined> = [];
-  private readonly sparse = new Map<number, V>();
-
-  get(day: number): V | undefined {
-    const i = day - this.base;
-    if (i >= 0 && i < DENSE_DAYS) return this.dense[i];
-    return this.sparse.get(day);
-  }
-
-  set(day: number, value: V): V {
-    if (Number.isNaN(this.base)) {
-      this.base = day - 730;
-      // Filled, so V8 keeps it a packed list (a long list of holes may become a dictionary).
-      this.dense = new Array<V | undefined>(DENSE_DAYS).fill(undefined);
-    }
-    const i = day - this.base;
-    if (i >= 0 && i < DENSE_DAYS) this.dense[i] = value;
-    else remember(this.sparse, day, value);
-    return value;
-  }
-}
 
 /** What BusinessCalendar.workingSpan remembers of one local day (NaN: not counted yet). */
 interface SpanDay {
@@ -77,13 +43,6 @@ interface SpanDay {
 
 /** YYYY-MM-DD of a day number (days since 1970-01-01) in the fast range. */
 const isoOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-
-/** Sets `key` in a memo that is emptied whole when it grows past MEMO_LIMIT. */
-function remember<K, V>(memo: Map<K, V>, key: K, value: V): V {
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, value);
-  return value;
-}
 
 /**
  * Parses a plain date. Date arithmetic is done in UTC so that no time-zone transition can
