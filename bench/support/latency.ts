@@ -38,14 +38,6 @@ export class Latencies {
   }
 }
 
-/** Times `run` once, adding its latency to `into`; returns what it returned. */
-export async function timed<T>(into: Latencies, run: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  const value = await run();
-  into.add(performance.now() - start);
-  return value;
-}
-
 const group = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** A number for a table: thousands grouped; small numbers with one or two decimals. */
