@@ -10,17 +10,16 @@ import { rawParams } from '../database/raw-params';
 import { rawDate, rawNumber } from '../database/raw-values';
 import type { Transactions } from '../database/transaction';
 import type { TriageEventBus } from '../events/triage-events';
-import { nextAttempt, RETRY_WINDOW_MS } from '../common/backoff';
+import { nextAttempt } from '../common/backoff';
 import { claimRows } from '../jobs/claim';
 import { Poller } from '../jobs/poller';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { webhookBody } from './webhook-events';
-import { WebhookOutboxEntity } from './webhook-outbox.entity';
 import type { WebhookRetention } from './webhook-retention';
 import { signatureHeader } from './webhook-signature';
-import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
 import { WebhookDestinations } from './webhook-destination';
-import { DELIVERY_ATTEMPTS, DELIVERY_CLAIM, DELIVERY_CLAIMABLE, DELIVERY_MESSAGE, DUE_DELIVERIES, UNFANNED_EVENTS } from './webhook.statements';
+import { WebhookFanOut } from './webhook-fanout';
+import { DELIVERY_ATTEMPTS, DELIVERY_CLAIM, DELIVERY_CLAIMABLE, DELIVERY_MESSAGE, DUE_DELIVERIES } from './webhook.statements';
 
 export interface WebhookWorkerOptions {
   /** How often the worker looks for work; 0: never on its own (tests call runOnce). */
@@ -44,9 +43,6 @@ export interface WorkerRun {
 
 /** How long past its timeout a claim stays with the worker that took it (then another may take it). */
 const LEASE_MARGIN_MS = 60_000;
-const FAN_OUT_BATCH = 200;
-/** One poll fans out batch after batch while they come back full, for at most this long (then claims). */
-const FAN_OUT_BUDGET_MS = 1_000;
 
 interface InFlight {
   subscriptionId: number;
@@ -56,9 +52,8 @@ interface InFlight {
 
 /**
  * Delivers the outbox to subscribers, off the request path:
- * 1. fan-out: each new outbox event gets one delivery row per active subscription that wants
- *    it, in one transaction that marks the event fanned out (a conditional UPDATE, so two
- *    instances never fan out one event twice);
+ * 1. fan-out (webhook-fanout.ts): each new outbox event gets one delivery row per active
+ *    subscription that wants it;
  * 2. claim: due deliveries are claimed (jobs/claim.ts: locked skipping rows another instance is
  *    claiming, then marked DELIVERING by this worker) — of several instances exactly one gets
  *    each; a claim expires after the timeout plus a margin, so a worker that died leaves nothing stuck;
@@ -77,6 +72,7 @@ export class WebhookDeliveryWorker {
   /** Fan-outs and claims under way: stop() waits for them before handing deliveries back. */
   private readonly busy = new Set<Promise<unknown>>();
   private stopping = false;
+  private readonly fanOuts: WebhookFanOut;
 
   constructor(
     private readonly ds: DataSource,
@@ -88,6 +84,7 @@ export class WebhookDeliveryWorker {
     private readonly events: TriageEventBus,
     private readonly random: () => number = Math.random,
   ) {
+    this.fanOuts = new WebhookFanOut(ds, tx, clock);
     this.poller = new Poller({ name: 'webhooks', intervalMs: options.intervalMs, log });
     this.poller.queues.push(
       { name: 'webhook-deliveries', poll: () => this.poll(), drain: () => this.handBack() },
@@ -152,71 +149,14 @@ export class WebhookDeliveryWorker {
     return work.finally(() => this.busy.delete(work));
   }
 
-  /**
-   * Fans out until a batch comes back short, or for FAN_OUT_BUDGET_MS: events may arrive faster
-   * than one batch per poll (200 a second at the default interval), and the backlog must not
-   * grow for as long as they do. Returns how many events it fanned out.
-   */
-  async fanOutBacklog(budgetMs = FAN_OUT_BUDGET_MS): Promise<number> {
-    const until = Date.now() + budgetMs;
-    let total = 0;
-    for (;;) {
-      const n = await this.fanOut();
-      total += n;
-      if (n < FAN_OUT_BATCH || this.stopping || Date.now() >= until) return total;
-    }
+  /** Fans out until a batch comes back short, for at most `budgetMs` or until stopped; returns how many events it fanned out. */
+  fanOutBacklog(budgetMs?: number): Promise<number> {
+    return this.fanOuts.backlog(budgetMs, () => this.stopping);
   }
 
   /** Creates the deliveries of one batch of new outbox events; returns how many events it fanned out. */
-  async fanOut(): Promise<number> {
-    const events: Array<Record<string, unknown>> = await this.ds.query(UNFANNED_EVENTS(FAN_OUT_BATCH), rawParams(this.ds, [false]));
-    if (!events.length) return 0;
-    const subscriptions = await this.ds.manager.find(WebhookSubscriptionEntity, { where: { active: true } });
-    if (!subscriptions.length) {
-      // Nobody listens: one statement marks the batch (a subscription made later starts with later events).
-      const last = rawNumber(events[events.length - 1].id);
-      const res = await this.tx.run((em) =>
-        em.createQueryBuilder().update(WebhookOutboxEntity).set({ fannedOut: true }).where('fanned_out = :no AND id <= :last', { no: false, last }).execute(),
-      );
-      return res.affected ?? 0;
-    }
-    const now = this.clock.now();
-    return this.tx.run(async (em) => {
-      let count = 0;
-      for (const e of events) {
-        const outboxId = rawNumber(e.id);
-        const res = await em
-          .createQueryBuilder()
-          .update(WebhookOutboxEntity)
-          .set({ fannedOut: true })
-          .where('id = :id AND fanned_out = :no', { id: outboxId, no: false })
-          .execute();
-        if (!res.affected) continue; // another instance did it
-        count++;
-        const source = (e.source as string | null) ?? null;
-        const incidentId = e.incident_id === null || e.incident_id === undefined ? null : rawNumber(e.incident_id);
-        const rows = subscriptions
-          .filter((s) => s.eventTypes.includes(String(e.type)) && (s.source === null || source === null || s.source === source))
-          .map((s): Omit<WebhookDeliveryEntity, 'id'> => ({
-            outboxId,
-            subscriptionId: s.id,
-            incidentId,
-            status: 'PENDING',
-            attempts: 0,
-            nextAttemptAt: now,
-            retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS),
-            claimedBy: null,
-            claimedUntil: null,
-            lastAttemptAt: null,
-            lastStatus: null,
-            lastError: null,
-            deliveredAt: null,
-            createdAt: now,
-          }));
-        if (rows.length) await em.insert(WebhookDeliveryEntity, rows as QueryDeepPartialEntity<WebhookDeliveryEntity>[]);
-      }
-      return count;
-    });
+  fanOut(): Promise<number> {
+    return this.fanOuts.batch();
   }
 
   /** Claims due deliveries up to the free slots (and each subscription's share of them) and starts them. */
