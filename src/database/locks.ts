@@ -1,7 +1,10 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { conflict } from '../common/errors';
 import { forUpdate, isSqlite } from './dialect';
+import { rawExec } from './raw-sql';
+import { rawTable, RawWhere } from './raw-table';
+
+const LOCK_INCIDENT = `SELECT id FROM incidents WHERE id = ?${forUpdate('mysql')}`;
 
 /**
  * Row locks. Pessimistic: the incident row, taken first by every writer of an incident.
@@ -36,14 +39,10 @@ export async function updateVersioned<E extends ObjectLiteral & Versioned>(
   now: Date,
   field: string,
 ): Promise<void> {
-  const res = await em
-    .createQueryBuilder()
-    .update(entity)
-    // Object.assign, not a spread: keys added after a leading spread cost V8 (Node 20) microseconds each.
-    .set(Object.assign({}, set, { version: row.version + 1, updatedAt: now }) as unknown as QueryDeepPartialEntity<E>)
-    .where('id = :id AND version = :version', { id: row.id, version: row.version })
-    .execute();
-  if (res.affected === 0) throw conflict(`${subject} ${row.id} was changed concurrently; read it again`, { field });
+  // Object.assign, not a spread: keys added after a leading spread cost V8 (Node 20) microseconds each.
+  const values = Object.assign({}, set, { version: row.version + 1, updatedAt: now }) as Partial<E>;
+  const affected = await rawTable(em.connection, entity).update(em, values, { id: row.id, version: row.version } as RawWhere<E>);
+  if (affected === 0) throw conflict(`${subject} ${row.id} was changed concurrently; read it again`, { field });
 }
 
 /**
@@ -57,5 +56,5 @@ export async function updateVersioned<E extends ObjectLiteral & Versioned>(
  */
 export async function lockIncidentRow(em: EntityManager, incidentId: number | null): Promise<void> {
   if (incidentId === null || isSqlite(em)) return;
-  await em.query(`SELECT id FROM incidents WHERE id = ?${forUpdate('mysql')}`, [incidentId]);
+  await rawExec(em, LOCK_INCIDENT, [incidentId]);
 }

@@ -23,6 +23,17 @@ interface Statement {
   columns: ColumnMetadata[];
 }
 
+const tables = new WeakMap<DataSource, Map<EntityTarget<ObjectLiteral>, RawTable<ObjectLiteral>>>();
+
+/** The one RawTable of an entity on a data source (its statements made once). */
+export function rawTable<T extends ObjectLiteral>(ds: DataSource, target: EntityTarget<T>): RawTable<T> {
+  let byTarget = tables.get(ds);
+  if (!byTarget) tables.set(ds, (byTarget = new Map()));
+  let table = byTarget.get(target);
+  if (!table) byTarget.set(target, (table = new RawTable(ds, target)));
+  return table as unknown as RawTable<T>;
+}
+
 /** Shapes of statement kept per table; more are still run, only not remembered. */
 const MAX_SHAPES = 256;
 
@@ -69,7 +80,7 @@ export class RawTable<T extends ObjectLiteral> {
     return row ?? null;
   }
 
-  /** Sets the columns of `set` on the rows matching `where`; how many rows it changed. */
+  /** Sets the columns of `set` (but those undefined) on the rows matching `where`; how many rows it changed. */
   async update(em: EntityManager, set: Partial<T>, where: RawWhere<T>): Promise<number> {
     const stmt = this.statement('U', where, set, {}, () => this.updateSql(set, where));
     const result = await rawExec(em, stmt.sql, this.params(stmt, set, where));
@@ -87,7 +98,7 @@ export class RawTable<T extends ObjectLiteral> {
 
   private statement(kind: string, where: RawWhere<T>, set: Partial<T> | null, options: RawFindOptions<T>, make: () => Statement): Statement {
     let key = kind;
-    for (const k in set) key += `,${k}`;
+    for (const k in set) if (set[k] !== undefined) key += `,${k}`;
     key += '|';
     for (const k in where) {
       const v = where[k];
@@ -117,7 +128,9 @@ export class RawTable<T extends ObjectLiteral> {
 
   private updateSql(set: Partial<T>, where: RawWhere<T>): Statement {
     const meta = this.metadata();
-    const setColumns = Object.keys(set).map((k) => this.column(meta, k));
+    const setColumns = Object.keys(set)
+      .filter((k) => set[k] !== undefined)
+      .map((k) => this.column(meta, k));
     if (!setColumns.length) throw new Error(`an UPDATE of ${meta.tableName} sets nothing`);
     const { sql: cond, columns } = this.conditions(where);
     if (!columns.length && !cond) throw new Error(`an UPDATE of ${meta.tableName} without a condition`);
@@ -133,6 +146,7 @@ export class RawTable<T extends ObjectLiteral> {
     for (const [k, v] of Object.entries(where)) {
       const c = this.column(meta, k);
       const name = this.q(c.databaseName);
+      if (v === undefined) throw new Error(`${meta.name}: no value to match ${k} with`);
       if (v === null) parts.push(`${name} IS NULL`);
       else if (Array.isArray(v)) {
         // An empty list matches nothing (IN () is not SQL).
@@ -150,7 +164,8 @@ export class RawTable<T extends ObjectLiteral> {
   private params(stmt: Statement, set: Partial<T> | null, where: RawWhere<T>): unknown[] {
     const driver = this.ds.driver;
     const values: unknown[] = [];
-    for (const k in set) values.push(set[k]);
+    // An undefined value is left as it is (as TypeORM's update does), a null is written.
+    for (const k in set) if (set[k] !== undefined) values.push(set[k]);
     for (const k in where) {
       const v: unknown = where[k];
       if (Array.isArray(v)) for (const x of v as unknown[]) values.push(x);
