@@ -6,8 +6,8 @@
  */
 import { applyStage, emptyDecision, foldOwner, foldSeverity, PartialDecision } from './decision-algebra';
 import { categoryLimit, compileConditions, ConditionSource, ConditionTest } from './condition-compiler';
-import { generatedFunction } from './generated-code';
-import { firedRule, PackRule, stageFactNames, stageFacts, stagesOf } from './pack-rules';
+import { constant, generatedFunction } from './generated-code';
+import { PackRule, stageFactNames, stageFacts, stagesOf } from './pack-rules';
 import type { Catalog, Facts, FiredRule, RuleEvent } from './types';
 import { BUILT_IN_LANGUAGE, ConditionLanguage } from './condition-language';
 
@@ -123,20 +123,17 @@ function ruleList(rules: CompiledRule[]): RuleList {
 
 /**
  * One function testing `rules` in order, as the loop `if (test(values)) fire(rule)` would: each
- * rule's condition source, then firedRule for each that holds. A test that throws stops the run
- * as it would stop the loop.
+ * rule's condition source, then for each that holds its FiredRule literal (PackRule.firedSource,
+ * what firedRule makes) and its event. A test that throws stops the run as it would stop the loop.
  */
 function generatedRun(rules: CompiledRule[]): RuleRun {
   const constants: unknown[] = [];
-  const fire = constants.length;
-  constants.push(firedRule);
   const body = rules
     .map(({ rule, source }) => {
       const test = source(constants);
-      const packRule = constants.length;
-      constants.push(rule);
-      return `if (${test}) { x = c[${fire}](c[${packRule}], f); fired.push(x); events.push(x.event); }`;
+      const fired = rule.firedSource(constants);
+      return `if (${test}) { fired.push(${fired}); events.push(${constant(constants, rule.definition.event)}); }`;
     })
     .join('\n');
-  return generatedFunction<RuleRun>(['f', 'fired', 'events'], `let x;\n${body}`, constants);
+  return generatedFunction<RuleRun>(['f', 'fired', 'events'], body, constants);
 }

@@ -28,7 +28,7 @@
  */
 import { Almanac, Engine } from 'json-rules-engine';
 import { BUILT_IN_LANGUAGE, ConditionLanguage, operandShape } from './condition-language';
-import { generatedFunction } from './generated-code';
+import { constant, generatedFunction, literal } from './generated-code';
 
 export type FactValues = Readonly<Record<string, unknown>>;
 export type ConditionTest = (facts: FactValues) => boolean;
@@ -43,19 +43,6 @@ export interface CompiledConditions {
 
 /** Source of a condition: an expression over `f` (the facts) and `c` (the constants, which it appends to). */
 export type ConditionSource = (constants: unknown[]) => string;
-
-/** `value` as a constant of the source: appended to `constants`, read as c[i]. */
-function constant(constants: unknown[], value: unknown): string {
-  constants.push(value);
-  return `c[${constants.length - 1}]`;
-}
-
-/** A literal's source when it reads back as the very value (strings, booleans, null, finite numbers other than -0), else a constant. */
-function literal(constants: unknown[], value: unknown): string {
-  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
-  if (typeof value === 'number' && Number.isFinite(value) && Object.is(Number(String(value)), value)) return `(${String(value)})`;
-  return constant(constants, value);
-}
 
 /** Calls the node's closure from the source: for what is not written out. */
 const callOf =
@@ -277,7 +264,11 @@ function compare(op: JreOperator, lhs: { read: Reader; fact: string | null }, va
 /** The numeric comparisons' source: the comparison on a number, the operator itself on anything else. */
 function numeric(op: JreOperator, a: string, value: unknown): ConditionSource {
   const evaluate = (x: unknown) => op.evaluate(x, value);
-  return (c) => `(typeof ${a} === "number" ? ${a} ${COMPARISONS[op.name]} ${literal(c, value)} : ${constant(c, evaluate)}(${a}))`;
+  // A missing fact (null) is the commonest non-number: the operator's answer for it, asked once
+  // (json-rules-engine's numeric operators are pure: their validator rejects null before comparing).
+  const onNull = evaluate(null);
+  const other = (c: unknown[]) => (typeof onNull === 'boolean' ? `${a} === null ? ${onNull} : ${constant(c, evaluate)}(${a})` : `${constant(c, evaluate)}(${a})`);
+  return (c) => `(typeof ${a} === "number" ? ${a} ${COMPARISONS[op.name]} ${literal(c, value)} : ${other(c)})`;
 }
 
 /**

@@ -302,8 +302,12 @@ function testInputProperty(d: FactDeclaration): Record<string, unknown> {
  * JSON.stringify (a literal's key then names the property an assignment would set).
  */
 function generatedLiteral<F>(params: readonly string[], entries: ReadonlyArray<readonly [key: string, expression: string]>, prefix = ''): F {
-  const keys = entries.map(([key, expression]) => `${JSON.stringify(key)}: ${expression}`);
-  return generatedFunction<F>(params, `${prefix}return { ${keys.join(', ')} };`);
+  return generatedFunction<F>(params, `${prefix}return ${literalSource(entries)};`);
+}
+
+/** The object literal of `entries` (keys in order, each with its expression). */
+function literalSource(entries: ReadonlyArray<readonly [key: string, expression: string]>): string {
+  return `{ ${entries.map(([key, expression]) => `${JSON.stringify(key)}: ${expression}`).join(', ')} }`;
 }
 
 /** `source[name]` as generated code reads it. */
@@ -322,11 +326,12 @@ function generatedStageFacts(stageOne: readonly string[], decided: readonly stri
 }
 
 /**
- * The values of `names` picked out of a stage's values, missing ones null, in `names`' order: what
- * a fired rule shows of the facts its conditions read. Generated once per list, as `reportFacts`.
+ * The values of `names` picked out of a stage's values (`values`, an expression of generated
+ * code), missing ones null, in `names`' order: what a fired rule shows of the facts its
+ * conditions read. One object literal, as `reportFacts`'s, written into the code that fires the rule.
  */
-export function factPicker(names: readonly string[]): (values: Readonly<Record<string, unknown>>) => Record<string, unknown> {
-  return generatedLiteral(['values'], names.map((n) => [n, `${read('values', n)} ?? null`] as const));
+export function factPickSource(names: readonly string[], values: string): string {
+  return literalSource(names.map((n) => [n, `${read(values, n)} ?? null`] as const));
 }
 
 /** The product's facts. */

@@ -6,20 +6,25 @@
  */
 import type { PartialDecision } from './decision-algebra';
 import { factsRead } from './rule-conditions';
-import { compileReason } from './rule-reason';
-import { FACTS, factPicker, REPEAT_FACT } from './facts';
-import type { Facts, FiredRule, RuleDefinition, RuleEvent, RulePack } from './types';
+import { reasonSource } from './rule-reason';
+import { FACTS, factPickSource, REPEAT_FACT } from './facts';
+import { constant, generatedFunction, literal } from './generated-code';
+import type { Facts, FiredRule, RuleDefinition, RulePack } from './types';
 
 export { REPEAT_FACT };
 
-/** One rule ready to run: its definition, pack position, the facts its conditions read, its reason. */
+/** One rule ready to run: its definition, pack position, the facts its conditions read, how it fires. */
 export interface PackRule {
   index: number;
   definition: Readonly<RuleDefinition & { file: string }>;
   facts: string[];
-  /** The values of `facts`, missing ones null, as a fired rule shows them (a generated literal: factPicker). */
-  pickFacts: (values: Record<string, unknown>) => Record<string, unknown>;
-  reason: (facts: Record<string, unknown>) => FiredRule['reason'];
+  /**
+   * The rule fired on a stage's values `f`, as a JavaScript expression over `f` and `c` (the
+   * constants, which it appends to): one FiredRule literal (firedSource), for generated code.
+   */
+  firedSource: (constants: unknown[]) => string;
+  /** firedSource made a function: the FiredRule of the rule holding on `values`. */
+  fired: (values: Record<string, unknown>) => FiredRule;
 }
 
 /** The pack's rules in pack order, each frozen (a copy: the pack stays the caller's). */
@@ -27,7 +32,10 @@ export function prepareRules(pack: RulePack): PackRule[] {
   return pack.rules.map((rule, index): PackRule => {
     const definition = deepFreeze(structuredClone(rule));
     const facts = factsRead(definition.conditions);
-    return { index, definition, facts, pickFacts: factPicker(facts), reason: compileReason(definition.reason) };
+    const source = (constants: unknown[]) => firedSource(definition, facts, constants);
+    const constants: unknown[] = [];
+    const fired = generatedFunction<PackRule['fired']>(['f'], `return ${source(constants)};`, constants);
+    return { index, definition, facts, firedSource: source, fired };
   });
 }
 
@@ -48,11 +56,20 @@ export const stageFacts: (stage: number, facts: Facts, partial: PartialDecision)
 
 /** A rule that held on `values`: its event, rendered reason and the facts it read. */
 export function firedRule(rule: PackRule, values: Record<string, unknown>): FiredRule {
-  const { name, stage, event } = rule.definition;
-  const facts = rule.pickFacts(values);
-  const reason = rule.reason(values);
-  // Two literals of one key order, so every fired rule has one of two shapes.
-  return reason ? { name, stage, event: event as RuleEvent, facts, reason } : { name, stage, event: event as RuleEvent, facts };
+  return rule.fired(values);
+}
+
+/**
+ * A rule's FiredRule on `f` as one object literal: name, stage, event (the frozen definition's
+ * own), the facts it read (missing ones null) and, when it has a reason, the reason rendered.
+ * One key order, so every fired rule has one of two shapes; every object but the event is made
+ * afresh each time, so a decision owns its fired rules.
+ */
+function firedSource(definition: PackRule['definition'], facts: readonly string[], constants: unknown[]): string {
+  const { name, stage, event, reason } = definition;
+  const head = `name: ${literal(constants, name)}, stage: ${literal(constants, stage)}, event: ${constant(constants, event)}`;
+  const picked = `facts: ${factPickSource(facts, 'f')}`;
+  return reason ? `{ ${head}, ${picked}, reason: ${reasonSource(reason, constants)} }` : `{ ${head}, ${picked} }`;
 }
 
 /** The distinct stages of `rules`, lowest first. */

@@ -1,4 +1,5 @@
 /** Rendering a rule's reason template: `{{fact}}` is replaced by the fact's value. Pure. */
+import { constant, literal } from './generated-code';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
@@ -23,39 +24,46 @@ export function renderReason(reason: { zh?: string; en?: string } | undefined, f
 }
 
 /**
- * `renderTemplate` prepared once: the template split at its placeholders, so rendering is a
- * join (same output: replace() and matchAll() find the same non-overlapping matches).
+ * `renderTemplate` as a JavaScript expression over `f` (the facts), for generated code: the
+ * template split at its placeholders, its texts as string literals joined with each fact's
+ * `show` (a constant, `c[i]`, added to `constants`). Same output: replace() and matchAll() find
+ * the same non-overlapping matches, and a concatenation is the same string however grouped.
  */
-export function compileTemplate(template: string): (facts: Record<string, unknown>) => string {
-  const texts: string[] = [];
-  const facts: string[] = [];
+export function templateSource(template: string, constants: unknown[]): string {
+  const parts: string[] = [];
+  let shown: string | null = null;
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
-    texts.push(template.slice(last, match.index));
-    facts.push(match[1]);
+    shown ??= constant(constants, show);
+    parts.push(literal(constants, template.slice(last, match.index)), `${shown}(f[${JSON.stringify(match[1])}])`);
     last = match.index! + match[0].length;
   }
-  const tail = template.slice(last);
-  if (facts.length === 0) return () => tail;
-  if (facts.length === 1) {
-    const [head] = texts;
-    const [fact] = facts;
-    return (values) => head + show(values[fact]) + tail;
-  }
-  return (values) => {
-    let out = '';
-    for (let i = 0; i < facts.length; i++) out += texts[i] + show(values[facts[i]]);
-    return out + tail;
-  };
+  parts.push(literal(constants, template.slice(last)));
+  return parts.join(' + ');
 }
 
-/** `renderReason` prepared once per rule: one object literal per shape (its keys in renderReason's order). */
-export function compileReason(reason: { zh?: string; en?: string } | undefined): (facts: Record<string, unknown>) => { zh?: string; en?: string } | undefined {
-  if (!reason) return () => undefined;
-  const zh = reason.zh !== undefined ? compileTemplate(reason.zh) : null;
-  const en = reason.en !== undefined ? compileTemplate(reason.en) : null;
-  if (zh && en) return (facts) => ({ zh: zh(facts), en: en(facts) });
-  if (zh) return (facts) => ({ zh: zh(facts) });
-  if (en) return (facts) => ({ en: en(facts) });
-  return () => ({});
+/**
+ * `renderReason` as an expression over `f` (as templateSource): `undefined` when the rule has
+ * no reason, else an object of renderReason's keys in its order. A reason without placeholders
+ * renders the same every time: it is one frozen object made here and shared by every evaluation
+ * (as the rule's frozen event is); one with placeholders is a literal made afresh each time.
+ */
+export function reasonSource(reason: { zh?: string; en?: string } | undefined, constants: unknown[]): string {
+  if (!reason) return 'undefined';
+  const { zh, en } = reason;
+  if (!hasPlaceholder(zh) && !hasPlaceholder(en)) {
+    const fixed: { zh?: string; en?: string } = {};
+    if (zh !== undefined) fixed.zh = zh;
+    if (en !== undefined) fixed.en = en;
+    return constant(constants, Object.freeze(fixed));
+  }
+  const keys: string[] = [];
+  if (zh !== undefined) keys.push(`zh: ${templateSource(zh, constants)}`);
+  if (en !== undefined) keys.push(`en: ${templateSource(en, constants)}`);
+  return `{ ${keys.join(', ')} }`;
+}
+
+/** Does `template` name a fact (renderTemplate would replace something)? search() ignores the pattern's lastIndex. */
+function hasPlaceholder(template: string | undefined): boolean {
+  return template !== undefined && template.search(PLACEHOLDER) !== -1;
 }
