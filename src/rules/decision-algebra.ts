@@ -19,6 +19,8 @@ import { SEVERITIES } from './types';
 /** Turns a catalog Duration into a due time (the business calendar implements it). */
 export interface DueClock {
   addDuration(from: Date, d: Duration): Date | null;
+  /** `d` as a function of the report time, when the clock prepares Durations (addDuration(from, d) = dueOf(d)(from)). */
+  dueOf?(d: Duration): (from: Date) => Date | null;
   /** Is this instant past the last date the calendar's holidays are known for? (absent: never) */
   beyondKnownHolidays?(at: Date): boolean;
 }
@@ -101,6 +103,52 @@ export function catalogOrder(catalog: Pick<Catalog, 'actions' | 'departments'>):
   return { actions: positionsOf(Object.keys(catalog.actions)), departments: positionsOf(Object.keys(catalog.departments)) };
 }
 
+/** What the fold reads of one `action` event: the catalog's entry read and its span made a function, once per pack (actionPlans). */
+interface ActionPlan {
+  code: string;
+  /** The span its due time counts (actionSpan of the event's due, else the catalog's). */
+  span: Duration;
+  /** clock.addDuration(from, span), prepared. */
+  due: (from: Date) => Date | null;
+  /** The catalog counts it from the resolution: no due time yet. */
+  fromResolution: boolean;
+  /** How long evidence is kept, in ms (the catalog's retainDays), if it is. */
+  retainMs: number | undefined;
+  /** Its place in the catalog's order. */
+  position: number;
+}
+
+/** Action events (by identity) and their plans. */
+export type ActionPlans = ReadonlyMap<RuleEvent, ActionPlan>;
+
+/**
+ * The plans of `events`' actions, for a pack whose events and catalog are taken as built (its
+ * rules' frozen events). The fold plans any other event as it meets it, the same way.
+ */
+export function actionPlans(
+  events: Iterable<RuleEvent>, catalog: Pick<Catalog, 'actions' | 'immediately'>, clock: DueClock, order: Positions,
+): ActionPlans {
+  const plans = new Map<RuleEvent, ActionPlan>();
+  for (const e of events) {
+    if (e.type !== 'action' || plans.has(e)) continue;
+    // An event the catalog cannot plan (no such action) is left to the fold, which fails on it as it always did.
+    if (catalog.actions[e.params.code] == null) continue;
+    plans.set(e, actionPlan(e, catalog, clock, order));
+  }
+  return plans;
+}
+
+/** One action event's plan, its catalog entry read in the order the fold always read it. */
+function actionPlan(e: Extract<RuleEvent, { type: 'action' }>, catalog: Pick<Catalog, 'actions' | 'immediately'>, clock: DueClock, order: Positions): ActionPlan {
+  const code = e.params.code;
+  const entry = catalog.actions[code];
+  const span = actionSpan(e.params.due ?? entry.due, catalog);
+  const fromResolution = entry.dueFrom === 'RESOLVED';
+  const retainMs = entry.retainDays === undefined ? undefined : entry.retainDays * DAY_MS;
+  const due = clock.dueOf ? clock.dueOf(span) : (from: Date) => clock.addDuration(from, span);
+  return { code, span, due, fromResolution, retainMs, position: order.get(code) ?? Number.MAX_SAFE_INTEGER };
+}
+
 /** The union of `notify` departments without the owner, ordered as `departmentOrder`. */
 export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: readonly string[] | Positions): string[] {
   // A list, not a Set: a decision notifies a few departments (first mention first, then sorted).
@@ -129,7 +177,7 @@ export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: 
 export function foldActions(
   events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null, order?: Positions,
 ): DecidedAction[] {
-  return foldActionSpans(events, catalog, reportedAt, clock, occurredAt, order, []);
+  return foldActionSpans(events, catalog, reportedAt, clock, occurredAt, order, undefined, []);
 }
 
 /** foldActions, with each action's span put in `spans` at the action's index (two lists side by side: no pair per action). */
@@ -140,20 +188,20 @@ function foldActionSpans(
   clock: DueClock,
   occurredAt: Date | null | undefined,
   order: Positions | undefined,
+  plans: ActionPlans | undefined,
   spans: Duration[],
 ): DecidedAction[] {
   // Lists, not a Map by code: a decision has a few actions. A code keeps the place it was first asked for,
   // and its position in the catalog order (`keys`, for the sort).
   const actions: DecidedAction[] = [];
   const keys: number[] = [];
-  const positions = order ?? positionsOf(Object.keys(catalog.actions));
-  for (const e of events) {
+  let positions = order;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
     if (e.type !== 'action') continue;
-    const code = e.params.code;
-    const entry = catalog.actions[code];
-    const span = actionSpan(e.params.due ?? entry.due, catalog);
-    const fromResolution = entry.dueFrom === 'RESOLVED';
-    const dueAt = fromResolution ? null : clock.addDuration(reportedAt, span);
+    const plan = plans?.get(e) ?? actionPlan(e, catalog, clock, (positions ??= positionsOf(Object.keys(catalog.actions))));
+    const { code, span, fromResolution } = plan;
+    const dueAt = fromResolution ? null : plan.due(reportedAt);
     let at = 0;
     while (at < actions.length && actions[at].code !== code) at++;
     if (at < actions.length) {
@@ -161,8 +209,8 @@ function foldActionSpans(
       const wins = fromResolution ? earlier(clock.addDuration(reportedAt, span), clock.addDuration(reportedAt, spans[at])) : earlier(dueAt, actions[at].dueAt);
       if (!wins) continue;
     }
-    const retainUntil = entry.retainDays === undefined ? undefined : new Date((occurredAt ?? reportedAt).getTime() + entry.retainDays * DAY_MS);
-    if (at === keys.length) keys.push(positions.get(code) ?? Number.MAX_SAFE_INTEGER);
+    const retainUntil = plan.retainMs === undefined ? undefined : new Date((occurredAt ?? reportedAt).getTime() + plan.retainMs);
+    if (at === keys.length) keys.push(plan.position);
     actions[at] = decidedAction(code, dueAt, fromResolution ? span : undefined, retainUntil);
     spans[at] = span;
   }
@@ -185,10 +233,13 @@ function decidedAction(code: string, dueAt: Date | null, dueAfterResolution: Dur
  * `fallback` when none fired; then each `insertRefundStep` whose `after` is in the chain.
  * An empty chain means no refund is expected and stays empty.
  */
-export function foldRefundSteps(events: RuleEvent[], fallback: string[] = []): string[] {
+export function foldRefundSteps(events: RuleEvent[], fallback?: string[]): string[] {
   let best: string[] | undefined;
   let bestRank = 0;
-  for (const e of events) {
+  let inserts = false;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.type === 'insertRefundStep') inserts = true;
     if (e.type !== 'refundChain') continue;
     const rank = e.params.rank ?? 0;
     if (best === undefined || rank > bestRank) {
@@ -196,7 +247,9 @@ export function foldRefundSteps(events: RuleEvent[], fallback: string[] = []): s
       bestRank = rank;
     }
   }
-  const chain = [...(best ?? fallback)];
+  const from = best ?? fallback;
+  const chain = from === undefined ? [] : [...from];
+  if (!inserts) return chain;
   for (const e of events) {
     if (e.type !== 'insertRefundStep' || chain.length === 0 || chain.includes(e.params.step)) continue;
     const at = chain.indexOf(e.params.after);
@@ -229,6 +282,8 @@ export interface DecisionContext {
   occurredAt?: Date | null;
   /** The catalog's orders, when the caller keeps them (else read from the catalog). */
   order?: CatalogOrder;
+  /** The plans of the pack's action events, when the caller keeps them (else each planned as met). */
+  plans?: ActionPlans;
   ruleSetVersion: string;
   firedRules: FiredRule[];
   facts?: Facts;
@@ -239,7 +294,7 @@ export function finishDecision(partial: PartialDecision, ctx: DecisionContext): 
   const { events, severity, ownerDepartment } = partial;
   const { catalog, clock, reportedAt } = ctx;
   const spans: Duration[] = [];
-  const actions = foldActionSpans(events, catalog, reportedAt, clock, ctx.occurredAt, ctx.order?.actions, spans);
+  const actions = foldActionSpans(events, catalog, reportedAt, clock, ctx.occurredAt, ctx.order?.actions, ctx.plans, spans);
   const deadline = catalog.deadlines[severity];
   let policeReportRequired = false;
   for (const a of actions) if (a.code === 'POLICE_REPORT') policeReportRequired = true;

@@ -43,12 +43,17 @@ export class DueTimes implements DueClock {
   }
 
   addDuration(from: Date, d: Duration): Date | null {
+    return this.dueOf(d)(from);
+  }
+
+  /** `d` as a function of the report time: addDuration(from, d) is dueOf(d)(from). */
+  dueOf(d: Duration): DueFunction {
     let due = this.byDuration.get(d) ?? this.frozen.get(d);
     if (due === undefined) {
       due = this.compile(d);
       if (d !== null && typeof d === 'object' && Object.isFrozen(d)) this.frozen.set(d, due);
     }
-    return due(from);
+    return due;
   }
 
   private compile(d: Duration): DueFunction {

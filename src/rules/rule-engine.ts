@@ -8,7 +8,7 @@
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { CompiledStages } from './compiled-stages';
 import { UnsupportedConditionError } from './condition-compiler';
-import { applyStage, CatalogOrder, catalogOrder, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
+import { ActionPlans, actionPlans, applyStage, CatalogOrder, catalogOrder, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
 import { DueTimes } from './due-times';
 import { JsonRulesEngineMode, jsonStages, JsonStage, StageRun } from './json-stages';
 import { firedRule, PackRule, prepareRules, REPEAT_FACT, reportFacts, stageFacts } from './pack-rules';
@@ -90,12 +90,20 @@ export class RuleEngine {
   /** The pack's Durations as functions of the report time, and its orders (read once: the pack is taken as built). */
   private readonly dueTimes: DueTimes;
   private readonly order: CatalogOrder;
+  /** What each action event of the rules reads of the catalog and the calendar, read once. */
+  private readonly plans: ActionPlans;
 
   constructor(readonly pack: RulePack, options: RuleEngineOptions = {}) {
     this.calendar = new BusinessCalendar(pack.catalog.calendar);
     this.dueTimes = new DueTimes(this.calendar, pack.catalog);
     this.order = catalogOrder(pack.catalog);
     const rules = prepareRules(pack);
+    this.plans = actionPlans(
+      rules.map((r) => r.definition.event as RuleEvent),
+      pack.catalog,
+      this.dueTimes,
+      this.order.actions,
+    );
     this.byName = new Map(rules.map((r) => [r.definition.name, r]));
     this.stages = jsonStages(rules, pack.language);
     this.jsonMode = options.jsonRulesEngine ?? 'per-category';
@@ -226,6 +234,7 @@ export class RuleEngine {
       catalog: this.pack.catalog,
       clock: this.dueTimes,
       order: this.order,
+      plans: this.plans,
       reportedAt,
       occurredAt,
       ruleSetVersion: this.pack.version,
