@@ -116,26 +116,64 @@ interface ActionPlan {
   retainMs: number | undefined;
   /** Its place in the catalog's order. */
   position: number;
+  /** Is its span counted in working time (a due time that may fall past the calendar's known holidays)? */
+  working: boolean;
 }
 
-/** Action events (by identity) and their plans. */
-export type ActionPlans = ReadonlyMap<RuleEvent, ActionPlan>;
+/** A severity's deadline: its two Durations as functions of the report time, and whether each counts working time. */
+interface DeadlinePlan {
+  acknowledge: (from: Date) => Date | null;
+  resolve: (from: Date) => Date | null;
+  acknowledgeWorking: boolean;
+  resolveWorking: boolean;
+}
+
+/** What a pack's decisions read of its catalog and calendar, prepared once per pack (decisionPlans). */
+export interface DecisionPlans {
+  /** Action events (by identity) → their plans. */
+  actions: ReadonlyMap<RuleEvent, ActionPlan>;
+  /** Severity → its deadline's plan (none for a severity without a deadline). */
+  deadlines: ReadonlyMap<string, DeadlinePlan>;
+}
 
 /**
- * The plans of `events`' actions, for a pack whose events and catalog are taken as built (its
- * rules' frozen events). The fold plans any other event as it meets it, the same way.
+ * The plans of `events`' actions and of the catalog's deadlines, for a pack whose events and
+ * catalog are taken as built (its rules' frozen events). The fold plans any other event as it
+ * meets it, the same way.
  */
-export function actionPlans(
-  events: Iterable<RuleEvent>, catalog: Pick<Catalog, 'actions' | 'immediately'>, clock: DueClock, order: Positions,
-): ActionPlans {
-  const plans = new Map<RuleEvent, ActionPlan>();
+export function decisionPlans(
+  events: Iterable<RuleEvent>, catalog: Pick<Catalog, 'actions' | 'deadlines' | 'immediately'>, clock: DueClock, order: Positions,
+): DecisionPlans {
+  const actions = new Map<RuleEvent, ActionPlan>();
   for (const e of events) {
-    if (e.type !== 'action' || plans.has(e)) continue;
+    if (e.type !== 'action' || actions.has(e)) continue;
     // An event the catalog cannot plan (no such action) is left to the fold, which fails on it as it always did.
     if (catalog.actions[e.params.code] == null) continue;
-    plans.set(e, actionPlan(e, catalog, clock, order));
+    actions.set(e, actionPlan(e, catalog, clock, order));
   }
-  return plans;
+  const deadlines = new Map<string, DeadlinePlan>();
+  for (const [severity, deadline] of Object.entries(catalog.deadlines)) {
+    const plan = deadlinePlan(deadline, clock);
+    if (plan) deadlines.set(severity, plan);
+  }
+  return { actions, deadlines };
+}
+
+/** A severity's deadline planned; undefined when it has none. */
+function deadlinePlan(deadline: { acknowledge: Duration; resolve: Duration } | undefined, clock: DueClock): DeadlinePlan | undefined {
+  if (!deadline) return undefined;
+  const { acknowledge, resolve } = deadline;
+  return {
+    acknowledge: dueOf(clock, acknowledge),
+    resolve: dueOf(clock, resolve),
+    acknowledgeWorking: !!acknowledge && isWorkingSpan(acknowledge),
+    resolveWorking: !!resolve && isWorkingSpan(resolve),
+  };
+}
+
+/** clock.addDuration(from, d) as a function of `from`. */
+function dueOf(clock: DueClock, d: Duration): (from: Date) => Date | null {
+  return clock.dueOf ? clock.dueOf(d) : (from: Date) => clock.addDuration(from, d);
 }
 
 /** One action event's plan, its catalog entry read in the order the fold always read it. */
@@ -145,8 +183,9 @@ function actionPlan(e: Extract<RuleEvent, { type: 'action' }>, catalog: Pick<Cat
   const span = actionSpan(e.params.due ?? entry.due, catalog);
   const fromResolution = entry.dueFrom === 'RESOLVED';
   const retainMs = entry.retainDays === undefined ? undefined : entry.retainDays * DAY_MS;
-  const due = clock.dueOf ? clock.dueOf(span) : (from: Date) => clock.addDuration(from, span);
-  return { code, span, due, fromResolution, retainMs, position: order.get(code) ?? Number.MAX_SAFE_INTEGER };
+  const due = dueOf(clock, span);
+  const working = !!span && isWorkingSpan(span);
+  return { code, span, due, fromResolution, retainMs, position: order.get(code) ?? Number.MAX_SAFE_INTEGER, working };
 }
 
 /** The union of `notify` departments without the owner, ordered as `departmentOrder`. */
@@ -177,19 +216,19 @@ export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: 
 export function foldActions(
   events: RuleEvent[], catalog: Pick<Catalog, 'actions' | 'immediately'>, reportedAt: Date, clock: DueClock, occurredAt?: Date | null, order?: Positions,
 ): DecidedAction[] {
-  return foldActionSpans(events, catalog, reportedAt, clock, occurredAt, order, undefined, []);
+  return foldActionPlans(events, catalog, reportedAt, clock, occurredAt, order, undefined, []);
 }
 
-/** foldActions, with each action's span put in `spans` at the action's index (two lists side by side: no pair per action). */
-function foldActionSpans(
+/** foldActions, with each action's plan put in `chosen` at the action's index (two lists side by side: no pair per action). */
+function foldActionPlans(
   events: RuleEvent[],
   catalog: Pick<Catalog, 'actions' | 'immediately'>,
   reportedAt: Date,
   clock: DueClock,
   occurredAt: Date | null | undefined,
   order: Positions | undefined,
-  plans: ActionPlans | undefined,
-  spans: Duration[],
+  plans: ReadonlyMap<RuleEvent, ActionPlan> | undefined,
+  chosen: ActionPlan[],
 ): DecidedAction[] {
   // Lists, not a Map by code: a decision has a few actions. A code keeps the place it was first asked for,
   // and its position in the catalog order (`keys`, for the sort).
@@ -206,15 +245,15 @@ function foldActionSpans(
     while (at < actions.length && actions[at].code !== code) at++;
     if (at < actions.length) {
       // Spans counted from the resolution compare as if counted from the report: the shorter wins.
-      const wins = fromResolution ? earlier(clock.addDuration(reportedAt, span), clock.addDuration(reportedAt, spans[at])) : earlier(dueAt, actions[at].dueAt);
+      const wins = fromResolution ? earlier(clock.addDuration(reportedAt, span), clock.addDuration(reportedAt, chosen[at].span)) : earlier(dueAt, actions[at].dueAt);
       if (!wins) continue;
     }
     const retainUntil = plan.retainMs === undefined ? undefined : new Date((occurredAt ?? reportedAt).getTime() + plan.retainMs);
     if (at === keys.length) keys.push(plan.position);
     actions[at] = decidedAction(code, dueAt, fromResolution ? span : undefined, retainUntil);
-    spans[at] = span;
+    chosen[at] = plan;
   }
-  if (actions.length > 1) sortByKeys(keys, actions, spans);
+  if (actions.length > 1) sortByKeys(keys, actions, chosen);
   return actions;
 }
 
@@ -282,8 +321,8 @@ export interface DecisionContext {
   occurredAt?: Date | null;
   /** The catalog's orders, when the caller keeps them (else read from the catalog). */
   order?: CatalogOrder;
-  /** The plans of the pack's action events, when the caller keeps them (else each planned as met). */
-  plans?: ActionPlans;
+  /** The pack's plans, when the caller keeps them (else each action planned as met, each deadline read). */
+  plans?: DecisionPlans;
   ruleSetVersion: string;
   firedRules: FiredRule[];
   facts?: Facts;
@@ -293,18 +332,18 @@ export interface DecisionContext {
 export function finishDecision(partial: PartialDecision, ctx: DecisionContext): Decision {
   const { events, severity, ownerDepartment } = partial;
   const { catalog, clock, reportedAt } = ctx;
-  const spans: Duration[] = [];
-  const actions = foldActionSpans(events, catalog, reportedAt, clock, ctx.occurredAt, ctx.order?.actions, ctx.plans, spans);
-  const deadline = catalog.deadlines[severity];
+  const chosen: ActionPlan[] = [];
+  const actions = foldActionPlans(events, catalog, reportedAt, clock, ctx.occurredAt, ctx.order?.actions, ctx.plans?.actions, chosen);
+  const deadline = ctx.plans ? ctx.plans.deadlines.get(severity) : deadlinePlan(catalog.deadlines[severity], clock);
   let policeReportRequired = false;
   for (const a of actions) if (a.code === 'POLICE_REPORT') policeReportRequired = true;
   const notifyDepartments = foldNotify(events, ownerDepartment, ctx.order?.departments ?? Object.keys(catalog.departments));
   const refundSteps = foldRefundSteps(events);
   const remedies = foldRemedies(events);
-  const acknowledgeBy = deadline ? clock.addDuration(reportedAt, deadline.acknowledge) : null;
-  const resolveBy = deadline ? clock.addDuration(reportedAt, deadline.resolve) : null;
+  const acknowledgeBy = deadline ? deadline.acknowledge(reportedAt) : null;
+  const resolveBy = deadline ? deadline.resolve(reportedAt) : null;
   const { ruleSetVersion, firedRules, facts } = ctx;
-  const beyond = beyondCalendar(clock, actions, spans, acknowledgeBy, resolveBy, deadline);
+  const beyond = beyondCalendar(clock, actions, chosen, acknowledgeBy, resolveBy, deadline);
   // One object literal per shape, as decidedAction's: a decision has its facts when given, beyondCalendar when any.
   if (!facts) {
     const decision: Decision = {
@@ -330,22 +369,20 @@ export function finishDecision(partial: PartialDecision, ctx: DecisionContext): 
 function beyondCalendar(
   clock: DueClock,
   actions: DecidedAction[],
-  spans: Duration[],
+  chosen: ActionPlan[],
   acknowledgeBy: Date | null,
   resolveBy: Date | null,
-  deadline: { acknowledge: Duration; resolve: Duration } | undefined,
+  deadline: DeadlinePlan | undefined,
 ): string[] | undefined {
   if (!clock.beyondKnownHolidays) return undefined;
   let out: string[] | undefined;
-  for (let i = 0; i < actions.length; i++) if (countedPast(clock, actions[i].dueAt, spans[i])) (out ??= []).push(actions[i].code);
-  if (countedPast(clock, acknowledgeBy, deadline?.acknowledge)) (out ??= []).push('acknowledgeBy');
-  if (countedPast(clock, resolveBy, deadline?.resolve)) (out ??= []).push('resolveBy');
+  for (let i = 0; i < actions.length; i++) {
+    const at = actions[i].dueAt;
+    if (at && chosen[i].working && clock.beyondKnownHolidays(at)) (out ??= []).push(actions[i].code);
+  }
+  if (acknowledgeBy && deadline!.acknowledgeWorking && clock.beyondKnownHolidays(acknowledgeBy)) (out ??= []).push('acknowledgeBy');
+  if (resolveBy && deadline!.resolveWorking && clock.beyondKnownHolidays(resolveBy)) (out ??= []).push('resolveBy');
   return out;
-}
-
-/** Was `at` counted in working time (`span`) past the calendar's known holidays? (A function, not a closure per decision.) */
-function countedPast(clock: DueClock, at: Date | null, span: Duration | undefined): boolean {
-  return !!at && !!span && isWorkingSpan(span) && clock.beyondKnownHolidays!(at);
 }
 
 function earlier(a: Date | null, b: Date | null): boolean {

@@ -8,7 +8,7 @@
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { CompiledStages } from './compiled-stages';
 import { UnsupportedConditionError } from './condition-compiler';
-import { ActionPlans, actionPlans, applyStage, CatalogOrder, catalogOrder, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
+import { applyStage, CatalogOrder, catalogOrder, emptyDecision, DecisionPlans, decisionPlans, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
 import { DueTimes } from './due-times';
 import { JsonRulesEngineMode, jsonStages, JsonStage, StageRun } from './json-stages';
 import { firedRule, PackRule, prepareRules, REPEAT_FACT, reportFacts, stageFacts } from './pack-rules';
@@ -90,15 +90,15 @@ export class RuleEngine {
   /** The pack's Durations as functions of the report time, and its orders (read once: the pack is taken as built). */
   private readonly dueTimes: DueTimes;
   private readonly order: CatalogOrder;
-  /** What each action event of the rules reads of the catalog and the calendar, read once. */
-  private readonly plans: ActionPlans;
+  /** What each action event of the rules and each deadline read of the catalog and the calendar, read once. */
+  private readonly plans: DecisionPlans;
 
   constructor(readonly pack: RulePack, options: RuleEngineOptions = {}) {
     this.calendar = new BusinessCalendar(pack.catalog.calendar);
     this.dueTimes = new DueTimes(this.calendar, pack.catalog);
     this.order = catalogOrder(pack.catalog);
     const rules = prepareRules(pack);
-    this.plans = actionPlans(
+    this.plans = decisionPlans(
       rules.map((r) => r.definition.event as RuleEvent),
       pack.catalog,
       this.dueTimes,
