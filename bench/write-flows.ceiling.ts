@@ -83,9 +83,9 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
   async complete(c, tx, r) {
     const id = Number(r.variables.id);
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [id]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
       const incident = first(await c.text(S.incidentById, [int(id)]));
-      if (S.lockIncident) await c.text(S.lockIncident, [id]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
       const actions = await c.text(S.actionsOf, [int(id)]);
       const action = actions.find((a: Row) => get(a, 'IncidentActionEntity', 'code') === r.variables.code);
       const actionId = Number(get(action, 'IncidentActionEntity', 'id'));
@@ -103,7 +103,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         JSON.stringify({ code: r.variables.code, doneAt: now.toISOString(), late: false }),
       ]);
       const version = Number(get(incident, 'IncidentEntity', 'version'));
-      await c.text(S.bumpIncident, [int(version + 1), time(now), int(id), int(version)]);
+      await c.prepared(S.bumpIncident, [version + 1, time(now), id, version]);
     });
     await answerIncident(c, id);
     return String(id);
@@ -114,7 +114,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const input = r.variables.i;
     const id = Number(input.id);
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [id]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
       const incident = first(await c.text(S.incidentById, [int(id)]));
       const at = (col: string) => get(incident, 'IncidentEntity', col);
       await c.text(S.refundsTotal, [int(id), 'CANCELLED']);
@@ -179,7 +179,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         at('subtype'),
         at('severity'),
         at('owner_department'),
-        flag(police),
+        police ? 1 : 0,
         amountFen,
         JSON.stringify({ ...report, amountFen }),
         at('acknowledge_by'),
@@ -187,12 +187,12 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         decision.ruleSetVersion,
         JSON.stringify(stored),
         time(now),
-        int(version + 1),
+        version + 1,
         time(now),
-        int(id),
-        int(version),
+        id,
+        version,
       ];
-      await c.text(S.amendIncident, set);
+      await c.prepared(S.amendIncident, set);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'incident.amended',
@@ -255,7 +255,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const head = first(await c.text(S.refundIncident, [int(refundId)]));
     const incidentId = Number(get(head, 'RefundEntity', 'incident_id'));
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { refund, steps } = await readRefund(c, refundId);
       const at = (col: string) => get(refund, 'RefundEntity', col);
       const attempt = Number(at('attempt'));
@@ -267,13 +267,13 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const now = new Date();
       const due = new Date(now.getTime() + 12 * 3_600_000);
       const version = Number(at('version'));
-      await c.text(S.moveRefund, ['IN_APPROVAL', nextStep, int(version + 1), time(now), int(refundId), int(version)]);
+      await c.prepared(S.moveRefund, ['IN_APPROVAL', nextStep, version + 1, time(now), refundId, version]);
       await c.text(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), int(refundId), int(attempt), int(position)]);
       const nextId = Number(get(next, 'RefundStepEntity', 'id'));
       await c.text(S.openRefundStep, ['PENDING', time(now), time(due), int(nextId)]);
       await c.prepared(HISTORY.refund, [time(now), r.actor, 'APPROVED', 'IN_APPROVAL', 'IN_APPROVAL', input.step, refundId, 'APPROVE', attempt, null]);
       await readRefund(c, refundId);
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'refund.step_decided',
@@ -331,7 +331,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const head = first(await c.text(S.remedyIncident, [int(remedyId)]));
     const incidentId = Number(get(head, 'RemedyEntity', 'incident_id'));
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { remedy, steps } = await readRemedy(c, remedyId);
       const at = (col: string) => get(remedy, 'RemedyEntity', col);
       const current = steps.find((s: Row) => get(s, 'RemedyStepEntity', 'step') === input.step);
@@ -341,7 +341,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const now = new Date();
       const due = new Date(now.getTime() + 7 * 86_400_000);
       const version = Number(at('version'));
-      await c.text(S.moveRemedy, ['IN_PROGRESS', nextStep, int(version + 1), time(now), int(remedyId), int(version)]);
+      await c.prepared(S.moveRemedy, ['IN_PROGRESS', nextStep, version + 1, time(now), remedyId, version]);
       const currentId = Number(get(current, 'RemedyStepEntity', 'id'));
       await c.text(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), int(currentId)]);
       const nextId = Number(get(next, 'RemedyStepEntity', 'id'));
