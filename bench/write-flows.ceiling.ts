@@ -67,6 +67,11 @@ const get = (row: Row | undefined, entity: string, column: string) => {
   if (!row) throw new Error(`no ${entity} row where the service finds one`);
   return row[`${entity}_${column}`];
 };
+/** A row of a RawTable select (by column name), which the service finds. */
+const found = (row: Row | undefined): Row => {
+  if (!row) throw new Error('no row where the service finds one');
+  return row;
+};
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const eventId = () => `msg_${crypto.randomUUID().replace(/-/g, '')}`;
 
@@ -83,9 +88,9 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
   async complete(c, tx, r) {
     const id = Number(r.variables.id);
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [id]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
       const incident = first(await c.text(S.incidentById, [int(id)]));
-      if (S.lockIncident) await c.text(S.lockIncident, [id]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
       const actions = await c.text(S.actionsOf, [int(id)]);
       const action = actions.find((a: Row) => get(a, 'IncidentActionEntity', 'code') === r.variables.code);
       const actionId = Number(get(action, 'IncidentActionEntity', 'id'));
@@ -103,7 +108,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         JSON.stringify({ code: r.variables.code, doneAt: now.toISOString(), late: false }),
       ]);
       const version = Number(get(incident, 'IncidentEntity', 'version'));
-      await c.text(S.bumpIncident, [int(version + 1), time(now), int(id), int(version)]);
+      await c.prepared(S.bumpIncident, [version + 1, time(now), id, version]);
     });
     await answerIncident(c, id);
     return String(id);
@@ -114,7 +119,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const input = r.variables.i;
     const id = Number(input.id);
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [id]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
       const incident = first(await c.text(S.incidentById, [int(id)]));
       const at = (col: string) => get(incident, 'IncidentEntity', col);
       await c.text(S.refundsTotal, [int(id), 'CANCELLED']);
@@ -179,7 +184,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         at('subtype'),
         at('severity'),
         at('owner_department'),
-        flag(police),
+        police ? 1 : 0,
         amountFen,
         JSON.stringify({ ...report, amountFen }),
         at('acknowledge_by'),
@@ -187,12 +192,12 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         decision.ruleSetVersion,
         JSON.stringify(stored),
         time(now),
-        int(version + 1),
+        version + 1,
         time(now),
-        int(id),
-        int(version),
+        id,
+        version,
       ];
-      await c.text(S.amendIncident, set);
+      await c.prepared(S.amendIncident, set);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'incident.amended',
@@ -255,7 +260,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const head = first(await c.text(S.refundIncident, [int(refundId)]));
     const incidentId = Number(get(head, 'RefundEntity', 'incident_id'));
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { refund, steps } = await readRefund(c, refundId);
       const at = (col: string) => get(refund, 'RefundEntity', col);
       const attempt = Number(at('attempt'));
@@ -267,13 +272,13 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const now = new Date();
       const due = new Date(now.getTime() + 12 * 3_600_000);
       const version = Number(at('version'));
-      await c.text(S.moveRefund, ['IN_APPROVAL', nextStep, int(version + 1), time(now), int(refundId), int(version)]);
+      await c.prepared(S.moveRefund, ['IN_APPROVAL', nextStep, version + 1, time(now), refundId, version]);
       await c.text(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), int(refundId), int(attempt), int(position)]);
       const nextId = Number(get(next, 'RefundStepEntity', 'id'));
       await c.text(S.openRefundStep, ['PENDING', time(now), time(due), int(nextId)]);
       await c.prepared(HISTORY.refund, [time(now), r.actor, 'APPROVED', 'IN_APPROVAL', 'IN_APPROVAL', input.step, refundId, 'APPROVE', attempt, null]);
       await readRefund(c, refundId);
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'refund.step_decided',
@@ -324,52 +329,49 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     return String(refundId);
   },
 
-  /** advanceRemedy: the remedy's current step done; the next one opens. */
+  /** advanceRemedy: the remedy's current step done; the next one opens. Every statement prepared, as RawTable sends them. */
   async remedy(c, tx, r) {
     const input = r.variables.i;
     const remedyId = Number(input.remedyId);
-    const head = first(await c.text(S.remedyIncident, [int(remedyId)]));
-    const incidentId = Number(get(head, 'RemedyEntity', 'incident_id'));
+    const head = found(first(await c.prepared(S.remedyById, [remedyId])));
+    const incidentId = Number(head.incident_id);
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { remedy, steps } = await readRemedy(c, remedyId);
-      const at = (col: string) => get(remedy, 'RemedyEntity', col);
-      const current = steps.find((s: Row) => get(s, 'RemedyStepEntity', 'step') === input.step);
-      const position = Number(get(current, 'RemedyStepEntity', 'position'));
-      const next = steps.find((s: Row) => Number(get(s, 'RemedyStepEntity', 'position')) === position + 1);
-      const nextStep = get(next, 'RemedyStepEntity', 'step');
+      const current = found(steps.find((s: Row) => s.step === input.step));
+      const position = Number(current.position);
+      const next = found(steps.find((s: Row) => Number(s.position) === position + 1));
+      const nextStep = next.step;
       const now = new Date();
       const due = new Date(now.getTime() + 7 * 86_400_000);
-      const version = Number(at('version'));
-      await c.text(S.moveRemedy, ['IN_PROGRESS', nextStep, int(version + 1), time(now), int(remedyId), int(version)]);
-      const currentId = Number(get(current, 'RemedyStepEntity', 'id'));
-      await c.text(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), int(currentId)]);
-      const nextId = Number(get(next, 'RemedyStepEntity', 'id'));
-      await c.text(S.openRemedyStep, ['PENDING', time(now), time(due), int(nextId)]);
+      const version = Number(remedy.version);
+      await c.prepared(S.moveRemedy, ['IN_PROGRESS', nextStep, version + 1, time(now), remedyId, version]);
+      await c.prepared(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), Number(current.id)]);
+      await c.prepared(S.openRemedyStep, ['PENDING', time(now), time(due), Number(next.id)]);
       await c.prepared(HISTORY.remedy, [time(now), r.actor, 'ADVANCED', 'IN_PROGRESS', 'IN_PROGRESS', input.step, remedyId, null]);
       const after = await readRemedy(c, remedyId);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'remedy.advanced',
         incidentId,
-        at('source'),
+        remedy.source,
         JSON.stringify({
           remedyId: String(remedyId),
           incidentId: String(incidentId),
-          source: at('source'),
+          source: remedy.source,
           drill: false,
-          kind: at('kind'),
+          kind: remedy.kind,
           status: 'IN_PROGRESS',
           currentStep: nextStep,
-          orderNo: at('order_no'),
+          orderNo: remedy.order_no,
           actor: r.actor,
           step: input.step,
           note: null,
           steps: after.steps.map((s: Row) => ({
-            step: get(s, 'RemedyStepEntity', 'step'),
-            status: get(s, 'RemedyStepEntity', 'status'),
-            actor: get(s, 'RemedyStepEntity', 'actor'),
-            trackingNo: get(s, 'RemedyStepEntity', 'tracking_no'),
+            step: s.step,
+            status: s.status,
+            actor: s.actor,
+            trackingNo: s.tracking_no,
           })),
           at: now.toISOString(),
         }),
@@ -409,9 +411,10 @@ async function readRefund(c: Conn, id: number): Promise<{ refund: Row; steps: Ro
   return { refund, steps: await c.text(S.refundSteps, [id]) };
 }
 
+/** The reader's remedy and its steps (RawTable: prepared, plain integers, rows by column name). */
 async function readRemedy(c: Conn, id: number): Promise<{ remedy: Row; steps: Row[] }> {
-  const remedy = first(await c.text(S.remedyById, [int(id)]));
-  return { remedy, steps: await c.text(S.remedySteps, [id]) };
+  const remedy = found(first(await c.prepared(S.remedyById, [id])));
+  return { remedy, steps: await c.prepared(S.remedySteps, [id]) };
 }
 
 // ---------------------------------------------------------------- the drivers
