@@ -62,8 +62,9 @@ export function firedRule(rule: PackRule, values: Record<string, unknown>): Fire
 /**
  * A rule's FiredRule on `f` as one object literal: name, stage, event (the frozen definition's
  * own), the facts it read (missing ones null) and, when it has a reason, the reason rendered.
- * One key order, so every fired rule has one of two shapes; every object but the event is made
- * afresh each time, so a decision owns its fired rules.
+ * One key order, so every fired rule has one of two shapes. The FiredRule, its facts and a
+ * rendered reason are made afresh each time; the event and a reason without placeholders are
+ * frozen and shared by every decision (nothing writes to a decision's fired rules).
  */
 function firedSource(definition: PackRule['definition'], facts: readonly string[], constants: unknown[]): string {
   const { name, stage, event, reason } = definition;
