@@ -245,10 +245,10 @@ function compare(op: JreOperator, lhs: { read: Reader; fact: string | null }, va
     case 'equal': return { test: (f) => f[fact] === value, source: (c) => `${a} === ${literal(c, value)}` };
     case 'notEqual': return { test: (f) => f[fact] !== value, source: (c) => `${a} !== ${literal(c, value)}` };
     case 'in':
-      if (Array.isArray(value)) return { test: (f) => value.indexOf(f[fact]) > -1, source: (c) => `${constant(c, value)}.indexOf(${a}) > -1` };
+      if (Array.isArray(value)) return { test: (f) => value.indexOf(f[fact]) > -1, source: (c) => membership(c, a, value) ?? `${constant(c, value)}.indexOf(${a}) > -1` };
       break;
     case 'notIn':
-      if (Array.isArray(value)) return { test: (f) => value.indexOf(f[fact]) === -1, source: (c) => `${constant(c, value)}.indexOf(${a}) === -1` };
+      if (Array.isArray(value)) return { test: (f) => value.indexOf(f[fact]) === -1, source: (c) => { const m = membership(c, a, value); return m === null ? `${constant(c, value)}.indexOf(${a}) === -1` : `!${m}`; } };
       break;
     // For a number the validator (parseFloat(a).toString() !== 'NaN') only rejects NaN, which
     // every comparison rejects too; anything else goes through the operator itself.
@@ -259,6 +259,21 @@ function compare(op: JreOperator, lhs: { read: Reader; fact: string | null }, va
     default: break;
   }
   return { test: (f) => op.evaluate(f[fact], value) };
+}
+
+/** Lists up to this long are written out as comparisons (the common short lists of codes). */
+const MEMBERSHIP_LIMIT = 8;
+
+/**
+ * `list.indexOf(a) > -1` as a chain of `===` (indexOf's own comparison), with the items as
+ * literals or constants: no builtin call per condition. Null for a list too long, or with holes
+ * (which indexOf skips and a comparison would not).
+ */
+function membership(constants: unknown[], a: string, list: readonly unknown[]): string | null {
+  if (list.length > MEMBERSHIP_LIMIT) return null;
+  for (let i = 0; i < list.length; i++) if (!(i in list)) return null;
+  if (list.length === 0) return '(false)';
+  return `(${list.map((item) => `${a} === ${literal(constants, item)}`).join(' || ')})`;
 }
 
 /** The numeric comparisons' source: the comparison on a number, the operator itself on anything else. */
