@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor'
 import { notFound } from '../common/errors';
 import type { ReadDb } from '../database/read-db';
 import { newestFirstPage } from '../database/keyset-page';
+import { rawTable } from '../database/raw-table';
 import { maySee } from '../auth/actor';
 import { RefundEntity } from './refund.entity';
 import { RefundStepEntity } from './refund-step.entity';
@@ -36,8 +37,13 @@ export class RefundReader {
     private readonly reads: ReadDb,
   ) {}
 
+  /**
+   * By plain SQL (RawTable), as `withSteps`: decideRefundStep reads its refund with its steps
+   * five times a request, and TypeORM's find building and hydration cost several times those
+   * statements.
+   */
   async byId(id: number, em: EntityManager = this.ds.manager): Promise<RefundView | null> {
-    const entity = await em.findOneBy(RefundEntity, { id });
+    const entity = await rawTable(this.ds, RefundEntity).findOne(em, { id });
     return entity ? (await this.withSteps([entity], em))[0] : null;
   }
 
@@ -107,9 +113,14 @@ export class RefundReader {
   /** Views of refunds already read (and known to be visible), in the given order: one query for all their steps. */
   async withSteps(entities: RefundEntity[], em: EntityManager = this.ds.manager): Promise<RefundView[]> {
     if (!entities.length) return [];
-    const steps = await em.find(RefundStepEntity, { where: { refundId: In(entities.map((e) => e.id)) }, order: { attempt: 'ASC', position: 'ASC' } });
+    const ids = entities.map((e) => e.id);
+    const steps = await rawTable(this.ds, RefundStepEntity).find(em, { refundId: ids }, { order: { attempt: 'ASC', position: 'ASC' } });
     const byRefund = new Map<number, RefundStepEntity[]>();
-    for (const s of steps) byRefund.set(s.refundId, [...(byRefund.get(s.refundId) ?? []), s]);
+    for (const s of steps) {
+      const of = byRefund.get(s.refundId);
+      if (of) of.push(s);
+      else byRefund.set(s.refundId, [s]);
+    }
     return entities.map((entity) => ({ entity, steps: byRefund.get(entity.id) ?? [] }));
   }
 }
