@@ -248,29 +248,31 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     return String(id);
   },
 
-  /** decideRefundStep: APPROVE of the refund's current step; the next one opens. */
+  /** decideRefundStep: APPROVE of the refund's current step; the next one opens. Every statement prepared (RawTable, rawExec). */
   async refund(c, tx, r) {
     const input = r.variables.i;
     const refundId = Number(input.refundId);
-    const head = first(await c.text(S.refundIncident, [int(refundId)]));
-    const incidentId = Number(get(head, 'RefundEntity', 'incident_id'));
+    // The service reads the whole row for its incident, by the reader's statement.
+    const head = first(await c.prepared(S.refundById, [refundId]));
+    const incidentId = Number(head.incident_id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { refund, steps } = await readRefund(c, refundId);
-      const at = (col: string) => get(refund, 'RefundEntity', col);
+      const at = (col: string) => refund[col];
       const attempt = Number(at('attempt'));
-      const mine = steps.filter((s: Row) => Number(get(s, 'RefundStepEntity', 'attempt')) === attempt);
-      const current = mine.find((s: Row) => get(s, 'RefundStepEntity', 'step') === input.step);
-      const position = Number(get(current, 'RefundStepEntity', 'position'));
-      const next = mine.find((s: Row) => Number(get(s, 'RefundStepEntity', 'position')) === position + 1);
-      const nextStep = get(next, 'RefundStepEntity', 'step');
+      const mine = steps.filter((s: Row) => Number(s.attempt) === attempt);
+      const current = mine.find((s: Row) => s.step === input.step);
+      if (!current) throw new Error('no refund step where the service finds one');
+      const position = Number(current.position);
+      const next = mine.find((s: Row) => Number(s.position) === position + 1);
+      if (!next) throw new Error('no next refund step where the service finds one');
+      const nextStep = next.step;
       const now = new Date();
       const due = new Date(now.getTime() + 12 * 3_600_000);
       const version = Number(at('version'));
       await c.prepared(S.moveRefund, ['IN_APPROVAL', nextStep, version + 1, time(now), refundId, version]);
-      await c.text(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), int(refundId), int(attempt), int(position)]);
-      const nextId = Number(get(next, 'RefundStepEntity', 'id'));
-      await c.text(S.openRefundStep, ['PENDING', time(now), time(due), int(nextId)]);
+      await c.prepared(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), refundId, attempt, position]);
+      await c.prepared(S.openRefundStep, ['PENDING', time(now), time(due), Number(next.id)]);
       await c.prepared(HISTORY.refund, [time(now), r.actor, 'APPROVED', 'IN_APPROVAL', 'IN_APPROVAL', input.step, refundId, 'APPROVE', attempt, null]);
       await readRefund(c, refundId);
       if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
@@ -303,9 +305,9 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       await readRefund(c, refundId);
       await readRefund(c, refundId);
       const periods = businessPeriods(ZONE, now);
-      // The pending-step upsert goes as TypeORM's text query on MariaDB, with its datetimes as text.
+      // The pending-step upsert binds its datetimes as UTC text on both databases.
       const text = (t: Date) => t.toISOString().replace('T', ' ').replace('Z', '');
-      await c.text(pendingStepUpsert(d), [
+      await c.prepared(pendingStepUpsert(d), [
         refundId,
         nextStep,
         text(due),
@@ -404,9 +406,11 @@ async function answerIncident(c: Conn, id: number): Promise<void> {
   await c.text(S.actionsIn, [id]);
 }
 
+/** The refund reader's byId: the row, then its steps (RawTable: columns by their own names). */
 async function readRefund(c: Conn, id: number): Promise<{ refund: Row; steps: Row[] }> {
-  const refund = first(await c.text(S.refundById, [int(id)]));
-  return { refund, steps: await c.text(S.refundSteps, [id]) };
+  const refund = first(await c.prepared(S.refundById, [id]));
+  if (!refund) throw new Error('no refund row where the service finds one');
+  return { refund, steps: await c.prepared(S.refundSteps, [id]) };
 }
 
 async function readRemedy(c: Conn, id: number): Promise<{ remedy: Row; steps: Row[] }> {

@@ -169,6 +169,8 @@ export function flowStatements(d: Dialect) {
   const select = (entity: Entity, table: string, columns: readonly string[] = COLUMNS[entity]) =>
     `SELECT ${columns.map((c) => `${q(entity)}.${q(c)} AS ${q(`${entity}_${c}`)}`).join(', ')} FROM ${q(table)} ${q(entity)}`;
   const col = (entity: Entity, c: string) => `${q(entity)}.${q(c)}`;
+  /** A RawTable's select (src/database/raw-table.ts): the entity's columns by their own names, from its table. */
+  const rawSelect = (entity: Entity, table: string) => `SELECT ${COLUMNS[entity].map(q).join(', ')} FROM ${q(table)}`;
   return {
     /** locks.ts lockIncidentRow: MariaDB only (SQLite has one writer and sends nothing). */
     lockIncident: d === 'sqlite' ? null : 'SELECT id FROM incidents WHERE id = ? FOR UPDATE',
@@ -186,12 +188,11 @@ export function flowStatements(d: Dialect) {
     reportedEvent: `${select('IncidentEventEntity', 'incident_events')} WHERE ((${col('IncidentEventEntity', 'incident_id')} = ?) AND (${col('IncidentEventEntity', 'kind')} = ?)) ORDER BY ${col('IncidentEventEntity', 'id')} ASC LIMIT 1`,
     insertDecision: `INSERT INTO ${q('incident_decisions')}(${['id', 'incident_id', 'seq', 'decided_at', 'kind', 'actor', 'note', 'rule_set_version', 'decision'].map(q).join(', ')}) VALUES (${d === 'sqlite' ? 'NULL' : 'DEFAULT'}, ?, ?, ?, ?, ?, ?, ?, ?)${d === 'sqlite' ? '' : ' RETURNING `id`'}`,
     amendIncident: `UPDATE ${q('incidents')} SET ${q('subtype')} = ?, ${q('severity')} = ?, ${q('owner_department')} = ?, ${q('police_report_required')} = ?, ${q('amount_fen')} = ?, ${q('report')} = ?, ${q('acknowledge_by')} = ?, ${q('resolve_by')} = ?, ${q('rule_set_version')} = ?, ${q('decision')} = ?, ${q('amended_at')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
-    // decideRefundStep
-    refundIncident: `${select('RefundEntity', 'refunds', ['id', 'incident_id'])} WHERE ((${col('RefundEntity', 'id')} = ?)) LIMIT 1`,
-    refundById: `${select('RefundEntity', 'refunds')} WHERE ((${col('RefundEntity', 'id')} = ?)) LIMIT 1`,
-    refundSteps: `${select('RefundStepEntity', 'refund_steps')} WHERE ((${col('RefundStepEntity', 'refund_id')} IN (?))) ORDER BY ${col('RefundStepEntity', 'attempt')} ASC, ${col('RefundStepEntity', 'position')} ASC`,
+    // decideRefundStep: the refund service and reader send RawTable's statements (prepared on MariaDB)
+    refundById: `${rawSelect('RefundEntity', 'refunds')} WHERE ${q('id')} = ? LIMIT 1`,
+    refundSteps: `${rawSelect('RefundStepEntity', 'refund_steps')} WHERE ${q('refund_id')} IN (?) ORDER BY ${q('attempt')} ASC, ${q('position')} ASC`,
     moveRefund: `UPDATE ${q('refunds')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
-    decideRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('signer')} = ?, ${q('comment')} = ?, ${q('decided_at')} = ? WHERE (${q('refund_id')} = ? AND ${q('attempt')} = ? AND ${q('position')} = ?)`,
+    decideRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('signer')} = ?, ${q('comment')} = ?, ${q('decided_at')} = ? WHERE ${q('refund_id')} = ? AND ${q('attempt')} = ? AND ${q('position')} = ?`,
     openRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ?`,
     // advanceRemedy
     remedyIncident: `${select('RemedyEntity', 'remedies', ['id', 'incident_id'])} WHERE ((${col('RemedyEntity', 'id')} = ?)) LIMIT 1`,
