@@ -7,6 +7,7 @@ import { IncidentEventEntity } from '../../src/incidents/incident-event.entity';
 import { IncidentClockEntity } from '../../src/escalation/incident-clock.entity';
 import { RefundEntity } from '../../src/refunds/refund.entity';
 import { RefundStepEntity } from '../../src/refunds/refund-step.entity';
+import { RefundTransitionEntity } from '../../src/refunds/refund-transition.entity';
 import { RemedyEntity } from '../../src/remedies/remedy.entity';
 import { RemedyStepEntity } from '../../src/remedies/remedy-step.entity';
 import { Harness, startHarness } from './support/harness';
@@ -46,6 +47,7 @@ describe('raw tables', () => {
     ['incident clocks', IncidentClockEntity, 'incidentId'],
     ['refunds', RefundEntity, 'id'],
     ['refund steps', RefundStepEntity, 'id'],
+    ['refund transitions', RefundTransitionEntity, 'id'],
     ['remedies', RemedyEntity, 'id'],
     ['remedy steps', RemedyStepEntity, 'id'],
   ];
