@@ -67,6 +67,11 @@ const get = (row: Row | undefined, entity: string, column: string) => {
   if (!row) throw new Error(`no ${entity} row where the service finds one`);
   return row[`${entity}_${column}`];
 };
+/** A row of a RawTable select (by column name), which the service finds. */
+const found = (row: Row | undefined): Row => {
+  if (!row) throw new Error('no row where the service finds one');
+  return row;
+};
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const eventId = () => `msg_${crypto.randomUUID().replace(/-/g, '')}`;
 
@@ -253,7 +258,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const input = r.variables.i;
     const refundId = Number(input.refundId);
     // The service reads the whole row for its incident, by the reader's statement.
-    const head = first(await c.prepared(S.refundById, [refundId]));
+    const head = found(first(await c.prepared(S.refundById, [refundId])));
     const incidentId = Number(head.incident_id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
@@ -261,11 +266,9 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const at = (col: string) => refund[col];
       const attempt = Number(at('attempt'));
       const mine = steps.filter((s: Row) => Number(s.attempt) === attempt);
-      const current = mine.find((s: Row) => s.step === input.step);
-      if (!current) throw new Error('no refund step where the service finds one');
+      const current = found(mine.find((s: Row) => s.step === input.step));
       const position = Number(current.position);
-      const next = mine.find((s: Row) => Number(s.position) === position + 1);
-      if (!next) throw new Error('no next refund step where the service finds one');
+      const next = found(mine.find((s: Row) => Number(s.position) === position + 1));
       const nextStep = next.step;
       const now = new Date();
       const due = new Date(now.getTime() + 12 * 3_600_000);
@@ -326,52 +329,49 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     return String(refundId);
   },
 
-  /** advanceRemedy: the remedy's current step done; the next one opens. */
+  /** advanceRemedy: the remedy's current step done; the next one opens. Every statement prepared, as RawTable sends them. */
   async remedy(c, tx, r) {
     const input = r.variables.i;
     const remedyId = Number(input.remedyId);
-    const head = first(await c.text(S.remedyIncident, [int(remedyId)]));
-    const incidentId = Number(get(head, 'RemedyEntity', 'incident_id'));
+    const head = found(first(await c.prepared(S.remedyById, [remedyId])));
+    const incidentId = Number(head.incident_id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { remedy, steps } = await readRemedy(c, remedyId);
-      const at = (col: string) => get(remedy, 'RemedyEntity', col);
-      const current = steps.find((s: Row) => get(s, 'RemedyStepEntity', 'step') === input.step);
-      const position = Number(get(current, 'RemedyStepEntity', 'position'));
-      const next = steps.find((s: Row) => Number(get(s, 'RemedyStepEntity', 'position')) === position + 1);
-      const nextStep = get(next, 'RemedyStepEntity', 'step');
+      const current = found(steps.find((s: Row) => s.step === input.step));
+      const position = Number(current.position);
+      const next = found(steps.find((s: Row) => Number(s.position) === position + 1));
+      const nextStep = next.step;
       const now = new Date();
       const due = new Date(now.getTime() + 7 * 86_400_000);
-      const version = Number(at('version'));
+      const version = Number(remedy.version);
       await c.prepared(S.moveRemedy, ['IN_PROGRESS', nextStep, version + 1, time(now), remedyId, version]);
-      const currentId = Number(get(current, 'RemedyStepEntity', 'id'));
-      await c.text(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), int(currentId)]);
-      const nextId = Number(get(next, 'RemedyStepEntity', 'id'));
-      await c.text(S.openRemedyStep, ['PENDING', time(now), time(due), int(nextId)]);
+      await c.prepared(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), Number(current.id)]);
+      await c.prepared(S.openRemedyStep, ['PENDING', time(now), time(due), Number(next.id)]);
       await c.prepared(HISTORY.remedy, [time(now), r.actor, 'ADVANCED', 'IN_PROGRESS', 'IN_PROGRESS', input.step, remedyId, null]);
       const after = await readRemedy(c, remedyId);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'remedy.advanced',
         incidentId,
-        at('source'),
+        remedy.source,
         JSON.stringify({
           remedyId: String(remedyId),
           incidentId: String(incidentId),
-          source: at('source'),
+          source: remedy.source,
           drill: false,
-          kind: at('kind'),
+          kind: remedy.kind,
           status: 'IN_PROGRESS',
           currentStep: nextStep,
-          orderNo: at('order_no'),
+          orderNo: remedy.order_no,
           actor: r.actor,
           step: input.step,
           note: null,
           steps: after.steps.map((s: Row) => ({
-            step: get(s, 'RemedyStepEntity', 'step'),
-            status: get(s, 'RemedyStepEntity', 'status'),
-            actor: get(s, 'RemedyStepEntity', 'actor'),
-            trackingNo: get(s, 'RemedyStepEntity', 'tracking_no'),
+            step: s.step,
+            status: s.status,
+            actor: s.actor,
+            trackingNo: s.tracking_no,
           })),
           at: now.toISOString(),
         }),
@@ -408,14 +408,14 @@ async function answerIncident(c: Conn, id: number): Promise<void> {
 
 /** The refund reader's byId: the row, then its steps (RawTable: columns by their own names). */
 async function readRefund(c: Conn, id: number): Promise<{ refund: Row; steps: Row[] }> {
-  const refund = first(await c.prepared(S.refundById, [id]));
-  if (!refund) throw new Error('no refund row where the service finds one');
+  const refund = found(first(await c.prepared(S.refundById, [id])));
   return { refund, steps: await c.prepared(S.refundSteps, [id]) };
 }
 
+/** The reader's remedy and its steps (RawTable: prepared, plain integers, rows by column name). */
 async function readRemedy(c: Conn, id: number): Promise<{ remedy: Row; steps: Row[] }> {
-  const remedy = first(await c.text(S.remedyById, [int(id)]));
-  return { remedy, steps: await c.text(S.remedySteps, [id]) };
+  const remedy = found(first(await c.prepared(S.remedyById, [id])));
+  return { remedy, steps: await c.prepared(S.remedySteps, [id]) };
 }
 
 // ---------------------------------------------------------------- the drivers

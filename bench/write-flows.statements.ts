@@ -169,7 +169,7 @@ export function flowStatements(d: Dialect) {
   const select = (entity: Entity, table: string, columns: readonly string[] = COLUMNS[entity]) =>
     `SELECT ${columns.map((c) => `${q(entity)}.${q(c)} AS ${q(`${entity}_${c}`)}`).join(', ')} FROM ${q(table)} ${q(entity)}`;
   const col = (entity: Entity, c: string) => `${q(entity)}.${q(c)}`;
-  /** A RawTable's select (src/database/raw-table.ts): the entity's columns by their own names, from its table. */
+  /** RawTable's select (database/raw-table.ts): the entity's columns by their own names, no alias. */
   const rawSelect = (entity: Entity, table: string) => `SELECT ${COLUMNS[entity].map(q).join(', ')} FROM ${q(table)}`;
   return {
     /** locks.ts lockIncidentRow: MariaDB only (SQLite has one writer and sends nothing). */
@@ -194,10 +194,9 @@ export function flowStatements(d: Dialect) {
     moveRefund: `UPDATE ${q('refunds')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
     decideRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('signer')} = ?, ${q('comment')} = ?, ${q('decided_at')} = ? WHERE ${q('refund_id')} = ? AND ${q('attempt')} = ? AND ${q('position')} = ?`,
     openRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ?`,
-    // advanceRemedy
-    remedyIncident: `${select('RemedyEntity', 'remedies', ['id', 'incident_id'])} WHERE ((${col('RemedyEntity', 'id')} = ?)) LIMIT 1`,
-    remedyById: `${select('RemedyEntity', 'remedies')} WHERE ((${col('RemedyEntity', 'id')} = ?)) LIMIT 1`,
-    remedySteps: `${select('RemedyStepEntity', 'remedy_steps')} WHERE ((${col('RemedyStepEntity', 'remedy_id')} IN (?))) ORDER BY ${col('RemedyStepEntity', 'remedy_id')} ASC, ${col('RemedyStepEntity', 'position')} ASC`,
+    // advanceRemedy: all through RawTable (the remedy before the transaction is read whole, by the reader's statement)
+    remedyById: `${rawSelect('RemedyEntity', 'remedies')} WHERE ${q('id')} = ? LIMIT 1`,
+    remedySteps: `${rawSelect('RemedyStepEntity', 'remedy_steps')} WHERE ${q('remedy_id')} IN (?) ORDER BY ${q('remedy_id')} ASC, ${q('position')} ASC`,
     moveRemedy: `UPDATE ${q('remedies')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
     doRemedyStep: `UPDATE ${q('remedy_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('note')} = ?, ${q('tracking_no')} = ?, ${q('decided_at')} = ? WHERE ${q('id')} = ?`,
     openRemedyStep: `UPDATE ${q('remedy_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ?`,

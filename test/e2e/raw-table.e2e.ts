@@ -10,6 +10,7 @@ import { RefundStepEntity } from '../../src/refunds/refund-step.entity';
 import { RefundTransitionEntity } from '../../src/refunds/refund-transition.entity';
 import { RemedyEntity } from '../../src/remedies/remedy.entity';
 import { RemedyStepEntity } from '../../src/remedies/remedy-step.entity';
+import { RemedyTransitionEntity } from '../../src/remedies/remedy-transition.entity';
 import { Harness, startHarness } from './support/harness';
 import { buildReportScenario } from './support/report-scenario';
 import { refundKit } from './support/refunds';
@@ -50,6 +51,7 @@ describe('raw tables', () => {
     ['refund transitions', RefundTransitionEntity, 'id'],
     ['remedies', RemedyEntity, 'id'],
     ['remedy steps', RemedyStepEntity, 'id'],
+    ['remedy transitions', RemedyTransitionEntity, 'id'],
   ];
 
   it.each(entities)('reads %s as TypeORM does: the same entities, value for value', async (_name, target, key) => {
