@@ -260,7 +260,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const head = first(await c.text(S.refundIncident, [int(refundId)]));
     const incidentId = Number(get(head, 'RefundEntity', 'incident_id'));
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { refund, steps } = await readRefund(c, refundId);
       const at = (col: string) => get(refund, 'RefundEntity', col);
       const attempt = Number(at('attempt'));
@@ -272,13 +272,13 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const now = new Date();
       const due = new Date(now.getTime() + 12 * 3_600_000);
       const version = Number(at('version'));
-      await c.text(S.moveRefund, ['IN_APPROVAL', nextStep, int(version + 1), time(now), int(refundId), int(version)]);
+      await c.prepared(S.moveRefund, ['IN_APPROVAL', nextStep, version + 1, time(now), refundId, version]);
       await c.text(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), int(refundId), int(attempt), int(position)]);
       const nextId = Number(get(next, 'RefundStepEntity', 'id'));
       await c.text(S.openRefundStep, ['PENDING', time(now), time(due), int(nextId)]);
       await c.prepared(HISTORY.refund, [time(now), r.actor, 'APPROVED', 'IN_APPROVAL', 'IN_APPROVAL', input.step, refundId, 'APPROVE', attempt, null]);
       await readRefund(c, refundId);
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'refund.step_decided',
@@ -336,7 +336,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const head = first(await c.text(S.remedyIncident, [int(remedyId)]));
     const incidentId = Number(get(head, 'RemedyEntity', 'incident_id'));
     await tx(async (c) => {
-      if (S.lockIncident) await c.text(S.lockIncident, [incidentId]);
+      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { remedy, steps } = await readRemedy(c, remedyId);
       const at = (col: string) => get(remedy, 'RemedyEntity', col);
       const current = steps.find((s: Row) => get(s, 'RemedyStepEntity', 'step') === input.step);
@@ -346,7 +346,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const now = new Date();
       const due = new Date(now.getTime() + 7 * 86_400_000);
       const version = Number(at('version'));
-      await c.text(S.moveRemedy, ['IN_PROGRESS', nextStep, int(version + 1), time(now), int(remedyId), int(version)]);
+      await c.prepared(S.moveRemedy, ['IN_PROGRESS', nextStep, version + 1, time(now), remedyId, version]);
       const currentId = Number(get(current, 'RemedyStepEntity', 'id'));
       await c.text(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), int(currentId)]);
       const nextId = Number(get(next, 'RemedyStepEntity', 'id'));

@@ -98,7 +98,22 @@ function serviceEnvironment(url: string, port: number, workers: number, opts: Op
   };
 }
 
+const USAGE = `node dist/bench/write-path.bench.js [--db mariadb|sqlite|both] [--seconds N] [--paths report,amend,complete,refund,remedy]
+  [--subjects N] [--connections 8,32] [--workers 1,2] [--warmup N] [--mariadb-url URL] [--profile DIR] [--env KEY=VALUE]
+  [--quick] [--rss-curve] [--service-only] [--stages | --no-stages]   (what each does: the header of bench/write-path.bench.ts)`;
+const VALUED = ['db', 'seconds', 'paths', 'subjects', 'connections', 'workers', 'warmup', 'mariadb-url', 'profile', 'env'];
+const SWITCHES = ['quick', 'rss-curve', 'service-only', 'stages', 'no-stages'];
+
 function parseArgs(argv: string[]): Options {
+  // A mistyped flag (or --help) must not start a run of many minutes.
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].replace(/^--/, '');
+    if (VALUED.includes(name)) i++;
+    else if (!SWITCHES.includes(name)) {
+      console.error(`${argv[i] === '--help' ? '' : `unknown argument ${argv[i]}\n`}usage: ${USAGE}`);
+      process.exit(argv[i] === '--help' ? 0 : 2);
+    }
+  }
   const get = (name: string) => {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
