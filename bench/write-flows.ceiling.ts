@@ -65,13 +65,11 @@ const get = (row: Row | undefined, entity: string, column: string) => {
   if (!row) throw new Error(`no ${entity} row where the service finds one`);
   return row[`${entity}_${column}`];
 };
-/** A column of a row RawTable reads (its plain column names). */
-const field = (row: Row | undefined, table: string, column: string) => {
-  if (!row) throw new Error(`no ${table} row where the service finds one`);
-  return row[column];
+/** A row of a RawTable select (by column name), which the service finds. */
+const found = (row: Row | undefined): Row => {
+  if (!row) throw new Error('no row where the service finds one');
+  return row;
 };
-/** A boolean RawTable writes: the driver's stored value, 1 or 0, on both databases. */
-const bit = (v: boolean) => (v ? 1 : 0);
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 const eventId = () => `msg_${crypto.randomUUID().replace(/-/g, '')}`;
 
@@ -92,10 +90,10 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const incident = first(await c.prepared(S.incidentById, [id]));
       if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
       const actions = await c.prepared(S.actionsOf, [id]);
-      const action = actions.find((a: Row) => field(a, 'incident_actions', 'code') === r.variables.code);
-      const actionId = Number(field(action, 'incident_actions', 'id'));
+      const action = actions.find((a: Row) => a.code === r.variables.code);
+      const actionId = Number(found(action).id);
       const now = new Date();
-      await c.prepared(S.completeAction, ['DONE', time(now), r.actor, null, 'null', bit(true), actionId]);
+      await c.prepared(S.completeAction, ['DONE', time(now), r.actor, null, 'null', 1, actionId]);
       await c.prepared(S.settleBreaches, [time(now), null, 'ACTION', actionId]);
       await c.prepared(HISTORY.incident, [
         id,
@@ -107,7 +105,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         null,
         JSON.stringify({ code: r.variables.code, doneAt: now.toISOString(), late: false }),
       ]);
-      const version = Number(field(incident, 'incidents', 'version'));
+      const version = Number(found(incident).version);
       await c.prepared(S.bumpIncident, [version + 1, time(now), id, version]);
     });
     await answerIncident(c, id);
@@ -121,7 +119,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
       const incident = first(await c.prepared(S.incidentById, [id]));
-      const at = (col: string) => field(incident, 'incidents', col);
+      const at = (col: string) => found(incident)[col];
       await c.prepared(REFUNDS_COMMITTED_SQL, [id, 'CANCELLED']);
       const reportedAt = new Date(d === 'sqlite' ? `${String(at('reported_at')).replace(' ', 'T')}Z` : at('reported_at'));
       const customer = at('customer_id');
@@ -135,13 +133,13 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       const report = json(at('report'));
       const amountFen = String(Math.round(Number(input.amount) * 100));
       const before = report.amountFen ?? null;
-      let seq = last ? Number(field(last, 'incident_decisions', 'seq')) : 0;
+      let seq = last ? Number(found(last).seq) : 0;
       if (!last) {
         const reported = first(await c.prepared(S.reportedEvent, [id, 'REPORTED']));
         const values = [
           time(reportedAt),
           'REPORTED',
-          field(reported, 'incident_events', 'actor'),
+          found(reported).actor,
           null,
           decision.ruleSetVersion,
           JSON.stringify({ ...decision, decidedAt: reportedAt.toISOString(), facts: report }),
@@ -184,7 +182,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         at('subtype'),
         at('severity'),
         at('owner_department'),
-        bit(police),
+        police ? 1 : 0,
         amountFen,
         JSON.stringify({ ...report, amountFen }),
         at('acknowledge_by'),
@@ -329,52 +327,49 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     return String(refundId);
   },
 
-  /** advanceRemedy: the remedy's current step done; the next one opens. */
+  /** advanceRemedy: the remedy's current step done; the next one opens. Every statement prepared, as RawTable sends them. */
   async remedy(c, tx, r) {
     const input = r.variables.i;
     const remedyId = Number(input.remedyId);
-    const head = first(await c.text(S.remedyIncident, [int(remedyId)]));
-    const incidentId = Number(get(head, 'RemedyEntity', 'incident_id'));
+    const head = found(first(await c.prepared(S.remedyById, [remedyId])));
+    const incidentId = Number(head.incident_id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { remedy, steps } = await readRemedy(c, remedyId);
-      const at = (col: string) => get(remedy, 'RemedyEntity', col);
-      const current = steps.find((s: Row) => get(s, 'RemedyStepEntity', 'step') === input.step);
-      const position = Number(get(current, 'RemedyStepEntity', 'position'));
-      const next = steps.find((s: Row) => Number(get(s, 'RemedyStepEntity', 'position')) === position + 1);
-      const nextStep = get(next, 'RemedyStepEntity', 'step');
+      const current = found(steps.find((s: Row) => s.step === input.step));
+      const position = Number(current.position);
+      const next = found(steps.find((s: Row) => Number(s.position) === position + 1));
+      const nextStep = next.step;
       const now = new Date();
       const due = new Date(now.getTime() + 7 * 86_400_000);
-      const version = Number(at('version'));
+      const version = Number(remedy.version);
       await c.prepared(S.moveRemedy, ['IN_PROGRESS', nextStep, version + 1, time(now), remedyId, version]);
-      const currentId = Number(get(current, 'RemedyStepEntity', 'id'));
-      await c.text(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), int(currentId)]);
-      const nextId = Number(get(next, 'RemedyStepEntity', 'id'));
-      await c.text(S.openRemedyStep, ['PENDING', time(now), time(due), int(nextId)]);
+      await c.prepared(S.doRemedyStep, ['APPROVED', r.actor, null, null, time(now), Number(current.id)]);
+      await c.prepared(S.openRemedyStep, ['PENDING', time(now), time(due), Number(next.id)]);
       await c.prepared(HISTORY.remedy, [time(now), r.actor, 'ADVANCED', 'IN_PROGRESS', 'IN_PROGRESS', input.step, remedyId, null]);
       const after = await readRemedy(c, remedyId);
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'remedy.advanced',
         incidentId,
-        at('source'),
+        remedy.source,
         JSON.stringify({
           remedyId: String(remedyId),
           incidentId: String(incidentId),
-          source: at('source'),
+          source: remedy.source,
           drill: false,
-          kind: at('kind'),
+          kind: remedy.kind,
           status: 'IN_PROGRESS',
           currentStep: nextStep,
-          orderNo: at('order_no'),
+          orderNo: remedy.order_no,
           actor: r.actor,
           step: input.step,
           note: null,
           steps: after.steps.map((s: Row) => ({
-            step: get(s, 'RemedyStepEntity', 'step'),
-            status: get(s, 'RemedyStepEntity', 'status'),
-            actor: get(s, 'RemedyStepEntity', 'actor'),
-            trackingNo: get(s, 'RemedyStepEntity', 'tracking_no'),
+            step: s.step,
+            status: s.status,
+            actor: s.actor,
+            trackingNo: s.tracking_no,
           })),
           at: now.toISOString(),
         }),
@@ -414,9 +409,10 @@ async function readRefund(c: Conn, id: number): Promise<{ refund: Row; steps: Ro
   return { refund, steps: await c.text(S.refundSteps, [id]) };
 }
 
+/** The reader's remedy and its steps (RawTable: prepared, plain integers, rows by column name). */
 async function readRemedy(c: Conn, id: number): Promise<{ remedy: Row; steps: Row[] }> {
-  const remedy = first(await c.text(S.remedyById, [int(id)]));
-  return { remedy, steps: await c.text(S.remedySteps, [id]) };
+  const remedy = found(first(await c.prepared(S.remedyById, [id])));
+  return { remedy, steps: await c.prepared(S.remedySteps, [id]) };
 }
 
 // ---------------------------------------------------------------- the drivers

@@ -9,9 +9,9 @@ import type { Dialect } from '../src/database/dialect';
  * `*.statements.ts` (key lookup, repeat count, history inserts, outbox, rollups) are imported
  * by the ceiling instead.
  *
- * completeAction's and amendIncident's (and the incident answered after each) are no longer
- * TypeORM's: the service sends them through RawTable and RawInsert (database/raw-table.ts,
- * raw-insert.ts), prepared, their columns unaliased — written out here as those make them.
+ * Where the service sends them through RawTable and RawInsert instead (database/raw-table.ts,
+ * raw-insert.ts: completeAction's and amendIncident's, and the incident each answers with),
+ * they are prepared and their columns unaliased — written out here as those make them.
  *
  * Ids, numbers and booleans are `?` parameters on both databases (on SQLite since
  * `bindSqliteIntegers`, which makes TypeORM's SQLite driver bind a safe integer, as a BigInt,
@@ -173,21 +173,21 @@ export function flowStatements(d: Dialect) {
   const select = (entity: Entity, table: string, columns: readonly string[] = COLUMNS[entity]) =>
     `SELECT ${columns.map((c) => `${q(entity)}.${q(c)} AS ${q(`${entity}_${c}`)}`).join(', ')} FROM ${q(table)} ${q(entity)}`;
   const col = (entity: Entity, c: string) => `${q(entity)}.${q(c)}`;
-  /** RawTable's select of an entity: every column by its name, then `where` (its conditions, order, limit). */
-  const rawSelect = (entity: Entity, table: string, where: string) => `SELECT ${COLUMNS[entity].map(q).join(', ')} FROM ${q(table)} WHERE ${where}`;
+  /** RawTable's select (database/raw-table.ts): the entity's columns by their own names, no alias. */
+  const rawSelect = (entity: Entity, table: string) => `SELECT ${COLUMNS[entity].map(q).join(', ')} FROM ${q(table)}`;
   return {
     /** locks.ts lockIncidentRow: MariaDB only (SQLite has one writer and sends nothing). */
     lockIncident: d === 'sqlite' ? null : 'SELECT id FROM incidents WHERE id = ? FOR UPDATE',
     // completeAction, amendIncident and the incident they answer: RawTable and RawInsert, prepared.
-    incidentById: rawSelect('IncidentEntity', 'incidents', `${q('id')} = ? LIMIT 1`),
-    actionsOf: rawSelect('IncidentActionEntity', 'incident_actions', `${q('incident_id')} = ? ORDER BY ${q('position')} ASC`),
+    incidentById: `${rawSelect('IncidentEntity', 'incidents')} WHERE ${q('id')} = ? LIMIT 1`,
+    actionsOf: `${rawSelect('IncidentActionEntity', 'incident_actions')} WHERE ${q('incident_id')} = ? ORDER BY ${q('position')} ASC`,
     completeAction: `UPDATE ${q('incident_actions')} SET ${q('status')} = ?, ${q('done_at')} = ?, ${q('done_by')} = ?, ${q('note')} = ?, ${q('evidence')} = ?, ${q('done')} = ? WHERE ${q('id')} = ?`,
     settleBreaches: `UPDATE ${q('breaches')} SET ${q('settled_at')} = ?, ${q('next_escalation_at')} = ? WHERE ${q('subject_type')} = ? AND ${q('subject_id')} = ? AND ${q('settled_at')} IS NULL`,
     bumpIncident: `UPDATE ${q('incidents')} SET ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
     // amendIncident (its refunds total is the service's own text: REFUNDS_COMMITTED_SQL)
-    clockOf: rawSelect('IncidentClockEntity', 'incident_clocks', `${q('incident_id')} = ? LIMIT 1`),
-    lastDecision: rawSelect('IncidentDecisionEntity', 'incident_decisions', `${q('incident_id')} = ? ORDER BY ${q('seq')} DESC LIMIT 1`),
-    reportedEvent: rawSelect('IncidentEventEntity', 'incident_events', `${q('incident_id')} = ? AND ${q('kind')} = ? ORDER BY ${q('id')} ASC LIMIT 1`),
+    clockOf: `${rawSelect('IncidentClockEntity', 'incident_clocks')} WHERE ${q('incident_id')} = ? LIMIT 1`,
+    lastDecision: `${rawSelect('IncidentDecisionEntity', 'incident_decisions')} WHERE ${q('incident_id')} = ? ORDER BY ${q('seq')} DESC LIMIT 1`,
+    reportedEvent: `${rawSelect('IncidentEventEntity', 'incident_events')} WHERE ${q('incident_id')} = ? AND ${q('kind')} = ? ORDER BY ${q('id')} ASC LIMIT 1`,
     insertDecision: `INSERT INTO ${q('incident_decisions')} (${['incident_id', 'seq', 'decided_at', 'kind', 'actor', 'note', 'rule_set_version', 'decision'].map(q).join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     amendIncident: `UPDATE ${q('incidents')} SET ${q('subtype')} = ?, ${q('severity')} = ?, ${q('owner_department')} = ?, ${q('police_report_required')} = ?, ${q('amount_fen')} = ?, ${q('report')} = ?, ${q('acknowledge_by')} = ?, ${q('resolve_by')} = ?, ${q('rule_set_version')} = ?, ${q('decision')} = ?, ${q('amended_at')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
     // decideRefundStep
@@ -197,10 +197,9 @@ export function flowStatements(d: Dialect) {
     moveRefund: `UPDATE ${q('refunds')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
     decideRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('signer')} = ?, ${q('comment')} = ?, ${q('decided_at')} = ? WHERE (${q('refund_id')} = ? AND ${q('attempt')} = ? AND ${q('position')} = ?)`,
     openRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ?`,
-    // advanceRemedy
-    remedyIncident: `${select('RemedyEntity', 'remedies', ['id', 'incident_id'])} WHERE ((${col('RemedyEntity', 'id')} = ?)) LIMIT 1`,
-    remedyById: `${select('RemedyEntity', 'remedies')} WHERE ((${col('RemedyEntity', 'id')} = ?)) LIMIT 1`,
-    remedySteps: `${select('RemedyStepEntity', 'remedy_steps')} WHERE ((${col('RemedyStepEntity', 'remedy_id')} IN (?))) ORDER BY ${col('RemedyStepEntity', 'remedy_id')} ASC, ${col('RemedyStepEntity', 'position')} ASC`,
+    // advanceRemedy: all through RawTable (the remedy before the transaction is read whole, by the reader's statement)
+    remedyById: `${rawSelect('RemedyEntity', 'remedies')} WHERE ${q('id')} = ? LIMIT 1`,
+    remedySteps: `${rawSelect('RemedyStepEntity', 'remedy_steps')} WHERE ${q('remedy_id')} IN (?) ORDER BY ${q('remedy_id')} ASC, ${q('position')} ASC`,
     moveRemedy: `UPDATE ${q('remedies')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
     doRemedyStep: `UPDATE ${q('remedy_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('note')} = ?, ${q('tracking_no')} = ?, ${q('decided_at')} = ? WHERE ${q('id')} = ?`,
     openRemedyStep: `UPDATE ${q('remedy_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ?`,

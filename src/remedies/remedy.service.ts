@@ -5,6 +5,7 @@ import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { badInput, conflict, notFound } from '../common/errors';
 import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
+import { rawTable } from '../database/raw-table';
 import type { Transactions } from '../database/transaction';
 import type { ActionSettlement } from '../incidents/action-settlement';
 import { IncidentEntity } from '../incidents/incident.entity';
@@ -178,7 +179,7 @@ export class RemedyService {
         transition: { kind: 'CANCELLED', fromStatus: e.status, toStatus: 'CANCELLED', step: e.currentStep, note: checked },
         // The step it waited at will never be done: no longer pending, no longer due.
         write: async (em) => {
-          await em.update(RemedyStepEntity, { remedyId: e.id, status: 'PENDING' }, { status: 'WAITING', dueAt: null });
+          await rawTable(this.ds, RemedyStepEntity).update(em, { status: 'WAITING', dueAt: null }, { remedyId: e.id, status: 'PENDING' });
         },
       };
     });
@@ -189,7 +190,11 @@ export class RemedyService {
    * waiting at REFUND_REQUESTED moves on, the refund number as the step's note.
    */
   async refundRequested(em: EntityManager, incidentId: number, refundNo: string, actorName: string, at: Date): Promise<void> {
-    const waiting = await em.find(RemedyEntity, { where: { incidentId, status: 'IN_PROGRESS', currentStep: REFUND_REQUESTED_STEP }, order: { id: 'ASC' } });
+    const waiting = await rawTable(this.ds, RemedyEntity).find(
+      em,
+      { incidentId, status: 'IN_PROGRESS', currentStep: REFUND_REQUESTED_STEP },
+      { order: { id: 'ASC' } },
+    );
     for (const r of waiting) {
       const view = (await this.reader.byId(r.id, em))!;
       const p = this.advancePlan(view, at, actorName, refundNo, null);
@@ -215,10 +220,11 @@ export class RemedyService {
       set,
       transition: { kind: out.toStatus === 'COMPLETED' ? 'COMPLETED' : 'ADVANCED', fromStatus: e.status, toStatus: out.toStatus, step: doneStep.step, note },
       write: async (em) => {
-        await em.update(RemedyStepEntity, { id: doneStep.id }, { status: 'APPROVED', actor: actorName, note, trackingNo, decidedAt: now });
+        const steps = rawTable(this.ds, RemedyStepEntity);
+        await steps.update(em, { status: 'APPROVED', actor: actorName, note, trackingNo, decidedAt: now }, { id: doneStep.id });
         if (out.next) {
           const next = view.steps.find((s) => s.position === out.next!.position)!;
-          await em.update(RemedyStepEntity, { id: next.id }, { status: 'PENDING', pendingSince: now, dueAt: this.dueAt(next.due, now) });
+          await steps.update(em, { status: 'PENDING', pendingSince: now, dueAt: this.dueAt(next.due, now) }, { id: next.id });
         }
       },
     };
@@ -232,7 +238,8 @@ export class RemedyService {
     plan: (em: EntityManager, view: RemedyView, now: Date) => Promise<Plan>,
   ): Promise<RemedyView> {
     const n = parseId(id);
-    const owner = n === null ? null : await this.ds.manager.findOne(RemedyEntity, { where: { id: n }, select: { id: true, incidentId: true } });
+    // The whole row, by the statement the reader reads remedies with (one prepared statement, not two).
+    const owner = n === null ? null : await rawTable(this.ds, RemedyEntity).findOne(this.ds.manager, { id: n });
     const remedyId = await this.tx.run(async (em) => {
       await lockIncidentRow(em, owner?.incidentId ?? null);
       const view = await this.reader.viewFor(em, actor, id);

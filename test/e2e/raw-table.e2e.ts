@@ -9,6 +9,7 @@ import { RefundEntity } from '../../src/refunds/refund.entity';
 import { RefundStepEntity } from '../../src/refunds/refund-step.entity';
 import { RemedyEntity } from '../../src/remedies/remedy.entity';
 import { RemedyStepEntity } from '../../src/remedies/remedy-step.entity';
+import { RemedyTransitionEntity } from '../../src/remedies/remedy-transition.entity';
 import { Harness, startHarness } from './support/harness';
 import { buildReportScenario } from './support/report-scenario';
 import { refundKit } from './support/refunds';
@@ -48,6 +49,7 @@ describe('raw tables', () => {
     ['refund steps', RefundStepEntity, 'id'],
     ['remedies', RemedyEntity, 'id'],
     ['remedy steps', RemedyStepEntity, 'id'],
+    ['remedy transitions', RemedyTransitionEntity, 'id'],
   ];
 
   it.each(entities)('reads %s as TypeORM does: the same entities, value for value', async (_name, target, key) => {
