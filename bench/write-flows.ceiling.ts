@@ -24,7 +24,7 @@ import type Database from 'better-sqlite3';
 import { AUTHENTICATE_SQL } from '../src/auth/auth.statements';
 import type { Dialect } from '../src/database/dialect';
 import { businessPeriods } from '../src/incidents/business-periods';
-import { REPEAT_INCIDENTS_SQL } from '../src/incidents/incident.statements';
+import { REFUNDS_COMMITTED_SQL, REPEAT_INCIDENTS_SQL } from '../src/incidents/incident.statements';
 import { incidentRollupUpsert, pendingStepUpsert } from '../src/reports/reports.statements';
 import { OUTBOX_INSERT } from '../src/webhooks/webhook.statements';
 import { flowStatements } from './write-flows.statements';
@@ -59,8 +59,6 @@ const bool = (v: boolean) => (d === 'sqlite' ? (v ? 1 : 0) : v);
  * a number for mysql2. The elements of an `In(…)` list are bound as they are, a number on both.
  */
 const int = (v: number) => (d === 'sqlite' ? BigInt(v) : v);
-/** A boolean of a TypeORM update: 1 or 0 on SQLite, then bound as an integer; as is for mysql2. */
-const flag = (v: boolean) => (d === 'sqlite' ? BigInt(+v) : v);
 const first = (rows: Row[]) => rows[0];
 /** A column of a TypeORM select (`Entity_column`). */
 const get = (row: Row | undefined, entity: string, column: string) => {
@@ -89,14 +87,14 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const id = Number(r.variables.id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
-      const incident = first(await c.text(S.incidentById, [int(id)]));
+      const incident = first(await c.prepared(S.incidentById, [id]));
       if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
-      const actions = await c.text(S.actionsOf, [int(id)]);
-      const action = actions.find((a: Row) => get(a, 'IncidentActionEntity', 'code') === r.variables.code);
-      const actionId = Number(get(action, 'IncidentActionEntity', 'id'));
+      const actions = await c.prepared(S.actionsOf, [id]);
+      const action = actions.find((a: Row) => a.code === r.variables.code);
+      const actionId = Number(found(action).id);
       const now = new Date();
-      await c.text(S.completeAction, ['DONE', time(now), r.actor, null, 'null', flag(true), int(actionId)]);
-      await c.text(S.settleBreaches, [time(now), null, int(actionId)]);
+      await c.prepared(S.completeAction, ['DONE', time(now), r.actor, null, 'null', 1, actionId]);
+      await c.prepared(S.settleBreaches, [time(now), null, 'ACTION', actionId]);
       await c.prepared(HISTORY.incident, [
         id,
         time(now),
@@ -107,7 +105,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         null,
         JSON.stringify({ code: r.variables.code, doneAt: now.toISOString(), late: false }),
       ]);
-      const version = Number(get(incident, 'IncidentEntity', 'version'));
+      const version = Number(found(incident).version);
       await c.prepared(S.bumpIncident, [version + 1, time(now), id, version]);
     });
     await answerIncident(c, id);
@@ -120,39 +118,39 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const id = Number(input.id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
-      const incident = first(await c.text(S.incidentById, [int(id)]));
-      const at = (col: string) => get(incident, 'IncidentEntity', col);
-      await c.text(S.refundsTotal, [int(id), 'CANCELLED']);
+      const incident = first(await c.prepared(S.incidentById, [id]));
+      const at = (col: string) => found(incident)[col];
+      await c.prepared(REFUNDS_COMMITTED_SQL, [id, 'CANCELLED']);
       const reportedAt = new Date(d === 'sqlite' ? `${String(at('reported_at')).replace(' ', 'T')}Z` : at('reported_at'));
       const customer = at('customer_id');
       // The repeat count as of the report, on the transaction's own connection as the service reads it (its raw-SQL path).
       if (customer) await c.prepared(REPEAT_INCIDENTS_SQL, [customer, time(new Date(reportedAt.getTime() - 30 * 86_400_000)), time(reportedAt), bool(false)]);
-      await c.text(S.actionsOf, [int(id)]);
-      await c.text(S.clockOf, [int(id)]);
-      const last = first(await c.text(S.lastDecision, [int(id)]));
+      await c.prepared(S.actionsOf, [id]);
+      await c.prepared(S.clockOf, [id]);
+      const last = first(await c.prepared(S.lastDecision, [id]));
       const now = new Date();
       const decision = json(at('decision'));
       const report = json(at('report'));
       const amountFen = String(Math.round(Number(input.amount) * 100));
       const before = report.amountFen ?? null;
-      let seq = last ? Number(get(last, 'IncidentDecisionEntity', 'seq')) : 0;
+      let seq = last ? Number(found(last).seq) : 0;
       if (!last) {
-        const reported = first(await c.text(S.reportedEvent, [int(id), 'REPORTED']));
+        const reported = first(await c.prepared(S.reportedEvent, [id, 'REPORTED']));
         const values = [
           time(reportedAt),
           'REPORTED',
-          get(reported, 'IncidentEventEntity', 'actor'),
+          found(reported).actor,
           null,
           decision.ruleSetVersion,
           JSON.stringify({ ...decision, decidedAt: reportedAt.toISOString(), facts: report }),
         ];
         seq++;
-        await c.text(S.insertDecision, [int(id), int(seq), ...values]);
+        await c.prepared(S.insertDecision, [id, seq, ...values]);
       }
       const stored = { ...decision, decidedAt: now.toISOString() };
       const amended = [time(now), 'AMENDED', r.actor, input.note, decision.ruleSetVersion, JSON.stringify({ ...stored, facts: { ...report, amountFen } })];
       seq++;
-      await c.text(S.insertDecision, [int(id), int(seq), ...amended]);
+      await c.prepared(S.insertDecision, [id, seq, ...amended]);
       const yuan = (fen: string | null) => (fen === null ? null : (Number(fen) / 100).toFixed(2));
       const changed = { amount: [yuan(before), yuan(amountFen)] };
       const kept = (decision.actions ?? []).map((a: Row) => a.code);
@@ -400,10 +398,10 @@ const HISTORY = {
       : 'INSERT INTO `remedy_transitions` (`at`, `actor`, `kind`, `from_status`, `to_status`, `step`, `remedy_id`, `note`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 };
 
-/** The incident the answer reads after the transaction: the row, then its actions (the reader's batch). */
+/** The incident the answer reads after the transaction: the row, then its actions (IncidentReader.byId, RawTable). */
 async function answerIncident(c: Conn, id: number): Promise<void> {
-  await c.text(S.incidentById, [int(id)]);
-  await c.text(S.actionsIn, [id]);
+  await c.prepared(S.incidentById, [id]);
+  await c.prepared(S.actionsOf, [id]);
 }
 
 /** The refund reader's byId: the row, then its steps (RawTable: columns by their own names). */
