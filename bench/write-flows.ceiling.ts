@@ -54,17 +54,7 @@ const ZONE = { timeZone: 'Asia/Shanghai' };
 const time = (t: Date | null) => (t === null ? null : d === 'sqlite' ? t.toISOString().replace('T', ' ').replace('Z', '') : t);
 /** The same for the raw-SQL statements, which bind booleans as numbers on SQLite. */
 const bool = (v: boolean) => (d === 'sqlite' ? (v ? 1 : 0) : v);
-/**
- * An integer of a TypeORM find or update as it is bound: a BigInt on SQLite (`bindSqliteIntegers`),
- * a number for mysql2. The elements of an `In(…)` list are bound as they are, a number on both.
- */
-const int = (v: number) => (d === 'sqlite' ? BigInt(v) : v);
 const first = (rows: Row[]) => rows[0];
-/** A column of a TypeORM select (`Entity_column`). */
-const get = (row: Row | undefined, entity: string, column: string) => {
-  if (!row) throw new Error(`no ${entity} row where the service finds one`);
-  return row[`${entity}_${column}`];
-};
 /** A row of a RawTable select (by column name), which the service finds. */
 const found = (row: Row | undefined): Row => {
   if (!row) throw new Error('no row where the service finds one');

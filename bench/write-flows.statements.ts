@@ -170,9 +170,6 @@ type Entity = keyof typeof COLUMNS;
 /** The statements of one dialect, in the order of their parameters as TypeORM binds them. */
 export function flowStatements(d: Dialect) {
   const q = (name: string) => (d === 'sqlite' ? `"${name}"` : `\`${name}\``);
-  const select = (entity: Entity, table: string, columns: readonly string[] = COLUMNS[entity]) =>
-    `SELECT ${columns.map((c) => `${q(entity)}.${q(c)} AS ${q(`${entity}_${c}`)}`).join(', ')} FROM ${q(table)} ${q(entity)}`;
-  const col = (entity: Entity, c: string) => `${q(entity)}.${q(c)}`;
   /** RawTable's select (database/raw-table.ts): the entity's columns by their own names, no alias. */
   const rawSelect = (entity: Entity, table: string) => `SELECT ${COLUMNS[entity].map(q).join(', ')} FROM ${q(table)}`;
   return {
