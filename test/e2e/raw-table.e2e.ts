@@ -70,6 +70,13 @@ describe('raw tables', () => {
     const ids = [...new Set(all.map((a) => a.incidentId))];
     expect(await actions.find(ds.manager, { incidentId: ids }, { order: { incidentId: 'DESC', position: 'ASC' } })).toEqual(all);
     expect(await actions.find(ds.manager, { incidentId: [] })).toEqual([]);
+    // Every length reads its own rows, though lengths share a statement (padded to a power of two).
+    for (let n = 1; n <= Math.min(ids.length, 9); n++) {
+      const some = ids.slice(0, n);
+      expect(await actions.find(ds.manager, { incidentId: some }, { order: { incidentId: 'DESC', position: 'ASC' } })).toEqual(
+        all.filter((a) => some.includes(a.incidentId)),
+      );
+    }
     const first = all[0];
     expect(await actions.findOne(ds.manager, { incidentId: first.incidentId }, { order: { incidentId: 'DESC', position: 'ASC' } })).toEqual(first);
     expect(await actions.find(ds.manager, { incidentId: first.incidentId, doneAt: null })).toEqual(
