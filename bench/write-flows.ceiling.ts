@@ -24,7 +24,7 @@ import type Database from 'better-sqlite3';
 import { AUTHENTICATE_SQL } from '../src/auth/auth.statements';
 import type { Dialect } from '../src/database/dialect';
 import { businessPeriods } from '../src/incidents/business-periods';
-import { REPEAT_INCIDENTS_SQL } from '../src/incidents/incident.statements';
+import { REFUNDS_COMMITTED_SQL, REPEAT_INCIDENTS_SQL } from '../src/incidents/incident.statements';
 import { incidentRollupUpsert, pendingStepUpsert } from '../src/reports/reports.statements';
 import { OUTBOX_INSERT } from '../src/webhooks/webhook.statements';
 import { flowStatements } from './write-flows.statements';
@@ -54,19 +54,7 @@ const ZONE = { timeZone: 'Asia/Shanghai' };
 const time = (t: Date | null) => (t === null ? null : d === 'sqlite' ? t.toISOString().replace('T', ' ').replace('Z', '') : t);
 /** The same for the raw-SQL statements, which bind booleans as numbers on SQLite. */
 const bool = (v: boolean) => (d === 'sqlite' ? (v ? 1 : 0) : v);
-/**
- * An integer of a TypeORM find or update as it is bound: a BigInt on SQLite (`bindSqliteIntegers`),
- * a number for mysql2. The elements of an `In(…)` list are bound as they are, a number on both.
- */
-const int = (v: number) => (d === 'sqlite' ? BigInt(v) : v);
-/** A boolean of a TypeORM update: 1 or 0 on SQLite, then bound as an integer; as is for mysql2. */
-const flag = (v: boolean) => (d === 'sqlite' ? BigInt(+v) : v);
 const first = (rows: Row[]) => rows[0];
-/** A column of a TypeORM select (`Entity_column`). */
-const get = (row: Row | undefined, entity: string, column: string) => {
-  if (!row) throw new Error(`no ${entity} row where the service finds one`);
-  return row[`${entity}_${column}`];
-};
 /** A row of a RawTable select (by column name), which the service finds. */
 const found = (row: Row | undefined): Row => {
   if (!row) throw new Error('no row where the service finds one');
@@ -89,14 +77,14 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const id = Number(r.variables.id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
-      const incident = first(await c.text(S.incidentById, [int(id)]));
+      const incident = first(await c.prepared(S.incidentById, [id]));
       if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
-      const actions = await c.text(S.actionsOf, [int(id)]);
-      const action = actions.find((a: Row) => get(a, 'IncidentActionEntity', 'code') === r.variables.code);
-      const actionId = Number(get(action, 'IncidentActionEntity', 'id'));
+      const actions = await c.prepared(S.actionsOf, [id]);
+      const action = actions.find((a: Row) => a.code === r.variables.code);
+      const actionId = Number(found(action).id);
       const now = new Date();
-      await c.text(S.completeAction, ['DONE', time(now), r.actor, null, 'null', flag(true), int(actionId)]);
-      await c.text(S.settleBreaches, [time(now), null, int(actionId)]);
+      await c.prepared(S.completeAction, ['DONE', time(now), r.actor, null, 'null', 1, actionId]);
+      await c.prepared(S.settleBreaches, [time(now), null, 'ACTION', actionId]);
       await c.prepared(HISTORY.incident, [
         id,
         time(now),
@@ -107,7 +95,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         null,
         JSON.stringify({ code: r.variables.code, doneAt: now.toISOString(), late: false }),
       ]);
-      const version = Number(get(incident, 'IncidentEntity', 'version'));
+      const version = Number(found(incident).version);
       await c.prepared(S.bumpIncident, [version + 1, time(now), id, version]);
     });
     await answerIncident(c, id);
@@ -120,39 +108,39 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     const id = Number(input.id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
-      const incident = first(await c.text(S.incidentById, [int(id)]));
-      const at = (col: string) => get(incident, 'IncidentEntity', col);
-      await c.text(S.refundsTotal, [int(id), 'CANCELLED']);
+      const incident = first(await c.prepared(S.incidentById, [id]));
+      const at = (col: string) => found(incident)[col];
+      await c.prepared(REFUNDS_COMMITTED_SQL, [id, 'CANCELLED']);
       const reportedAt = new Date(d === 'sqlite' ? `${String(at('reported_at')).replace(' ', 'T')}Z` : at('reported_at'));
       const customer = at('customer_id');
       // The repeat count as of the report, on the transaction's own connection as the service reads it (its raw-SQL path).
       if (customer) await c.prepared(REPEAT_INCIDENTS_SQL, [customer, time(new Date(reportedAt.getTime() - 30 * 86_400_000)), time(reportedAt), bool(false)]);
-      await c.text(S.actionsOf, [int(id)]);
-      await c.text(S.clockOf, [int(id)]);
-      const last = first(await c.text(S.lastDecision, [int(id)]));
+      await c.prepared(S.actionsOf, [id]);
+      await c.prepared(S.clockOf, [id]);
+      const last = first(await c.prepared(S.lastDecision, [id]));
       const now = new Date();
       const decision = json(at('decision'));
       const report = json(at('report'));
       const amountFen = String(Math.round(Number(input.amount) * 100));
       const before = report.amountFen ?? null;
-      let seq = last ? Number(get(last, 'IncidentDecisionEntity', 'seq')) : 0;
+      let seq = last ? Number(found(last).seq) : 0;
       if (!last) {
-        const reported = first(await c.text(S.reportedEvent, [int(id), 'REPORTED']));
+        const reported = first(await c.prepared(S.reportedEvent, [id, 'REPORTED']));
         const values = [
           time(reportedAt),
           'REPORTED',
-          get(reported, 'IncidentEventEntity', 'actor'),
+          found(reported).actor,
           null,
           decision.ruleSetVersion,
           JSON.stringify({ ...decision, decidedAt: reportedAt.toISOString(), facts: report }),
         ];
         seq++;
-        await c.text(S.insertDecision, [int(id), int(seq), ...values]);
+        await c.prepared(S.insertDecision, [id, seq, ...values]);
       }
       const stored = { ...decision, decidedAt: now.toISOString() };
       const amended = [time(now), 'AMENDED', r.actor, input.note, decision.ruleSetVersion, JSON.stringify({ ...stored, facts: { ...report, amountFen } })];
       seq++;
-      await c.text(S.insertDecision, [int(id), int(seq), ...amended]);
+      await c.prepared(S.insertDecision, [id, seq, ...amended]);
       const yuan = (fen: string | null) => (fen === null ? null : (Number(fen) / 100).toFixed(2));
       const changed = { amount: [yuan(before), yuan(amountFen)] };
       const kept = (decision.actions ?? []).map((a: Row) => a.code);
@@ -253,29 +241,29 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
     return String(id);
   },
 
-  /** decideRefundStep: APPROVE of the refund's current step; the next one opens. */
+  /** decideRefundStep: APPROVE of the refund's current step; the next one opens. Every statement prepared (RawTable, rawExec). */
   async refund(c, tx, r) {
     const input = r.variables.i;
     const refundId = Number(input.refundId);
-    const head = first(await c.text(S.refundIncident, [int(refundId)]));
-    const incidentId = Number(get(head, 'RefundEntity', 'incident_id'));
+    // The service reads the whole row for its incident, by the reader's statement.
+    const head = found(first(await c.prepared(S.refundById, [refundId])));
+    const incidentId = Number(head.incident_id);
     await tx(async (c) => {
       if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
       const { refund, steps } = await readRefund(c, refundId);
-      const at = (col: string) => get(refund, 'RefundEntity', col);
+      const at = (col: string) => refund[col];
       const attempt = Number(at('attempt'));
-      const mine = steps.filter((s: Row) => Number(get(s, 'RefundStepEntity', 'attempt')) === attempt);
-      const current = mine.find((s: Row) => get(s, 'RefundStepEntity', 'step') === input.step);
-      const position = Number(get(current, 'RefundStepEntity', 'position'));
-      const next = mine.find((s: Row) => Number(get(s, 'RefundStepEntity', 'position')) === position + 1);
-      const nextStep = get(next, 'RefundStepEntity', 'step');
+      const mine = steps.filter((s: Row) => Number(s.attempt) === attempt);
+      const current = found(mine.find((s: Row) => s.step === input.step));
+      const position = Number(current.position);
+      const next = found(mine.find((s: Row) => Number(s.position) === position + 1));
+      const nextStep = next.step;
       const now = new Date();
       const due = new Date(now.getTime() + 12 * 3_600_000);
       const version = Number(at('version'));
       await c.prepared(S.moveRefund, ['IN_APPROVAL', nextStep, version + 1, time(now), refundId, version]);
-      await c.text(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), int(refundId), int(attempt), int(position)]);
-      const nextId = Number(get(next, 'RefundStepEntity', 'id'));
-      await c.text(S.openRefundStep, ['PENDING', time(now), time(due), int(nextId)]);
+      await c.prepared(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), refundId, attempt, position]);
+      await c.prepared(S.openRefundStep, ['PENDING', time(now), time(due), Number(next.id)]);
       await c.prepared(HISTORY.refund, [time(now), r.actor, 'APPROVED', 'IN_APPROVAL', 'IN_APPROVAL', input.step, refundId, 'APPROVE', attempt, null]);
       await readRefund(c, refundId);
       if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
@@ -308,9 +296,9 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       await readRefund(c, refundId);
       await readRefund(c, refundId);
       const periods = businessPeriods(ZONE, now);
-      // The pending-step upsert goes as TypeORM's text query on MariaDB, with its datetimes as text.
+      // The pending-step upsert binds its datetimes as UTC text on both databases.
       const text = (t: Date) => t.toISOString().replace('T', ' ').replace('Z', '');
-      await c.text(pendingStepUpsert(d), [
+      await c.prepared(pendingStepUpsert(d), [
         refundId,
         nextStep,
         text(due),
@@ -400,15 +388,16 @@ const HISTORY = {
       : 'INSERT INTO `remedy_transitions` (`at`, `actor`, `kind`, `from_status`, `to_status`, `step`, `remedy_id`, `note`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 };
 
-/** The incident the answer reads after the transaction: the row, then its actions (the reader's batch). */
+/** The incident the answer reads after the transaction: the row, then its actions (IncidentReader.byId, RawTable). */
 async function answerIncident(c: Conn, id: number): Promise<void> {
-  await c.text(S.incidentById, [int(id)]);
-  await c.text(S.actionsIn, [id]);
+  await c.prepared(S.incidentById, [id]);
+  await c.prepared(S.actionsOf, [id]);
 }
 
+/** The refund reader's byId: the row, then its steps (RawTable: columns by their own names). */
 async function readRefund(c: Conn, id: number): Promise<{ refund: Row; steps: Row[] }> {
-  const refund = first(await c.text(S.refundById, [int(id)]));
-  return { refund, steps: await c.text(S.refundSteps, [id]) };
+  const refund = found(first(await c.prepared(S.refundById, [id])));
+  return { refund, steps: await c.prepared(S.refundSteps, [id]) };
 }
 
 /** The reader's remedy and its steps (RawTable: prepared, plain integers, rows by column name). */

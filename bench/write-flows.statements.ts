@@ -9,6 +9,10 @@ import type { Dialect } from '../src/database/dialect';
  * `*.statements.ts` (key lookup, repeat count, history inserts, outbox, rollups) are imported
  * by the ceiling instead.
  *
+ * Where the service sends them through RawTable and RawInsert instead (database/raw-table.ts,
+ * raw-insert.ts: completeAction's and amendIncident's, and the incident each answers with),
+ * they are prepared and their columns unaliased — written out here as those make them.
+ *
  * Ids, numbers and booleans are `?` parameters on both databases (on SQLite since
  * `bindSqliteIntegers`, which makes TypeORM's SQLite driver bind a safe integer, as a BigInt,
  * instead of writing it into the text; a boolean it turns into 1 or 0 first, so it is bound the
@@ -166,34 +170,28 @@ type Entity = keyof typeof COLUMNS;
 /** The statements of one dialect, in the order of their parameters as TypeORM binds them. */
 export function flowStatements(d: Dialect) {
   const q = (name: string) => (d === 'sqlite' ? `"${name}"` : `\`${name}\``);
-  const select = (entity: Entity, table: string, columns: readonly string[] = COLUMNS[entity]) =>
-    `SELECT ${columns.map((c) => `${q(entity)}.${q(c)} AS ${q(`${entity}_${c}`)}`).join(', ')} FROM ${q(table)} ${q(entity)}`;
-  const col = (entity: Entity, c: string) => `${q(entity)}.${q(c)}`;
   /** RawTable's select (database/raw-table.ts): the entity's columns by their own names, no alias. */
   const rawSelect = (entity: Entity, table: string) => `SELECT ${COLUMNS[entity].map(q).join(', ')} FROM ${q(table)}`;
   return {
     /** locks.ts lockIncidentRow: MariaDB only (SQLite has one writer and sends nothing). */
     lockIncident: d === 'sqlite' ? null : 'SELECT id FROM incidents WHERE id = ? FOR UPDATE',
-    incidentById: `${select('IncidentEntity', 'incidents')} WHERE ((${col('IncidentEntity', 'id')} = ?)) LIMIT 1`,
-    actionsOf: `${select('IncidentActionEntity', 'incident_actions')} WHERE ((${col('IncidentActionEntity', 'incident_id')} = ?)) ORDER BY ${col('IncidentActionEntity', 'position')} ASC`,
-    /** The reader's batch of actions after the transaction (a DataLoader: IN). */
-    actionsIn: `${select('IncidentActionEntity', 'incident_actions')} WHERE ((${col('IncidentActionEntity', 'incident_id')} IN (?))) ORDER BY ${col('IncidentActionEntity', 'position')} ASC`,
+    // completeAction, amendIncident and the incident they answer: RawTable and RawInsert, prepared.
+    incidentById: `${rawSelect('IncidentEntity', 'incidents')} WHERE ${q('id')} = ? LIMIT 1`,
+    actionsOf: `${rawSelect('IncidentActionEntity', 'incident_actions')} WHERE ${q('incident_id')} = ? ORDER BY ${q('position')} ASC`,
     completeAction: `UPDATE ${q('incident_actions')} SET ${q('status')} = ?, ${q('done_at')} = ?, ${q('done_by')} = ?, ${q('note')} = ?, ${q('evidence')} = ?, ${q('done')} = ? WHERE ${q('id')} = ?`,
-    settleBreaches: `UPDATE ${q('breaches')} SET ${q('settled_at')} = ?, ${q('next_escalation_at')} = ? WHERE ${q('subject_type')} = 'ACTION' AND ${q('subject_id')} = ? AND ${q('settled_at')} IS NULL`,
+    settleBreaches: `UPDATE ${q('breaches')} SET ${q('settled_at')} = ?, ${q('next_escalation_at')} = ? WHERE ${q('subject_type')} = ? AND ${q('subject_id')} = ? AND ${q('settled_at')} IS NULL`,
     bumpIncident: `UPDATE ${q('incidents')} SET ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
-    // amendIncident
-    refundsTotal: `SELECT COALESCE(SUM(${q('r')}.${q('amount_fen')}), 0) AS ${q('total')} FROM ${q('refunds')} ${q('r')} WHERE ${q('r')}.${q('incident_id')} = ? AND ${q('r')}.${q('status')} <> ?`,
-    clockOf: `${select('IncidentClockEntity', 'incident_clocks')} WHERE ((${col('IncidentClockEntity', 'incident_id')} = ?)) LIMIT 1`,
-    lastDecision: `${select('IncidentDecisionEntity', 'incident_decisions')} WHERE ((${col('IncidentDecisionEntity', 'incident_id')} = ?)) ORDER BY ${col('IncidentDecisionEntity', 'seq')} DESC LIMIT 1`,
-    reportedEvent: `${select('IncidentEventEntity', 'incident_events')} WHERE ((${col('IncidentEventEntity', 'incident_id')} = ?) AND (${col('IncidentEventEntity', 'kind')} = ?)) ORDER BY ${col('IncidentEventEntity', 'id')} ASC LIMIT 1`,
-    insertDecision: `INSERT INTO ${q('incident_decisions')}(${['id', 'incident_id', 'seq', 'decided_at', 'kind', 'actor', 'note', 'rule_set_version', 'decision'].map(q).join(', ')}) VALUES (${d === 'sqlite' ? 'NULL' : 'DEFAULT'}, ?, ?, ?, ?, ?, ?, ?, ?)${d === 'sqlite' ? '' : ' RETURNING `id`'}`,
+    // amendIncident (its refunds total is the service's own text: REFUNDS_COMMITTED_SQL)
+    clockOf: `${rawSelect('IncidentClockEntity', 'incident_clocks')} WHERE ${q('incident_id')} = ? LIMIT 1`,
+    lastDecision: `${rawSelect('IncidentDecisionEntity', 'incident_decisions')} WHERE ${q('incident_id')} = ? ORDER BY ${q('seq')} DESC LIMIT 1`,
+    reportedEvent: `${rawSelect('IncidentEventEntity', 'incident_events')} WHERE ${q('incident_id')} = ? AND ${q('kind')} = ? ORDER BY ${q('id')} ASC LIMIT 1`,
+    insertDecision: `INSERT INTO ${q('incident_decisions')} (${['incident_id', 'seq', 'decided_at', 'kind', 'actor', 'note', 'rule_set_version', 'decision'].map(q).join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     amendIncident: `UPDATE ${q('incidents')} SET ${q('subtype')} = ?, ${q('severity')} = ?, ${q('owner_department')} = ?, ${q('police_report_required')} = ?, ${q('amount_fen')} = ?, ${q('report')} = ?, ${q('acknowledge_by')} = ?, ${q('resolve_by')} = ?, ${q('rule_set_version')} = ?, ${q('decision')} = ?, ${q('amended_at')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
-    // decideRefundStep
-    refundIncident: `${select('RefundEntity', 'refunds', ['id', 'incident_id'])} WHERE ((${col('RefundEntity', 'id')} = ?)) LIMIT 1`,
-    refundById: `${select('RefundEntity', 'refunds')} WHERE ((${col('RefundEntity', 'id')} = ?)) LIMIT 1`,
-    refundSteps: `${select('RefundStepEntity', 'refund_steps')} WHERE ((${col('RefundStepEntity', 'refund_id')} IN (?))) ORDER BY ${col('RefundStepEntity', 'attempt')} ASC, ${col('RefundStepEntity', 'position')} ASC`,
+    // decideRefundStep: the refund service and reader send RawTable's statements (prepared on MariaDB)
+    refundById: `${rawSelect('RefundEntity', 'refunds')} WHERE ${q('id')} = ? LIMIT 1`,
+    refundSteps: `${rawSelect('RefundStepEntity', 'refund_steps')} WHERE ${q('refund_id')} IN (?) ORDER BY ${q('attempt')} ASC, ${q('position')} ASC`,
     moveRefund: `UPDATE ${q('refunds')} SET ${q('status')} = ?, ${q('current_step')} = ?, ${q('version')} = ?, ${q('updated_at')} = ? WHERE ${q('id')} = ? AND ${q('version')} = ?`,
-    decideRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('signer')} = ?, ${q('comment')} = ?, ${q('decided_at')} = ? WHERE (${q('refund_id')} = ? AND ${q('attempt')} = ? AND ${q('position')} = ?)`,
+    decideRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('actor')} = ?, ${q('signer')} = ?, ${q('comment')} = ?, ${q('decided_at')} = ? WHERE ${q('refund_id')} = ? AND ${q('attempt')} = ? AND ${q('position')} = ?`,
     openRefundStep: `UPDATE ${q('refund_steps')} SET ${q('status')} = ?, ${q('pending_since')} = ?, ${q('due_at')} = ? WHERE ${q('id')} = ?`,
     // advanceRemedy: all through RawTable (the remedy before the transaction is read whole, by the reader's statement)
     remedyById: `${rawSelect('RemedyEntity', 'remedies')} WHERE ${q('id')} = ? LIMIT 1`,

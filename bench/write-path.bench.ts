@@ -768,7 +768,7 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
 // ---------------------------------------------------------------- the flows
 
 /** Subjects prepared per contender by default: enough for every request at this rate (req/s; the ceilings' highest seen, with room). */
-const FLOW_RATE_CAP = { sqlite: 2000, mariadb: 1200 };
+const FLOW_RATE_CAP = { sqlite: 6000, mariadb: 1600 };
 /** Subjects prepared through the service itself; the rest are copies of their rows (support/subject-copies.ts). */
 const PROTOTYPES = 64;
 /** Never copied: not a subject's rows (keys, migrations, rule sets) or aggregates the copies would not change the measured work on. */

@@ -34,6 +34,15 @@ export function rawTable<T extends ObjectLiteral>(ds: DataSource, target: Entity
   return table as unknown as RawTable<T>;
 }
 
+/**
+ * The `?` marks of an IN list of `n` values: the next power of two. Each length would be its own
+ * prepared statement on every connection (MariaDB allows 16,382 in all, by default), so a
+ * batched read of any size up to 256 is one of 9 statements.
+ */
+function listMarks(n: number): number {
+  return n <= 1 ? n : 2 ** Math.ceil(Math.log2(n));
+}
+
 /** Shapes of statement kept per table; more are still run, only not remembered. */
 const MAX_SHAPES = 256;
 
@@ -51,8 +60,8 @@ const MAX_SHAPES = 256;
  * transaction's EntityManager to be part of that transaction.
  *
  * Each statement's text depends on the shape of the call only (which columns are matched, set
- * and ordered, an IN list's length, the limit), never on the values, and is made once per
- * shape: it is prepared once per connection (raw-sql.ts).
+ * and ordered, an IN list's length rounded up to a power of two, the limit), never on the
+ * values, and is made once per shape: it is prepared once per connection (raw-sql.ts).
  */
 export class RawTable<T extends ObjectLiteral> {
   private meta: EntityMetadata | null = null;
@@ -102,7 +111,7 @@ export class RawTable<T extends ObjectLiteral> {
     key += '|';
     for (const k in where) {
       const v = where[k];
-      key += Array.isArray(v) ? `,${k}[${v.length}]` : v === null ? `,${k}!` : `,${k}`;
+      key += Array.isArray(v) ? `,${k}[${listMarks(v.length)}]` : v === null ? `,${k}!` : `,${k}`;
     }
     for (const k in options.order) key += `,${k}${options.order[k]}`;
     key += `|${options.limit ?? ''}${options.forUpdate ? 'U' : ''}`;
@@ -150,8 +159,9 @@ export class RawTable<T extends ObjectLiteral> {
       if (v === null) parts.push(`${name} IS NULL`);
       else if (Array.isArray(v)) {
         // An empty list matches nothing (IN () is not SQL).
-        parts.push(v.length ? `${name} IN (${v.map(() => '?').join(', ')})` : '1 = 0');
-        for (let i = 0; i < v.length; i++) columns.push(c);
+        const marks = listMarks(v.length);
+        parts.push(marks ? `${name} IN (${Array(marks).fill('?').join(', ')})` : '1 = 0');
+        for (let i = 0; i < marks; i++) columns.push(c);
       } else {
         parts.push(`${name} = ?`);
         columns.push(c);
@@ -168,8 +178,11 @@ export class RawTable<T extends ObjectLiteral> {
     for (const k in set) if (set[k] !== undefined) values.push(set[k]);
     for (const k in where) {
       const v: unknown = where[k];
-      if (Array.isArray(v)) for (const x of v as unknown[]) values.push(x);
-      else if (v !== null) values.push(v);
+      if (Array.isArray(v)) {
+        const list = v as unknown[];
+        // Padded with its last value up to the statement's marks (a value twice in IN matches the same rows).
+        for (let i = 0, marks = listMarks(list.length); i < marks; i++) values.push(list[Math.min(i, list.length - 1)]);
+      } else if (v !== null) values.push(v);
     }
     const params: unknown[] = new Array(values.length);
     for (let i = 0; i < values.length; i++) params[i] = driver.preparePersistentValue(values[i], stmt.columns[i]);

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor'
 import { notFound } from '../common/errors';
 import type { ReadDb } from '../database/read-db';
 import { newestFirstPage } from '../database/keyset-page';
+import { rawTable } from '../database/raw-table';
 import { IncidentEntity } from './incident.entity';
 import { IncidentActionEntity } from './incident-action.entity';
 import { IncidentEventEntity } from './incident-event.entity';
@@ -36,9 +37,15 @@ export class IncidentReader {
     private readonly reads: ReadDb,
   ) {}
 
+  /**
+   * One incident with its actions, on the primary or in `em`'s transaction: plain statements
+   * (RawTable), as every mutation answers with it after its transaction; TypeORM's find and
+   * hydration cost more CPU than the two reads. The same rows as `withActions`, in its order.
+   */
   async byId(id: number, em: EntityManager = this.ds.manager): Promise<IncidentView | null> {
-    const entity = await em.findOneBy(IncidentEntity, { id });
-    return entity ? (await this.withActions([entity], em))[0] : null;
+    const entity = await rawTable(this.ds, IncidentEntity).findOne(em, { id });
+    if (!entity) return null;
+    return { entity, actions: await rawTable(this.ds, IncidentActionEntity).find(em, { incidentId: id }, { order: { position: 'ASC' } }) };
   }
 
   async byExternalRef(source: string, externalRef: string): Promise<IncidentView | null> {
@@ -58,10 +65,10 @@ export class IncidentReader {
     return view && maySee(actor, view.entity) ? view : null;
   }
 
-  /** Inside a transaction: the entity, or NOT_FOUND. */
+  /** Inside a transaction: the entity, or NOT_FOUND (a plain statement: every change of an incident reads it first). */
   async entityFor(em: EntityManager, actor: Actor, id: string): Promise<IncidentEntity> {
     const n = parseId(id);
-    const entity = n === null ? null : await em.findOneBy(IncidentEntity, { id: n });
+    const entity = n === null ? null : await rawTable(this.ds, IncidentEntity).findOne(em, { id: n });
     if (!entity || !maySee(actor, entity)) throw notFound(`incident ${id}`);
     return entity;
   }

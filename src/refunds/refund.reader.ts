@@ -1,10 +1,11 @@
-import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { isStaff } from '../auth/actor';
 import { decodeCursor, encodeCursor, pageSize, parseId } from '../common/cursor';
 import { notFound } from '../common/errors';
 import type { ReadDb } from '../database/read-db';
 import { newestFirstPage } from '../database/keyset-page';
+import { rawTable } from '../database/raw-table';
 import { maySee } from '../auth/actor';
 import { RefundEntity } from './refund.entity';
 import { RefundStepEntity } from './refund-step.entity';
@@ -27,7 +28,9 @@ export interface RefundPage {
 /**
  * Reads refunds, always through what the actor may see (an INTEGRATION key: its own source).
  * One refund, an incident's refunds and histories are read on the primary; list pages may
- * come from a read replica (`reads`).
+ * come from a read replica (`reads`). Rows are read by plain SQL (RawTable), all but a list
+ * page's filtered query: decideRefundStep reads its refund with its steps five times a request,
+ * and TypeORM's find building and hydration cost several times those statements.
  */
 export class RefundReader {
   constructor(
@@ -37,7 +40,7 @@ export class RefundReader {
   ) {}
 
   async byId(id: number, em: EntityManager = this.ds.manager): Promise<RefundView | null> {
-    const entity = await em.findOneBy(RefundEntity, { id });
+    const entity = await rawTable(this.ds, RefundEntity).findOne(em, { id });
     return entity ? (await this.withSteps([entity], em))[0] : null;
   }
 
@@ -58,13 +61,13 @@ export class RefundReader {
 
   /** An incident's refunds, oldest first (the incident is already known to be visible). */
   async forIncident(incidentId: number): Promise<RefundView[]> {
-    const rows = await this.ds.manager.find(RefundEntity, { where: { incidentId }, order: { id: 'ASC' } });
+    const rows = await rawTable(this.ds, RefundEntity).find(this.ds.manager, { incidentId }, { order: { id: 'ASC' } });
     return this.withSteps(rows);
   }
 
   /** The refunds of several incidents at once (already known to be visible), oldest first: two queries whatever their number. */
   async forIncidents(incidentIds: number[]): Promise<Map<number, RefundView[]>> {
-    const rows = incidentIds.length ? await this.ds.manager.find(RefundEntity, { where: { incidentId: In(incidentIds) }, order: { id: 'ASC' } }) : [];
+    const rows = incidentIds.length ? await rawTable(this.ds, RefundEntity).find(this.ds.manager, { incidentId: incidentIds }, { order: { id: 'ASC' } }) : [];
     const byIncident = new Map<number, RefundView[]>(incidentIds.map((id) => [id, []]));
     for (const view of await this.withSteps(rows)) byIncident.get(view.entity.incidentId)?.push(view);
     return byIncident;
@@ -72,14 +75,16 @@ export class RefundReader {
 
   /** The histories of several refunds at once, each oldest first. */
   async histories(refundIds: number[]): Promise<Map<number, RefundTransitionEntity[]>> {
-    const rows = refundIds.length ? await this.ds.manager.find(RefundTransitionEntity, { where: { refundId: In(refundIds) }, order: { id: 'ASC' } }) : [];
+    const rows = refundIds.length
+      ? await rawTable(this.ds, RefundTransitionEntity).find(this.ds.manager, { refundId: refundIds }, { order: { id: 'ASC' } })
+      : [];
     const byRefund = new Map<number, RefundTransitionEntity[]>(refundIds.map((id) => [id, []]));
     for (const t of rows) byRefund.get(t.refundId)?.push(t);
     return byRefund;
   }
 
   async history(refundId: number): Promise<RefundTransitionEntity[]> {
-    return this.ds.manager.find(RefundTransitionEntity, { where: { refundId }, order: { id: 'ASC' } });
+    return rawTable(this.ds, RefundTransitionEntity).find(this.ds.manager, { refundId }, { order: { id: 'ASC' } });
   }
 
   /** A page, newest first (requested_at, id), with the total under the same filter (on a replica when there are some). */
@@ -107,9 +112,14 @@ export class RefundReader {
   /** Views of refunds already read (and known to be visible), in the given order: one query for all their steps. */
   async withSteps(entities: RefundEntity[], em: EntityManager = this.ds.manager): Promise<RefundView[]> {
     if (!entities.length) return [];
-    const steps = await em.find(RefundStepEntity, { where: { refundId: In(entities.map((e) => e.id)) }, order: { attempt: 'ASC', position: 'ASC' } });
+    const ids = entities.map((e) => e.id);
+    const steps = await rawTable(this.ds, RefundStepEntity).find(em, { refundId: ids }, { order: { attempt: 'ASC', position: 'ASC' } });
     const byRefund = new Map<number, RefundStepEntity[]>();
-    for (const s of steps) byRefund.set(s.refundId, [...(byRefund.get(s.refundId) ?? []), s]);
+    for (const s of steps) {
+      const of = byRefund.get(s.refundId);
+      if (of) of.push(s);
+      else byRefund.set(s.refundId, [s]);
+    }
     return entities.map((entity) => ({ entity, steps: byRefund.get(entity.id) ?? [] }));
   }
 }

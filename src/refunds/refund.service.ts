@@ -3,6 +3,7 @@ import { Actor, personOf } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
+import { rawTable } from '../database/raw-table';
 import type { Transactions } from '../database/transaction';
 import { LIMITS, text } from '../common/text-input';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -84,9 +85,9 @@ export class RefundService {
         set,
         transition: { kind, fromStatus: status, toStatus: out.toStatus, step, decision: req.decision, comment, attempt: e.attempt },
         write: async (em) => {
-          await em.update(
-            RefundStepEntity,
-            { refundId: e.id, attempt: e.attempt, position: out.decided },
+          const steps = rawTable(this.ds, RefundStepEntity);
+          await steps.update(
+            em,
             {
               status: out.decidedStatus,
               actor: actor.name,
@@ -94,11 +95,12 @@ export class RefundService {
               comment: simulated ? `SIMULATED${comment ? `: ${comment}` : ''}`.slice(0, 2000) : comment,
               decidedAt: now,
             },
+            { refundId: e.id, attempt: e.attempt, position: out.decided },
           );
           if (out.next !== null) {
             const next = view.steps.find((s) => s.attempt === e.attempt && s.position === out.next)!;
             const attempt = view.steps.filter((s) => s.attempt === e.attempt);
-            await em.update(RefundStepEntity, { id: next.id }, { status: 'PENDING', pendingSince: now, dueAt: stepDueAt(this.rules, next.step, now, attempt) });
+            await steps.update(em, { status: 'PENDING', pendingSince: now, dueAt: stepDueAt(this.rules, next.step, now, attempt) }, { id: next.id });
           }
         },
       };
@@ -138,7 +140,7 @@ export class RefundService {
         // CANCELLED transition keeps which step it was). Its pendingSince stays: the refund did
         // reach that step (the shift handover's "submitted to finance" reads it).
         write: async (em) => {
-          await em.update(RefundStepEntity, { refundId: e.id, attempt: e.attempt, status: 'PENDING' }, { status: 'WAITING', dueAt: null });
+          await rawTable(this.ds, RefundStepEntity).update(em, { status: 'WAITING', dueAt: null }, { refundId: e.id, attempt: e.attempt, status: 'PENDING' });
         },
       };
     });
@@ -160,7 +162,8 @@ export class RefundService {
     // statement is the lock and every read after it sees what committed before (MySQL takes a
     // transaction's snapshot at its first plain read).
     const n = parseId(id);
-    const owner = n === null ? null : await this.ds.manager.findOne(RefundEntity, { where: { id: n }, select: { id: true, incidentId: true } });
+    // The whole row, by the statement the reader reads refunds with (one prepared statement, not two).
+    const owner = n === null ? null : await rawTable(this.ds, RefundEntity).findOne(this.ds.manager, { id: n });
     const refundId = await this.tx.run(async (em) => {
       // The refund's incident row first (the one lock order: a request of another refund of
       // the incident, its events and the rollup come after it), then read the refund.

@@ -218,6 +218,18 @@ describe('incidents that evolve', () => {
     expect(await refusal(h.keys.AGENT, AMEND, { i: { id, outageMinutes: 90, note: 'x' } })).toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('an amount is not amended below what the incident’s live refunds come to; a cancelled refund does not count', async () => {
+    const id = await k.incident({ category: 'OVERCHARGE', amount: '500.00' });
+    const first = await k.requested(id, '200.00');
+    await k.requested(id, '100.50');
+    const below = await h.gql(h.keys.AGENT, AMEND, { i: { id, amount: '300.49', note: '复核金额' } });
+    expect(below.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.amount' });
+    expect(below.errors![0].message).toContain('300.50');
+    expect((await ok(h.keys.AGENT, AMEND, { i: { id, amount: '300.50', note: '复核金额' } })).amount).toBe('300.50');
+    await h.gql(h.keys.AGENT, `mutation($id: ID!) { cancelRefund(refundId: $id, reason: "重复申请") { id } }`, { id: first.id });
+    expect((await ok(h.keys.AGENT, AMEND, { i: { id, amount: '100.50', note: '退款已撤销' } })).amount).toBe('100.50');
+  });
+
   it('a fire: the 119 call recorded after the fact, done in time, never breaches; a doneAt in the future or long before is refused', async () => {
     const id = await k.incident({ category: 'ONSITE_EMERGENCY', subtype: 'FIRE' });
     const reported = await get(id);

@@ -7,6 +7,7 @@ import { IncidentEventEntity } from '../../src/incidents/incident-event.entity';
 import { IncidentClockEntity } from '../../src/escalation/incident-clock.entity';
 import { RefundEntity } from '../../src/refunds/refund.entity';
 import { RefundStepEntity } from '../../src/refunds/refund-step.entity';
+import { RefundTransitionEntity } from '../../src/refunds/refund-transition.entity';
 import { RemedyEntity } from '../../src/remedies/remedy.entity';
 import { RemedyStepEntity } from '../../src/remedies/remedy-step.entity';
 import { RemedyTransitionEntity } from '../../src/remedies/remedy-transition.entity';
@@ -47,6 +48,7 @@ describe('raw tables', () => {
     ['incident clocks', IncidentClockEntity, 'incidentId'],
     ['refunds', RefundEntity, 'id'],
     ['refund steps', RefundStepEntity, 'id'],
+    ['refund transitions', RefundTransitionEntity, 'id'],
     ['remedies', RemedyEntity, 'id'],
     ['remedy steps', RemedyStepEntity, 'id'],
     ['remedy transitions', RemedyTransitionEntity, 'id'],
@@ -68,6 +70,13 @@ describe('raw tables', () => {
     const ids = [...new Set(all.map((a) => a.incidentId))];
     expect(await actions.find(ds.manager, { incidentId: ids }, { order: { incidentId: 'DESC', position: 'ASC' } })).toEqual(all);
     expect(await actions.find(ds.manager, { incidentId: [] })).toEqual([]);
+    // Every length reads its own rows, though lengths share a statement (padded to a power of two).
+    for (let n = 1; n <= Math.min(ids.length, 9); n++) {
+      const some = ids.slice(0, n);
+      expect(await actions.find(ds.manager, { incidentId: some }, { order: { incidentId: 'DESC', position: 'ASC' } })).toEqual(
+        all.filter((a) => some.includes(a.incidentId)),
+      );
+    }
     const first = all[0];
     expect(await actions.findOne(ds.manager, { incidentId: first.incidentId }, { order: { incidentId: 'DESC', position: 'ASC' } })).toEqual(first);
     expect(await actions.find(ds.manager, { incidentId: first.incidentId, doneAt: null })).toEqual(
