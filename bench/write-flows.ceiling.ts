@@ -33,13 +33,11 @@ import { ceilingPool, ceilingSqlite } from './support/ceiling-db';
 type Row = Record<string, any>;
 
 /**
- * One connection's statements: `text` as TypeORM sends (MariaDB text protocol), `prepared`
- * as the raw-SQL path and the history writer send (MariaDB prepared statements). On SQLite
- * both prepare the text (better-sqlite3 has no other way), kept in a cache as TypeORM's: every
- * text is the same for every row, so each is prepared once.
+ * One connection's statements, prepared as the service's raw statements are (rawExec, RawInsert,
+ * RawTable: MariaDB prepared statements; SQLite statements prepared once, kept in a cache):
+ * every statement of the four flows goes that way, but the transaction's START and COMMIT.
  */
 interface Conn {
-  text(sql: string, params?: unknown[]): Promise<any>;
   prepared(sql: string, params?: unknown[]): Promise<any>;
 }
 
@@ -418,7 +416,6 @@ interface Driver {
 function mysqlDriver(url: URL): Driver {
   const pool = ceilingPool(url);
   const on = (c: mysql.Pool | mysql.PoolConnection): Conn => ({
-    text: async (sql, params = []) => (await c.query(sql, params))[0],
     prepared: async (sql, params = []) => (await c.execute(sql, params as mysql.ExecuteValues[]))[0],
   });
   return {
@@ -458,7 +455,7 @@ function sqliteDriver(file: string): Driver {
     const stmt = statement(sql);
     return stmt.reader ? stmt.all(...params) : stmt.run(...params);
   };
-  const conn: Conn = { text: run, prepared: run };
+  const conn: Conn = { prepared: run };
   // One connection, one writer: each transaction runs whole before the next (the service queues them too).
   let queue: Promise<unknown> = Promise.resolve();
   return {

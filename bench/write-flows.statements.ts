@@ -2,24 +2,17 @@ import type { Dialect } from '../src/database/dialect';
 
 /**
  * The statements the service sends for amendIncident, completeAction, decideRefundStep and
- * advanceRemedy that TypeORM builds (its find/update/insert), copied from a trace of the
- * service (every statement with its parameters, through the mysql2 connection and the
- * better-sqlite3 statements, on MariaDB 10.11 and SQLite, 2026-12-07) — not the service's own
- * text, which TypeORM generates at run time. The statements the service keeps in
- * `*.statements.ts` (key lookup, repeat count, history inserts, outbox, rollups) are imported
- * by the ceiling instead.
- *
- * Where the service sends them through RawTable and RawInsert instead (database/raw-table.ts,
- * raw-insert.ts: completeAction's and amendIncident's, and the incident each answers with),
- * they are prepared and their columns unaliased — written out here as those make them.
- *
- * Ids, numbers and booleans are `?` parameters on both databases (on SQLite since
- * `bindSqliteIntegers`, which makes TypeORM's SQLite driver bind a safe integer, as a BigInt,
- * instead of writing it into the text; a boolean it turns into 1 or 0 first, so it is bound the
- * same way): every text is the same for every row, so each is prepared once.
+ * advanceRemedy through RawTable and RawInsert (database/raw-table.ts, raw-insert.ts: each
+ * entity's columns by their own names, values as `?` parameters, prepared), copied from a trace
+ * of the service (every statement through the mysql2 connection and the better-sqlite3
+ * statements, on MariaDB 10.11 and SQLite, 2026-12-07) — not imported, since the service makes
+ * them from TypeORM's entity metadata at run time. The statements the service keeps in
+ * `*.statements.ts` (key lookup, repeat count, refunds total, history inserts, outbox,
+ * rollups) are imported by the ceiling instead. Retrace (bench/support/statement-trace.cjs)
+ * when the service's statements change.
  */
 
-/** The columns TypeORM selects for each entity, in its order. */
+/** Each entity's columns, in the order of its metadata (RawTable's select list). */
 const COLUMNS = {
   IncidentEntity: [
     'id',
@@ -167,7 +160,7 @@ const COLUMNS = {
 
 type Entity = keyof typeof COLUMNS;
 
-/** The statements of one dialect, in the order of their parameters as TypeORM binds them. */
+/** The statements of one dialect, in the order of their parameters as RawTable binds them. */
 export function flowStatements(d: Dialect) {
   const q = (name: string) => (d === 'sqlite' ? `"${name}"` : `\`${name}\``);
   /** RawTable's select (database/raw-table.ts): the entity's columns by their own names, no alias. */
