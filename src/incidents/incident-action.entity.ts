@@ -59,3 +59,26 @@ export class IncidentActionEntity {
   @Column({ type: 'text', nullable: true, insert: false, transformer: jsonTransformer })
   evidence?: Record<string, string> | null;
 }
+
+/** A required action as a decision asks for it: open, nothing done yet (the report's and an amendment's new ones). */
+export function openActionRow(
+  incidentId: number,
+  code: string,
+  position: number,
+  dueAt: Date | null,
+  retainUntil: Date | null | undefined,
+): Omit<IncidentActionEntity, 'id'> {
+  return {
+    incidentId,
+    code,
+    position,
+    dueAt,
+    retainUntil: retainUntil ?? null,
+    status: 'OPEN',
+    done: false,
+    reason: null,
+    doneAt: null,
+    doneBy: null,
+    note: null,
+  };
+}

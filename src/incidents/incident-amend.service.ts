@@ -13,7 +13,7 @@ import { formatFen } from '../money/money';
 import type { RuleSetService } from '../rulesets/rule-set.service';
 import type { RuleEngine } from '../rules/rule-engine';
 import type { Decision } from '../rules/types';
-import { IncidentActionEntity } from './incident-action.entity';
+import { IncidentActionEntity, openActionRow } from './incident-action.entity';
 import { IncidentDecisionEntity } from './incident-decision.entity';
 import { IncidentEntity } from './incident.entity';
 import { IncidentEventEntity } from './incident-event.entity';
@@ -154,19 +154,7 @@ export class IncidentAmendService {
     let position = stored.reduce((m, x) => Math.max(m, x.position), -1);
     await this.actionRows.run(
       em,
-      plan.add.map((x) => ({
-        incidentId: incident.id,
-        code: x.code,
-        position: ++position,
-        dueAt: x.dueAt,
-        retainUntil: x.retainUntil ?? null,
-        status: 'OPEN',
-        done: false,
-        reason: null,
-        doneAt: null,
-        doneBy: null,
-        note: null,
-      })),
+      plan.add.map((x) => openActionRow(incident.id, x.code, ++position, x.dueAt, x.retainUntil)),
     );
 
     const clocks = await this.deadlines(em, incident, d, engine);

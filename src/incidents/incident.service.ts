@@ -14,7 +14,7 @@ import type { Decision } from '../rules/types';
 import type { RuleEngine } from '../rules/rule-engine';
 import { RulesFailedError } from '../rules/rule-pack.errors';
 import { IncidentEntity } from './incident.entity';
-import { IncidentActionEntity } from './incident-action.entity';
+import { IncidentActionEntity, openActionRow } from './incident-action.entity';
 import type { ReportIncidentInput } from './incident.inputs';
 import { assertIncidentWorkflow, INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incident.types';
 import { LIMITS, text } from '../common/text-input';
@@ -279,19 +279,7 @@ export class IncidentService {
       updatedAt: reportedAt,
     };
     const [id] = await this.incidentRows.run(em, [row]);
-    const actionRows: Array<Omit<IncidentActionEntity, 'id'>> = d.actions.map((a, position) => ({
-      incidentId: id,
-      code: a.code,
-      position,
-      dueAt: a.dueAt,
-      retainUntil: a.retainUntil ?? null,
-      status: 'OPEN',
-      done: false,
-      reason: null,
-      doneAt: null,
-      doneBy: null,
-      note: null,
-    }));
+    const actionRows = d.actions.map((a, position) => openActionRow(id, a.code, position, a.dueAt, a.retainUntil));
     const actionIds = await this.actionRows.run(em, actionRows);
     await this.event(em, id, reportedAt, actor, 'REPORTED', { toStatus: 'OPEN', detail: { severity: d.severity, ruleSetVersion: d.ruleSetVersion } });
     const view: IncidentView = {
