@@ -124,7 +124,7 @@ function ruleList(rules: CompiledRule[]): RuleList {
 /**
  * One function testing `rules` in order, as the loop `if (test(values)) fire(rule)` would: each
  * rule's condition source, then for each that holds its FiredRule literal (PackRule.firedSource,
- * what firedRule makes) and its event. A test that throws stops the run as it would stop the loop.
+ * what PackRule.fired makes) and its event. A test that throws stops the run as it would stop the loop.
  */
 function generatedRun(rules: CompiledRule[]): RuleRun {
   const constants: unknown[] = [];

@@ -1,6 +1,7 @@
 import {
-  applyStage, DueClock, emptyDecision, finishDecision, foldActions, foldNotify, foldOwner, foldRefundSteps, foldSeverity,
+  applyStage, emptyDecision, finishDecision, foldActions, foldNotify, foldOwner, foldRefundSteps, foldSeverity,
 } from './decision-algebra';
+import type { DueClock } from './decision-plans';
 import type { Catalog, Duration, RuleEvent } from './types';
 
 const MIN = 60_000;

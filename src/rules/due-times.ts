@@ -14,7 +14,7 @@
  * a rule's own due is remembered by identity only when frozen, as prepareRules leaves them.
  */
 import type { BusinessCalendar } from '../calendar/business-calendar';
-import type { DueClock } from './decision-algebra';
+import type { DueClock } from './decision-plans';
 import type { Catalog, Duration } from './types';
 
 type DueFunction = (from: Date) => Date | null;
@@ -28,7 +28,7 @@ export class DueTimes implements DueClock {
   private readonly workingSpans = new Map<string, DueFunction>();
 
   constructor(private readonly calendar: BusinessCalendar, catalog: Pick<Catalog, 'actions' | 'deadlines'> & Partial<Pick<Catalog, 'immediately'>>) {
-    // The catalog's `immediately` is what every action due "immediately" counts (decision-algebra's actionSpan).
+    // The catalog's `immediately` is what every action due "immediately" counts (decision-plans' actionSpan).
     if (catalog.immediately) this.byDuration.set(catalog.immediately, this.compile(catalog.immediately));
     for (const action of Object.values(catalog.actions)) if (action.due) this.byDuration.set(action.due, this.compile(action.due));
     for (const deadline of Object.values(catalog.deadlines)) {

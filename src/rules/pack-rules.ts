@@ -23,7 +23,7 @@ export interface PackRule {
    * constants, which it appends to): one FiredRule literal (firedSource), for generated code.
    */
   firedSource: (constants: unknown[]) => string;
-  /** firedSource made a function: the FiredRule of the rule holding on `values`. */
+  /** firedSource made a function: the rule held on `values` — its event, rendered reason and the facts it read. */
   fired: (values: Record<string, unknown>) => FiredRule;
 }
 
@@ -53,11 +53,6 @@ export const reportFacts: (input: object) => Facts = FACTS.reportFacts;
 
 /** The values a stage runs on (see stageFactNames): a copy of the facts, plus from stage 2 what earlier stages decided. */
 export const stageFacts: (stage: number, facts: Facts, partial: PartialDecision) => Record<string, unknown> = FACTS.stageFacts;
-
-/** A rule that held on `values`: its event, rendered reason and the facts it read. */
-export function firedRule(rule: PackRule, values: Record<string, unknown>): FiredRule {
-  return rule.fired(values);
-}
 
 /**
  * A rule's FiredRule on `f` as one object literal: name, stage, event (the frozen definition's

@@ -8,10 +8,11 @@
 import { BusinessCalendar } from '../calendar/business-calendar';
 import { CompiledStages } from './compiled-stages';
 import { UnsupportedConditionError } from './condition-compiler';
-import { applyStage, CatalogOrder, catalogOrder, emptyDecision, DecisionPlans, decisionPlans, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
+import { applyStage, emptyDecision, finishDecision, foldRefundSteps, PartialDecision } from './decision-algebra';
+import { CatalogOrder, catalogOrder, DecisionPlans, decisionPlans } from './decision-plans';
 import { DueTimes } from './due-times';
 import { JsonRulesEngineMode, jsonStages, JsonStage, StageRun } from './json-stages';
-import { firedRule, PackRule, prepareRules, REPEAT_FACT, reportFacts, stageFacts } from './pack-rules';
+import { PackRule, prepareRules, REPEAT_FACT, reportFacts, stageFacts } from './pack-rules';
 import { rootCategories } from './rule-conditions';
 import { explainRuns, Explanation } from './rule-explain';
 import { RulesFailedError } from './rule-pack.errors';
@@ -261,7 +262,7 @@ export class RuleEngine {
       const stageFired = result.results
         .map((r) => this.byName.get(r.name)!)
         .sort((a, b) => a.index - b.index)
-        .map((rule) => firedRule(rule, values));
+        .map((rule) => rule.fired(values));
       if (stageFired.length === 0) continue;
       partial = applyStage(partial, stageFired.map((f) => f.event), this.pack.catalog);
       fired.push(...stageFired);
