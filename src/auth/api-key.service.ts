@@ -12,7 +12,7 @@ const KEY_PREFIX = 'trg_';
 /** Plain SQL both SQLite and MySQL/MariaDB read the same way. */
 
 /** sha256 of the key: what the database keeps. */
-export const hashKey = (key: string) => crypto.createHash('sha256').update(key, 'utf8').digest('hex');
+export const hashKey = (key: string) => crypto.hash('sha256', key, 'hex');
 
 export interface ApiKeySummary {
   name: string;

@@ -6,6 +6,7 @@ import type { GqlContext } from './context';
 import { AppError, ERROR_ANSWERS, ERROR_CODES } from '../common/errors';
 import { isDatabaseUnavailable } from '../database/errors';
 import { fieldOf, inputPathOf } from './input-paths';
+import { requestHooks } from './request-hooks';
 
 /** Codes Apollo itself sets, passed through as they are. */
 const APOLLO_CODES = new Set([
@@ -72,17 +73,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
  * line carries the request id (and the actor) the client's `x-request-id` header names.
  */
 export function errorLogPlugin(): ApolloServerPlugin<GqlContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ contextValue, errors }) {
-          for (const error of errors) {
-            const kind = kindOf(null, error);
-            if (kind === 'database-down') contextValue.log.error({ err: unwrapResolverError(error) }, 'database unavailable');
-            if (kind === 'unexpected') contextValue.log.error({ err: unwrapResolverError(error) }, 'unexpected error');
-          }
-        },
-      };
+  return requestHooks({
+    async didEncounterErrors({ contextValue, errors }) {
+      for (const error of errors) {
+        const kind = kindOf(null, error);
+        if (kind === 'database-down') contextValue.log.error({ err: unwrapResolverError(error) }, 'database unavailable');
+        if (kind === 'unexpected') contextValue.log.error({ err: unwrapResolverError(error) }, 'unexpected error');
+      }
     },
-  };
+  });
 }

@@ -9,6 +9,7 @@ import type { GqlContext } from './context';
 import { noCyclicSelectionRule } from './document-limits';
 import { REQUEST_TIMEOUT } from './request-state';
 import { httpStatusOf } from '../common/errors';
+import { requestHooks } from './request-hooks';
 
 /** Deepest nesting of braces, brackets and parentheses a document may have (checked on its text, before parsing). */
 export const MAX_NESTING = 64;
@@ -59,46 +60,44 @@ function costLimit(schema: GraphQLSchema, maxCost: number, maxPageSize: number):
     const first = typeof args.first === 'number' ? args.first : 50;
     return 1 + childComplexity * Math.max(1, Math.min(first, maxPageSize));
   };
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request, operationName, contextValue }) {
-          // Apollo reuses one parsed document per query text, so the cost is computed once per
-          // document and per value of the variables it can depend on (page sizes, directives).
-          const costVars = costVariables.get(document) ?? costVariablesOf(document);
-          costVariables.set(document, costVars);
-          const key = `${operationName ?? ''}\u0000${JSON.stringify(costVars.map((v) => request.variables?.[v] ?? null))}`;
-          let perDocument = costs.get(document);
-          let cost = perDocument?.get(key);
-          if (cost === undefined) {
-            try {
-              cost = getComplexity({
-                schema,
-                query: document,
-                variables: request.variables ?? {},
-                operationName: operationName ?? undefined,
-                estimators: [pages, simpleEstimator({ defaultComplexity: 1 })],
-              });
-            } catch {
-              return; // invalid variables: execution answers them with BAD_USER_INPUT and the field
-            }
-            if (!perDocument) costs.set(document, (perDocument = new Map()));
-            if (perDocument.size < 64) perDocument.set(key, cost);
-          }
-          const spent = contextValue.request.cost;
-          if (spent + cost > maxCost) {
-            const message = spent
-              ? `the request's operations cost ${spent + cost} together, more than the limit ${maxCost}: send fewer operations, fields or smaller pages`
-              : `the query costs ${cost}, more than the limit ${maxCost}: ask for fewer fields or smaller pages`;
-            throw new GraphQLError(message, {
-              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost: spent + cost, maxCost, http: { status: httpStatusOf('GRAPHQL_VALIDATION_FAILED') } },
-            });
-          }
-          contextValue.request.cost = spent + cost;
-        },
-      };
+  return requestHooks({
+    async didResolveOperation({ document, request, operationName, contextValue }) {
+      // Apollo reuses one parsed document per query text, so the cost is computed once per
+      // document and per value of the variables it can depend on (page sizes, directives).
+      let costVars = costVariables.get(document);
+      if (!costVars) costVariables.set(document, (costVars = costVariablesOf(document)));
+      const key = costVars.length
+        ? `${operationName ?? ''}\u0000${JSON.stringify(costVars.map((v) => request.variables?.[v] ?? null))}`
+        : (operationName ?? '');
+      let perDocument = costs.get(document);
+      let cost = perDocument?.get(key);
+      if (cost === undefined) {
+        try {
+          cost = getComplexity({
+            schema,
+            query: document,
+            variables: request.variables ?? {},
+            operationName: operationName ?? undefined,
+            estimators: [pages, simpleEstimator({ defaultComplexity: 1 })],
+          });
+        } catch {
+          return; // invalid variables: execution answers them with BAD_USER_INPUT and the field
+        }
+        if (!perDocument) costs.set(document, (perDocument = new Map()));
+        if (perDocument.size < 64) perDocument.set(key, cost);
+      }
+      const spent = contextValue.request.cost;
+      if (spent + cost > maxCost) {
+        const message = spent
+          ? `the request's operations cost ${spent + cost} together, more than the limit ${maxCost}: send fewer operations, fields or smaller pages`
+          : `the query costs ${cost}, more than the limit ${maxCost}: ask for fewer fields or smaller pages`;
+        throw new GraphQLError(message, {
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost: spent + cost, maxCost, http: { status: httpStatusOf('GRAPHQL_VALIDATION_FAILED') } },
+        });
+      }
+      contextValue.request.cost = spent + cost;
     },
-  };
+  });
 }
 
 /** The variables a document's cost can depend on: those in `first` arguments and in directives. */
@@ -140,27 +139,23 @@ export function operationsIn(operation: OperationDefinitionNode, fragments: Reco
  * client address when it sends none. Over the budget: HTTP 429, RATE_LIMITED, Retry-After.
  */
 function operationRate(rateLimiter: KeyRateLimiter): ApolloServerPlugin<GqlContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, contextValue }) {
-          if (!operation) return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const who = contextValue.actor ? `key:${contextValue.actor.name}` : `address:${contextValue.request.clientAddress}`;
-          const retryAfter = await rateLimiter.take(who, operationsIn(operation, fragments));
-          if (retryAfter === null) return;
-          throw new GraphQLError(`rate limit reached for this ${contextValue.actor ? 'API key' : 'client address'}; retry after ${retryAfter} s`, {
-            extensions: {
-              code: 'RATE_LIMITED',
-              retryAfterSeconds: retryAfter,
-              http: { status: httpStatusOf('RATE_LIMITED'), headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
-            },
-          });
+  return requestHooks({
+    async didResolveOperation({ operation, document, contextValue }) {
+      if (!operation) return;
+      const fragments: Record<string, FragmentDefinitionNode> = {};
+      for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+      const who = contextValue.actor ? `key:${contextValue.actor.name}` : `address:${contextValue.request.clientAddress}`;
+      const retryAfter = await rateLimiter.take(who, operationsIn(operation, fragments));
+      if (retryAfter === null) return;
+      throw new GraphQLError(`rate limit reached for this ${contextValue.actor ? 'API key' : 'client address'}; retry after ${retryAfter} s`, {
+        extensions: {
+          code: 'RATE_LIMITED',
+          retryAfterSeconds: retryAfter,
+          http: { status: httpStatusOf('RATE_LIMITED'), headers: new HeaderMap([['retry-after', String(retryAfter)]]) },
         },
-      };
+      });
     },
-  };
+  });
 }
 
 /**
@@ -169,21 +164,17 @@ function operationRate(rateLimiter: KeyRateLimiter): ApolloServerPlugin<GqlConte
  * the deadline (a mutation already done) is kept.
  */
 function timeBudget(): ApolloServerPlugin<GqlContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          const errors = result.errors ?? [];
-          const first = errors.findIndex((e) => e.extensions?.code === REQUEST_TIMEOUT);
-          if (first < 0) return;
-          result.errors = errors.filter((e, i) => i === first || e.extensions?.code !== REQUEST_TIMEOUT);
-          response.http.status = httpStatusOf('REQUEST_TIMEOUT');
-        },
-      };
+  return requestHooks({
+    async willSendResponse({ response }) {
+      if (response.body.kind !== 'single') return;
+      const result = response.body.singleResult;
+      const errors = result.errors ?? [];
+      const first = errors.findIndex((e) => e.extensions?.code === REQUEST_TIMEOUT);
+      if (first < 0) return;
+      result.errors = errors.filter((e, i) => i === first || e.extensions?.code !== REQUEST_TIMEOUT);
+      response.http.status = httpStatusOf('REQUEST_TIMEOUT');
     },
-  };
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind } from 'graphql';
 import type { ArgumentNode, ASTNode, DocumentNode, FieldNode, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
 import type { GqlContext } from './context';
+import { requestHooks } from './request-hooks';
 
 /**
  * The contract's `extensions.field` names the input path of a bad value ("input.occurredAt"),
@@ -20,25 +21,21 @@ export function inputPathOf(error: unknown): string | undefined {
 }
 
 export function inputPathPlugin(): ApolloServerPlugin<GqlContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, document, operationName }) {
-          if (!document) return;
-          for (const error of errors) {
-            const code = error.extensions?.code;
-            const path =
-              code === 'GRAPHQL_VALIDATION_FAILED'
-                ? literalPath(document, error.nodes?.[0], error.message)
-                : code === 'BAD_USER_INPUT'
-                  ? variablePath(document, operationName ?? null, error.message)
-                  : undefined;
-            if (path) paths.set(error, path);
-          }
-        },
-      };
+  return requestHooks({
+    async didEncounterErrors({ errors, document, operationName }) {
+      if (!document) return;
+      for (const error of errors) {
+        const code = error.extensions?.code;
+        const path =
+          code === 'GRAPHQL_VALIDATION_FAILED'
+            ? literalPath(document, error.nodes?.[0], error.message)
+            : code === 'BAD_USER_INPUT'
+              ? variablePath(document, operationName ?? null, error.message)
+              : undefined;
+        if (path) paths.set(error, path);
+      }
     },
-  };
+  });
 }
 
 type Path = Array<string | number>;

@@ -41,7 +41,7 @@ export async function idempotentHttp(
   } catch (e) {
     return refusal(400, e as AppError);
   }
-  const scope = `bearer:${crypto.createHash('sha256').update(bearer).digest('hex')}`;
+  const scope = `bearer:${crypto.hash('sha256', bearer, 'hex')}`;
   const ref = { scope, kind: 'http', key, requestHash: idempotencyHash({ path: url.pathname, search: url.search, body }) };
   let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
   try {

@@ -22,7 +22,7 @@ export interface KeyRef {
 
 /** sha256 of a request's canonical JSON (object keys sorted, so the order they were sent in does not matter). */
 export function idempotencyHash(value: unknown): string {
-  return crypto.createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return crypto.hash('sha256', canonicalJson(value), 'hex');
 }
 
 function canonicalJson(value: unknown): string {

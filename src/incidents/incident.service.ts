@@ -324,5 +324,5 @@ function reportJson(r: NormalizedReport, d: Decision): Record<string, unknown> {
 export function hashReport(r: NormalizedReport): string {
   // amountFen is the report's only bigint: the same text as a replacer turning bigints into strings, without one.
   const canonical = JSON.stringify({ ...r, amountFen: r.amountFen === null ? null : r.amountFen.toString() });
-  return crypto.createHash('sha256').update(canonical).digest('hex');
+  return crypto.hash('sha256', canonical, 'hex');
 }

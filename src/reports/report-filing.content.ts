@@ -29,7 +29,7 @@ export interface LateChange {
   current: string | null;
 }
 
-export const sha256 = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256 = (text: string) => crypto.hash('sha256', text, 'hex');
 
 /** The rows of one table of the live tables. */
 export function tableRows(tables: MonthlyTables, table: ReportTable): FiledRow[] {
