@@ -2,7 +2,11 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/config';
 import { Clock, systemClock } from './common/clock';
@@ -88,6 +92,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
         // No cache hints are served (every operation is private and most are mutations), and the
         // default cache-control plugin would wrap every field resolver of every request.
         ApolloServerPluginCacheControlDisabled(),
+        // Inline traces are for federated subgraphs, which this schema is not; installed implicitly, it is still asked for a listener on every operation.
+        ApolloServerPluginInlineTraceDisabled(),
         ...(config.nodeEnv === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
       ],
     });
