@@ -76,10 +76,10 @@ export function createServices(
   const ruleSets = new RuleSetService(ds, clock, config.rulesDir, log, rulePack, events);
   const incidentReader = new IncidentReader(ds, config.maxPageSize, reads);
   const refundReader = new RefundReader(ds, config.maxPageSize, reads);
-  const webhooks = createWebhookServices(config, ds, tx, clock, log, refundReader, events);
+  const webhooks = createWebhookServices(config, ds, tx, clock, log, events);
   const incidentRollups = new IncidentRollupStore();
   const incidents = new IncidentService(ds, tx, ruleSets, incidentReader, clock, events);
-  const settlement = new ActionSettlement(incidents.actions, refundReader);
+  const settlement = new ActionSettlement(incidents.actions);
   const remedyReader = new RemedyReader(ds);
   const refunds = new RefundService(ds, tx, ruleSets, refundReader, clock, events);
   const remedies = new RemedyService(ds, tx, ruleSets, remedyReader, clock, settlement, webhooks.outbox, events);
@@ -98,8 +98,8 @@ export function createServices(
   // Every subscription to the event bus, by event. In a write's transaction, the webhook outbox
   // first (an event locks the incident row before the rollup rows: one lock order for every
   // writer), the rollups last (their rows are the hottest).
-  const remedySteps = new RemedyRefundListener(remedies, refundReader);
-  const refundRollups = new RefundRollupStore(refundReader);
+  const remedySteps = new RemedyRefundListener(remedies);
+  const refundRollups = new RefundRollupStore();
   events.inTransaction('incidentReported', HANDLER_ORDER.webhookOutbox, (em, e) => webhooks.events.incidentReported(em, e.view));
   events.inTransaction('incidentReported', HANDLER_ORDER.rollups, (em, e) => incidentRollups.incidentReported(em, e.view));
   events.afterCommit('incidentReported', ({ view, decision }) => {
@@ -120,10 +120,10 @@ export function createServices(
   events.inTransaction('breachRecorded', HANDLER_ORDER.rollups, (em, e) => incidentRollups.breachRecorded(em, e.incidentId));
   // A refund write settles the incident's actions it fulfils (REFUND_REQUEST, REFUND) and a
   // request does the REFUND_REQUESTED step of the incident's remedies (退货, 赔偿), in its transaction.
-  events.inTransaction('refundWritten', HANDLER_ORDER.webhookOutbox, (em, e) => webhooks.events.refundWritten(em, e.before, e.refundId));
-  events.inTransaction('refundWritten', HANDLER_ORDER.actionSettlement, (em, e) => settlement.refundWritten(em, e.before, e.refundId));
-  events.inTransaction('refundWritten', HANDLER_ORDER.remedySteps, (em, e) => remedySteps.refundWritten(em, e.before, e.refundId));
-  events.inTransaction('refundWritten', HANDLER_ORDER.rollups, (em, e) => refundRollups.refundWritten(em, e.before, e.refundId));
+  events.inTransaction('refundWritten', HANDLER_ORDER.webhookOutbox, (em, e) => webhooks.events.refundWritten(em, e.before, e.after));
+  events.inTransaction('refundWritten', HANDLER_ORDER.actionSettlement, (em, e) => settlement.refundWritten(em, e.before, e.after));
+  events.inTransaction('refundWritten', HANDLER_ORDER.remedySteps, (em, e) => remedySteps.refundWritten(em, e.before, e.after));
+  events.inTransaction('refundWritten', HANDLER_ORDER.rollups, (em, e) => refundRollups.refundWritten(em, e.before, e.after));
   // People are told in the transaction of what they are told about; the webhook worker's poll delivers it.
   events.inTransaction('outboxEventAdded', HANDLER_ORDER.notifications, (em, e) => people.notifications.onOutboxEvent(em, e));
   events.afterCommit('remedyTransitioned', ({ transition, kind }) => metrics.remedyTransitions.inc({ kind, transition }));

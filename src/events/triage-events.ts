@@ -29,8 +29,11 @@ export interface TransactionEvents {
   incidentAmended: { incident: IncidentEntity; amendment: Amendment };
   /** A breach of one of the incident's deadlines, just recorded (the escalation scheduler). */
   breachRecorded: { incidentId: number };
-  /** Any refund write, its rows written: `before` as the write found it, null for a new request. */
-  refundWritten: { before: RefundView | null; refundId: number };
+  /**
+   * Any refund write, its rows written: `before` as the write found it, null for a new request;
+   * `after` as it now is (read once by the writer, after its writes; every handler reads it, none changes the refund).
+   */
+  refundWritten: { before: RefundView | null; after: RefundView };
   /** A remedy moved (STARTED, ADVANCED, …): `kind` is the remedy's kind (退货, 赔偿…). */
   remedyTransitioned: { transition: string; kind: string };
   /** An event just written to the webhook outbox. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { lockIncidentRow } from '../database/locks';
-import type { RefundReader, RefundView } from '../refunds/refund.reader';
+import type { RefundView } from '../refunds/refund.reader';
 import type { SettlingWork } from '../rules/types';
 import type { ActionLifecycle } from './action-lifecycle';
 import { IncidentEntity } from './incident.entity';
@@ -14,16 +14,11 @@ import { IncidentEntity } from './incident.entity';
  * The remedy workflow settles REMEDY_STARTED actions the same way, through `settle`.
  */
 export class ActionSettlement {
-  constructor(
-    private readonly actions: ActionLifecycle,
-    private readonly refundReader: RefundReader,
-  ) {}
+  constructor(private readonly actions: ActionLifecycle) {}
 
   /** Of a refundWritten event, in its transaction. */
-  async refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void> {
+  async refundWritten(em: EntityManager, before: RefundView | null, after: RefundView): Promise<void> {
     if (before?.entity.paidAt) return; // paid before this write: settled then
-    const after = await this.refundReader.byId(refundId, em);
-    if (!after) return;
     const r = after.entity;
     if (!before) {
       await this.settle(em, r.incidentId, 'REFUND_REQUESTED', { refundNo: r.refundNo }, r.requestedBy, r.requestedAt);

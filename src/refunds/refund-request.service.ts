@@ -169,7 +169,8 @@ export class RefundRequests {
         comment: null,
         attempt: 1,
       });
-      await this.events.publish(em, 'refundWritten', { before: null, refundId });
+      // As written, read once for every handler (none of them changes the refund).
+      await this.events.publish(em, 'refundWritten', { before: null, after: (await this.reader.byId(refundId, em))! });
       if (once) await this.idempotency.record(em, once.ref, String(refundId));
       return refundId;
     });

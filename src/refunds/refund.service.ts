@@ -164,7 +164,9 @@ export class RefundService {
     const n = parseId(id);
     // The whole row, by the statement the reader reads refunds with (one prepared statement, not two).
     const owner = n === null ? null : await rawTable(this.ds, RefundEntity).findOne(this.ds.manager, { id: n });
-    const refundId = await this.tx.run(async (em) => {
+    // The answer is the refund as this transaction left it: read once after its writes (every
+    // refundWritten handler is given it; none changes the refund), not again after the commit.
+    return this.tx.run(async (em) => {
       // The refund's incident row first (the one lock order: a request of another refund of
       // the incident, its events and the rollup come after it), then read the refund.
       await lockIncidentRow(em, owner?.incidentId ?? null);
@@ -176,9 +178,9 @@ export class RefundService {
       await updateVersioned(em, RefundEntity, 'refund', e, p.set, now, versionField);
       await p.write?.(em);
       await recordRefundTransition(em, e.id, now, actor, p.transition);
-      await this.events.publish(em, 'refundWritten', { before: view, refundId: e.id });
-      return e.id;
+      const after = (await this.reader.byId(e.id, em))!;
+      await this.events.publish(em, 'refundWritten', { before: view, after });
+      return after;
     });
-    return (await this.reader.byId(refundId))!;
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { RefundReader, RefundView } from '../refunds/refund.reader';
+import type { RefundView } from '../refunds/refund.reader';
 import type { RemedyService } from './remedy.service';
 
 /**
@@ -8,14 +8,11 @@ import type { RemedyService } from './remedy.service';
  * a handler of refundWritten.
  */
 export class RemedyRefundListener {
-  constructor(
-    private readonly remedies: RemedyService,
-    private readonly refundReader: RefundReader,
-  ) {}
+  constructor(private readonly remedies: RemedyService) {}
 
-  async refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void> {
+  async refundWritten(em: EntityManager, before: RefundView | null, after: RefundView): Promise<void> {
     if (before) return; // only a new request
-    const r = (await this.refundReader.byId(refundId, em))?.entity;
-    if (r) await this.remedies.refundRequested(em, r.incidentId, r.refundNo, r.requestedBy, r.requestedAt);
+    const r = after.entity;
+    await this.remedies.refundRequested(em, r.incidentId, r.refundNo, r.requestedBy, r.requestedAt);
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { RefundReader, RefundView } from '../refunds/refund.reader';
+import type { RefundView } from '../refunds/refund.reader';
 import { AMOUNT_COLUMNS, CELL_COLUMNS, deltaValues, PENDING_COLUMNS, pendingOf, pendingValues, rollupDeltas } from './refund-rollup.cells';
 import { groupFacts, refundFacts } from './refund-facts.query';
 import { LIVE_REFUND_STATUSES } from '../refunds/refund.state-machine';
@@ -18,16 +18,13 @@ import { DELETE_PENDING_STEP, pendingStepUpsert, REFUND_PENDING_STEPS, REFUND_RO
  *   the live count of overdue steps.
  */
 export class RefundRollupStore {
-  constructor(private readonly reader: RefundReader) {}
-
   /** Raw statements (rawExec), as the incident rollups': every refund write sends them, and TypeORM's query() costs more CPU than they do. */
-  async refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void> {
-    const after = await this.reader.byId(refundId, em);
+  async refundWritten(em: EntityManager, before: RefundView | null, after: RefundView): Promise<void> {
     const d = dialectOf(em);
     for (const delta of rollupDeltas(before, after)) await rawExec(em, refundRollupUpsert(d), deltaValues(delta));
     const pending = pendingOf(after);
     if (pending) await rawExec(em, pendingStepUpsert(d), pendingValues(pending));
-    else if (pendingOf(before)) await rawExec(em, DELETE_PENDING_STEP, [refundId]);
+    else if (pendingOf(before)) await rawExec(em, DELETE_PENDING_STEP, [after.entity.id]);
   }
 }
 

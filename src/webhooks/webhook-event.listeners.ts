@@ -6,11 +6,14 @@ import type { IncidentEntity } from '../incidents/incident.entity';
 import type { IncidentView } from '../incidents/incident.reader';
 import type { Amendment } from '../incidents/incident-amend.service';
 import { formatFen } from '../money/money';
-import type { RefundReader, RefundView } from '../refunds/refund.reader';
+import type { RefundView } from '../refunds/refund.reader';
 import type { ActiveRuleSet } from '../rulesets/rule-set.service';
 import type { WebhookOutbox } from './webhook-outbox';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** A refund write holds its incident's row from its first statement (RefundService: the one lock order). */
+const LOCKED_BY_REFUND_WRITE = { incidentLocked: true };
 
 /**
  * Turns incident, refund and rule-pack changes into outbox events, in the transaction of the
@@ -20,7 +23,6 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export class WebhookEventListeners {
   constructor(
     private readonly outbox: WebhookOutbox,
-    private readonly refundReader: RefundReader,
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -93,24 +95,28 @@ export class WebhookEventListeners {
     incident: IncidentEntity,
     c: { from: string; to: string; at: Date; note: string | null; actor: string },
   ): Promise<void> {
-    await this.outbox.add(em, {
-      type: 'incident.status_changed',
-      incidentId: incident.id,
-      source: incident.source,
-      at: c.at,
-      data: {
-        incidentId: String(incident.id),
+    await this.outbox.add(
+      em,
+      {
+        type: 'incident.status_changed',
+        incidentId: incident.id,
         source: incident.source,
-        externalRef: incident.externalRef,
-        fromStatus: c.from,
-        toStatus: c.to,
-        version: incident.version + 1,
-        note: c.note,
-        actor: c.actor,
-        changedAt: iso(c.at),
-        drill: incident.drill,
+        at: c.at,
+        data: {
+          incidentId: String(incident.id),
+          source: incident.source,
+          externalRef: incident.externalRef,
+          fromStatus: c.from,
+          toStatus: c.to,
+          version: incident.version + 1,
+          note: c.note,
+          actor: c.actor,
+          changedAt: iso(c.at),
+          drill: incident.drill,
+        },
       },
-    });
+      { incidentLocked: true },
+    ); // a status change holds the incident row from its first read (IncidentService)
   }
 
   /** incident.amended: the old and new severity, who is told now, the actions added and withdrawn. */
@@ -153,44 +159,50 @@ export class WebhookEventListeners {
   }
 
   /** refund.step_decided for each step this write decided; refund.paid when it paid the refund. */
-  async refundWritten(em: EntityManager, before: RefundView | null, refundId: number): Promise<void> {
+  async refundWritten(em: EntityManager, before: RefundView | null, after: RefundView): Promise<void> {
     if (!before) return; // a new request: no event of the list
-    const after = await this.refundReader.byId(refundId, em);
-    if (!after) return;
     const r = after.entity;
     const base = { refundId: String(r.id), refundNo: r.refundNo, incidentId: String(r.incidentId), source: r.source, drill: r.drill };
     const was = new Map(before.steps.map((s) => [s.id, s.status]));
     for (const s of after.steps) {
       if (was.get(s.id) !== 'PENDING' || (s.status !== 'APPROVED' && s.status !== 'RETURNED')) continue;
-      await this.outbox.add(em, {
-        type: 'refund.step_decided',
-        incidentId: r.incidentId,
-        source: r.source,
-        at: s.decidedAt ?? r.updatedAt,
-        // Object.assign, not a leading spread: V8 (Node 20) adds each key written after one slowly (microseconds each).
-        data: Object.assign({}, base, {
-          step: s.step,
-          attempt: s.attempt,
-          decision: s.status === 'APPROVED' ? 'APPROVE' : 'RETURN',
-          actor: s.actor,
-          comment: s.comment,
-          decidedAt: iso(s.decidedAt),
-          dueAt: iso(s.dueAt),
-          late: !!s.decidedAt && !!s.dueAt && s.decidedAt > s.dueAt,
-          refundStatus: r.status,
-          currentStep: r.currentStep,
-        }),
-      });
+      await this.outbox.add(
+        em,
+        {
+          type: 'refund.step_decided',
+          incidentId: r.incidentId,
+          source: r.source,
+          at: s.decidedAt ?? r.updatedAt,
+          // Object.assign, not a leading spread: V8 (Node 20) adds each key written after one slowly (microseconds each).
+          data: Object.assign({}, base, {
+            step: s.step,
+            attempt: s.attempt,
+            decision: s.status === 'APPROVED' ? 'APPROVE' : 'RETURN',
+            actor: s.actor,
+            comment: s.comment,
+            decidedAt: iso(s.decidedAt),
+            dueAt: iso(s.dueAt),
+            late: !!s.decidedAt && !!s.dueAt && s.decidedAt > s.dueAt,
+            refundStatus: r.status,
+            currentStep: r.currentStep,
+          }),
+        },
+        LOCKED_BY_REFUND_WRITE,
+      );
     }
     // A drill's simulated payout (the pack's simulatedInDrills) never tells the money side it paid.
     if (!before.entity.paidAt && r.paidAt && !r.drill) {
-      await this.outbox.add(em, {
-        type: 'refund.paid',
-        incidentId: r.incidentId,
-        source: r.source,
-        at: r.paidAt,
-        data: Object.assign({}, base, { amount: formatFen(r.amountFen), method: r.method, paidAt: iso(r.paidAt) }),
-      });
+      await this.outbox.add(
+        em,
+        {
+          type: 'refund.paid',
+          incidentId: r.incidentId,
+          source: r.source,
+          at: r.paidAt,
+          data: Object.assign({}, base, { amount: formatFen(r.amountFen), method: r.method, paidAt: iso(r.paidAt) }),
+        },
+        LOCKED_BY_REFUND_WRITE,
+      );
     }
   }
 

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config';
 import type { Clock } from '../common/clock';
 import type { Transactions } from '../database/transaction';
-import type { RefundReader } from '../refunds/refund.reader';
 import type { TriageEventBus } from '../events/triage-events';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookDeliveryWorker, WorkerRun } from './webhook-delivery.worker';
@@ -27,15 +26,7 @@ export interface WebhookServices {
   runOnce(): Promise<WorkerRun>;
 }
 
-export function createWebhookServices(
-  config: AppConfig,
-  ds: DataSource,
-  tx: Transactions,
-  clock: Clock,
-  log: Logger,
-  refundReader: RefundReader,
-  events: TriageEventBus,
-): WebhookServices {
+export function createWebhookServices(config: AppConfig, ds: DataSource, tx: Transactions, clock: Clock, log: Logger, events: TriageEventBus): WebhookServices {
   const outbox = new WebhookOutbox(events);
   const destinations = new WebhookDestinations(config.webhookAllowedHosts);
   const worker = new WebhookDeliveryWorker(ds, tx, clock, log, config.webhooks, events);
@@ -44,7 +35,7 @@ export function createWebhookServices(
   worker.retention = retention;
   return {
     outbox,
-    events: new WebhookEventListeners(outbox, refundReader, tx, clock, log),
+    events: new WebhookEventListeners(outbox, tx, clock, log),
     subscriptions: new WebhookSubscriptionService(ds, tx, clock, destinations),
     deliveries: new WebhookDeliveryService(ds, tx, clock, config.maxPageSize),
     worker,
