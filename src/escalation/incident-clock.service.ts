@@ -3,9 +3,7 @@ import { In } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
-import { parseId } from '../common/cursor';
 import { conflict } from '../common/errors';
-import { lockIncidentRow } from '../database/locks';
 import type { Transactions } from '../database/transaction';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
@@ -140,7 +138,6 @@ export class IncidentClockService {
    * what is read is current: the incident row first, as every writer of an incident takes it.
    */
   private async locked(em: EntityManager, actor: Actor, id: string): Promise<IncidentEntity> {
-    await lockIncidentRow(em, parseId(id));
     return this.reader.entityFor(em, actor, id);
   }
 

@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { AppError, badInput, conflict } from '../common/errors';
-import { lockIncidentRow } from '../database/locks';
 import { rawTable } from '../database/raw-table';
 import { checkEvidence } from '../escalation/action-evidence';
 import { BreachEntity } from '../escalation/breach.entity';
@@ -38,7 +37,6 @@ export class ActionLifecycle {
 
   /** Marks an action DONE at `doneAt`. Null (nothing to change) when it is DONE already: an ERP may retry. */
   async complete(em: EntityManager, actor: Actor, incident: IncidentEntity, code: string, c: Completion, now: Date): Promise<Record<string, never> | null> {
-    await lockIncidentRow(em, incident.id); // the incident row before its action rows, as amendments and refund work take them
     const action = await this.actionOf(em, incident, code);
     if (action.status === 'DONE') return null;
     if (action.status !== 'OPEN') throw conflict(`${code} is ${action.status}: it is no longer to be done`, { field: 'code', status: action.status });
@@ -65,7 +63,6 @@ export class ActionLifecycle {
 
   /** Records that an action is not needed here (CS_LEAD, ADMIN). Null when it is WAIVED already (a retry). */
   async waive(em: EntityManager, actor: Actor, incident: IncidentEntity, code: string, reason: string, now: Date): Promise<Record<string, never> | null> {
-    await lockIncidentRow(em, incident.id);
     const action = await this.actionOf(em, incident, code);
     if (action.status === 'WAIVED') return null;
     if (action.status !== 'OPEN') throw conflict(`${code} is ${action.status}: only an open action can be waived`, { field: 'code', status: action.status });
@@ -116,7 +113,6 @@ export class ActionLifecycle {
    */
   async beforeStatusChange(em: EntityManager, incident: IncidentEntity, to: IncidentStatus, now: Date): Promise<void> {
     if (to !== 'RESOLVED' && to !== 'CLOSED' && to !== 'OPEN') return;
-    await lockIncidentRow(em, incident.id);
     const { engine } = this.rules.current();
     const catalog = engine.pack.catalog;
     const open = await em.find(IncidentActionEntity, { where: { incidentId: incident.id, status: 'OPEN' }, order: { position: 'ASC' } });

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { badInput, conflict } from '../common/errors';
-import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
+import { expectVersion, updateVersioned } from '../database/locks';
 import { RawInsert } from '../database/raw-insert';
 import { rawExec } from '../database/raw-sql';
 import { rawTable } from '../database/raw-table';
@@ -22,7 +22,6 @@ import { factsOfReport } from './incident.mapper';
 import type { IncidentReader, IncidentView } from './incident.reader';
 import { REFUNDS_COMMITTED_SQL } from './incident.statements';
 import { toStoredDecision } from './incident.types';
-import { parseId } from '../common/cursor';
 import { LIMITS, text } from '../common/text-input';
 import { checkFact, factsOf, NormalizedReport } from './incident.validation';
 import { FactDeclaration, FACTS } from '../rules/facts';
@@ -88,22 +87,29 @@ export class IncidentAmendService {
         checkFact(d, `input.${d.name}`, (input as unknown as Record<string, unknown>)[d.name], null, null);
     }
     const { engine } = this.rules.current();
-    const incidentId = await this.tx.run(async (em) => {
-      await lockIncidentRow(em, parseId(String(input.id)));
-      const incident = await this.reader.entityFor(em, actor, String(input.id));
+    // The answer is the incident as this transaction left it (its row as written, its actions read last), not read again after the commit.
+    return this.tx.run(async (em) => {
+      const incident = await this.reader.entityFor(em, actor, String(input.id)); // locked: the incident row first
       if (incident.status === 'CLOSED') throw conflict(`incident ${incident.id} is CLOSED: its facts can no longer be amended`, { field: 'input.id' });
       const before = incident.report as unknown as StoredReport;
       const after = merged(before, input, engine, incident.category);
       const changed = changes(before, after);
-      if (!Object.keys(changed).length) return incident.id;
+      if (!Object.keys(changed).length) return this.reader.viewOf(em, incident);
       expectVersion('incident', incident, input.expectedVersion, 'input.expectedVersion');
       const now = this.clock.now();
       await this.checkRefunds(em, incident, after.amountFen);
       const decision = await this.decide(em, engine, incident, after, now);
-      await this.apply(em, actor, incident, after as unknown as Record<string, unknown>, decision, { at: now, actor: actor.name, note, changed }, engine);
-      return incident.id;
+      const amended = await this.apply(
+        em,
+        actor,
+        incident,
+        after as unknown as Record<string, unknown>,
+        decision,
+        { at: now, actor: actor.name, note, changed },
+        engine,
+      );
+      return this.reader.viewOf(em, amended);
     });
-    return (await this.reader.byId(incidentId))!;
   }
 
   /** The incident's live refunds must still fit in a corrected amount. */
@@ -135,7 +141,7 @@ export class IncidentAmendService {
     d: Decision,
     a: Pick<Amendment, 'at' | 'actor' | 'note' | 'changed'>,
     engine: RuleEngine,
-  ): Promise<void> {
+  ): Promise<IncidentEntity> {
     const now = a.at;
     // Plain statements (RawTable, RawInsert) throughout: TypeORM's builders and hydration cost an amendment more CPU than its SQL.
     const actions = rawTable(this.ds, IncidentActionEntity);
@@ -214,6 +220,7 @@ export class IncidentAmendService {
     const amended = Object.assign(new IncidentEntity(), incident, set, { version: incident.version + 1, updatedAt: now });
     await this.events.publish(em, 'incidentAmended', { incident: amended, amendment });
     await this.events.publish(em, 'incidentChanged', { before: incident, after: amended });
+    return amended;
   }
 
   /**

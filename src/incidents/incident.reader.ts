@@ -44,8 +44,12 @@ export class IncidentReader {
    */
   async byId(id: number, em: EntityManager = this.ds.manager): Promise<IncidentView | null> {
     const entity = await rawTable(this.ds, IncidentEntity).findOne(em, { id });
-    if (!entity) return null;
-    return { entity, actions: await rawTable(this.ds, IncidentActionEntity).find(em, { incidentId: id }, { order: { position: 'ASC' } }) };
+    return entity ? this.viewOf(em, entity) : null;
+  }
+
+  /** The incident with its actions as they are now in `em`'s transaction (the entity as the caller holds it). */
+  async viewOf(em: EntityManager, entity: IncidentEntity): Promise<IncidentView> {
+    return { entity, actions: await rawTable(this.ds, IncidentActionEntity).find(em, { incidentId: entity.id }, { order: { position: 'ASC' } }) };
   }
 
   async byExternalRef(source: string, externalRef: string): Promise<IncidentView | null> {
@@ -65,10 +69,15 @@ export class IncidentReader {
     return view && maySee(actor, view.entity) ? view : null;
   }
 
-  /** Inside a transaction: the entity, or NOT_FOUND (a plain statement: every change of an incident reads it first). */
+  /**
+   * Inside a transaction that changes the incident: its row locked to the end of the transaction
+   * (MySQL/MariaDB: SELECT … FOR UPDATE; SQLite runs one writer) and read in the same plain
+   * statement, so what is read is current — or NOT_FOUND. The incident row is the first lock
+   * every writer of an incident takes (locks.ts: the one lock order).
+   */
   async entityFor(em: EntityManager, actor: Actor, id: string): Promise<IncidentEntity> {
     const n = parseId(id);
-    const entity = n === null ? null : await rawTable(this.ds, IncidentEntity).findOne(em, { id: n });
+    const entity = n === null ? null : await rawTable(this.ds, IncidentEntity).findOne(em, { id: n }, { forUpdate: true });
     if (!entity || !maySee(actor, entity)) throw notFound(`incident ${id}`);
     return entity;
   }

@@ -5,8 +5,7 @@ import { hasAnyRole, isBoundDelegate } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { AppError, badInput, conflict, forbidden } from '../common/errors';
 import { isUniqueViolation } from '../database/errors';
-import { expectVersion, lockIncidentRow, updateVersioned } from '../database/locks';
-import { parseId } from '../common/cursor';
+import { expectVersion, updateVersioned } from '../database/locks';
 import { RawInsert } from '../database/raw-insert';
 import type { Transactions } from '../database/transaction';
 import type { RuleSetService } from '../rulesets/rule-set.service';
@@ -158,7 +157,9 @@ export class IncidentService {
   /**
    * The shape of every change: lock and read the incident in the transaction, check visibility
    * and the expected version, apply, then bump the version only if nobody else did meanwhile.
-   * `apply` returns the columns to set, or null for "nothing changed".
+   * `apply` returns the columns to set, or null for "nothing changed". The answer is the
+   * incident as this transaction left it — its row as written, its actions read last in it —
+   * not read again after the commit.
    */
   private async change(
     actor: Actor,
@@ -166,20 +167,18 @@ export class IncidentService {
     expectedVersion: number | null | undefined,
     apply: (em: EntityManager, incident: IncidentEntity, now: Date) => Promise<Partial<IncidentEntity> | null>,
   ): Promise<IncidentView> {
-    const incidentId = await this.tx.run(async (em) => {
-      // The incident row first (the one lock order), then read it: what is read is current.
-      await lockIncidentRow(em, parseId(id));
+    return this.tx.run(async (em) => {
+      // The incident row locked and read first (the one lock order): what is read is current.
       const incident = await this.reader.entityFor(em, actor, id);
       expectVersion('incident', incident, expectedVersion, 'expectedVersion');
       const now = this.clock.now();
       const set = await apply(em, incident, now);
-      if (set === null) return incident.id;
+      if (set === null) return this.reader.viewOf(em, incident);
       await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'expectedVersion');
-      const after = Object.assign(new IncidentEntity(), incident, set);
+      const after = Object.assign(new IncidentEntity(), incident, set, { version: incident.version + 1, updatedAt: now });
       await this.events.publish(em, 'incidentChanged', { before: incident, after });
-      return incident.id;
+      return this.reader.viewOf(em, after);
     });
-    return (await this.reader.byId(incidentId))!;
   }
 
   /** Decides with the active pack, dynamic facts included; tells decisionEvaluated how it went and how long it took. */
