@@ -4,7 +4,8 @@
  * service sends — its reads before the transaction (the API key lookup, the subject's
  * incident), the transaction's statements in the same order (the lock of the incident row on
  * MariaDB, TypeORM's reads of the subject, the updates, the history row, the outbox row, the
- * rollups) and the reads of the answer after it — over the same protocol (MariaDB: prepared
+ * rollups, the answer's reads: last in the transaction for the incident and refund flows, after
+ * it for the remedy) — over the same protocol (MariaDB: prepared
  * where the service prepares, text where TypeORM sends text; SQLite: each text prepared once and
  * reused, its ids, numbers and booleans bound as TypeORM binds them). No GraphQL, no rules, no state
  * machine: what to write comes from the rows it reads (the amendment keeps the stored
@@ -74,9 +75,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
   async complete(c, tx, r) {
     const id = Number(r.variables.id);
     await tx(async (c) => {
-      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
-      const incident = first(await c.prepared(S.incidentById, [id]));
-      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
+      const incident = first(await c.prepared(S.lockedIncident, [id]));
       const actions = await c.prepared(S.actionsOf, [id]);
       const action = actions.find((a: Row) => a.code === r.variables.code);
       const actionId = Number(found(action).id);
@@ -95,18 +94,17 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       ]);
       const version = Number(found(incident).version);
       await c.prepared(S.bumpIncident, [version + 1, time(now), id, version]);
+      await c.prepared(S.actionsOf, [id]); // the answer's actions, read last in the transaction
     });
-    await answerIncident(c, id);
     return String(id);
   },
 
   /** amendIncident: a new amount and a note, the stored decision kept. */
-  async amend(pool, tx, r) {
+  async amend(_c, tx, r) {
     const input = r.variables.i;
     const id = Number(input.id);
     await tx(async (c) => {
-      if (S.lockIncident) await c.prepared(S.lockIncident, [id]);
-      const incident = first(await c.prepared(S.incidentById, [id]));
+      const incident = first(await c.prepared(S.lockedIncident, [id]));
       const at = (col: string) => found(incident)[col];
       await c.prepared(REFUNDS_COMMITTED_SQL, [id, 'CANCELLED']);
       const reportedAt = new Date(d === 'sqlite' ? `${String(at('reported_at')).replace(' ', 'T')}Z` : at('reported_at'));
@@ -234,8 +232,8 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         0,
         delta,
       ]);
+      await c.prepared(S.actionsOf, [id]); // the answer's actions, read last in the transaction
     });
-    await answerIncident(pool, id);
     return String(id);
   },
 
@@ -263,8 +261,7 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
       await c.prepared(S.decideRefundStep, ['APPROVED', r.actor, `key:${r.actor}`, null, time(now), refundId, attempt, position]);
       await c.prepared(S.openRefundStep, ['PENDING', time(now), time(due), Number(next.id)]);
       await c.prepared(HISTORY.refund, [time(now), r.actor, 'APPROVED', 'IN_APPROVAL', 'IN_APPROVAL', input.step, refundId, 'APPROVE', attempt, null]);
-      await readRefund(c, refundId);
-      if (S.lockIncident) await c.prepared(S.lockIncident, [incidentId]);
+      await readRefund(c, refundId); // as written, once for every refundWritten handler and the answer
       await c.prepared(OUTBOX_INSERT, [
         eventId(),
         'refund.step_decided',
@@ -291,8 +288,6 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         time(now),
         bool(false),
       ]);
-      await readRefund(c, refundId);
-      await readRefund(c, refundId);
       const periods = businessPeriods(ZONE, now);
       // The pending-step upsert binds its datetimes as UTC text on both databases.
       const text = (t: Date) => t.toISOString().replace('T', ' ').replace('Z', '');
@@ -311,7 +306,6 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         at('owner_department'),
       ]);
     });
-    await readRefund(c, refundId);
     return String(refundId);
   },
 
@@ -385,12 +379,6 @@ const HISTORY = {
       ? 'INSERT INTO "remedy_transitions" ("at", "actor", "kind", "from_status", "to_status", "step", "remedy_id", "note") VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
       : 'INSERT INTO `remedy_transitions` (`at`, `actor`, `kind`, `from_status`, `to_status`, `step`, `remedy_id`, `note`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
 };
-
-/** The incident the answer reads after the transaction: the row, then its actions (IncidentReader.byId, RawTable). */
-async function answerIncident(c: Conn, id: number): Promise<void> {
-  await c.prepared(S.incidentById, [id]);
-  await c.prepared(S.actionsOf, [id]);
-}
 
 /** The refund reader's byId: the row, then its steps (RawTable: columns by their own names). */
 async function readRefund(c: Conn, id: number): Promise<{ refund: Row; steps: Row[] }> {

@@ -169,7 +169,8 @@ export function flowStatements(d: Dialect) {
     /** locks.ts lockIncidentRow: MariaDB only (SQLite has one writer and sends nothing). */
     lockIncident: d === 'sqlite' ? null : 'SELECT id FROM incidents WHERE id = ? FOR UPDATE',
     // completeAction, amendIncident and the incident they answer: RawTable and RawInsert, prepared.
-    incidentById: `${rawSelect('IncidentEntity', 'incidents')} WHERE ${q('id')} = ? LIMIT 1`,
+    /** IncidentReader.entityFor: the incident row locked and read in one statement (MariaDB: FOR UPDATE; SQLite: a plain read). */
+    lockedIncident: `${rawSelect('IncidentEntity', 'incidents')} WHERE ${q('id')} = ? LIMIT 1${d === 'sqlite' ? '' : ' FOR UPDATE'}`,
     actionsOf: `${rawSelect('IncidentActionEntity', 'incident_actions')} WHERE ${q('incident_id')} = ? ORDER BY ${q('position')} ASC`,
     completeAction: `UPDATE ${q('incident_actions')} SET ${q('status')} = ?, ${q('done_at')} = ?, ${q('done_by')} = ?, ${q('note')} = ?, ${q('evidence')} = ?, ${q('done')} = ? WHERE ${q('id')} = ?`,
     settleBreaches: `UPDATE ${q('breaches')} SET ${q('settled_at')} = ?, ${q('next_escalation_at')} = ? WHERE ${q('subject_type')} = ? AND ${q('subject_id')} = ? AND ${q('settled_at')} IS NULL`,

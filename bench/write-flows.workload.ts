@@ -60,7 +60,7 @@ export const FLOW_SPECS: Record<Flow, FlowSpec> = {
       }),
     written: { table: 'incident_events', kind: 'AMENDED' },
     ceiling:
-      'lock, incident, refunds total, repeat count, actions, clock, last decision, REPORTED event; 2 decisions, history, incident, outbox, rollup; incident and actions after',
+      'incident (locked), refunds total, repeat count, actions, clock, last decision, REPORTED event; 2 decisions, history, incident, outbox, rollup, actions',
   },
   complete: {
     role: 'AGENT',
@@ -71,7 +71,7 @@ export const FLOW_SPECS: Record<Flow, FlowSpec> = {
     },
     body: (s) => body(`mutation($id: ID!, $code: String!) { completeAction(incidentId: $id, code: $code) { id version } }`, { id: s.id, code: s.at }),
     written: { table: 'incident_events', kind: 'ACTION_COMPLETED' },
-    ceiling: 'lock, incident, lock, actions; action, breaches, history, incident version; incident and actions after',
+    ceiling: 'incident (locked), actions; action, breaches, history, incident version, actions',
   },
   refund: {
     role: 'CASHIER',
@@ -88,8 +88,7 @@ export const FLOW_SPECS: Record<Flow, FlowSpec> = {
         i: { refundId: s.id, step: s.at, decision: 'APPROVE' },
       }),
     written: { table: 'refund_transitions', kind: 'APPROVED' },
-    ceiling:
-      'refund; lock, refund + steps; refund, step, next step, history, refund + steps, lock, outbox, refund + steps ×2, pending step; refund + steps after',
+    ceiling: 'refund; lock, refund + steps; refund, step, next step, history, refund + steps, outbox, pending step',
   },
   remedy: {
     role: 'TECH',
