@@ -4,8 +4,7 @@
  * service sends — its reads before the transaction (the API key lookup, the subject's
  * incident), the transaction's statements in the same order (the lock of the incident row on
  * MariaDB, TypeORM's reads of the subject, the updates, the history row, the outbox row, the
- * rollups, the answer's reads: last in the transaction for the incident and refund flows, after
- * it for the remedy) — over the same protocol (MariaDB: prepared
+ * rollups, and the answer's reads, last in the transaction) — over the same protocol (MariaDB: prepared
  * where the service prepares, text where TypeORM sends text; SQLite: each text prepared once and
  * reused, its ids, numbers and booleans bound as TypeORM binds them). No GraphQL, no rules, no state
  * machine: what to write comes from the rows it reads (the amendment keeps the stored
@@ -359,7 +358,6 @@ const FLOWS: Record<typeof flow, (c: Conn, tx: (work: (c: Conn) => Promise<void>
         bool(false),
       ]);
     });
-    await readRemedy(c, remedyId);
     return String(remedyId);
   },
 };

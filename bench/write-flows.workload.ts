@@ -102,7 +102,7 @@ export const FLOW_SPECS: Record<Flow, FlowSpec> = {
     },
     body: (s) => body(`mutation($i: AdvanceRemedyInput!) { advanceRemedy(input: $i) { id currentStep version } }`, { i: { remedyId: s.id, step: s.at } }),
     written: { table: 'remedy_transitions', kind: 'ADVANCED' },
-    ceiling: 'remedy; lock, remedy + steps; remedy, step, next step, history, remedy + steps, outbox; remedy + steps after',
+    ceiling: 'remedy; lock, remedy + steps; remedy, step, next step, history, remedy + steps, outbox',
   },
 };
 

@@ -230,7 +230,11 @@ export class RemedyService {
     };
   }
 
-  /** Lock the incident, read the remedy, check the expected version, plan, then move it only if nobody else did meanwhile. */
+  /**
+   * Lock the incident, read the remedy, check the expected version, plan, then move it only if
+   * nobody else did meanwhile. The answer is the remedy as this transaction left it (read once
+   * after its writes, for its webhook event), not read again after the commit.
+   */
   private async change(
     actor: Actor,
     id: string,
@@ -240,26 +244,26 @@ export class RemedyService {
     const n = parseId(id);
     // The whole row, by the statement the reader reads remedies with (one prepared statement, not two).
     const owner = n === null ? null : await rawTable(this.ds, RemedyEntity).findOne(this.ds.manager, { id: n });
-    const remedyId = await this.tx.run(async (em) => {
+    return this.tx.run(async (em) => {
       await lockIncidentRow(em, owner?.incidentId ?? null);
       const view = await this.reader.viewFor(em, actor, id);
       expectVersion('remedy', view.entity, expectedVersion, 'input.expectedVersion');
       const now = this.clock.now();
       const p = await plan(em, view, now);
-      await this.apply(em, view, p, now, actor.name);
+      const after = await this.apply(em, view, p, now, actor.name);
       await this.events.publish(em, 'remedyTransitioned', { transition: p.transition.kind, kind: view.entity.kind });
-      return view.entity.id;
+      return after;
     });
-    return (await this.reader.byId(remedyId))!;
   }
 
-  private async apply(em: EntityManager, view: RemedyView, p: Plan, now: Date, actorName: string): Promise<void> {
+  /** Moves the remedy as planned, with its history row and webhook event; the remedy as it now is. */
+  private async apply(em: EntityManager, view: RemedyView, p: Plan, now: Date, actorName: string): Promise<RemedyView> {
     const e = view.entity;
     await updateVersioned(em, RemedyEntity, 'remedy', e, p.set, now, 'input.expectedVersion');
     await p.write?.(em);
     await this.record(em, e.id, now, actorName, p.transition);
     const type = p.transition.kind === 'CANCELLED' ? 'remedy.cancelled' : p.transition.kind === 'COMPLETED' ? 'remedy.completed' : 'remedy.advanced';
-    await this.event(em, type, e.id, now, { actor: actorName, step: p.transition.step, note: p.transition.note });
+    return this.event(em, type, e.id, now, { actor: actorName, step: p.transition.step, note: p.transition.note });
   }
 
   /** The first live refund of the incident requested since the remedy started, if any. */
@@ -280,14 +284,14 @@ export class RemedyService {
     return writeHistory(em, { entity: 'REMEDY', subjectId: remedyId, at, actor: actorName, ...t });
   }
 
-  /** A remedy.* webhook event with the remedy as it now is, in the change's transaction. */
+  /** A remedy.* webhook event with the remedy as it now is, in the change's transaction; that remedy. */
   private async event(
     em: EntityManager,
     type: 'remedy.started' | 'remedy.advanced' | 'remedy.completed' | 'remedy.cancelled',
     remedyId: number,
     at: Date,
     extra: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<RemedyView> {
     const v = (await this.reader.byId(remedyId, em))!;
     const r = v.entity;
     await this.outbox.add(
@@ -319,5 +323,6 @@ export class RemedyService {
       },
       { incidentLocked: true },
     );
+    return v;
   }
 }
