@@ -5,7 +5,7 @@ import { GraphQLRequestError } from './api';
 import { lang, setLang, t } from './i18n';
 import { loadMe, me } from './me';
 import { useSignal } from './signal';
-import { ErrorBox } from './util';
+import { ErrorBox, useAction } from './util';
 import { Board } from './pages/board';
 import { IncidentPage } from './pages/incident';
 import { MyWork } from './pages/work';
@@ -30,23 +30,17 @@ function useRoute(): string {
 
 function SignIn({ onSignedIn, error: given }: { onSignedIn: (s: Session) => void; error: unknown }) {
   const [key, setKey] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, submit } = useAction();
   const [oidc, setOidc] = useState<SignInOptions | null>(null);
   useEffect(() => {
     signInOptions().then(setOidc);
   }, []);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await loadMe(key.trim()); // the key answers: it is valid, and the server says whose it is
-      const s: Session = { kind: 'api-key', token: key.trim() };
-      saveSession(s);
-      onSignedIn(s);
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const signIn = submit(async () => {
+    await loadMe(key.trim()); // the key answers: it is valid, and the server says whose it is
+    const s: Session = { kind: 'api-key', token: key.trim() };
+    saveSession(s);
+    onSignedIn(s);
+  });
   return (
     <div class="card signin">
       <h2>{t('登录')}</h2>
@@ -61,7 +55,7 @@ function SignIn({ onSignedIn, error: given }: { onSignedIn: (s: Session) => void
           <hr />
         </>
       )}
-      <form onSubmit={submit}>
+      <form onSubmit={signIn}>
         <label>
           {t('API 密钥')}
           <input name="apiKey" type="password" autoComplete="off" value={key} onInput={(e) => setKey(e.currentTarget.value)} required />

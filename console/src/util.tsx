@@ -49,6 +49,35 @@ export function ErrorBox({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * What a form or button of the console does, one way for all of them: `run(f)` clears the last
+ * error, runs `f` and keeps what it throws as `error` (for ErrorBox); it answers whether `f` went
+ * through. `submit(f)` is the same as a form's onSubmit, the browser's own submit prevented.
+ */
+export function useAction(): {
+  error: unknown;
+  setError: (error: unknown) => void;
+  run: (f: () => Promise<unknown>) => Promise<boolean>;
+  submit: (f: () => Promise<unknown>) => (e: Event) => void;
+} {
+  const [error, setError] = useState<unknown>(null);
+  const run = async (f: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await f();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    }
+  };
+  const submit = (f: () => Promise<unknown>) => (e: Event) => {
+    e.preventDefault();
+    void run(f);
+  };
+  return { error, setError, run, submit };
+}
+
 /** Runs a loader on mount (and when deps change): data, error, reload. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; error: unknown; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { download, gql } from '../api';
 import { graphql } from '../gql';
 import { t } from '../i18n';
-import { ErrorBox, fmtTime, label, useLoad } from '../util';
+import { ErrorBox, fmtTime, label, useAction, useLoad } from '../util';
 
 /** 预案演练: each procedure's compliance, the scenarios of the pack, the runs with their 演练总结. */
 const DrillsData = graphql(`
@@ -95,16 +95,12 @@ export function DrillsPage() {
   const { data, error, reload } = useLoad(() => gql(DrillsData), []);
   const [scenario, setScenario] = useState('');
   const [startsAt, setStartsAt] = useState('');
-  const [actionError, setActionError] = useState<unknown>(null);
+  const { error: actionError, setError: setActionError, run: act, submit } = useAction();
   const [open, setOpen] = useState<string | null>(null);
-  const run = async (f: () => Promise<unknown>) => {
-    setActionError(null);
-    try {
-      await f();
-      reload();
-    } catch (err) {
-      setActionError(err);
-    }
+  /** A drill changed: the page read again. */
+  const changing = (f: () => Promise<unknown>) => async () => {
+    await f();
+    reload();
   };
   return (
     <section class="drills">
@@ -136,12 +132,11 @@ export function DrillsPage() {
             </div>
             <form
               class="card"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void run(() =>
+              onSubmit={submit(
+                changing(() =>
                   gql(Schedule, { scenario: scenario || data.drillScenarios[0]?.code, startsAt: startsAt ? new Date(startsAt).toISOString() : null }),
-                );
-              }}
+                ),
+              )}
             >
               <h3>{t('安排演练')}</h3>
               <label>
@@ -184,7 +179,7 @@ export function DrillsPage() {
                           {t('下载 Excel')}
                         </button>
                         {(r.status === 'SCHEDULED' || r.status === 'RUNNING') && (
-                          <button class="link" onClick={() => run(() => gql(Abort, { id: r.id }))}>
+                          <button class="link" onClick={() => act(changing(() => gql(Abort, { id: r.id })))}>
                             {t('中止')}
                           </button>
                         )}
@@ -211,7 +206,7 @@ export function DrillsPage() {
 function DrillReport({ runId }: { runId: string }) {
   const { data, error, reload } = useLoad(() => gql(Report, { runId }), [runId]);
   const [improvements, setImprovements] = useState('');
-  const [signError, setSignError] = useState<unknown>(null);
+  const { error: signError, submit } = useAction();
   const r = data?.drillReport;
   return (
     <div class="drill-report">
@@ -243,16 +238,10 @@ function DrillReport({ runId }: { runId: string }) {
           ) : (
             <form
               class="row"
-              onSubmit={async (e) => {
-                e.preventDefault();
-                setSignError(null);
-                try {
-                  await gql(Sign, { runId, improvements });
-                  reload();
-                } catch (err) {
-                  setSignError(err);
-                }
-              }}
+              onSubmit={submit(async () => {
+                await gql(Sign, { runId, improvements });
+                reload();
+              })}
             >
               <input
                 aria-label={t('改进措施')}

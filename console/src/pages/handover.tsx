@@ -5,7 +5,7 @@ import type { Shift } from '../gql/graphql';
 import { t } from '../i18n';
 import { actorName, me } from '../me';
 import { useSignal } from '../signal';
-import { ErrorBox, fmtTime, useLoad } from '../util';
+import { ErrorBox, fmtTime, useAction, useLoad } from '../util';
 
 /** 工作交接单: what the shift leaves (open incidents, refunds, the tasks due) and the records handed over, to acknowledge. */
 const HandoverData = graphql(`
@@ -162,33 +162,27 @@ function HandOverForm({ from, to, onDone }: { from: string; to: string; onDone: 
   const [notes, setNotes] = useState('');
   const [att, setAtt] = useState({ expected: 0, present: 0, late: 0, leftEarly: 0, absent: 0 });
   const [cleaningDone, setCleaning] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const { error, submit } = useAction();
   const [done, setDone] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await gql(HandOver, {
-        input: {
-          shift,
-          from,
-          to,
-          handedOverTo: handedOverTo.trim(),
-          completedWork: work
-            .split('\n')
-            .map((l) => l.trim())
-            .filter(Boolean),
-          notes: notes || undefined,
-          attendance: att,
-          cleaningDone,
-        },
-      });
-      setDone(true);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const handOver = submit(async () => {
+    await gql(HandOver, {
+      input: {
+        shift,
+        from,
+        to,
+        handedOverTo: handedOverTo.trim(),
+        completedWork: work
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+        notes: notes || undefined,
+        attendance: att,
+        cleaningDone,
+      },
+    });
+    setDone(true);
+    onDone();
+  });
   const ATT: Array<[keyof typeof att, string]> = [
     ['expected', '应到'],
     ['present', '实到'],
@@ -197,7 +191,7 @@ function HandOverForm({ from, to, onDone }: { from: string; to: string; onDone: 
     ['absent', '旷工'],
   ];
   return (
-    <form class="card handover-form" onSubmit={submit}>
+    <form class="card handover-form" onSubmit={handOver}>
       <h3>{t('交班')}</h3>
       <div class="row">
         <select aria-label={t('班次')} name="shift" value={shift} onChange={(e) => setShift(e.currentTarget.value as Shift)}>
@@ -256,7 +250,7 @@ type HandoverRecord = {
 
 function Record({ r, mine, onDone }: { r: HandoverRecord; mine: boolean; onDone: () => void }) {
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, submit } = useAction();
   return (
     <div class="record" data-handover={r.id}>
       <div class="row">
@@ -281,16 +275,10 @@ function Record({ r, mine, onDone }: { r: HandoverRecord; mine: boolean; onDone:
       {!r.acknowledgedAt && (
         <form
           class="row"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setError(null);
-            try {
-              await gql(Acknowledge, { id: r.id, note: note || undefined });
-              onDone();
-            } catch (err) {
-              setError(err);
-            }
-          }}
+          onSubmit={submit(async () => {
+            await gql(Acknowledge, { id: r.id, note: note || undefined });
+            onDone();
+          })}
         >
           <input aria-label={t('接班备注')} placeholder={t('接班备注')} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
           <button type="submit" disabled={!mine} title={mine ? '' : t('只有接班人可以确认接班')}>

@@ -3,7 +3,7 @@ import { gql } from '../api';
 import { graphql } from '../gql';
 import type { IncidentPageQuery } from '../gql/graphql';
 import { lang, t } from '../i18n';
-import { countdown, ErrorBox, fmtTime, label, SEVERITY_ZH, STATUS_ZH, useLoad, useNow } from '../util';
+import { countdown, ErrorBox, fmtTime, label, SEVERITY_ZH, STATUS_ZH, useAction, useLoad, useNow } from '../util';
 import { RemediesBox } from './remedies';
 
 const IncidentPageDoc = graphql(`
@@ -275,7 +275,7 @@ function ActionRow({
 }) {
   const [fields, setFields] = useState<Array<[string, string]>>([['', '']]);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, submit } = useAction();
   const [open, setOpen] = useState<'' | 'complete' | 'waive'>('');
   const [reason, setReason] = useState('');
   if (a.status === 'WAIVED' || a.status === 'WITHDRAWN') {
@@ -299,18 +299,12 @@ function ActionRow({
       </div>
     );
   }
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
+  const complete = submit(async () => {
     const filled = fields.filter(([k]) => k.trim());
     const evidence = filled.length ? Object.fromEntries(filled.map(([k, v]) => [k.trim(), v])) : undefined;
-    try {
-      await gql(CompleteAction, { incidentId, code: a.code, evidence, note: note || undefined });
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    await gql(CompleteAction, { incidentId, code: a.code, evidence, note: note || undefined });
+    onDone();
+  });
   return (
     <div class={`action ${a.overdue ? 'overdue' : ''}`} data-action={a.code}>
       <div class="row">
@@ -325,16 +319,10 @@ function ActionRow({
       {open === 'waive' && (
         <form
           class="row"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setError(null);
-            try {
-              await gql(WaiveAction, { incidentId, code: a.code, reason });
-              onDone();
-            } catch (err) {
-              setError(err);
-            }
-          }}
+          onSubmit={submit(async () => {
+            await gql(WaiveAction, { incidentId, code: a.code, reason });
+            onDone();
+          })}
         >
           <input aria-label={t('免除原因')} placeholder={t('免除原因')} value={reason} onInput={(e) => setReason(e.currentTarget.value)} required />
           <button type="submit">{t('确认免除')}</button>
@@ -342,7 +330,7 @@ function ActionRow({
       )}
       {open === 'waive' && <ErrorBox error={error} />}
       {open === 'complete' && (
-        <form onSubmit={submit} class="evidence-form">
+        <form onSubmit={complete} class="evidence-form">
           <div class="muted">{t('证据')}</div>
           {fields.map(([k, v], n) => (
             <div class="row">
@@ -369,19 +357,13 @@ function ActionRow({
 
 function ClockBox({ i, onDone }: { i: Incident; onDone: () => void }) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const act = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      if (i.clock.paused) await gql(ResumeClock, { id: i.id });
-      else await gql(PauseClock, { id: i.id, reason });
-      setReason('');
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const { error, submit } = useAction();
+  const act = submit(async () => {
+    if (i.clock.paused) await gql(ResumeClock, { id: i.id });
+    else await gql(PauseClock, { id: i.id, reason });
+    setReason('');
+    onDone();
+  });
   return (
     <form class="clock" onSubmit={act}>
       <h4>{t('计时')}</h4>
@@ -401,18 +383,12 @@ function ClockBox({ i, onDone }: { i: Incident; onDone: () => void }) {
 function RefundsBox({ i, methods, onDone }: { i: Incident; methods: Array<{ code: string; label: string }>; onDone: () => void }) {
   const [amount, setAmount] = useState('');
   const [method, setMethod] = useState(methods[0]?.code ?? '');
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await gql(RequestRefund, { input: { incidentId: i.id, amount, method, idempotencyKey: crypto.randomUUID() } });
-      setAmount('');
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const { error, submit } = useAction();
+  const request = submit(async () => {
+    await gql(RequestRefund, { input: { incidentId: i.id, amount, method, idempotencyKey: crypto.randomUUID() } });
+    setAmount('');
+    onDone();
+  });
   return (
     <div class="card">
       <h3>{t('退款')}</h3>
@@ -430,7 +406,7 @@ function RefundsBox({ i, methods, onDone }: { i: Incident; methods: Array<{ code
         </tbody>
       </table>
       {i.decision.refundSteps.length > 0 && (
-        <form class="row" onSubmit={submit}>
+        <form class="row" onSubmit={request}>
           <input
             aria-label={t('金额')}
             placeholder={t('金额')}
@@ -459,29 +435,23 @@ function AmendBox({ i, onDone }: { i: Incident; onDone: () => void }) {
   const [subtype, setSubtype] = useState(i.subtype ?? '');
   const [flags, setFlags] = useState({ injured: !!i.injured, legalThreat: !!i.legalThreat, mediaAttention: !!i.mediaAttention, escalating: !!i.escalating });
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, submit } = useAction();
   const [open, setOpen] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await gql(AmendIncident, {
-        input: {
-          id: i.id,
-          expectedVersion: i.version,
-          note,
-          ...(amount !== (i.amount ?? '') ? { amount: amount || null } : {}),
-          ...(subtype !== (i.subtype ?? '') ? { subtype: subtype || null } : {}),
-          ...Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== !!i[k as keyof typeof flags])),
-        },
-      });
-      setNote('');
-      setOpen(false);
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const amend = submit(async () => {
+    await gql(AmendIncident, {
+      input: {
+        id: i.id,
+        expectedVersion: i.version,
+        note,
+        ...(amount !== (i.amount ?? '') ? { amount: amount || null } : {}),
+        ...(subtype !== (i.subtype ?? '') ? { subtype: subtype || null } : {}),
+        ...Object.fromEntries(Object.entries(flags).filter(([k, v]) => v !== !!i[k as keyof typeof flags])),
+      },
+    });
+    setNote('');
+    setOpen(false);
+    onDone();
+  });
   const FLAGS: Array<[keyof typeof flags, string]> = [
     ['injured', '有人受伤'],
     ['legalThreat', '扬言诉讼'],
@@ -497,7 +467,7 @@ function AmendBox({ i, onDone }: { i: Incident; onDone: () => void }) {
         </button>
       </h3>
       {open && (
-        <form onSubmit={submit} class="amend-form">
+        <form onSubmit={amend} class="amend-form">
           <label>
             {t('金额')}
             <input name="amount" inputMode="decimal" pattern="\d+(\.\d{1,2})?" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />

@@ -3,7 +3,7 @@ import { gql } from '../api';
 import { graphql } from '../gql';
 import type { WorkRemediesQuery } from '../gql/graphql';
 import { t } from '../i18n';
-import { countdown, ErrorBox, fmtTime, label } from '../util';
+import { countdown, ErrorBox, fmtTime, label, useAction } from '../util';
 
 /** 售后补救 (REPAIR 维修, REPLACE 更换, RETURN 退货, RESHIP 补发, COMPENSATE 赔偿): the kinds of the shipped pack, by their Chinese name. */
 export const REMEDY_ZH: Record<string, string> = { REPAIR: '维修', REPLACE: '更换', RETURN: '退货', RESHIP: '补发', COMPENSATE: '赔偿' };
@@ -90,18 +90,14 @@ export type WorkRemedy = RemedyNode & { incident?: { id: string; externalRef: st
 export function RemedyCard({ r, now, onDone, showIncident = false }: { r: WorkRemedy; now: number; onDone: () => void; showIncident?: boolean }) {
   const [note, setNote] = useState('');
   const [trackingNo, setTrackingNo] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, setError, run, submit } = useAction();
   const step = r.steps.find((s) => s.step === r.currentStep && s.status === 'PENDING');
   const c = countdown(step?.dueAt, now);
-  const run = async (f: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await f();
-      setNote('');
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
+  /** The remedy moved: the note cleared, the page read again. */
+  const moving = (f: () => Promise<unknown>) => async () => {
+    await f();
+    setNote('');
+    onDone();
   };
   return (
     <div class="card step remedy" data-remedy={r.id} data-step={step?.step ?? ''}>
@@ -127,14 +123,13 @@ export function RemedyCard({ r, now, onDone, showIncident = false }: { r: WorkRe
       {step && r.status === 'IN_PROGRESS' && (
         <form
           class="row"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(() =>
+          onSubmit={submit(
+            moving(() =>
               gql(Advance, {
                 input: { remedyId: r.id, step: step.step, expectedVersion: r.version, note: note || undefined, trackingNo: trackingNo || undefined },
               }),
-            );
-          }}
+            ),
+          )}
         >
           <span>
             {t('当前步骤')}: <b>{step.step}</b> · {t('角色')}: {step.role} · {t('到期')}: {fmtTime(step.dueAt)}{' '}
@@ -150,7 +145,7 @@ export function RemedyCard({ r, now, onDone, showIncident = false }: { r: WorkRe
             class="secondary"
             onClick={() => {
               if (!note.trim()) return setError(new Error(t('取消需要填写原因（备注）')));
-              void run(() => gql(Cancel, { remedyId: r.id, reason: note.trim() }));
+              void run(moving(() => gql(Cancel, { remedyId: r.id, reason: note.trim() })));
             }}
           >
             {t('取消补救')}
@@ -179,19 +174,13 @@ export function RemediesBox({
 }) {
   const [kind, setKind] = useState(allowed[0] ?? '');
   const [items, setItems] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, submit } = useAction();
   if (!allowed.length && !remedies.length) return null;
-  const start = async (e: Event) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await gql(Start, { input: { incidentId, kind: kind || allowed[0], items: items || undefined } });
-      setItems('');
-      onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const start = submit(async () => {
+    await gql(Start, { input: { incidentId, kind: kind || allowed[0], items: items || undefined } });
+    setItems('');
+    onDone();
+  });
   return (
     <div class="card" data-testid="remedies">
       <h3>{t('售后补救')}</h3>

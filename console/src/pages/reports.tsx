@@ -8,7 +8,7 @@ import { download, gql } from '../api';
 import { graphql } from '../gql';
 import { lang, t } from '../i18n';
 import type { RefundReportTable, SignOffStage } from '../gql/graphql';
-import { ErrorBox, fmtTime, label, useLoad } from '../util';
+import { ErrorBox, fmtTime, label, useAction, useLoad } from '../util';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -141,20 +141,20 @@ export function Reports() {
   const { data, error } = useLoad(() => gql(ReportsData), []);
   const [month, setMonth] = useState(thisMonth());
   const monthly = useLoad(() => gql(Monthly, { month }), [month]);
-  const [dlError, setDlError] = useState<unknown>(null);
+  const downloads = useAction();
   const zh = lang.get() === 'zh';
-  const get = (path: string, name: string) => download(path, name).then(() => setDlError(null), setDlError);
+  const get = (path: string, name: string) => downloads.run(() => download(path, name));
   const deptLabel = new Map((data?.catalog.departmentEntries ?? []).map((d) => [d.code, d.label]));
   const dept = (code: string) => (zh ? (deptLabel.get(code) ?? code) : code);
   const byDept = new Map((data?.incidentDepartments ?? []).map((a) => [a.keys[0], a]));
   const refundByDept = new Map((data?.refundDepartments ?? []).map((a) => [a.keys[0], a]));
   const depts = [...new Set([...byDept.keys(), ...refundByDept.keys()])].sort();
-  const [signError, setSignError] = useState<unknown>(null);
+  const signing = useAction();
   const sign = (table: RefundReportTable, stage: SignOffStage) =>
-    gql(SignOff, { month, table, stage }).then(() => {
-      setSignError(null);
+    signing.run(async () => {
+      await gql(SignOff, { month, table, stage });
       monthly.reload();
-    }, setSignError);
+    });
   return (
     <section class="reports">
       <h2>{t('报表')}</h2>
@@ -281,7 +281,7 @@ export function Reports() {
             {t('报送期限')}: {monthly.data?.monthlyRefundReport.dueDate ?? ''}
           </span>
         </div>
-        <ErrorBox error={monthly.error ?? dlError ?? signError} />
+        <ErrorBox error={monthly.error ?? downloads.error ?? signing.error} />
         {monthly.data && (
           <table data-testid="filings" class="filings">
             <tbody>

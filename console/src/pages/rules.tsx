@@ -3,7 +3,7 @@ import { gql } from '../api';
 import { graphql } from '../gql';
 import type { RuleBacktestQuery } from '../gql/graphql';
 import { t } from '../i18n';
-import { ErrorBox, fmtTime, useLoad } from '../util';
+import { ErrorBox, fmtTime, useAction, useLoad } from '../util';
 
 const RulesOverview = graphql(`
   query RulesOverview {
@@ -108,21 +108,19 @@ export function RulesPage() {
   const { data, error } = useLoad(() => gql(RulesOverview), []);
   const [dir, setDir] = useState('');
   const [result, setResult] = useState<RuleBacktestQuery['simulateRules'] | null>(null);
-  const [btError, setBtError] = useState<unknown>(null);
+  const { error: btError, submit } = useAction();
   const [running, setRunning] = useState(false);
-  const run = async (e: Event) => {
-    e.preventDefault();
-    setBtError(null);
+  const run = submit(async () => {
     setRunning(true);
     try {
       setResult((await gql(Backtest, { draftDir: dir })).simulateRules);
     } catch (err) {
       setResult(null);
-      setBtError(err);
+      throw err;
     } finally {
       setRunning(false);
     }
-  };
+  });
   return (
     <section>
       <h2>{t('规则')}</h2>

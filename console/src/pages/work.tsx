@@ -5,7 +5,7 @@ import type { WorkRefundsQuery, WorkRemediesQuery } from '../gql/graphql';
 import { t } from '../i18n';
 import { actorName, me, Me } from '../me';
 import { useSignal } from '../signal';
-import { countdown, ErrorBox, fmtTime, useLoad, useNow } from '../util';
+import { countdown, ErrorBox, fmtTime, useAction, useLoad, useNow } from '../util';
 import { RemedyCard, WorkRemedies, type WorkRemedy } from './remedies';
 
 const WorkRefunds = graphql(`
@@ -125,7 +125,7 @@ export function MyWork() {
 
 function StepCard({ r, me, now, onDone }: { r: Refund; me: Me | null; now: number; onDone: () => void }) {
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useAction();
   const step = r.steps.find((s) => s.step === r.currentStep)!;
   const c = countdown(step.dueAt, now);
   // What the console can tell before asking: the name the server writes for me against the refund's signers.
@@ -133,15 +133,11 @@ function StepCard({ r, me, now, onDone }: { r: Refund; me: Me | null; now: numbe
   const signed = name ? r.steps.find((s) => s.approval && s.status === 'APPROVED' && s.actor === name) : undefined;
   const rule = step.approval && name ? (r.requestedBy === name ? 1 : signed ? 2 : null) : null;
   const blocked = rule === null ? null : t(SIGNING_RULES_ZH[rule]);
-  const decide = async (decision: 'APPROVE' | 'RETURN') => {
-    setError(null);
-    try {
+  const decide = (decision: 'APPROVE' | 'RETURN') =>
+    run(async () => {
       await gql(Decide, { input: { refundId: r.id, step: step.step, decision, comment: comment || undefined, expectedVersion: r.version } });
       onDone();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    });
   const refusedRule = error instanceof GraphQLRequestError && error.code === 'FORBIDDEN';
   return (
     <div class="card step" data-refund={r.refundNo} data-step={step.step}>
