@@ -215,9 +215,9 @@ export class IncidentAmendService {
       decision: toStoredDecision(decision, { decidedAt: now }),
       amendedAt: now,
     };
-    await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'input.expectedVersion');
+    const written = await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'input.expectedVersion');
     // After the row is written, so what its handlers read in this transaction is the amended incident.
-    const amended = Object.assign(new IncidentEntity(), incident, set, { version: incident.version + 1, updatedAt: now });
+    const amended = Object.assign(new IncidentEntity(), incident, written);
     await this.events.publish(em, 'incidentAmended', { incident: amended, amendment });
     await this.events.publish(em, 'incidentChanged', { before: incident, after: amended });
     return amended;

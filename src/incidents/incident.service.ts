@@ -174,8 +174,8 @@ export class IncidentService {
       const now = this.clock.now();
       const set = await apply(em, incident, now);
       if (set === null) return this.reader.viewOf(em, incident);
-      await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'expectedVersion');
-      const after = Object.assign(new IncidentEntity(), incident, set, { version: incident.version + 1, updatedAt: now });
+      const written = await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'expectedVersion');
+      const after = Object.assign(new IncidentEntity(), incident, written);
       await this.events.publish(em, 'incidentChanged', { before: incident, after });
       return this.reader.viewOf(em, after);
     });
