@@ -49,7 +49,7 @@ export class IncidentClockService {
   async pause(actor: Actor, id: string, reason: string): Promise<IncidentView> {
     const why = text('reason', reason, LIMITS.note, true)!;
     const incidentId = await this.tx.run(async (em) => {
-      const incident = await this.locked(em, actor, id);
+      const incident = await this.reader.entityFor(em, actor, id); // locked: the incident row first
       if (incident.status === 'CLOSED') throw conflict(`incident ${id} is CLOSED; its clock no longer runs`, { field: 'id' });
       const now = this.clock.now();
       const clock = await em.findOneBy(IncidentClockEntity, { incidentId: incident.id });
@@ -70,7 +70,7 @@ export class IncidentClockService {
 
   async resume(actor: Actor, id: string): Promise<IncidentView> {
     const incidentId = await this.tx.run(async (em) => {
-      const incident = await this.locked(em, actor, id);
+      const incident = await this.reader.entityFor(em, actor, id); // locked: the incident row first
       const clock = await em.findOneBy(IncidentClockEntity, { incidentId: incident.id });
       if (!clock?.pausedAt) throw conflict(`the clock of incident ${id} is not paused`, { field: 'id' });
       const now = this.clock.now();
@@ -131,14 +131,6 @@ export class IncidentClockService {
       return incident.id;
     });
     return (await this.reader.byId(incidentId))!;
-  }
-
-  /**
-   * The incident, locked for the transaction on MySQL before anything of it is read, so that
-   * what is read is current: the incident row first, as every writer of an incident takes it.
-   */
-  private async locked(em: EntityManager, actor: Actor, id: string): Promise<IncidentEntity> {
-    return this.reader.entityFor(em, actor, id);
   }
 
   /** The version gate every incident change goes through. */

@@ -90,13 +90,14 @@ export class RefundRequests {
         `incident ${found.id} was reported without an amount, so nothing can be refunded against it; the amount charged must be on the report`,
       );
     }
-    const id = await this.tx.run(async (em) => {
+    // The answer is the refund as the transaction left it (read once, for its handlers too), not read again after the commit.
+    return this.tx.run(async (em) => {
       // Lock the incident first (MySQL), so concurrent requests see each other's refunds.
       await lockIncidentRow(em, found.id);
       const incident = (await em.findOneBy(IncidentEntity, { id: found.id }))!;
       // A duplicate that waited for the lock sees the first's key now, before any check of its own.
       const done = once ? await this.idempotency.find(once.ref, once.field, em) : null;
-      if (done?.resourceId) return Number(done.resourceId);
+      if (done?.resourceId) return (await this.reader.byId(Number(done.resourceId), em))!;
       const committed = await this.liveRefundsFen(em, incident.id);
       if (committed + form.amountFen > incident.amountFen!) {
         const available = incident.amountFen! - committed;
@@ -170,11 +171,11 @@ export class RefundRequests {
         attempt: 1,
       });
       // As written, read once for every handler (none of them changes the refund).
-      await this.events.publish(em, 'refundWritten', { before: null, after: (await this.reader.byId(refundId, em))! });
+      const after = (await this.reader.byId(refundId, em))!;
+      await this.events.publish(em, 'refundWritten', { before: null, after });
       if (once) await this.idempotency.record(em, once.ref, String(refundId));
-      return refundId;
+      return after;
     });
-    return (await this.reader.byId(id))!;
   }
 
   /**

@@ -78,7 +78,8 @@ export class RemedyService {
     const incidentId = parseId(String(input.incidentId));
     const found = incidentId === null ? null : await this.ds.manager.findOneBy(IncidentEntity, { id: incidentId });
     if (!found || !maySee(actor, found)) throw notFound(`incident ${input.incidentId}`);
-    const id = await this.tx.run(async (em) => {
+    // The answer is the remedy its started event read in the transaction, not read again after the commit.
+    return this.tx.run(async (em) => {
       await lockIncidentRow(em, found.id);
       const incident = (await em.findOneBy(IncidentEntity, { id: found.id }))!;
       const allowed = incident.decision.remedies ?? [];
@@ -133,11 +134,10 @@ export class RemedyService {
       );
       await this.record(em, remedyId, now, actor.name, { kind: 'STARTED', fromStatus: null, toStatus: 'IN_PROGRESS', step: steps[0].step, note });
       await this.settlement.settle(em, incident.id, 'REMEDY_STARTED', { remedyId: String(remedyId), kind }, actor.name, now);
-      await this.event(em, 'remedy.started', remedyId, now, { actor: actor.name });
+      const started = await this.event(em, 'remedy.started', remedyId, now, { actor: actor.name });
       await this.events.publish(em, 'remedyTransitioned', { transition: 'STARTED', kind });
-      return remedyId;
+      return started;
     });
-    return (await this.reader.byId(id))!;
   }
 
   /** Does the current step: the step's role, `step` the current one, the tracking number where it needs one. */
