@@ -1,5 +1,6 @@
 import type { BusinessCalendarConfig } from '../rules/types';
-import { BusinessCalendar, CalendarConfigError } from './business-calendar';
+import { BusinessCalendar } from './business-calendar';
+import { CalendarConfigError } from './calendar-config';
 
 /** Fixed dates only. 2026-11-20 is a Friday, 2026-11-23 a Monday, 2026-10-10 a Saturday. */
 const NATIONAL_DAY = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'];

@@ -1,18 +1,8 @@
-import { DateTime, IANAZone, Info, Zone } from 'luxon';
+import { DateTime, Info, Zone } from 'luxon';
 import type { BusinessCalendarConfig, Duration } from '../rules/types';
+import { CalendarConfigError, checkConfig, minutesOf, parseDate, parseMonth } from './calendar-config';
 import { DayMemo, remember } from './memo';
 
-/** The calendar in the rule pack is unusable; `problems` names every fault found. */
-export class CalendarConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid business calendar: ${problems.join('; ')}`);
-    this.name = 'CalendarConfigError';
-  }
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const MONTH = /^\d{4}-\d{2}$/;
-const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** Give up after this many days in a row without working time (a calendar with no workdays). */
 const MAX_IDLE_DAYS = 3660;
 const MINUTE_MS = 60_000;
@@ -24,7 +14,6 @@ const DAY_MS = 24 * HOUR_MS;
  */
 const FIRST_FAST_DAY = Date.UTC(1000, 0, 1) / DAY_MS;
 const LAST_FAST_DAY = Date.UTC(9999, 11, 31) / DAY_MS;
-const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** A local date's working window as epoch ms; false on a day off. */
 type DayWindow = { open: number; close: number } | false;
@@ -43,61 +32,6 @@ interface SpanDay {
 
 /** YYYY-MM-DD of a day number (days since 1970-01-01) in the fast range. */
 const isoOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-
-/**
- * Parses a plain date. Date arithmetic is done in UTC so that no time-zone transition can
- * shift a calendar day; only opening and closing times are placed in the business zone.
- */
-function parseDate(localDate: string): DateTime {
-  const d = typeof localDate === 'string' && DATE.test(localDate) ? DateTime.fromISO(localDate, { zone: 'utc' }) : null;
-  if (!d?.isValid) throw new RangeError(`"${localDate}" is not a date YYYY-MM-DD`);
-  return d;
-}
-
-function parseMonth(month: string): DateTime {
-  const d = typeof month === 'string' && MONTH.test(month) ? DateTime.fromFormat(month, 'yyyy-MM', { zone: 'utc' }) : null;
-  if (!d?.isValid) throw new RangeError(`"${month}" is not a month YYYY-MM`);
-  return d;
-}
-
-function checkConfig(config: BusinessCalendarConfig): string[] {
-  const problems: string[] = [];
-  if (typeof config.timeZone !== 'string' || !IANAZone.isValidZone(config.timeZone)) {
-    problems.push(`unknown time zone "${config.timeZone}"`);
-  }
-  const { start, end } = config.workingHours ?? ({} as Partial<BusinessCalendarConfig['workingHours']>);
-  const startOk = typeof start === 'string' && TIME.test(start);
-  const endOk = typeof end === 'string' && TIME.test(end);
-  if (!startOk) problems.push(`workingHours.start "${start}" is not HH:mm`);
-  if (!endOk) problems.push(`workingHours.end "${end}" is not HH:mm`);
-  if (startOk && endOk && minutesOf(start) >= minutesOf(end)) {
-    problems.push(`workingHours.start ${start} must be before end ${end}`);
-  }
-  if (!Array.isArray(config.weekend)) problems.push('weekend must be a list of ISO weekdays');
-  else for (const d of config.weekend) if (!Number.isInteger(d) || d < 1 || d > 7) problems.push(`weekend day ${d} is not 1..7`);
-  if (config.holidaysKnownUntil !== undefined) {
-    try {
-      parseDate(config.holidaysKnownUntil);
-    } catch {
-      problems.push(`holidaysKnownUntil: "${config.holidaysKnownUntil}" is not a date YYYY-MM-DD`);
-    }
-  }
-  for (const list of ['holidays', 'workdays'] as const) {
-    const dates: unknown = config[list];
-    if (!Array.isArray(dates)) {
-      problems.push(`${list} must be a list of dates`);
-      continue;
-    }
-    for (const d of dates) {
-      try {
-        parseDate(d as string);
-      } catch {
-        problems.push(`${list}: "${d}" is not a date YYYY-MM-DD`);
-      }
-    }
-  }
-  return problems;
-}
 
 /**
  * The business calendar of the policy: a time zone, working hours, weekends, holidays and
