@@ -7,12 +7,13 @@ import type { Clock } from '../common/clock';
 import { ApiKeyEntity } from './api-key.entity';
 import { AUTHENTICATE_SQL } from './auth.statements';
 import { Actor, Role, ROLES } from './actor';
+import { sha256 } from '../common/sha256';
 
 const KEY_PREFIX = 'trg_';
 /** Plain SQL both SQLite and MySQL/MariaDB read the same way. */
 
 /** sha256 of the key: what the database keeps. */
-export const hashKey = (key: string) => crypto.hash('sha256', key, 'hex');
+export const hashKey = (key: string): string => sha256(key);
 
 export interface ApiKeySummary {
   name: string;

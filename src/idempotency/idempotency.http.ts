@@ -1,8 +1,8 @@
-import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { parse, type DocumentNode } from 'graphql';
 import { AppError } from '../common/errors';
 import { checkIdempotencyKey, idempotencyHash, IdempotencyStore } from './idempotency.store';
+import { sha256 } from '../common/sha256';
 
 /** An HTTP answer as the GraphQL endpoint sends it. */
 export interface HttpAnswer {
@@ -41,7 +41,7 @@ export async function idempotentHttp(
   } catch (e) {
     return refusal(400, e as AppError);
   }
-  const scope = `bearer:${crypto.hash('sha256', bearer, 'hex')}`;
+  const scope = `bearer:${sha256(bearer)}`;
   const ref = { scope, kind: 'http', key, requestHash: idempotencyHash({ path: url.pathname, search: url.search, body }) };
   let claim: Awaited<ReturnType<IdempotencyStore['claim']>>;
   try {

@@ -1,9 +1,9 @@
-import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { badInput, conflict } from '../common/errors';
 import { isUniqueViolation } from '../database/errors';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { sha256 } from '../common/sha256';
 
 /** How long an answer is kept for retries (Stripe's 24 hours). */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
@@ -22,7 +22,7 @@ export interface KeyRef {
 
 /** sha256 of a request's canonical JSON (object keys sorted, so the order they were sent in does not matter). */
 export function idempotencyHash(value: unknown): string {
-  return crypto.hash('sha256', canonicalJson(value), 'hex');
+  return sha256(canonicalJson(value));
 }
 
 function canonicalJson(value: unknown): string {

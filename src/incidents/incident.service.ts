@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { hasAnyRole, isBoundDelegate } from '../auth/actor';
@@ -25,6 +24,7 @@ import { businessPeriods } from './business-periods';
 import { ActionLifecycle, Completion } from './action-lifecycle';
 import { IncidentAmendService } from './incident-amend.service';
 import { type IncidentHistoryKind, writeHistory } from '../history/history.writer';
+import { sha256 } from '../common/sha256';
 
 /**
  * Reporting and changing incidents. Every write is one transaction: the incident, its actions
@@ -323,5 +323,5 @@ function reportJson(r: NormalizedReport, d: Decision): Record<string, unknown> {
 export function hashReport(r: NormalizedReport): string {
   // amountFen is the report's only bigint: the same text as a replacer turning bigints into strings, without one.
   const canonical = JSON.stringify({ ...r, amountFen: r.amountFen === null ? null : r.amountFen.toString() });
-  return crypto.hash('sha256', canonical, 'hex');
+  return sha256(canonical);
 }

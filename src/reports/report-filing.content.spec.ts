@@ -1,5 +1,6 @@
 import type { MonthlyTables } from './monthly-report.rows';
-import { fileTable, lateChanges, parseFiled, sha256 } from './report-filing.content';
+import { fileTable, lateChanges, parseFiled } from './report-filing.content';
+import { sha256 } from '../common/sha256';
 import { freezeHandover, thawHandover } from './shift-handover-record.content';
 import type { ShiftHandover } from './shift-handover.service';
 

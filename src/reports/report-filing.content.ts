@@ -1,6 +1,6 @@
-import crypto from 'node:crypto';
 import type { CustomerServiceRow, FinanceRow, MonthlyTables } from './monthly-report.rows';
 import type { ReportTable } from './report-filing.clock';
+import { sha256 } from '../common/sha256';
 
 /**
  * A monthly table as filed (the policy): canonical JSON text — the month, the table, its rows
@@ -28,8 +28,6 @@ export interface LateChange {
   filed: string | null;
   current: string | null;
 }
-
-export const sha256 = (text: string) => crypto.hash('sha256', text, 'hex');
 
 /** The rows of one table of the live tables. */
 export function tableRows(tables: MonthlyTables, table: ReportTable): FiledRow[] {

@@ -1,4 +1,4 @@
-import { sha256 } from './report-filing.content';
+import { sha256 } from '../common/sha256';
 import type { ShiftHandover } from './shift-handover.service';
 import type { ShiftHandoverRecordEntity } from './shift-handover-record.entity';
 
