@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { In } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Actor } from '../auth/actor';
 import type { Clock } from '../common/clock';
 import { conflict } from '../common/errors';
+import { updateVersioned } from '../database/locks';
 import type { Transactions } from '../database/transaction';
 import { IncidentEntity } from '../incidents/incident.entity';
 import { IncidentActionEntity } from '../incidents/incident-action.entity';
@@ -48,7 +48,8 @@ export class IncidentClockService {
 
   async pause(actor: Actor, id: string, reason: string): Promise<IncidentView> {
     const why = text('reason', reason, LIMITS.note, true)!;
-    const incidentId = await this.tx.run(async (em) => {
+    // The answer is the incident as this transaction left it, not read again after the commit.
+    return this.tx.run(async (em) => {
       const incident = await this.reader.entityFor(em, actor, id); // locked: the incident row first
       if (incident.status === 'CLOSED') throw conflict(`incident ${id} is CLOSED; its clock no longer runs`, { field: 'id' });
       const now = this.clock.now();
@@ -62,14 +63,12 @@ export class IncidentClockService {
       if (clock) await em.update(IncidentClockEntity, { incidentId: incident.id }, set);
       else await em.insert(IncidentClockEntity, { incidentId: incident.id, ...set, pausedMs: 0, pausedWorkingMs: 0, pauses: 0 });
       await historyEntry(em, incident.id, now, actor.name, 'CLOCK_PAUSED', why, { pausedAt: now.toISOString() });
-      await this.bump(em, incident, now, {});
-      return incident.id;
+      return this.bump(em, incident, now, {});
     });
-    return (await this.reader.byId(incidentId))!;
   }
 
   async resume(actor: Actor, id: string): Promise<IncidentView> {
-    const incidentId = await this.tx.run(async (em) => {
+    return this.tx.run(async (em) => {
       const incident = await this.reader.entityFor(em, actor, id); // locked: the incident row first
       const clock = await em.findOneBy(IncidentClockEntity, { incidentId: incident.id });
       if (!clock?.pausedAt) throw conflict(`the clock of incident ${id} is not paused`, { field: 'id' });
@@ -127,21 +126,15 @@ export class IncidentClockService {
         resolveBy: set.resolveBy?.toISOString() ?? null,
         actions: moved,
       });
-      await this.bump(em, incident, now, set);
-      return incident.id;
+      return this.bump(em, incident, now, set);
     });
-    return (await this.reader.byId(incidentId))!;
   }
 
-  /** The version gate every incident change goes through. */
-  private async bump(em: EntityManager, incident: IncidentEntity, now: Date, set: Partial<IncidentEntity>): Promise<void> {
-    const res = await em
-      .createQueryBuilder()
-      .update(IncidentEntity)
-      .set({ ...set, version: incident.version + 1, updatedAt: now } as QueryDeepPartialEntity<IncidentEntity>)
-      .where('id = :id AND version = :version', { id: incident.id, version: incident.version })
-      .execute();
-    if (res.affected === 0) throw conflict(`incident ${incident.id} was changed concurrently; try again`, { field: 'id' });
-    await this.events.publish(em, 'incidentChanged', { before: incident, after: Object.assign(new IncidentEntity(), incident, set) });
+  /** The incident through the version gate every incident change goes through (updateVersioned); the incident as this transaction left it. */
+  private async bump(em: EntityManager, incident: IncidentEntity, now: Date, set: Partial<IncidentEntity>): Promise<IncidentView> {
+    const written = await updateVersioned(em, IncidentEntity, 'incident', incident, set, now, 'id');
+    const after = Object.assign(new IncidentEntity(), incident, written);
+    await this.events.publish(em, 'incidentChanged', { before: incident, after });
+    return this.reader.viewOf(em, after);
   }
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../common/clock';
 import { parseId } from '../common/cursor';
 import { badInput, notFound } from '../common/errors';
 import { isUniqueViolation } from '../database/errors';
-import { lockIncidentRow } from '../database/locks';
+import { rawTable } from '../database/raw-table';
 import type { Transactions } from '../database/transaction';
 import { checkIdempotencyKey, idempotencyHash, IdempotencyStore, KeyRef } from '../idempotency/idempotency.store';
 import { IncidentEntity } from '../incidents/incident.entity';
@@ -92,9 +92,8 @@ export class RefundRequests {
     }
     // The answer is the refund as the transaction left it (read once, for its handlers too), not read again after the commit.
     return this.tx.run(async (em) => {
-      // Lock the incident first (MySQL), so concurrent requests see each other's refunds.
-      await lockIncidentRow(em, found.id);
-      const incident = (await em.findOneBy(IncidentEntity, { id: found.id }))!;
+      // The incident locked and read first (MySQL: FOR UPDATE), so concurrent requests see each other's refunds.
+      const incident = (await rawTable(this.ds, IncidentEntity).findOne(em, { id: found.id }, { forUpdate: true }))!;
       // A duplicate that waited for the lock sees the first's key now, before any check of its own.
       const done = once ? await this.idempotency.find(once.ref, once.field, em) : null;
       if (done?.resourceId) return (await this.reader.byId(Number(done.resourceId), em))!;

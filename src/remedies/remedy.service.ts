@@ -80,8 +80,8 @@ export class RemedyService {
     if (!found || !maySee(actor, found)) throw notFound(`incident ${input.incidentId}`);
     // The answer is the remedy its started event read in the transaction, not read again after the commit.
     return this.tx.run(async (em) => {
-      await lockIncidentRow(em, found.id);
-      const incident = (await em.findOneBy(IncidentEntity, { id: found.id }))!;
+      // The incident row locked and read first (the one lock order).
+      const incident = (await rawTable(this.ds, IncidentEntity).findOne(em, { id: found.id }, { forUpdate: true }))!;
       const allowed = incident.decision.remedies ?? [];
       if (!allowed.includes(kind) || !def) {
         throw badInput('input.kind', `the rules allow ${allowed.length ? allowed.join(', ') : 'no remedy'} for incident ${incident.id}, not ${kind}`, {

@@ -12,9 +12,6 @@ import type { WebhookOutbox } from './webhook-outbox';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
-/** A refund write holds its incident's row from its first statement (RefundService: the one lock order). */
-const LOCKED_BY_REFUND_WRITE = { incidentLocked: true };
-
 /**
  * Turns incident, refund and rule-pack changes into outbox events, in the transaction of the
  * change: handlers of the bus's events, subscribed first in each write (services.ts). Payloads
@@ -187,7 +184,7 @@ export class WebhookEventListeners {
             currentStep: r.currentStep,
           }),
         },
-        LOCKED_BY_REFUND_WRITE,
+        { incidentLocked: true }, // a refund write holds its incident's row from its first statement (the one lock order)
       );
     }
     // A drill's simulated payout (the pack's simulatedInDrills) never tells the money side it paid.
@@ -201,7 +198,7 @@ export class WebhookEventListeners {
           at: r.paidAt,
           data: Object.assign({}, base, { amount: formatFen(r.amountFen), method: r.method, paidAt: iso(r.paidAt) }),
         },
-        LOCKED_BY_REFUND_WRITE,
+        { incidentLocked: true },
       );
     }
   }
