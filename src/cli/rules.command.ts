@@ -176,7 +176,8 @@ function failedLeaves(c: ExplainedCondition): string[] {
  * The report in an explain file, checked as `reportIncident` checks it (codes against the pack's
  * catalog, amounts as "5000.01" strings, types a GraphQL client could not get wrong), so that
  * explain never decides a report the API would refuse. `source` and `externalRef` may be left
- * out; `reportedAt` and `repeatIncidents30d` are explain's own (the time and the database fact).
+ * out; `reportedAt` and `repeatIncidents30d` are explain's own (the time and the database fact);
+ * `occurredAt`, as in a report, is what evidence retention counts from.
  */
 function explainInput(raw: Record<string, unknown>, catalog: Catalog): { input: DecisionInput; repeat: number } {
   // The report facts are checked as reportIncident checks them (normalizeReport, by their declarations); `drill` is no fact.
@@ -195,7 +196,13 @@ function explainInput(raw: Record<string, unknown>, catalog: Catalog): { input: 
     'report',
   );
   return {
-    input: { ...factsOf(report), customerId: report.customer?.id ?? 'explain', reportedAt: time('reportedAt') ?? new Date() },
+    input: {
+      ...factsOf(report),
+      customerId: report.customer?.id ?? 'explain',
+      reportedAt: time('reportedAt') ?? new Date(),
+      // Evidence retention (PRESERVE_CCTV) counts from it, as for a reported incident.
+      occurredAt: report.occurredAt ? new Date(report.occurredAt) : null,
+    },
     repeat: repeat as number,
   };
 }

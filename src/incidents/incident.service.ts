@@ -210,7 +210,10 @@ export class IncidentService {
    */
   private fallback(e: unknown, engine: RuleEngine, report: NormalizedReport, reportedAt: Date): Decision {
     if (!(e instanceof RulesFailedError)) throw e;
-    return engine.fallbackDecision({ ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt }, e);
+    return engine.fallbackDecision(
+      { ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt, occurredAt: report.occurredAt ? new Date(report.occurredAt) : null },
+      e,
+    );
   }
 
   /**

@@ -183,7 +183,7 @@ export class RuleEngine {
       ...fallback.actions.map((code): RuleEvent => ({ type: 'action', params: { code } })),
     ];
     const partial = applyStage(emptyDecision(this.pack.catalog), events, this.pack.catalog);
-    const decision = this.finish(partial, [], failed.facts ?? reportFacts(input), input.reportedAt);
+    const decision = this.finish(partial, [], failed.facts ?? reportFacts(input), input.reportedAt, input.occurredAt);
     decision.fallback = true;
     decision.failure = failed.failure;
     return decision;

@@ -241,6 +241,18 @@ describe('rule administration: backtests and the shadow pack', () => {
       expect(JSON.parse(over.stdout).decision).toMatchObject({ policeReportRequired: true, severity: 'URGENT' });
       const at = await explain({ category: 'PROPERTY_LOSS', amount: '5000.00', propertyOwner: 'CUSTOMER' });
       expect(JSON.parse(at.stdout).decision.policeReportRequired).toBe(false);
+      // Evidence is kept 30 days from when it happened, not from when it was reported, as the API decides.
+      const kept = await explain({
+        category: 'PROPERTY_LOSS',
+        subtype: 'STOLEN',
+        propertyOwner: 'CUSTOMER',
+        amount: '100.00',
+        reportedAt: '2026-12-04T17:30:00+08:00',
+        occurredAt: '2026-12-04T16:00:00+08:00',
+      });
+      expect(JSON.parse(kept.stdout).decision.actions).toContainEqual(
+        expect.objectContaining({ code: 'PRESERVE_CCTV', retainUntil: '2027-01-03T08:00:00.000Z' }),
+      );
       for (const [report, message] of [
         [{ category: 'PROPERTY_LOST' }, /report\.category: unknown code "PROPERTY_LOST"; allowed: .*PROPERTY_LOSS/],
         [{ subtype: 'STOLEN' }, /report\.category: is required/],

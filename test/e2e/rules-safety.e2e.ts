@@ -200,6 +200,34 @@ describe('a rule that throws at decision time', () => {
     ]);
   });
 
+  it('keeps evidence a fallback decision asks for counted from when it happened, as any decision', async () => {
+    // An admin's fallback that preserves the CCTV: reloaded, it decides the next report the rules fail on.
+    const catalogFile = path.join(dir, 'catalog.json');
+    const shipped = fs.readFileSync(catalogFile, 'utf8');
+    fs.writeFileSync(catalogFile, JSON.stringify({ ...JSON.parse(shipped), fallback: { ...JSON.parse(shipped).fallback, actions: ['PRESERVE_CCTV'] } }));
+    try {
+      expect((await h.gql(h.keys.ADMIN, 'mutation { reloadRules { version } }')).errors).toBeUndefined();
+      op.armed = 3210.98;
+      const occurredAt = new Date(h.clock.now().getTime() - 3 * 86_400_000);
+      const res = await h.gql(
+        h.keys.ERP,
+        `mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { incident { decision { fallback } actions { code retainUntil } } } }`,
+        {
+          i: { ...LOSS, externalRef: ref('R'), amount: '3210.98', occurredAt: occurredAt.toISOString() },
+        },
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data.reportIncident.incident).toEqual({
+        decision: { fallback: true },
+        actions: [{ code: 'PRESERVE_CCTV', retainUntil: new Date(occurredAt.getTime() + 30 * 86_400_000).toISOString() }],
+      });
+    } finally {
+      fs.writeFileSync(catalogFile, shipped);
+      op.armed = null;
+      expect((await h.gql(h.keys.ADMIN, 'mutation { reloadRules { version } }')).errors).toBeUndefined();
+    }
+  });
+
   it('answers evaluate with RULES_FAILED naming the rule, and stores nothing', async () => {
     op.armed = 1234.56;
     const res = await h.gql(h.keys.AGENT, `query($i: ReportIncidentInput!) { evaluate(input: $i) { severity fallback } }`, {
