@@ -9,7 +9,7 @@ import { RulesFailedError } from '../rules/rule-pack.errors';
 import { checkBands, formatBandWarning } from '../rules/rule-bands';
 import { describeFacts, ExplainedCondition, factWithLabel } from '../rules/rule-explain';
 import { badInput } from '../common/errors';
-import { factsOf, normalizeReport } from '../incidents/incident.validation';
+import { decisionInputOf, normalizeReport } from '../incidents/incident.validation';
 import type { ReportIncidentInput } from '../incidents/incident.inputs';
 import type { Catalog } from '../rules/types';
 import { renderPolicyDoc } from '../rules/pack-doc';
@@ -196,13 +196,7 @@ function explainInput(raw: Record<string, unknown>, catalog: Catalog): { input: 
     'report',
   );
   return {
-    input: {
-      ...factsOf(report),
-      customerId: report.customer?.id ?? 'explain',
-      reportedAt: time('reportedAt') ?? new Date(),
-      // Evidence retention (PRESERVE_CCTV) counts from it, as for a reported incident.
-      occurredAt: report.occurredAt ? new Date(report.occurredAt) : null,
-    },
+    input: decisionInputOf(report, time('reportedAt') ?? new Date(), report.customer?.id ?? 'explain'),
     repeat: repeat as number,
   };
 }

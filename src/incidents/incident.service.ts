@@ -16,7 +16,7 @@ import { IncidentActionEntity, openActionRow } from './incident-action.entity';
 import type { ReportIncidentInput } from './incident.inputs';
 import { assertIncidentWorkflow, INCIDENT_TRANSITIONS, IncidentStatus, toStoredDecision } from './incident.types';
 import { LIMITS, text } from '../common/text-input';
-import { factsOf, normalizeReport, NormalizedReport } from './incident.validation';
+import { decisionInputOf, normalizeReport, NormalizedReport } from './incident.validation';
 import type { IncidentReader, IncidentView } from './incident.reader';
 import { RepeatIncidentsFact } from './repeat-incidents.fact';
 import type { TriageEventBus } from '../events/triage-events';
@@ -187,15 +187,7 @@ export class IncidentService {
     const started = performance.now();
     let decision: Decision;
     try {
-      decision = await engine.decide(
-        // Object.assign, not a spread: keys added after a spread cost microseconds each (see insert).
-        Object.assign({}, factsOf(report), {
-          customerId: report.customer?.id ?? null,
-          reportedAt,
-          occurredAt: report.occurredAt ? new Date(report.occurredAt) : null,
-        }),
-        { now: reportedAt, dynamicFacts: this.repeatFact },
-      );
+      decision = await engine.decide(decisionInputOf(report, reportedAt), { now: reportedAt, dynamicFacts: this.repeatFact });
     } catch (error) {
       this.events.emit('decisionEvaluated', { decision: null, error, started, ended: performance.now() });
       throw error;
@@ -210,10 +202,7 @@ export class IncidentService {
    */
   private fallback(e: unknown, engine: RuleEngine, report: NormalizedReport, reportedAt: Date): Decision {
     if (!(e instanceof RulesFailedError)) throw e;
-    return engine.fallbackDecision(
-      { ...factsOf(report), customerId: report.customer?.id ?? null, reportedAt, occurredAt: report.occurredAt ? new Date(report.occurredAt) : null },
-      e,
-    );
+    return engine.fallbackDecision(decisionInputOf(report, reportedAt), e);
   }
 
   /**

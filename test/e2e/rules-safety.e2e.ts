@@ -204,7 +204,9 @@ describe('a rule that throws at decision time', () => {
     // An admin's fallback that preserves the CCTV: reloaded, it decides the next report the rules fail on.
     const catalogFile = path.join(dir, 'catalog.json');
     const shipped = fs.readFileSync(catalogFile, 'utf8');
-    fs.writeFileSync(catalogFile, JSON.stringify({ ...JSON.parse(shipped), fallback: { ...JSON.parse(shipped).fallback, actions: ['PRESERVE_CCTV'] } }));
+    const catalog = JSON.parse(shipped);
+    catalog.fallback.actions = ['PRESERVE_CCTV'];
+    fs.writeFileSync(catalogFile, JSON.stringify(catalog));
     try {
       expect((await h.gql(h.keys.ADMIN, 'mutation { reloadRules { version } }')).errors).toBeUndefined();
       op.armed = 3210.98;
