@@ -264,7 +264,7 @@ export class FactRegistry {
 
   /**
    * The JSON Schema `$defs` of a pack test's input (`schema/rule-test.schema.json`): the facts a
-   * case gives, then its own `reportedAt` and `resolvedAt`. The loader checks the pack's tests
+   * case gives, then its own `reportedAt`, `resolvedAt` and `occurredAt`. The loader checks the pack's tests
    * with it; a test keeps the shipped file equal.
    */
   testInputSchemaDefs(): Record<string, unknown> {
@@ -278,6 +278,11 @@ export class FactRegistry {
       type: 'string',
       format: 'date-time',
       description: 'when the incident is resolved: actionDue then gives the due times of the actions counted from the resolution',
+    };
+    properties.occurredAt = {
+      type: 'string',
+      format: 'date-time',
+      description: 'when it happened: evidence retention (retainUntil) counts from it, else from reportedAt',
     };
     const required = this.declarations.filter((d) => d.required).map((d) => d.name);
     return { input: { type: 'object', additionalProperties: false, required, properties } };

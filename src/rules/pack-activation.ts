@@ -60,8 +60,8 @@ export async function smokeProblems(engine: RuleEngine, packDir: string | null):
 
 /** The pack's own test cases as reports (none when its tests cannot be read: `rules validate` says why). */
 function packTestReports(packDir: string): SmokeReport[] {
-  return packTestCases(packDir).map(({ input: { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, ...facts } }) => ({
-    input: { ...facts, customerId: 'smoke', reportedAt: new Date(reportedAt) },
+  return packTestCases(packDir).map(({ input: { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, occurredAt, ...facts } }) => ({
+    input: { ...facts, customerId: 'smoke', reportedAt: new Date(reportedAt), occurredAt: occurredAt ? new Date(occurredAt) : null },
     repeatIncidents30d,
   }));
 }

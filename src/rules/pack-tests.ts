@@ -13,9 +13,11 @@ export const TESTS_DIR = 'tests';
 /** When a case gives no `reportedAt`: a Monday morning in Shanghai, never "now". */
 export const DEFAULT_REPORTED_AT = '2026-11-23T10:00:00+08:00';
 
-export interface PackTestInput extends Omit<DecisionInput, 'reportedAt' | 'customerId'> {
+export interface PackTestInput extends Omit<DecisionInput, 'reportedAt' | 'customerId' | 'occurredAt'> {
   repeatIncidents30d?: number;
   reportedAt?: string;
+  /** When it happened: evidence retention (`retainUntil`) counts from it, else from `reportedAt`. */
+  occurredAt?: string;
   /** When the incident is resolved: `actionDue` then checks the actions counted from the resolution. */
   resolvedAt?: string;
 }
@@ -33,6 +35,8 @@ export interface PackTestExpect {
   remedies?: string[];
   firedRules?: string[];
   actionDue?: Record<string, string | null>;
+  /** Action code → until when its evidence is kept (PRESERVE_CCTV); each action must be decided. */
+  retainUntil?: Record<string, string>;
   /** Action code → the work that settles it (catalog `settledBy`), or null for none; each action must be decided. */
   settledBy?: Record<string, string | null>;
   /** The exact set of due times counted past the calendar's `holidaysKnownUntil` (action codes, acknowledgeBy, resolveBy). */
@@ -129,10 +133,10 @@ function readTestFiles(packDir: string): Array<{ file: string; cases: PackTestCa
 }
 
 async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine, fired: Set<string>): Promise<PackTestFailure[]> {
-  const { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, resolvedAt, ...facts } = testCase.input;
+  const { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, resolvedAt, occurredAt, ...facts } = testCase.input;
   const at = new Date(reportedAt);
   const dynamicFacts: DynamicFacts = { repeatIncidents30d: async () => repeatIncidents30d };
-  const input: DecisionInput = { ...facts, customerId: 'pack-test-customer', reportedAt: at };
+  const input: DecisionInput = { ...facts, customerId: 'pack-test-customer', reportedAt: at, occurredAt: occurredAt ? new Date(occurredAt) : null };
   const failures: PackTestFailure[] = [];
   const fail = (field: string, expected: unknown, actual: unknown) => failures.push({ case: label, field, expected, actual });
   let decision: Decision;
@@ -171,8 +175,11 @@ async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine
   if (e.firedRules !== undefined && !e.firedRules.every((n) => firedNames.includes(n))) fail('firedRules', e.firedRules, firedNames);
   const resolved = resolvedAt ? new Date(resolvedAt) : null;
   for (const [code, due] of Object.entries(e.actionDue ?? {})) {
-    checkDue(decision, code, due, fail, (a) => (resolved && a.dueAfterResolution ? engine.calendar.addDuration(resolved, a.dueAfterResolution) : a.dueAt));
+    checkTime(decision, 'actionDue', code, due, fail, (a) =>
+      resolved && a.dueAfterResolution ? engine.calendar.addDuration(resolved, a.dueAfterResolution) : a.dueAt,
+    );
   }
+  for (const [code, until] of Object.entries(e.retainUntil ?? {})) checkTime(decision, 'retainUntil', code, until, fail, (a) => a.retainUntil ?? null);
   for (const [code, work] of Object.entries(e.settledBy ?? {})) {
     const actual = codes.includes(code) ? (engine.pack.catalog.actions[code]?.settledBy ?? null) : 'absent';
     if (actual !== work) fail(`settledBy.${code}`, work, actual);
@@ -181,12 +188,20 @@ async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine
   return failures;
 }
 
-function checkDue(decision: Decision, code: string, expected: string | null, fail: (field: string, expected: unknown, actual: unknown) => void, dueOf: (a: DecidedAction) => Date | null): void {
+/** One of an action's times (`kind`: its due time, its evidence's retention) against the expected instant. */
+function checkTime(
+  decision: Decision,
+  kind: 'actionDue' | 'retainUntil',
+  code: string,
+  expected: string | null,
+  fail: (field: string, expected: unknown, actual: unknown) => void,
+  timeOf: (a: DecidedAction) => Date | null,
+): void {
   const action = decision.actions.find((a) => a.code === code);
-  const field = `actionDue.${code}`;
+  const field = `${kind}.${code}`;
   if (!action) return fail(field, expected, 'absent');
-  const due = dueOf(action);
-  const actual = due ? due.toISOString() : null;
+  const time = timeOf(action);
+  const actual = time ? time.toISOString() : null;
   const wanted = expected === null ? null : new Date(expected).toISOString();
   if (actual !== wanted) fail(field, wanted, actual);
 }
