@@ -9,7 +9,7 @@ import { DecisionInput, DynamicFacts, RuleEngine } from './rule-engine';
 import { loadRulePack, RulePackOptions } from './rule-pack.loader';
 import { RuleProblem, RulesFailedError, RulesInvalidError } from './rule-pack.errors';
 import { walkConditions } from './rule-conditions';
-import { DEFAULT_REPORTED_AT, packTestCases } from './pack-tests';
+import { caseDecisionInput, DEFAULT_REPORTED_AT, packTestCases } from './pack-tests';
 import { FACTS, FACT_TYPES, REPORT_FACTS } from './facts';
 import type { RulePack } from './types';
 
@@ -60,10 +60,7 @@ export async function smokeProblems(engine: RuleEngine, packDir: string | null):
 
 /** The pack's own test cases as reports (none when its tests cannot be read: `rules validate` says why). */
 function packTestReports(packDir: string): SmokeReport[] {
-  return packTestCases(packDir).map(({ input: { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, occurredAt, ...facts } }) => ({
-    input: { ...facts, customerId: 'smoke', reportedAt: new Date(reportedAt), occurredAt: occurredAt ? new Date(occurredAt) : null },
-    repeatIncidents30d,
-  }));
+  return packTestCases(packDir).map((c) => caseDecisionInput(c.input, 'smoke'));
 }
 
 /**

@@ -132,11 +132,21 @@ function readTestFiles(packDir: string): Array<{ file: string; cases: PackTestCa
   return out;
 }
 
+/**
+ * A case's input as the engine decides it: its facts, `customerId`, its report time (the default
+ * Monday when it gives none) and occurrence time, and the repeat count the database would answer.
+ * The pack tests and the activation smoke test both decide cases through it.
+ */
+export function caseDecisionInput(caseInput: PackTestInput, customerId: string): { input: DecisionInput; repeatIncidents30d: number } {
+  const { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, resolvedAt: _resolvedAt, occurredAt, ...facts } = caseInput;
+  return { input: { ...facts, customerId, reportedAt: new Date(reportedAt), occurredAt: occurredAt ? new Date(occurredAt) : null }, repeatIncidents30d };
+}
+
 async function runCase(label: string, testCase: PackTestCase, engine: RuleEngine, fired: Set<string>): Promise<PackTestFailure[]> {
-  const { repeatIncidents30d = 0, reportedAt = DEFAULT_REPORTED_AT, resolvedAt, occurredAt, ...facts } = testCase.input;
-  const at = new Date(reportedAt);
+  const { input, repeatIncidents30d } = caseDecisionInput(testCase.input, 'pack-test-customer');
+  const at = input.reportedAt;
+  const { resolvedAt } = testCase.input;
   const dynamicFacts: DynamicFacts = { repeatIncidents30d: async () => repeatIncidents30d };
-  const input: DecisionInput = { ...facts, customerId: 'pack-test-customer', reportedAt: at, occurredAt: occurredAt ? new Date(occurredAt) : null };
   const failures: PackTestFailure[] = [];
   const fail = (field: string, expected: unknown, actual: unknown) => failures.push({ case: label, field, expected, actual });
   let decision: Decision;
