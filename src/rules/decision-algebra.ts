@@ -77,7 +77,7 @@ export function foldNotify(events: RuleEvent[], owner: string, departmentOrder: 
       if (d !== owner && !wanted.includes(d)) wanted.push(d);
     }
   }
-  if (wanted.length > 1) sortByKeys(positionKeys(wanted, departmentOrder), wanted);
+  if (wanted.length > 1) sortByPositions(wanted, departmentOrder);
   return wanted;
 }
 
@@ -105,10 +105,8 @@ function foldActionPlans(
   plans: ReadonlyMap<RuleEvent, ActionPlan> | undefined,
   chosen: ActionPlan[],
 ): DecidedAction[] {
-  // Lists, not a Map by code: a decision has a few actions. A code keeps the place it was first asked for,
-  // and its position in the catalog order (`keys`, for the sort).
+  // Lists, not a Map by code: a decision has a few actions. A code keeps the place it was first asked for.
   const actions: DecidedAction[] = [];
-  const keys: number[] = [];
   let positions = order;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
@@ -124,11 +122,10 @@ function foldActionPlans(
       if (!wins) continue;
     }
     const retainUntil = plan.retainMs === undefined ? undefined : new Date((occurredAt ?? reportedAt).getTime() + plan.retainMs);
-    if (at === keys.length) keys.push(plan.position);
     actions[at] = decidedAction(code, dueAt, fromResolution ? span : undefined, retainUntil);
     chosen[at] = plan;
   }
-  if (actions.length > 1) sortByKeys(keys, actions, chosen);
+  if (actions.length > 1) sortByPlans(actions, chosen);
   return actions;
 }
 
@@ -265,30 +262,38 @@ function earlier(a: Date | null, b: Date | null): boolean {
   return b === null || a.getTime() < b.getTime();
 }
 
-/** Each code's position in `order` (codes not in it: after every position). */
-function positionKeys(codes: readonly string[], order: readonly string[] | Positions): number[] {
+/**
+ * Sorts `codes` in place by their positions in `order` (codes not in it: after every position),
+ * stably. An insertion sort reading the positions as it compares: a decision sorts a few codes,
+ * and no list of keys is made for them.
+ */
+function sortByPositions(codes: string[], order: readonly string[] | Positions): void {
   const positions = Array.isArray(order) ? positionsOf(order) : (order as Positions);
   const last = Array.isArray(order) ? order.length : Number.MAX_SAFE_INTEGER;
-  return codes.map((c) => positions.get(c) ?? last);
+  for (let i = 1; i < codes.length; i++) {
+    const code = codes[i];
+    const key = positions.get(code) ?? last;
+    let j = i - 1;
+    for (; j >= 0 && (positions.get(codes[j]) ?? last) > key; j--) codes[j + 1] = codes[j];
+    codes[j + 1] = code;
+  }
 }
 
 /**
- * Sorts `list` in place by `keys` (its items' positions), stably, moving `keys` and `along` (a
- * list of the same length) the same way. An insertion sort: a decision sorts a few codes.
+ * Sorts `actions` in place by their plans' positions in the catalog order, stably, moving
+ * `plans` (the list beside it, one plan per action) the same way: an insertion sort, a decision
+ * has a few actions.
  */
-function sortByKeys<T, U>(keys: number[], list: T[], along?: U[]): void {
-  for (let i = 1; i < keys.length; i++) {
-    const key = keys[i];
-    const item = list[i];
-    const other = along?.[i];
+function sortByPlans(actions: DecidedAction[], plans: ActionPlan[]): void {
+  for (let i = 1; i < plans.length; i++) {
+    const plan = plans[i];
+    const action = actions[i];
     let j = i - 1;
-    for (; j >= 0 && keys[j] > key; j--) {
-      keys[j + 1] = keys[j];
-      list[j + 1] = list[j];
-      if (along) along[j + 1] = along[j];
+    for (; j >= 0 && plans[j].position > plan.position; j--) {
+      plans[j + 1] = plans[j];
+      actions[j + 1] = actions[j];
     }
-    keys[j + 1] = key;
-    list[j + 1] = item;
-    if (along) along[j + 1] = other as U;
+    plans[j + 1] = plan;
+    actions[j + 1] = action;
   }
 }
