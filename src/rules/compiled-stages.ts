@@ -8,6 +8,8 @@ import { applyStage, emptyDecision, foldOwner, foldSeverity, PartialDecision } f
 import { categoryLimit, compileConditions, ConditionSource, ConditionTest } from './condition-compiler';
 import { constant, generatedFunction } from './generated-code';
 import { PackRule, stageFactNames, stageFacts, stagesOf } from './pack-rules';
+import { FACTS } from './facts';
+import { reasonFacts } from './rule-reason';
 import type { Catalog, Facts, FiredRule, RuleEvent } from './types';
 import { BUILT_IN_LANGUAGE, ConditionLanguage } from './condition-language';
 
@@ -31,6 +33,11 @@ interface RuleList {
 
 interface CompiledStage {
   stage: number;
+  /**
+   * From stage 2 on, the values its rules run on: the facts and the decided facts they read
+   * (conditions, reasons), all a generated run reads of them. Stage 1 runs on the facts themselves.
+   */
+  values: ((facts: Facts, decided: PartialDecision) => Record<string, unknown>) | null;
   /** Category → the rules that can hold for it. */
   byCategory: Map<unknown, RuleList>;
   /** The rules for a category no rule names: those not limited to categories. */
@@ -59,8 +66,8 @@ export class CompiledStages {
     for (const plan of this.stages) {
       const { runs } = plan.byCategory.get(facts.category) ?? plan.others;
       if (runs.length === 0) continue;
-      // Stage 1 reads the facts themselves (nothing writes to them); later stages a copy with the decided facts.
-      const values = plan.stage > 1 ? stageFacts(plan.stage, facts, partial) : (facts as unknown as Record<string, unknown>);
+      // Stage 1 reads the facts themselves (nothing writes to them); later stages a copy of what they read, with the decided facts.
+      const values = plan.values ? plan.values(facts, partial) : (facts as unknown as Record<string, unknown>);
       const before = fired.length;
       for (const run of runs) run(values, fired, events);
       if (fired.length === before) continue;
@@ -111,7 +118,8 @@ function compileStage(stage: number, rules: PackRule[], language: ConditionLangu
   }
   const byCategory = new Map<unknown, RuleList>();
   for (const [category, list] of lists) byCategory.set(category, ruleList(list));
-  return { stage, byCategory, others: ruleList(others) };
+  const read = new Set(rules.flatMap((rule) => [...rule.facts, ...reasonFacts(rule.definition.reason)]));
+  return { stage, values: stage > 1 ? FACTS.stageValues(read) : null, byCategory, others: ruleList(others) };
 }
 
 /** `rules` and the generated functions running them, RULES_PER_RUN at a time. */

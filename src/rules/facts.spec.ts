@@ -82,6 +82,9 @@ describe('adding a fact is one declaration', () => {
     const later = WITH_VIP_LINE.stageFacts(2, facts, emptyDecision({ defaultOwner: 'CUSTOMER_SERVICE' }));
     expect(later).toMatchObject({ vipLine: true, severity: 'GENERAL', ownerDepartment: 'CUSTOMER_SERVICE' });
     expect(WITH_VIP_LINE.ofStoredReport({ category: 'SERVICE', vipLine: false })).toMatchObject({ vipLine: false });
+    // A compiled later stage copies only what its rules read, in the registry's order, as stageFacts reads it.
+    const read = WITH_VIP_LINE.stageValues(new Set(['severity', 'vipLine', 'noSuchFact']));
+    expect(read(facts, emptyDecision({ defaultOwner: 'CUSTOMER_SERVICE' }))).toEqual({ vipLine: true, severity: 'GENERAL' });
   });
 
   it('may be read by rules, with the operators of its type', () => {

@@ -237,6 +237,21 @@ export class FactRegistry {
     return this.byName.get(name);
   }
 
+  /**
+   * `stageFacts` of a stage from 2 on, holding only `names` (the facts its rules read): each read
+   * as stageFacts reads it, in the registry's order. A compiled stage reads nothing else, so it
+   * copies those few instead of every fact (names no stage has are left out: absent either way).
+   */
+  stageValues(names: ReadonlySet<string>): (facts: Facts, decided: object) => Record<string, unknown> {
+    return generatedLiteral(
+      ['facts', 'decided'],
+      [
+        ...this.stageOne.filter((n) => names.has(n)).map((n) => [n, read('facts', n)] as const),
+        ...this.decided.filter((n) => names.has(n)).map((n) => [n, read('decided', n)] as const),
+      ],
+    );
+  }
+
   /** The facts a rule of `stage` may read, in order. */
   forStage(stage: number): string[] {
     return stage > 1 ? [...this.stageOne, ...this.decided] : [...this.stageOne];

@@ -173,6 +173,28 @@ describe('RuleEngine', () => {
     expect(await engine.decide(input, deps(facts))).toEqual(await reference.decide(input, deps(facts)));
   });
 
+  it('runs a later stage on every fact its rules read, in conditions and in reasons', async () => {
+    // The compiled stage 2 copies only what its rules read: a stage-1 fact in a condition, another only in a reason.
+    const late = {
+      ...pack.rules[0],
+      name: 'late-large-amount',
+      stage: 2,
+      conditions: { all: [{ fact: 'severity', operator: 'in', value: ['URGENT', 'CRITICAL'] }, { fact: 'amount', operator: 'greaterThan', value: 5000 }] },
+      event: { type: 'notify' as const, params: { departments: ['FINANCE'] } },
+      reason: { zh: '{{ownerDepartment}} 金额 {{amount}} 元, 顾客 {{customerTier}}', en: 'subtype {{subtype}}' },
+    };
+    const withLate = { ...pack, rules: [...pack.rules, late] };
+    const compiled = new RuleEngine(withLate);
+    expect(compiled.evaluator).toBe('compiled');
+    const reference = new RuleEngine(withLate, { evaluator: 'json-rules-engine' });
+    const input = { category: 'PROPERTY_LOSS', subtype: 'STOLEN', propertyOwner: 'COMPANY', amount: 8000, reportedAt: AT };
+    const decision = await compiled.decide(input, deps(fakeRepeats().facts));
+    expect(decision).toEqual(await reference.decide(input, deps(fakeRepeats().facts)));
+    const fired = decision.firedRules.find((r) => r.name === 'late-large-amount');
+    expect(fired?.facts).toEqual({ severity: decision.severity, amount: 8000 });
+    expect(fired?.reason).toEqual({ zh: `${decision.ownerDepartment} 金额 8000 元, 顾客 `, en: 'subtype STOLEN' });
+  });
+
   it('leaves a pack the compiler cannot reproduce exactly to json-rules-engine', async () => {
     // Order matters where a condition can fail, and json-rules-engine orders priorities as object keys.
     const odd = { all: [{ fact: 'category', operator: 'equal', value: 'SERVICE', priority: 'high' }, { fact: 'severity', operator: 'equal', value: 'X' }] };

@@ -63,6 +63,15 @@ export function reasonSource(reason: { zh?: string; en?: string } | undefined, c
   return `{ ${keys.join(', ')} }`;
 }
 
+/** The facts a reason's templates name, in every language it has. */
+export function reasonFacts(reason: { zh?: string; en?: string } | undefined): string[] {
+  const names: string[] = [];
+  for (const template of [reason?.zh, reason?.en]) {
+    if (template !== undefined) for (const match of template.matchAll(PLACEHOLDER)) names.push(match[1]);
+  }
+  return names;
+}
+
 /** Does `template` name a fact (renderTemplate would replace something)? search() ignores the pattern's lastIndex. */
 function hasPlaceholder(template: string | undefined): boolean {
   return template !== undefined && template.search(PLACEHOLDER) !== -1;
