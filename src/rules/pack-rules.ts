@@ -5,8 +5,8 @@
  * construction everywhere except in which rules hold.
  */
 import type { PartialDecision } from './decision-algebra';
-import { factsRead } from './rule-conditions';
-import { reasonSource } from './rule-reason';
+import { factsRead, fixedFacts } from './rule-conditions';
+import { reasonFacts, reasonSource } from './rule-reason';
 import { FACTS, factPickSource, REPEAT_FACT } from './facts';
 import { constant, generatedFunction, literal } from './generated-code';
 import type { Facts, FiredRule, RuleDefinition, RulePack } from './types';
@@ -32,7 +32,7 @@ export function prepareRules(pack: RulePack): PackRule[] {
   return pack.rules.map((rule, index): PackRule => {
     const definition = deepFreeze(structuredClone(rule));
     const facts = factsRead(definition.conditions);
-    const source = (constants: unknown[]) => firedSource(definition, facts, constants);
+    const source = firedSourceOf(definition, facts);
     const constants: unknown[] = [];
     const fired = generatedFunction<PackRule['fired']>(['f'], `return ${source(constants)};`, constants);
     return { index, definition, facts, firedSource: source, fired };
@@ -57,15 +57,25 @@ export const stageFacts: (stage: number, facts: Facts, partial: PartialDecision)
 /**
  * A rule's FiredRule on `f` as one object literal: name, stage, event (the frozen definition's
  * own), the facts it read (missing ones null) and, when it has a reason, the reason rendered.
- * One key order, so every fired rule has one of two shapes. The FiredRule, its facts and a
- * rendered reason are made afresh each time; the event and a reason without placeholders are
- * frozen and shared by every decision (nothing writes to a decision's fired rules).
+ * One key order, so every fired rule has one of two shapes. The event and a reason without
+ * placeholders are frozen and shared by every decision (nothing writes to a decision's fired
+ * rules); the FiredRule, its facts and a rendered reason are made afresh each time — except when
+ * the rule's conditions fix every fact it reads (fixedFacts) and its reason names none: then it
+ * fires the same FiredRule in every decision, made once here, frozen and shared as well.
  */
-function firedSource(definition: PackRule['definition'], facts: readonly string[], constants: unknown[]): string {
+function firedSourceOf(definition: PackRule['definition'], facts: readonly string[]): PackRule['firedSource'] {
   const { name, stage, event, reason } = definition;
-  const head = `name: ${literal(constants, name)}, stage: ${literal(constants, stage)}, event: ${constant(constants, event)}`;
-  const picked = `facts: ${factPickSource(facts, 'f')}`;
-  return reason ? `{ ${head}, ${picked}, reason: ${reasonSource(reason, constants)} }` : `{ ${head}, ${picked} }`;
+  const literalSource = (constants: unknown[]) => {
+    const head = `name: ${literal(constants, name)}, stage: ${literal(constants, stage)}, event: ${constant(constants, event)}`;
+    const picked = `facts: ${factPickSource(facts, 'f')}`;
+    return reason ? `{ ${head}, ${picked}, reason: ${reasonSource(reason, constants)} }` : `{ ${head}, ${picked} }`;
+  };
+  const fixed = reasonFacts(reason).length === 0 ? fixedFacts(definition.conditions, facts) : null;
+  if (!fixed) return literalSource;
+  // The literal itself, run once on the only values the facts it reads can have when it holds.
+  const own: unknown[] = [];
+  const shared = deepFreeze(generatedFunction<PackRule['fired']>(['f'], `return ${literalSource(own)};`, own)(fixed));
+  return (constants) => constant(constants, shared);
 }
 
 /** The distinct stages of `rules`, lowest first. */

@@ -81,6 +81,25 @@ export function positiveValues(leaf: FactCondition, fact: string): string[] | nu
 }
 
 /**
+ * The value each of `facts` has whenever the rule holds, when its root `all` fixes every one of
+ * them with a direct `equal` leaf on a string or a boolean (no path, no params: `===` on the
+ * fact itself); null when any of them is not fixed so.
+ */
+export function fixedFacts(conditions: unknown, facts: readonly string[]): Record<string, string | boolean> | null {
+  if (!isObject(conditions) || !Array.isArray(conditions.all)) return null;
+  const fixed: Record<string, string | boolean> = {};
+  for (const fact of facts) {
+    const leaf = conditions.all.find(
+      (c): c is FactCondition =>
+        isFactCondition(c) && c.fact === fact && c.operator === 'equal' && c.path === undefined && c.params === undefined && (typeof c.value === 'string' || typeof c.value === 'boolean'),
+    );
+    if (!leaf) return null;
+    fixed[fact] = leaf.value as string | boolean;
+  }
+  return fixed;
+}
+
+/**
  * The categories a rule can fire for, when its root is an `all` with a direct
  * `category equal|in` leaf; null when the rule may fire for any category.
  */
