@@ -51,7 +51,7 @@ export function templateSource(template: string, constants: unknown[]): string {
 export function reasonSource(reason: { zh?: string; en?: string } | undefined, constants: unknown[]): string {
   if (!reason) return 'undefined';
   const { zh, en } = reason;
-  if (!hasPlaceholder(zh) && !hasPlaceholder(en)) {
+  if (reasonFacts(reason).length === 0) {
     const fixed: { zh?: string; en?: string } = {};
     if (zh !== undefined) fixed.zh = zh;
     if (en !== undefined) fixed.en = en;
@@ -70,9 +70,4 @@ export function reasonFacts(reason: { zh?: string; en?: string } | undefined): s
     if (template !== undefined) for (const match of template.matchAll(PLACEHOLDER)) names.push(match[1]);
   }
   return names;
-}
-
-/** Does `template` name a fact (renderTemplate would replace something)? search() ignores the pattern's lastIndex. */
-function hasPlaceholder(template: string | undefined): boolean {
-  return template !== undefined && template.search(PLACEHOLDER) !== -1;
 }
