@@ -243,13 +243,7 @@ export class FactRegistry {
    * copies those few instead of every fact (names no stage has are left out: absent either way).
    */
   stageValues(names: ReadonlySet<string>): (facts: Facts, decided: object) => Record<string, unknown> {
-    return generatedLiteral(
-      ['facts', 'decided'],
-      [
-        ...this.stageOne.filter((n) => names.has(n)).map((n) => [n, read('facts', n)] as const),
-        ...this.decided.filter((n) => names.has(n)).map((n) => [n, read('decided', n)] as const),
-      ],
-    );
+    return generatedLiteral(['facts', 'decided'], stageEntries(this.stageOne, this.decided, (n) => names.has(n)));
   }
 
   /** The facts a rule of `stage` may read, in order. */
@@ -338,11 +332,15 @@ function generatedReportFacts(report: readonly string[], dynamic: readonly strin
 }
 
 function generatedStageFacts(stageOne: readonly string[], decided: readonly string[]): (stage: number, facts: Facts, decided: object) => Record<string, unknown> {
-  return generatedLiteral(
-    ['stage', 'facts', 'decided'],
-    [...stageOne.map((n) => [n, read('facts', n)] as const), ...decided.map((n) => [n, read('decided', n)] as const)],
-    'if (stage <= 1) return { ...facts }; ',
-  );
+  return generatedLiteral(['stage', 'facts', 'decided'], stageEntries(stageOne, decided), 'if (stage <= 1) return { ...facts }; ');
+}
+
+/** A later stage's values as literal entries: the stage-1 facts read from `facts`, the decided ones from `decided` (those `keep` keeps). */
+function stageEntries(stageOne: readonly string[], decided: readonly string[], keep: (name: string) => boolean = () => true) {
+  return [
+    ...stageOne.filter(keep).map((n) => [n, read('facts', n)] as const),
+    ...decided.filter(keep).map((n) => [n, read('decided', n)] as const),
+  ];
 }
 
 /**

@@ -32,10 +32,14 @@ export function prepareRules(pack: RulePack): PackRule[] {
   return pack.rules.map((rule, index): PackRule => {
     const definition = deepFreeze(structuredClone(rule));
     const facts = factsRead(definition.conditions);
-    const source = firedSourceOf(definition, facts);
+    const source = (constants: unknown[]) => firedSource(definition, facts, constants);
     const constants: unknown[] = [];
     const fired = generatedFunction<PackRule['fired']>(['f'], `return ${source(constants)};`, constants);
-    return { index, definition, facts, firedSource: source, fired };
+    const fixed = reasonFacts(definition.reason).length === 0 ? fixedFacts(definition.conditions, facts) : null;
+    if (!fixed) return { index, definition, facts, firedSource: source, fired };
+    // It fires the same FiredRule in every decision: its own literal on the only values those facts can have.
+    const shared = deepFreeze(fired(fixed));
+    return { index, definition, facts, firedSource: (c) => constant(c, shared), fired: () => shared };
   });
 }
 
@@ -61,21 +65,13 @@ export const stageFacts: (stage: number, facts: Facts, partial: PartialDecision)
  * placeholders are frozen and shared by every decision (nothing writes to a decision's fired
  * rules); the FiredRule, its facts and a rendered reason are made afresh each time — except when
  * the rule's conditions fix every fact it reads (fixedFacts) and its reason names none: then it
- * fires the same FiredRule in every decision, made once here, frozen and shared as well.
+ * fires the same FiredRule in every decision, made once by prepareRules, frozen and shared as well.
  */
-function firedSourceOf(definition: PackRule['definition'], facts: readonly string[]): PackRule['firedSource'] {
+function firedSource(definition: PackRule['definition'], facts: readonly string[], constants: unknown[]): string {
   const { name, stage, event, reason } = definition;
-  const literalSource = (constants: unknown[]) => {
-    const head = `name: ${literal(constants, name)}, stage: ${literal(constants, stage)}, event: ${constant(constants, event)}`;
-    const picked = `facts: ${factPickSource(facts, 'f')}`;
-    return reason ? `{ ${head}, ${picked}, reason: ${reasonSource(reason, constants)} }` : `{ ${head}, ${picked} }`;
-  };
-  const fixed = reasonFacts(reason).length === 0 ? fixedFacts(definition.conditions, facts) : null;
-  if (!fixed) return literalSource;
-  // The literal itself, run once on the only values the facts it reads can have when it holds.
-  const own: unknown[] = [];
-  const shared = deepFreeze(generatedFunction<PackRule['fired']>(['f'], `return ${literalSource(own)};`, own)(fixed));
-  return (constants) => constant(constants, shared);
+  const head = `name: ${literal(constants, name)}, stage: ${literal(constants, stage)}, event: ${constant(constants, event)}`;
+  const picked = `facts: ${factPickSource(facts, 'f')}`;
+  return reason ? `{ ${head}, ${picked}, reason: ${reasonSource(reason, constants)} }` : `{ ${head}, ${picked} }`;
 }
 
 /** The distinct stages of `rules`, lowest first. */
