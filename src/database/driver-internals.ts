@@ -17,6 +17,13 @@ import type { DataSource, QueryRunner } from 'typeorm';
 export interface MysqlCallbackConnection {
   execute(sql: string, params: unknown[], cb: (err: unknown, result: unknown) => void): unknown;
   query(sql: string, cb: (err: unknown, result: unknown) => void): unknown;
+  /** A connection's (a pool has none): prepares `sql` on it, or finds it prepared there already. */
+  prepare?(sql: string, cb: (err: unknown, statement?: MysqlPreparedStatement) => void): unknown;
+}
+
+/** A statement prepared on one mysql2 connection (its PreparedStatementInfo). */
+export interface MysqlPreparedStatement {
+  execute(params: unknown[], cb: (err: unknown, result: unknown) => void): unknown;
 }
 
 type Callback<C> = (err: unknown, conn?: C) => void;
@@ -153,7 +160,7 @@ export function checkDriverInternals(ds: DataSource, runner?: QueryRunner): void
     if (typeof primary?.execute !== 'function' || typeof primary?.query !== 'function') missing.push('the primary pool execute()/query()');
     if (runner) {
       const conn = runnerConnection(runner) as Partial<MysqlCallbackConnection> | undefined;
-      if (typeof conn?.execute !== 'function') missing.push('queryRunner.databaseConnection (a mysql2 connection)');
+      if (typeof conn?.execute !== 'function' || typeof conn?.prepare !== 'function') missing.push('queryRunner.databaseConnection (a mysql2 connection)');
     }
   }
   if (missing.length) throw new Error(`database driver internals changed (TypeORM or mysql2 upgrade?): ${[...new Set(missing)].join(', ')} not found`);

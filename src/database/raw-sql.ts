@@ -1,6 +1,14 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { isSqlite } from './dialect';
-import { MysqlCallbackConnection, primaryPool, runnerConnection, sqliteDatabase, SqliteDatabase, SqliteStatement } from './driver-internals';
+import {
+  MysqlCallbackConnection,
+  MysqlPreparedStatement,
+  primaryPool,
+  runnerConnection,
+  sqliteDatabase,
+  SqliteDatabase,
+  SqliteStatement,
+} from './driver-internals';
 
 /**
  * Plain SQL straight to the driver, for the few statements on the hot write path (the API key
@@ -118,7 +126,47 @@ function mysqlText(conn: MysqlCallbackConnection, sql: string): Promise<RawResul
 function mysql(conn: MysqlCallbackConnection, sql: string, params: unknown[]): Promise<RawResult> {
   const bound = params.map((p) => (p === undefined ? null : p));
   return new Promise((resolve, reject) => {
-    conn.execute(sql, bound, (err, result) => (err ? reject(new QueryFailedError(sql, params, err as Error)) : resolve(result as RawResult)));
+    const done = (err: unknown, result?: unknown) => (err ? reject(new QueryFailedError(sql, params, err as Error)) : resolve(result as RawResult));
+    // A pool (a statement outside any transaction) lends one of its connections for the statement itself.
+    if (!conn.prepare) conn.execute(sql, bound, done);
+    else executePrepared(conn as PreparingConnection, sql, bound, done, true);
+  });
+}
+
+type PreparingConnection = MysqlCallbackConnection & Required<Pick<MysqlCallbackConnection, 'prepare'>>;
+
+/** The statements prepared on each connection by `executePrepared`, by their SQL text (fixed texts: see the invariant above). */
+const preparedOn = new WeakMap<MysqlCallbackConnection, Map<string, MysqlPreparedStatement>>();
+
+/** MySQL/MariaDB: the statement handle is not (or no longer) prepared on this connection. */
+const ER_UNKNOWN_STMT_HANDLER = 1243;
+
+/**
+ * Runs `sql` as a prepared statement of `conn`, prepared on its first use there and kept. mysql2's
+ * own `execute(sql, …)` does the same, but for every statement it also builds a second command
+ * (a prepare, which finds the statement in its cache) and looks it up under a key it concatenates
+ * afresh from the whole SQL text (a long INSERT's hash computed anew each time): here the lookup
+ * is by the constant text itself, whose hash V8 keeps. mysql2 still holds each statement in its
+ * own cache too; should it ever close one (its cache is far larger than the few texts here), the
+ * server's "unknown statement" answer makes it prepared again, once.
+ */
+function executePrepared(conn: PreparingConnection, sql: string, bound: unknown[], done: (err: unknown, result?: unknown) => void, retry: boolean): void {
+  let statements = preparedOn.get(conn);
+  const statement = statements?.get(sql);
+  const run = (s: MysqlPreparedStatement) =>
+    s.execute(bound, (err, result) => {
+      if (retry && (err as { errno?: number } | null)?.errno === ER_UNKNOWN_STMT_HANDLER) {
+        preparedOn.get(conn)?.delete(sql);
+        return executePrepared(conn, sql, bound, done, false);
+      }
+      done(err, result);
+    });
+  if (statement) return void run(statement);
+  conn.prepare(sql, (err, prepared) => {
+    if (err) return done(err);
+    if (!statements) preparedOn.set(conn, (statements = new Map()));
+    if (statements.size < 200) statements.set(sql, prepared!);
+    run(prepared!);
   });
 }
 

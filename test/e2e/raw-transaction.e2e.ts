@@ -1,5 +1,7 @@
 import { rawExec } from '../../src/database/raw-sql';
 import { rawParams } from '../../src/database/raw-params';
+import { isSqlite } from '../../src/database/dialect';
+import { runnerConnection } from '../../src/database/driver-internals';
 import { Harness, startHarness } from './support/harness';
 
 /** The report path's transaction (Transactions.runRaw): all of it or none, on SQLite and MariaDB. */
@@ -44,5 +46,20 @@ describe('raw transactions', () => {
     await tx.run(async (em) => em.query(INSERT, row('msg_rawafter1')));
     await tx.runRaw(async (em) => rawExec(em, INSERT, row('msg_rawafter2')));
     expect(await count('msg_rawafter')).toBe(2);
+  });
+
+  it('prepares a statement again when its handle is gone from the connection (MariaDB)', async () => {
+    const { tx, ds } = h.app.services;
+    if (isSqlite(ds)) return; // SQLite statements live in the process: nothing to lose
+    const unprepared: string[] = [];
+    await tx.runRaw(async (em) => {
+      await rawExec(em, INSERT, row('msg_rawprep1')); // prepared on this connection and kept
+      // Closed behind the service's back, as mysql2 does to a statement its cache drops: the server forgets the handle.
+      const conn = runnerConnection(em.queryRunner) as unknown as { unprepare(sql: string): unknown };
+      if (conn.unprepare(INSERT)) unprepared.push(INSERT);
+      await rawExec(em, INSERT, row('msg_rawprep2'));
+    });
+    expect(unprepared).toEqual([INSERT]);
+    expect(await count('msg_rawprep')).toBe(2);
   });
 });
