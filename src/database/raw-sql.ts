@@ -32,6 +32,9 @@ export type RawResult = Array<Record<string, unknown>> | { insertId: number; aff
 
 const statements = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
 
+/** Prepared statements kept per connection (SQLite's one, each MySQL/MariaDB one): far more than the fixed texts here, a bound should one ever vary. */
+const KEPT_STATEMENTS = 200;
+
 /**
  * Wraps each raw statement of one data source (tracing: a span per statement). It is given the
  * SQL text only, never the parameters. Data sources without one run their statements bare.
@@ -165,7 +168,7 @@ function executePrepared(conn: PreparingConnection, sql: string, bound: unknown[
   conn.prepare(sql, (err, prepared) => {
     if (err) return done(err);
     if (!statements) preparedOn.set(conn, (statements = new Map()));
-    if (statements.size < 200) statements.set(sql, prepared!);
+    if (statements.size < KEPT_STATEMENTS) statements.set(sql, prepared!);
     run(prepared!);
   });
 }
@@ -177,7 +180,7 @@ async function sqlite(db: SqliteDatabase, sql: string, params: unknown[]): Promi
     let stmt = cache.get(sql);
     if (!stmt) {
       stmt = db.prepare(sql);
-      if (cache.size < 200) cache.set(sql, stmt);
+      if (cache.size < KEPT_STATEMENTS) cache.set(sql, stmt);
     }
     const bound = params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p));
     if (stmt.reader) return stmt.all(...bound) as Array<Record<string, unknown>>;
