@@ -384,6 +384,11 @@ interface RunResult {
   dbCpuMsPerRequest: number | null;
   /** Share of the machine's CPU (all cores) busy during the run, whoever used it. */
   machineBusy: number;
+  /**
+   * Share of it the hypervisor gave to other guests (steal): on a shared host the same code then
+   * costs more CPU per request and makes fewer, and a run beside one without steal compares hosts.
+   */
+  machineSteal: number;
   errorSamples: string[];
   /** An authenticated `{ __typename }` run: nothing stored; CPU is per answered request. */
   noop?: boolean;
@@ -431,6 +436,7 @@ async function load(
     | 'cpuMsPerRequest'
     | 'dbCpuMsPerRequest'
     | 'machineBusy'
+    | 'machineSteal'
     | 'window'
     | 'rssCurve'
     | 'round'
@@ -571,6 +577,7 @@ async function measured(
       cpuMsPerRequest: stored ? (cpu * 1000) / stored : 0,
       dbCpuMsPerRequest: dbCpu !== null && stored ? (dbCpu * 1000) / stored : null,
       machineBusy: (ticksAfter.busy - ticksBefore.busy) / Math.max(1, ticksAfter.total - ticksBefore.total),
+      machineSteal: (ticksAfter.steal - ticksBefore.steal) / Math.max(1, ticksAfter.total - ticksBefore.total),
     };
   } finally {
     clearInterval(sampler);
@@ -598,6 +605,7 @@ function printRow(r: RunResult, ceiling: RunResult | undefined, sameSql?: RunRes
     r.cpuMsPerRequest.toFixed(2).padStart(7),
     (r.dbCpuMsPerRequest === null ? '-' : r.dbCpuMsPerRequest.toFixed(2)).padStart(6),
     `${Math.round(r.machineBusy * 100)}%`.padStart(5),
+    `${Math.round(r.machineSteal * 100)}%`.padStart(5),
     ratio.padStart(6),
     (sameSql?.rps ? `${Math.round((r.rps / sameSql.rps) * 100)}%` : '').padStart(7),
   ];
@@ -623,6 +631,7 @@ function printHeader() {
       'cpu/req'.padStart(7),
       'db/req'.padStart(6),
       'busy'.padStart(5),
+      'steal'.padStart(5),
       '÷ceil'.padStart(6),
       '÷sameSQL'.padStart(7),
     ].join(' '),
@@ -1038,7 +1047,7 @@ async function main() {
       )}; node ${process.version}; ${opts.seconds} s per run after ${opts.warmupSeconds} s warm-up; ${TEMPLATES.length} report templates, 80% naming a customer`,
   );
   console.log(
-    "req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it; for the other mutations, their history rows); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine's CPU in use during the run",
+    "req/s = mean; non2xx includes socket errors and timeouts; acked = HTTP 200 without GraphQL errors; stored = incidents in the database (events must equal it; for the other mutations, their history rows); act/i = action rows per incident; cpu/req = CPU ms of the server process(es) per stored incident; db/req = the same for mariadbd; busy = the whole machine's CPU in use during the run; steal = the part of it the hypervisor gave to other guests (above a few %, the host is shared and the run compares badly with one beside it)",
   );
   if (Object.keys(opts.serviceEnv).length)
     console.log(
@@ -1093,6 +1102,8 @@ const TARGET_P99_RATIO = 1.5;
 /** Judged at each of these (when measured); the no-op runs use the last that is. */
 const TARGET_CONNECTIONS_ALL = [8, 32];
 const TARGET_CONNECTIONS = 32;
+/** Steal above this share of the machine during a judged run is pointed out beside the judgement. */
+const STEAL_NOTED = 0.05;
 /** RSS "flat": the service grows by at most this much from the end of its first run to the end of its last. */
 const RSS_GROWTH = 0.1;
 /** …judged only when each run lasts at least this long (--seconds). */
@@ -1165,6 +1176,13 @@ function judgePath(name: string, db: 'mariadb' | 'sqlite', p: BenchPath, inPath:
     if (ceiling) {
       console.log(
         `${name} @ ${c}: (for reading the above) the same-SQL ceiling reaches ${Math.round((sameSql.rps / ceiling.rps) * 100)}% of the plain ceiling (no reads); the service ${Math.round((best.rps / ceiling.rps) * 100)}%`,
+      );
+    }
+    const shared = rounds.flatMap((x) => [x.service, x.sameSql]).filter((r) => r.machineSteal > STEAL_NOTED);
+    if (shared.length) {
+      const most = Math.max(...shared.map((r) => r.machineSteal));
+      console.log(
+        `${name} @ ${c}: (for reading the above) ${shared.length} of the ${rounds.length * 2} runs compared lost more than ${STEAL_NOTED * 100}% of the machine to other guests (steal up to ${Math.round(most * 100)}%): a shared host, whose speed changes between runs; more --rounds, or another hour`,
       );
     }
     if (c === TARGET_CONNECTIONS) printBound(db, name, p, all, sameSql, best);

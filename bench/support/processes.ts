@@ -151,9 +151,10 @@ export function databaseServerPid(): number | null {
 }
 
 /** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
-export function machineTicks(): { busy: number; total: number } {
+export function machineTicks(): { busy: number; total: number; steal: number } {
   const [, ...fields] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const n = fields.map(Number);
   const total = n.reduce((a, b) => a + b, 0);
-  return { busy: total - n[3] - (n[4] ?? 0), total }; // idle and iowait are not busy
+  // idle and iowait are not busy; steal (the 8th field) is time the hypervisor ran another guest on our vCPUs
+  return { busy: total - n[3] - (n[4] ?? 0), total, steal: n[7] ?? 0 };
 }
