@@ -1,9 +1,7 @@
 import request from 'supertest';
 import mysql from 'mysql2/promise';
-import { Harness, REPORT, ref, startHarness } from './support/harness';
+import { Harness, onDatabaseServer, REPORT, ref, startHarness } from './support/harness';
 import { isDatabaseBusy } from '../../src/database/errors';
-
-const onMysql = !!process.env.TEST_DATABASE_URL && !process.env.TEST_DATABASE_URL.startsWith('sqlite:');
 
 /** Resolves to what `work` gives, or to 'STILL WAITING' after `ms` (the test then fails instead of hanging). */
 async function within<T>(ms: number, work: Promise<T>): Promise<{ value: T | 'STILL WAITING'; ms: number }> {
@@ -31,11 +29,11 @@ describe('database timeouts', () => {
   const setStatus = (id: string, status: string) =>
     h.gql(h.keys.AGENT, `mutation($id: ID!, $s: IncidentStatus!) { setIncidentStatus(id: $id, status: $s) { version } }`, { id, s: status });
 
-  (onMysql ? it.skip : it)('SQLite waits for another writer of the file as long as DB_LOCK_WAIT_TIMEOUT_MS', async () => {
+  (onDatabaseServer ? it.skip : it)('SQLite waits for another writer of the file as long as DB_LOCK_WAIT_TIMEOUT_MS', async () => {
     expect(await h.app.services.ds.query('PRAGMA busy_timeout')).toEqual([{ timeout: 2000 }]);
   });
 
-  (onMysql ? it : it.skip)('every pooled connection carries the lock-wait and statement timeouts', async () => {
+  (onDatabaseServer ? it : it.skip)('every pooled connection carries the lock-wait and statement timeouts', async () => {
     const rows = await Promise.all(
       Array.from({ length: 12 }, () =>
         h.app.services.ds.query(
@@ -46,7 +44,7 @@ describe('database timeouts', () => {
     for (const [r] of rows) expect([Number(r.row_lock), Number(r.table_lock), Number(r.statement)]).toEqual([2, 2, 1.5]);
   });
 
-  (onMysql ? it : it.skip)('a statement running past DB_STATEMENT_TIMEOUT_MS is stopped', async () => {
+  (onDatabaseServer ? it : it.skip)('a statement running past DB_STATEMENT_TIMEOUT_MS is stopped', async () => {
     const { value, ms } = await within(
       5000,
       h.app.services.ds.query('SELECT SLEEP(4)').catch((e: unknown) => e),
@@ -55,7 +53,7 @@ describe('database timeouts', () => {
     expect(ms).toBeLessThan(3000);
   });
 
-  (onMysql ? it : it.skip)(
+  (onDatabaseServer ? it : it.skip)(
     'with the incidents table locked by another client: writes give up after the lock wait, the pool wait is bounded, /readyz answers 503 within 1 s',
     async () => {
       const incident = (await h.gql(h.keys.AGENT, REPORT, { input: { source: 'erp', externalRef: ref('LK'), category: 'SERVICE' } })).data.reportIncident

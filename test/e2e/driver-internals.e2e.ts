@@ -2,7 +2,7 @@ import { parseDatabaseUrl } from '../../src/config/config';
 import { createDataSource } from '../../src/database/data-source';
 import { checkDriverInternals, mysqlPools, primaryPoolConnections, runnerConnection } from '../../src/database/driver-internals';
 import { rawQuery } from '../../src/database/raw-sql';
-import { freshDatabase, Harness, startHarness } from './support/harness';
+import { freshDatabase, Harness, onDatabaseServer, startHarness } from './support/harness';
 
 /**
  * The adapter over TypeORM's and mysql2's unpublished internals (database/driver-internals.ts)
@@ -44,8 +44,7 @@ describe('database driver internals', () => {
     expect(() => checkDriverInternals(fake)).toThrow(/database driver internals changed/);
   });
 
-  const mysql = !!process.env.TEST_DATABASE_URL && !process.env.TEST_DATABASE_URL.startsWith('sqlite:');
-  (mysql ? it : it.skip)('are where the adapter looks with read replicas (a mysql2 pool cluster)', async () => {
+  (onDatabaseServer ? it : it.skip)('are where the adapter looks with read replicas (a mysql2 pool cluster)', async () => {
     const { url, cleanup } = await freshDatabase();
     const db = parseDatabaseUrl(url);
     if (db.kind !== 'mysql') throw new Error('unreachable');

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Harness, startHarness } from './support/harness';
+import { Harness, onDatabaseServer, startHarness } from './support/harness';
 
 const post = (h: Harness, key: string | null, body: unknown) => {
   const req = request(h.app.server).post('/graphql').set('content-type', 'application/json');
@@ -34,7 +34,7 @@ describe('authentication at the HTTP edge', () => {
   });
 
   // SQLite is a file in the process: only a database server can go away under a running service.
-  const onServer = process.env.TEST_DATABASE_URL && !process.env.TEST_DATABASE_URL.startsWith('sqlite:') ? it : it.skip;
+  const onServer = onDatabaseServer ? it : it.skip;
   onServer('answers 503 SERVICE_UNAVAILABLE with Retry-After while the database is down, then recovers', async () => {
     const proxy = h.databaseProxy!;
     await proxy.cut();

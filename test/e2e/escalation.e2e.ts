@@ -2,13 +2,12 @@ import pino from 'pino';
 import { createApp, App } from '../../src/app';
 import type { Clock } from '../../src/common/clock';
 import { verify } from '../../src/webhooks/webhook-signature';
-import { Harness, startHarness } from './support/harness';
+import { Harness, onDatabaseServer, startHarness } from './support/harness';
 import { refundKit } from './support/refunds';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 /** Shanghai local time (UTC+8) → Date. The harness starts on Monday 2026-11-23 10:00 there. */
 const local = (s: string) => new Date(`${s}+08:00`);
-const onMysql = /^(mysql|mariadb):/.test(process.env.TEST_DATABASE_URL ?? '');
 
 const HISTORY = `query($id: ID!) { incident(id: $id) {
   version acknowledgeBy escalationLevel escalatedTo
@@ -52,8 +51,8 @@ describe('escalation', () => {
 
   /** A scheduler pass on every instance: at the same time on MySQL, one after the other on SQLite. Returns the sums. */
   async function tickAll(apps: App[]): Promise<{ breaches: number; escalations: number }> {
-    const results = onMysql ? await Promise.all(apps.map((a) => a.services.escalation.tick())) : [];
-    if (!onMysql) for (const a of apps) results.push(await a.services.escalation.tick());
+    const results = onDatabaseServer ? await Promise.all(apps.map((a) => a.services.escalation.tick())) : [];
+    if (!onDatabaseServer) for (const a of apps) results.push(await a.services.escalation.tick());
     return { breaches: results.reduce((n, r) => n + r.breaches, 0), escalations: results.reduce((n, r) => n + r.escalations, 0) };
   }
 

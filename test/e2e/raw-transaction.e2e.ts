@@ -1,9 +1,7 @@
 import { rawExec } from '../../src/database/raw-sql';
 import { rawParams } from '../../src/database/raw-params';
 import { runnerConnection } from '../../src/database/driver-internals';
-import { Harness, startHarness } from './support/harness';
-
-const onMysql = !!process.env.TEST_DATABASE_URL && !process.env.TEST_DATABASE_URL.startsWith('sqlite:');
+import { Harness, onDatabaseServer, startHarness } from './support/harness';
 
 /** The report path's transaction (Transactions.runRaw): all of it or none, on SQLite and MariaDB. */
 describe('raw transactions', () => {
@@ -50,7 +48,7 @@ describe('raw transactions', () => {
   });
 
   // SQLite's prepared statements live in the process: nothing there for the database to forget.
-  (onMysql ? it : it.skip)('prepares a statement again when its handle is gone from the connection (MariaDB)', async () => {
+  (onDatabaseServer ? it : it.skip)('prepares a statement again when its handle is gone from the connection (MariaDB)', async () => {
     const { tx } = h.app.services;
     const unprepared: string[] = [];
     await tx.runRaw(async (em) => {

@@ -110,9 +110,12 @@ function selfReplica(url: string): Record<string, string> {
   return process.env.TEST_DATABASE_REPLICA === 'self' && !url.startsWith('sqlite:') ? { DATABASE_REPLICA_URLS: url } : {};
 }
 
+/** Whether TEST_DATABASE_URL names a MySQL/MariaDB server (else every test runs on an SQLite file): for the tests only a server can run. */
+export const onDatabaseServer = !!process.env.TEST_DATABASE_URL && !process.env.TEST_DATABASE_URL.startsWith('sqlite:');
+
 export async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
-  if (!base || base.startsWith('sqlite:')) {
+  if (!base || !onDatabaseServer) {
     const file = path.join(os.tmpdir(), `triage-test-${process.pid}-${crypto.randomBytes(4).toString('hex')}.sqlite`);
     return {
       url: `sqlite:${file}`,
