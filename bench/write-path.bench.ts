@@ -665,9 +665,6 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   const ceilings = new Map<number, RunResult>();
   const noopConnections = opts.connections.includes(TARGET_CONNECTIONS) ? TARGET_CONNECTIONS : opts.connections[opts.connections.length - 1];
 
-  // (a) the ceiling: bare node:http + the driver, same writes, same transaction shape;
-  // (a') the same plus the service's reads (key lookup, repeat count, the notification channel check): the same SQL as the
-  //      service, so its ratio shows what GraphQL, auth and rules cost on top of the database.
   for (round = 1; round <= opts.rounds; round++) {
     if (opts.rounds > 1) console.log(`round ${round} of ${opts.rounds}`);
     await reportRound(round === 1);
@@ -677,6 +674,9 @@ async function benchDatabase(kind: 'mariadb' | 'sqlite', opts: Options, template
   /** One round: the ceilings (the plain one and the no-ops in the first round only), then the service. */
   async function reportRound(first: boolean): Promise<void> {
     const sameSql = new Map<number, RunResult>();
+    // (a) the ceiling: bare node:http + the driver, same writes, same transaction shape;
+    // (a') the same plus the service's reads (key lookup, repeat count, the notification channel check): the same SQL as the
+    //      service, so its ratio shows what GraphQL, auth and rules cost on top of the database.
     for (const reads of opts.serviceOnly ? [] : (opts.stagesPass && opts.stages) || !first ? [true] : [false, true]) {
       await contender(async (db, token) => {
         const port = await freePort();
